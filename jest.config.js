@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    // Type checking is `npm run typecheck`'s job; ts-jest only transpiles here, which keeps the suite fast.
+    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }],
+  },
+  setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  testTimeout: 30000,
+};

@@ -1,10 +1,9 @@
 // Bundles the Lambda into dist/ecs-task-runner/ (index.mjs + lazily loaded chunks) and zips that folder's files
 // at the zip root, so the Lambda handler setting is `index.handler`.
 import { build } from 'esbuild';
-import archiver from 'archiver';
-import { createWriteStream } from 'node:fs';
-import { readdir, rm, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { zipFiles } from './scripts/write-zip.mjs';
 
 const outdir = 'dist/ecs-task-runner';
 const zipPath = 'dist/ecs-task-runner.zip';
@@ -22,7 +21,7 @@ const result = await build({
   // load only on the paths that need them.
   splitting: true,
   outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
+  chunkNames: '[name]-[hash]',
   // nodejs22.x runs the bundle; the tests run it on Node 20: target syntax both accept.
   target: 'node20',
   // Prefer the SDK's ES module builds: they tree-shake far better than the CommonJS ones.
@@ -46,15 +45,10 @@ async function collect(dir) {
 }
 await collect(outdir);
 
-await new Promise((resolve, reject) => {
-  const output = createWriteStream(zipPath);
-  const zip = archiver('zip', { zlib: { level: 9 } });
-  output.on('close', resolve);
-  zip.on('error', reject);
-  zip.pipe(output);
-  for (const file of files.sort()) zip.file(file, { name: path.relative(outdir, file) });
-  zip.finalize();
-});
+const entries = await Promise.all(
+  files.sort().map(async (file) => ({ name: path.relative(outdir, file).split(path.sep).join('/'), data: await readFile(file) })),
+);
+await writeFile(zipPath, zipFiles(entries));
 
 const outputs = Object.entries(result.metafile.outputs).map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`);
 console.log(`built ${zipPath}\n  ${outputs.join('\n  ')}`);

@@ -1,0 +1,23 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { createSdkPorts } from '../src/aws/sdk-ports';
+import { handleEvent } from '../src/custom-resource-handler';
+import { nodeHttpPut } from '../src/response/http-put';
+import { systemClock } from '../src/runtime/clock';
+import { invocationFromContext } from '../src/runtime/invocation';
+
+// Created once per process and reused by warm invocations; nothing here changes between invocations.
+const logger = new Logger({ serviceName: 'ecs-task-runner' });
+const aws = createSdkPorts();
+
+export async function handler(event: unknown, context: Context): Promise<void> {
+  logger.addContext(context);
+  await handleEvent(event, {
+    aws,
+    clock: systemClock,
+    invocation: invocationFromContext(context),
+    log: logger,
+    http: nodeHttpPut,
+    allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
+  });
+}

@@ -1,0 +1,11 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import type { CloudFormationApi } from './ports';
+
+export function createCloudFormationApi(client: CloudFormationClient = new CloudFormationClient({})): CloudFormationApi {
+  return {
+    async stackStatus(stackId) {
+      const result = await client.send(new DescribeStacksCommand({ StackName: stackId }));
+      return result.Stacks?.[0]?.StackStatus;
+    },
+  };
+}

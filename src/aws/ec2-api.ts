@@ -1,0 +1,9 @@
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { Ec2Api } from './ports';
+
+export function createEc2Api(client: EC2Client = new EC2Client({})): Ec2Api {
+  return {
+    describeSubnets: (input) => client.send(new DescribeSubnetsCommand(input)),
+    describeSecurityGroups: (input) => client.send(new DescribeSecurityGroupsCommand(input)),
+  };
+}

@@ -1,0 +1,19 @@
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import type { EcsApi } from './ports';
+
+export function createEcsApi(client: ECSClient = new ECSClient({})): EcsApi {
+  return {
+    runTask: (input) => client.send(new RunTaskCommand(input)),
+    describeTasks: (input) => client.send(new DescribeTasksCommand(input)),
+    stopTask: (input) => client.send(new StopTaskCommand(input)),
+    listTasks: (input) => client.send(new ListTasksCommand(input)),
+    describeTaskDefinition: (input) => client.send(new DescribeTaskDefinitionCommand(input)),
+  };
+}

@@ -1,0 +1,27 @@
+import type { AwsPorts } from './ports';
+import { createEcsApi } from './ecs-api';
+
+/**
+ * The real AWS ports. Clients read region, credentials and endpoints (`AWS_ENDPOINT_URL_<SERVICE>`) from the
+ * standard environment. The dynamic imports become separate chunks in the bundle, so EC2, Lambda and
+ * CloudFormation code loads only on the paths that call them, once per process.
+ */
+export function createSdkPorts(): AwsPorts {
+  return {
+    ecs: createEcsApi(),
+    ec2: once(async () => (await import('./ec2-api')).createEc2Api()),
+    lambda: once(async () => (await import('./lambda-api')).createLambdaApi()),
+    cloudFormation: once(async () => (await import('./cloudformation-api')).createCloudFormationApi()),
+  };
+}
+
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load().catch((error: unknown) => {
+      loaded = undefined;
+      throw error;
+    });
+    return loaded;
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Hints for the failures people meet most with ECS task networking, keyed on what ECS says. Each hint tells the
+ * reader what to change, so that the stack event answers the question without another console.
+ */
+interface Hint {
+  matches: RegExp;
+  hint: string;
+}
+
+const HINTS: readonly Hint[] = [
+  {
+    matches: /RESOURCE:ENI/,
+    hint: 'no container instance has a free network interface: every awsvpc task on EC2 needs its own ENI and the primary ENI counts (a t2.micro fits 1 task, a c5.large 2) — add instances, use larger instance types, or turn on awsvpcTrunking',
+  },
+  {
+    matches: /\bATTRIBUTE\b/,
+    hint: 'no container instance has the attributes the task needs; awsvpc tasks need ecs.capability.task-eni — use a current ECS-optimized AMI and check placement constraints',
+  },
+  {
+    matches: /RESOURCE:(CPU|MEMORY)/,
+    hint: 'no container instance has enough free CPU or memory for the task — add capacity or lower the task size',
+  },
+  {
+    matches: /RESOURCE:PORTS/,
+    hint: 'the host port the task needs is taken on every instance — awsvpc tasks do not share the host network, so prefer NetworkMode awsvpc',
+  },
+  {
+    matches: /Capacity is unavailable/i,
+    hint: 'Fargate had no capacity in the subnets\' Availability Zones — retry later or add subnets in other Availability Zones',
+  },
+  {
+    matches: /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout/i,
+    hint: 'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0 route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm); a Fargate task in a public subnet needs AssignPublicIp ENABLED',
+  },
+  {
+    matches: /OutOfMemory|exit code 137\b|exited with code 137\b/i,
+    hint: 'the container was killed (out of memory or SIGKILL) — raise its memory in the task definition or in Overrides',
+  },
+  {
+    matches: /AccessDenied|not authorized/i,
+    hint: 'the runner\'s role lacks a permission — see "IAM permissions" in the ecs-task-runner README (RunTask also needs iam:PassRole for the task and execution roles)',
+  },
+];
+
+/** The hints that apply to a failure description; empty when nothing is known about it. */
+export function hintsFor(text: string): string[] {
+  return HINTS.filter((entry) => entry.matches.test(text)).map((entry) => entry.hint);
+}
+
+/** `text` with every applicable hint appended. */
+export function withHints(text: string): string {
+  const hints = hintsFor(text);
+  return hints.length === 0 ? text : `${text} Hint: ${hints.join('; ')}.`;
+}

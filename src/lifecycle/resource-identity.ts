@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+
+/** The parts of a CloudFormation request that identify the resource and the request. */
+export interface RequestIdentity {
+  StackId: string;
+  LogicalResourceId: string;
+  RequestId: string;
+}
+
+/**
+ * The resource's PhysicalResourceId: the same in every response for this resource (Create, Update, Delete, and a
+ * failed Create), so that an Update never looks like a replacement to CloudFormation.
+ */
+export function physicalResourceId(request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'>): string {
+  return `${stackName(request.StackId)}-${request.LogicalResourceId}-${digest(request.StackId, request.LogicalResourceId).slice(0, 12)}`;
+}
+
+/**
+ * RunTask's `clientToken` (≤ 64 ASCII characters): one per request, so a duplicate delivery of the same request
+ * gets the tasks already started instead of new ones.
+ */
+export function clientToken(request: RequestIdentity): string {
+  return digest(request.StackId, request.LogicalResourceId, request.RequestId);
+}
+
+/**
+ * RunTask's `startedBy` for this resource (≤ 128 of `[A-Za-z0-9-/_]`), readable in the ECS console and used to
+ * find the resource's tasks on Delete.
+ */
+export function defaultStartedBy(request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'>): string {
+  return `cfn/${request.LogicalResourceId.slice(0, 100)}/${digest(request.StackId, request.LogicalResourceId).slice(0, 16)}`;
+}
+
+function stackName(stackId: string): string {
+  // arn:aws:cloudformation:region:account:stack/NAME/uuid
+  return stackId.split('/')[1] ?? 'stack';
+}
+
+function digest(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\n')).digest('hex');
+}

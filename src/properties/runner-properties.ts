@@ -1,0 +1,188 @@
+import type { AwsVpcConfiguration, CapacityProviderStrategyItem, LaunchType, Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../tasks/poll-schedule';
+import { readNetworkConfiguration } from './network-configuration';
+import { optional, PropertyReader } from './property-reader';
+import { readTaskOverrides } from './task-overrides';
+
+/** The resource's properties, validated and typed: everything the runner needs to run the tasks. */
+export interface RunnerProperties {
+  cluster: string;
+  taskDefinition: string;
+  network?: AwsVpcConfiguration;
+  launchType?: LaunchType;
+  capacityProviderStrategy?: CapacityProviderStrategyItem[];
+  platformVersion?: string;
+  count: number;
+  overrides?: TaskOverride;
+  /** `Timeout`, in seconds, as given. */
+  timeoutSeconds?: number;
+  /** CloudFormation's own `ServiceTimeout`, in seconds, when the template sets it. */
+  serviceTimeoutSeconds?: number;
+  pollIntervalSeconds: number;
+  runOnUpdate: boolean;
+  runOnRollback: boolean;
+  stopOnDelete: boolean;
+  startedBy?: string;
+  group?: string;
+  tags?: Tag[];
+  propagateTags?: 'TASK_DEFINITION' | 'NONE';
+  enableExecuteCommand?: boolean;
+  enableEcsManagedTags?: boolean;
+}
+
+export type PropertiesResult = { ok: true; properties: RunnerProperties } | { ok: false; problems: string[] };
+
+export const PROPERTY_NAMES = [
+  'ServiceToken',
+  'ServiceTimeout',
+  'Cluster',
+  'TaskDefinition',
+  'NetworkConfiguration',
+  'Subnets',
+  'SecurityGroups',
+  'AssignPublicIp',
+  'LaunchType',
+  'CapacityProviderStrategy',
+  'PlatformVersion',
+  'Count',
+  'Overrides',
+  'Timeout',
+  'PollInterval',
+  'RunOnUpdate',
+  'RunOnRollback',
+  'StopOnDelete',
+  'Triggers',
+  'StartedBy',
+  'Group',
+  'Tags',
+  'PropagateTags',
+  'EnableExecuteCommand',
+  'EnableECSManagedTags',
+] as const;
+
+const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
+const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
+const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
+const CAPACITY_PROVIDER_KEYS = ['CapacityProvider', 'Weight', 'Base'] as const;
+const TAG_KEYS = ['Key', 'Value'] as const;
+
+/**
+ * Validates and coerces `ResourceProperties` as CloudFormation delivers them (every scalar a string). Reports all
+ * problems at once, each naming the property and what to do.
+ */
+export function parseRunnerProperties(raw: Record<string, unknown> | undefined): PropertiesResult {
+  const problems: string[] = [];
+  const reader = new PropertyReader(problems);
+  const properties = raw ?? {};
+  reader.rejectUnknown(properties, PROPERTY_NAMES);
+
+  const cluster = reader.string('Cluster', properties.Cluster, { required: true });
+  const taskDefinition = reader.string('TaskDefinition', properties.TaskDefinition, { required: true });
+  const network = readNetworkConfiguration(reader, properties);
+  const launchType = reader.oneOf('LaunchType', properties.LaunchType, LAUNCH_TYPES);
+  const capacityProviderStrategy = readCapacityProviderStrategy(reader, properties.CapacityProviderStrategy);
+  const platformVersion = reader.string('PlatformVersion', properties.PlatformVersion);
+  const count = reader.integer('Count', properties.Count, { min: 1, max: 10, unit: '(RunTask starts at most 10 tasks at once)' });
+  const overrides = readTaskOverrides(reader, properties.Overrides);
+  const timeoutSeconds = reader.integer('Timeout', properties.Timeout, { min: 1, max: 3600, unit: 'seconds' });
+  const serviceTimeoutSeconds = reader.integer('ServiceTimeout', properties.ServiceTimeout, { min: 1, max: 3600, unit: 'seconds' });
+  const pollIntervalSeconds = reader.number('PollInterval', properties.PollInterval, { min: 1, max: 300, unit: 'seconds' });
+  const runOnUpdate = reader.boolean('RunOnUpdate', properties.RunOnUpdate);
+  const runOnRollback = reader.boolean('RunOnRollback', properties.RunOnRollback);
+  const stopOnDelete = reader.boolean('StopOnDelete', properties.StopOnDelete);
+  const startedBy = reader.string('StartedBy', properties.StartedBy, {
+    pattern: STARTED_BY,
+    patternHint: 'must be 1 to 128 letters, digits, hyphens, slashes or underscores',
+  });
+  const group = reader.string('Group', properties.Group, { maxLength: 255 });
+  const tags = readTags(reader, properties.Tags);
+  const propagateTags = reader.oneOf('PropagateTags', properties.PropagateTags, PROPAGATE_TAGS);
+  const enableExecuteCommand = reader.boolean('EnableExecuteCommand', properties.EnableExecuteCommand);
+  const enableEcsManagedTags = reader.boolean('EnableECSManagedTags', properties.EnableECSManagedTags);
+
+  if (launchType && capacityProviderStrategy) {
+    reader.problem('LaunchType', 'given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)');
+  }
+  const fargate = runsOnFargate(launchType, capacityProviderStrategy);
+  if (network?.assignPublicIp === 'ENABLED' && fargate === false) {
+    reader.problem('AssignPublicIp', 'ENABLED works only with Fargate: awsvpc tasks on EC2 never get a public IP — use DISABLED and a NAT gateway, or LaunchType FARGATE');
+  }
+  if (platformVersion !== undefined && fargate === false) {
+    reader.problem('PlatformVersion', 'applies only to Fargate; remove it or use LaunchType FARGATE');
+  }
+
+  if (problems.length > 0 || cluster === undefined || taskDefinition === undefined) {
+    return { ok: false, problems };
+  }
+  return {
+    ok: true,
+    properties: {
+      cluster,
+      taskDefinition,
+      count: count ?? 1,
+      pollIntervalSeconds: pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      runOnUpdate: runOnUpdate ?? true,
+      runOnRollback: runOnRollback ?? false,
+      stopOnDelete: stopOnDelete ?? true,
+      ...optional('network', network),
+      ...optional('launchType', launchType),
+      ...optional('capacityProviderStrategy', capacityProviderStrategy),
+      ...optional('platformVersion', platformVersion),
+      ...optional('overrides', overrides),
+      ...optional('timeoutSeconds', timeoutSeconds),
+      ...optional('serviceTimeoutSeconds', serviceTimeoutSeconds),
+      ...optional('startedBy', startedBy),
+      ...optional('group', group),
+      ...optional('tags', tags),
+      ...optional('propagateTags', propagateTags),
+      ...optional('enableExecuteCommand', enableExecuteCommand),
+      ...optional('enableEcsManagedTags', enableEcsManagedTags),
+    },
+  };
+}
+
+/** true or false when the properties say where the tasks run; undefined when the cluster's default decides. */
+function runsOnFargate(launchType: LaunchType | undefined, strategy: CapacityProviderStrategyItem[] | undefined): boolean | undefined {
+  if (launchType) return launchType === 'FARGATE';
+  if (strategy) return strategy.every((item) => item.capacityProvider?.startsWith('FARGATE') === true);
+  return undefined;
+}
+
+function readCapacityProviderStrategy(reader: PropertyReader, value: unknown): CapacityProviderStrategyItem[] | undefined {
+  const list = reader.list('CapacityProviderStrategy', value);
+  if (!list) return undefined;
+  if (list.length === 0 || list.length > 20) {
+    return reader.problem('CapacityProviderStrategy', `has ${list.length} entries; give 1 to 20, or leave it out to use the cluster's default`);
+  }
+  const items = list.map((entry, index) => {
+    const itemReader = reader.nested(`CapacityProviderStrategy[${index}].`);
+    const item = itemReader.object('', entry);
+    if (!item) return undefined;
+    itemReader.rejectUnknown(item, CAPACITY_PROVIDER_KEYS);
+    const capacityProvider = itemReader.string('CapacityProvider', item.CapacityProvider, { required: true });
+    if (capacityProvider === undefined) return undefined;
+    return {
+      capacityProvider,
+      ...optional('weight', itemReader.integer('Weight', item.Weight, { min: 0, max: 1000 })),
+      ...optional('base', itemReader.integer('Base', item.Base, { min: 0, max: 100000 })),
+    };
+  });
+  return items.every((item) => item !== undefined) ? items : undefined;
+}
+
+function readTags(reader: PropertyReader, value: unknown): Tag[] | undefined {
+  const list = reader.list('Tags', value);
+  if (!list) return undefined;
+  if (list.length > 50) return reader.problem('Tags', `has ${list.length} tags; a task takes at most 50`);
+  const tags = list.map((entry, index) => {
+    const tagReader = reader.nested(`Tags[${index}].`);
+    const tag = tagReader.object('', entry);
+    if (!tag) return undefined;
+    tagReader.rejectUnknown(tag, TAG_KEYS);
+    const key = tagReader.string('Key', tag.Key, { required: true, maxLength: 128 });
+    if (key?.toLowerCase().startsWith('aws:')) return tagReader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
+    const tagValue = tag.Value === '' ? '' : tagReader.string('Value', tag.Value, { maxLength: 256 });
+    return key === undefined ? undefined : { key, value: tagValue ?? '' };
+  });
+  return tags.every((tag) => tag !== undefined) ? tags : undefined;
+}

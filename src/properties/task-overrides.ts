@@ -1,0 +1,98 @@
+import type { ContainerOverride, KeyValuePair, TaskOverride } from '@aws-sdk/client-ecs';
+import { optional, type PropertyReader } from './property-reader';
+
+/** RunTask refuses overrides whose JSON is longer than this. */
+export const MAX_OVERRIDES_CHARACTERS = 8192;
+
+const TASK_KEYS = ['ContainerOverrides', 'Cpu', 'Memory', 'TaskRoleArn', 'ExecutionRoleArn'] as const;
+const CONTAINER_KEYS = ['Name', 'Command', 'Environment', 'Cpu', 'Memory', 'MemoryReservation'] as const;
+const ENVIRONMENT_KEYS = ['Name', 'Value'] as const;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
+
+/**
+ * `Overrides` in CloudFormation's PascalCase, turned into the ECS API's TaskOverride. The API's own camelCase keys
+ * are accepted as well, because older task-runner templates used them.
+ */
+export function readTaskOverrides(reader: PropertyReader, value: unknown): TaskOverride | undefined {
+  const source = reader.object('Overrides', value);
+  if (!source) return undefined;
+  const task = pascalCased(reader.nested('Overrides.'), source, TASK_KEYS);
+
+  const containerReader = reader.nested('Overrides.');
+  const containers = containerReader.list('ContainerOverrides', task.ContainerOverrides)?.map((item, index) =>
+    readContainerOverride(reader.nested(`Overrides.ContainerOverrides[${index}].`), item),
+  );
+  const names = containers?.map((container) => container?.name).filter((name) => name !== undefined) ?? [];
+  const repeated = names.filter((name, index) => names.indexOf(name) !== index);
+  if (repeated.length > 0) containerReader.problem('ContainerOverrides', `overrides container ${repeated.join(', ')} more than once`);
+
+  const taskReader = reader.nested('Overrides.');
+  const override: TaskOverride = {
+    ...(containers ? { containerOverrides: containers.filter((c): c is ContainerOverride => c !== undefined) } : {}),
+    // The API takes task-level CPU and memory as strings ("1024", or "1 vCPU" / "2 GB").
+    ...optional('cpu', taskReader.string('Cpu', task.Cpu)),
+    ...optional('memory', taskReader.string('Memory', task.Memory)),
+    ...optional('taskRoleArn', taskReader.string('TaskRoleArn', task.TaskRoleArn, { pattern: ROLE_ARN, patternHint: 'is not an IAM role ARN' })),
+    ...optional('executionRoleArn', taskReader.string('ExecutionRoleArn', task.ExecutionRoleArn, { pattern: ROLE_ARN, patternHint: 'is not an IAM role ARN' })),
+  };
+  const size = JSON.stringify(override).length;
+  if (size > MAX_OVERRIDES_CHARACTERS) {
+    reader.problem('Overrides', `is ${size} characters as sent to RunTask; ECS accepts at most ${MAX_OVERRIDES_CHARACTERS} — move long values into the task definition`);
+  }
+  return override;
+}
+
+function readContainerOverride(reader: PropertyReader, value: unknown): ContainerOverride | undefined {
+  const source = reader.object('', value);
+  if (!source) return undefined;
+  const container = pascalCased(reader, source, CONTAINER_KEYS);
+  const name = reader.string('Name', container.Name, { required: true });
+  const command = reader.stringList('Command', container.Command, { max: 1000 });
+  const environment = reader.list('Environment', container.Environment)?.map((entry, index) => readEnvironmentVariable(reader.nested(`${reader.path}Environment[${index}].`), entry));
+  return {
+    ...optional('name', name),
+    ...optional('command', command),
+    ...(environment ? { environment: environment.filter((e): e is KeyValuePair => e !== undefined) } : {}),
+    ...optional('cpu', reader.integer('Cpu', container.Cpu, { min: 0, max: 196608, unit: 'CPU units' })),
+    ...optional('memory', reader.integer('Memory', container.Memory, { min: 6, max: 1048576, unit: 'MiB' })),
+    ...optional('memoryReservation', reader.integer('MemoryReservation', container.MemoryReservation, { min: 6, max: 1048576, unit: 'MiB' })),
+  };
+}
+
+function readEnvironmentVariable(reader: PropertyReader, value: unknown): KeyValuePair | undefined {
+  const source = reader.object('', value);
+  if (!source) return undefined;
+  const variable = pascalCased(reader, source, ENVIRONMENT_KEYS);
+  const name = reader.string('Name', variable.Name, { required: true });
+  // An empty value is a legitimate environment value; only a missing one is not.
+  const rawValue = variable.Value;
+  const text = rawValue === '' ? '' : reader.string('Value', rawValue, { required: true });
+  return name === undefined || text === undefined ? undefined : { name, value: text };
+}
+
+/**
+ * Maps an object's keys onto the PascalCase names in `known`, accepting camelCase spellings (`command` → `Command`);
+ * unknown keys and a key given in both spellings are problems.
+ */
+function pascalCased<K extends string>(reader: PropertyReader, source: Record<string, unknown>, known: readonly K[]): Partial<Record<K, unknown>> {
+  const result: Partial<Record<K, unknown>> = {};
+  const unknown: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    const name = known.find((candidate) => candidate === key || camel(candidate) === key);
+    if (name === undefined) {
+      unknown[key] = value;
+      continue;
+    }
+    if (name in result) {
+      reader.problem(name, `is given twice (as ${name} and ${camel(name)}); keep one`);
+      continue;
+    }
+    result[name] = value;
+  }
+  reader.rejectUnknown(unknown, known);
+  return result;
+}
+
+function camel(name: string): string {
+  return name.charAt(0).toLowerCase() + name.slice(1);
+}

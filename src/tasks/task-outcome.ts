@@ -1,0 +1,80 @@
+import type { Container, Task } from '@aws-sdk/client-ecs';
+
+/** One essential container that did not exit 0. */
+export interface ContainerFailure {
+  name: string;
+  /** Absent when the container never ran (image pull failure, killed before start, ...). */
+  exitCode?: number;
+  /** ECS's `containers[].reason`, e.g. `CannotPullContainerError: ...` or `OutOfMemoryError: ...`. */
+  reason?: string;
+  /** The task did not report this container at all. */
+  notReported?: true;
+}
+
+/** A task whose outcome is known: every essential container has stopped, or the task itself has. */
+export interface DecidedTask {
+  taskArn: string;
+  lastStatus: string;
+  succeeded: boolean;
+  failures: ContainerFailure[];
+  /** The first essential container's exit code, for `Fn::GetAtt ... ExitCode`. */
+  exitCode?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+}
+
+export interface PendingTask {
+  taskArn: string;
+  lastStatus: string;
+}
+
+export type TaskOutcome = ({ decided: true } & DecidedTask) | ({ decided: false } & PendingTask);
+
+/**
+ * Judges one task as DescribeTasks reported it. The outcome is known as soon as every essential container reports
+ * STOPPED — there is no need to wait for the task's ENI to be detached and deleted (DEACTIVATING → DEPROVISIONING
+ * can take minutes) — or when the task itself is STOPPED, whichever comes first.
+ */
+export function judgeTask(task: Task, essentialContainers: readonly string[]): TaskOutcome {
+  const taskArn = task.taskArn ?? 'unknown task';
+  const lastStatus = task.lastStatus ?? 'UNKNOWN';
+  const containers = task.containers ?? [];
+  const judged = essentialContainers.length > 0 ? essentialContainers : containers.flatMap((c) => (c.name ? [c.name] : []));
+  const byName = new Map(containers.map((c) => [c.name, c] as const));
+  const taskStopped = lastStatus === 'STOPPED';
+  const containersStopped = judged.length > 0 && judged.every((name) => byName.get(name)?.lastStatus === 'STOPPED');
+  if (!taskStopped && !containersStopped) return { decided: false, taskArn, lastStatus };
+
+  const failures = judged.flatMap((name) => containerFailure(name, byName.get(name)));
+  const failedToStart = task.stopCode === 'TaskFailedToStart';
+  if (failedToStart && failures.length === 0) failures.push(...judged.map((name) => ({ name, reason: byName.get(name)?.reason })).map(withoutUndefined));
+  const first = judged[0] === undefined ? undefined : byName.get(judged[0]);
+  return {
+    decided: true,
+    taskArn,
+    lastStatus,
+    succeeded: failures.length === 0 && judged.length > 0,
+    failures,
+    ...(first?.exitCode != null ? { exitCode: first.exitCode } : {}),
+    ...(task.stopCode ? { stopCode: task.stopCode } : {}),
+    ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+  };
+}
+
+function containerFailure(name: string, container: Container | undefined): ContainerFailure[] {
+  if (!container) return [{ name, notReported: true }];
+  if (container.exitCode === 0) return [];
+  return [withoutUndefined({ name, exitCode: container.exitCode ?? undefined, reason: container.reason })];
+}
+
+function withoutUndefined(failure: { name: string; exitCode?: number | undefined; reason?: string | undefined }): ContainerFailure {
+  return {
+    name: failure.name,
+    ...(failure.exitCode !== undefined ? { exitCode: failure.exitCode } : {}),
+    ...(failure.reason ? { reason: failure.reason } : {}),
+  };
+}
+
+export function taskId(taskArn: string): string {
+  return taskArn.split('/').pop() ?? taskArn;
+}

@@ -1,0 +1,118 @@
+import type { EcsApi } from '../aws/ports';
+import type { Clock } from '../runtime/clock';
+import type { Invocation } from '../runtime/invocation';
+import type { Log } from '../runtime/log';
+import { nextPollDelayMs } from './poll-schedule';
+import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
+
+/** What is being watched; carried from one invocation to the next on a hand-off. */
+export interface Watch {
+  cluster: string;
+  taskArns: string[];
+  essentialContainers: string[];
+  /** Epoch milliseconds: tasks still running then are stopped and the resource fails. */
+  deadline: number;
+  /** Epoch milliseconds of RunTask: ECS may not know a task for a moment after it (eventual consistency). */
+  startedAt: number;
+  /** The Timeout in force, for the message when it passes. */
+  timeoutSeconds: number;
+  pollIntervalSeconds: number;
+}
+
+export type WatchResult =
+  | { kind: 'decided'; tasks: DecidedTask[] }
+  | { kind: 'deadline'; pending: PendingTask[] }
+  /** This invocation is about to run out of time: a fresh one must carry on. */
+  | { kind: 'hand-off' };
+
+/**
+ * Lambda keeps this much of an invocation's time for handing off: the Invoke call, and stopping the tasks and
+ * answering FAILED if the hand-off fails.
+ */
+export const HAND_OFF_MARGIN_MS = 30_000;
+
+/** How long a task ECS calls MISSING right after RunTask is still waited for. */
+export const MISSING_GRACE_MS = 60_000;
+
+/** Consecutive DescribeTasks errors tolerated (the SDK has already retried each) before giving up. */
+const MAX_CONSECUTIVE_ERRORS = 5;
+
+export interface WatchDependencies {
+  ecs: EcsApi;
+  clock: Clock;
+  invocation: Invocation;
+  log: Log;
+}
+
+/**
+ * Polls DescribeTasks (one call for up to 100 tasks) until every task's outcome is known, the deadline passes, or
+ * this invocation must hand off. `pollFirst` skips the first wait (a fresh invocation that took over).
+ */
+export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
+  const { clock, invocation, log } = deps;
+  let consecutiveErrors = 0;
+  let wait = pollFirst ? 0 : nextPollDelayMs(watch.pollIntervalSeconds, watch.deadline - clock.now());
+  for (;;) {
+    if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
+    await clock.sleep(wait);
+    let outcomes: TaskOutcome[];
+    try {
+      outcomes = await describe(watch, deps);
+      consecutiveErrors = 0;
+    } catch (error) {
+      consecutiveErrors += 1;
+      if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS || !isTransient(error)) throw error;
+      log.warn('DescribeTasks failed; polling on', { error: String(error), consecutiveErrors });
+      outcomes = [];
+    }
+    if (outcomes.length === watch.taskArns.length && outcomes.every((o) => o.decided)) {
+      return { kind: 'decided', tasks: outcomes.filter((o): o is Extract<TaskOutcome, { decided: true }> => o.decided) };
+    }
+    const msUntilDeadline = watch.deadline - clock.now();
+    if (msUntilDeadline <= 0) {
+      const pending = outcomes.filter((o) => !o.decided);
+      return { kind: 'deadline', pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })) };
+    }
+    wait = nextPollDelayMs(watch.pollIntervalSeconds, msUntilDeadline);
+  }
+}
+
+async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutcome[]> {
+  const outcomes: TaskOutcome[] = [];
+  for (let i = 0; i < watch.taskArns.length; i += 100) {
+    const tasks = watch.taskArns.slice(i, i + 100);
+    const response = await deps.ecs.describeTasks({ cluster: watch.cluster, tasks });
+    const byArn = new Map((response.tasks ?? []).map((task) => [task.taskArn, task] as const));
+    for (const taskArn of tasks) {
+      const task = byArn.get(taskArn);
+      if (task) {
+        outcomes.push(judgeTask(task, watch.essentialContainers));
+        continue;
+      }
+      const failure = response.failures?.find((f) => f.arn === taskArn);
+      if (deps.clock.now() - watch.startedAt < MISSING_GRACE_MS) {
+        outcomes.push({ decided: false, taskArn, lastStatus: failure?.reason ?? 'MISSING' });
+      } else {
+        outcomes.push({
+          decided: true,
+          taskArn,
+          lastStatus: failure?.reason ?? 'MISSING',
+          succeeded: false,
+          failures: [{ name: 'task', reason: `ECS no longer knows the task (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})` }],
+        });
+      }
+    }
+  }
+  deps.log.debug('Polled tasks', { tasks: outcomes.map((o) => ({ taskArn: o.taskArn, lastStatus: o.lastStatus, decided: o.decided })) });
+  return outcomes;
+}
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  const status = metadata?.httpStatusCode;
+  return (
+    /Throttl|RequestLimitExceeded|TooManyRequests|ServerException|ServiceUnavailable|TimeoutError|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
+    (status !== undefined && status >= 500)
+  );
+}

@@ -1,0 +1,470 @@
+import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand } from '@aws-sdk/client-ec2';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { handleEvent } from '../src/custom-resource-handler';
+import type { ContinuationEvent } from '../src/lifecycle/continuation';
+import type { ResponseBody } from '../src/response/response-body';
+import { ecsTask, mockedAws, stoppedTask, TASK_ARN, TASK_DEFINITION_ARN } from './support/aws-mocks';
+import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './support/fakes';
+import { fixtures } from './support/fixtures';
+
+const aws = mockedAws();
+const PHYSICAL_ID = fixtures.update().PhysicalResourceId;
+const SECOND_TASK = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
+
+beforeEach(() => {
+  aws.reset();
+  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        { name: 'migrate', essential: true },
+        { name: 'log-router', essential: false },
+      ],
+    },
+  });
+  aws.ec2.on(DescribeSubnetsCommand).resolves({
+    Subnets: [
+      { SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' },
+      { SubnetId: 'subnet-0f1e2d3c4b5a69788', VpcId: 'vpc-0abc' },
+    ],
+  });
+  aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
+  aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+  aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+  aws.ecs.on(StopTaskCommand).resolves({});
+  aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  aws.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }] });
+});
+
+async function invoke(event: unknown, options: { budgetMs?: number; statuses?: (number | Error)[]; allowedResponseHosts?: string } = {}) {
+  const clock = new FakeClock();
+  const log = new RecordingLog();
+  const { http, puts } = recordingHttp(options.statuses);
+  await handleEvent(event, {
+    aws: aws.ports,
+    clock,
+    invocation: fakeInvocation(clock, options.budgetMs),
+    log,
+    http,
+    ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
+  });
+  const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
+  return { clock, log, puts, responses, response: responses[0] };
+}
+
+describe('Create', () => {
+  it('runs the task with task networking and answers SUCCESS with the task attributes', async () => {
+    const event = fixtures.create();
+    const { response, puts } = await invoke(event);
+
+    expect(aws.ecs).toHaveReceivedCommandWith(RunTaskCommand, {
+      cluster: 'todobackend-cluster',
+      taskDefinition: TASK_DEFINITION_ARN,
+      count: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: {
+          subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
+          securityGroups: ['sg-0123456789abcdef0'],
+          assignPublicIp: 'DISABLED',
+        },
+      },
+      overrides: {
+        containerOverrides: [
+          {
+            name: 'migrate',
+            command: ['python3', 'manage.py', 'migrate', '--no-input'],
+            environment: [{ name: 'DJANGO_DB_PASSWORD', value: 's3cr3t-db-password' }],
+          },
+        ],
+      },
+    });
+    const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(runTask?.clientToken).toMatch(/^[0-9a-f]{64}$/);
+    expect(runTask?.startedBy).toMatch(/^cfn\/MigrateTask\/[0-9a-f]{16}$/);
+
+    expect(puts).toHaveLength(1);
+    expect(puts[0]?.url.href).toBe(event.ResponseURL);
+    expect(response).toEqual({
+      Status: 'SUCCESS',
+      PhysicalResourceId: PHYSICAL_ID,
+      StackId: event.StackId,
+      RequestId: event.RequestId,
+      LogicalResourceId: 'MigrateTask',
+      Data: {
+        TaskArn: TASK_ARN,
+        TaskArns: TASK_ARN,
+        TaskId: '0a1b2c3d4e5f46789abcdef012345678',
+        ExitCode: '0',
+        StopCode: 'EssentialContainerExited',
+        StoppedReason: 'Essential container in task exited',
+      },
+    });
+  });
+
+  it('gives a duplicate delivery of the same request the same clientToken, and another request a new one', async () => {
+    await invoke(fixtures.create());
+    await invoke(fixtures.create());
+    const update = fixtures.update();
+    await invoke(update);
+    const tokens = aws.ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(tokens[2]).not.toBe(tokens[0]);
+  });
+
+  it('answers FAILED with the container, exit code and stop reason when the migration fails', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(3)] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(response?.Reason).toBe(
+      'Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" exited with code 3 (EssentialContainerExited: "Essential container in task exited").',
+    );
+    expect(response?.Data?.ExitCode).toBe('3');
+  });
+
+  it('explains a container that never ran in a private subnet without a way out', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        stoppedTask(undefined, {
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed',
+          containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
+        }),
+      ],
+    });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('container "migrate" never ran');
+    expect(response?.Reason).toContain('TaskFailedToStart: "ResourceInitializationError: unable to pull secrets');
+    expect(response?.Reason).toContain('NAT gateway or VPC endpoints');
+  });
+
+  it('answers as soon as the essential container has stopped, while the task is still deprovisioning its ENI', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({
+      tasks: [
+        ecsTask({
+          lastStatus: 'DEPROVISIONING',
+          containers: [
+            { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
+            { name: 'log-router', lastStatus: 'RUNNING' },
+          ],
+        }),
+      ],
+    });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('SUCCESS');
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
+  });
+
+  it('fails at once, stopping what did start, when RunTask could not place every task', async () => {
+    const event = fixtures.create();
+    event.ResourceProperties.Count = '2';
+    event.ResourceProperties.LaunchType = 'EC2';
+    aws.ecs.on(RunTaskCommand).resolves({
+      tasks: [{ taskArn: TASK_ARN }],
+      failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c', reason: 'RESOURCE:ENI' }],
+    });
+    const { response } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
+    expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/^RunTask started 1 of 2 tasks and the started ones were stopped: RESOURCE:ENI/);
+    expect(response?.Reason).toContain('awsvpcTrunking');
+  });
+
+  it('reports every property problem at once, with hints, without calling AWS', async () => {
+    const event = fixtures.create();
+    const properties = event.ResourceProperties as Record<string, unknown>;
+    properties.SecurityGroup = ['sg-0123456789abcdef0'];
+    properties.Count = '11';
+    delete properties.Cluster;
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(response?.Reason).toContain('SecurityGroup: unknown property — did you mean SecurityGroups?');
+    expect(response?.Reason).toContain('Count: "11" is not a whole number from 1 to 10');
+    expect(response?.Reason).toContain('Cluster: is required');
+    expect(aws.ecs.calls()).toHaveLength(0);
+  });
+
+  it('refuses an awsvpc task definition without a network configuration before RunTask', async () => {
+    const event = fixtures.create();
+    delete event.ResourceProperties.NetworkConfiguration;
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('NetworkConfiguration: task definition todobackend-migrate:7 uses network mode awsvpc');
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+  });
+
+  it('names the subnets that do not exist and refuses subnets from two VPCs', async () => {
+    aws.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' }] });
+    aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0def' }] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region');
+    expect(response?.Reason).toContain('must all be in one VPC, but they are spread over vpc-0abc (subnet-0a1b2c3d4e5f60718) and vpc-0def (sg-0123456789abcdef0)');
+    expect(aws.ec2).toHaveReceivedCommandWith(DescribeSubnetsCommand, {
+      Filters: [{ Name: 'subnet-id', Values: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'] }],
+    });
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+  });
+
+  it('stops the task and answers FAILED when the Timeout passes', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    const event = fixtures.create();
+    event.ResourceProperties.Timeout = '30';
+    const { response, clock } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN, cluster: 'todobackend-cluster' });
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/^Timed out after 30 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(RUNNING\); stopped it\./);
+    expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000);
+  });
+
+  it('waits for every task of a Count and names each failed one', async () => {
+    const event = fixtures.create();
+    event.ResourceProperties.Count = '2';
+    aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: SECOND_TASK }] });
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0), stoppedTask(1, { taskArn: SECOND_TASK })] });
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/^1 of 2 tasks failed\. Task 9f8e7d6c4e5f46789abcdef012345678 failed: container "migrate" exited with code 1/);
+    expect(response?.Data?.TaskArns).toBe(`${TASK_ARN},${SECOND_TASK}`);
+  });
+
+  it('tolerates a task ECS does not know yet right after RunTask', async () => {
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] })
+      .resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('keeps polling through throttling', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    aws.ecs.on(DescribeTasksCommand).rejectsOnce(throttled).resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('stops the tasks and answers FAILED when DescribeTasks is denied', async () => {
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), { name: 'AccessDeniedException' });
+    aws.ecs.on(DescribeTasksCommand).rejects(denied);
+    const { response } = await invoke(fixtures.create());
+    expect(aws.ecs).toHaveReceivedCommand(StopTaskCommand);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('DescribeTasks failed: AccessDeniedException: User is not authorized');
+    expect(response?.Reason).toContain('IAM permissions');
+  });
+});
+
+describe('hand-off to a fresh invocation', () => {
+  it('hands the watch off before the invocation runs out of time, without answering', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    const event = fixtures.create();
+    const { puts } = await invoke(event, { budgetMs: 60_000 });
+    expect(puts).toHaveLength(0);
+    const invokeCall = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
+    expect(invokeCall?.FunctionName).toBe('arn:aws:lambda:us-east-1:123456789012:function:todobackend-runner-ecs-task-runner');
+    expect(invokeCall?.InvocationType).toBe('Event');
+    const payload = JSON.parse(Buffer.from(invokeCall?.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    expect(payload.request).toEqual(event);
+    expect(payload.watch.taskArns).toEqual([TASK_ARN]);
+    expect(payload.watch.essentialContainers).toEqual(['migrate']);
+    expect(payload.handOffs).toBe(1);
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+  });
+
+  it('lets the continuation carry on and answer, keeping the original deadline', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    await invoke(fixtures.create(), { budgetMs: 60_000 });
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as ContinuationEvent;
+    expect(payload.watch.deadline - payload.watch.startedAt).toBe(600_000);
+    aws.ecs.resetHistory();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(payload);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.RequestId).toBe(fixtures.create().RequestId);
+    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  it('stops the tasks and answers FAILED when the hand-off fails', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    aws.lambda.on(InvokeCommand).rejects(Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }));
+    const { response } = await invoke(fixtures.create(), { budgetMs: 60_000 });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('lambda:InvokeFunction');
+  });
+});
+
+describe('Update', () => {
+  it('runs again with the same PhysicalResourceId', async () => {
+    const { response } = await invoke(fixtures.update());
+    expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  it('runs nothing when RunOnUpdate is false, and still returns every attribute', async () => {
+    const event = fixtures.update();
+    event.ResourceProperties.RunOnUpdate = 'false';
+    const { response } = await invoke(event);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toContain('RunOnUpdate is false');
+    expect(Object.keys(response?.Data ?? {})).toEqual(['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason']);
+  });
+
+  it('answers SUCCESS without running during an update rollback', async () => {
+    aws.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
+    const event = fixtures.updateRollback();
+    const { response } = await invoke(event);
+    expect(aws.cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: event.StackId });
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toContain('rolling back');
+  });
+
+  it('runs during a rollback when RunOnRollback is true, without asking for the stack status', async () => {
+    const event = fixtures.updateRollback();
+    event.ResourceProperties.RunOnRollback = 'true';
+    const { response } = await invoke(event);
+    expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+    expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('runs when the stack status cannot be read, and says so in the logs', async () => {
+    aws.cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    const { response, log } = await invoke(fixtures.update());
+    expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(log.entries.some((entry) => entry.level === 'warn' && entry.message.includes('DescribeStacks'))).toBe(true);
+  });
+});
+
+describe('Delete', () => {
+  it('stops the tasks this resource started that still run', async () => {
+    aws.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN] });
+    const event = fixtures.delete();
+    const { response } = await invoke(event);
+    const startedBy = aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input.startedBy;
+    expect(startedBy).toMatch(/^cfn\/MigrateTask\//);
+    await invoke(fixtures.create());
+    expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe(startedBy);
+    expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { cluster: 'todobackend-cluster', desiredStatus: 'RUNNING' });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, RequestId: event.RequestId });
+    expect(response?.Reason).toBe('Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678.');
+  });
+
+  it('leaves tasks alone when StopOnDelete is false', async () => {
+    const event = fixtures.delete();
+    event.ResourceProperties.StopOnDelete = 'false';
+    const { response } = await invoke(event);
+    expect(aws.ecs.calls()).toHaveLength(0);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('succeeds quickly after a Create that failed on invalid properties', async () => {
+    const event = fixtures.delete();
+    event.ResourceProperties.Count = 'many';
+    const { response } = await invoke(event);
+    expect(aws.ecs.calls()).toHaveLength(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID });
+  });
+
+  it('succeeds when the cluster is already gone, and when ECS refuses', async () => {
+    aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
+    expect((await invoke(fixtures.delete())).response?.Status).toBe('SUCCESS');
+    aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
+    const { response } = await invoke(fixtures.delete());
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toContain('ListTasks failed: AccessDeniedException');
+  });
+});
+
+describe('answering CloudFormation', () => {
+  it('answers FAILED exactly once when something unexpected throws', async () => {
+    aws.ecs.on(DescribeTaskDefinitionCommand).resolves({});
+    aws.ec2.on(DescribeSubnetsCommand).callsFake(() => {
+      throw new TypeError('boom');
+    });
+    const { puts, response } = await invoke(fixtures.create());
+    expect(puts).toHaveLength(1);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  it('never contacts a ResponseURL that is not an AWS https URL', async () => {
+    const event = fixtures.create();
+    event.ResponseURL = 'https://attacker.example.com/collect?X-Amz-Signature=abc';
+    const { puts, log } = await invoke(event);
+    expect(puts).toHaveLength(0);
+    expect(aws.ecs.calls()).toHaveLength(0);
+    expect(log.text()).toContain('not an AWS host');
+    expect(log.text()).not.toContain('X-Amz-Signature');
+  });
+
+  it('accepts a loopback http ResponseURL only when RESPONSE_URL_ALLOWED_HOSTS names its host', async () => {
+    const event = fixtures.delete();
+    event.ResponseURL = 'http://127.0.0.1:4566/responses/delete?X-Amz-Signature=abc';
+    expect((await invoke(event)).puts).toHaveLength(0);
+    expect((await invoke(event, { allowedResponseHosts: '127.0.0.1' })).puts).toHaveLength(1);
+  });
+
+  it('sends the body with an empty content type and its byte length', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1, { stoppedReason: 'Essentiell: Container beendet — ✓ ünïcödé' })] });
+    const { puts } = await invoke(fixtures.create());
+    const put = puts[0];
+    expect(put?.headers['content-type']).toBe('');
+    expect(put?.headers['content-length']).toBe(String(Buffer.byteLength(put?.body ?? '', 'utf8')));
+    expect(Buffer.byteLength(put?.body ?? '')).toBeGreaterThan((put?.body ?? '').length);
+  });
+
+  it('retries a 5xx answer from the ResponseURL', async () => {
+    const { puts, response } = await invoke(fixtures.delete(), { statuses: [503, new Error('socket hang up')] });
+    expect(puts).toHaveLength(3);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('keeps the ResponseURL query string and override environment values out of the logs', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
+    const { log } = await invoke(fixtures.create());
+    const text = log.text();
+    expect(text).toContain('cloudformation-custom-resource-response-useast1.s3.amazonaws.com');
+    expect(text).not.toContain('X-Amz-Signature');
+    expect(text).not.toContain('s3cr3t-db-password');
+  });
+
+  it('uses one PhysicalResourceId in every response for the resource', async () => {
+    const ids = new Set<string | undefined>();
+    for (const event of [fixtures.create(), fixtures.update(), fixtures.delete()] as CloudFormationCustomResourceEvent[]) {
+      ids.add((await invoke(event)).response?.PhysicalResourceId);
+    }
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(2)] });
+    ids.add((await invoke(fixtures.create())).response?.PhysicalResourceId);
+    expect([...ids]).toEqual([PHYSICAL_ID]);
+  });
+
+  it('does nothing with an event that is not a CloudFormation request', async () => {
+    const { puts, log } = await invoke({ hello: 'world' });
+    expect(puts).toHaveLength(0);
+    expect(log.entries[0]?.level).toBe('error');
+  });
+});

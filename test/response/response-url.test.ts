@@ -1,0 +1,35 @@
+import { ResponseUrlRefusedError } from '../../src/errors';
+import { checkResponseUrl, redactUrl } from '../../src/response/response-url';
+
+const S3 = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn/x?X-Amz-Signature=abc';
+
+describe('checkResponseUrl', () => {
+  it.each([S3, 'https://cloudformation-custom-resource-response-cnnorth1.s3.cn-north-1.amazonaws.com.cn/x?y=1'])('accepts AWS https URLs: %s', (url) => {
+    expect(checkResponseUrl(url, undefined).href).toBe(url);
+  });
+
+  it.each([
+    ['http://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x', 'must use https'],
+    ['https://amazonaws.com.evil.example/x', 'not an AWS host'],
+    ['https://evil-amazonaws.com/x', 'not an AWS host'],
+    ['not a url', 'not a valid URL'],
+    ['http://127.0.0.1:9000/x', 'must use https'],
+  ])('refuses %s', (url, message) => {
+    expect(() => checkResponseUrl(url, undefined)).toThrow(ResponseUrlRefusedError);
+    expect(() => checkResponseUrl(url, undefined)).toThrow(message);
+  });
+
+  it('replaces the AWS hosts with RESPONSE_URL_ALLOWED_HOSTS, allowing http only on loopback', () => {
+    expect(checkResponseUrl('http://127.0.0.1:9000/bucket/key?sig=1', ' localhost, 127.0.0.1 ').host).toBe('127.0.0.1:9000');
+    expect(checkResponseUrl('http://localhost:9000/x', 'localhost').hostname).toBe('localhost');
+    expect(() => checkResponseUrl('http://s3.internal.example/x', 's3.internal.example')).toThrow('http only for loopback');
+    expect(checkResponseUrl('https://s3.internal.example/x', 's3.internal.example').hostname).toBe('s3.internal.example');
+    expect(() => checkResponseUrl(S3, '127.0.0.1')).toThrow('not in RESPONSE_URL_ALLOWED_HOSTS');
+  });
+});
+
+describe('redactUrl', () => {
+  it('drops the presigned query string', () => {
+    expect(redactUrl(S3)).toBe('https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn/x');
+  });
+});

@@ -251,6 +251,13 @@ describe('Create', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
+  it('fails a task ECS still does not know a minute after RunTask', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toBe('Task 0a1b2c3d4e5f46789abcdef012345678 failed: ECS no longer knows the task (MISSING).');
+  });
+
   it('keeps polling through throttling', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
     aws.ecs.on(DescribeTasksCommand).rejectsOnce(throttled).resolves({ tasks: [stoppedTask(0)] });

@@ -1,7 +1,8 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CLIENT_CONFIG } from './client-config';
 import type { CloudFormationApi } from './ports';
 
-export function createCloudFormationApi(client: CloudFormationClient = new CloudFormationClient({})): CloudFormationApi {
+export function createCloudFormationApi(client: CloudFormationClient = new CloudFormationClient(CLIENT_CONFIG)): CloudFormationApi {
   return {
     async stackStatus(stackId) {
       const result = await client.send(new DescribeStacksCommand({ StackName: stackId }));

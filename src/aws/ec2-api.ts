@@ -1,7 +1,8 @@
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CLIENT_CONFIG } from './client-config';
 import type { Ec2Api } from './ports';
 
-export function createEc2Api(client: EC2Client = new EC2Client({})): Ec2Api {
+export function createEc2Api(client: EC2Client = new EC2Client(CLIENT_CONFIG)): Ec2Api {
   return {
     describeSubnets: (input) => client.send(new DescribeSubnetsCommand(input)),
     describeSecurityGroups: (input) => client.send(new DescribeSecurityGroupsCommand(input)),

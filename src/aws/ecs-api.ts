@@ -6,9 +6,10 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { CLIENT_CONFIG } from './client-config';
 import type { EcsApi } from './ports';
 
-export function createEcsApi(client: ECSClient = new ECSClient({})): EcsApi {
+export function createEcsApi(client: ECSClient = new ECSClient(CLIENT_CONFIG)): EcsApi {
   return {
     runTask: (input) => client.send(new RunTaskCommand(input)),
     describeTasks: (input) => client.send(new DescribeTasksCommand(input)),

@@ -1,7 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CLIENT_CONFIG } from './client-config';
 import type { LambdaApi } from './ports';
 
-export function createLambdaApi(client: LambdaClient = new LambdaClient({})): LambdaApi {
+export function createLambdaApi(client: LambdaClient = new LambdaClient(CLIENT_CONFIG)): LambdaApi {
   return {
     async invokeAsync(functionArn, payload) {
       const result = await client.send(

@@ -6,7 +6,7 @@ import { withHints } from './failure-hints';
 export function describeFailedTasks(tasks: readonly DecidedTask[]): string {
   const failed = tasks.filter((task) => !task.succeeded);
   const lines = failed.map((task) => {
-    const containers = task.failures.map(describeContainerFailure).join(', ');
+    const containers = task.problem ?? task.failures.map(describeContainerFailure).join(', ');
     const stop = task.stopCode || task.stoppedReason ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})` : '';
     return `Task ${taskId(task.taskArn)} failed: ${containers || 'no essential container reported an exit code'}${stop}.`;
   });

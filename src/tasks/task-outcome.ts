@@ -17,6 +17,8 @@ export interface DecidedTask {
   lastStatus: string;
   succeeded: boolean;
   failures: ContainerFailure[];
+  /** What went wrong with the task as a whole, when it is not about one container (e.g. ECS lost track of it). */
+  problem?: string;
   /** The first essential container's exit code, for `Fn::GetAtt ... ExitCode`. */
   exitCode?: number;
   stopCode?: string;

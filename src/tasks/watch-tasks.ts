@@ -98,7 +98,8 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
           taskArn,
           lastStatus: failure?.reason ?? 'MISSING',
           succeeded: false,
-          failures: [{ name: 'task', reason: `ECS no longer knows the task (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})` }],
+          failures: [],
+          problem: `ECS no longer knows the task (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})`,
         });
       }
     }

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, type ScalarTag, type CollectionTag, type YAMLMap, type YAMLSeq } from 'yaml';
+
+/** Where the sample templates live. */
+export const INFRA_DIR = path.resolve(__dirname, '../../infra');
+
+export type Template = {
+  Parameters?: Record<string, Record<string, unknown>>;
+  Conditions?: Record<string, unknown>;
+  Resources: Record<string, Resource>;
+  Outputs?: Record<string, Record<string, unknown>>;
+};
+
+export type Resource = {
+  Type: string;
+  Properties?: Record<string, unknown>;
+  DependsOn?: string | string[];
+  Condition?: string;
+  Metadata?: Record<string, unknown>;
+  CreationPolicy?: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
+};
+
+/** The short-form intrinsic functions, each the same as its long form `{ "Fn::X": value }`. */
+const FUNCTIONS = [
+  'And',
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'Select',
+  'Split',
+  'Sub',
+] as const;
+
+function longForm(name: string, value: unknown): Record<string, unknown> {
+  if (name === 'Ref') return { Ref: value };
+  if (name === 'Condition') return { Condition: value };
+  // `!GetAtt Resource.Attribute` is `Fn::GetAtt: [Resource, Attribute]`; the attribute may contain dots itself.
+  if (name === 'GetAtt' && typeof value === 'string') {
+    const dot = value.indexOf('.');
+    return { 'Fn::GetAtt': [value.slice(0, dot), value.slice(dot + 1)] };
+  }
+  return { [`Fn::${name}`]: value };
+}
+
+/** A tag for every short form in each shape it can take: `!Sub 'text'`, `!Sub [text, {vars}]`, `!Base64 {...}`. */
+const CFN_TAGS: (ScalarTag | CollectionTag)[] = [...FUNCTIONS, 'Ref', 'Condition'].flatMap((name) => {
+  const tag = `!${name}`;
+  const scalar: ScalarTag = { tag, resolve: (value: string) => longForm(name, value) };
+  const seq: CollectionTag = { tag, collection: 'seq', resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()) };
+  const map: CollectionTag = { tag, collection: 'map', resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()) };
+  return [scalar, seq, map];
+});
+
+/**
+ * Parses CloudFormation YAML, short-form tags included, into the JSON shape CloudFormation itself sees. Refuses
+ * aliases (`*anchor`), which CloudFormation does not support either.
+ */
+export function parseCfnYaml(text: string): unknown {
+  return parse(text, { customTags: CFN_TAGS, maxAliasCount: 0, prettyErrors: true, strict: true, uniqueKeys: true });
+}
+
+/** Loads `infra/<name>`. Throws when it is not a template with resources. */
+export function loadTemplate(name: string): Template {
+  const parsed = parseCfnYaml(readFileSync(path.join(INFRA_DIR, name), 'utf8'));
+  if (!isRecord(parsed) || !isRecord(parsed.Resources)) throw new Error(`infra/${name} is not a CloudFormation template with Resources`);
+  return parsed as Template;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The resource with this logical ID, of this type. */
+export function resource(template: Template, logicalId: string, type: string): Resource {
+  const found = template.Resources[logicalId];
+  if (!found) throw new Error(`no resource ${logicalId}`);
+  if (found.Type !== type) throw new Error(`${logicalId} is a ${found.Type}, not a ${type}`);
+  return found;
+}
+
+/** The logical IDs and resources of one type. */
+export function resourcesOfType(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.Resources).filter(([, candidate]) => candidate.Type === type);
+}
+
+export function properties(template: Template, logicalId: string, type: string): Record<string, unknown> {
+  return resource(template, logicalId, type).Properties ?? {};
+}
+
+export function dependsOn(found: Resource): string[] {
+  const value = found.DependsOn;
+  if (value === undefined) return [];
+  return typeof value === 'string' ? [value] : value;
+}
+
+export const ref = (name: string) => ({ Ref: name });
+export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });

@@ -8,6 +8,8 @@ const config = {
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
+  // The integration tests run the built bundle: built here when missing or older than its sources.
+  globalSetup: '<rootDir>/test/integration/global-setup.ts',
   testTimeout: 30000,
 };
 module.exports = config;

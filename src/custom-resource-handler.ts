@@ -2,9 +2,9 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { InvalidPropertiesError, PreflightError } from './errors';
 import type { Answer } from './lifecycle/answer';
 import { isContinuationEvent } from './lifecycle/continuation';
-import { handleRequest } from './lifecycle/handle-request';
+import { handleContinuation, handleRequest } from './lifecycle/handle-request';
 import { physicalResourceId } from './lifecycle/resource-identity';
-import { followTasks, type LifecycleDependencies, type RequestOutcome } from './lifecycle/run-tasks';
+import type { LifecycleDependencies, RequestOutcome } from './lifecycle/run-tasks';
 import type { HttpPut } from './response/http-put';
 import { checkResponseUrl, redactUrl } from './response/response-url';
 import { sendResponse } from './response/send-response';
@@ -51,7 +51,7 @@ export async function handleEvent(event: unknown, deps: HandlerDependencies): Pr
 
   let answer: Answer;
   try {
-    const outcome: RequestOutcome = continuation ? await followTasks(continuation, deps, true) : await handleRequest(request, deps);
+    const outcome: RequestOutcome = continuation ? await handleContinuation(continuation, deps) : await handleRequest(request, deps);
     if (outcome.kind === 'handed-off') return;
     answer = outcome.answer;
   } catch (error) {

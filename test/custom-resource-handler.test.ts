@@ -9,58 +9,17 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { handleEvent } from '../src/custom-resource-handler';
 import type { ContinuationEvent } from '../src/lifecycle/continuation';
-import type { ResponseBody } from '../src/response/response-body';
-import { ecsTask, mockedAws, stoppedTask, TASK_ARN, TASK_DEFINITION_ARN } from './support/aws-mocks';
-import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './support/fakes';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from './support/aws-mocks';
+import { invokeWith } from './support/invoke';
 import { fixtures } from './support/fixtures';
 
 const aws = mockedAws();
+const invoke = invokeWith(aws.ports);
 const PHYSICAL_ID = fixtures.update().PhysicalResourceId;
 const SECOND_TASK = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
 
-beforeEach(() => {
-  aws.reset();
-  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: TASK_DEFINITION_ARN,
-      networkMode: 'awsvpc',
-      containerDefinitions: [
-        { name: 'migrate', essential: true },
-        { name: 'log-router', essential: false },
-      ],
-    },
-  });
-  aws.ec2.on(DescribeSubnetsCommand).resolves({
-    Subnets: [
-      { SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' },
-      { SubnetId: 'subnet-0f1e2d3c4b5a69788', VpcId: 'vpc-0abc' },
-    ],
-  });
-  aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
-  aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
-  aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
-  aws.ecs.on(StopTaskCommand).resolves({});
-  aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
-  aws.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }] });
-});
-
-async function invoke(event: unknown, options: { budgetMs?: number; statuses?: (number | Error)[]; allowedResponseHosts?: string } = {}) {
-  const clock = new FakeClock();
-  const log = new RecordingLog();
-  const { http, puts } = recordingHttp(options.statuses);
-  await handleEvent(event, {
-    aws: aws.ports,
-    clock,
-    invocation: fakeInvocation(clock, options.budgetMs),
-    log,
-    http,
-    ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
-  });
-  const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
-  return { clock, log, puts, responses, response: responses[0] };
-}
+beforeEach(() => stubHappyPath(aws));
 
 describe('Create', () => {
   it('runs the task with task networking and answers SUCCESS with the task attributes', async () => {
@@ -307,6 +266,31 @@ describe('hand-off to a fresh invocation', () => {
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.RequestId).toBe(fixtures.create().RequestId);
     expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+  });
+
+  it('refuses to start tasks in a function whose timeout is too short to watch them', async () => {
+    const { response } = await invoke(fixtures.create(), { budgetMs: 30_000 });
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/^Not started: the runner function has only 30 s left .* Lambda Timeout of at least 60 s/);
+  });
+
+  it('polls at least once in every continuation, so a short invocation still reaches the deadline', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    await invoke(fixtures.create(), { budgetMs: 60_000 });
+    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    aws.ecs.resetHistory();
+    aws.lambda.resetHistory();
+
+    await invoke(payload, { budgetMs: 10_000 });
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
+    expect(aws.lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
+
+    const late = { ...payload, watch: { ...payload.watch, deadline: payload.watch.startedAt } };
+    const { response } = await invoke(late, { budgetMs: 10_000 });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('Timed out after 600 s');
   });
 
   it('stops the tasks and answers FAILED when the hand-off fails', async () => {

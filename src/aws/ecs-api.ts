@@ -1,7 +1,9 @@
 import {
+  DescribeContainerInstancesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListContainerInstancesCommand,
   ListTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -16,5 +18,7 @@ export function createEcsApi(client: ECSClient = new ECSClient(CLIENT_CONFIG)): 
     stopTask: (input) => client.send(new StopTaskCommand(input)),
     listTasks: (input) => client.send(new ListTasksCommand(input)),
     describeTaskDefinition: (input) => client.send(new DescribeTaskDefinitionCommand(input)),
+    listContainerInstances: (input) => client.send(new ListContainerInstancesCommand(input)),
+    describeContainerInstances: (input) => client.send(new DescribeContainerInstancesCommand(input)),
   };
 }

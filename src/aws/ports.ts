@@ -1,8 +1,12 @@
 import type {
+  DescribeContainerInstancesCommandInput,
+  DescribeContainerInstancesCommandOutput,
   DescribeTaskDefinitionCommandInput,
   DescribeTaskDefinitionCommandOutput,
   DescribeTasksCommandInput,
   DescribeTasksCommandOutput,
+  ListContainerInstancesCommandInput,
+  ListContainerInstancesCommandOutput,
   ListTasksCommandInput,
   ListTasksCommandOutput,
   RunTaskCommandInput,
@@ -11,10 +15,18 @@ import type {
   StopTaskCommandOutput,
 } from '@aws-sdk/client-ecs';
 import type {
+  DescribeInstancesCommandInput,
+  DescribeInstancesCommandOutput,
+  DescribeInstanceTypesCommandInput,
+  DescribeInstanceTypesCommandOutput,
+  DescribeRouteTablesCommandInput,
+  DescribeRouteTablesCommandOutput,
   DescribeSecurityGroupsCommandInput,
   DescribeSecurityGroupsCommandOutput,
   DescribeSubnetsCommandInput,
   DescribeSubnetsCommandOutput,
+  DescribeVpcEndpointsCommandInput,
+  DescribeVpcEndpointsCommandOutput,
 } from '@aws-sdk/client-ec2';
 
 /** The ECS calls the runner makes. Loaded eagerly: every Create and Update needs it. */
@@ -24,12 +36,25 @@ export interface EcsApi {
   stopTask(input: StopTaskCommandInput): Promise<StopTaskCommandOutput>;
   listTasks(input: ListTasksCommandInput): Promise<ListTasksCommandOutput>;
   describeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Promise<DescribeTaskDefinitionCommandOutput>;
+  /** Diagnostics only: the container instances' ENI capacity. */
+  listContainerInstances(input: ListContainerInstancesCommandInput): Promise<ListContainerInstancesCommandOutput>;
+  describeContainerInstances(input: DescribeContainerInstancesCommandInput): Promise<DescribeContainerInstancesCommandOutput>;
 }
 
-/** The EC2 calls of the network pre-flight check. */
+/** The EC2 calls of the network pre-flight check and of the diagnostics (routes, endpoints, ENI capacity). */
 export interface Ec2Api {
   describeSubnets(input: DescribeSubnetsCommandInput): Promise<DescribeSubnetsCommandOutput>;
   describeSecurityGroups(input: DescribeSecurityGroupsCommandInput): Promise<DescribeSecurityGroupsCommandOutput>;
+  describeRouteTables(input: DescribeRouteTablesCommandInput): Promise<DescribeRouteTablesCommandOutput>;
+  describeVpcEndpoints(input: DescribeVpcEndpointsCommandInput): Promise<DescribeVpcEndpointsCommandOutput>;
+  describeInstances(input: DescribeInstancesCommandInput): Promise<DescribeInstancesCommandOutput>;
+  describeInstanceTypes(input: DescribeInstanceTypesCommandInput): Promise<DescribeInstanceTypesCommandOutput>;
+}
+
+/** The last lines of a container's CloudWatch Logs stream (diagnostics of a failed task). */
+export interface LogsApi {
+  /** Oldest first; at most `limit` lines. */
+  lastLines(region: string, logGroupName: string, logStreamName: string, limit: number): Promise<string[]>;
 }
 
 /** Starts a new asynchronous invocation of a Lambda function (the hand-off). */
@@ -44,11 +69,12 @@ export interface CloudFormationApi {
 
 /**
  * Every AWS service the runner talks to. Only ECS is needed on every path; the others are loaded on first use so
- * that a cold start pays for them only when it needs them.
+ * that a cold start pays for them only when it needs them (CloudWatch Logs only when a task failed).
  */
 export interface AwsPorts {
   ecs: EcsApi;
   ec2(): Promise<Ec2Api>;
   lambda(): Promise<LambdaApi>;
   cloudFormation(): Promise<CloudFormationApi>;
+  logs(): Promise<LogsApi>;
 }

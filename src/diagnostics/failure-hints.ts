@@ -2,6 +2,9 @@
  * Hints for the failures people meet most with ECS task networking, keyed on what ECS says. Each hint tells the
  * reader what to change, so that the stack event answers the question without another console.
  */
+/** ECS's words when a task could not reach a registry, secrets or logs at start: the network path is suspect. */
+export const NETWORK_START_FAILURE = /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout|failed to initialize logging driver/i;
+
 interface Hint {
   matches: RegExp;
   hint: string;
@@ -29,7 +32,7 @@ const HINTS: readonly Hint[] = [
     hint: 'Fargate had no capacity in the subnets\' Availability Zones — retry later or add subnets in other Availability Zones',
   },
   {
-    matches: /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout/i,
+    matches: NETWORK_START_FAILURE,
     hint: 'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0 route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm); a Fargate task in a public subnet needs AssignPublicIp ENABLED',
   },
   {

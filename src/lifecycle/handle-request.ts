@@ -5,9 +5,9 @@ import { parseRunnerProperties, type RunnerProperties } from '../properties/runn
 import { stopTasks } from '../tasks/stop-tasks';
 import { taskId } from '../tasks/task-outcome';
 import { type Answer, emptyData } from './answer';
-import type { RunRequest } from './continuation';
+import type { ContinuationEvent, RunRequest } from './continuation';
 import { defaultStartedBy } from './resource-identity';
-import { type LifecycleDependencies, type RequestOutcome, runTasks } from './run-tasks';
+import { followTasks, type LifecycleDependencies, type RequestOutcome, runTasks } from './run-tasks';
 
 /** The stack status during which a failed update's properties are being rolled back. */
 const UPDATE_ROLLBACK = 'UPDATE_ROLLBACK_IN_PROGRESS';
@@ -22,6 +22,11 @@ export async function handleRequest(request: CloudFormationCustomResourceEvent, 
     case 'Delete':
       return { kind: 'answer', answer: await handleDelete(request, deps) };
   }
+}
+
+/** A fresh invocation takes over the watch an earlier one handed off, and answers when it is done. */
+export async function handleContinuation(event: ContinuationEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
+  return followTasks(event, requireProperties(event.request), deps, true);
 }
 
 function requireProperties(request: RunRequest): RunnerProperties {

@@ -19,6 +19,8 @@ export interface RunnerProperties {
   /** CloudFormation's own `ServiceTimeout`, in seconds, when the template sets it. */
   serviceTimeoutSeconds?: number;
   pollIntervalSeconds: number;
+  /** Lines of a failed container's log to quote in the Reason (0: none). */
+  logLines: number;
   runOnUpdate: boolean;
   runOnRollback: boolean;
   stopOnDelete: boolean;
@@ -48,6 +50,7 @@ export const PROPERTY_NAMES = [
   'Overrides',
   'Timeout',
   'PollInterval',
+  'LogLines',
   'RunOnUpdate',
   'RunOnRollback',
   'StopOnDelete',
@@ -60,6 +63,8 @@ export const PROPERTY_NAMES = [
   'EnableECSManagedTags',
 ] as const;
 
+/** Enough lines of a failed migration's log to show its error, few enough to fit the Reason. */
+export const DEFAULT_LOG_LINES = 10;
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
 const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
@@ -87,6 +92,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const timeoutSeconds = reader.integer('Timeout', properties.Timeout, { min: 1, max: 3600, unit: 'seconds' });
   const serviceTimeoutSeconds = reader.integer('ServiceTimeout', properties.ServiceTimeout, { min: 1, max: 3600, unit: 'seconds' });
   const pollIntervalSeconds = reader.number('PollInterval', properties.PollInterval, { min: 1, max: 300, unit: 'seconds' });
+  const logLines = reader.integer('LogLines', properties.LogLines, { min: 0, max: 50, unit: 'lines' });
   const runOnUpdate = reader.boolean('RunOnUpdate', properties.RunOnUpdate);
   const runOnRollback = reader.boolean('RunOnRollback', properties.RunOnRollback);
   const stopOnDelete = reader.boolean('StopOnDelete', properties.StopOnDelete);
@@ -103,7 +109,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   if (launchType && capacityProviderStrategy) {
     reader.problem('LaunchType', 'given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)');
   }
-  const fargate = runsOnFargate(launchType, capacityProviderStrategy);
+  const fargate = runsOnFargate({ launchType, capacityProviderStrategy });
   if (network?.assignPublicIp === 'ENABLED' && fargate === false) {
     reader.problem('AssignPublicIp', 'ENABLED works only with Fargate: awsvpc tasks on EC2 never get a public IP — use DISABLED and a NAT gateway, or LaunchType FARGATE');
   }
@@ -121,6 +127,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       taskDefinition,
       count: count ?? 1,
       pollIntervalSeconds: pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
+      logLines: logLines ?? DEFAULT_LOG_LINES,
       runOnUpdate: runOnUpdate ?? true,
       runOnRollback: runOnRollback ?? false,
       stopOnDelete: stopOnDelete ?? true,
@@ -142,9 +149,9 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
 }
 
 /** true or false when the properties say where the tasks run; undefined when the cluster's default decides. */
-function runsOnFargate(launchType: LaunchType | undefined, strategy: CapacityProviderStrategyItem[] | undefined): boolean | undefined {
-  if (launchType) return launchType === 'FARGATE';
-  if (strategy) return strategy.every((item) => item.capacityProvider?.startsWith('FARGATE') === true);
+export function runsOnFargate(properties: Pick<RunnerProperties, 'launchType' | 'capacityProviderStrategy'>): boolean | undefined {
+  if (properties.launchType) return properties.launchType === 'FARGATE';
+  if (properties.capacityProviderStrategy) return properties.capacityProviderStrategy.every((item) => item.capacityProvider?.startsWith('FARGATE') === true);
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 import type { RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
 import type { AwsPorts } from '../aws/ports';
-import { describeAwsError, describeRunTaskFailures } from '../diagnostics/failure-reason';
+import { diagnosisContext, explainRunTaskFailures, warnAboutNetworkPath } from '../diagnostics/explain-failure';
+import { describeAwsError } from '../diagnostics/failure-reason';
 import { PreflightError } from '../errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { Log } from '../runtime/log';
@@ -31,10 +32,12 @@ export async function startTasks(aws: AwsPorts, request: StartRequest, log: Log)
   if (properties.network) problems.push(...(await checkNetwork(await aws.ec2(), properties.network)));
   if (problems.length > 0) throw new PreflightError(problems);
 
+  const diagnosis = diagnosisContext(aws, log, properties, definition);
   const input = runTaskInput(request, definition);
   let response;
   try {
-    response = await aws.ecs.runTask(input);
+    // The network path check only warns, so it runs beside RunTask rather than before it.
+    [response] = await Promise.all([aws.ecs.runTask(input), properties.network ? warnAboutNetworkPath(diagnosis, properties.network) : undefined]);
   } catch (error) {
     return { started: false, reason: describeAwsError('RunTask', error) };
   }
@@ -43,7 +46,7 @@ export async function startTasks(aws: AwsPorts, request: StartRequest, log: Log)
   log.info('RunTask answered', { taskArns, failures });
   if (failures.length > 0 || taskArns.length < properties.count) {
     await stopTasks(aws.ecs, properties.cluster, taskArns, 'ecs-task-runner: RunTask could not start every task', log);
-    return { started: false, reason: describeRunTaskFailures(failures, taskArns.length, properties.count) };
+    return { started: false, reason: await explainRunTaskFailures(failures, taskArns.length, { ...diagnosis, wanted: properties.count }) };
   }
   return { started: true, taskArns, definition };
 }

@@ -1,4 +1,12 @@
-import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
+
+/** Where a container's `awslogs` log driver writes: enough to read the last lines of a failed task. */
+export interface AwsLogsLocation {
+  group: string;
+  region?: string;
+  /** Without a prefix (allowed on EC2) the stream is named after the Docker container ID: unknown to the runner. */
+  streamPrefix?: string;
+}
 
 /** What the runner needs to know of a task definition. */
 export interface TaskDefinitionFacts {
@@ -7,16 +15,39 @@ export interface TaskDefinitionFacts {
   /** Containers whose exit decides the task's outcome; non-essential sidecars are not judged. */
   essentialContainers: string[];
   containerNames: string[];
+  /** awslogs locations of the essential containers that use that driver. */
+  logs: Record<string, AwsLogsLocation>;
+  /** The task reads secrets (Secrets Manager / SSM) or private registry credentials when it starts. */
+  usesSecrets: boolean;
 }
 
 export function taskDefinitionFacts(definition: TaskDefinition, requested: string): TaskDefinitionFacts {
   const containers = definition.containerDefinitions ?? [];
+  const essential = containers.filter((c) => c.essential !== false);
   return {
     arn: definition.taskDefinitionArn ?? requested,
     // ECS's default network mode for EC2 is bridge; Fargate task definitions are always awsvpc.
     networkMode: definition.networkMode ?? 'bridge',
     // `essential` defaults to true when a container definition leaves it out.
-    essentialContainers: containers.filter((c) => c.essential !== false).flatMap((c) => (c.name ? [c.name] : [])),
-    containerNames: containers.flatMap((c) => (c.name ? [c.name] : [])),
+    essentialContainers: names(essential),
+    containerNames: names(containers),
+    logs: Object.fromEntries(essential.flatMap((c) => {
+      const location = awsLogsLocation(c);
+      return c.name && location ? [[c.name, location] as const] : [];
+    })),
+    usesSecrets: containers.some((c) => (c.secrets?.length ?? 0) > 0 || c.repositoryCredentials !== undefined),
   };
+}
+
+function names(containers: readonly ContainerDefinition[]): string[] {
+  return containers.flatMap((c) => (c.name ? [c.name] : []));
+}
+
+function awsLogsLocation(container: ContainerDefinition): AwsLogsLocation | undefined {
+  const config = container.logConfiguration;
+  const group = config?.options?.['awslogs-group'];
+  if (config?.logDriver !== 'awslogs' || !group) return undefined;
+  const region = config.options?.['awslogs-region'];
+  const streamPrefix = config.options?.['awslogs-stream-prefix'];
+  return { group, ...(region ? { region } : {}), ...(streamPrefix ? { streamPrefix } : {}) };
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { nextPollDelayMs } from './poll-schedule';
+import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
 
 /** What is being watched; carried from one invocation to the next on a hand-off. */
@@ -10,6 +11,10 @@ export interface Watch {
   cluster: string;
   taskArns: string[];
   essentialContainers: string[];
+  /** Where the essential containers log (awslogs), to quote a failed one's last lines. */
+  logs: Record<string, AwsLogsLocation>;
+  /** The task reads secrets when it starts: the network diagnosis then also looks for their endpoints. */
+  usesSecrets: boolean;
   /** Epoch milliseconds: tasks still running then are stopped and the resource fails. */
   deadline: number;
   /** Epoch milliseconds of RunTask: ECS may not know a task for a moment after it (eventual consistency). */
@@ -31,8 +36,17 @@ export type WatchResult =
  */
 export const HAND_OFF_MARGIN_MS = 30_000;
 
+/**
+ * A Create or Update refuses to start tasks in an invocation with less time than this: with a shorter function
+ * timeout every invocation would hand off almost at once, and the watch would become a storm of invocations.
+ */
+export const MIN_INVOCATION_MS = 55_000;
+
 /** How long a task ECS calls MISSING right after RunTask is still waited for. */
 export const MISSING_GRACE_MS = 60_000;
+
+/** A task still waiting to be placed or provisioned after this long gets its likely cause logged (once). */
+export const SLOW_START_WARNING_MS = 180_000;
 
 /** Consecutive DescribeTasks errors tolerated (the SDK has already retried each) before giving up. */
 const MAX_CONSECUTIVE_ERRORS = 5;
@@ -42,6 +56,8 @@ export interface WatchDependencies {
   clock: Clock;
   invocation: Invocation;
   log: Log;
+  /** Called once when a task is still PROVISIONING or PENDING after SLOW_START_WARNING_MS. */
+  onSlowStart?: () => Promise<void>;
 }
 
 /**
@@ -51,9 +67,14 @@ export interface WatchDependencies {
 export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
   const { clock, invocation, log } = deps;
   let consecutiveErrors = 0;
+  let slowStartReported = false;
   let wait = pollFirst ? 0 : nextPollDelayMs(watch.pollIntervalSeconds, watch.deadline - clock.now());
+  // A fresh invocation polls at least once before it may hand off again: every invocation makes progress, and the
+  // deadline is always checked.
+  let mayHandOff = !pollFirst;
   for (;;) {
-    if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
+    if (mayHandOff && invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
+    mayHandOff = true;
     await clock.sleep(wait);
     let outcomes: TaskOutcome[];
     try {
@@ -67,6 +88,11 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     }
     if (outcomes.length === watch.taskArns.length && outcomes.every((o) => o.decided)) {
       return { kind: 'decided', tasks: outcomes.filter((o): o is Extract<TaskOutcome, { decided: true }> => o.decided) };
+    }
+    const waiting = outcomes.some((o) => !o.decided && (o.lastStatus === 'PROVISIONING' || o.lastStatus === 'PENDING'));
+    if (waiting && !slowStartReported && clock.now() - watch.startedAt > SLOW_START_WARNING_MS) {
+      slowStartReported = true;
+      await deps.onSlowStart?.();
     }
     const msUntilDeadline = watch.deadline - clock.now();
     if (msUntilDeadline <= 0) {

@@ -14,16 +14,10 @@ interface Statement {
   Condition?: Record<string, Record<string, unknown>>;
 }
 
-/** Granted although src/ makes no such call (yet): each with why the runner needs it. */
+/** Granted although src/ makes no such call: each with why the runner needs it. */
 const GRANTED_WITHOUT_A_CALL: Record<string, string> = {
   'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS',
   'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags needs it to tag the task it creates',
-  'ecs:DescribeContainerInstances': 'diagnostics: why an EC2 task could not be placed',
-  'ec2:DescribeRouteTables': 'diagnostics: does a private subnet route to a NAT gateway',
-  'ec2:DescribeVpcEndpoints': 'diagnostics: can tasks without a NAT gateway reach ECR, S3 and CloudWatch Logs',
-  'ec2:DescribeInstances': 'diagnostics: the ENI capacity of the container instances',
-  'ec2:DescribeInstanceTypes': 'diagnostics: the ENI capacity of the container instances',
-  'logs:GetLogEvents': 'diagnostics: the last lines a failed task logged',
   'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
   'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
 };

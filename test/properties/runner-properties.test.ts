@@ -32,6 +32,7 @@ describe('parseRunnerProperties', () => {
       taskDefinition: 'migrate',
       count: 1,
       pollIntervalSeconds: DEFAULT_POLL_INTERVAL_SECONDS,
+      logLines: 10,
       runOnUpdate: true,
       runOnRollback: false,
       stopOnDelete: true,
@@ -43,6 +44,7 @@ describe('parseRunnerProperties', () => {
       ...base,
       Count: '3',
       PollInterval: '1.5',
+      LogLines: '0',
       ServiceTimeout: '900',
       RunOnUpdate: 'false',
       RunOnRollback: 'TRUE',
@@ -53,6 +55,7 @@ describe('parseRunnerProperties', () => {
     expect(properties).toMatchObject({
       count: 3,
       pollIntervalSeconds: 1.5,
+      logLines: 0,
       serviceTimeoutSeconds: 900,
       runOnUpdate: false,
       runOnRollback: true,

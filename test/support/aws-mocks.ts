@@ -1,12 +1,22 @@
-import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { type Container, type Task, ECSClient } from '@aws-sdk/client-ecs';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  type Container,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  RunTaskCommand,
+  StopTaskCommand,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudFormationApi } from '../../src/aws/cloudformation-api';
 import { createEc2Api } from '../../src/aws/ec2-api';
 import { createEcsApi } from '../../src/aws/ecs-api';
 import { createLambdaApi } from '../../src/aws/lambda-api';
+import { createLogsApi } from '../../src/aws/logs-api';
 import type { AwsPorts } from '../../src/aws/ports';
 
 const region = 'us-east-1';
@@ -18,20 +28,23 @@ export function mockedAws() {
   const ec2 = mockClient(EC2Client);
   const lambda = mockClient(LambdaClient);
   const cloudFormation = mockClient(CloudFormationClient);
+  const logs = mockClient(CloudWatchLogsClient);
   const ports: AwsPorts = {
     ecs: createEcsApi(new ECSClient({ region, credentials })),
     ec2: async () => createEc2Api(new EC2Client({ region, credentials })),
     lambda: async () => createLambdaApi(new LambdaClient({ region, credentials })),
     cloudFormation: async () => createCloudFormationApi(new CloudFormationClient({ region, credentials })),
+    logs: async () => createLogsApi((logRegion) => new CloudWatchLogsClient({ region: logRegion, credentials })),
   };
   return {
     ecs,
     ec2,
     lambda,
     cloudFormation,
+    logs,
     ports,
     reset() {
-      for (const mock of [ecs, ec2, lambda, cloudFormation]) mock.reset();
+      for (const mock of [ecs, ec2, lambda, cloudFormation, logs]) mock.reset();
     },
   };
 }
@@ -60,5 +73,39 @@ export function stoppedTask(exitCode: number | undefined, extra: Partial<Task> =
     stoppedReason: 'Essential container in task exited',
     containers: [{ name: 'migrate', lastStatus: 'STOPPED', ...(exitCode === undefined ? {} : { exitCode }) }],
     ...extra,
+  });
+}
+
+export type MockedAws = ReturnType<typeof mockedAws>;
+
+/**
+ * The answers of a healthy account: an awsvpc migrate task definition (essential `migrate`, non-essential
+ * `log-router`), subnets and security group in one VPC, a task that runs once and then exits 0.
+ */
+export function stubHappyPath(aws: MockedAws): void {
+  aws.reset();
+  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        { name: 'migrate', essential: true },
+        { name: 'log-router', essential: false },
+      ],
+    },
+  });
+  aws.ec2.on(DescribeSubnetsCommand).resolves({
+    Subnets: [
+      { SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' },
+      { SubnetId: 'subnet-0f1e2d3c4b5a69788', VpcId: 'vpc-0abc' },
+    ],
+  });
+  aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
+  aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+  aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+  aws.ecs.on(StopTaskCommand).resolves({});
+  aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  aws.cloudFormation.on(DescribeStacksCommand).resolves({
+    Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }],
   });
 }

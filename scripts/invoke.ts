@@ -1,0 +1,170 @@
+/**
+ * npm run invoke -- <event.json> [--local] [--set Name=Value ...] [--timeout SECONDS] [--function-arn ARN] [--verbose]
+ *
+ * Invokes the built handler with one event fixture and prints CloudFormation's answer. With --local, against moto
+ * on this machine, with the sample stack's resources; otherwise against whatever the standard AWS environment
+ * variables point to. Placeholders in the fixture are described in placeholders.ts and the README. Hand-offs go to
+ * a local Lambda endpoint and are run here as fresh invocations. Exit code 0 when the answer is SUCCESS and
+ * CloudFormation would accept it, 1 otherwise, 2 for a usage error.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ensureBundle } from './local/bundle';
+import { runCli, UsageError } from './local/cli';
+import { deliverRequest, isCustomResourceRequest } from './local/cloudformation';
+import { HandlerInvoker, type HandlerLogRecord, type InvocationRecord } from './local/handler-invoker';
+import { startLocalLambdaEndpoint } from './local/lambda-endpoint';
+import { quietNodeVersionWarning, startLocalEnvironment } from './local/local-environment';
+import { placeholdersIn, substitutePlaceholders } from './local/placeholders';
+import { printExchange, ProgressPrinter } from './local/progress';
+import { type ResponseReceiver, startHttpResponseReceiver } from './local/response-receiver';
+
+const USAGE = `Usage: npm run invoke -- <event.json> [--local] [--set Name=Value ...] [--timeout SECONDS] [--function-arn ARN] [--verbose]
+
+  --local            run against moto on this machine (python3 with moto: pip install "moto[server]"),
+                     with the sample stack's resources filling the fixture's placeholders
+  --set Name=Value   the value of placeholder \${Name} (repeatable; overrides --local's values)
+  --timeout SECONDS  the function's timeout (default 900): short ones make the handler hand off
+  --function-arn ARN the ARN the handler is invoked as (and hands off to)
+  --verbose          print the handler's JSON logs as they are
+
+Placeholders: \${RequestId} a fresh UUID, \${ResponseURL} a local ResponseURL that is read back and printed,
+\${FunctionArn} the function ARN; with --local also \${Cluster} \${TaskDefinition} \${SubnetId}
+\${SecurityGroupId} \${VpcId} \${StackId}.`;
+
+interface Target {
+  invoker: HandlerInvoker;
+  receiver?: ResponseReceiver;
+  values: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
+  const { values: flags, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      local: { type: 'boolean', default: false },
+      set: { type: 'string', multiple: true, default: [] },
+      timeout: { type: 'string' },
+      'function-arn': { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [fixturePath, ...extra] = positionals;
+  if (!fixturePath || extra.length > 0) throw new UsageError('Give exactly one event fixture');
+  const fixture: unknown = JSON.parse(await readFile(fixturePath, 'utf8'));
+  ensureBundle((line) => console.log(line));
+  const timeoutMs = flags.timeout === undefined ? undefined : seconds(flags.timeout) * 1000;
+  const sets = Object.fromEntries(flags.set.map(parseSet));
+  const progress = new ProgressPrinter(undefined, flags.verbose);
+  const wantsLocalResponseUrl = hasResponseUrlPlaceholder(fixture);
+
+  const target = flags.local
+    ? await localTarget(progress, timeoutMs)
+    : await accountTarget(progress, wantsLocalResponseUrl, timeoutMs, flags['function-arn']);
+  onStop(() => target.stop());
+  try {
+    const requestId = randomUUID();
+    let event = substitutePlaceholders(fixture, { ...target.values, ...sets, RequestId: requestId });
+    const slot = wantsLocalResponseUrl && target.receiver ? await target.receiver.slot(requestId) : undefined;
+    if (slot) event = substitutePlaceholders(event, { ResponseURL: slot.url });
+    const missing = placeholdersIn(event);
+    if (missing.length > 0) {
+      const how = flags.local ? '' : ' run with --local, or';
+      throw new UsageError(`The fixture's placeholders ${missing.map((name) => `\${${name}}`).join(', ')} have no value:${how} give --set ${missing[0]}=…`);
+    }
+    if (!isCustomResourceRequest(event)) throw new UsageError(`${fixturePath} is not a CloudFormation custom resource request (RequestType, ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType, ResourceProperties; PhysicalResourceId on Update and Delete)`);
+
+    console.log(`→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`);
+    progress.begin();
+    if (slot) {
+      const exchange = await deliverRequest(event, slot, target.invoker);
+      printExchange(exchange);
+      return exchange.response?.Status === 'SUCCESS' && exchange.problems.length === 0 ? 0 : 1;
+    }
+    // The fixture names a real ResponseURL: the answer goes there, and only the handler's log tells what it was.
+    const invocations = await target.invoker.invokeFollowingHandOffs(event);
+    const answer = answerInLogs(invocations);
+    console.log(`  The answer went to ${new URL(event.ResponseURL).origin}; the handler logged it as ${answer ? JSON.stringify(answer) : 'nothing: it did not answer'}`);
+    return answer?.status === 'SUCCESS' ? 0 : 1;
+  } finally {
+    await target.stop();
+  }
+}
+
+async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefined): Promise<Target> {
+  console.log('Starting moto (local AWS) with the sample stack');
+  const environment = await startLocalEnvironment({ onLog: progress.onLog, ...(timeoutMs ? { timeoutMs } : {}) });
+  const { stack } = environment;
+  return {
+    invoker: environment.invoker,
+    receiver: environment.responses,
+    values: {
+      FunctionArn: environment.functionArn,
+      StackId: stack.stackId,
+      Cluster: stack.cluster,
+      TaskDefinition: stack.taskDefinitionArn,
+      SubnetId: stack.subnetId,
+      SecurityGroupId: stack.securityGroupId,
+      VpcId: stack.vpcId,
+    },
+    stop: () => environment.stop(),
+  };
+}
+
+/** Whatever the standard AWS environment variables point to; only the hand-off and the ResponseURL stay local. */
+async function accountTarget(progress: ProgressPrinter, localResponseUrl: boolean, timeoutMs: number | undefined, functionArn: string | undefined): Promise<Target> {
+  quietNodeVersionWarning();
+  const lambda = await startLocalLambdaEndpoint();
+  const receiver = localResponseUrl ? await startHttpResponseReceiver() : undefined;
+  const arn = functionArn ?? `arn:aws:lambda:${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'}:123456789012:function:ecs-task-runner`;
+  const invoker = new HandlerInvoker({
+    env: { ...process.env, ...(receiver ? { RESPONSE_URL_ALLOWED_HOSTS: receiver.host } : {}) },
+    functionArn: arn,
+    lambda,
+    onLog: progress.onLog,
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
+  return {
+    invoker,
+    ...(receiver ? { receiver } : {}),
+    values: { FunctionArn: arn },
+    stop: once(async () => {
+      invoker.stop();
+      await Promise.all([lambda.close(), receiver?.close()]);
+    }),
+  };
+}
+
+function once(action: () => Promise<void>): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  return () => (done ??= action());
+}
+
+function hasResponseUrlPlaceholder(fixture: unknown): boolean {
+  return typeof fixture === 'object' && fixture !== null && (fixture as { ResponseURL?: unknown }).ResponseURL === '${ResponseURL}';
+}
+
+function answerInLogs(invocations: InvocationRecord[]): HandlerLogRecord | undefined {
+  return invocations.flatMap((invocation) => invocation.logs).find((record) => record.message === 'Answered CloudFormation');
+}
+
+function parseSet(assignment: string): [string, string] {
+  const equals = assignment.indexOf('=');
+  if (equals <= 0) throw new UsageError(`--set takes Name=Value, not ${JSON.stringify(assignment)}`);
+  return [assignment.slice(0, equals), assignment.slice(equals + 1)];
+}
+
+function seconds(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 1 || value > 900) throw new UsageError(`--timeout takes 1 to 900 seconds (Lambda's range), not ${JSON.stringify(text)}`);
+  return value;
+}
+
+runCli(main, USAGE);

@@ -1,0 +1,205 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  CloudFormationCustomResourceCreateEvent,
+  CloudFormationCustomResourceDeleteEvent,
+  CloudFormationCustomResourceEvent,
+  CloudFormationCustomResourceUpdateEvent,
+} from 'aws-lambda';
+import type { HandlerInvoker, InvocationRecord } from './handler-invoker';
+import type { ResponseReceiver, ResponseSlot } from './response-receiver';
+
+/** A property value as a template writes it. */
+export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
+/** A property value as CloudFormation delivers it: every scalar a string; lists and maps keep their shape. */
+export type CloudFormationValue = string | CloudFormationValue[] | { [key: string]: CloudFormationValue };
+
+export interface ResourceProperties {
+  ServiceToken: string;
+  [key: string]: CloudFormationValue;
+}
+
+export type CustomResourceRequest = CloudFormationCustomResourceEvent<ResourceProperties>;
+
+/** The JSON CloudFormation reads from the ResponseURL. */
+export interface CloudFormationResponse {
+  Status: 'SUCCESS' | 'FAILED';
+  Reason?: string;
+  PhysicalResourceId: string;
+  StackId: string;
+  RequestId: string;
+  LogicalResourceId: string;
+  NoEcho?: boolean;
+  Data?: Record<string, unknown>;
+}
+
+/** One request and what came of it. */
+export interface Exchange {
+  request: CustomResourceRequest;
+  /** Undefined when the handler never answered: CloudFormation would wait until ServiceTimeout. */
+  response?: CloudFormationResponse;
+  /** What CloudFormation would reject in the answer (or its absence). */
+  problems: string[];
+  invocations: InvocationRecord[];
+  elapsedMs: number;
+}
+
+/** CloudFormation fails the stack with "Response object is too long" above this. */
+const MAX_RESPONSE_BYTES = 4096;
+const MAX_PHYSICAL_ID_BYTES = 1024;
+
+/** A template's property value as CloudFormation passes it on: `1` → `"1"`, `true` → `"true"`, shapes kept. */
+export function asCloudFormationSends(value: TemplateValue): CloudFormationValue {
+  if (Array.isArray(value)) return value.map(asCloudFormationSends);
+  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asCloudFormationSends(item)]));
+  return String(value);
+}
+
+/**
+ * Sends one request to the handler (following its hand-offs) and reads the answer from its ResponseURL, checking
+ * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL.
+ */
+export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number): Promise<Exchange> {
+  const started = Date.now();
+  const invocations = await invoker.invokeFollowingHandOffs(request, firstTimeoutMs);
+  const delivery = await slot.read();
+  const { response, problems } =
+    delivery.body === undefined
+      ? { response: undefined, problems: ['No response was PUT to the ResponseURL: CloudFormation would wait until ServiceTimeout (default 1 hour)'] }
+      : readResponse(request, delivery.body);
+  return { request, ...(response ? { response } : {}), problems: [...delivery.problems, ...problems], invocations, elapsedMs: Date.now() - started };
+}
+
+/** Parses a response body and lists what CloudFormation would refuse in it. */
+export function readResponse(request: CustomResourceRequest, body: string): { response?: CloudFormationResponse; problems: string[] } {
+  const problems: string[] = [];
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_RESPONSE_BYTES) problems.push(`The response is ${bytes} bytes: CloudFormation refuses more than ${MAX_RESPONSE_BYTES} ("Response object is too long")`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return { problems: [...problems, `The response is not JSON: ${body.slice(0, 200)}`] };
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { problems: [...problems, 'The response is not a JSON object'] };
+  const response = parsed as Partial<CloudFormationResponse>;
+  if (response.Status !== 'SUCCESS' && response.Status !== 'FAILED') problems.push(`Status is ${JSON.stringify(response.Status)}, not SUCCESS or FAILED`);
+  if (response.Status === 'FAILED' && !response.Reason) problems.push('A FAILED response needs a Reason');
+  if (typeof response.PhysicalResourceId !== 'string' || response.PhysicalResourceId === '') problems.push('PhysicalResourceId is missing or empty');
+  else if (Buffer.byteLength(response.PhysicalResourceId) > MAX_PHYSICAL_ID_BYTES) problems.push(`PhysicalResourceId is longer than ${MAX_PHYSICAL_ID_BYTES} bytes`);
+  for (const key of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
+    if (response[key] !== request[key]) problems.push(`${key} is ${JSON.stringify(response[key])}, not the request's ${JSON.stringify(request[key])}`);
+  }
+  if (response.Data !== undefined && (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))) problems.push('Data is not a JSON object');
+  return problems.length > 0 && response.Status === undefined ? { problems } : { response: response as CloudFormationResponse, problems };
+}
+
+export interface StackSimulation {
+  stackId: string;
+  /** The runner function's ARN: every request's ServiceToken. */
+  serviceToken: string;
+  receiver: ResponseReceiver;
+  invoker: HandlerInvoker;
+  /** Runs after every request was answered (the local environment uses it to patch a gap in moto). */
+  afterRequest?: () => Promise<void>;
+}
+
+/**
+ * One custom resource in a stack, driven through its lifecycle exactly as CloudFormation does: string-typed
+ * properties with the ServiceToken, a fresh RequestId and ResponseURL per request, no PhysicalResourceId on Create,
+ * then the PhysicalResourceId of the last answer (also of a failed Create, which CloudFormation then deletes), and
+ * OldResourceProperties on Update.
+ */
+export class CustomResource {
+  private physicalResourceId?: string;
+  private properties?: ResourceProperties;
+
+  constructor(
+    readonly logicalId: string,
+    private readonly stack: StackSimulation,
+    readonly resourceType = 'Custom::ECSTaskRunner',
+  ) {}
+
+  get currentPhysicalResourceId(): string | undefined {
+    return this.physicalResourceId;
+  }
+
+  async create(properties: Record<string, TemplateValue>, options: { firstTimeoutMs?: number } = {}): Promise<Exchange> {
+    const { slot, common } = await this.prepare(this.resourceProperties(properties));
+    const request: CloudFormationCustomResourceCreateEvent<ResourceProperties> = { RequestType: 'Create', ...common };
+    const exchange = await this.deliver(request, slot, options.firstTimeoutMs);
+    if (exchange.response?.PhysicalResourceId) this.physicalResourceId = exchange.response.PhysicalResourceId;
+    this.properties = request.ResourceProperties;
+    return exchange;
+  }
+
+  async update(properties: Record<string, TemplateValue>, options: { firstTimeoutMs?: number } = {}): Promise<Exchange> {
+    const { physicalResourceId, properties: oldProperties } = this.existing('Update');
+    const { slot, common } = await this.prepare(this.resourceProperties(properties));
+    const request: CloudFormationCustomResourceUpdateEvent<ResourceProperties> = {
+      RequestType: 'Update',
+      ...common,
+      PhysicalResourceId: physicalResourceId,
+      OldResourceProperties: oldProperties,
+    };
+    const exchange = await this.deliver(request, slot, options.firstTimeoutMs);
+    // A failed Update leaves the resource as it was; a different ID on success would mean a replacement.
+    if (exchange.response?.Status === 'SUCCESS') {
+      this.physicalResourceId = exchange.response.PhysicalResourceId;
+      this.properties = request.ResourceProperties;
+    }
+    return exchange;
+  }
+
+  async delete(): Promise<Exchange> {
+    const { physicalResourceId, properties } = this.existing('Delete');
+    const { slot, common } = await this.prepare(properties);
+    const request: CloudFormationCustomResourceDeleteEvent<ResourceProperties> = { RequestType: 'Delete', ...common, PhysicalResourceId: physicalResourceId };
+    return this.deliver(request, slot);
+  }
+
+  private existing(requestType: string): { physicalResourceId: string; properties: ResourceProperties } {
+    if (this.physicalResourceId === undefined || this.properties === undefined) {
+      throw new Error(`CloudFormation sends ${requestType} only for a resource whose Create was answered`);
+    }
+    return { physicalResourceId: this.physicalResourceId, properties: this.properties };
+  }
+
+  /** A fresh RequestId and ResponseURL, and the fields every request type carries. */
+  private async prepare(properties: ResourceProperties) {
+    const requestId = randomUUID();
+    const slot = await this.stack.receiver.slot(requestId);
+    const common = {
+      ServiceToken: this.stack.serviceToken,
+      ResponseURL: slot.url,
+      StackId: this.stack.stackId,
+      RequestId: requestId,
+      LogicalResourceId: this.logicalId,
+      ResourceType: this.resourceType,
+      ResourceProperties: properties,
+    };
+    return { slot, common };
+  }
+
+  private resourceProperties(properties: Record<string, TemplateValue>): ResourceProperties {
+    const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
+    return { ServiceToken: this.stack.serviceToken, ...delivered };
+  }
+
+  private async deliver(request: CustomResourceRequest, slot: ResponseSlot, firstTimeoutMs?: number): Promise<Exchange> {
+    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs);
+    await this.stack.afterRequest?.();
+    return exchange;
+  }
+}
+
+/** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */
+export function isCustomResourceRequest(value: unknown): value is CustomResourceRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Record<string, unknown>;
+  return (
+    ['Create', 'Update', 'Delete'].includes(String(event.RequestType)) &&
+    ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'].every((key) => typeof event[key] === 'string') &&
+    typeof event.ResourceProperties === 'object' &&
+    (event.RequestType === 'Create' || typeof event.PhysicalResourceId === 'string')
+  );
+}

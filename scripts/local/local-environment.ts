@@ -1,0 +1,117 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { StackSimulation } from './cloudformation';
+import { HandlerInvoker, type HandlerInvokerOptions } from './handler-invoker';
+import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from './lambda-endpoint';
+import { type MotoServer, startMoto, type TaskTransition } from './moto';
+import { type ResponseReceiver, startS3ResponseReceiver } from './response-receiver';
+import { createSampleStack, type SampleStack } from './sample-stack';
+
+/** moto's account: the function ARN must be in it for the hand-off to look like the real one. */
+const ACCOUNT_ID = '123456789012';
+
+export interface LocalEnvironment {
+  moto: MotoServer;
+  stack: SampleStack;
+  clients: { ec2: EC2Client; ecs: ECSClient; s3: S3Client; cloudFormation: CloudFormationClient };
+  lambda: LocalLambdaEndpoint;
+  responses: ResponseReceiver;
+  invoker: HandlerInvoker;
+  functionArn: string;
+  /** What a CustomResource of the sample stack needs. */
+  simulation: StackSimulation;
+  /** Stops everything started here, moto last; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+export interface LocalEnvironmentOptions {
+  /** How moto's tasks move to STOPPED; default one step every second DescribeTasks call. */
+  taskTransition?: TaskTransition;
+  onLog?: HandlerInvokerOptions['onLog'];
+  /** The function's timeout (default 900 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * Everything a CloudFormation request to the built handler needs, on this machine: moto with the sample stack's
+ * resources, presigned ResponseURLs into moto's S3, and a local Lambda endpoint that takes the hand-offs.
+ */
+export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+  quietNodeVersionWarning();
+  const moto = await startMoto();
+  const stoppers: (() => Promise<void>)[] = [() => moto.stop()];
+  const stop = async (): Promise<void> => {
+    // Last started, first stopped; one that fails does not keep the others (moto above all) running.
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    // Two DescribeTasks calls per status: the handler sees every one of them, RUNNING included.
+    await moto.setTaskTransition(options.taskTransition ?? { progression: 'manual', times: 2 });
+    const clients = {
+      ec2: new EC2Client(moto.clientConfig),
+      ecs: new ECSClient(moto.clientConfig),
+      cloudFormation: new CloudFormationClient(moto.clientConfig),
+      s3: new S3Client({ ...moto.clientConfig, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    };
+    stoppers.push(async () => Object.values(clients).forEach((client) => client.destroy()));
+    const stack = await createSampleStack(clients, moto.region);
+    const lambda = await startLocalLambdaEndpoint();
+    stoppers.push(() => lambda.close());
+    const responses = await startS3ResponseReceiver(clients.s3);
+    const functionArn = `arn:aws:lambda:${moto.region}:${ACCOUNT_ID}:function:ecs-task-runner`;
+    const invoker = new HandlerInvoker({
+      env: { ...withoutAwsVariables(process.env), ...moto.awsEnvironment, RESPONSE_URL_ALLOWED_HOSTS: responses.host, AWS_EC2_METADATA_DISABLED: 'true' },
+      functionArn,
+      lambda,
+      ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+    stoppers.push(async () => invoker.stop());
+    return {
+      moto,
+      stack,
+      clients,
+      lambda,
+      responses,
+      invoker,
+      functionArn,
+      simulation: { stackId: stack.stackId, serviceToken: functionArn, receiver: responses, invoker, afterRequest: () => settleStoppedTasks(clients.ecs, stack.cluster) },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The SDK warns once per process that its next versions need Node.js 22. The function runs on nodejs22.x; only
+ * this machine's Node is older, and the warning would sit in the middle of the output.
+ */
+export function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
+/** The caller's environment without its AWS settings, so that nothing (a profile, a session token) reaches AWS. */
+function withoutAwsVariables(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !key.startsWith('AWS_')));
+}
+
+/**
+ * moto's state manager moves a task's lastStatus to STOPPED but leaves its desiredStatus RUNNING, which ECS never
+ * does: a stopped task's desiredStatus is STOPPED. Without this, a later Delete (ListTasks desiredStatus RUNNING)
+ * would find tasks that finished long ago. StopTask is the only way to set desiredStatus in moto.
+ */
+async function settleStoppedTasks(ecs: ECSClient, cluster: string): Promise<void> {
+  const listed = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }));
+  const taskArns = listed.taskArns ?? [];
+  if (taskArns.length === 0) return;
+  const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }));
+  for (const task of described.tasks ?? []) {
+    if (task.lastStatus === 'STOPPED' && task.taskArn) {
+      await ecs.send(new StopTaskCommand({ cluster, task: task.taskArn, reason: task.stoppedReason || 'Essential container in task exited' }));
+    }
+  }
+}

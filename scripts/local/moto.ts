@@ -1,0 +1,150 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+
+/** moto serves every AWS API in one process; everything here runs on loopback only. */
+const HOST = '127.0.0.1';
+const REGION = 'us-east-1';
+const STARTUP_TIMEOUT_MS = 30_000;
+const INSTALL_HINT = 'pip install "moto[server]"';
+
+/** The interpreter that runs moto: MOTO_PYTHON, or python3 on PATH. */
+export function motoPython(): string {
+  return process.env.MOTO_PYTHON ?? 'python3';
+}
+
+/** moto (with its server extras) is not installed, or there is no Python to run it. */
+export class MotoUnavailableError extends Error {
+  override readonly name = 'MotoUnavailableError';
+}
+
+/**
+ * How moto moves an ECS task from RUNNING to STOPPED (its "state manager"): `immediate` jumps to STOPPED on the first
+ * read, `manual` takes one step every `times` DescribeTasks calls, `time` one step per read after `seconds`.
+ */
+export type TaskTransition =
+  | { progression: 'immediate' }
+  | { progression: 'manual'; times: number }
+  | { progression: 'time'; seconds: number };
+
+export interface MotoServer {
+  /** http://127.0.0.1:PORT */
+  readonly endpoint: string;
+  readonly region: string;
+  /** What an SDK client needs to talk to this moto (credentials are dummies; moto checks none). */
+  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  /** The standard AWS environment variables that point an SDK (the built handler) at this moto. */
+  readonly awsEnvironment: Record<string, string>;
+  setTaskTransition(transition: TaskTransition): Promise<void>;
+  /** Stops moto; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+/** Says without starting anything whether moto's server can run here; `problem` says what to install when not. */
+export function motoAvailability(): { available: true } | { available: false; problem: string } {
+  const python = motoPython();
+  const check = spawnSync(python, ['-c', 'import importlib.util as u, sys; sys.exit(0 if u.find_spec("moto") and u.find_spec("flask") else 3)'], {
+    encoding: 'utf8',
+  });
+  if (check.error) return { available: false, problem: missingPython(python) };
+  if (check.status !== 0) return { available: false, problem: missingMoto(python) };
+  return { available: true };
+}
+
+/**
+ * Starts `python3 -m moto.server` on a free loopback port (port 0: the server picks one and prints it). moto is
+ * killed when this process exits, whatever the reason, so no server is left behind.
+ */
+export async function startMoto(): Promise<MotoServer> {
+  const python = motoPython();
+  const child = spawn(python, ['-m', 'moto.server', '-H', HOST, '-p', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, PYTHONUNBUFFERED: '1' },
+  });
+  const killOnExit = (): void => {
+    child.kill();
+  };
+  process.on('exit', killOnExit);
+  let port: number;
+  try {
+    port = await waitForPort(child, python);
+  } catch (error) {
+    child.kill();
+    process.off('exit', killOnExit);
+    throw error;
+  }
+  const endpoint = `http://${HOST}:${port}`;
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+  return {
+    endpoint,
+    region: REGION,
+    clientConfig: { endpoint, region: REGION, credentials },
+    awsEnvironment: {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_ENDPOINT_URL: endpoint,
+    },
+    async setTaskTransition(transition) {
+      const response = await fetch(`${endpoint}/moto-api/state-manager/set-transition`, {
+        method: 'POST',
+        body: JSON.stringify({ model_name: 'ecs::task', transition }),
+      });
+      if (!response.ok) throw new Error(`moto refused the task transition ${JSON.stringify(transition)}: HTTP ${response.status}`);
+    },
+    async stop() {
+      process.off('exit', killOnExit);
+      child.kill();
+      await exited;
+    },
+  };
+}
+
+function waitForPort(child: ChildProcess, python: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const settle = (result: { port: number } | { error: Error }): void => {
+      clearTimeout(timer);
+      child.off('error', onError);
+      child.off('exit', onExit);
+      child.stderr?.off('data', onData);
+      // moto logs every request to stderr: keep draining it, or a full pipe would stall the server.
+      child.stderr?.resume();
+      if ('port' in result) resolve(result.port);
+      else reject(result.error);
+    };
+    const onError = (error: NodeJS.ErrnoException): void =>
+      settle({ error: error.code === 'ENOENT' ? new MotoUnavailableError(missingPython(python)) : error });
+    const onExit = (code: number | null): void => {
+      const missing = /No module named|ModuleNotFoundError|ImportError/.test(output);
+      const error = missing
+        ? new MotoUnavailableError(`${missingMoto(python)}\n${lastLines(output)}`)
+        : new Error(`moto exited with code ${code} before it was ready:\n${lastLines(output)}`);
+      settle({ error });
+    };
+    const onData = (chunk: string): void => {
+      output += chunk;
+      const match = /Running on http:\/\/[\d.]+:(\d+)/.exec(output);
+      if (match?.[1]) settle({ port: Number(match[1]) });
+    };
+    const timer = setTimeout(() => settle({ error: new Error(`moto did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`) }), STARTUP_TIMEOUT_MS);
+    child.once('error', onError);
+    child.once('exit', onExit);
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', onData);
+  });
+}
+
+function missingPython(python: string): string {
+  return `${python} was not found. Running AWS locally needs Python 3 with moto: install Python 3, then ${INSTALL_HINT} (or point MOTO_PYTHON at an interpreter that has it).`;
+}
+
+function missingMoto(python: string): string {
+  return `moto's server is not installed for ${python}: ${INSTALL_HINT} (or point MOTO_PYTHON at an interpreter that has it).`;
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').slice(-5).join('\n');
+}

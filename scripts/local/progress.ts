@@ -1,0 +1,118 @@
+import type { CloudFormationResponse, Exchange } from './cloudformation';
+import type { HandlerLogRecord } from './handler-invoker';
+
+type Write = (line: string) => void;
+
+/**
+ * Turns the handler's structured logs into a few readable lines while a request runs: tasks started, each task's
+ * status as the handler polls it (the DEBUG "Polled tasks" lines), hand-offs, the answer, and every warning or
+ * error. It reads the log messages of src/ as they are; a renamed message only makes it quieter.
+ */
+export class ProgressPrinter {
+  private started = Date.now();
+  private readonly lastStatus = new Map<string, string>();
+
+  constructor(
+    private readonly write: Write = (line) => console.log(line),
+    private readonly verbose = false,
+  ) {}
+
+  /** Starts the clock for the next request. */
+  begin(): void {
+    this.started = Date.now();
+    this.lastStatus.clear();
+  }
+
+  readonly onLog = (record: HandlerLogRecord | string): void => {
+    if (typeof record === 'string') {
+      this.line(record);
+      return;
+    }
+    if (this.verbose) {
+      this.line(JSON.stringify(record));
+      return;
+    }
+    for (const text of describeRecord(record, this.lastStatus)) this.line(text);
+  };
+
+  private line(text: string): void {
+    const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
+    this.write(`  ${seconds}s  ${text}`);
+  }
+}
+
+function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string>): string[] {
+  const level = record.level.toUpperCase();
+  if (level === 'WARN' || level === 'ERROR') return [`${level.toLowerCase()}: ${record.message}${details(record)}`];
+  switch (record.message) {
+    case 'Taking over the watch':
+      return [`a fresh invocation took over the watch (hand-off ${String(record.handOffs)})`];
+    case 'RunTask answered': {
+      const taskArns = stringList(record.taskArns);
+      return [`RunTask started ${taskArns.length} task${taskArns.length === 1 ? '' : 's'}: ${taskArns.map(shortTaskId).join(', ')}`];
+    }
+    case 'Polled tasks':
+      return polledTasks(record.tasks).flatMap(({ taskArn, status }) => {
+        if (lastStatus.get(taskArn) === status) return [];
+        lastStatus.set(taskArn, status);
+        return [`task ${shortTaskId(taskArn)} ${status}`];
+      });
+    case 'Handed the watch off to a fresh invocation':
+      return [`time is running short: handed the watch off to a fresh invocation (hand-off ${String(record.handOffs)})`];
+    case 'Stopped task':
+      return [`stopped task ${shortTaskId(String(record.taskArn))}: ${String(record.reason)}`];
+    case 'Answered CloudFormation':
+      return [`answered ${String(record.status)}`];
+    default:
+      return [];
+  }
+}
+
+function polledTasks(value: unknown): { taskArn: string; status: string }[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return [];
+    const task = item as { taskArn?: unknown; lastStatus?: unknown };
+    return typeof task.taskArn === 'string' && typeof task.lastStatus === 'string' ? [{ taskArn: task.taskArn, status: task.lastStatus }] : [];
+  });
+}
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function details(record: HandlerLogRecord): string {
+  const extra = Object.fromEntries(Object.entries(record).filter(([key]) => !POWERTOOLS_KEYS.has(key)));
+  return Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+}
+
+const POWERTOOLS_KEYS = new Set([
+  'level', 'message', 'timestamp', 'service', 'sampling_rate', 'cold_start', 'function_arn', 'function_memory_size',
+  'function_name', 'function_request_id', 'xray_trace_id',
+]);
+
+export function shortTaskId(taskArn: string): string {
+  return (taskArn.split('/').pop() ?? taskArn).slice(0, 8);
+}
+
+/** Prints a CloudFormation answer the way the console's Events tab would show it, plus what CloudFormation would reject. */
+export function printExchange(exchange: Exchange, write: Write = (line) => console.log(line)): void {
+  const { response } = exchange;
+  const invocations = exchange.invocations.length;
+  const timing = `${(exchange.elapsedMs / 1000).toFixed(1)} s, ${invocations} invocation${invocations === 1 ? '' : 's'}`;
+  if (!response) write(`  ← no response (${timing})`);
+  else printResponse(response, timing, write);
+  for (const problem of exchange.problems) write(`  ✗ ${problem}`);
+}
+
+function printResponse(response: CloudFormationResponse, timing: string, write: Write): void {
+  write(`  ← ${response.Status} (${timing})`);
+  const rows: [string, string][] = [
+    ['PhysicalResourceId', response.PhysicalResourceId],
+    ['Reason', response.Reason ?? '—'],
+  ];
+  const data = Object.entries(response.Data ?? {});
+  if (data.length === 0) rows.push(['Data', '—']);
+  data.forEach(([key, value], index) => rows.push([index === 0 ? 'Data' : '', `${key.padEnd(14)}${value === '' ? '""' : String(value)}`]));
+  for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value}`);
+}

@@ -1,0 +1,96 @@
+/**
+ * npm start: the built handler taken through Create → Update → Delete of a `MigrateTask` resource, exactly as
+ * CloudFormation would send them, against moto on this machine. Exits non-zero when an answer is not what
+ * CloudFormation should get.
+ */
+import { CustomResource, type Exchange, type TemplateValue } from './local/cloudformation';
+import { runCli } from './local/cli';
+import { startLocalEnvironment } from './local/local-environment';
+import { printExchange, ProgressPrinter } from './local/progress';
+
+const LOGICAL_ID = 'MigrateTask';
+
+async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
+  const started = Date.now();
+  const progress = new ProgressPrinter(undefined, process.argv.includes('--verbose'));
+  console.log('Starting moto (local AWS) and creating the sample stack: VPC, private subnet, task security group, ECS cluster, awsvpc task definition');
+  const environment = await startLocalEnvironment({ onLog: progress.onLog });
+  onStop(() => environment.stop());
+  try {
+    const { stack } = environment;
+    console.log(`  moto            ${environment.moto.endpoint}`);
+    console.log(`  stack           ${stack.stackId}`);
+    console.log(`  subnet          ${stack.subnetId} (${stack.vpcId})`);
+    console.log(`  security group  ${stack.securityGroupId}`);
+    console.log(`  task definition ${stack.taskDefinitionArn}, cluster ${stack.cluster}`);
+    console.log(`  runner          ${environment.functionArn} (dist/ecs-task-runner/index.mjs)`);
+
+    const properties = (imageTag: string): Record<string, TemplateValue> => ({
+      Cluster: stack.cluster,
+      TaskDefinition: stack.taskDefinitionArn,
+      LaunchType: 'FARGATE',
+      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [stack.subnetId], SecurityGroups: [stack.securityGroupId], AssignPublicIp: 'DISABLED' } },
+      Count: 1,
+      Timeout: 600,
+      PollInterval: 1,
+      Triggers: { ImageTag: imageTag },
+    });
+    const resource = new CustomResource(LOGICAL_ID, environment.simulation);
+    const failures: string[] = [];
+    const step = async (title: string, send: () => Promise<Exchange>, expect: (exchange: Exchange) => string[]): Promise<Exchange> => {
+      console.log(`\n→ ${title}`);
+      progress.begin();
+      const exchange = await send();
+      printExchange(exchange);
+      const unexpected = expect(exchange);
+      for (const problem of unexpected) console.log(`  ✗ ${problem}`);
+      for (const problem of [...exchange.problems, ...unexpected]) failures.push(`${title}: ${problem}`);
+      return exchange;
+    };
+
+    const create = await step(`Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0")`, () => resource.create(properties('1.0.0')), (exchange) => ranATask(exchange));
+    const createdId = create.response?.PhysicalResourceId;
+    await step(
+      `Update ${LOGICAL_ID} (Triggers.ImageTag "1.0.0" → "1.1.0": the migration runs again)`,
+      () => resource.update(properties('1.1.0')),
+      (exchange) => [...ranATask(exchange), ...samePhysicalId(exchange, createdId), ...newTask(exchange, create)],
+    );
+    await step(`Delete ${LOGICAL_ID}`, () => resource.delete(), (exchange) => [...succeeded(exchange), ...samePhysicalId(exchange, createdId)]);
+
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    if (failures.length > 0) {
+      console.log(`\n✗ ${failures.length} answer${failures.length === 1 ? ' was' : 's were'} not what CloudFormation should get (${seconds} s):`);
+      for (const failure of failures) console.log(`  - ${failure}`);
+      return 1;
+    }
+    console.log(`\n✓ Create, Update and Delete answered as CloudFormation expects (${seconds} s).`);
+    return 0;
+  } finally {
+    await environment.stop();
+  }
+}
+
+function succeeded(exchange: Exchange): string[] {
+  const status = exchange.response?.Status;
+  return status === 'SUCCESS' ? [] : [`expected SUCCESS, got ${status ?? 'no response'}${exchange.response?.Reason ? `: ${exchange.response.Reason}` : ''}`];
+}
+
+function ranATask(exchange: Exchange): string[] {
+  const data = exchange.response?.Data ?? {};
+  const problems = succeeded(exchange);
+  if (!data.TaskArn) problems.push('Data.TaskArn is empty: no task ran');
+  if (data.ExitCode !== '0') problems.push(`Data.ExitCode is ${JSON.stringify(data.ExitCode)}, not "0"`);
+  return problems;
+}
+
+function samePhysicalId(exchange: Exchange, expected: string | undefined): string[] {
+  const actual = exchange.response?.PhysicalResourceId;
+  return actual === expected ? [] : [`PhysicalResourceId changed from ${String(expected)} to ${String(actual)}: CloudFormation would replace the resource`];
+}
+
+function newTask(exchange: Exchange, previous: Exchange): string[] {
+  const before = previous.response?.Data?.TaskArn;
+  return exchange.response?.Data?.TaskArn === before ? [`Data.TaskArn is still ${String(before)}: the update ran no new task`] : [];
+}
+
+runCli(main, 'Usage: npm start [-- --verbose]');

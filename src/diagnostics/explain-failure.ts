@@ -1,0 +1,146 @@
+import type { AwsVpcConfiguration, Failure } from '@aws-sdk/client-ecs';
+import type { AwsPorts } from '../aws/ports';
+import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
+import type { Log } from '../runtime/log';
+import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
+import { type DecidedTask, type PendingTask } from '../tasks/task-outcome';
+import { describeEniCapacity } from './eni-capacity';
+import { NETWORK_START_FAILURE } from './failure-hints';
+import { describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
+import { formatLogTail, readLogTail } from './log-tail';
+import { inspectNetworkPath } from './network-path';
+
+/** What the diagnostics may look at, beyond the failure itself. */
+export interface DiagnosisContext {
+  aws: AwsPorts;
+  log: Log;
+  cluster: string;
+  network?: AwsVpcConfiguration;
+  /** true or false when the properties say where tasks run; undefined: the cluster's default decides. */
+  fargate?: boolean;
+  /** `LogLines`: 0 turns the log tail off. */
+  logLines: number;
+  logs: Record<string, AwsLogsLocation>;
+  usesSecrets: boolean;
+}
+
+export function diagnosisContext(
+  aws: AwsPorts,
+  log: Log,
+  properties: RunnerProperties,
+  definition: Pick<TaskDefinitionFacts, 'logs' | 'usesSecrets'>,
+): DiagnosisContext {
+  const fargate = runsOnFargate(properties);
+  return {
+    aws,
+    log,
+    cluster: properties.cluster,
+    logLines: properties.logLines,
+    logs: definition.logs,
+    usesSecrets: definition.usesSecrets,
+    ...(properties.network ? { network: properties.network } : {}),
+    ...(fargate === undefined ? {} : { fargate }),
+  };
+}
+
+/**
+ * The Reason is kept to this many bytes, well inside CloudFormation's 4096-byte response with its other fields and
+ * Data; the log tail gets what the explanation leaves.
+ */
+export const REASON_BUDGET_BYTES = 3200;
+
+/** Log tails read for one failure, at most: the first failed containers say the most. */
+const MAX_LOG_TAILS = 2;
+
+/** Why tasks failed: the containers' exits, what the network path lacks, and the last lines they logged. */
+export async function explainFailedTasks(tasks: readonly DecidedTask[], context: DiagnosisContext): Promise<string> {
+  const failed = tasks.filter((task) => !task.succeeded);
+  const parts = [describeFailedTasks(tasks)];
+  const startFailure = failed.some((task) => NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])));
+  if (startFailure && context.network) parts.push(await networkFindings(context, context.network));
+  const reason = parts.join(' ');
+  if (context.logLines === 0) return reason;
+
+  const wanted = failed.flatMap((task) => task.failures.map((failure) => ({ task, failure }))).filter(({ failure }) => context.logs[failure.name] !== undefined);
+  const tails = await Promise.all(
+    wanted.slice(0, MAX_LOG_TAILS).map(({ task, failure }) =>
+      readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines }),
+    ),
+  );
+  let text = reason;
+  for (const tail of tails) {
+    if (!tail) continue;
+    const room = REASON_BUDGET_BYTES - Buffer.byteLength(text) - 1;
+    if (room < 200) break;
+    text += ` ${formatLogTail(tail, room)}`;
+  }
+  return text;
+}
+
+/** Why RunTask placed fewer tasks than asked; with the cluster's ENI numbers when ENIs ran out. */
+export async function explainRunTaskFailures(failures: readonly Failure[], started: number, context: DiagnosisContext & { wanted: number }): Promise<string> {
+  const reason = describeRunTaskFailures(failures, started, context.wanted);
+  const eniFailures = failures.filter((failure) => failure.reason === 'RESOURCE:ENI');
+  if (eniFailures.length === 0) return reason;
+  const instances = eniFailures.flatMap((failure) => (failure.arn?.includes(':container-instance/') ? [failure.arn] : []));
+  return `${reason} ${await attempt('read the ENI capacity', 'ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
+    describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster, instances),
+  )}`;
+}
+
+/** The deadline passed: which tasks were still running, and why tasks that never started may not have. */
+export async function explainTimeout(pending: readonly PendingTask[], timeoutSeconds: number, context: DiagnosisContext): Promise<string> {
+  const reason = describeTimeout(pending, timeoutSeconds);
+  const unplaced = pending.some((task) => task.lastStatus === 'PROVISIONING' || task.lastStatus === 'PENDING');
+  if (!unplaced) return reason;
+  return `${reason} ${await explainSlowStart(context)}`;
+}
+
+/** Tasks that stay in PROVISIONING: Fargate capacity, or ENIs on the EC2 instances. */
+export async function explainSlowStart(context: DiagnosisContext): Promise<string> {
+  if (context.fargate === true) {
+    return 'Fargate kept the task waiting for capacity: capacity may be short in these subnets\' Availability Zones — retry later, or add subnets in other Availability Zones.';
+  }
+  return attempt('read the ENI capacity', 'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
+    describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
+  );
+}
+
+/**
+ * Logged before RunTask (never a failure): subnets with no way out to ECR, S3 and CloudWatch Logs make a task that
+ * pulls an image or reads secrets fail at start, after minutes.
+ */
+export async function warnAboutNetworkPath(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<void> {
+  try {
+    const path = await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network));
+    if (!path.wayOut) context.log.warn('The task may not be able to pull its image or secrets', { findings: path.findings });
+  } catch (error) {
+    context.log.debug('Could not check the network path before RunTask', { error: String(error) });
+  }
+}
+
+async function networkFindings(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string> {
+  return attempt('check the subnets\' routes', 'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups', async () =>
+    (await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network))).findings,
+  );
+}
+
+function networkInput(context: DiagnosisContext, network: AwsVpcConfiguration) {
+  return {
+    subnets: network.subnets ?? [],
+    securityGroups: network.securityGroups ?? [],
+    publicIp: network.assignPublicIp === 'ENABLED' && context.fargate !== false,
+    usesSecrets: context.usesSecrets,
+  };
+}
+
+/** Runs a diagnosis; when it fails (often a missing read permission), says so instead of failing differently. */
+async function attempt(what: string, permissions: string, diagnose: () => Promise<string>): Promise<string> {
+  try {
+    return await diagnose();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    const denied = /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${String(error)}`);
+    return `(Could not ${what}: ${name}${denied ? ` — grant the runner ${permissions}` : ''}.)`;
+  }
+}

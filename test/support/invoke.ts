@@ -1,0 +1,31 @@
+import { handleEvent } from '../../src/custom-resource-handler';
+import type { AwsPorts } from '../../src/aws/ports';
+import type { ResponseBody } from '../../src/response/response-body';
+import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './fakes';
+
+export interface InvokeOptions {
+  /** Lambda time the invocation has, on the fake clock. */
+  budgetMs?: number;
+  /** What the ResponseURL answers, in turn (then 200). */
+  statuses?: (number | Error)[];
+  allowedResponseHosts?: string;
+}
+
+/** Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. */
+export function invokeWith(ports: AwsPorts) {
+  return async (event: unknown, options: InvokeOptions = {}) => {
+    const clock = new FakeClock();
+    const log = new RecordingLog();
+    const { http, puts } = recordingHttp(options.statuses);
+    await handleEvent(event, {
+      aws: ports,
+      clock,
+      invocation: fakeInvocation(clock, options.budgetMs),
+      log,
+      http,
+      ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
+    });
+    const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
+    return { clock, log, puts, responses, response: responses[0] };
+  };
+}

@@ -71,6 +71,41 @@ describe('Create', () => {
     });
   });
 
+  it('passes the RunTask options through, and resolves the task definition to one revision', async () => {
+    const event = fixtures.create();
+    Object.assign(event.ResourceProperties, {
+      LaunchType: undefined,
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: '3', Base: '1' }],
+      PlatformVersion: '1.4.0',
+      Count: '2',
+      StartedBy: 'release/1-4-2',
+      Group: 'migrations',
+      Tags: [{ Key: 'team', Value: 'todo' }],
+      PropagateTags: 'TASK_DEFINITION',
+      EnableExecuteCommand: 'true',
+      EnableECSManagedTags: 'true',
+    });
+    aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: SECOND_TASK }] });
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0), stoppedTask(0, { taskArn: SECOND_TASK })] });
+    const { response } = await invoke(event);
+    expect(response?.Reason).toBeUndefined();
+    const input = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(input).toMatchObject({
+      taskDefinition: TASK_DEFINITION_ARN,
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 3, base: 1 }],
+      platformVersion: '1.4.0',
+      count: 2,
+      startedBy: 'release/1-4-2',
+      group: 'migrations',
+      tags: [{ key: 'team', value: 'todo' }],
+      propagateTags: 'TASK_DEFINITION',
+      enableExecuteCommand: true,
+      enableECSManagedTags: true,
+    });
+    expect(input).not.toHaveProperty('launchType');
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
   it('gives a duplicate delivery of the same request the same clientToken, and another request a new one', async () => {
     await invoke(fixtures.create());
     await invoke(fixtures.create());
@@ -291,6 +326,15 @@ describe('hand-off to a fresh invocation', () => {
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('Timed out after 600 s');
+  });
+
+  it('answers the original request from a continuation event, polling at once', async () => {
+    const continuation = fixtures.continuation();
+    const { response, clock } = await invoke(continuation);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(aws.ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { cluster: 'todobackend-cluster', tasks: continuation.watch.taskArns });
+    expect(clock.sleeps[0]).toBe(0);
+    expect(response).toMatchObject({ Status: 'SUCCESS', RequestId: continuation.request.RequestId, PhysicalResourceId: PHYSICAL_ID });
   });
 
   it('stops the tasks and answers FAILED when the hand-off fails', async () => {

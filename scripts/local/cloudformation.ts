@@ -20,7 +20,10 @@ export interface ResourceProperties {
 
 export type CustomResourceRequest = CloudFormationCustomResourceEvent<ResourceProperties>;
 
-/** The JSON CloudFormation reads from the ResponseURL. */
+/**
+ * The JSON CloudFormation reads from the ResponseURL. Declared here rather than imported from src/: this harness
+ * plays CloudFormation, so it checks the runner's answers against its own reading of the protocol.
+ */
 export interface CloudFormationResponse {
   Status: 'SUCCESS' | 'FAILED';
   Reason?: string;

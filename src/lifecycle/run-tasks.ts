@@ -25,6 +25,8 @@ export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'hande
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
 export async function runTasks(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
   const { clock, log } = deps;
+  // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
+  const receivedAt = clock.now();
   const remainingMs = deps.invocation.remainingTimeMs();
   if (remainingMs < MIN_INVOCATION_MS) {
     return answer({
@@ -50,7 +52,7 @@ export async function runTasks(request: RunRequest, properties: RunnerProperties
     logs: start.definition.logs,
     usesSecrets: start.definition.usesSecrets,
     startedAt,
-    deadline: startedAt + timeout.seconds * 1000,
+    deadline: receivedAt + timeout.seconds * 1000,
     timeoutSeconds: timeout.seconds,
     pollIntervalSeconds: properties.pollIntervalSeconds,
   };

@@ -4,6 +4,7 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
+import type { ContinuationEvent } from '../../src/lifecycle/continuation';
 import path from 'node:path';
 
 function load<T>(name: string): T {
@@ -16,4 +17,6 @@ export const fixtures = {
   update: () => load<CloudFormationCustomResourceUpdateEvent>('update.json'),
   updateRollback: () => load<CloudFormationCustomResourceUpdateEvent>('update-rollback.json'),
   delete: () => load<CloudFormationCustomResourceDeleteEvent>('delete.json'),
+  /** What an invocation hands to a fresh one: the Create request it still owes an answer, and the watch. */
+  continuation: () => load<ContinuationEvent>('continuation.json'),
 };

@@ -1,4 +1,5 @@
 import type { AwsVpcConfiguration, Failure } from '@aws-sdk/client-ecs';
+import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
 import type { Log } from '../runtime/log';
@@ -139,8 +140,6 @@ async function attempt(what: string, permissions: string, diagnose: () => Promis
   try {
     return await diagnose();
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
-    const denied = /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${name} ${String(error)}`);
-    return `(Could not ${what}: ${name}${denied ? ` — grant the runner ${permissions}` : ''}.)`;
+    return `(Could not ${what}: ${errorName(error)}${isPermissionDenied(error) ? ` — grant the runner ${permissions}` : ''}.)`;
   }
 }

@@ -1,4 +1,5 @@
 import type { Failure } from '@aws-sdk/client-ecs';
+import { errorName } from '../aws/aws-errors';
 import { type DecidedTask, type PendingTask, taskId } from '../tasks/task-outcome';
 import { withHints } from './failure-hints';
 
@@ -38,7 +39,7 @@ export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds:
 
 /** An AWS call failed: the error's name and message, with a hint where one applies. */
 export function describeAwsError(action: string, error: unknown): string {
-  const name = error instanceof Error ? error.name : 'Error';
+  const name = errorName(error);
   const message = error instanceof Error ? error.message : String(error);
   return withHints(`${action} failed: ${name}: ${message}`);
 }

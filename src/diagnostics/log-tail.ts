@@ -1,3 +1,4 @@
+import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { taskId } from '../tasks/task-outcome';
@@ -33,11 +34,11 @@ export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTail
     const lines = await (await logs()).lastLines(region, location.group, stream, request.lines);
     return { container, lines: lines.map((line) => line.trim()).filter((line) => line.length > 0), link, ...(lines.length === 0 ? { note: 'the log stream is empty' } : {}) };
   } catch (error) {
-    const name = error instanceof Error ? error.name : 'Error';
+    const name = errorName(error);
     const note =
       name === 'ResourceNotFoundException'
         ? `log stream ${stream} does not exist (the container may never have started)`
-        : /AccessDenied|not authorized/i.test(`${name} ${String(error)}`)
+        : isPermissionDenied(error)
           ? `could not read the log (${name}): grant the runner logs:GetLogEvents on ${location.group}`
           : `could not read the log (${name})`;
     return { container, lines: [], link, note };

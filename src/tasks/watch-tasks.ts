@@ -1,3 +1,4 @@
+import { isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
@@ -132,14 +133,4 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
   }
   deps.log.debug('Polled tasks', { tasks: outcomes.map((o) => ({ taskArn: o.taskArn, lastStatus: o.lastStatus, decided: o.decided })) });
   return outcomes;
-}
-
-function isTransient(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
-  const status = metadata?.httpStatusCode;
-  return (
-    /Throttl|RequestLimitExceeded|TooManyRequests|ServerException|ServiceUnavailable|TimeoutError|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
-    (status !== undefined && status >= 500)
-  );
 }

@@ -7,6 +7,7 @@ const config = {
     // Type checking is `npm run typecheck`'s job; ts-jest only transpiles here, which keeps the suite fast.
     '^.+\\.ts$': ['ts-jest', { diagnostics: false }],
   },
+  setupFiles: ['<rootDir>/test/support/environment.ts'],
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   // The integration tests run the built bundle: built here when missing or older than its sources.
   globalSetup: '<rootDir>/test/integration/global-setup.ts',

@@ -30,8 +30,6 @@ const result = await build({
   sourcemap: false,
   legalComments: 'none',
   metafile: true,
-  // Some transitive dependencies still call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   logLevel: 'warning',
 });
 

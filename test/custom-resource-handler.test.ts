@@ -337,6 +337,16 @@ describe('hand-off to a fresh invocation', () => {
     expect(response).toMatchObject({ Status: 'SUCCESS', RequestId: continuation.request.RequestId, PhysicalResourceId: PHYSICAL_ID });
   });
 
+  it('does not hand off when this invocation can still reach the deadline', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    const event = fixtures.create();
+    event.ResourceProperties.Timeout = '40';
+    const { response } = await invoke(event, { budgetMs: 60_000 });
+    expect(aws.lambda).not.toHaveReceivedCommand(InvokeCommand);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(response?.Reason).toMatch(/^Timed out after 40 s/);
+  });
+
   it('stops the tasks and answers FAILED when the hand-off fails', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     aws.lambda.on(InvokeCommand).rejects(Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }));

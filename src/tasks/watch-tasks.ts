@@ -37,6 +37,9 @@ export type WatchResult =
  */
 export const HAND_OFF_MARGIN_MS = 30_000;
 
+/** Time kept, at the deadline, to stop the tasks, diagnose and answer: a deadline within reach needs no hand-off. */
+const DEADLINE_WORK_MS = 15_000;
+
 /**
  * A Create or Update refuses to start tasks in an invocation with less time than this: with a shorter function
  * timeout every invocation would hand off almost at once, and the watch would become a storm of invocations.
@@ -74,7 +77,9 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
   // deadline is always checked.
   let mayHandOff = !pollFirst;
   for (;;) {
-    if (mayHandOff && invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
+    const remaining = invocation.remainingTimeMs();
+    const deadlineWithinReach = watch.deadline - clock.now() <= remaining - DEADLINE_WORK_MS;
+    if (mayHandOff && !deadlineWithinReach && remaining - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
     mayHandOff = true;
     await clock.sleep(wait);
     let outcomes: TaskOutcome[];

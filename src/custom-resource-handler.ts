@@ -64,7 +64,8 @@ export async function handleEvent(event: unknown, deps: HandlerDependencies): Pr
       url,
       {
         Status: answer.status,
-        ...(answer.reason ? { Reason: answer.reason } : {}),
+        // CloudFormation requires a Reason with FAILED.
+        ...(answer.reason || answer.status === 'FAILED' ? { Reason: answer.reason || 'The runner failed without a recorded reason; see its logs.' } : {}),
         PhysicalResourceId: physicalResourceId(request),
         StackId: request.StackId,
         RequestId: request.RequestId,

@@ -11,6 +11,7 @@ const config = {
   setupFilesAfterEnv: ['aws-sdk-client-mock-jest'],
   // The integration tests run the built bundle: built here when missing or older than its sources.
   globalSetup: '<rootDir>/test/integration/global-setup.ts',
+  reporters: ['default', '<rootDir>/test/support/plain-summary-reporter.js'],
   testTimeout: 30000,
 };
 module.exports = config;

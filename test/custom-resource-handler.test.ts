@@ -51,6 +51,9 @@ describe('Create', () => {
     const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
     expect(runTask?.clientToken).toMatch(/^[0-9a-f]{64}$/);
     expect(runTask?.startedBy).toMatch(/^cfn\/MigrateTask\/[0-9a-f]{16}$/);
+    // The pre-flight check and the network warning share one description of the subnets and security groups.
+    expect(aws.ec2).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
+    expect(aws.ec2).toHaveReceivedCommandTimes(DescribeSecurityGroupsCommand, 1);
 
     expect(puts).toHaveLength(1);
     expect(puts[0]?.url.href).toBe(event.ResponseURL);

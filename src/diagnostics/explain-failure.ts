@@ -3,6 +3,7 @@ import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
 import type { Log } from '../runtime/log';
+import { describeNetwork, type NetworkDescription } from '../tasks/network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type DecidedTask, type PendingTask } from '../tasks/task-outcome';
 import { describeEniCapacity } from './eni-capacity';
@@ -111,9 +112,9 @@ export async function explainSlowStart(context: DiagnosisContext): Promise<strin
  * Logged before RunTask (never a failure): subnets with no way out to ECR, S3 and CloudWatch Logs make a task that
  * pulls an image or reads secrets fail at start, after minutes.
  */
-export async function warnAboutNetworkPath(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<void> {
+export async function warnAboutNetworkPath(context: DiagnosisContext, network: AwsVpcConfiguration, description: NetworkDescription): Promise<void> {
   try {
-    const path = await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network));
+    const path = await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network), description);
     if (!path.wayOut) context.log.warn('The task may not be able to pull its image or secrets', { findings: path.findings });
   } catch (error) {
     context.log.debug('Could not check the network path before RunTask', { error: String(error) });
@@ -121,9 +122,10 @@ export async function warnAboutNetworkPath(context: DiagnosisContext, network: A
 }
 
 async function networkFindings(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string> {
-  return attempt('check the subnets\' routes', 'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups', async () =>
-    (await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network))).findings,
-  );
+  return attempt('check the subnets\' routes', 'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups', async () => {
+    const ec2 = await context.aws.ec2();
+    return (await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network))).findings;
+  });
 }
 
 function networkInput(context: DiagnosisContext, network: AwsVpcConfiguration) {

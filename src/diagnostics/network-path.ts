@@ -1,5 +1,6 @@
 import type { RouteTable } from '@aws-sdk/client-ec2';
 import type { Ec2Api } from '../aws/ports';
+import type { NetworkDescription } from '../tasks/network-description';
 
 export interface NetworkPathInput {
   subnets: string[];
@@ -19,16 +20,14 @@ export interface NetworkPath {
 /**
  * Can a task in these subnets reach the services it needs to start (ECR api and dkr, S3 for image layers,
  * CloudWatch Logs, Secrets Manager or SSM for secrets)? Reads the subnets' route tables (explicit association, else
- * the VPC's main table), the VPC's endpoints and the security groups' egress rules.
+ * the VPC's main table), the VPC's endpoints and the security groups' egress rules (from `description`).
  */
-export async function inspectNetworkPath(ec2: Ec2Api, input: NetworkPathInput): Promise<NetworkPath> {
-  const subnets = await ec2.describeSubnets({ Filters: [{ Name: 'subnet-id', Values: input.subnets }] });
-  const vpcId = subnets.Subnets?.[0]?.VpcId;
+export async function inspectNetworkPath(ec2: Ec2Api, input: NetworkPathInput, description: NetworkDescription): Promise<NetworkPath> {
+  const vpcId = description.subnets[0]?.VpcId;
   if (!vpcId) return { wayOut: false, findings: `subnets ${input.subnets.join(', ')} were not found` };
-  const [tables, endpoints, groups] = await Promise.all([
+  const [tables, endpoints] = await Promise.all([
     ec2.describeRouteTables({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
     ec2.describeVpcEndpoints({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }),
-    input.securityGroups.length > 0 ? ec2.describeSecurityGroups({ Filters: [{ Name: 'group-id', Values: input.securityGroups }] }) : undefined,
   ]);
 
   const routeTables = tables.RouteTables ?? [];
@@ -48,11 +47,10 @@ export async function inspectNetworkPath(ec2: Ec2Api, input: NetworkPathInput): 
   const needed = ['ecr.api', 'ecr.dkr', 's3', 'logs', ...(input.usesSecrets ? ['secretsmanager'] : [])];
   const missing = needed.filter((service) => !present.has(service));
 
-  const egress = groups?.SecurityGroups ?? [];
-  const allows443 = egress.some((group) =>
+  const allows443 = description.securityGroups.some((group) =>
     (group.IpPermissionsEgress ?? []).some((rule) => rule.IpProtocol === '-1' || (rule.IpProtocol === 'tcp' && (rule.FromPort ?? 0) <= 443 && 443 <= (rule.ToPort ?? 65535))),
   );
-  const egressFinding = groups && !allows443 ? ` Security groups ${input.securityGroups.join(', ')} allow no outbound TCP 443, which pulling images needs.` : '';
+  const egressFinding = input.securityGroups.length > 0 && !allows443 ? ` Security groups ${input.securityGroups.join(', ')} allow no outbound TCP 443, which pulling images needs.` : '';
 
   if (blocked.length === 0 || missing.length === 0) {
     const via = blocked.length === 0 ? `the subnets route 0.0.0.0/0 via ${[...exits].join(', ')}` : `the VPC has endpoints for ${needed.join(', ')}`;

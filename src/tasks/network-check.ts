@@ -1,22 +1,17 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import type { Ec2Api } from '../aws/ports';
+import type { NetworkDescription } from './network-description';
 
 /**
- * Checks with EC2 that every subnet and security group exists and that all of them sit in one VPC, so that a
- * typo fails before RunTask with the IDs named rather than as a task stuck in PROVISIONING.
+ * Checks against EC2's description that every subnet and security group exists and that all of them sit in one
+ * VPC, so that a typo fails before RunTask with the IDs named rather than as a task stuck in PROVISIONING.
  * Returns the problems found (empty: the network configuration can work).
  */
-export async function checkNetwork(ec2: Ec2Api, network: AwsVpcConfiguration): Promise<string[]> {
+export function checkNetwork(network: AwsVpcConfiguration, description: NetworkDescription): string[] {
   const subnetIds = network.subnets ?? [];
   const groupIds = network.securityGroups ?? [];
-  // Filters rather than IDs: EC2 answers an unknown ID with an error naming only the first one.
-  const [subnets, groups] = await Promise.all([
-    ec2.describeSubnets({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] }),
-    groupIds.length === 0 ? undefined : ec2.describeSecurityGroups({ Filters: [{ Name: 'group-id', Values: groupIds }] }),
-  ]);
   const vpcOf = new Map<string, string>();
-  for (const subnet of subnets.Subnets ?? []) if (subnet.SubnetId && subnet.VpcId) vpcOf.set(subnet.SubnetId, subnet.VpcId);
-  for (const group of groups?.SecurityGroups ?? []) if (group.GroupId && group.VpcId) vpcOf.set(group.GroupId, group.VpcId);
+  for (const subnet of description.subnets) if (subnet.SubnetId && subnet.VpcId) vpcOf.set(subnet.SubnetId, subnet.VpcId);
+  for (const group of description.securityGroups) if (group.GroupId && group.VpcId) vpcOf.set(group.GroupId, group.VpcId);
 
   const problems: string[] = [];
   const missingSubnets = subnetIds.filter((id) => !vpcOf.has(id));

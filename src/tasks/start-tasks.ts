@@ -6,6 +6,7 @@ import { PreflightError } from '../errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { Log } from '../runtime/log';
 import { checkNetwork } from './network-check';
+import { describeNetwork } from './network-description';
 import { stopTasks } from './stop-tasks';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
@@ -29,7 +30,8 @@ export async function startTasks(aws: AwsPorts, request: StartRequest, log: Log)
   const { properties } = request;
   const definition = await describeTaskDefinition(aws, properties.taskDefinition);
   const problems = checkAgainstTaskDefinition(properties, definition);
-  if (properties.network) problems.push(...(await checkNetwork(await aws.ec2(), properties.network)));
+  const network = properties.network ? { configuration: properties.network, description: await describeNetwork(await aws.ec2(), properties.network) } : undefined;
+  if (network) problems.push(...checkNetwork(network.configuration, network.description));
   if (problems.length > 0) throw new PreflightError(problems);
 
   const diagnosis = diagnosisContext(aws, log, properties, definition);
@@ -37,7 +39,7 @@ export async function startTasks(aws: AwsPorts, request: StartRequest, log: Log)
   let response;
   try {
     // The network path check only warns, so it runs beside RunTask rather than before it.
-    [response] = await Promise.all([aws.ecs.runTask(input), properties.network ? warnAboutNetworkPath(diagnosis, properties.network) : undefined]);
+    [response] = await Promise.all([aws.ecs.runTask(input), network ? warnAboutNetworkPath(diagnosis, network.configuration, network.description) : undefined]);
   } catch (error) {
     return { started: false, reason: describeAwsError('RunTask', error) };
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createSdkPorts } from '../src/aws/sdk-ports';
-import { handleEvent } from '../src/custom-resource-handler';
+import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
@@ -12,7 +12,7 @@ const aws = createSdkPorts();
 
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
-  await handleEvent(event, {
+  await answerCloudFormation(event, {
     aws,
     clock: systemClock,
     invocation: invocationFromContext(context),

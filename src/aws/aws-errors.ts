@@ -1,8 +1,16 @@
-/** What kind of failure an AWS call ended in: decided here only, for every caller. */
+/**
+ * What kind of failure an AWS call ended in: decided here only, for every caller. No other module looks at an
+ * error's name or message to decide what it means.
+ */
 
 /** The error's name as the SDK sets it (`AccessDeniedException`, `ThrottlingException`, ...). */
 export function errorName(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
+}
+
+/** The error's own message, without its name. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The caller lacks an IAM permission (each service spells it differently). */
@@ -18,4 +26,20 @@ export function isTransient(error: unknown): boolean {
     /Throttl|RequestLimitExceeded|TooManyRequests|ServerException|ServiceUnavailable|TimeoutError|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
     (status !== undefined && status >= 500)
   );
+}
+
+/** ECS does not know the cluster. */
+export function isClusterNotFound(error: unknown): boolean {
+  return errorName(error) === 'ClusterNotFoundException';
+}
+
+/** ECS has no task definition by that family, revision or ARN. */
+export function isTaskDefinitionNotFound(error: unknown): boolean {
+  // ECS answers ClientException "Unable to describe task definition."; moto words it differently.
+  return error instanceof Error && /unable to describe task definition|not found|does not exist/i.test(errorMessage(error));
+}
+
+/** CloudWatch Logs (and others) say a named resource does not exist. */
+export function isResourceNotFound(error: unknown): boolean {
+  return errorName(error) === 'ResourceNotFoundException';
 }

@@ -22,11 +22,11 @@ export async function describeEniCapacity(ecs: EcsApi, ec2: () => Promise<Ec2Api
   const maxEnis = new Map(typeInfo.map((info) => [info.InstanceType as string, info.NetworkInfo?.MaximumNetworkInterfaces] as const));
 
   const lines = described.map((containerInstance) => {
-    const instance = instances.find((i) => i.InstanceId === containerInstance.ec2InstanceId);
-    const type = instance?.InstanceType ?? containerInstance.attributes?.find((a) => a.name === 'ecs.instance-type')?.value ?? 'unknown type';
+    const instance = instances.find((candidate) => candidate.InstanceId === containerInstance.ec2InstanceId);
+    const type = instance?.InstanceType ?? containerInstance.attributes?.find((attribute) => attribute.name === 'ecs.instance-type')?.value ?? 'unknown type';
     const max = instance?.InstanceType ? maxEnis.get(instance.InstanceType) : undefined;
     const inUse = instance?.NetworkInterfaces?.length;
-    const trunking = containerInstance.attributes?.some((a) => a.name === 'ecs.awsvpc-trunk-id') ? 'trunking on' : 'trunking off';
+    const trunking = containerInstance.attributes?.some((attribute) => attribute.name === 'ecs.awsvpc-trunk-id') ? 'trunking on' : 'trunking off';
     const capacity = max === undefined ? 'ENI limit unknown' : `${max} ENIs, room for ${Math.max(0, max - 1)} awsvpc task${max - 1 === 1 ? '' : 's'}`;
     const used = inUse === undefined ? '' : `, ${inUse} ENI${inUse === 1 ? '' : 's'} in use`;
     return `${containerInstance.ec2InstanceId ?? 'instance'} (${type}): ${capacity}${used}, ${trunking}`;

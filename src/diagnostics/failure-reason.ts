@@ -1,6 +1,7 @@
 import type { Failure } from '@aws-sdk/client-ecs';
 import { errorName } from '../aws/aws-errors';
-import { type DecidedTask, type PendingTask, taskId } from '../tasks/task-outcome';
+import { taskId } from '../shared/arns';
+import type { DecidedTask, PendingTask } from '../tasks/task-outcome';
 import { withHints } from './failure-hints';
 
 /** "Task 1a2b… failed: container "migrate" exited with code 1 (stopCode …: "…")." for every failed task. */
@@ -25,7 +26,7 @@ function describeContainerFailure(failure: DecidedTask['failures'][number]): str
 
 /** Why RunTask started fewer tasks than asked, from its `failures[]`. */
 export function describeRunTaskFailures(failures: readonly Failure[], started: number, wanted: number): string {
-  const details = failures.map((f) => [f.reason, f.detail, f.arn && `(${f.arn})`].filter(Boolean).join(' ')).join('; ');
+  const details = failures.map((failure) => [failure.reason, failure.detail, failure.arn && `(${failure.arn})`].filter(Boolean).join(' ')).join('; ');
   const count = `RunTask started ${started} of ${wanted} task${wanted === 1 ? '' : 's'}`;
   const stopped = started > 0 ? ' and the started ones were stopped' : '';
   return withHints(`${count}${stopped}: ${details || 'ECS gave no reason'}.`);

@@ -1,7 +1,7 @@
 import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import type { AwsLogsLocation } from '../tasks/task-definition-facts';
-import { taskId } from '../tasks/task-outcome';
+import { taskId } from '../shared/arns';
 
 export interface LogTailRequest {
   taskArn: string;

@@ -35,7 +35,7 @@ export async function inspectNetworkPath(ec2: Ec2Api, input: NetworkPathInput, d
   const blocked: string[] = [];
   const exits = new Set<string>();
   for (const subnet of input.subnets) {
-    const table = routeTables.find((t) => t.Associations?.some((association) => association.SubnetId === subnet)) ?? main;
+    const table = routeTables.find((candidate) => candidate.Associations?.some((association) => association.SubnetId === subnet)) ?? main;
     const exit = defaultRoute(table);
     const where = `${subnet} (route table ${table?.RouteTableId ?? 'none'})`;
     if (exit === undefined) blocked.push(`${where} has no 0.0.0.0/0 route to a NAT gateway`);
@@ -64,7 +64,7 @@ export async function inspectNetworkPath(ec2: Ec2Api, input: NetworkPathInput, d
 
 /** Where a route table sends 0.0.0.0/0 (NAT gateway, instance, transit gateway, internet gateway), if anywhere. */
 function defaultRoute(table: RouteTable | undefined): string | undefined {
-  const route = table?.Routes?.find((r) => r.DestinationCidrBlock === '0.0.0.0/0' && r.State !== 'blackhole');
+  const route = table?.Routes?.find((candidate) => candidate.DestinationCidrBlock === '0.0.0.0/0' && candidate.State !== 'blackhole');
   if (!route) return undefined;
   return route.NatGatewayId ?? route.InstanceId ?? route.NetworkInterfaceId ?? route.TransitGatewayId ?? route.GatewayId ?? route.VpcPeeringConnectionId;
 }

@@ -1,7 +1,5 @@
-import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
 import type { Watch } from '../tasks/watch-tasks';
-
-export type RunRequest = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
+import type { RunRequest } from './contract';
 
 /**
  * The event a runner invocation sends to a fresh invocation of the same function when its own time runs short:

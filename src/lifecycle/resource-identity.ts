@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stackName } from '../shared/arns';
 
 /** The parts of a CloudFormation request that identify the resource and the request. */
 export interface RequestIdentity {
@@ -12,7 +13,7 @@ export interface RequestIdentity {
  * failed Create), so that an Update never looks like a replacement to CloudFormation.
  */
 export function physicalResourceId(request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'>): string {
-  return `${stackName(request.StackId)}-${request.LogicalResourceId}-${digest(request.StackId, request.LogicalResourceId).slice(0, 12)}`;
+  return `${stackName(request.StackId) ?? 'stack'}-${request.LogicalResourceId}-${digest(request.StackId, request.LogicalResourceId).slice(0, 12)}`;
 }
 
 /**
@@ -31,10 +32,6 @@ export function defaultStartedBy(request: Pick<RequestIdentity, 'StackId' | 'Log
   return `cfn/${request.LogicalResourceId.slice(0, 100)}/${digest(request.StackId, request.LogicalResourceId).slice(0, 16)}`;
 }
 
-function stackName(stackId: string): string {
-  // arn:aws:cloudformation:region:account:stack/NAME/uuid
-  return stackId.split('/')[1] ?? 'stack';
-}
 
 function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');

@@ -1,5 +1,6 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import { isRecord, type PropertyReader } from './property-reader';
+import { isRecord } from '../shared/records';
+import type { PropertyReader } from './property-reader';
 
 const SUBNET_ID = /^subnet-[0-9a-z]+$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-z]+$/;

@@ -1,3 +1,4 @@
+import { isRecord } from '../shared/records';
 import { unknownNameProblem } from './did-you-mean';
 
 /**
@@ -104,17 +105,8 @@ export class PropertyReader {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   return typeof value === 'object' ? 'an object' : JSON.stringify(value);
-}
-
-/** `{ key: value }` when there is a value, `{}` otherwise: keeps absent properties out of API requests. */
-export function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -1,7 +1,8 @@
 import type { AwsVpcConfiguration, CapacityProviderStrategyItem, LaunchType, Tag, TaskOverride } from '@aws-sdk/client-ecs';
-import { DEFAULT_POLL_INTERVAL_SECONDS } from '../tasks/poll-schedule';
+import { DEFAULT_LOG_LINES, DEFAULT_POLL_INTERVAL_SECONDS } from './defaults';
 import { readNetworkConfiguration } from './network-configuration';
-import { optional, PropertyReader } from './property-reader';
+import { optional } from '../shared/records';
+import { PropertyReader } from './property-reader';
 import { readTaskOverrides } from './task-overrides';
 
 /** The resource's properties, validated and typed: everything the runner needs to run the tasks. */
@@ -63,8 +64,6 @@ export const PROPERTY_NAMES = [
   'EnableECSManagedTags',
 ] as const;
 
-/** Enough lines of a failed migration's log to show its error, few enough to fit the Reason. */
-export const DEFAULT_LOG_LINES = 10;
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
 const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;

@@ -1,5 +1,6 @@
 import type { ContainerOverride, KeyValuePair, TaskOverride } from '@aws-sdk/client-ecs';
-import { optional, type PropertyReader } from './property-reader';
+import { optional } from '../shared/records';
+import type { PropertyReader } from './property-reader';
 
 /** RunTask refuses overrides whose JSON is longer than this. */
 export const MAX_OVERRIDES_CHARACTERS = 8192;

@@ -1,4 +1,4 @@
-import { ResponseUrlRefusedError } from '../errors';
+import { ResponseUrlRefusedError } from '../shared/errors';
 
 /** Where CloudFormation's presigned S3 ResponseURLs point. */
 const AWS_HOST_SUFFIXES = ['.amazonaws.com', '.amazonaws.com.cn'];

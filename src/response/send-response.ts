@@ -1,4 +1,4 @@
-import { ResponseDeliveryError } from '../errors';
+import { ResponseDeliveryError } from '../shared/errors';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import type { HttpPut } from './http-put';

@@ -1,4 +1,4 @@
-import { isRecord } from '../properties/property-reader';
+import { isRecord } from '../shared/records';
 
 const MASK = '****';
 

@@ -1,112 +1,64 @@
-import type { RunTaskCommandInput, Task } from '@aws-sdk/client-ecs';
-import type { AwsPorts } from '../aws/ports';
-import { diagnosisContext, explainRunTaskFailures, warnAboutNetworkPath } from '../diagnostics/explain-failure';
-import { describeAwsError } from '../diagnostics/failure-reason';
-import { PreflightError } from '../errors';
+import type { Failure, RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { EcsApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { Log } from '../runtime/log';
-import { checkNetwork } from './network-check';
-import { describeNetwork } from './network-description';
 import { stopTasks } from './stop-tasks';
-import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
+import type { TaskDefinitionFacts } from './task-definition-facts';
 
+/** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
-  | { started: true; taskArns: string[]; definition: TaskDefinitionFacts }
-  | { started: false; reason: string };
+  | { started: true; taskArns: string[] }
+  | { started: false; kind: 'refused'; error: unknown }
+  | { started: false; kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
 export interface StartRequest {
   properties: RunnerProperties;
+  definition: TaskDefinitionFacts;
   /** Same token for a duplicate delivery of the same request: ECS then starts nothing new. */
   clientToken: string;
   startedBy: string;
 }
 
 /**
- * Checks what can be checked before starting anything (task definition, network mode, container names, subnets
- * and security groups), then calls RunTask. When ECS starts fewer tasks than asked, the ones it did start are
- * stopped again: the resource fails as a whole.
+ * Calls RunTask. When ECS starts fewer tasks than asked, the ones it did start are stopped again: the resource
+ * fails as a whole.
  */
-export async function startTasks(aws: AwsPorts, request: StartRequest, log: Log): Promise<StartResult> {
+export async function startTasks(ecs: EcsApi, request: StartRequest, log: Log): Promise<StartResult> {
   const { properties } = request;
-  const definition = await describeTaskDefinition(aws, properties.taskDefinition);
-  const problems = checkAgainstTaskDefinition(properties, definition);
-  const network = properties.network ? { configuration: properties.network, description: await describeNetwork(await aws.ec2(), properties.network) } : undefined;
-  if (network) problems.push(...checkNetwork(network.configuration, network.description));
-  if (problems.length > 0) throw new PreflightError(problems);
-
-  const diagnosis = diagnosisContext(aws, log, properties, definition);
-  const input = runTaskInput(request, definition);
   let response;
   try {
-    // The network path check only warns, so it runs beside RunTask rather than before it.
-    [response] = await Promise.all([aws.ecs.runTask(input), network ? warnAboutNetworkPath(diagnosis, network.configuration, network.description) : undefined]);
+    response = await ecs.runTask(runTaskInput(request));
   } catch (error) {
-    return { started: false, reason: describeAwsError('RunTask', error) };
+    return { started: false, kind: 'refused', error };
   }
-  const taskArns = (response.tasks ?? []).map((task: Task) => task.taskArn).filter((arn): arn is string => arn !== undefined);
+  const taskArns = (response.tasks ?? []).flatMap((task) => (task.taskArn === undefined ? [] : [task.taskArn]));
   const failures = response.failures ?? [];
   log.info('RunTask answered', { taskArns, failures });
   if (failures.length > 0 || taskArns.length < properties.count) {
-    await stopTasks(aws.ecs, properties.cluster, taskArns, 'ecs-task-runner: RunTask could not start every task', log);
-    return { started: false, reason: await explainRunTaskFailures(failures, taskArns.length, { ...diagnosis, wanted: properties.count }) };
+    await stopTasks(ecs, properties.cluster, taskArns, 'ecs-task-runner: RunTask could not start every task', log);
+    return { started: false, kind: 'not-placed', failures, startedCount: taskArns.length };
   }
-  return { started: true, taskArns, definition };
+  return { started: true, taskArns };
 }
 
-async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Promise<TaskDefinitionFacts> {
-  try {
-    const response = await aws.ecs.describeTaskDefinition({ taskDefinition });
-    if (!response.taskDefinition) throw new Error('ECS returned no task definition');
-    return taskDefinitionFacts(response.taskDefinition, taskDefinition);
-  } catch (error) {
-    if (error instanceof Error && /unable to describe task definition|not found|does not exist/i.test(error.message)) {
-      throw new PreflightError([`TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region — give a family, family:revision or ARN of a registered task definition`]);
-    }
-    throw new PreflightError([describeAwsError(`DescribeTaskDefinition of ${taskDefinition}`, error)]);
-  }
-}
-
-function checkAgainstTaskDefinition(properties: RunnerProperties, definition: TaskDefinitionFacts): string[] {
-  const problems: string[] = [];
-  const name = definition.arn.split('/').pop() ?? definition.arn;
-  if (definition.networkMode === 'awsvpc' && !properties.network) {
-    problems.push(
-      `NetworkConfiguration: task definition ${name} uses network mode awsvpc, so RunTask needs subnets — add NetworkConfiguration.AwsvpcConfiguration (Subnets, SecurityGroups) or the Subnets/SecurityGroups shorthand`,
-    );
-  }
-  if (definition.networkMode !== 'awsvpc' && properties.network) {
-    problems.push(
-      `NetworkConfiguration: task definition ${name} uses network mode ${definition.networkMode}; subnets and security groups apply only to awsvpc — remove the network configuration or register the task definition with NetworkMode awsvpc`,
-    );
-  }
-  for (const container of properties.overrides?.containerOverrides ?? []) {
-    if (container.name !== undefined && !definition.containerNames.includes(container.name)) {
-      problems.push(
-        `Overrides.ContainerOverrides: task definition ${name} has no container ${JSON.stringify(container.name)}; its containers are ${definition.containerNames.map((n) => JSON.stringify(n)).join(', ')}`,
-      );
-    }
-  }
-  return problems;
-}
-
-function runTaskInput(request: StartRequest, definition: TaskDefinitionFacts): RunTaskCommandInput {
-  const p = request.properties;
+function runTaskInput(request: StartRequest): RunTaskCommandInput {
+  const { properties } = request;
   return {
-    cluster: p.cluster,
+    cluster: properties.cluster,
     // The ARN with its revision: every task of this request runs the same revision even if a new one is registered.
-    taskDefinition: definition.arn,
-    count: p.count,
+    taskDefinition: request.definition.arn,
+    count: properties.count,
     clientToken: request.clientToken,
     startedBy: request.startedBy,
-    ...(p.network ? { networkConfiguration: { awsvpcConfiguration: p.network } } : {}),
-    ...(p.launchType ? { launchType: p.launchType } : {}),
-    ...(p.capacityProviderStrategy ? { capacityProviderStrategy: p.capacityProviderStrategy } : {}),
-    ...(p.platformVersion ? { platformVersion: p.platformVersion } : {}),
-    ...(p.overrides ? { overrides: p.overrides } : {}),
-    ...(p.group ? { group: p.group } : {}),
-    ...(p.tags ? { tags: p.tags } : {}),
-    ...(p.propagateTags ? { propagateTags: p.propagateTags } : {}),
-    ...(p.enableExecuteCommand !== undefined ? { enableExecuteCommand: p.enableExecuteCommand } : {}),
-    ...(p.enableEcsManagedTags !== undefined ? { enableECSManagedTags: p.enableEcsManagedTags } : {}),
+    ...(properties.network ? { networkConfiguration: { awsvpcConfiguration: properties.network } } : {}),
+    ...(properties.launchType ? { launchType: properties.launchType } : {}),
+    ...(properties.capacityProviderStrategy ? { capacityProviderStrategy: properties.capacityProviderStrategy } : {}),
+    ...(properties.platformVersion ? { platformVersion: properties.platformVersion } : {}),
+    ...(properties.overrides ? { overrides: properties.overrides } : {}),
+    ...(properties.group ? { group: properties.group } : {}),
+    ...(properties.tags ? { tags: properties.tags } : {}),
+    ...(properties.propagateTags ? { propagateTags: properties.propagateTags } : {}),
+    ...(properties.enableExecuteCommand !== undefined ? { enableExecuteCommand: properties.enableExecuteCommand } : {}),
+    ...(properties.enableEcsManagedTags !== undefined ? { enableECSManagedTags: properties.enableEcsManagedTags } : {}),
   };
 }

@@ -23,7 +23,7 @@ export interface TaskDefinitionFacts {
 
 export function taskDefinitionFacts(definition: TaskDefinition, requested: string): TaskDefinitionFacts {
   const containers = definition.containerDefinitions ?? [];
-  const essential = containers.filter((c) => c.essential !== false);
+  const essential = containers.filter((container) => container.essential !== false);
   return {
     arn: definition.taskDefinitionArn ?? requested,
     // ECS's default network mode for EC2 is bridge; Fargate task definitions are always awsvpc.
@@ -31,16 +31,16 @@ export function taskDefinitionFacts(definition: TaskDefinition, requested: strin
     // `essential` defaults to true when a container definition leaves it out.
     essentialContainers: names(essential),
     containerNames: names(containers),
-    logs: Object.fromEntries(essential.flatMap((c) => {
-      const location = awsLogsLocation(c);
-      return c.name && location ? [[c.name, location] as const] : [];
+    logs: Object.fromEntries(essential.flatMap((container) => {
+      const location = awsLogsLocation(container);
+      return container.name && location ? [[container.name, location] as const] : [];
     })),
-    usesSecrets: containers.some((c) => (c.secrets?.length ?? 0) > 0 || c.repositoryCredentials !== undefined),
+    usesSecrets: containers.some((container) => (container.secrets?.length ?? 0) > 0 || container.repositoryCredentials !== undefined),
   };
 }
 
 function names(containers: readonly ContainerDefinition[]): string[] {
-  return containers.flatMap((c) => (c.name ? [c.name] : []));
+  return containers.flatMap((container) => (container.name ? [container.name] : []));
 }
 
 function awsLogsLocation(container: ContainerDefinition): AwsLogsLocation | undefined {

@@ -41,8 +41,8 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
   const taskArn = task.taskArn ?? 'unknown task';
   const lastStatus = task.lastStatus ?? 'UNKNOWN';
   const containers = task.containers ?? [];
-  const judged = essentialContainers.length > 0 ? essentialContainers : containers.flatMap((c) => (c.name ? [c.name] : []));
-  const byName = new Map(containers.map((c) => [c.name, c] as const));
+  const judged = essentialContainers.length > 0 ? essentialContainers : containers.flatMap((container) => (container.name ? [container.name] : []));
+  const byName = new Map(containers.map((container) => [container.name, container] as const));
   const taskStopped = lastStatus === 'STOPPED';
   const containersStopped = judged.length > 0 && judged.every((name) => byName.get(name)?.lastStatus === 'STOPPED');
   if (!taskStopped && !containersStopped) return { decided: false, taskArn, lastStatus };
@@ -75,8 +75,4 @@ function withoutUndefined(failure: { name: string; exitCode?: number | undefined
     ...(failure.exitCode !== undefined ? { exitCode: failure.exitCode } : {}),
     ...(failure.reason ? { reason: failure.reason } : {}),
   };
-}
-
-export function taskId(taskArn: string): string {
-  return taskArn.split('/').pop() ?? taskArn;
 }

@@ -92,17 +92,17 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
       log.warn('DescribeTasks failed; polling on', { error: String(error), consecutiveErrors });
       outcomes = [];
     }
-    if (outcomes.length === watch.taskArns.length && outcomes.every((o) => o.decided)) {
-      return { kind: 'decided', tasks: outcomes.filter((o): o is Extract<TaskOutcome, { decided: true }> => o.decided) };
+    if (outcomes.length === watch.taskArns.length && outcomes.every((outcome) => outcome.decided)) {
+      return { kind: 'decided', tasks: outcomes.filter((outcome): outcome is Extract<TaskOutcome, { decided: true }> => outcome.decided) };
     }
-    const waiting = outcomes.some((o) => !o.decided && (o.lastStatus === 'PROVISIONING' || o.lastStatus === 'PENDING'));
+    const waiting = outcomes.some((outcome) => !outcome.decided && (outcome.lastStatus === 'PROVISIONING' || outcome.lastStatus === 'PENDING'));
     if (waiting && !slowStartReported && clock.now() - watch.startedAt > SLOW_START_WARNING_MS) {
       slowStartReported = true;
       await deps.onSlowStart?.();
     }
     const msUntilDeadline = watch.deadline - clock.now();
     if (msUntilDeadline <= 0) {
-      const pending = outcomes.filter((o) => !o.decided);
+      const pending = outcomes.filter((outcome) => !outcome.decided);
       return { kind: 'deadline', pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })) };
     }
     wait = nextPollDelayMs(watch.pollIntervalSeconds, msUntilDeadline);
@@ -121,7 +121,7 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
         outcomes.push(judgeTask(task, watch.essentialContainers));
         continue;
       }
-      const failure = response.failures?.find((f) => f.arn === taskArn);
+      const failure = response.failures?.find((entry) => entry.arn === taskArn);
       if (deps.clock.now() - watch.startedAt < MISSING_GRACE_MS) {
         outcomes.push({ decided: false, taskArn, lastStatus: failure?.reason ?? 'MISSING' });
       } else {
@@ -136,6 +136,6 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
       }
     }
   }
-  deps.log.debug('Polled tasks', { tasks: outcomes.map((o) => ({ taskArn: o.taskArn, lastStatus: o.lastStatus, decided: o.decided })) });
+  deps.log.debug('Polled tasks', { tasks: outcomes.map((outcome) => ({ taskArn: outcome.taskArn, lastStatus: outcome.lastStatus, decided: outcome.decided })) });
   return outcomes;
 }

@@ -1,5 +1,5 @@
 import { parseRunnerProperties, type PropertiesResult } from '../../src/properties/runner-properties';
-import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/tasks/poll-schedule';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/properties/defaults';
 import { fixtures } from '../support/fixtures';
 
 const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };

@@ -1,4 +1,4 @@
-import { ResponseUrlRefusedError } from '../../src/errors';
+import { ResponseUrlRefusedError } from '../../src/shared/errors';
 import { checkResponseUrl, redactUrl } from '../../src/response/response-url';
 
 const S3 = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn/x?X-Amz-Signature=abc';

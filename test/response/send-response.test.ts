@@ -1,4 +1,4 @@
-import { ResponseDeliveryError } from '../../src/errors';
+import { ResponseDeliveryError } from '../../src/shared/errors';
 import { sendResponse } from '../../src/response/send-response';
 import { FakeClock, RecordingLog, recordingHttp } from '../support/fakes';
 

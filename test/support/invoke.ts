@@ -1,4 +1,4 @@
-import { handleEvent } from '../../src/custom-resource-handler';
+import { answerCloudFormation } from '../../src/lifecycle/answer-cloudformation';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';
 import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './fakes';
@@ -17,7 +17,7 @@ export function invokeWith(ports: AwsPorts) {
     const clock = new FakeClock();
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
-    await handleEvent(event, {
+    await answerCloudFormation(event, {
       aws: ports,
       clock,
       invocation: fakeInvocation(clock, options.budgetMs),

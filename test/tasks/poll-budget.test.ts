@@ -3,7 +3,7 @@ import type { EcsApi } from '../../src/aws/ports';
 import type { Clock } from '../../src/runtime/clock';
 import type { Invocation } from '../../src/runtime/invocation';
 import type { Log } from '../../src/runtime/log';
-import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/tasks/poll-schedule';
+import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/properties/defaults';
 import { type Watch, watchTasks } from '../../src/tasks/watch-tasks';
 
 /** The budget and the latency target the default polling schedule must keep (see README, Performance). */

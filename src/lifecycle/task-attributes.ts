@@ -1,12 +1,5 @@
+import { taskId } from '../shared/arns';
 import type { DecidedTask } from '../tasks/task-outcome';
-import { taskId } from '../tasks/task-outcome';
-
-/** What the runner answers CloudFormation, before the protocol's fields are added. */
-export interface Answer {
-  status: 'SUCCESS' | 'FAILED';
-  reason?: string;
-  data?: Record<string, string>;
-}
 
 /** The attributes `Fn::GetAtt` reads; always all of them, so a template's GetAtt never breaks. */
 export const DATA_KEYS = ['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason'] as const;

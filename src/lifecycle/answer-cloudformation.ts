@@ -1,27 +1,28 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { InvalidPropertiesError, PreflightError } from './errors';
-import type { Answer } from './lifecycle/answer';
-import { isContinuationEvent } from './lifecycle/continuation';
-import { handleContinuation, handleRequest } from './lifecycle/handle-request';
-import { physicalResourceId } from './lifecycle/resource-identity';
-import type { LifecycleDependencies, RequestOutcome } from './lifecycle/run-tasks';
-import type { HttpPut } from './response/http-put';
-import { checkResponseUrl, redactUrl } from './response/response-url';
-import { sendResponse } from './response/send-response';
-import { redactProperties } from './runtime/redact';
+import { describeAwsError } from '../diagnostics/failure-reason';
+import { type Answer, responseBody } from '../response/answer';
+import type { HttpPut } from '../response/http-put';
+import { checkResponseUrl, redactUrl } from '../response/response-url';
+import { sendResponse } from '../response/send-response';
+import { redactProperties } from '../runtime/redact';
+import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/errors';
+import { carryOutRequest, resumeWatch } from './carry-out-request';
+import { isContinuationEvent } from './continuation';
+import type { LifecycleDependencies, RequestOutcome } from './contract';
+import { physicalResourceId } from './resource-identity';
 
-export interface HandlerDependencies extends LifecycleDependencies {
+export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;
   /** RESPONSE_URL_ALLOWED_HOSTS: replaces the AWS hosts a ResponseURL may point to (local testing). */
   allowedResponseHosts?: string;
 }
 
 /**
- * Handles one invocation — a CloudFormation request, or a hand-off from an earlier invocation — so that the
+ * Takes one invocation — a CloudFormation request, or a hand-off from an earlier invocation — and makes sure the
  * request is answered exactly once: by the invocation that finishes it, also when something unexpected fails.
  * Never throws, so Lambda never retries an invocation and runs the tasks a second time.
  */
-export async function handleEvent(event: unknown, deps: HandlerDependencies): Promise<void> {
+export async function answerCloudFormation(event: unknown, deps: RunnerDependencies): Promise<void> {
   const { log } = deps;
   const continuation = isContinuationEvent(event) ? event : undefined;
   const request = continuation?.request ?? event;
@@ -51,37 +52,34 @@ export async function handleEvent(event: unknown, deps: HandlerDependencies): Pr
 
   let answer: Answer;
   try {
-    const outcome: RequestOutcome = continuation ? await handleContinuation(continuation, deps) : await handleRequest(request, deps);
+    const outcome: RequestOutcome = continuation ? await resumeWatch(continuation, deps) : await carryOutRequest(request, deps);
     if (outcome.kind === 'handed-off') return;
     answer = outcome.answer;
   } catch (error) {
     answer = answerForError(request, error);
-    if (!(error instanceof InvalidPropertiesError || error instanceof PreflightError)) log.error('Unexpected error', { error: String(error), stack: error instanceof Error ? error.stack : undefined });
+    if (!isExplained(error)) log.error('Unexpected error', { error: String(error), stack: error instanceof Error ? error.stack : undefined });
   }
 
   try {
-    await sendResponse(
-      url,
-      {
-        Status: answer.status,
-        // CloudFormation requires a Reason with FAILED.
-        ...(answer.reason || answer.status === 'FAILED' ? { Reason: answer.reason || 'The runner failed without a recorded reason; see its logs.' } : {}),
-        PhysicalResourceId: physicalResourceId(request),
-        StackId: request.StackId,
-        RequestId: request.RequestId,
-        LogicalResourceId: request.LogicalResourceId,
-        ...(answer.data ? { Data: answer.data } : {}),
-      },
-      deps,
-    );
+    await sendResponse(url, responseBody(request, answer, physicalResourceId(request)), deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
   }
 }
 
+/** The runner's own errors already say what went wrong, for the person reading the stack event. */
+function isExplained(error: unknown): boolean {
+  return error instanceof InvalidPropertiesError || error instanceof PreflightError || error instanceof AwsCallError;
+}
+
 function answerForError(request: CloudFormationCustomResourceEvent, error: unknown): Answer {
-  const message = error instanceof InvalidPropertiesError || error instanceof PreflightError ? error.message : `Unexpected error: ${String(error)}`;
-  // A Delete never fails the stack (see handle-request.ts).
+  const message =
+    error instanceof AwsCallError
+      ? `Not started: ${describeAwsError(error.call, error.cause)}`
+      : error instanceof InvalidPropertiesError || error instanceof PreflightError
+        ? error.message
+        : `Unexpected error: ${String(error)}`;
+  // A Delete never fails the stack (see delete-resource.ts).
   if (request.RequestType === 'Delete') return { status: 'SUCCESS', reason: `Deleted; cleaning up failed: ${message}` };
   return { status: 'FAILED', reason: message };
 }

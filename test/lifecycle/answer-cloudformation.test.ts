@@ -9,10 +9,10 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { ContinuationEvent } from '../src/lifecycle/continuation';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from './support/aws-mocks';
-import { invokeWith } from './support/invoke';
-import { fixtures } from './support/fixtures';
+import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
+import { invokeWith } from '../support/invoke';
+import { fixtures } from '../support/fixtures';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);

@@ -1,0 +1,24 @@
+import type { CloudFormationCustomResourceCreateEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import type { AwsPorts } from '../aws/ports';
+import type { Answer } from '../response/answer';
+import type { Clock } from '../runtime/clock';
+import type { Invocation } from '../runtime/invocation';
+import type { Log } from '../runtime/log';
+
+/** What every lifecycle step is given: the AWS ports, time, the Lambda invocation and the log. */
+export interface LifecycleDependencies {
+  aws: AwsPorts;
+  clock: Clock;
+  invocation: Invocation;
+  log: Log;
+}
+
+/** A request that runs tasks. */
+export type RunRequest = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
+
+/** How a lifecycle step ended: with the answer for CloudFormation, or with the watch handed to a fresh invocation. */
+export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'handed-off' };
+
+export function answered(answer: Answer): RequestOutcome {
+  return { kind: 'answer', answer };
+}

@@ -1,5 +1,5 @@
 import type { Failure } from '@aws-sdk/client-ecs';
-import { errorName } from '../aws/aws-errors';
+import { errorMessage, errorName } from '../aws/aws-errors';
 import { taskId } from '../shared/arns';
 import type { DecidedTask, PendingTask } from '../tasks/task-outcome';
 import { withHints } from './failure-hints';
@@ -41,6 +41,6 @@ export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds:
 /** An AWS call failed: the error's name and message, with a hint where one applies. */
 export function describeAwsError(action: string, error: unknown): string {
   const name = errorName(error);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   return withHints(`${action} failed: ${name}: ${message}`);
 }

@@ -1,4 +1,4 @@
-import { errorName, isPermissionDenied } from '../aws/aws-errors';
+import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { taskId } from '../shared/arns';
@@ -36,7 +36,7 @@ export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTail
   } catch (error) {
     const name = errorName(error);
     const note =
-      name === 'ResourceNotFoundException'
+      isResourceNotFound(error)
         ? `log stream ${stream} does not exist (the container may never have started)`
         : isPermissionDenied(error)
           ? `could not read the log (${name}): grant the runner logs:GetLogEvents on ${location.group}`

@@ -18,14 +18,63 @@ export function isPermissionDenied(error: unknown): boolean {
   return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${errorName(error)} ${String(error)}`);
 }
 
-/** Worth trying again: throttling, a server-side fault, or the network. The SDK has already retried it. */
+/** The HTTP status AWS (or whatever stood in its way) answered with, when one is known. */
+export function httpStatus(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const withStatus = error as { $metadata?: { httpStatusCode?: number }; $response?: { statusCode?: number } };
+  return withStatus.$metadata?.httpStatusCode ?? withStatus.$response?.statusCode;
+}
+
+/**
+ * The answer could not be read: its body is not what the API speaks (an HTML 502 page from a proxy or load
+ * balancer). The SDK then throws the parser's error with the raw response attached as `$response` and no
+ * `$metadata` (@smithy/core's deserialization middleware).
+ */
+export function isUnreadableAnswer(error: unknown): boolean {
+  return error instanceof Error && '$response' in error && !('$metadata' in error && (error as { $metadata?: unknown }).$metadata !== undefined);
+}
+
+/**
+ * AWS asked to slow down. ECS passes EC2's throttling through RunTask as
+ * `InvalidParameterException: ... Rate exceeded (ErrorCode: Throttling)`.
+ */
+export function isThrottled(error: unknown): boolean {
+  return /Throttl|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(`${errorName(error)} ${errorMessage(error)}`);
+}
+
+/**
+ * Worth trying again: throttling, a server-side fault, an unreadable answer, or the network. The SDK has already
+ * retried most of these; a caller that retries must do so with the same idempotency token.
+ */
 export function isTransient(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = httpStatus(error);
   return (
-    /Throttl|RequestLimitExceeded|TooManyRequests|ServerException|ServiceUnavailable|TimeoutError|ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
+    isThrottled(error) ||
+    isUnreadableAnswer(error) ||
+    /ServerException|ServiceUnavailable|InternalFailure|TimeoutError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
     (status !== undefined && status >= 500)
   );
+}
+
+/**
+ * RunTask's `ConflictException`: a request with the same clientToken already started tasks (with other
+ * parameters, or within the 24 hours ECS keeps the token). Returns the ARNs it names, or undefined for other errors.
+ */
+export function conflictingTaskArns(error: unknown): string[] | undefined {
+  if (errorName(error) !== 'ConflictException') return undefined;
+  const ids = (error as { resourceIds?: unknown }).resourceIds;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** Lambda's recursive loop detection refused the invocation. */
+export function isRecursionStopped(error: unknown): boolean {
+  return errorName(error) === 'RecursiveInvocationException';
+}
+
+/** RunTask refused the network configuration (a subnet or security group that does not exist, or another VPC). */
+export function isNetworkRejected(error: unknown): boolean {
+  return errorName(error) === 'InvalidParameterException' && !isThrottled(error) && /subnet|security group/i.test(errorMessage(error));
 }
 
 /** ECS does not know the cluster. */

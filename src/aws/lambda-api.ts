@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionRecursionConfigCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CLIENT_CONFIG } from './client-config';
 import type { LambdaApi } from './ports';
 
@@ -12,6 +12,9 @@ export function createLambdaApi(client: LambdaClient = new LambdaClient(CLIENT_C
       if (result.StatusCode !== 202) {
         throw new Error(`Lambda accepted the asynchronous invocation with status ${result.StatusCode ?? 'unknown'}, not 202`);
       }
+    },
+    async recursiveLoop(functionName) {
+      return (await client.send(new GetFunctionRecursionConfigCommand({ FunctionName: functionName }))).RecursiveLoop;
     },
   };
 }

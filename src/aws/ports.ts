@@ -57,9 +57,11 @@ export interface LogsApi {
   lastLines(region: string, logGroupName: string, logStreamName: string, limit: number): Promise<string[]>;
 }
 
-/** Starts a new asynchronous invocation of a Lambda function (the hand-off). */
+/** Starts a new asynchronous invocation of a Lambda function (the hand-off), and reads its recursion setting. */
 export interface LambdaApi {
   invokeAsync(functionArn: string, payload: string): Promise<void>;
+  /** The function's recursive loop detection setting (`Allow` or `Terminate`), from GetFunctionRecursionConfig. */
+  recursiveLoop(functionName: string): Promise<string | undefined>;
 }
 
 /** Reads a stack's status (to recognise an update rollback). */

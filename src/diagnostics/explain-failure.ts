@@ -1,14 +1,16 @@
 import type { AwsVpcConfiguration, Failure } from '@aws-sdk/client-ecs';
-import { errorName, isPermissionDenied } from '../aws/aws-errors';
+import { errorName, isClusterNotFound, isNetworkRejected, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
+import { overrideEnvironmentValues } from '../properties/task-overrides';
 import type { Log } from '../runtime/log';
-import { describeNetwork, type NetworkDescription } from '../tasks/network-description';
+import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type DecidedTask, type PendingTask } from '../tasks/task-outcome';
 import { describeEniCapacity } from './eni-capacity';
 import { NETWORK_START_FAILURE } from './failure-hints';
-import { describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
+import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
+import { checkNetwork } from './network-check';
 import { formatLogTail, readLogTail } from './log-tail';
 import { inspectNetworkPath } from './network-path';
 
@@ -24,6 +26,8 @@ export interface DiagnosisContext {
   logLines: number;
   logs: Record<string, AwsLogsLocation>;
   usesSecrets: boolean;
+  /** Override environment values: masked wherever a log line is quoted. */
+  masked: string[];
 }
 
 export function diagnosisContext(
@@ -40,6 +44,7 @@ export function diagnosisContext(
     logLines: properties.logLines,
     logs: definition.logs,
     usesSecrets: definition.usesSecrets,
+    masked: overrideEnvironmentValues(properties.overrides),
     ...(properties.network ? { network: properties.network } : {}),
     ...(fargate === undefined ? {} : { fargate }),
   };
@@ -66,7 +71,7 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
   const wanted = failed.flatMap((task) => task.failures.map((failure) => ({ task, failure }))).filter(({ failure }) => context.logs[failure.name] !== undefined);
   const tails = await Promise.all(
     wanted.slice(0, MAX_LOG_TAILS).map(({ task, failure }) =>
-      readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines }),
+      readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines, masked: context.masked }),
     ),
   );
   let text = reason;
@@ -98,26 +103,49 @@ export async function explainTimeout(pending: readonly PendingTask[], timeoutSec
   return `${reason} ${await explainSlowStart(context)}`;
 }
 
-/** Tasks that stay in PROVISIONING: Fargate capacity, or ENIs on the EC2 instances. */
+/**
+ * Tasks that stay in PROVISIONING or PENDING: Fargate capacity, or ENIs on the EC2 instances; and, when the
+ * subnets have no way out to ECR, S3 and CloudWatch Logs, that too (an image pull that cannot connect keeps a task
+ * PENDING until it fails).
+ */
 export async function explainSlowStart(context: DiagnosisContext): Promise<string> {
-  if (context.fargate === true) {
-    return 'Fargate kept the task waiting for capacity: capacity may be short in these subnets\' Availability Zones — retry later, or add subnets in other Availability Zones.';
-  }
-  return attempt('read the ENI capacity', 'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
-    describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
-  );
+  const capacity =
+    context.fargate === true
+      ? 'Fargate kept the task waiting for capacity: capacity may be short in these subnets\' Availability Zones — retry later, or add subnets in other Availability Zones.'
+      : await attempt('read the ENI capacity', 'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
+          describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
+        );
+  if (!context.network) return capacity;
+  const path = await networkPathIfBlocked(context, context.network);
+  return path ? `${capacity} ${path}` : capacity;
 }
 
 /**
- * Logged before RunTask (never a failure): subnets with no way out to ECR, S3 and CloudWatch Logs make a task that
- * pulls an image or reads secrets fail at start, after minutes.
+ * RunTask refused the call. A missing cluster and a refused network configuration are explained in the user's
+ * terms (which property, which ID); anything else by the call and what AWS answered.
  */
-export async function warnAboutNetworkPath(context: DiagnosisContext, network: AwsVpcConfiguration, description: NetworkDescription): Promise<void> {
+export async function explainRunTaskRefusal(error: unknown, context: DiagnosisContext): Promise<string> {
+  if (isClusterNotFound(error)) {
+    return `Not started: cluster ${JSON.stringify(context.cluster)} was not found in this account and region (RunTask: ClusterNotFoundException), so no task was started — check Cluster (a cluster name or ARN in the stack's region).`;
+  }
+  if (isNetworkRejected(error) && context.network) {
+    const network = context.network;
+    const problems = await attempt('describe the subnets and security groups', 'ec2:DescribeSubnets and ec2:DescribeSecurityGroups', async () =>
+      checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)).join('; '),
+    );
+    if (problems) return `Not started: ${problems}. (RunTask refused the network configuration; no task was started.)`;
+  }
+  return describeAwsError('RunTask', error);
+}
+
+async function networkPathIfBlocked(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string | undefined> {
   try {
-    const path = await inspectNetworkPath(await context.aws.ec2(), networkInput(context, network), description);
-    if (!path.wayOut) context.log.warn('The task may not be able to pull its image or secrets', { findings: path.findings });
+    const ec2 = await context.aws.ec2();
+    const path = await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network));
+    return path.wayOut ? undefined : path.findings;
   } catch (error) {
-    context.log.debug('Could not check the network path before RunTask', { error: String(error) });
+    context.log.debug('Could not check the network path of a slow task', { error: String(error) });
+    return undefined;
   }
 }
 

@@ -1,19 +1,38 @@
 import type { Failure } from '@aws-sdk/client-ecs';
-import { errorMessage, errorName } from '../aws/aws-errors';
+import { errorMessage, errorName, httpStatus, isUnreadableAnswer } from '../aws/aws-errors';
 import { taskId } from '../shared/arns';
 import type { DecidedTask, PendingTask } from '../tasks/task-outcome';
 import { withHints } from './failure-hints';
 
+/** What a stop code other than EssentialContainerExited tells the user, and what to do about it. */
+const STOPPED_FROM_OUTSIDE: Record<string, string> = {
+  SpotInterruption: 'Spot capacity was reclaimed — run the migration on on-demand capacity (LaunchType FARGATE, or a capacity provider that is not Spot)',
+  UserInitiated: 'someone or something called StopTask on it',
+  ServiceSchedulerInitiated: 'the ECS service scheduler stopped it — do not give the task a Group or StartedBy of a service',
+  TerminationNotice: 'its host was being retired or its instance drained',
+  InfrastructureHealth: 'ECS stopped it because the infrastructure under it was unhealthy',
+};
+
 /** "Task 1a2b… failed: container "migrate" exited with code 1 (stopCode …: "…")." for every failed task. */
 export function describeFailedTasks(tasks: readonly DecidedTask[]): string {
   const failed = tasks.filter((task) => !task.succeeded);
-  const lines = failed.map((task) => {
-    const containers = task.problem ?? task.failures.map(describeContainerFailure).join(', ');
-    const stop = task.stopCode || task.stoppedReason ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})` : '';
-    return `Task ${taskId(task.taskArn)} failed: ${containers || 'no essential container reported an exit code'}${stop}.`;
-  });
+  const lines = failed.map(describeFailedTask);
   const summary = tasks.length > 1 ? `${failed.length} of ${tasks.length} tasks failed. ` : '';
   return withHints(summary + lines.join(' '));
+}
+
+function describeFailedTask(task: DecidedTask): string {
+  const stop = task.stopCode || task.stoppedReason ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})` : '';
+  if (task.stoppedFromOutside) {
+    const meaning = STOPPED_FROM_OUTSIDE[task.stopCode ?? ''] ?? 'it was stopped from outside';
+    const exits = task.failures.length > 0 ? ` ${task.failures.map(describeContainerFailure).join(', ')}.` : task.exitCode === undefined ? '' : ` Its essential container exited with code ${task.exitCode}.`;
+    return `Task ${taskId(task.taskArn)} was stopped before it finished${stop}: ${meaning}. A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count.${exits}`;
+  }
+  if (task.unknownToEcs) {
+    return `Task ${taskId(task.taskArn)} failed: ${task.problem ?? 'ECS did not know the task'}; it was stopped (StopTask, best effort) so that it cannot run unwatched.`;
+  }
+  const containers = task.problem ?? task.failures.map(describeContainerFailure).join(', ');
+  return `Task ${taskId(task.taskArn)} failed: ${containers || 'no essential container reported an exit code'}${stop}.`;
 }
 
 function describeContainerFailure(failure: DecidedTask['failures'][number]): string {
@@ -38,9 +57,24 @@ export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds:
   return `Timed out after ${timeoutSeconds} s waiting for task${pending.length === 1 ? '' : 's'} ${tasks}; stopped ${pending.length === 1 ? 'it' : 'them'}. Raise Timeout (and ServiceTimeout) if the task needs longer, or find out why it did not finish.`;
 }
 
-/** An AWS call failed: the error's name and message, with a hint where one applies. */
+/**
+ * An AWS call failed: which call, the error's name and message, with a hint where one applies — on one line, and
+ * without the SDK's internals (its deserialization notes, `$response`, a parser's complaint about an HTML page).
+ */
 export function describeAwsError(action: string, error: unknown): string {
-  const name = errorName(error);
-  const message = errorMessage(error);
-  return withHints(`${action} failed: ${name}: ${message}`);
+  const status = httpStatus(error);
+  if (isUnreadableAnswer(error)) {
+    return `${action} failed: AWS answered${status === undefined ? '' : ` HTTP ${status}`} with a body that is not the API's (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.`;
+  }
+  const message = oneLine(errorMessage(error));
+  const statusNote = status !== undefined && status >= 500 ? ` (HTTP ${status})` : '';
+  return withHints(`${action} failed: ${errorName(error)}${message ? `: ${message}` : ''}${statusNote}`);
+}
+
+/** The SDK appends notes on new lines; a Reason is one line. */
+function oneLine(text: string): string {
+  return text
+    .replace(/\s*Deserialization error:.*$/s, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -1,6 +1,7 @@
 import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import type { AwsLogsLocation } from '../tasks/task-definition-facts';
+import { maskValues } from '../runtime/redact';
 import { taskId } from '../shared/arns';
 
 export interface LogTailRequest {
@@ -8,6 +9,8 @@ export interface LogTailRequest {
   container: string;
   location: AwsLogsLocation;
   lines: number;
+  /** Values masked in every line read (override environment values). */
+  masked: readonly string[];
 }
 
 export interface LogTail {
@@ -32,7 +35,7 @@ export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTail
   const link = consoleLink(region, location.group, stream);
   try {
     const lines = await (await logs()).lastLines(region, location.group, stream, request.lines);
-    return { container, lines: lines.map((line) => line.trim()).filter((line) => line.length > 0), link, ...(lines.length === 0 ? { note: 'the log stream is empty' } : {}) };
+    return { container, lines: lines.map((line) => maskValues(line, request.masked).trim()).filter((line) => line.length > 0), link, ...(lines.length === 0 ? { note: 'the log stream is empty' } : {}) };
   } catch (error) {
     const name = errorName(error);
     const note =

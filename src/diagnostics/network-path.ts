@@ -1,6 +1,6 @@
 import type { RouteTable } from '@aws-sdk/client-ec2';
 import type { Ec2Api } from '../aws/ports';
-import type { NetworkDescription } from '../tasks/network-description';
+import type { NetworkDescription } from './network-description';
 
 export interface NetworkPathInput {
   subnets: string[];

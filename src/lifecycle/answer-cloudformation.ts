@@ -9,7 +9,7 @@ import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/
 import { carryOutRequest, resumeWatch } from './carry-out-request';
 import { isContinuationEvent } from './continuation';
 import type { LifecycleDependencies, RequestOutcome } from './contract';
-import { physicalResourceId } from './resource-identity';
+import { answeredPhysicalResourceId } from './resource-identity';
 
 export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;
@@ -61,7 +61,7 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
   }
 
   try {
-    await sendResponse(url, responseBody(request, answer, physicalResourceId(request)), deps);
+    await sendResponse(url, responseBody(request, answer, answeredPhysicalResourceId(request)), deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
   }

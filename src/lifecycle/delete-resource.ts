@@ -38,7 +38,9 @@ async function listRunningTasks(cluster: string, startedBy: string, deps: Lifecy
   const taskArns: string[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await deps.aws.ecs.listTasks({ cluster, startedBy, desiredStatus: 'RUNNING', ...(nextToken ? { nextToken } : {}) });
+    // "When you specify startedBy as the filter, it must be the only filter that you use" (ECS API reference,
+    // ListTasks); the default desiredStatus, RUNNING, is the one wanted anyway.
+    const page = await deps.aws.ecs.listTasks({ cluster, startedBy, ...(nextToken ? { nextToken } : {}) });
     taskArns.push(...(page.taskArns ?? []));
     nextToken = page.nextToken;
   } while (nextToken);

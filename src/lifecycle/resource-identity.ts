@@ -17,6 +17,17 @@ export function physicalResourceId(request: Pick<RequestIdentity, 'StackId' | 'L
 }
 
 /**
+ * The PhysicalResourceId to answer with. Update and Delete answer with the one the request carries: a changed ID
+ * would tell CloudFormation the resource was replaced (and it would then Delete the old one) — which also keeps
+ * resources created by an older runner, with other IDs, as they are. Create answers the derived one.
+ */
+export function answeredPhysicalResourceId(
+  request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'> & ({ RequestType: 'Create' } | { RequestType: 'Update' | 'Delete'; PhysicalResourceId: string }),
+): string {
+  return request.RequestType !== 'Create' && request.PhysicalResourceId ? request.PhysicalResourceId : physicalResourceId(request);
+}
+
+/**
  * RunTask's `clientToken` (≤ 64 ASCII characters): one per request, so a duplicate delivery of the same request
  * gets the tasks already started instead of new ones.
  */

@@ -1,14 +1,15 @@
-import { diagnosisContext, explainFailedTasks, explainRunTaskFailures, explainSlowStart, explainTimeout, warnAboutNetworkPath } from '../diagnostics/explain-failure';
+import { diagnosisContext, explainFailedTasks, explainRunTaskFailures, explainRunTaskRefusal, explainSlowStart, explainTimeout } from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
 import { startTasks } from '../tasks/start-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
-import { MIN_INVOCATION_MS, type Watch, watchTasks } from '../tasks/watch-tasks';
+import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, type Watch, watchTasks } from '../tasks/watch-tasks';
 import type { ContinuationEvent } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { effectiveTimeout } from './deadline';
 import { handOff } from './hand-off';
+import { refuseLongChain } from './invocation-chain';
 import { clientToken, defaultStartedBy } from './resource-identity';
 import { taskData } from './task-attributes';
 
@@ -28,17 +29,25 @@ export async function runTasks(request: RunRequest, properties: RunnerProperties
   if (timeout.capped) {
     log.warn('Timeout lowered to fit CloudFormation\'s wait (ServiceTimeout, default 3600 s, less a margin to answer)', timeout.capped);
   }
-  const { definition, network } = await checkBeforeStart(aws, properties);
+  const deadline = receivedAt + timeout.seconds * 1000;
+  const chainRefusal = await refuseLongChain(deadline - receivedAt, deps);
+  if (chainRefusal) return answered({ status: 'FAILED', reason: chainRefusal });
+  const definition = await checkBeforeStart(aws, properties);
   const diagnosis = diagnosisContext(aws, log, properties, definition);
-  const [start] = await Promise.all([
-    startTasks(aws.ecs, { properties, definition, clientToken: clientToken(request), startedBy: properties.startedBy ?? defaultStartedBy(request) }, log),
-    // The network path check only warns, so it runs beside RunTask rather than before it.
-    network ? warnAboutNetworkPath(diagnosis, network.configuration, network.description) : undefined,
-  ]);
+  const start = await startTasks(
+    {
+      properties,
+      definition,
+      clientToken: clientToken(request),
+      startedBy: properties.startedBy ?? defaultStartedBy(request),
+      retryUntil: Math.min(deadline, clock.now() + remainingMs - HAND_OFF_MARGIN_MS),
+    },
+    { ecs: aws.ecs, clock, log },
+  );
   if (!start.started) {
     return answered({
       status: 'FAILED',
-      reason: start.kind === 'refused' ? describeAwsError('RunTask', start.error) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: properties.count }),
+      reason: start.kind === 'refused' ? await explainRunTaskRefusal(start.error, diagnosis) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: properties.count }),
     });
   }
   const watch: Watch = {
@@ -48,7 +57,7 @@ export async function runTasks(request: RunRequest, properties: RunnerProperties
     logs: definition.logs,
     usesSecrets: definition.usesSecrets,
     startedAt: clock.now(),
-    deadline: receivedAt + timeout.seconds * 1000,
+    deadline,
     timeoutSeconds: timeout.seconds,
     pollIntervalSeconds: properties.pollIntervalSeconds,
   };
@@ -82,6 +91,9 @@ export async function followTasks(state: ContinuationEvent, properties: RunnerPr
   }
   switch (result.kind) {
     case 'decided': {
+      const unknown = result.tasks.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
+      // A task ECS never reported may still start later: stop it rather than let it run unwatched.
+      if (unknown.length > 0) await stopTasks(aws.ecs, watch.cluster, unknown, 'ecs-task-runner: ECS did not report the task after RunTask', log);
       const succeeded = result.tasks.every((task) => task.succeeded);
       return answered({
         status: succeeded ? 'SUCCESS' : 'FAILED',

@@ -97,3 +97,8 @@ function pascalCased<K extends string>(reader: PropertyReader, source: Record<st
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
+
+/** The environment values an Overrides object passes to containers: they may be secrets, and are masked. */
+export function overrideEnvironmentValues(overrides: TaskOverride | undefined): string[] {
+  return (overrides?.containerOverrides ?? []).flatMap((container) => (container.environment ?? []).flatMap((variable) => (variable.value ? [variable.value] : [])));
+}

@@ -2,6 +2,19 @@ import { isRecord } from '../shared/records';
 
 const MASK = '****';
 
+/** Shorter values are not masked: they would mask ordinary words ("true", "1") and are no secrets anyway. */
+export const MIN_MASKED_LENGTH = 4;
+
+/**
+ * `text` with every occurrence of the given values (override environment values) replaced by the mask: the
+ * Reason of a stack event is readable by anyone who may describe the stack, and the runner's logs by anyone who
+ * may read its log group.
+ */
+export function maskValues(text: string, values: readonly string[]): string {
+  const masked = [...new Set(values.filter((value) => value.length >= MIN_MASKED_LENGTH))].sort((a, b) => b.length - a.length);
+  return masked.reduce((current, value) => current.split(value).join(MASK), text);
+}
+
 /**
  * ResourceProperties safe to log: override environment values may hold secrets, so every `Value` under an
  * `Environment` list inside `Overrides` (PascalCase or camelCase) is masked.

@@ -3,27 +3,21 @@ import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
 import { AwsCallError, PreflightError } from '../shared/errors';
-import { checkNetwork } from './network-check';
-import { describeNetwork, type NetworkDescription } from './network-description';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
-/** What the pre-flight check learnt: the task definition, and the network as EC2 describes it. */
-export interface PreflightFacts {
-  definition: TaskDefinitionFacts;
-  network?: { configuration: NonNullable<RunnerProperties['network']>; description: NetworkDescription };
-}
-
 /**
- * Checks what can be checked before starting anything (task definition, network mode, container names, subnets
- * and security groups). Throws PreflightError with every problem found.
+ * Checks what the task definition says against the properties (network mode, container names) before anything
+ * starts, and returns what the runner needs to know of it. Throws PreflightError with every problem found.
+ *
+ * Subnets and security groups are not described here: RunTask itself refuses a missing subnet or security group,
+ * or one from another VPC, synchronously and before anything starts (InvalidParameterException naming the IDs), so
+ * a run that succeeds makes no EC2 call; diagnostics describe the network only when RunTask refused it.
  */
-export async function checkBeforeStart(aws: AwsPorts, properties: RunnerProperties): Promise<PreflightFacts> {
+export async function checkBeforeStart(aws: AwsPorts, properties: RunnerProperties): Promise<TaskDefinitionFacts> {
   const definition = await describeTaskDefinition(aws, properties.taskDefinition);
   const problems = checkAgainstTaskDefinition(properties, definition);
-  const network = properties.network ? { configuration: properties.network, description: await describeNetwork(await aws.ec2(), properties.network) } : undefined;
-  if (network) problems.push(...checkNetwork(network.configuration, network.description));
   if (problems.length > 0) throw new PreflightError(problems);
-  return { definition, ...(network ? { network } : {}) };
+  return definition;
 }
 
 async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Promise<TaskDefinitionFacts> {

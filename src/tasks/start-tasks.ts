@@ -1,13 +1,16 @@
-import type { Failure, RunTaskCommandInput } from '@aws-sdk/client-ecs';
+import type { Failure, RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
+import { conflictingTaskArns, errorName, isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
+import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { stopTasks } from './stop-tasks';
 import type { TaskDefinitionFacts } from './task-definition-facts';
 
 /** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
-  | { started: true; taskArns: string[] }
+  /** `adopted`: RunTask's ConflictException named the tasks this clientToken already started. */
+  | { started: true; taskArns: string[]; adopted?: true }
   | { started: false; kind: 'refused'; error: unknown }
   | { started: false; kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
@@ -17,18 +20,40 @@ export interface StartRequest {
   /** Same token for a duplicate delivery of the same request: ECS then starts nothing new. */
   clientToken: string;
   startedBy: string;
+  /** Epoch milliseconds after which a refused RunTask is no longer retried. */
+  retryUntil: number;
+}
+
+export interface StartDependencies {
+  ecs: EcsApi;
+  clock: Clock;
+  log: Log;
+}
+
+/** Waits between RunTask attempts after throttling, a 5xx or an unreadable answer: doubling, at most 20 s. */
+export function runTaskRetryDelayMs(attempt: number): number {
+  return Math.min(20_000, 1000 * 2 ** attempt);
 }
 
 /**
- * Calls RunTask. When ECS starts fewer tasks than asked, the ones it did start are stopped again: the resource
- * fails as a whole.
+ * Calls RunTask. Throttling (also EC2's, passed through as InvalidParameterException "Rate exceeded"), 5xx and
+ * unreadable answers are retried with backoff and the same clientToken, so a retry never starts a second set of
+ * tasks. A ConflictException for the clientToken names the tasks that token already started: they are adopted and
+ * watched. When ECS starts fewer tasks than asked, the ones it did start are stopped again: the resource fails as a
+ * whole.
  */
-export async function startTasks(ecs: EcsApi, request: StartRequest, log: Log): Promise<StartResult> {
+export async function startTasks(request: StartRequest, deps: StartDependencies): Promise<StartResult> {
   const { properties } = request;
-  let response;
+  const { ecs, log } = deps;
+  let response: RunTaskCommandOutput;
   try {
-    response = await ecs.runTask(runTaskInput(request));
+    response = await runTaskWithRetries(request, deps);
   } catch (error) {
+    const adopted = conflictingTaskArns(error);
+    if (adopted && adopted.length > 0) {
+      log.warn('RunTask: this clientToken already started tasks; watching those', { taskArns: adopted });
+      return { started: true, taskArns: adopted, adopted: true };
+    }
     return { started: false, kind: 'refused', error };
   }
   const taskArns = (response.tasks ?? []).flatMap((task) => (task.taskArn === undefined ? [] : [task.taskArn]));
@@ -39,6 +64,20 @@ export async function startTasks(ecs: EcsApi, request: StartRequest, log: Log): 
     return { started: false, kind: 'not-placed', failures, startedCount: taskArns.length };
   }
   return { started: true, taskArns };
+}
+
+async function runTaskWithRetries(request: StartRequest, deps: StartDependencies): Promise<RunTaskCommandOutput> {
+  const input = runTaskInput(request);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await deps.ecs.runTask(input);
+    } catch (error) {
+      const delay = runTaskRetryDelayMs(attempt);
+      if (!isTransient(error) || deps.clock.now() + delay > request.retryUntil) throw error;
+      deps.log.warn('RunTask failed; retrying with the same clientToken', { attempt: attempt + 1, error: errorName(error), delayMs: delay });
+      await deps.clock.sleep(delay);
+    }
+  }
 }
 
 function runTaskInput(request: StartRequest): RunTaskCommandInput {

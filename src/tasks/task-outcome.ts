@@ -19,6 +19,10 @@ export interface DecidedTask {
   failures: ContainerFailure[];
   /** What went wrong with the task as a whole, when it is not about one container (e.g. ECS lost track of it). */
   problem?: string;
+  /** Stopped by something other than its essential containers' exit (Spot, StopTask, a draining instance). */
+  stoppedFromOutside?: true;
+  /** ECS never reported the task (MISSING) within the grace period after RunTask. */
+  unknownToEcs?: true;
   /** The first essential container's exit code, for `Fn::GetAtt ... ExitCode`. */
   exitCode?: number;
   stopCode?: string;
@@ -33,9 +37,20 @@ export interface PendingTask {
 export type TaskOutcome = ({ decided: true } & DecidedTask) | ({ decided: false } & PendingTask);
 
 /**
+ * The only stop code under which a task ended on its own: its essential container exited. Every other code means
+ * the task was stopped from outside (Spot reclaimed the capacity, someone called StopTask, the instance was
+ * drained, ECS replaced unhealthy infrastructure) or never started — and a container that handles SIGTERM may
+ * exit 0 although it was cut short. Amazon ECS Developer Guide, "Amazon ECS stopped task error codes";
+ * `Task.stopCode` in the ECS API reference.
+ */
+export const COMPLETED_STOP_CODE = 'EssentialContainerExited';
+
+/**
  * Judges one task as DescribeTasks reported it. The outcome is known as soon as every essential container reports
- * STOPPED — there is no need to wait for the task's ENI to be detached and deleted (DEACTIVATING → DEPROVISIONING
- * can take minutes) — or when the task itself is STOPPED, whichever comes first.
+ * STOPPED and ECS has said why the task stops (`stopCode`) — there is no need to wait for the task's ENI to be
+ * detached and deleted (DEACTIVATING → DEPROVISIONING can take minutes) — or when the task itself is STOPPED,
+ * whichever comes first. A task stopped with any stop code but EssentialContainerExited fails, whatever its
+ * containers' exit codes. A STOPPED task without a stop code (older agents; moto) is judged by exit codes alone.
  */
 export function judgeTask(task: Task, essentialContainers: readonly string[]): TaskOutcome {
   const taskArn = task.taskArn ?? 'unknown task';
@@ -45,18 +60,20 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
   const byName = new Map(containers.map((container) => [container.name, container] as const));
   const taskStopped = lastStatus === 'STOPPED';
   const containersStopped = judged.length > 0 && judged.every((name) => byName.get(name)?.lastStatus === 'STOPPED');
-  if (!taskStopped && !containersStopped) return { decided: false, taskArn, lastStatus };
+  if (!taskStopped && !(containersStopped && task.stopCode)) return { decided: false, taskArn, lastStatus };
 
   const failures = judged.flatMap((name) => containerFailure(name, byName.get(name)));
   const failedToStart = task.stopCode === 'TaskFailedToStart';
   if (failedToStart && failures.length === 0) failures.push(...judged.map((name) => ({ name, reason: byName.get(name)?.reason })).map(withoutUndefined));
+  const stoppedFromOutside = task.stopCode !== undefined && task.stopCode !== COMPLETED_STOP_CODE && !failedToStart;
   const first = judged[0] === undefined ? undefined : byName.get(judged[0]);
   return {
     decided: true,
     taskArn,
     lastStatus,
-    succeeded: failures.length === 0 && judged.length > 0,
+    succeeded: failures.length === 0 && judged.length > 0 && !stoppedFromOutside,
     failures,
+    ...(stoppedFromOutside ? { stoppedFromOutside: true as const } : {}),
     ...(first?.exitCode != null ? { exitCode: first.exitCode } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),

@@ -46,8 +46,12 @@ const DEADLINE_WORK_MS = 15_000;
  */
 export const MIN_INVOCATION_MS = 55_000;
 
-/** How long a task ECS calls MISSING right after RunTask is still waited for. */
-export const MISSING_GRACE_MS = 60_000;
+/**
+ * How long a task ECS calls MISSING after RunTask is still waited for. ECS's API is eventually consistent: AWS
+ * recommends retrying DescribeTasks with backoff "up to about five minutes" for a task just started (Amazon ECS API
+ * reference, "Request eventual consistency"). The deadline still applies within it.
+ */
+export const MISSING_GRACE_MS = 300_000;
 
 /** A task still waiting to be placed or provisioned after this long gets its likely cause logged (once). */
 export const SLOW_START_WARNING_MS = 180_000;
@@ -131,7 +135,8 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
           lastStatus: failure?.reason ?? 'MISSING',
           succeeded: false,
           failures: [],
-          problem: `ECS no longer knows the task (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})`,
+          unknownToEcs: true,
+          problem: `ECS still did not know the task ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})`,
         });
       }
     }

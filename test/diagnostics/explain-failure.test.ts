@@ -225,21 +225,34 @@ describe('ENI capacity', () => {
   });
 });
 
-describe('the pre-flight network warning', () => {
-  it('is logged, not failed, when the subnets have no way out', async () => {
+describe('a task slow to start', () => {
+  it('is explained with the subnets\' missing way out, in the logs and at the deadline', async () => {
     withIsolatedSubnets();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ lastStatus: 'PENDING' })] });
     const { response, log } = await invoke(fixtures.create());
-    expect(response?.Status).toBe('SUCCESS');
-    const warning = log.entries.find((entry) => entry.message === 'The task may not be able to pull its image or secrets');
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('has no 0.0.0.0/0 route to a NAT gateway');
+    const warning = log.entries.find((entry) => entry.message === 'A task is still waiting to start');
     expect(JSON.stringify(warning?.extra)).toContain('has no 0.0.0.0/0 route to a NAT gateway');
   });
 
-  it('stays quiet when a NAT gateway is the way out', async () => {
+  it('does not blame the network when a NAT gateway is the way out', async () => {
     withIsolatedSubnets();
     aws.ec2.on(DescribeRouteTablesCommand).resolves({
       RouteTables: [{ RouteTableId: 'rtb-0private', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' }] }],
     });
-    const { log } = await invoke(fixtures.create());
-    expect(log.entries.filter((entry) => entry.level === 'warn')).toEqual([]);
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ lastStatus: 'PENDING' })] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Reason).toContain('Fargate kept the task waiting for capacity');
+    expect(response?.Reason).not.toContain('route');
+  });
+});
+
+describe('a task that runs as it should', () => {
+  it('costs no EC2 call, even in subnets the diagnostics would question', async () => {
+    withIsolatedSubnets();
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('SUCCESS');
+    expect(aws.ec2).not.toHaveReceivedAnyCommand();
   });
 });

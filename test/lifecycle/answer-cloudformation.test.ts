@@ -51,9 +51,9 @@ describe('Create', () => {
     const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
     expect(runTask?.clientToken).toMatch(/^[0-9a-f]{64}$/);
     expect(runTask?.startedBy).toMatch(/^cfn\/MigrateTask\/[0-9a-f]{16}$/);
-    // The pre-flight check and the network warning share one description of the subnets and security groups.
-    expect(aws.ec2).toHaveReceivedCommandTimes(DescribeSubnetsCommand, 1);
-    expect(aws.ec2).toHaveReceivedCommandTimes(DescribeSecurityGroupsCommand, 1);
+    // A run that succeeds makes no EC2 call and does not even load the EC2 client: RunTask checks the network.
+    expect(aws.ec2).not.toHaveReceivedAnyCommand();
+    expect(aws.loaded).toEqual([]);
 
     expect(puts).toHaveLength(1);
     expect(puts[0]?.url.href).toBe(event.ResponseURL);
@@ -152,6 +152,7 @@ describe('Create', () => {
       tasks: [
         ecsTask({
           lastStatus: 'DEPROVISIONING',
+          stopCode: 'EssentialContainerExited',
           containers: [
             { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
             { name: 'log-router', lastStatus: 'RUNNING' },
@@ -204,7 +205,13 @@ describe('Create', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
-  it('names the subnets that do not exist and refuses subnets from two VPCs', async () => {
+  it('names the subnets that do not exist and the VPCs they are spread over when RunTask refuses the network', async () => {
+    aws.ecs.on(RunTaskCommand).rejects(
+      Object.assign(
+        new Error("Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718, subnet-0f1e2d3c4b5a69788]: The subnet ID 'subnet-0f1e2d3c4b5a69788' does not exist (ErrorCode: InvalidSubnetID.NotFound)"),
+        { name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } },
+      ),
+    );
     aws.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' }] });
     aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0def' }] });
     const { response } = await invoke(fixtures.create());
@@ -214,7 +221,8 @@ describe('Create', () => {
     expect(aws.ec2).toHaveReceivedCommandWith(DescribeSubnetsCommand, {
       Filters: [{ Name: 'subnet-id', Values: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'] }],
     });
-    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Reason).toMatch(/^Not started: .* no task was started/);
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
   });
 
   it('stops the task and answers FAILED when the Timeout passes', async () => {
@@ -248,11 +256,14 @@ describe('Create', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('fails a task ECS still does not know a minute after RunTask', async () => {
+  it('waits five minutes for a task ECS does not report, then stops it and says so', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toBe('Task 0a1b2c3d4e5f46789abcdef012345678 failed: ECS no longer knows the task (MISSING).');
+    expect(response?.Reason).toBe(
+      'Task 0a1b2c3d4e5f46789abcdef012345678 failed: ECS still did not know the task 5 minutes after RunTask (MISSING); it was stopped (StopTask, best effort) so that it cannot run unwatched.',
+    );
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
   });
 
   it('keeps polling through throttling', async () => {
@@ -415,7 +426,8 @@ describe('Delete', () => {
     expect(startedBy).toMatch(/^cfn\/MigrateTask\//);
     await invoke(fixtures.create());
     expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe(startedBy);
-    expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { cluster: 'todobackend-cluster', desiredStatus: 'RUNNING' });
+    // startedBy must be ListTasks' only filter (ECS API reference).
+    expect(aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({ cluster: 'todobackend-cluster', startedBy });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, RequestId: event.RequestId });
     expect(response?.Reason).toBe('Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678.');

@@ -10,7 +10,7 @@ import {
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionRecursionConfigCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createCloudFormationApi } from '../../src/aws/cloudformation-api';
 import { createEc2Api } from '../../src/aws/ec2-api';
@@ -29,9 +29,14 @@ export function mockedAws() {
   const lambda = mockClient(LambdaClient);
   const cloudFormation = mockClient(CloudFormationClient);
   const logs = mockClient(CloudWatchLogsClient);
+  /** Which lazily loaded clients the runner asked for, in order (the success path should load none but ECS). */
+  const loaded: string[] = [];
   const ports: AwsPorts = {
     ecs: createEcsApi(new ECSClient({ region, credentials })),
-    ec2: async () => createEc2Api(new EC2Client({ region, credentials })),
+    ec2: async () => {
+      loaded.push('ec2');
+      return createEc2Api(new EC2Client({ region, credentials }));
+    },
     lambda: async () => createLambdaApi(new LambdaClient({ region, credentials })),
     cloudFormation: async () => createCloudFormationApi(new CloudFormationClient({ region, credentials })),
     logs: async () => createLogsApi((logRegion) => new CloudWatchLogsClient({ region: logRegion, credentials })),
@@ -43,7 +48,9 @@ export function mockedAws() {
     cloudFormation,
     logs,
     ports,
+    loaded,
     reset() {
+      loaded.length = 0;
       for (const mock of [ecs, ec2, lambda, cloudFormation, logs]) mock.reset();
     },
   };
@@ -80,7 +87,8 @@ export type MockedAws = ReturnType<typeof mockedAws>;
 
 /**
  * The answers of a healthy account: an awsvpc migrate task definition (essential `migrate`, non-essential
- * `log-router`), subnets and security group in one VPC, a task that runs once and then exits 0.
+ * `log-router`), subnets and security group in one VPC (for the diagnostics), a task that runs once and then
+ * exits 0, a runner function that allows recursion.
  */
 export function stubHappyPath(aws: MockedAws): void {
   aws.reset();
@@ -105,6 +113,8 @@ export function stubHappyPath(aws: MockedAws): void {
   aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
   aws.ecs.on(StopTaskCommand).resolves({});
   aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  // As the sample function sets it (infra/task-runner.yml); Lambda's own default is Terminate.
+  aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Allow' });
   aws.cloudFormation.on(DescribeStacksCommand).resolves({
     Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }],
   });

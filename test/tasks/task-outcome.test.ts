@@ -9,6 +9,7 @@ describe('judgeTask', () => {
   it('decides as soon as every essential container has stopped, before the task is STOPPED', () => {
     const task = ecsTask({
       lastStatus: 'DEACTIVATING',
+      stopCode: 'EssentialContainerExited',
       containers: [
         { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
         { name: 'log-router', lastStatus: 'RUNNING' },

@@ -528,3 +528,56 @@ describe('answering CloudFormation', () => {
     expect(log.entries[0]?.level).toBe('error');
   });
 });
+
+describe('the watch decides only on what ECS said', () => {
+  it('does not take a poll that failed for a decision: after throttling, the answer carries the task', async () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    aws.ecs.on(DescribeTasksCommand).rejectsOnce(throttled).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(fixtures.create());
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 3);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { TaskArn: TASK_ARN, ExitCode: '0' } });
+  });
+
+  it('with Count 2, waits until every task is decided, not just one', async () => {
+    const event = fixtures.create();
+    event.ResourceProperties.Count = '2';
+    aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: SECOND_TASK }] });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [stoppedTask(0), ecsTask({ taskArn: SECOND_TASK })] })
+      .resolves({ tasks: [stoppedTask(0), stoppedTask(0, { taskArn: SECOND_TASK })] });
+    const { response } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
+  it('gives up after five DescribeTasks errors in a row, stops the tasks and says why', async () => {
+    const unavailable = Object.assign(new Error('Service unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 503 } });
+    aws.ecs.on(DescribeTasksCommand).rejects(unavailable);
+    const { response } = await invoke(fixtures.create());
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 5);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toBe('DescribeTasks failed: ServerException: Service unavailable (HTTP 503) The tasks were stopped.');
+  });
+
+  it('polls on after four errors in a row when the fifth call answers', async () => {
+    const unavailable = Object.assign(new Error('Service unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 503 } });
+    let chain = aws.ecs.on(DescribeTasksCommand);
+    for (let i = 0; i < 4; i++) chain = chain.rejectsOnce(unavailable);
+    chain.resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Status).toBe('SUCCESS');
+  });
+});
+
+describe('Create is not an Update', () => {
+  it('runs the task on Create even when RunOnUpdate is false, without asking for the stack status', async () => {
+    const event = fixtures.create();
+    event.ResourceProperties.RunOnUpdate = 'false';
+    const { response } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+    expect(response?.Data?.TaskArn).toBe(TASK_ARN);
+  });
+});

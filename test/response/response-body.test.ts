@@ -34,4 +34,36 @@ describe('serializeResponse', () => {
     expect(parsed.Data?.ExitCode).toBe('1');
     expect(parsed.PhysicalResourceId).toBe(body.PhysicalResourceId);
   });
+
+  it('leaves a response of exactly 4096 bytes whole, and shortens one of 4097', () => {
+    const base = JSON.stringify({ ...body, Reason: '' });
+    const exact = { ...body, Reason: 'r'.repeat(MAX_RESPONSE_BYTES - Buffer.byteLength(base)) };
+    expect(Buffer.byteLength(JSON.stringify(exact))).toBe(MAX_RESPONSE_BYTES);
+    expect(serializeResponse(exact)).toBe(JSON.stringify(exact));
+    const over = { ...exact, Reason: `${exact.Reason}r` };
+    const text = serializeResponse(over);
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect((JSON.parse(text) as ResponseBody).Reason?.endsWith('…')).toBe(true);
+  });
+
+  it('shortens the longest Data value first and leaves the others whole', () => {
+    const text = serializeResponse({ ...body, Data: { TaskArns: 'a'.repeat(5000), StoppedReason: 'b'.repeat(300), ExitCode: '1' } });
+    const parsed = JSON.parse(text) as ResponseBody;
+    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_RESPONSE_BYTES - 8);
+    expect(parsed.Data?.StoppedReason).toBe('b'.repeat(300));
+    expect(parsed.Data?.ExitCode).toBe('1');
+    expect(parsed.Data?.TaskArns?.startsWith('aaaa')).toBe(true);
+    expect(parsed.Data?.TaskArns?.endsWith('…')).toBe(true);
+  });
+
+  it('drops Data keys whose values cannot be shortened enough, and keeps the protocol fields when even empty Data is too big', () => {
+    const huge = { ...body, StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${'s'.repeat(4100)}`, Reason: 'why', Data: { ExitCode: '1', StopCode: 'x' } };
+    const parsed = JSON.parse(serializeResponse(huge)) as ResponseBody;
+    expect(parsed.StackId).toBe(huge.StackId);
+    expect(parsed.PhysicalResourceId).toBe(body.PhysicalResourceId);
+    expect(parsed.Data).toEqual({});
+    expect(parsed.Reason).toBe('');
+  });
 });
+

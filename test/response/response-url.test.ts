@@ -26,6 +26,22 @@ describe('checkResponseUrl', () => {
     expect(checkResponseUrl('https://s3.internal.example/x', 's3.internal.example').hostname).toBe('s3.internal.example');
     expect(() => checkResponseUrl(S3, '127.0.0.1')).toThrow('not in RESPONSE_URL_ALLOWED_HOSTS');
   });
+
+  it('treats a blank RESPONSE_URL_ALLOWED_HOSTS as unset: AWS https hosts only', () => {
+    for (const blank of ['', ' ', ' , ,']) {
+      expect(checkResponseUrl(S3, blank).href).toBe(S3);
+      expect(() => checkResponseUrl('http://127.0.0.1:9000/x', blank)).toThrow('must use https');
+    }
+  });
+
+  it('compares hosts without regard to case', () => {
+    expect(checkResponseUrl('https://S3.Internal.Example/x', 's3.internal.example').hostname).toBe('s3.internal.example');
+    expect(checkResponseUrl('http://127.0.0.1:9000/x', 'LOCALHOST,127.0.0.1').hostname).toBe('127.0.0.1');
+  });
+
+  it('refuses a request without a ResponseURL', () => {
+    expect(() => checkResponseUrl(undefined, undefined)).toThrow('no ResponseURL');
+  });
 });
 
 describe('redactUrl', () => {

@@ -1,0 +1,14 @@
+/**
+ * The unit tests alone: no moto, no cfn-lint, no bundle. What mutation testing (`npm run mutate`) runs for every
+ * mutant; fast enough to run many times.
+ */
+const base = require('./jest.config');
+
+/** @type {import('jest').Config} */
+const config = {
+  ...base,
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/infra/', '<rootDir>/test/build/'],
+  globalSetup: undefined,
+  reporters: ['default'],
+};
+module.exports = config;

@@ -61,7 +61,8 @@ export class PropertyReader {
     return text;
   }
 
-  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], rules: { required?: boolean } = {}): T | undefined {
+    if (rules.required && (value === undefined || value === '')) return this.problem(name, `is required: one of ${allowed.join(', ')}`);
     const text = this.string(name, value);
     if (text === undefined) return undefined;
     const match = allowed.find((option) => option === text) ?? allowed.find((option) => option.toLowerCase() === text.toLowerCase());

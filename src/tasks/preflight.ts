@@ -3,6 +3,7 @@ import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
 import { AwsCallError, PreflightError } from '../shared/errors';
+import { checkLaunchSettings } from './launch-settings-check';
 import { checkNetwork } from './network-check';
 import { describeNetwork, type NetworkDescription } from './network-description';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
@@ -20,6 +21,7 @@ export interface PreflightFacts {
 export async function checkBeforeStart(aws: AwsPorts, properties: RunnerProperties): Promise<PreflightFacts> {
   const definition = await describeTaskDefinition(aws, properties.taskDefinition);
   const problems = checkAgainstTaskDefinition(properties, definition);
+  problems.push(...checkLaunchSettings(properties, definition));
   const network = properties.network ? { configuration: properties.network, description: await describeNetwork(await aws.ec2(), properties.network) } : undefined;
   if (network) problems.push(...checkNetwork(network.configuration, network.description));
   if (problems.length > 0) throw new PreflightError(problems);

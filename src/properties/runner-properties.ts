@@ -136,6 +136,10 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const placementConstraints = readPlacementConstraints(reader, properties.PlacementConstraints, fargate);
   const placementStrategy = readPlacementStrategy(reader, properties.PlacementStrategy, fargate);
   const volumeConfigurations = readVolumeConfigurations(reader, properties.VolumeConfigurations);
+  // ECS Developer Guide, "Amazon ECS infrastructure IAM role": EBS volumes attach to Fargate and EC2 tasks.
+  if (properties.VolumeConfigurations !== undefined && launchType === 'EXTERNAL') {
+    reader.problem('VolumeConfigurations', 'ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE');
+  }
   if (overrides?.ephemeralStorage && fargate === false) {
     reader.problem('Overrides.EphemeralStorage', 'applies only to Fargate; on EC2 the instance\'s own storage is used — remove it or use LaunchType FARGATE');
   }

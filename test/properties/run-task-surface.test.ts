@@ -139,6 +139,12 @@ describe('VolumeConfigurations', () => {
     ]);
   });
 
+  it('refuses EBS volumes on external instances', () => {
+    expect(problems(parseRunnerProperties({ ...base, LaunchType: 'EXTERNAL', VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: ROLE, SizeInGiB: '10' } }] }))).toEqual([
+      'VolumeConfigurations: ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE',
+    ]);
+  });
+
   it('refuses what ECS would refuse, naming each field', () => {
     expect(
       problems(

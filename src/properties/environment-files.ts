@@ -16,18 +16,13 @@ const MAX_FILES = 10;
  * never reads the files: the container's agent fetches them, so what they contain never reaches the runner's logs.
  */
 export function readEnvironmentFiles(reader: PropertyReader, value: unknown): EnvironmentFile[] | undefined {
-  const list = reader.list('EnvironmentFiles', value);
-  if (!list) return undefined;
-  if (list.length > MAX_FILES) return reader.problem('EnvironmentFiles', `has ${list.length} files; a container takes at most ${MAX_FILES}`);
-  const files = list.map((entry, index) => {
-    const fileReader = reader.nested(`${reader.path}EnvironmentFiles[${index}].`);
-    const source = fileReader.object('', entry);
-    if (!source) return undefined;
-    const file = pascalCased(fileReader, source, KEYS);
-    const type = fileReader.oneOf('Type', file.Type, TYPES, { required: true });
-    const arn = fileReader.string('Value', file.Value, { required: true, ...S3_OBJECT_ARN });
-    if (arn !== undefined && !arn.endsWith('.env')) return fileReader.problem('Value', `${JSON.stringify(arn)} does not end in .env, which ECS requires of an environment file`);
-    return type === undefined || arn === undefined ? undefined : { type, value: arn };
-  });
-  return files.every((file) => file !== undefined) ? files : undefined;
+  return reader.objectList('EnvironmentFiles', value, readFile, { max: MAX_FILES, tooMany: (count) => `has ${count} files; a container takes at most ${MAX_FILES}` });
+}
+
+function readFile(reader: PropertyReader, source: Record<string, unknown>): EnvironmentFile | undefined {
+  const file = pascalCased(reader, source, KEYS);
+  const type = reader.oneOf('Type', file.Type, TYPES, { required: true });
+  const arn = reader.string('Value', file.Value, { required: true, ...S3_OBJECT_ARN });
+  if (arn !== undefined && !arn.endsWith('.env')) return reader.problem('Value', `${JSON.stringify(arn)} does not end in .env, which ECS requires of an environment file`);
+  return type === undefined || arn === undefined ? undefined : { type, value: arn };
 }

@@ -93,6 +93,27 @@ export class PropertyReader {
     return this.problem(name, `${JSON.stringify(value)} is not true or false`);
   }
 
+  /**
+   * A list of objects at `name`, each read by `readItem` with a reader for `name[i].`; undefined when any item could
+   * not be read. More than `max` items is one problem, worded by `tooMany`.
+   */
+  objectList<T>(
+    name: string,
+    value: unknown,
+    readItem: (reader: PropertyReader, item: Record<string, unknown>) => T | undefined,
+    limit?: { max: number; tooMany: (count: number) => string },
+  ): T[] | undefined {
+    const list = this.list(name, value);
+    if (!list) return undefined;
+    if (limit && list.length > limit.max) return this.problem(name, limit.tooMany(list.length));
+    const items = list.map((entry, index) => {
+      const itemReader = this.nested(`${this.path}${name}[${index}].`);
+      const item = itemReader.object('', entry);
+      return item ? readItem(itemReader, item) : undefined;
+    });
+    return items.every((item): item is T => item !== undefined) ? items : undefined;
+  }
+
   stringList(name: string, value: unknown, rules: { min?: number; max: number; pattern?: RegExp; patternHint?: string }): string[] | undefined {
     const list = this.list(name, value);
     if (list === undefined) return undefined;

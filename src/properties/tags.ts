@@ -10,19 +10,17 @@ const MAX_TAGS = 50;
  * refused too (ECS keeps `AmazonECSCreated` and `AmazonECSManaged` for the volumes it creates).
  */
 export function readTags(reader: PropertyReader, name: string, value: unknown, reservedKeys: readonly string[] = []): Tag[] | undefined {
-  const list = reader.list(name, value);
-  if (!list) return undefined;
-  if (list.length > MAX_TAGS) return reader.problem(name, `has ${list.length} tags; at most ${MAX_TAGS} are allowed`);
-  const tags = list.map((entry, index) => {
-    const tagReader = reader.nested(`${reader.path}${name}[${index}].`);
-    const tag = tagReader.object('', entry);
-    if (!tag) return undefined;
-    tagReader.rejectUnknown(tag, TAG_KEYS);
-    const key = tagReader.string('Key', tag.Key, { required: true, maxLength: 128 });
-    if (key?.toLowerCase().startsWith('aws:')) return tagReader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
-    if (key !== undefined && reservedKeys.includes(key)) return tagReader.problem('Key', `${JSON.stringify(key)} is reserved for ECS`);
-    const tagValue = tag.Value === '' ? '' : tagReader.string('Value', tag.Value, { maxLength: 256 });
-    return key === undefined ? undefined : { key, value: tagValue ?? '' };
+  return reader.objectList(name, value, (tagReader, tag) => readTag(tagReader, tag, reservedKeys), {
+    max: MAX_TAGS,
+    tooMany: (count) => `has ${count} tags; at most ${MAX_TAGS} are allowed`,
   });
-  return tags.every((tag) => tag !== undefined) ? tags : undefined;
+}
+
+function readTag(reader: PropertyReader, tag: Record<string, unknown>, reservedKeys: readonly string[]): Tag | undefined {
+  reader.rejectUnknown(tag, TAG_KEYS);
+  const key = reader.string('Key', tag.Key, { required: true, maxLength: 128 });
+  if (key?.toLowerCase().startsWith('aws:')) return reader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
+  if (key !== undefined && reservedKeys.includes(key)) return reader.problem('Key', `${JSON.stringify(key)} is reserved for ECS`);
+  const tagValue = tag.Value === '' ? '' : reader.string('Value', tag.Value, { maxLength: 256 });
+  return key === undefined ? undefined : { key, value: tagValue ?? '' };
 }

@@ -62,18 +62,14 @@ const SNAPSHOT_ID = { pattern: /^snap-[0-9a-f]+$/, patternHint: 'is not a snapsh
  * task definition marks `ConfiguredAtLaunch` (the pre-flight check compares the names with the task definition).
  */
 export function readVolumeConfigurations(reader: PropertyReader, value: unknown): TaskVolumeConfiguration[] | undefined {
-  const list = reader.list('VolumeConfigurations', value);
-  if (!list) return undefined;
-  const volumes = list.map((entry, index) => readVolume(reader.nested(`${reader.path}VolumeConfigurations[${index}].`), entry));
-  const names = volumes.flatMap((volume) => (volume?.name === undefined ? [] : [volume.name]));
+  const volumes = reader.objectList('VolumeConfigurations', value, readVolume);
+  const names = volumes?.map((volume) => volume.name) ?? [];
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
   if (repeated.length > 0) return reader.problem('VolumeConfigurations', `configures volume ${repeated.join(', ')} more than once`);
-  return volumes.every((volume) => volume !== undefined) ? volumes : undefined;
+  return volumes;
 }
 
-function readVolume(reader: PropertyReader, value: unknown): TaskVolumeConfiguration | undefined {
-  const volume = reader.object('', value);
-  if (!volume) return undefined;
+function readVolume(reader: PropertyReader, volume: Record<string, unknown>): TaskVolumeConfiguration | undefined {
   reader.rejectUnknown(volume, VOLUME_KEYS);
   const name = reader.string('Name', volume.Name, { required: true, maxLength: 255 });
   if (volume.ManagedEBSVolume === undefined) return reader.problem('ManagedEBSVolume', 'is required: the EBS volume to create for each task (RoleArn, SizeInGiB or SnapshotId, …)');
@@ -119,20 +115,15 @@ function readIops(reader: PropertyReader, value: unknown, volumeType: VolumeType
 }
 
 function readTagSpecifications(reader: PropertyReader, value: unknown): EBSTagSpecification[] | undefined {
-  const list = reader.list('TagSpecifications', value);
-  if (!list) return undefined;
-  const specifications = list.map((entry, index) => {
-    const specificationReader = reader.nested(`${reader.path}TagSpecifications[${index}].`);
-    const specification = specificationReader.object('', entry);
-    if (!specification) return undefined;
-    specificationReader.rejectUnknown(specification, TAG_SPECIFICATION_KEYS);
-    const resourceType = specificationReader.oneOf('ResourceType', specification.ResourceType, TAG_RESOURCE_TYPES, { required: true });
-    const tags = readTags(specificationReader, 'Tags', specification.Tags, RESERVED_TAG_KEYS);
-    const propagateTags = specificationReader.oneOf('PropagateTags', specification.PropagateTags, TAG_PROPAGATION);
-    if (resourceType === undefined) return undefined;
-    return { resourceType, ...optional('tags', tags), ...optional('propagateTags', propagateTags) };
-  });
-  return specifications.every((specification) => specification !== undefined) ? specifications : undefined;
+  return reader.objectList('TagSpecifications', value, readTagSpecification);
+}
+
+function readTagSpecification(reader: PropertyReader, specification: Record<string, unknown>): EBSTagSpecification | undefined {
+  reader.rejectUnknown(specification, TAG_SPECIFICATION_KEYS);
+  const resourceType = reader.oneOf('ResourceType', specification.ResourceType, TAG_RESOURCE_TYPES, { required: true });
+  const tags = readTags(reader, 'Tags', specification.Tags, RESERVED_TAG_KEYS);
+  const propagateTags = reader.oneOf('PropagateTags', specification.PropagateTags, TAG_PROPAGATION);
+  return resourceType === undefined ? undefined : { resourceType, ...optional('tags', tags), ...optional('propagateTags', propagateTags) };
 }
 
 function readTerminationPolicy(reader: PropertyReader, value: unknown): { deleteOnTermination: boolean } | undefined {

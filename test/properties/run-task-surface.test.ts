@@ -1,20 +1,11 @@
-import { parseRunnerProperties, type PropertiesResult } from '../../src/properties/runner-properties';
+import { parseRunnerProperties } from '../../src/properties/runner-properties';
+import { parsed, problems } from '../support/properties';
 
 // Every scalar as CloudFormation delivers it: a string.
 const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
 const onEc2 = { ...base, LaunchType: 'EC2' };
 const onFargate = { ...base, LaunchType: 'FARGATE' };
 const ROLE = 'arn:aws:iam::123456789012:role/ecsInfrastructureRole';
-
-function problems(result: PropertiesResult): string[] {
-  return result.ok ? [] : result.problems;
-}
-
-function parsed(properties: Record<string, unknown>) {
-  const result = parseRunnerProperties(properties);
-  if (!result.ok) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
-  return result.properties;
-}
 
 describe('PlacementConstraints', () => {
   it('reads distinctInstance and memberOf as the ECS API spells them', () => {

@@ -96,7 +96,7 @@ function readManagedEbsVolume(reader: PropertyReader, ebs: Record<string, unknow
     ...optional('iops', iops),
     ...optional('throughput', throughput),
     ...optional('encrypted', reader.boolean('Encrypted', ebs.Encrypted)),
-    ...optional('kmsKeyId', reader.string('KmsKeyId', ebs.KmsKeyId, { maxLength: 2048 })),
+    ...optional('kmsKeyId', reader.string('KmsKeyId', ebs.KmsKeyId)),
     ...optional('snapshotId', snapshotId),
     ...optional('filesystemType', reader.oneOf('FilesystemType', ebs.FilesystemType, FILESYSTEM_TYPES)),
     ...optional('tagSpecifications', readTagSpecifications(reader, ebs.TagSpecifications)),

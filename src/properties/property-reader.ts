@@ -61,7 +61,8 @@ export class PropertyReader {
     return text;
   }
 
-  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], rules: { required?: boolean } = {}): T | undefined {
+    if (rules.required && (value === undefined || value === '')) return this.problem(name, `is required: one of ${allowed.join(', ')}`);
     const text = this.string(name, value);
     if (text === undefined) return undefined;
     const match = allowed.find((option) => option === text) ?? allowed.find((option) => option.toLowerCase() === text.toLowerCase());
@@ -90,6 +91,27 @@ export class PropertyReader {
     if (typeof value === 'boolean') return value;
     if (typeof value === 'string' && /^(true|false)$/i.test(value.trim())) return value.trim().toLowerCase() === 'true';
     return this.problem(name, `${JSON.stringify(value)} is not true or false`);
+  }
+
+  /**
+   * A list of objects at `name`, each read by `readItem` with a reader for `name[i].`; undefined when any item could
+   * not be read. More than `max` items is one problem, worded by `tooMany`.
+   */
+  objectList<T>(
+    name: string,
+    value: unknown,
+    readItem: (reader: PropertyReader, item: Record<string, unknown>) => T | undefined,
+    limit?: { max: number; tooMany: (count: number) => string },
+  ): T[] | undefined {
+    const list = this.list(name, value);
+    if (!list) return undefined;
+    if (limit && list.length > limit.max) return this.problem(name, limit.tooMany(list.length));
+    const items = list.map((entry, index) => {
+      const itemReader = this.nested(`${this.path}${name}[${index}].`);
+      const item = itemReader.object('', entry);
+      return item ? readItem(itemReader, item) : undefined;
+    });
+    return items.every((item): item is T => item !== undefined) ? items : undefined;
   }
 
   stringList(name: string, value: unknown, rules: { min?: number; max: number; pattern?: RegExp; patternHint?: string }): string[] | undefined {

@@ -1,9 +1,22 @@
-import type { AwsVpcConfiguration, CapacityProviderStrategyItem, LaunchType, Tag, TaskOverride } from '@aws-sdk/client-ecs';
+import type {
+  AwsVpcConfiguration,
+  CapacityProviderStrategyItem,
+  LaunchType,
+  PlacementConstraint,
+  PlacementStrategy,
+  Tag,
+  TaskOverride,
+  TaskVolumeConfiguration,
+} from '@aws-sdk/client-ecs';
 import { DEFAULT_LOG_LINES, DEFAULT_POLL_INTERVAL_SECONDS } from './defaults';
 import { readNetworkConfiguration } from './network-configuration';
 import { optional } from '../shared/records';
+import { readPlacementConstraints } from './placement-constraints';
+import { readPlacementStrategy } from './placement-strategy';
 import { PropertyReader } from './property-reader';
+import { readTags } from './tags';
 import { readTaskOverrides } from './task-overrides';
+import { readVolumeConfigurations } from './volume-configurations';
 
 /** The resource's properties, validated and typed: everything the runner needs to run the tasks. */
 export interface RunnerProperties {
@@ -31,6 +44,9 @@ export interface RunnerProperties {
   propagateTags?: 'TASK_DEFINITION' | 'NONE';
   enableExecuteCommand?: boolean;
   enableEcsManagedTags?: boolean;
+  placementConstraints?: PlacementConstraint[];
+  placementStrategy?: PlacementStrategy[];
+  volumeConfigurations?: TaskVolumeConfiguration[];
 }
 
 export type PropertiesResult = { ok: true; properties: RunnerProperties } | { ok: false; problems: string[] };
@@ -62,13 +78,15 @@ export const PROPERTY_NAMES = [
   'PropagateTags',
   'EnableExecuteCommand',
   'EnableECSManagedTags',
+  'PlacementConstraints',
+  'PlacementStrategy',
+  'VolumeConfigurations',
 ] as const;
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
 const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
 const CAPACITY_PROVIDER_KEYS = ['CapacityProvider', 'Weight', 'Base'] as const;
-const TAG_KEYS = ['Key', 'Value'] as const;
 
 /**
  * Validates and coerces `ResourceProperties` as CloudFormation delivers them (every scalar a string). Reports all
@@ -100,7 +118,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
     patternHint: 'must be 1 to 128 letters, digits, hyphens, slashes or underscores',
   });
   const group = reader.string('Group', properties.Group, { maxLength: 255 });
-  const tags = readTags(reader, properties.Tags);
+  const tags = readTags(reader, 'Tags', properties.Tags);
   const propagateTags = reader.oneOf('PropagateTags', properties.PropagateTags, PROPAGATE_TAGS);
   const enableExecuteCommand = reader.boolean('EnableExecuteCommand', properties.EnableExecuteCommand);
   const enableEcsManagedTags = reader.boolean('EnableECSManagedTags', properties.EnableECSManagedTags);
@@ -114,6 +132,20 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   }
   if (platformVersion !== undefined && fargate === false) {
     reader.problem('PlatformVersion', 'applies only to Fargate; remove it or use LaunchType FARGATE');
+  }
+  const placementConstraints = readPlacementConstraints(reader, properties.PlacementConstraints, fargate);
+  const placementStrategy = readPlacementStrategy(reader, properties.PlacementStrategy, fargate);
+  const volumeConfigurations = readVolumeConfigurations(reader, properties.VolumeConfigurations);
+  // ECS Developer Guide, "Amazon ECS infrastructure IAM role": EBS volumes attach to Fargate and EC2 tasks.
+  if (properties.VolumeConfigurations !== undefined && launchType === 'EXTERNAL') {
+    reader.problem('VolumeConfigurations', 'ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE');
+  }
+  if (overrides?.ephemeralStorage && fargate === false) {
+    reader.problem('Overrides.EphemeralStorage', 'applies only to Fargate; on EC2 the instance\'s own storage is used — remove it or use LaunchType FARGATE');
+  }
+  const gpuContainers = (overrides?.containerOverrides ?? []).filter((container) => container.resourceRequirements?.some((requirement) => requirement.type === 'GPU'));
+  if (gpuContainers.length > 0 && fargate === true) {
+    reader.problem('Overrides.ContainerOverrides', `asks for GPUs (${gpuContainers.map((container) => container.name).join(', ')}), which Fargate does not offer — use LaunchType EC2 with GPU instances`);
   }
 
   if (problems.length > 0 || cluster === undefined || taskDefinition === undefined) {
@@ -143,6 +175,9 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       ...optional('propagateTags', propagateTags),
       ...optional('enableExecuteCommand', enableExecuteCommand),
       ...optional('enableEcsManagedTags', enableEcsManagedTags),
+      ...optional('placementConstraints', placementConstraints),
+      ...optional('placementStrategy', placementStrategy),
+      ...optional('volumeConfigurations', volumeConfigurations),
     },
   };
 }
@@ -174,21 +209,4 @@ function readCapacityProviderStrategy(reader: PropertyReader, value: unknown): C
     };
   });
   return items.every((item) => item !== undefined) ? items : undefined;
-}
-
-function readTags(reader: PropertyReader, value: unknown): Tag[] | undefined {
-  const list = reader.list('Tags', value);
-  if (!list) return undefined;
-  if (list.length > 50) return reader.problem('Tags', `has ${list.length} tags; a task takes at most 50`);
-  const tags = list.map((entry, index) => {
-    const tagReader = reader.nested(`Tags[${index}].`);
-    const tag = tagReader.object('', entry);
-    if (!tag) return undefined;
-    tagReader.rejectUnknown(tag, TAG_KEYS);
-    const key = tagReader.string('Key', tag.Key, { required: true, maxLength: 128 });
-    if (key?.toLowerCase().startsWith('aws:')) return tagReader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
-    const tagValue = tag.Value === '' ? '' : tagReader.string('Value', tag.Value, { maxLength: 256 });
-    return key === undefined ? undefined : { key, value: tagValue ?? '' };
-  });
-  return tags.every((tag) => tag !== undefined) ? tags : undefined;
 }

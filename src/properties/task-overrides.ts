@@ -1,14 +1,18 @@
 import type { ContainerOverride, KeyValuePair, TaskOverride } from '@aws-sdk/client-ecs';
 import { optional } from '../shared/records';
+import { ROLE_ARN } from './arn-patterns';
+import { readEnvironmentFiles } from './environment-files';
+import { readEphemeralStorage } from './ephemeral-storage';
+import { pascalCased } from './pascal-cased';
 import type { PropertyReader } from './property-reader';
+import { readResourceRequirements } from './resource-requirements';
 
 /** RunTask refuses overrides whose JSON is longer than this. */
 export const MAX_OVERRIDES_CHARACTERS = 8192;
 
-const TASK_KEYS = ['ContainerOverrides', 'Cpu', 'Memory', 'TaskRoleArn', 'ExecutionRoleArn'] as const;
-const CONTAINER_KEYS = ['Name', 'Command', 'Environment', 'Cpu', 'Memory', 'MemoryReservation'] as const;
+const TASK_KEYS = ['ContainerOverrides', 'Cpu', 'Memory', 'TaskRoleArn', 'ExecutionRoleArn', 'EphemeralStorage'] as const;
+const CONTAINER_KEYS = ['Name', 'Command', 'Environment', 'Cpu', 'Memory', 'MemoryReservation', 'ResourceRequirements', 'EnvironmentFiles'] as const;
 const ENVIRONMENT_KEYS = ['Name', 'Value'] as const;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/;
 
 /**
  * `Overrides` in CloudFormation's PascalCase, turned into the ECS API's TaskOverride. The API's own camelCase keys
@@ -33,8 +37,9 @@ export function readTaskOverrides(reader: PropertyReader, value: unknown): TaskO
     // The API takes task-level CPU and memory as strings ("1024", or "1 vCPU" / "2 GB").
     ...optional('cpu', taskReader.string('Cpu', task.Cpu)),
     ...optional('memory', taskReader.string('Memory', task.Memory)),
-    ...optional('taskRoleArn', taskReader.string('TaskRoleArn', task.TaskRoleArn, { pattern: ROLE_ARN, patternHint: 'is not an IAM role ARN' })),
-    ...optional('executionRoleArn', taskReader.string('ExecutionRoleArn', task.ExecutionRoleArn, { pattern: ROLE_ARN, patternHint: 'is not an IAM role ARN' })),
+    ...optional('taskRoleArn', taskReader.string('TaskRoleArn', task.TaskRoleArn, ROLE_ARN)),
+    ...optional('executionRoleArn', taskReader.string('ExecutionRoleArn', task.ExecutionRoleArn, ROLE_ARN)),
+    ...optional('ephemeralStorage', readEphemeralStorage(taskReader, task.EphemeralStorage)),
   };
   const size = JSON.stringify(override).length;
   if (size > MAX_OVERRIDES_CHARACTERS) {
@@ -57,6 +62,8 @@ function readContainerOverride(reader: PropertyReader, value: unknown): Containe
     ...optional('cpu', reader.integer('Cpu', container.Cpu, { min: 0, max: 196608, unit: 'CPU units' })),
     ...optional('memory', reader.integer('Memory', container.Memory, { min: 6, max: 1048576, unit: 'MiB' })),
     ...optional('memoryReservation', reader.integer('MemoryReservation', container.MemoryReservation, { min: 6, max: 1048576, unit: 'MiB' })),
+    ...optional('resourceRequirements', readResourceRequirements(reader, container.ResourceRequirements)),
+    ...optional('environmentFiles', readEnvironmentFiles(reader, container.EnvironmentFiles)),
   };
 }
 
@@ -69,33 +76,6 @@ function readEnvironmentVariable(reader: PropertyReader, value: unknown): KeyVal
   const rawValue = variable.Value;
   const text = rawValue === '' ? '' : reader.string('Value', rawValue, { required: true });
   return name === undefined || text === undefined ? undefined : { name, value: text };
-}
-
-/**
- * Maps an object's keys onto the PascalCase names in `known`, accepting camelCase spellings (`command` → `Command`);
- * unknown keys and a key given in both spellings are problems.
- */
-function pascalCased<K extends string>(reader: PropertyReader, source: Record<string, unknown>, known: readonly K[]): Partial<Record<K, unknown>> {
-  const result: Partial<Record<K, unknown>> = {};
-  const unknown: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    const name = known.find((candidate) => candidate === key || camel(candidate) === key);
-    if (name === undefined) {
-      unknown[key] = value;
-      continue;
-    }
-    if (name in result) {
-      reader.problem(name, `is given twice (as ${name} and ${camel(name)}); keep one`);
-      continue;
-    }
-    result[name] = value;
-  }
-  reader.rejectUnknown(unknown, known);
-  return result;
-}
-
-function camel(name: string): string {
-  return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** The environment values an Overrides object passes to containers: they may be secrets, and are masked. */

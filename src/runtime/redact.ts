@@ -17,7 +17,8 @@ export function maskValues(text: string, values: readonly string[]): string {
 
 /**
  * ResourceProperties safe to log: override environment values may hold secrets, so every `Value` under an
- * `Environment` list inside `Overrides` (PascalCase or camelCase) is masked.
+ * `Environment` list inside `Overrides` (PascalCase or camelCase) is masked. `EnvironmentFiles` values stay readable:
+ * they are S3 object ARNs, not secrets, and the runner never reads the files they name.
  */
 export function redactProperties(properties: unknown): unknown {
   if (!isRecord(properties)) return properties;

@@ -3,6 +3,7 @@ import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
 import { AwsCallError, PreflightError } from '../shared/errors';
+import { checkLaunchSettings } from './launch-settings-check';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
 /**
@@ -16,6 +17,7 @@ import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition
 export async function checkBeforeStart(aws: AwsPorts, properties: RunnerProperties): Promise<TaskDefinitionFacts> {
   const definition = await describeTaskDefinition(aws, properties.taskDefinition);
   const problems = checkAgainstTaskDefinition(properties, definition);
+  problems.push(...checkLaunchSettings(properties, definition));
   if (problems.length > 0) throw new PreflightError(problems);
   return definition;
 }

@@ -99,5 +99,8 @@ function runTaskInput(request: StartRequest): RunTaskCommandInput {
     ...(properties.propagateTags ? { propagateTags: properties.propagateTags } : {}),
     ...(properties.enableExecuteCommand !== undefined ? { enableExecuteCommand: properties.enableExecuteCommand } : {}),
     ...(properties.enableEcsManagedTags !== undefined ? { enableECSManagedTags: properties.enableEcsManagedTags } : {}),
+    ...(properties.placementConstraints ? { placementConstraints: properties.placementConstraints } : {}),
+    ...(properties.placementStrategy ? { placementStrategy: properties.placementStrategy } : {}),
+    ...(properties.volumeConfigurations ? { volumeConfigurations: properties.volumeConfigurations } : {}),
   };
 }

@@ -19,6 +19,11 @@ export interface TaskDefinitionFacts {
   logs: Record<string, AwsLogsLocation>;
   /** The task reads secrets (Secrets Manager / SSM) or private registry credentials when it starts. */
   usesSecrets: boolean;
+  /** Every volume of the task definition, and those among them whose EBS volume RunTask configures. */
+  volumeNames: string[];
+  configuredAtLaunchVolumes: string[];
+  /** Placement constraints of the task definition: they count against RunTask's limit of 10. */
+  placementConstraintCount: number;
 }
 
 export function taskDefinitionFacts(definition: TaskDefinition, requested: string): TaskDefinitionFacts {
@@ -36,6 +41,9 @@ export function taskDefinitionFacts(definition: TaskDefinition, requested: strin
       return container.name && location ? [[container.name, location] as const] : [];
     })),
     usesSecrets: containers.some((container) => (container.secrets?.length ?? 0) > 0 || container.repositoryCredentials !== undefined),
+    volumeNames: (definition.volumes ?? []).flatMap((volume) => (volume.name ? [volume.name] : [])),
+    configuredAtLaunchVolumes: (definition.volumes ?? []).flatMap((volume) => (volume.name && volume.configuredAtLaunch === true ? [volume.name] : [])),
+    placementConstraintCount: definition.placementConstraints?.length ?? 0,
   };
 }
 

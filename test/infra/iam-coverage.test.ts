@@ -12,11 +12,14 @@ interface Statement {
   Resource?: unknown;
   NotResource?: unknown;
   Condition?: Record<string, Record<string, unknown>>;
+  /** The template condition under which the statement is in the policy (`!If [Condition, statement, !Ref AWS::NoValue]`). */
+  OnlyIf?: string;
 }
 
 /** Granted although src/ makes no such call: each with why the runner needs it. */
 const GRANTED_WITHOUT_A_CALL: Record<string, string> = {
-  'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS',
+  'iam:PassRole':
+    'RunTask passes the task definition’s task and execution roles (and those in Overrides) to ECS tasks, and the ECS infrastructure role of VolumeConfigurations to ECS, which creates the EBS volumes with it',
   'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags needs it to tag the task it creates',
   'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
   'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
@@ -45,8 +48,16 @@ function runnerStatements(template: Template): Statement[] {
     if (!isRecord(policy) || !isRecord(policy.PolicyDocument) || !Array.isArray(policy.PolicyDocument.Statement)) {
       throw new Error('a runner policy has no PolicyDocument.Statement list');
     }
-    return policy.PolicyDocument.Statement as Statement[];
+    return policy.PolicyDocument.Statement.map(conditionalStatement);
   });
+}
+
+/** A statement as it is, or the one an `Fn::If` puts in the policy when its condition holds, marked with it. */
+function conditionalStatement(entry: unknown): Statement {
+  if (!isRecord(entry) || !Array.isArray(entry['Fn::If'])) return entry as Statement;
+  const [condition, statement, otherwise] = entry['Fn::If'] as unknown[];
+  expect(otherwise).toEqual(ref('AWS::NoValue'));
+  return { ...(statement as Statement), OnlyIf: String(condition) };
 }
 
 function actionsOf(statement: Statement): string[] {
@@ -151,10 +162,18 @@ describe('the runner role', () => {
     expect(statementGranting('ecs:TagResource').Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
   });
 
-  it('passes only the given roles, and only to ECS tasks', () => {
-    const statement = statementGranting('iam:PassRole');
-    expect(statement.Resource).toEqual(ref('PassRoleArns'));
-    expect(statement.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+  it('passes only the given roles: task roles to ECS tasks, infrastructure roles (when given) to ECS itself', () => {
+    const byResource = Object.fromEntries(statementsGranting('iam:PassRole').map((statement) => [JSON.stringify(statement.Resource), statement]));
+    expect(Object.keys(byResource).sort()).toEqual([JSON.stringify(ref('InfrastructureRoleArns')), JSON.stringify(ref('PassRoleArns'))].sort());
+    const taskRoles = byResource[JSON.stringify(ref('PassRoleArns'))];
+    expect(taskRoles?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
+    expect(taskRoles?.OnlyIf).toBeUndefined();
+    const infrastructureRoles = byResource[JSON.stringify(ref('InfrastructureRoleArns'))];
+    expect(infrastructureRoles?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } });
+    // With the parameter left empty, the statement is left out rather than granting PassRole on an empty list.
+    expect(infrastructureRoles?.OnlyIf).toBe('PassesInfrastructureRoles');
+    expect(runner.Conditions?.PassesInfrastructureRoles).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('InfrastructureRoleArns')] }, ''] }] });
+    expect(runner.Parameters?.InfrastructureRoleArns?.Default).toBe('');
   });
 
   it('invokes only its own function, named as the function is', () => {

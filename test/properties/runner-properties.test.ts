@@ -1,18 +1,9 @@
-import { parseRunnerProperties, type PropertiesResult } from '../../src/properties/runner-properties';
+import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/properties/defaults';
 import { fixtures } from '../support/fixtures';
+import { parsed, problems } from '../support/properties';
 
 const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
-
-function problems(result: PropertiesResult): string[] {
-  return result.ok ? [] : result.problems;
-}
-
-function parsed(properties: Record<string, unknown>) {
-  const result = parseRunnerProperties(properties);
-  if (!result.ok) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
-  return result.properties;
-}
 
 describe('parseRunnerProperties', () => {
   it('reads the fixture CloudFormation sends, coercing its strings', () => {

@@ -552,7 +552,7 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
   it('signal failure at once when the user data fails', () => {
     const script = userDataScript();
     expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\n/);
-    expect(script).toMatch(/trap 'signal 1 [^']*' ERR/);
+    expect(script).toMatch(/^trap 'signal 1 [^']*' ERR$/m);
     expect(script).toMatch(/signal\(\) \{\s*\/opt\/aws\/bin\/cfn-signal --exit-code "\$1"/);
     expect(script.indexOf('trap ')).toBeLessThan(script.indexOf('dnf install'));
   });

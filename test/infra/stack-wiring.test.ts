@@ -572,6 +572,10 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
       ManagedTerminationProtection: 'ENABLED',
       ManagedDraining: 'ENABLED',
     });
+    // A generated name would begin with the stack's name, and ECS refuses one that begins with aws, ecs or fargate.
+    const name = String(evaluate(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').Name, { values: { 'AWS::StackName': 'ecs-demo' } }));
+    expect(name).toBe('cp-ecs-demo');
+    expect(name).not.toMatch(/^(aws|ecs|fargate)/i);
     expect(properties(stack, 'ClusterCapacityProviders', 'AWS::ECS::ClusterCapacityProviderAssociations')).toEqual({
       Cluster: ref('Cluster'),
       CapacityProviders: [ref('CapacityProvider')],

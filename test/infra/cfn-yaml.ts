@@ -20,6 +20,7 @@ export type Resource = {
   Condition?: string;
   Metadata?: Record<string, unknown>;
   CreationPolicy?: Record<string, unknown>;
+  UpdatePolicy?: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 };

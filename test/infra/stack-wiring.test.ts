@@ -565,11 +565,12 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
     );
   });
 
-  it('are scaled, protected and drained by an ECS capacity provider of the cluster', () => {
+  it('are scaled and drained by an ECS capacity provider of the cluster, without scale-in protection', () => {
     expect(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').AutoScalingGroupProvider).toEqual({
       AutoScalingGroupArn: ref('ContainerInstances'),
       ManagedScaling: { Status: 'ENABLED', TargetCapacity: 100 },
-      ManagedTerminationProtection: 'ENABLED',
+      // Protected instances would stop CloudFormation's rolling update of a new AMI; draining guards the tasks.
+      ManagedTerminationProtection: 'DISABLED',
       ManagedDraining: 'ENABLED',
     });
     // A generated name would begin with the stack's name, and ECS refuses one that begins with aws, ecs or fargate.
@@ -584,10 +585,14 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
     for (const name of ['CapacityProvider', 'ClusterCapacityProviders']) expect(stack.Resources[name]?.Condition).toBe('UseEc2');
   });
 
-  it('leave the desired capacity to managed scaling, between ClusterSize and ClusterMaxSize, new instances protected', () => {
-    const group = properties(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
-    expect(group).toMatchObject({ MinSize: ref('ClusterSize'), MaxSize: ref('ClusterMaxSize'), NewInstancesProtectedFromScaleIn: true });
-    expect(group).not.toHaveProperty('DesiredCapacity');
+  it('leave the desired capacity to managed scaling, between ClusterSize and ClusterMaxSize, and roll a new AMI one by one', () => {
+    const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
+    expect(group.Properties).toMatchObject({ MinSize: ref('ClusterSize'), MaxSize: ref('ClusterMaxSize') });
+    expect(group.Properties).not.toHaveProperty('DesiredCapacity');
+    expect(group.Properties).not.toHaveProperty('NewInstancesProtectedFromScaleIn');
+    expect(group.UpdatePolicy).toEqual({
+      AutoScalingRollingUpdate: { MinInstancesInService: 1, MaxBatchSize: 1, WaitOnResourceSignals: true, PauseTime: 'PT15M' },
+    });
     expect(String(parameter(stack, 'ClusterMaxSize').Description)).toMatch(/MaximumPercent 200 .*twice ApplicationDesiredCount.*plus the migration task/s);
   });
 

@@ -7,6 +7,7 @@ export const INFRA_DIR = path.resolve(__dirname, '../../infra');
 
 export type Template = {
   Parameters?: Record<string, Record<string, unknown>>;
+  Rules?: Record<string, { RuleCondition?: unknown; Assertions?: { Assert: unknown; AssertDescription?: string }[] }>;
   Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
   Outputs?: Record<string, Record<string, unknown>>;
@@ -19,6 +20,7 @@ export type Resource = {
   Condition?: string;
   Metadata?: Record<string, unknown>;
   CreationPolicy?: Record<string, unknown>;
+  UpdatePolicy?: Record<string, unknown>;
   DeletionPolicy?: string;
   UpdateReplacePolicy?: string;
 };
@@ -106,3 +108,69 @@ export function dependsOn(found: Resource): string[] {
 
 export const ref = (name: string) => ({ Ref: name });
 export const getAtt = (logicalId: string, attribute: string) => ({ 'Fn::GetAtt': [logicalId, attribute] });
+
+/** What `evaluate` knows: values for Ref and Fn::GetAtt (`Logical.Attribute`), and whether each condition holds. */
+export interface EvaluationContext {
+  values: Record<string, unknown>;
+  conditions?: Record<string, boolean>;
+}
+
+const NO_VALUE = Symbol('AWS::NoValue');
+
+/**
+ * Evaluates the intrinsic functions a template uses (Ref, Fn::GetAtt, Fn::If, Fn::Join, Fn::Split, Fn::Select,
+ * Fn::Sub) as CloudFormation would, dropping what `!Ref AWS::NoValue` removes. A Ref or GetAtt with no value in
+ * the context, or an unknown condition, throws: a test must say what it assumes.
+ */
+export function evaluate(value: unknown, context: EvaluationContext): unknown {
+  const result = evaluateOrNoValue(value, context);
+  return result === NO_VALUE ? undefined : result;
+}
+
+function lookUp(name: string, context: EvaluationContext): unknown {
+  if (name === 'AWS::NoValue') return NO_VALUE;
+  if (!(name in context.values)) throw new Error(`no value for ${name}`);
+  return context.values[name];
+}
+
+function evaluateOrNoValue(value: unknown, context: EvaluationContext): unknown {
+  const inner = (item: unknown): unknown => evaluateOrNoValue(item, context);
+  if (Array.isArray(value)) return value.map(inner).filter((item) => item !== NO_VALUE);
+  if (!isRecord(value)) return value;
+  const [key, argument] = Object.entries(value)[0] ?? [];
+  if (Object.keys(value).length === 1 && key !== undefined) {
+    if (key === 'Ref') return lookUp(String(argument), context);
+    if (key === 'Fn::GetAtt') return lookUp((argument as string[]).join('.'), context);
+    if (key === 'Fn::If') {
+      const [condition, whenTrue, whenFalse] = argument as [string, unknown, unknown];
+      const holds = context.conditions?.[condition];
+      if (holds === undefined) throw new Error(`no value for condition ${condition}`);
+      return inner(holds ? whenTrue : whenFalse);
+    }
+    if (key === 'Fn::Join') {
+      const [delimiter, items] = argument as [string, unknown];
+      return (inner(items) as unknown[]).join(delimiter);
+    }
+    if (key === 'Fn::Split') {
+      const [delimiter, text] = argument as [string, unknown];
+      return String(inner(text)).split(delimiter);
+    }
+    if (key === 'Fn::Select') {
+      const [index, items] = argument as [number | string, unknown];
+      return (inner(items) as unknown[])[Number(index)];
+    }
+    if (key === 'Fn::Sub') {
+      const [text, variables] = typeof argument === 'string' ? [argument, {}] : (argument as [string, Record<string, unknown>]);
+      const resolved = Object.fromEntries(Object.entries(variables).map(([name, item]) => [name, inner(item)]));
+      return text.replace(/\$\{([^}!][^}]*)\}/g, (_match, name: string) => {
+        const found = name in resolved ? resolved[name] : lookUp(name, context);
+        if (typeof found !== 'string' && typeof found !== 'number') throw new Error(`\${${name}} is not a string`);
+        return String(found);
+      });
+    }
+  }
+  const entries = Object.entries(value)
+    .map(([name, item]) => [name, inner(item)] as const)
+    .filter(([, item]) => item !== NO_VALUE);
+  return Object.fromEntries(entries);
+}

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { getAtt, isRecord, loadTemplate, properties, ref, resource, type Template } from './cfn-yaml';
+import { evaluate, getAtt, isRecord, loadTemplate, properties, ref, resource, type Template } from './cfn-yaml';
 import { scanDirectory, scanSource } from './sdk-calls';
 
 const SRC_DIR = path.resolve(__dirname, '../../src');
@@ -92,7 +92,9 @@ describe('the calls the runner makes', () => {
 
   it('are the reason for every action the role grants, or the action is listed here with its reason', () => {
     const called = new Set(scan.calls.map((call) => call.action));
-    const unexplained = [...granted].filter((action) => !called.has(action) && GRANTED_WITHOUT_A_CALL[action] === undefined);
+    const unexplained = [...granted].filter(
+      (action) => !called.has(action) && GRANTED_WITHOUT_A_CALL[action] === undefined,
+    );
     expect(unexplained).toEqual([]);
   });
 });
@@ -158,8 +160,28 @@ describe('the runner role', () => {
     },
   );
 
-  it('tags only the tasks RunTask creates', () => {
-    expect(statementGranting('ecs:TagResource').Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+  it('tags only the tasks RunTask creates, in the given clusters', () => {
+    const statement = statementGranting('ecs:TagResource');
+    expect(statement.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
+    const clusters = ['arn:aws:ecs:eu-west-1:123456789012:cluster/app', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch-jobs'];
+    expect(evaluate(statement.Resource, { values: { ClusterArns: clusters } })).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:task/app/*',
+      'arn:aws:ecs:eu-west-1:123456789012:task/batch-jobs/*',
+    ]);
+    expect(evaluate(statement.Resource, { values: { ClusterArns: [clusters[0]] } })).toEqual(['arn:aws:ecs:eu-west-1:123456789012:task/app/*']);
+  });
+
+  it('runs the given task definitions only, or any of its account and region when none are given', () => {
+    const resourceOf = (given: string[]) =>
+      evaluate(statementGranting('ecs:RunTask').Resource, {
+        values: { TaskDefinitionArns: given, 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' },
+        conditions: { AnyTaskDefinition: given.join('') === '' },
+      });
+    expect(resourceOf([''])).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/*');
+    expect(resourceOf(['arn:aws:ecs:eu-west-1:123456789012:task-definition/app-migrate:*'])).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:task-definition/app-migrate:*',
+    ]);
+    expect(runner.Conditions?.AnyTaskDefinition).toEqual({ 'Fn::Equals': [{ 'Fn::Join': ['', ref('TaskDefinitionArns')] }, ''] });
   });
 
   it('passes only the given roles: task roles to ECS tasks, infrastructure roles (when given) to ECS itself', () => {
@@ -176,18 +198,31 @@ describe('the runner role', () => {
     expect(runner.Parameters?.InfrastructureRoleArns?.Default).toBe('');
   });
 
-  it('invokes only its own function, named as the function is', () => {
+  it('invokes only its own function, named as the function is, also through an alias or version', () => {
     const statement = statementGranting('lambda:InvokeFunction');
     const functionName = properties(runner, 'Function', 'AWS::Lambda::Function').FunctionName;
-    expect(statement.Resource).toEqual({
+    expect(statement.Resource).toEqual([
+      { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: functionName }] },
+      { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}:*', { Name: functionName }] },
+    ]);
+  });
+
+  it('reads the recursion setting of its own function only', () => {
+    const functionName = properties(runner, 'Function', 'AWS::Lambda::Function').FunctionName;
+    expect(statementGranting('lambda:GetFunctionRecursionConfig').Resource).toEqual({
       'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: functionName }],
     });
   });
 
-  it('describes stacks of its own account and region only', () => {
+  it('describes the given stacks only, or those of its own account and region when none are given', () => {
     expect(statementGranting('cloudformation:DescribeStacks').Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*',
+      'Fn::If': [
+        'AnyStack',
+        { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*' },
+        ref('StackArns'),
+      ],
     });
+    expect(runner.Conditions?.AnyStack).toEqual({ 'Fn::Equals': [{ 'Fn::Join': ['', ref('StackArns')] }, ''] });
   });
 
   it('writes its own log group only, and does not create log groups', () => {

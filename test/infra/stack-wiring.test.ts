@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   dependsOn,
+  evaluate,
   getAtt,
   INFRA_DIR,
   isRecord,
@@ -40,6 +41,23 @@ function parameter(template: Template, name: string): Record<string, unknown> {
   return found;
 }
 
+/** The template's conditions for each launch type, with and without the optional parts. */
+const FARGATE = { UseEc2: false, UseHttps: false, NatGatewayInEachAz: false };
+const EC2 = { UseEc2: true, UseHttps: false, NatGatewayInEachAz: false };
+const HTTPS = { ...FARGATE, UseHttps: true };
+
+/** A property as CloudFormation sees it under these conditions, references left as they are. */
+function under(conditions: Record<string, boolean>, value: unknown): unknown {
+  const keepReferences = new Proxy({}, { has: () => true, get: (_target, name) => ({ Ref: String(name) }) });
+  return evaluate(value, { values: keepReferences, conditions });
+}
+
+/** The user data script of the container instances, before CloudFormation substitutes ${...}. */
+function userDataScript(): string {
+  const data = record(properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData);
+  return String(record(record(data.UserData)['Fn::Base64'])['Fn::Sub']);
+}
+
 // --- Security group rules, inline or separate, in one comparable shape -------------------------------------------
 
 type Direction = 'ingress' | 'egress';
@@ -59,10 +77,10 @@ function toRule(raw: Record<string, unknown>): Rule {
   return { protocol, ports, peer: raw[peers[0] as string] };
 }
 
-function rulesOf(group: string, direction: Direction): Rule[] {
+function rulesOf(group: string, direction: Direction, conditions: Record<string, boolean> = FARGATE): Rule[] {
   const inlineKey = direction === 'ingress' ? 'SecurityGroupIngress' : 'SecurityGroupEgress';
   const separateType = direction === 'ingress' ? 'AWS::EC2::SecurityGroupIngress' : 'AWS::EC2::SecurityGroupEgress';
-  const inline = properties(stack, group, 'AWS::EC2::SecurityGroup')[inlineKey];
+  const inline = under(conditions, properties(stack, group, 'AWS::EC2::SecurityGroup')[inlineKey]);
   const separate = resourcesOfType(stack, separateType)
     .map(([, rule]) => rule.Properties ?? {})
     .filter((rule) => JSON.stringify(rule.GroupId) === JSON.stringify(ref(group)));
@@ -90,6 +108,10 @@ describe('stack.yml security groups', () => {
     expect(rulesOf(name, direction)).toEqual(expected);
   });
 
+  it('opens HTTPS on the load balancer only when there is a certificate', () => {
+    expect(rulesOf('LoadBalancerSecurityGroup', 'ingress', HTTPS)).toEqual([anywhere('tcp', 80), anywhere('tcp', 443)]);
+  });
+
   it('every group lists its egress inline, which removes the allow-all egress rule a new group gets', () => {
     for (const [name, found] of resourcesOfType(stack, 'AWS::EC2::SecurityGroup')) {
       expect([name, Array.isArray(found.Properties?.SecurityGroupEgress)]).toEqual([name, true]);
@@ -98,28 +120,57 @@ describe('stack.yml security groups', () => {
 });
 
 describe('stack.yml network', () => {
-  it('puts two private subnets in two availability zones, with the given CIDR blocks', () => {
+  it('puts the two private subnets in the two given availability zones (not Fn::GetAZs, whose order may change)', () => {
     const a = properties(stack, 'PrivateSubnetA', 'AWS::EC2::Subnet');
     const b = properties(stack, 'PrivateSubnetB', 'AWS::EC2::Subnet');
     expect(a).toMatchObject({ VpcId: ref('VpcId'), CidrBlock: ref('PrivateSubnetACidr'), MapPublicIpOnLaunch: false });
     expect(b).toMatchObject({ VpcId: ref('VpcId'), CidrBlock: ref('PrivateSubnetBCidr'), MapPublicIpOnLaunch: false });
-    expect(a.AvailabilityZone).toEqual({ 'Fn::Select': [0, { 'Fn::GetAZs': '' }] });
-    expect(b.AvailabilityZone).toEqual({ 'Fn::Select': [1, { 'Fn::GetAZs': '' }] });
+    expect(a.AvailabilityZone).toEqual({ 'Fn::Select': [0, ref('AvailabilityZones')] });
+    expect(b.AvailabilityZone).toEqual({ 'Fn::Select': [1, ref('AvailabilityZones')] });
+    expect(parameter(stack, 'AvailabilityZones').Type).toBe('List<AWS::EC2::AvailabilityZone::Name>');
+    expect(JSON.stringify(stack.Resources)).not.toContain('Fn::GetAZs');
   });
 
-  it('routes the private subnets to the internet through the NAT gateway, and only through it', () => {
-    const routes = resourcesOfType(stack, 'AWS::EC2::Route').map(([, route]) => route.Properties);
-    expect(routes).toEqual([{ RouteTableId: ref('PrivateRouteTable'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref('NatGateway') }]);
+  it('refuses, before creating anything, public subnets outside those zones or outside the VPC', () => {
+    const rule = stack.Rules?.SubnetsInTheAvailabilityZones;
+    const publicZones = { 'Fn::ValueOf': ['PublicSubnets', 'AvailabilityZone'] };
+    expect(rule?.Assertions?.map((assertion) => assertion.Assert)).toEqual([
+      { 'Fn::EachMemberIn': [publicZones, ref('AvailabilityZones')] },
+      { 'Fn::EachMemberIn': [ref('AvailabilityZones'), publicZones] },
+      { 'Fn::EachMemberEquals': [{ 'Fn::ValueOf': ['PublicSubnets', 'VpcId'] }, ref('VpcId')] },
+    ]);
+    expect(rule?.RuleCondition).toBeUndefined();
+  });
+
+  it.each([
+    ['one NAT gateway for both subnets', false, ['NatGatewayA', 'NatGatewayA']],
+    ['a NAT gateway in each zone', true, ['NatGatewayA', 'NatGatewayB']],
+  ])('routes each private subnet to the internet through %s, and only through it', (_name, perAz, gateways) => {
+    const conditions = { ...FARGATE, NatGatewayInEachAz: perAz };
+    const routes = resourcesOfType(stack, 'AWS::EC2::Route').map(([, route]) => under(conditions, route.Properties));
+    expect(routes).toEqual([
+      { RouteTableId: ref('PrivateRouteTableA'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(gateways[0] as string) },
+      { RouteTableId: ref('PrivateRouteTableB'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(gateways[1] as string) },
+    ]);
     const associations = resourcesOfType(stack, 'AWS::EC2::SubnetRouteTableAssociation').map(([, association]) => association.Properties);
-    expect(associations).toEqual(PRIVATE_SUBNETS.map((subnet) => ({ SubnetId: subnet, RouteTableId: ref('PrivateRouteTable') })));
+    expect(associations).toEqual([
+      { SubnetId: ref('PrivateSubnetA'), RouteTableId: ref('PrivateRouteTableA') },
+      { SubnetId: ref('PrivateSubnetB'), RouteTableId: ref('PrivateRouteTableB') },
+    ]);
   });
 
-  it('puts the NAT gateway, with an elastic IP address, in the first public subnet', () => {
-    expect(properties(stack, 'NatGateway', 'AWS::EC2::NatGateway')).toEqual({
-      AllocationId: getAtt('NatGatewayAddress', 'AllocationId'),
-      SubnetId: { 'Fn::Select': [0, ref('PublicSubnets')] },
-    });
-    expect(properties(stack, 'NatGatewayAddress', 'AWS::EC2::EIP')).toEqual({ Domain: 'vpc' });
+  it('puts each NAT gateway, with an elastic IP address, in the public subnet of its zone; the second only on request', () => {
+    for (const [gateway, index] of [['NatGatewayA', 0], ['NatGatewayB', 1]] as const) {
+      expect(properties(stack, gateway, 'AWS::EC2::NatGateway')).toEqual({
+        AllocationId: getAtt(`${gateway}Address`, 'AllocationId'),
+        SubnetId: { 'Fn::Select': [index, ref('PublicSubnets')] },
+      });
+      expect(properties(stack, `${gateway}Address`, 'AWS::EC2::EIP')).toEqual({ Domain: 'vpc' });
+    }
+    expect(resource(stack, 'NatGatewayB', 'AWS::EC2::NatGateway').Condition).toBe('NatGatewayInEachAz');
+    expect(resource(stack, 'NatGatewayBAddress', 'AWS::EC2::EIP').Condition).toBe('NatGatewayInEachAz');
+    expect(parameter(stack, 'NatGatewayPerAz')).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
+    expect(stack.Conditions?.NatGatewayInEachAz).toEqual({ 'Fn::Equals': [ref('NatGatewayPerAz'), 'true'] });
     expect(parameter(stack, 'PublicSubnets').Type).toBe('List<AWS::EC2::Subnet::Id>');
   });
 });
@@ -133,7 +184,7 @@ describe('stack.yml load balancer', () => {
     });
   });
 
-  it('sends port 80 to a target group of task IP addresses on port 8000', () => {
+  it('sends port 80 to a target group of task IP addresses on port 8000 when there is no certificate', () => {
     expect(properties(stack, 'ApplicationTargetGroup', 'AWS::ElasticLoadBalancingV2::TargetGroup')).toMatchObject({
       TargetType: 'ip',
       Protocol: 'HTTP',
@@ -141,11 +192,36 @@ describe('stack.yml load balancer', () => {
       VpcId: ref('VpcId'),
       HealthCheckPath: expect.stringMatching(/^\//),
     });
-    expect(properties(stack, 'HttpListener', 'AWS::ElasticLoadBalancingV2::Listener')).toMatchObject({
+    expect(under(FARGATE, properties(stack, 'HttpListener', 'AWS::ElasticLoadBalancingV2::Listener'))).toMatchObject({
       LoadBalancerArn: ref('LoadBalancer'),
       Port: 80,
       DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('ApplicationTargetGroup') }],
     });
+  });
+
+  it('with a certificate, serves HTTPS on port 443 and redirects port 80 to it', () => {
+    expect(parameter(stack, 'CertificateArn').Default).toBe('');
+    expect(stack.Conditions?.UseHttps).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ref('CertificateArn'), ''] }] });
+    expect(under(HTTPS, properties(stack, 'HttpListener', 'AWS::ElasticLoadBalancingV2::Listener'))).toMatchObject({
+      Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    const https = resource(stack, 'HttpsListener', 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(https.Condition).toBe('UseHttps');
+    expect(https.Properties).toMatchObject({
+      LoadBalancerArn: ref('LoadBalancer'),
+      Protocol: 'HTTPS',
+      Port: 443,
+      Certificates: [{ CertificateArn: ref('CertificateArn') }],
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: ref('ApplicationTargetGroup') }],
+    });
+  });
+
+  it('makes the service wait for the listener that forwards to its target group, with or without a certificate', () => {
+    const handle = resource(stack, 'TargetGroupListener', 'AWS::CloudFormation::WaitConditionHandle');
+    expect(under(FARGATE, handle.Metadata)).toEqual({ Listener: ref('HttpListener') });
+    expect(under(HTTPS, handle.Metadata)).toEqual({ Listener: ref('HttpsListener') });
+    expect(dependsOn(resource(stack, 'ApplicationService', 'AWS::ECS::Service'))).toContain('TargetGroupListener');
   });
 });
 
@@ -179,12 +255,48 @@ describe('stack.yml tasks', () => {
     expect(properties(stack, 'TaskLogGroup', 'AWS::Logs::LogGroup').RetentionInDays).toEqual(ref('LogRetentionInDays'));
   });
 
-  it.each(taskDefinitions)('%s tells the containers where the database is, and reads its password from a secret', (name) => {
+  it.each(taskDefinitions)('%s tells the containers where the database is, and reads its password from the secret', (name) => {
     for (const container of containersOf(name)) {
       expect(records(container.Environment)).toContainEqual({ Name: 'MYSQL_HOST', Value: getAtt('Database', 'Endpoint.Address') });
-      expect(records(container.Secrets)).toContainEqual({ Name: 'MYSQL_PASSWORD', ValueFrom: ref('DatabasePasswordSecret') });
-      expect(JSON.stringify(container.Environment)).not.toContain('DatabasePassword"');
+      expect(records(container.Secrets)).toContainEqual({ Name: 'MYSQL_PASSWORD', ValueFrom: { 'Fn::Sub': '${DatabaseSecret}:password::' } });
+      expect(JSON.stringify(container.Environment)).not.toMatch(/Secret|PASSWORD|SECRET_KEY/);
     }
+  });
+
+  it('starts the application with a command, since the image has none, and stops it on SIGTERM', () => {
+    const [app] = containersOf('ApplicationTaskDefinition');
+    const command = app?.Command as string[];
+    expect(command.slice(0, 3)).toEqual(['uwsgi', '--http=0.0.0.0:8000', '--module=todobackend.wsgi']);
+    expect(command).toContain('--die-on-term');
+    expect(records(app?.PortMappings)).toContainEqual(expect.objectContaining({ ContainerPort: 8000 }));
+  });
+
+  it("gives the application Django's SECRET_KEY from a generated secret, never a default", () => {
+    const [app] = containersOf('ApplicationTaskDefinition');
+    expect(records(app?.Secrets)).toContainEqual({ Name: 'SECRET_KEY', ValueFrom: ref('ApplicationSecretKey') });
+    const secret = properties(stack, 'ApplicationSecretKey', 'AWS::SecretsManager::Secret');
+    expect(secret).toMatchObject({ GenerateSecretString: { PasswordLength: expect.any(Number) } });
+    expect(secret).not.toHaveProperty('SecretString');
+  });
+
+  it('lets the task execution role read exactly the two secrets', () => {
+    const role = properties(stack, 'TaskExecutionRole', 'AWS::IAM::Role');
+    expect(role.Policies).toEqual([
+      {
+        PolicyName: expect.any(String),
+        PolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [ref('DatabaseSecret'), ref('ApplicationSecretKey')] }],
+        },
+      },
+    ]);
+  });
+
+  it('runs an image tag that must be given, and refuses latest', () => {
+    expect(parameter(stack, 'ApplicationImageTag')).not.toHaveProperty('Default');
+    expect(stack.Rules?.ImmutableImageTag?.Assertions?.map((assertion) => assertion.Assert)).toEqual([
+      { 'Fn::Not': [{ 'Fn::Equals': [ref('ApplicationImageTag'), 'latest'] }] },
+    ]);
   });
 
   it('maps no host port other than the container port (awsvpc forbids it)', () => {
@@ -205,13 +317,15 @@ describe('stack.yml tasks', () => {
       expect(props).not.toHaveProperty('Role');
     });
 
-    it('runs the application task definition in the private subnets, with the chosen launch type and no public IP', () => {
-      expect(props).toMatchObject({
-        Cluster: ref('Cluster'),
-        TaskDefinition: ref('ApplicationTaskDefinition'),
-        LaunchType: ref('LaunchType'),
-        NetworkConfiguration: TASK_NETWORK,
-      });
+    it('runs the application task definition in the private subnets, with no public IP', () => {
+      expect(props).toMatchObject({ Cluster: ref('Cluster'), TaskDefinition: ref('ApplicationTaskDefinition'), NetworkConfiguration: TASK_NETWORK });
+    });
+
+    it('runs on Fargate, or on EC2 through the capacity provider', () => {
+      expect(under(FARGATE, props)).toMatchObject({ LaunchType: 'FARGATE' });
+      expect(under(FARGATE, props)).not.toHaveProperty('CapacityProviderStrategy');
+      expect(under(EC2, props)).toMatchObject({ CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1 }] });
+      expect(under(EC2, props)).not.toHaveProperty('LaunchType');
     });
 
     it('registers a container of its task definition, by port 8000, with the target group', () => {
@@ -221,8 +335,8 @@ describe('stack.yml tasks', () => {
       expect(records(container?.PortMappings)).toContainEqual(expect.objectContaining({ ContainerPort: 8000 }));
     });
 
-    it('rolls out only after the migration succeeded and the listener exists', () => {
-      expect(dependsOn(service)).toEqual(expect.arrayContaining(['MigrateTask', 'HttpListener']));
+    it('rolls out only after the migration succeeded, and once its listener and (on EC2) its capacity exist', () => {
+      expect(dependsOn(service)).toEqual(expect.arrayContaining(['MigrateTask', 'TargetGroupListener', 'ContainerCapacity']));
     });
   });
 });
@@ -231,15 +345,16 @@ describe('stack.yml MigrateTask', () => {
   const migrate = resource(stack, 'MigrateTask', 'Custom::ECSTaskRunner');
   const props = migrate.Properties ?? {};
 
-  it('runs the migrate task definition through the nested runner, networked like the service', () => {
+  it('runs the migrate task definition through the nested runner, networked and placed like the service', () => {
     expect(props).toMatchObject({
       ServiceToken: getAtt('TaskRunner', 'Outputs.ServiceToken'),
       Cluster: ref('Cluster'),
       TaskDefinition: ref('MigrateTaskDefinition'),
-      LaunchType: ref('LaunchType'),
       NetworkConfiguration: TASK_NETWORK,
       Timeout: 600,
     });
+    const service = properties(stack, 'ApplicationService', 'AWS::ECS::Service');
+    for (const key of ['LaunchType', 'CapacityProviderStrategy']) expect(props[key]).toEqual(service[key]);
   });
 
   it('overrides the command of a container the migrate task definition has', () => {
@@ -256,28 +371,39 @@ describe('stack.yml MigrateTask', () => {
     expect(Number(props.ServiceTimeout)).toBeGreaterThan(Number(props.Timeout));
   });
 
-  it('starts only once its task can reach the internet, the database and (on EC2) a container instance', () => {
+  it('starts only once its task can reach the internet, the database and (on EC2) the capacity provider', () => {
     expect(dependsOn(migrate)).toEqual(
-      expect.arrayContaining(['PrivateDefaultRoute', 'PrivateSubnetARouteTable', 'PrivateSubnetBRouteTable', 'ApplicationToDatabase', 'ContainerCapacity']),
+      expect.arrayContaining([
+        'PrivateDefaultRouteA',
+        'PrivateDefaultRouteB',
+        'PrivateSubnetARouteTable',
+        'PrivateSubnetBRouteTable',
+        'ApplicationToDatabase',
+        'ContainerCapacity',
+      ]),
     );
-    expect(resource(stack, 'ContainerCapacity', 'AWS::CloudFormation::WaitConditionHandle').Metadata).toEqual({
-      ContainerInstances: { 'Fn::If': ['UseEc2', ref('ContainerInstances'), ''] },
-    });
+    const handle = resource(stack, 'ContainerCapacity', 'AWS::CloudFormation::WaitConditionHandle');
+    expect(under(EC2, handle.Metadata)).toEqual({ ContainerInstances: ref('ContainerInstances'), CapacityProviders: ref('ClusterCapacityProviders') });
+    expect(under(FARGATE, handle.Metadata)).toEqual({ ContainerInstances: '', CapacityProviders: '' });
   });
 
   it('passes only properties the runner accepts, in the form it accepts them', async () => {
     const { parseRunnerProperties } = await import('../../src/properties/runner-properties');
-    for (const launchType of ['FARGATE', 'EC2']) {
-      const delivered = asCloudFormationDelivers(props, {
-        'TaskRunner.Outputs.ServiceToken': 'arn:aws:lambda:us-east-1:123456789012:function:todobackend-task-runner',
-        Cluster: 'todobackend-Cluster-AbCdEf',
-        MigrateTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:1',
-        LaunchType: launchType,
-        PrivateSubnetA: 'subnet-0123456789abcdef0',
-        PrivateSubnetB: 'subnet-0123456789abcdef1',
-        ApplicationSecurityGroup: 'sg-0123456789abcdef0',
-        ApplicationImageTag: '1.2.3',
-      });
+    for (const conditions of [FARGATE, EC2]) {
+      const delivered = asCloudFormationDelivers(
+        props,
+        {
+          'TaskRunner.Outputs.ServiceToken': 'arn:aws:lambda:us-east-1:123456789012:function:task-runner-0d3c6a40-1f2e-11ef-9a3b-0a1b2c3d4e5f',
+          Cluster: 'todobackend-Cluster-AbCdEf',
+          MigrateTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:1',
+          CapacityProvider: 'todobackend-CapacityProvider-AbCdEf',
+          PrivateSubnetA: 'subnet-0123456789abcdef0',
+          PrivateSubnetB: 'subnet-0123456789abcdef1',
+          ApplicationSecurityGroup: 'sg-0123456789abcdef0',
+          ApplicationImageTag: '1.2.3',
+        },
+        conditions,
+      );
       expect(parseRunnerProperties(delivered)).toMatchObject({ ok: true });
     }
   });
@@ -304,27 +430,33 @@ function attributesRead(template: Template, logicalId: string): string[] {
   return found;
 }
 
-/** Resolves Ref and GetAtt from `values`, and turns every scalar into a string, as CloudFormation does. */
-function asCloudFormationDelivers(value: unknown, values: Record<string, string>): Record<string, unknown> {
-  const resolve = (item: unknown): unknown => {
-    if (Array.isArray(item)) return item.map(resolve);
-    if (isRecord(item)) {
-      const name = typeof item.Ref === 'string' ? item.Ref : Array.isArray(item['Fn::GetAtt']) ? item['Fn::GetAtt'].join('.') : undefined;
-      if (name !== undefined) {
-        const resolved = values[name];
-        if (resolved === undefined) throw new Error(`no value for ${name}`);
-        return resolved;
-      }
-      return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, resolve(inner)]));
-    }
+/** Evaluates the properties with `values` and `conditions`, and turns every scalar into a string, as CloudFormation does. */
+function asCloudFormationDelivers(value: unknown, values: Record<string, string>, conditions: Record<string, boolean>): Record<string, unknown> {
+  const stringify = (item: unknown): unknown => {
+    if (Array.isArray(item)) return item.map(stringify);
+    if (isRecord(item)) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, stringify(inner)]));
     return String(item);
   };
-  return record(resolve(value));
+  return record(stringify(evaluate(value, { values, conditions })));
 }
 
 describe('stack.yml database', () => {
-  it('keeps a snapshot when it is deleted or replaced', () => {
+  const database = properties(stack, 'Database', 'AWS::RDS::DBInstance');
+
+  it('keeps a snapshot when it is deleted or replaced, a week of backups, and refuses deletion unless told', () => {
     expect(resource(stack, 'Database', 'AWS::RDS::DBInstance')).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+    expect(database.BackupRetentionPeriod).toBe(7);
+    expect(database.DeletionProtection).toEqual(ref('DatabaseDeletionProtection'));
+    expect(parameter(stack, 'DatabaseDeletionProtection')).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+  });
+
+  it('runs MySQL 8.4 and no other major version', () => {
+    expect(database.EngineVersion).toEqual(ref('DatabaseEngineVersion'));
+    const version = parameter(stack, 'DatabaseEngineVersion');
+    const pattern = new RegExp(String(version.AllowedPattern));
+    expect(version.Default).toBe('8.4');
+    expect(['8.4', '8.4.7'].map((candidate) => pattern.test(candidate))).toEqual([true, true]);
+    expect(['8.0', '8.0.42', '9.7', '8.40'].map((candidate) => pattern.test(candidate))).toEqual([false, false, false, false]);
   });
 
   it('is MySQL in the private subnets, reachable through its own security group only', () => {
@@ -337,12 +469,33 @@ describe('stack.yml database', () => {
     expect(properties(stack, 'DatabaseSubnetGroup', 'AWS::RDS::DBSubnetGroup').SubnetIds).toEqual(PRIVATE_SUBNETS);
   });
 
-  it('takes its password from a NoEcho parameter, through the secret the tasks read', () => {
-    expect(parameter(stack, 'DatabasePassword').NoEcho).toBe(true);
-    expect(properties(stack, 'DatabasePasswordSecret', 'AWS::SecretsManager::Secret').SecretString).toEqual(ref('DatabasePassword'));
-    expect(properties(stack, 'Database', 'AWS::RDS::DBInstance').MasterUserPassword).toEqual({
-      'Fn::Sub': '{{resolve:secretsmanager:${DatabasePasswordSecret}}}',
+  it('takes its master credentials from a generated secret that no parameter can change, as the tasks do', () => {
+    expect(Object.values(stack.Parameters ?? {}).filter((candidate) => candidate.NoEcho === true)).toEqual([]);
+    const secret = properties(stack, 'DatabaseSecret', 'AWS::SecretsManager::Secret');
+    expect(secret).not.toHaveProperty('SecretString');
+    expect(secret.GenerateSecretString).toMatchObject({ SecretStringTemplate: '{"username": "todo"}', GenerateStringKey: 'password' });
+    const excluded = String(record(secret.GenerateSecretString).ExcludeCharacters);
+    for (const character of ['/', '@', '"', ' ']) expect(excluded).toContain(character);
+    expect(database.MasterUsername).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}' });
+    expect(database.MasterUserPassword).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:password}}' });
+    expect(database).not.toHaveProperty('ManageMasterUserPassword');
+    expect(properties(stack, 'DatabaseSecretAttachment', 'AWS::SecretsManager::SecretTargetAttachment')).toEqual({
+      SecretId: ref('DatabaseSecret'),
+      TargetId: ref('Database'),
+      TargetType: 'AWS::RDS::DBInstance',
     });
+  });
+});
+
+describe('stack.yml data and logs', () => {
+  it.each([
+    ['AWS::RDS::DBInstance', 'Snapshot'],
+    ['AWS::SecretsManager::Secret', 'Delete'],
+    ['AWS::Logs::LogGroup', 'Delete'],
+  ])('every %s says what happens to it on delete and on replacement (%s)', (type, policy) => {
+    const found = [stack, runner].flatMap((template) => resourcesOfType(template, type));
+    expect(found.length).toBeGreaterThan(0);
+    for (const [name, candidate] of found) expect([name, candidate.DeletionPolicy, candidate.UpdateReplacePolicy]).toEqual([name, policy, policy]);
   });
 });
 
@@ -374,18 +527,73 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
   });
 
   it('join the cluster and signal the auto scaling group once registered', () => {
-    const data = record(properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData);
-    const script = String(record(record(data.UserData)['Fn::Base64'])['Fn::Sub']);
+    const script = userDataScript();
     expect(script).toContain('ECS_CLUSTER=${Cluster}');
     expect(script).toContain('--resource ContainerInstances ');
     const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
     expect(group.CreationPolicy).toEqual({ ResourceSignal: { Count: ref('ClusterSize'), Timeout: expect.any(String) } });
   });
 
-  it('sit in the private subnets, once these route to the NAT gateway', () => {
+  it('wait for the ECS agent outside cloud-init, whose end the agent waits for (After=cloud-final.service)', () => {
+    const script = userDataScript();
+    const transientUnit = script.indexOf('systemd-run --no-block ');
+    expect(transientUnit).toBeGreaterThan(0);
+    // Everything the script itself runs comes before the transient unit; the poll of the agent is inside it.
+    const cloudInitPart = script.slice(0, transientUnit);
+    expect(cloudInitPart).not.toMatch(/curl|until|while|sleep/);
+    const unitPart = script.slice(transientUnit);
+    expect(unitPart).toContain('http://localhost:51678/v1/metadata');
+    expect(unitPart).toMatch(/cfn-signal --exit-code 0 /);
+    expect(unitPart).toMatch(/cfn-signal --exit-code 1 /);
+    // The agent's start is queued, not waited for: its start job waits for cloud-final.
+    expect(cloudInitPart).toMatch(/systemctl enable --now --no-block ecs\.service/);
+  });
+
+  it('signal failure at once when the user data fails', () => {
+    const script = userDataScript();
+    expect(script).toMatch(/^#!\/bin\/bash\nset -euo pipefail\n/);
+    expect(script).toMatch(/^trap 'signal 1 [^']*' ERR$/m);
+    expect(script).toMatch(/signal\(\) \{\s*\/opt\/aws\/bin\/cfn-signal --exit-code "\$1"/);
+    expect(script.indexOf('trap ')).toBeLessThan(script.indexOf('dnf install'));
+  });
+
+  it('sit in the private subnets, once these route to the NAT gateway(s)', () => {
     const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
     expect(group.Properties?.VPCZoneIdentifier).toEqual(PRIVATE_SUBNETS);
-    expect(dependsOn(group)).toEqual(expect.arrayContaining(['PrivateDefaultRoute', 'PrivateSubnetARouteTable', 'PrivateSubnetBRouteTable']));
+    expect(dependsOn(group)).toEqual(
+      expect.arrayContaining(['PrivateDefaultRouteA', 'PrivateDefaultRouteB', 'PrivateSubnetARouteTable', 'PrivateSubnetBRouteTable']),
+    );
+  });
+
+  it('are scaled and drained by an ECS capacity provider of the cluster, without scale-in protection', () => {
+    expect(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').AutoScalingGroupProvider).toEqual({
+      AutoScalingGroupArn: ref('ContainerInstances'),
+      ManagedScaling: { Status: 'ENABLED', TargetCapacity: 100 },
+      // Protected instances would stop CloudFormation's rolling update of a new AMI; draining guards the tasks.
+      ManagedTerminationProtection: 'DISABLED',
+      ManagedDraining: 'ENABLED',
+    });
+    // A generated name would begin with the stack's name, and ECS refuses one that begins with aws, ecs or fargate.
+    const name = String(evaluate(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').Name, { values: { 'AWS::StackName': 'ecs-demo' } }));
+    expect(name).toBe('cp-ecs-demo');
+    expect(name).not.toMatch(/^(aws|ecs|fargate)/i);
+    expect(properties(stack, 'ClusterCapacityProviders', 'AWS::ECS::ClusterCapacityProviderAssociations')).toEqual({
+      Cluster: ref('Cluster'),
+      CapacityProviders: [ref('CapacityProvider')],
+      DefaultCapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1 }],
+    });
+    for (const name of ['CapacityProvider', 'ClusterCapacityProviders']) expect(stack.Resources[name]?.Condition).toBe('UseEc2');
+  });
+
+  it('leave the desired capacity to managed scaling, between ClusterSize and ClusterMaxSize, and roll a new AMI one by one', () => {
+    const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
+    expect(group.Properties).toMatchObject({ MinSize: ref('ClusterSize'), MaxSize: ref('ClusterMaxSize') });
+    expect(group.Properties).not.toHaveProperty('DesiredCapacity');
+    expect(group.Properties).not.toHaveProperty('NewInstancesProtectedFromScaleIn');
+    expect(group.UpdatePolicy).toEqual({
+      AutoScalingRollingUpdate: { MinInstancesInService: 1, MaxBatchSize: 1, WaitOnResourceSignals: true, PauseTime: 'PT15M' },
+    });
+    expect(String(parameter(stack, 'ClusterMaxSize').Description)).toMatch(/MaximumPercent 200 .*twice ApplicationDesiredCount.*plus the migration task/s);
   });
 
   it('explain the ENI limit of awsvpc tasks in the InstanceType parameter', () => {
@@ -418,6 +626,30 @@ describe('stack.yml nested task runner', () => {
     expect([JSON.stringify(passed.PassRoleArns)]).toEqual([...roles]);
     expect(passed.TaskLogGroupArns).toEqual(getAtt('TaskLogGroup', 'Arn'));
   });
+
+  it('may run the migrate task definition family only, and describe this stack only', () => {
+    const family = properties(stack, 'MigrateTaskDefinition', 'AWS::ECS::TaskDefinition').Family as { 'Fn::Sub': string };
+    expect(passed.TaskDefinitionArns).toEqual({
+      'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${family['Fn::Sub']}:*`,
+    });
+    expect(passed.StackArns).toEqual(ref('AWS::StackId'));
+  });
+
+  it('names the runner function after the stack ID, valid (48 characters) whatever the stack is called', () => {
+    const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/${'a'.repeat(128)}/0d3c6a40-1f2e-11ef-9a3b-0a1b2c3d4e5f`;
+    const name = String(evaluate(passed.FunctionName, { values: { 'AWS::StackId': stackId } }));
+    expect(name).toBe('task-runner-0d3c6a40-1f2e-11ef-9a3b-0a1b2c3d4e5f');
+    expect(name).toMatch(new RegExp(String(parameter(runner, 'FunctionName').AllowedPattern)));
+  });
+
+  it('exports nothing, so that no importer can block deleting this stack', () => {
+    expect(passed).not.toHaveProperty('ExportServiceToken');
+    expect(parameter(runner, 'ExportServiceToken').Default).toBe('false');
+  });
+
+  it('is deleted and replaced with all it holds', () => {
+    expect(resource(stack, 'TaskRunner', 'AWS::CloudFormation::Stack')).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
 });
 
 describe('task-runner.yml function', () => {
@@ -446,11 +678,28 @@ describe('task-runner.yml function', () => {
     expect(fn.FunctionName).toEqual({ 'Fn::If': ['NamedAfterStack', { 'Fn::Sub': '${AWS::StackName}-ecs-task-runner' }, ref('FunctionName')] });
   });
 
-  it('exports its ARN as the ServiceToken', () => {
-    expect(runner.Outputs?.ServiceToken).toEqual({
+  it('gives its ARN as the ServiceToken, and exports it only when asked', () => {
+    expect(runner.Outputs?.ServiceToken).toEqual({ Description: expect.any(String), Value: getAtt('Function', 'Arn') });
+    expect(runner.Outputs?.ExportedServiceToken).toEqual({
+      Condition: 'ExportsServiceToken',
       Description: expect.any(String),
       Value: getAtt('Function', 'Arn'),
       Export: { Name: { 'Fn::Sub': '${AWS::StackName}-ServiceToken' } },
+    });
+    expect(runner.Conditions?.ExportsServiceToken).toEqual({ 'Fn::Equals': [ref('ExportServiceToken'), 'true'] });
+    expect(parameter(runner, 'ExportServiceToken')).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
+  });
+
+  it("turns Lambda's recursive loop detection off, so that a watch may hand off more than 16 times", () => {
+    expect(fn.RecursiveLoop).toBe('Allow');
+  });
+
+  it('drops an asynchronous event older than CloudFormation can wait (an hour), and retries a failed one twice', () => {
+    expect(properties(runner, 'EventInvokeConfig', 'AWS::Lambda::EventInvokeConfig')).toEqual({
+      FunctionName: ref('Function'),
+      Qualifier: '$LATEST',
+      MaximumEventAgeInSeconds: 3600,
+      MaximumRetryAttempts: 2,
     });
   });
 });

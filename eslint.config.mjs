@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', 'cdk.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -10,6 +10,13 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The runner's bundle is built from these: the CDK constructs (infra/cdk) must stay out of it.
+    files: ['src/**/*.ts', 'handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(aws-cdk-lib|constructs|cdk-nag)(/|$)', message: 'The runner bundle stays free of the CDK.' }] }],
     },
   },
 );

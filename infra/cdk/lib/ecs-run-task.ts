@@ -18,7 +18,7 @@ export const RESOURCE_TYPE = 'Custom::ECSTaskRunner';
  * ```ts
  * const migrate = new EcsRunTask(this, 'Migrate', { service, taskDefinition: migrateTaskDefinition,
  *   overrides: { containerOverrides: [{ containerName: 'migrate', command: ['python3', 'manage.py', 'migrate'] }] } });
- * service.node.addDependency(migrate);
+ * migrate.runBefore(service); // or service.node.addDependency(migrate), when the service's security groups are not its own
  * ```
  */
 export class EcsRunTask extends Construct {
@@ -68,6 +68,15 @@ export class EcsRunTask extends Construct {
       this.resource.node.addDependency(this.policy);
       this.failIfTheTaskDefinitionChangesLater(taskDefinition, overrideRoles);
     }
+  }
+
+  /**
+   * Makes the services wait for this resource: they roll out only once the task succeeded. Unlike
+   * `service.node.addDependency(this)`, only the services themselves wait, not what they own: a security group the
+   * service created, which this resource runs the task in, cannot wait for it.
+   */
+  runBefore(...services: ecs.BaseService[]): void {
+    for (const service of services) (service.node.defaultChild as ecs.CfnService).node.addDependency(this);
   }
 
   /** `TaskArn`: the first task's ARN. */

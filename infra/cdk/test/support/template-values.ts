@@ -40,3 +40,14 @@ export function onlyResource(template: SynthesizedTemplate, type: string): { log
   const [logicalId, resource] = found[0] as [string, SynthesizedTemplate['Resources'][string]];
   return { logicalId, properties: resource.Properties ?? {}, dependsOn: resource.DependsOn ?? [] };
 }
+
+/** Every `Ref` and `Fn::GetAtt` in a value, in order. */
+export function referencesIn(value: unknown): Reference[] {
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (typeof value !== 'object' || value === null) return [];
+  const record = value as Record<string, unknown>;
+  if (typeof record.Ref === 'string') return [{ logicalId: record.Ref }];
+  const getAtt = record['Fn::GetAtt'];
+  if (Array.isArray(getAtt)) return [{ logicalId: String(getAtt[0]), attribute: String(getAtt[1]) }];
+  return Object.values(record).flatMap(referencesIn);
+}

@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', 'reports/**', '.stryker-tmp/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'bench/**', 'coverage/**', 'reports/**', '.stryker-tmp/**', 'cdk.out/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -17,5 +17,12 @@ export default tseslint.config(
     files: ['*.config.js'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The runner's bundle is built from these: the CDK constructs (infra/cdk) must stay out of it.
+    files: ['src/**/*.ts', 'handlers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(aws-cdk-lib|constructs|cdk-nag)(/|$)', message: 'The runner bundle stays free of the CDK.' }] }],
+    },
   },
 );

@@ -7,7 +7,7 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 const config = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/infra/', '<rootDir>/test/build/'],
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/infra/', '<rootDir>/test/build/', '<rootDir>/infra/cdk/'],
   globalSetup: undefined,
   reporters: ['default'],
 };

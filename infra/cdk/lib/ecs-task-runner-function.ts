@@ -1,0 +1,133 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
+
+/** What `npm run build` writes: index.mjs and the chunks it loads, the Lambda handler being `index.handler`. */
+export const RUNNER_BUNDLE_DIR = path.resolve(__dirname, '../../../dist/ecs-task-runner');
+
+/** A function that answers `Custom::ECSTaskRunner` requests. */
+export interface IEcsTaskRunner extends IConstruct {
+  /** The function's ARN: the resources' `ServiceToken`. */
+  readonly serviceToken: string;
+  /**
+   * The role the function runs with: each `EcsRunTask` adds what it needs to it. Undefined for a function imported
+   * without its role, whose permissions are managed where it is deployed (e.g. `infra/task-runner.yml`'s parameters).
+   */
+  readonly role?: iam.IRole;
+  /** What must exist besides the function before a resource may invoke it (and until its tasks are deleted). */
+  readonly invokePrerequisites?: IDependable;
+}
+
+export interface EcsTaskRunnerFunctionProps {
+  /** The runner's code; default: the bundle `npm run build` writes to `dist/ecs-task-runner/`. */
+  readonly code?: lambda.Code;
+  /** Default 256 MB, as the sample template. */
+  readonly memorySize?: number;
+  /** Days to keep the runner's own logs; default one month. */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export interface ImportedRunnerOptions {
+  /**
+   * The imported function's role. Given, each `EcsRunTask` attaches its exact permissions to it (the role must live
+   * in this account); left out, the role must already allow what the resources need.
+   */
+  readonly role?: iam.IRole;
+}
+
+const SINGLETON_ID = 'EcsTaskRunner';
+
+/**
+ * The runner Lambda: Node.js 22, 15 minutes (it hands off to a fresh invocation of itself before Lambda's limit),
+ * recursive loop detection off for those hand-offs, its own log group, and a role that may do nothing with ECS until
+ * an `EcsRunTask` grants it exactly what its task needs.
+ */
+export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
+  /** The stack's runner, created on first use: one function serves every `EcsRunTask` of a stack. */
+  static of(scope: IConstruct): EcsTaskRunnerFunction {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SINGLETON_ID);
+    if (existing instanceof EcsTaskRunnerFunction) return existing;
+    if (existing) throw new Error(`${stack.node.path}/${SINGLETON_ID} is taken by another construct; the stack's task runner needs that id`);
+    return new EcsTaskRunnerFunction(stack, SINGLETON_ID);
+  }
+
+  /** A runner deployed elsewhere (e.g. `infra/task-runner.yml`, shared by several stacks), by its ARN. */
+  static fromFunctionArn(scope: Construct, id: string, functionArn: string, options: ImportedRunnerOptions = {}): IEcsTaskRunner {
+    class ImportedRunner extends Construct implements IEcsTaskRunner {
+      readonly serviceToken = functionArn;
+      readonly role = options.role;
+    }
+    return new ImportedRunner(scope, id);
+  }
+
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly invokePrerequisites: IDependable;
+
+  constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
+    super(scope, id);
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    // No AWSLambdaBasicExecutionRole: it allows logs:CreateLogGroup on every log group. The function writes to its
+    // own log group only.
+    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new lambda.Function(this, 'Function', {
+      description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      handler: 'index.handler',
+      code: props.code ?? bundledCode(),
+      memorySize: props.memorySize ?? 256,
+      // Lambda's limit; the function hands off to a fresh invocation of itself before it is reached.
+      timeout: Duration.minutes(15),
+      role: this.role,
+      logGroup: this.logGroup,
+      // The hand-offs are a chain of invocations of this function: Lambda's loop detection would stop it after ~16.
+      recursiveLoop: lambda.RecursiveLoop.ALLOW,
+    });
+    // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
+    // Lambda otherwise retries throttled events for up to 6 hours.
+    const asyncInvokeConfig = new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', { function: this.function, maxEventAge: Duration.hours(1) });
+
+    // Apart from the role's default policy, which the function depends on: a statement naming the function there
+    // would make the function depend on itself. EcsRunTask resources depend on it instead.
+    const invokeItself = new iam.Policy(this, 'InvokeItself', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'HandOffToItself',
+          actions: ['lambda:InvokeFunction'],
+          // The unqualified ARN does not cover an alias or version a ServiceToken may name.
+          resources: [this.function.functionArn, `${this.function.functionArn}:*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'ReadOwnRecursionConfig',
+          actions: ['lambda:GetFunctionRecursionConfig'],
+          resources: [this.function.functionArn],
+        }),
+      ],
+    });
+    this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
+
+    // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
+    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+  }
+
+  get serviceToken(): string {
+    return this.function.functionArn;
+  }
+}
+
+function bundledCode(): lambda.Code {
+  if (!existsSync(path.join(RUNNER_BUNDLE_DIR, 'index.mjs'))) {
+    throw new Error(`The runner's bundle is missing in ${RUNNER_BUNDLE_DIR}: run \`npm run build\` first, or pass \`code\``);
+  }
+  return lambda.Code.fromAsset(RUNNER_BUNDLE_DIR);
+}

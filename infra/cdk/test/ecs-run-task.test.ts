@@ -1,0 +1,449 @@
+import path from 'node:path';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { parseRunnerProperties } from '../../../src/properties/runner-properties';
+import { scanDirectory } from '../../../test/infra/sdk-calls';
+import { EcsRunTask, EcsTaskRunnerFunction, RESOURCE_TYPE } from '../lib';
+import { asDeployed, FAKE_ACCOUNT, FAKE_REGION } from './support/fake-deployment';
+import type { SynthesizedTemplate } from './support/template-values';
+
+interface Statement {
+  Sid?: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+// Synthesis is slow: each stack is built and synthesized once, and its tests read the same template.
+
+/** Two resources on one stack runner: one with every property set (Fargate, awsvpc), one with none (EC2, bridge). */
+function everyPropertyStack() {
+  const stack = new Stack(new App(), 'EveryProperty');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
+  const group = new ec2.SecurityGroup(stack, 'TaskGroup', { vpc });
+  const logGroup = new logs.LogGroup(stack, 'TaskLogs');
+  const migrateDefinition = new ecs.FargateTaskDefinition(stack, 'MigrateDefinition');
+  migrateDefinition.addContainer('migrate', {
+    containerName: 'migrate',
+    image: ecs.ContainerImage.fromRegistry('app:1'),
+    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
+  });
+  const overrideRole = new iam.Role(stack, 'OverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const migrate = new EcsRunTask(stack, 'Migrate', {
+    cluster,
+    taskDefinition: migrateDefinition,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    securityGroups: [group],
+    assignPublicIp: false,
+    launchType: ecs.LaunchType.FARGATE,
+    platformVersion: ecs.FargatePlatformVersion.VERSION1_4,
+    count: 2,
+    overrides: {
+      containerOverrides: [
+        { containerName: 'migrate', command: ['python3', 'manage.py', 'migrate'], environment: { MODE: 'strict' }, cpu: 128, memoryLimitMiB: 256, memoryReservationMiB: 128 },
+      ],
+      cpu: '512',
+      memory: '1024',
+      taskRole: overrideRole,
+    },
+    timeout: Duration.minutes(10),
+    serviceTimeout: Duration.minutes(15),
+    pollInterval: Duration.millis(1500),
+    logLines: 20,
+    runOnUpdate: false,
+    runOnRollback: true,
+    stopOnDelete: false,
+    triggers: { ImageTag: '1.2.3' },
+    startedBy: 'deploy/migrate',
+    group: 'migrations',
+    tags: { team: 'db' },
+    propagateTags: 'TASK_DEFINITION',
+    enableExecuteCommand: true,
+    enableEcsManagedTags: true,
+  });
+
+  const seedDefinition = new ecs.Ec2TaskDefinition(stack, 'SeedDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+  seedDefinition.addContainer('seed', { containerName: 'seed', image: ecs.ContainerImage.fromRegistry('app:1'), memoryLimitMiB: 256 });
+  const seed = new EcsRunTask(stack, 'Seed', { cluster, taskDefinition: seedDefinition, launchType: ecs.LaunchType.EC2 });
+  return { stack, migrate, seed, migrateDefinition, seedDefinition, overrideRole, template: Template.fromStack(stack) };
+}
+
+/** A resource that takes everything from a Fargate service on capacity providers. */
+function serviceStack() {
+  const stack = new Stack(new App(), 'FromService');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
+  const taskDefinition = new ecs.FargateTaskDefinition(stack, 'AppDefinition');
+  taskDefinition.addContainer('app', { containerName: 'app', image: ecs.ContainerImage.fromRegistry('app:1') });
+  const service = new ecs.FargateService(stack, 'Service', {
+    cluster,
+    taskDefinition,
+    assignPublicIp: true,
+    platformVersion: ecs.FargatePlatformVersion.VERSION1_4,
+    capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 2 }, { capacityProvider: 'FARGATE', base: 1 }],
+  });
+  const migrate = new EcsRunTask(stack, 'Migrate', {
+    service,
+    overrides: { containerOverrides: [{ containerName: 'app', command: ['migrate'] }] },
+  });
+  migrate.runBefore(service);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+/** Resources on runners deployed elsewhere, with and without their role. */
+function importedRunnerStack() {
+  const stack = new Stack(new App(), 'ImportedRunner');
+  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'app', vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+  const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
+  taskDefinition.addContainer('job', { containerName: 'job', image: ecs.ContainerImage.fromRegistry('job:1'), memoryLimitMiB: 256 });
+  const sharedArn = `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`;
+  const withRole = EcsTaskRunnerFunction.fromFunctionArn(stack, 'SharedRunner', sharedArn, {
+    role: iam.Role.fromRoleArn(stack, 'SharedRunnerRole', `arn:aws:iam::${FAKE_ACCOUNT}:role/shared-runner`),
+  });
+  const withoutRole = EcsTaskRunnerFunction.fromFunctionArn(stack, 'ManagedRunner', `${sharedArn}-managed`);
+  new EcsRunTask(stack, 'WithRole', { runner: withRole, cluster, taskDefinition });
+  new EcsRunTask(stack, 'WithoutRole', { runner: withoutRole, cluster, taskDefinition });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const every = everyPropertyStack();
+const fromService = serviceStack();
+const imported = importedRunnerStack();
+
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as never);
+const templateOf = (template: Template): SynthesizedTemplate => template.toJSON() as SynthesizedTemplate;
+
+function resourceProperties(template: Template, id: string): Record<string, unknown> {
+  const resource = templateOf(template).Resources[id];
+  if (!resource) throw new Error(`No resource ${id}`);
+  return resource.Properties ?? {};
+}
+
+function policyStatements(template: Template, id: string): Statement[] {
+  return (resourceProperties(template, id).PolicyDocument as { Statement: Statement[] }).Statement;
+}
+
+const actionsOf = (statement: Statement): string[] => (typeof statement.Action === 'string' ? [statement.Action] : statement.Action);
+
+describe('EcsRunTask', () => {
+  const migrateId = logicalId(every.stack, every.migrate.resource);
+  const seedId = logicalId(every.stack, every.seed.resource);
+
+  it('writes each prop as the runner property of the same name', () => {
+    const properties = resourceProperties(every.template, migrateId);
+    expect(templateOf(every.template).Resources[migrateId]?.Type).toBe(RESOURCE_TYPE);
+    expect(properties).toEqual({
+      ServiceToken: { 'Fn::GetAtt': [logicalId(every.stack, EcsTaskRunnerFunction.of(every.stack).function), 'Arn'] },
+      ServiceTimeout: '900',
+      Cluster: { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] },
+      TaskDefinition: { Ref: logicalId(every.stack, every.migrateDefinition) },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          Subnets: [{ Ref: expect.stringMatching(/^VpcPrivateSubnet1/) }, { Ref: expect.stringMatching(/^VpcPrivateSubnet2/) }],
+          SecurityGroups: [{ 'Fn::GetAtt': [expect.stringMatching(/^TaskGroup/), 'GroupId'] }],
+          AssignPublicIp: 'DISABLED',
+        },
+      },
+      LaunchType: 'FARGATE',
+      PlatformVersion: '1.4.0',
+      Count: 2,
+      Overrides: {
+        ContainerOverrides: [
+          { Name: 'migrate', Command: ['python3', 'manage.py', 'migrate'], Environment: [{ Name: 'MODE', Value: 'strict' }], Cpu: 128, Memory: 256, MemoryReservation: 128 },
+        ],
+        Cpu: '512',
+        Memory: '1024',
+        TaskRoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.overrideRole), 'Arn'] },
+      },
+      Timeout: 600,
+      PollInterval: 1.5,
+      LogLines: 20,
+      RunOnUpdate: false,
+      RunOnRollback: true,
+      StopOnDelete: false,
+      Triggers: { ImageTag: '1.2.3' },
+      StartedBy: 'deploy/migrate',
+      Group: 'migrations',
+      Tags: [{ Key: 'team', Value: 'db' }],
+      PropagateTags: 'TASK_DEFINITION',
+      EnableExecuteCommand: true,
+      EnableECSManagedTags: true,
+    });
+  });
+
+  it('writes nothing for props left out, so that the runner applies its own defaults', () => {
+    expect(Object.keys(resourceProperties(every.template, seedId)).sort()).toEqual(['Cluster', 'LaunchType', 'ServiceToken', 'TaskDefinition']);
+  });
+
+  it.each([
+    ['every property', () => resourceProperties(every.template, migrateId), () => templateOf(every.template)],
+    ['no optional property', () => resourceProperties(every.template, seedId), () => templateOf(every.template)],
+    ['the settings of a service', () => onlyCustomResource(fromService.template), () => templateOf(fromService.template)],
+  ])('synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)', (_name, properties, template) => {
+    const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
+    expect(parsed).toMatchObject({ ok: true });
+  });
+
+  it('passes the values through the runner’s parser unchanged', () => {
+    const parsed = parseRunnerProperties(asDeployed(templateOf(every.template), resourceProperties(every.template, migrateId)) as Record<string, unknown>);
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect(parsed.properties).toMatchObject({
+      cluster: expect.stringMatching(/^arn:aws:ecs:eu-west-1:123456789012:cluster\//),
+      taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyMigrateDefinition[0-9A-F]+:1$/),
+      network: { subnets: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)], securityGroups: [expect.stringMatching(/^sg-/)], assignPublicIp: 'DISABLED' },
+      launchType: 'FARGATE',
+      platformVersion: '1.4.0',
+      count: 2,
+      overrides: {
+        containerOverrides: [{ name: 'migrate', command: ['python3', 'manage.py', 'migrate'], environment: [{ name: 'MODE', value: 'strict' }], cpu: 128, memory: 256, memoryReservation: 128 }],
+        cpu: '512',
+        memory: '1024',
+        taskRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/OverrideTaskRole/),
+      },
+      timeoutSeconds: 600,
+      serviceTimeoutSeconds: 900,
+      pollIntervalSeconds: 1.5,
+      logLines: 20,
+      runOnUpdate: false,
+      runOnRollback: true,
+      stopOnDelete: false,
+      startedBy: 'deploy/migrate',
+      group: 'migrations',
+      tags: [{ key: 'team', value: 'db' }],
+      propagateTags: 'TASK_DEFINITION',
+      enableExecuteCommand: true,
+      enableEcsManagedTags: true,
+    });
+  });
+
+  it('reads the attributes the runner answers with', () => {
+    const { migrate, stack } = every;
+    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason' } as const;
+    for (const [getter, attribute] of Object.entries(attributes)) {
+      expect(stack.resolve(migrate[getter as keyof typeof attributes])).toEqual({ 'Fn::GetAtt': [migrateId, attribute] });
+    }
+  });
+
+  it('waits for its permissions and for the runner’s own, so that the runner may run and stop its task', () => {
+    const dependsOn = (templateOf(every.template).Resources[migrateId] as { DependsOn?: string[] }).DependsOn ?? [];
+    const runner = EcsTaskRunnerFunction.of(every.stack);
+    expect(dependsOn).toEqual(
+      expect.arrayContaining([
+        logicalId(every.stack, every.migrate.policy as iam.Policy),
+        logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy),
+        logicalId(every.stack, runner.node.findChild('AsyncInvokeConfig') as lambda.EventInvokeConfig),
+      ]),
+    );
+  });
+
+  it('refuses to be created without a cluster and a task definition', () => {
+    const stack = new Stack();
+    expect(() => new EcsRunTask(stack, 'Nothing', {})).toThrow('give `service`, or `cluster` and `taskDefinition`');
+  });
+
+  it('fails synthesis when the task definition gets a container after it, which it would not have granted', () => {
+    const stack = new Stack(new App(), 'Late');
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
+    taskDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
+    new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition });
+    taskDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
+    expect(() => Template.fromStack(stack)).toThrow(/create the EcsRunTask after adding the task definition's containers/);
+  });
+});
+
+describe('the permissions EcsRunTask grants the runner', () => {
+  const migratePolicy = logicalId(every.stack, every.migrate.policy as iam.Policy);
+  const seedPolicy = logicalId(every.stack, every.seed.policy as iam.Policy);
+  const clusterId = (): string => Object.entries(templateOf(every.template).Resources).find(([, resource]) => resource.Type === 'AWS::ECS::Cluster')?.[0] ?? '';
+  const arn = (service: string, ...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]] });
+  const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
+
+  it('are exactly what a Fargate awsvpc task with tags and a log group needs, on its own cluster, roles and log group', () => {
+    const family = every.migrateDefinition.family;
+    const taskRoles = [every.migrateDefinition.taskRole, every.migrateDefinition.executionRole as iam.IRole, every.overrideRole];
+    expect(policyStatements(every.template, migratePolicy)).toEqual([
+      { Sid: 'RunTheTaskDefinitionInTheCluster', Effect: 'Allow', Action: 'ecs:RunTask', Resource: arn('ecs', `:task-definition/${family}:*`), Condition: onCluster() },
+      { Sid: 'WatchAndStopTasksInTheCluster', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: onCluster() },
+      { Sid: 'ListTasksInTheCluster', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: onCluster() },
+      { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
+      {
+        Sid: 'PassTheTaskRolesToEcsTasks',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: taskRoles.map((role) => ({ 'Fn::GetAtt': [logicalId(every.stack, role), 'Arn'] })),
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
+      },
+      { Sid: 'RecogniseUpdateRollbacks', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
+      {
+        Sid: 'CheckTheTaskNetwork',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+        Resource: '*',
+      },
+      {
+        Sid: 'ReadTheLogsOfFailedTasks',
+        Effect: 'Allow',
+        Action: 'logs:GetLogEvents',
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(/^TaskLogs/) }, ':*']] },
+      },
+    ]);
+  });
+
+  it('add the ENI capacity reads on EC2, and leave out network, tagging and log reads a task without them does not need', () => {
+    const sids = policyStatements(every.template, seedPolicy).map((statement) => statement.Sid);
+    expect(sids).toEqual([
+      'RunTheTaskDefinitionInTheCluster',
+      'WatchAndStopTasksInTheCluster',
+      'ListTasksInTheCluster',
+      'ReadTaskDefinitions',
+      'PassTheTaskRolesToEcsTasks',
+      'RecogniseUpdateRollbacks',
+      'ListContainerInstancesOfTheCluster',
+      'DescribeContainerInstancesInTheCluster',
+      'ReadInstanceEniCapacity',
+    ]);
+    const statements = policyStatements(every.template, seedPolicy);
+    expect(statements.find((statement) => statement.Sid === 'ListContainerInstancesOfTheCluster')?.Resource).toEqual({ 'Fn::GetAtt': [clusterId(), 'Arn'] });
+    expect(statements.find((statement) => statement.Sid === 'DescribeContainerInstancesInTheCluster')).toMatchObject({
+      Resource: arn('ecs', ':container-instance/', { Ref: clusterId() }, '/*'),
+      Condition: onCluster(),
+    });
+    // The seed task definition has no execution role: only its task role is passed.
+    expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'] });
+  });
+
+  it('name no wildcard action, and use "*" only where IAM accepts nothing narrower or a cluster condition limits it', () => {
+    const statements = [...policyStatements(every.template, migratePolicy), ...policyStatements(every.template, seedPolicy)];
+    expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
+    const onAnyResource = statements.filter((statement) => statement.Resource === '*' && statement.Condition === undefined).flatMap(actionsOf);
+    expect(new Set(onAnyResource)).toEqual(
+      new Set(['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeInstances', 'ec2:DescribeInstanceTypes']),
+    );
+  });
+
+  it('together with the runner’s own, cover every AWS call the runner makes, and grant nothing a call or a reason does not explain', () => {
+    const runner = EcsTaskRunnerFunction.of(every.stack);
+    const ownPolicies = [logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy), logicalId(every.stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy)];
+    const granted = new Set([migratePolicy, seedPolicy, ...ownPolicies].flatMap((id) => policyStatements(every.template, id)).flatMap(actionsOf));
+    const scan = scanDirectory(path.resolve(__dirname, '../../../src'));
+    expect(scan.calls.length).toBeGreaterThan(0);
+    expect(scan.calls.filter((call) => !granted.has(call.action)).map((call) => `${call.action} (${call.file})`)).toEqual([]);
+
+    const grantedWithoutACall: Record<string, string> = {
+      'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS',
+      'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags tags the tasks it creates',
+      'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
+      'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
+      'lambda:GetFunctionRecursionConfig': 'the runner reads its own recursive loop setting before a long watch (issue 10)',
+    };
+    const called = new Set(scan.calls.map((call) => call.action));
+    expect([...granted].filter((action) => !called.has(action) && grantedWithoutACall[action] === undefined)).toEqual([]);
+  });
+});
+
+describe('EcsTaskRunnerFunction', () => {
+  const { stack, template } = every;
+  const runner = EcsTaskRunnerFunction.of(stack);
+
+  it('is one function per stack, shared by its resources', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    expect(every.migrate.runner).toBe(runner);
+    expect(every.seed.runner).toBe(runner);
+  });
+
+  it('runs the built bundle on Node.js 22 for 15 minutes, with recursive loop detection off for its hand-offs', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Timeout: 900,
+      RecursiveLoop: 'Allow',
+      LoggingConfig: { LogGroup: { Ref: logicalId(stack, runner.logGroup) } },
+      Code: { S3Key: Match.stringLikeRegexp('\\.zip$') },
+    });
+  });
+
+  it('drops asynchronous events older than an hour, which CloudFormation no longer waits for', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 3600, Qualifier: '$LATEST' });
+  });
+
+  it('has a role with no managed policy, that writes its own log group and invokes and reads only itself', () => {
+    const role = resourceProperties(template, logicalId(stack, runner.role));
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.Policies).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+
+    const functionArn = { 'Fn::GetAtt': [logicalId(stack, runner.function), 'Arn'] };
+    expect(policyStatements(template, logicalId(stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy))).toEqual([
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(stack, runner.logGroup), 'Arn'] } },
+    ]);
+    expect(policyStatements(template, logicalId(stack, runner.node.findChild('InvokeItself') as iam.Policy))).toEqual([
+      { Sid: 'HandOffToItself', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }] },
+      { Sid: 'ReadOwnRecursionConfig', Effect: 'Allow', Action: 'lambda:GetFunctionRecursionConfig', Resource: functionArn },
+    ]);
+  });
+});
+
+describe('EcsRunTask with a service', () => {
+  const { template } = fromService;
+
+  it('runs the service’s task definition in its cluster, network, capacity providers and platform version', () => {
+    const properties = onlyCustomResource(template);
+    const service = Object.values(templateOf(template).Resources).find((resource) => resource.Type === 'AWS::ECS::Service')?.Properties ?? {};
+    expect(properties).toMatchObject({
+      Cluster: { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] },
+      TaskDefinition: service.TaskDefinition,
+      NetworkConfiguration: service.NetworkConfiguration,
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 2 }, { CapacityProvider: 'FARGATE', Base: 1 }],
+      PlatformVersion: '1.4.0',
+    });
+    expect(service.NetworkConfiguration).toMatchObject({ AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } });
+    expect(properties).not.toHaveProperty('LaunchType');
+  });
+
+  it('is waited for by the service (runBefore), though the service made the security group the task runs in', () => {
+    const resources = templateOf(template).Resources;
+    const migrateId = Object.entries(resources).find(([, resource]) => resource.Type === RESOURCE_TYPE)?.[0];
+    const service = Object.values(resources).find((resource) => resource.Type === 'AWS::ECS::Service');
+    expect(service?.DependsOn).toContain(migrateId);
+  });
+
+  it('grants no ENI capacity reads on Fargate capacity providers', () => {
+    const statements = Object.values(templateOf(template).Resources)
+      .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+      .flatMap((resource) => (resource.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+    expect(statements.flatMap(actionsOf)).toContain('ecs:RunTask');
+    expect(statements.flatMap(actionsOf)).not.toContain('ec2:DescribeInstances');
+  });
+});
+
+describe('EcsRunTask on an imported runner (fromFunctionArn)', () => {
+  const { template } = imported;
+  const resources = Object.entries(templateOf(template).Resources);
+
+  it('uses the function’s ARN as ServiceToken and creates no function', () => {
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+    const tokens = resources.filter(([, resource]) => resource.Type === RESOURCE_TYPE).map(([, resource]) => resource.Properties?.ServiceToken);
+    expect(tokens.sort()).toEqual([`arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`, `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner-managed`]);
+  });
+
+  it('attaches the task’s permissions to the imported role when it is given, and grants nothing without it', () => {
+    const policies = resources.filter(([, resource]) => resource.Type === 'AWS::IAM::Policy');
+    expect(policies).toHaveLength(1);
+    expect(policies[0]?.[1].Properties?.Roles).toEqual(['shared-runner']);
+    expect(policies[0]?.[0]).toMatch(/^WithRole/);
+  });
+});
+
+function onlyCustomResource(template: Template): Record<string, unknown> {
+  const found = Object.values(templateOf(template).Resources).filter((resource) => resource.Type === RESOURCE_TYPE);
+  expect(found).toHaveLength(1);
+  return found[0]?.Properties ?? {};
+}

@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { HandlerInvoker, InvocationRecord } from './handler-invoker';
 import type { ResponseReceiver, ResponseSlot } from './response-receiver';
+import { snsNotification } from './sns-notification';
 
 /** A property value as a template writes it. */
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
@@ -59,11 +60,12 @@ export function asCloudFormationSends(value: TemplateValue): CloudFormationValue
 
 /**
  * Sends one request to the handler (following its hand-offs) and reads the answer from its ResponseURL, checking
- * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL.
+ * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL. `event` is the request
+ * as the function receives it: the request itself, or an SNS notification holding it.
  */
-export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number): Promise<Exchange> {
+export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number, event: unknown = request): Promise<Exchange> {
   const started = Date.now();
-  const invocations = await invoker.invokeFollowingHandOffs(request, firstTimeoutMs);
+  const invocations = await invoker.invokeFollowingHandOffs(event, firstTimeoutMs);
   const delivery = await slot.read();
   const { response, problems } =
     delivery.body === undefined
@@ -98,7 +100,7 @@ export function readResponse(request: CustomResourceRequest, body: string): { re
 
 export interface StackSimulation {
   stackId: string;
-  /** The runner function's ARN: every request's ServiceToken. */
+  /** The runner function's ARN: every request's ServiceToken unless the resource goes through an SNS topic. */
   serviceToken: string;
   receiver: ResponseReceiver;
   invoker: HandlerInvoker;
@@ -116,11 +118,20 @@ export class CustomResource {
   private physicalResourceId?: string;
   private properties?: ResourceProperties;
 
+  /**
+   * `snsTopicArn`: the resource's ServiceToken is this SNS topic, to which the function is subscribed, and every
+   * request reaches the function inside an SNS notification.
+   */
   constructor(
     readonly logicalId: string,
     private readonly stack: StackSimulation,
     readonly resourceType = 'Custom::ECSTaskRunner',
+    private readonly snsTopicArn?: string,
   ) {}
+
+  private get serviceToken(): string {
+    return this.snsTopicArn ?? this.stack.serviceToken;
+  }
 
   get currentPhysicalResourceId(): string | undefined {
     return this.physicalResourceId;
@@ -172,7 +183,7 @@ export class CustomResource {
     const requestId = randomUUID();
     const slot = await this.stack.receiver.slot(requestId);
     const common = {
-      ServiceToken: this.stack.serviceToken,
+      ServiceToken: this.serviceToken,
       ResponseURL: slot.url,
       StackId: this.stack.stackId,
       RequestId: requestId,
@@ -185,11 +196,12 @@ export class CustomResource {
 
   private resourceProperties(properties: Record<string, TemplateValue>): ResourceProperties {
     const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
-    return { ServiceToken: this.stack.serviceToken, ...delivered };
+    return { ServiceToken: this.serviceToken, ...delivered };
   }
 
   private async deliver(request: CustomResourceRequest, slot: ResponseSlot, firstTimeoutMs?: number): Promise<Exchange> {
-    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs);
+    const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
+    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
     await this.stack.afterRequest?.();
     return exchange;
   }

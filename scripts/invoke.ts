@@ -100,7 +100,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
 
 async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefined): Promise<Target> {
   console.log('Starting moto (local AWS) with the sample stack');
-  const environment = await startLocalEnvironment({ onLog: progress.onLog, ...(timeoutMs ? { timeoutMs } : {}) });
+  const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`), ...(timeoutMs ? { timeoutMs } : {}) });
   const { stack } = environment;
   return {
     invoker: environment.invoker,

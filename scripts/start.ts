@@ -14,11 +14,11 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
   const started = Date.now();
   const progress = new ProgressPrinter(undefined, process.argv.includes('--verbose'));
   console.log('Starting moto (local AWS) and creating the sample stack: VPC, private subnet, task security group, ECS cluster, awsvpc task definition');
-  const environment = await startLocalEnvironment({ onLog: progress.onLog });
+  const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`) });
   onStop(() => environment.stop());
   try {
     const { stack } = environment;
-    console.log(`  moto            ${environment.moto.endpoint}`);
+    console.log(`  moto            ${environment.moto.endpoint} (${environment.moto.python})`);
     console.log(`  stack           ${stack.stackId}`);
     console.log(`  subnet          ${stack.subnetId} (${stack.vpcId})`);
     console.log(`  security group  ${stack.securityGroupId}`);

@@ -94,6 +94,12 @@ export function readResponse(request: CustomResourceRequest, body: string): { re
   for (const key of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
     if (response[key] !== request[key]) problems.push(`${key} is ${JSON.stringify(response[key])}, not the request's ${JSON.stringify(request[key])}`);
   }
+  if (request.RequestType !== 'Create' && typeof response.PhysicalResourceId === 'string' && response.PhysicalResourceId !== request.PhysicalResourceId) {
+    problems.push(
+      `PhysicalResourceId is ${JSON.stringify(response.PhysicalResourceId)}, not the request's ${JSON.stringify(request.PhysicalResourceId)}: ` +
+        (request.RequestType === 'Update' ? 'CloudFormation would take the Update for a replacement and later Delete the old resource' : 'CloudFormation expects a Delete to answer with the ID it deletes'),
+    );
+  }
   if (response.Data !== undefined && (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))) problems.push('Data is not a JSON object');
   return problems.length > 0 && response.Status === undefined ? { problems } : { response: response as CloudFormationResponse, problems };
 }
@@ -207,14 +213,48 @@ export class CustomResource {
   }
 }
 
+/**
+ * What a parsed event is, for the message that refuses one that is not a custom resource request: an EventBridge
+ * event by its source and detail-type, an SNS or other Records event by its sources, a request by what it lacks,
+ * anything else by its top-level keys.
+ */
+export function describeEvent(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `JSON ${value === null ? 'null' : typeof value}, not an object`;
+  if (Array.isArray(value)) return `a JSON array of ${value.length} items, not an object`;
+  const event = value as Record<string, unknown>;
+  if ('detail-type' in event || ('source' in event && 'detail' in event)) {
+    return `an EventBridge event (source ${JSON.stringify(event.source)}, detail-type ${JSON.stringify(event['detail-type'])})`;
+  }
+  if (Array.isArray(event.Records)) {
+    const sources = [...new Set(event.Records.map((record: unknown) => {
+      const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+      return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
+    }))];
+    const sns = sources.includes('aws:sns') ? ': for a request that came through an SNS topic, give the request in Records[0].Sns.Message' : '';
+    return `an event with ${event.Records.length} record(s) from ${sources.join(', ')}${sns}`;
+  }
+  if ('RequestType' in event) {
+    const missing = REQUEST_FIELDS.filter((key) => typeof event[key] !== 'string');
+    if (!['Create', 'Update', 'Delete'].includes(String(event.RequestType))) return `a request whose RequestType is ${JSON.stringify(event.RequestType)}, not Create, Update or Delete`;
+    if (typeof event.ResourceProperties !== 'object' || event.ResourceProperties === null) missing.push('ResourceProperties');
+    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string') missing.push(`PhysicalResourceId (an ${String(event.RequestType)} carries it)`);
+    return `${event.RequestType === 'Update' ? 'an' : 'a'} ${String(event.RequestType)} request without ${missing.join(', ')}`;
+  }
+  const keys = Object.keys(event);
+  return keys.length === 0 ? 'an empty object' : `an object with the top-level keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
+}
+
+const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'];
+
 /** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */
 export function isCustomResourceRequest(value: unknown): value is CustomResourceRequest {
   if (typeof value !== 'object' || value === null) return false;
   const event = value as Record<string, unknown>;
   return (
     ['Create', 'Update', 'Delete'].includes(String(event.RequestType)) &&
-    ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'].every((key) => typeof event[key] === 'string') &&
+    REQUEST_FIELDS.every((key) => typeof event[key] === 'string') &&
     typeof event.ResourceProperties === 'object' &&
+    event.ResourceProperties !== null &&
     (event.RequestType === 'Create' || typeof event.PhysicalResourceId === 'string')
   );
 }

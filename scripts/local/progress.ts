@@ -125,5 +125,6 @@ function printResponse(response: CloudFormationResponse, timing: string, write: 
   const data = Object.entries(response.Data ?? {});
   if (data.length === 0) rows.push(['Data', '—']);
   data.forEach(([key, value], index) => rows.push([index === 0 ? 'Data' : '', `${key.padEnd(14)}${value === '' ? '""' : String(value)}`]));
-  for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value}`);
+  // A value of several lines (an SDK error in a Reason) keeps to its column.
+  for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value.split('\n').join(`\n${' '.repeat(26)}`)}`);
 }

@@ -104,6 +104,36 @@ export function readResponse(request: CustomResourceRequest, body: string): { re
   return problems.length > 0 && response.Status === undefined ? { problems } : { response: response as CloudFormationResponse, problems };
 }
 
+export interface CreateRequestFields {
+  serviceToken: string;
+  responseUrl: string;
+  stackId: string;
+  logicalResourceId: string;
+  /** As the template writes them: delivered as CloudFormation does, every scalar a string, with the ServiceToken. */
+  properties: Record<string, TemplateValue>;
+  requestId?: string;
+  resourceType?: string;
+}
+
+/** A Create request as CloudFormation sends it: a fresh RequestId, string-typed properties, no PhysicalResourceId. */
+export function createRequest(fields: CreateRequestFields): CloudFormationCustomResourceCreateEvent<ResourceProperties> {
+  return {
+    RequestType: 'Create',
+    ServiceToken: fields.serviceToken,
+    ResponseURL: fields.responseUrl,
+    StackId: fields.stackId,
+    RequestId: fields.requestId ?? randomUUID(),
+    LogicalResourceId: fields.logicalResourceId,
+    ResourceType: fields.resourceType ?? 'Custom::ECSTaskRunner',
+    ResourceProperties: resourceProperties(fields.serviceToken, fields.properties),
+  };
+}
+
+function resourceProperties(serviceToken: string, properties: Record<string, TemplateValue>): ResourceProperties {
+  const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
+  return { ServiceToken: serviceToken, ...delivered };
+}
+
 export interface StackSimulation {
   stackId: string;
   /** The runner function's ARN: every request's ServiceToken unless the resource goes through an SNS topic. */
@@ -201,8 +231,7 @@ export class CustomResource {
   }
 
   private resourceProperties(properties: Record<string, TemplateValue>): ResourceProperties {
-    const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
-    return { ServiceToken: this.serviceToken, ...delivered };
+    return resourceProperties(this.serviceToken, properties);
   }
 
   private async deliver(request: CustomResourceRequest, slot: ResponseSlot, firstTimeoutMs?: number): Promise<Exchange> {

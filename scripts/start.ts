@@ -14,7 +14,7 @@ const LOGICAL_ID = 'MigrateTask';
 async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
   const started = Date.now();
   const progress = new ProgressPrinter(undefined, process.argv.includes('--verbose'));
-  console.log('Starting moto (local AWS) and creating the sample stack: VPC, private subnet, task security group, ECS cluster, awsvpc task definition');
+  console.log('Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition');
   const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`) });
   onStop(() => environment.stop());
   try {

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import path from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { MotoUnavailableError, startMoto } from '../../scripts/local/moto';
@@ -59,7 +59,8 @@ if (!hasPython && process.env.CI !== 'true') process.stderr.write('\nSKIPPED the
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'MOTO_PYTHON' && !key.startsWith('PIP_')));
     lines = [];
     options = {
-      env: { ...env, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
+      // No pip configuration of this machine (a pip.conf with its own find-links or index) may take part.
+      env: { ...env, PIP_CONFIG_FILE: devNull, PIP_NO_INDEX: '1', PIP_FIND_LINKS: wheels, PIP_DISABLE_PIP_VERSION_CHECK: '1' },
       venvDir: path.join(work, 'venv'),
       systemPython: path.join(work, 'bare', 'bin', 'python'),
       log: (line) => lines.push(line),

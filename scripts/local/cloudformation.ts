@@ -255,10 +255,7 @@ export function describeEvent(value: unknown): string {
     return `an EventBridge event (source ${JSON.stringify(event.source)}, detail-type ${JSON.stringify(event['detail-type'])})`;
   }
   if (Array.isArray(event.Records)) {
-    const sources = [...new Set(event.Records.map((record: unknown) => {
-      const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
-      return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
-    }))];
+    const sources = [...new Set(event.Records.map(recordSource))];
     const sns = sources.includes('aws:sns') ? ': for a request that came through an SNS topic, give the request in Records[0].Sns.Message' : '';
     return `an event with ${event.Records.length} record(s) from ${sources.join(', ')}${sns}`;
   }
@@ -266,14 +263,21 @@ export function describeEvent(value: unknown): string {
     const missing = REQUEST_FIELDS.filter((key) => typeof event[key] !== 'string');
     if (!['Create', 'Update', 'Delete'].includes(String(event.RequestType))) return `a request whose RequestType is ${JSON.stringify(event.RequestType)}, not Create, Update or Delete`;
     if (typeof event.ResourceProperties !== 'object' || event.ResourceProperties === null) missing.push('ResourceProperties');
-    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string') missing.push(`PhysicalResourceId (an ${String(event.RequestType)} carries it)`);
-    return `${event.RequestType === 'Update' ? 'an' : 'a'} ${String(event.RequestType)} request without ${missing.join(', ')}`;
+    const requestType = `${event.RequestType === 'Update' ? 'an' : 'a'} ${String(event.RequestType)}`;
+    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string') missing.push(`PhysicalResourceId (${requestType} carries it)`);
+    return `${requestType} request without ${missing.join(', ')}`;
   }
   const keys = Object.keys(event);
   return keys.length === 0 ? 'an empty object' : `an object with the top-level keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
 }
 
 const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'];
+
+/** SNS records say `EventSource`; S3, SQS and DynamoDB records `eventSource`. */
+function recordSource(record: unknown): string {
+  const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
+}
 
 /** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */
 export function isCustomResourceRequest(value: unknown): value is CustomResourceRequest {

@@ -47,6 +47,7 @@ describe('what arrived, when an event is not a custom resource request', () => {
     delete update.PhysicalResourceId;
 
     expect(describeEvent(update)).toBe('an Update request without PhysicalResourceId (an Update carries it)');
+    expect(describeEvent({ ...fixtures.delete(), PhysicalResourceId: undefined, StackId: 1 })).toBe('a Delete request without StackId, PhysicalResourceId (a Delete carries it)');
   });
 
   it('lists the top-level keys of anything else', () => {

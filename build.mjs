@@ -1,9 +1,9 @@
 // Bundles the Lambda into dist/ecs-task-runner/ (index.mjs + lazily loaded chunks) and zips that folder's files
 // at the zip root, so the Lambda handler setting is `index.handler`.
 import { build } from 'esbuild';
+import { zipSync } from 'fflate';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { zipFiles } from './scripts/write-zip.mjs';
 
 const outdir = 'dist/ecs-task-runner';
 const zipPath = 'dist/ecs-task-runner.zip';
@@ -43,10 +43,14 @@ async function collect(dir) {
 }
 await collect(outdir);
 
-const entries = await Promise.all(
-  files.sort().map(async (file) => ({ name: path.relative(outdir, file).split(path.sep).join('/'), data: await readFile(file) })),
-);
-await writeFile(zipPath, zipFiles(entries));
+// The same code gives the same zip: names in sorted order, one fixed timestamp (fflate writes DOS times in local
+// time, so the date is built in local time too), Unix -rw-r--r-- on every file.
+const FIXED_MTIME = new Date(2020, 0, 1);
+const entries = {};
+for (const file of files.sort()) {
+  entries[path.relative(outdir, file).split(path.sep).join('/')] = [await readFile(file), { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16 }];
+}
+await writeFile(zipPath, zipSync(entries, { level: 9 }));
 
 const outputs = Object.entries(result.metafile.outputs).map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`);
 console.log(`built ${zipPath}\n  ${outputs.join('\n  ')}`);

@@ -5,6 +5,7 @@ import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
+import { unwrapSnsNotification } from '../src/runtime/sns-notification';
 
 // Created once per process and reused by warm invocations; nothing here changes between invocations.
 const logger = new Logger({ serviceName: 'ecs-task-runner' });
@@ -12,7 +13,7 @@ const aws = createSdkPorts();
 
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
-  await answerCloudFormation(event, {
+  await answerCloudFormation(unwrapSnsNotification(event), {
     aws,
     clock: systemClock,
     invocation: invocationFromContext(context),

@@ -12,17 +12,19 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ensureBundle } from './local/bundle';
 import { runCli, UsageError } from './local/cli';
-import { deliverRequest, isCustomResourceRequest } from './local/cloudformation';
-import { HandlerInvoker, type HandlerLogRecord, type InvocationRecord } from './local/handler-invoker';
+import { deliverRequest, describeEvent, isCustomResourceRequest } from './local/cloudformation';
+import { HandlerInvoker } from './local/handler-invoker';
+import { loggedAnswer } from './local/logged-answer';
 import { startLocalLambdaEndpoint } from './local/lambda-endpoint';
 import { quietNodeVersionWarning, startLocalEnvironment } from './local/local-environment';
+import { motoLimitNotes } from './local/moto-limits';
 import { placeholdersIn, substitutePlaceholders } from './local/placeholders';
 import { printExchange, ProgressPrinter } from './local/progress';
 import { type ResponseReceiver, startHttpResponseReceiver } from './local/response-receiver';
 
 const USAGE = `Usage: npm run invoke -- <event.json> [--local] [--set Name=Value ...] [--timeout SECONDS] [--function-arn ARN] [--verbose]
 
-  --local            run against moto on this machine (python3 with moto: pip install "moto[server]"),
+  --local            run against moto on this machine (set up in .moto/venv when no Python here has it),
                      with the sample stack's resources filling the fixture's placeholders
   --set Name=Value   the value of placeholder \${Name} (repeatable; overrides --local's values)
   --timeout SECONDS  the function's timeout (default 900): short ones make the handler hand off
@@ -32,6 +34,9 @@ const USAGE = `Usage: npm run invoke -- <event.json> [--local] [--set Name=Value
 Placeholders: \${RequestId} a fresh UUID, \${ResponseURL} a local ResponseURL that is read back and printed,
 \${FunctionArn} the function ARN; with --local also \${Cluster} \${TaskDefinition} \${SubnetId}
 \${SecurityGroupId} \${VpcId} \${StackId}.`;
+
+const REQUEST_SHAPE =
+  'A request has RequestType (Create, Update or Delete), ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType and ResourceProperties, and PhysicalResourceId on Update and Delete: see test/fixtures/invoke-*.json.';
 
 interface Target {
   invoker: HandlerInvoker;
@@ -59,6 +64,8 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
   const [fixturePath, ...extra] = positionals;
   if (!fixturePath || extra.length > 0) throw new UsageError('Give exactly one event fixture');
   const fixture: unknown = JSON.parse(await readFile(fixturePath, 'utf8'));
+  // Before anything starts: placeholders stand for strings, so the fixture's shape can be checked as it is.
+  if (!isCustomResourceRequest(fixture)) throw new UsageError(`${fixturePath} is not a CloudFormation custom resource request: it is ${describeEvent(fixture)}. ${REQUEST_SHAPE}`);
   ensureBundle((line) => console.log(line));
   const timeoutMs = flags.timeout === undefined ? undefined : seconds(flags.timeout) * 1000;
   const sets = Object.fromEntries(flags.set.map(parseSet));
@@ -79,20 +86,21 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       const how = flags.local ? '' : ' run with --local, or';
       throw new UsageError(`The fixture's placeholders ${missing.map((name) => `\${${name}}`).join(', ')} have no value:${how} give --set ${missing[0]}=…`);
     }
-    if (!isCustomResourceRequest(event)) throw new UsageError(`${fixturePath} is not a CloudFormation custom resource request (RequestType, ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType, ResourceProperties; PhysicalResourceId on Update and Delete)`);
+    if (!isCustomResourceRequest(event)) throw new UsageError(`${fixturePath} with its placeholders filled in is ${describeEvent(event)}. ${REQUEST_SHAPE}`);
 
     console.log(`→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`);
     progress.begin();
     if (slot) {
       const exchange = await deliverRequest(event, slot, target.invoker);
       printExchange(exchange);
+      if (flags.local) for (const note of motoLimitNotes(exchange)) console.log(`  ℹ ${note}`);
       return exchange.response?.Status === 'SUCCESS' && exchange.problems.length === 0 ? 0 : 1;
     }
-    // The fixture names a real ResponseURL: the answer goes there, and only the handler's log tells what it was.
+    // The fixture names a ResponseURL of its own: this tool cannot read the answer back, only the handler's log.
     const invocations = await target.invoker.invokeFollowingHandOffs(event);
-    const answer = answerInLogs(invocations);
-    console.log(`  The answer went to ${new URL(event.ResponseURL).origin}; the handler logged it as ${answer ? JSON.stringify(answer) : 'nothing: it did not answer'}`);
-    return answer?.status === 'SUCCESS' ? 0 : 1;
+    const outcome = loggedAnswer(invocations.flatMap((invocation) => invocation.logs), event.ResponseURL);
+    console.log(`  ${outcome.text}`);
+    return outcome.status === 'SUCCESS' ? 0 : 1;
   } finally {
     await target.stop();
   }
@@ -100,7 +108,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
 
 async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefined): Promise<Target> {
   console.log('Starting moto (local AWS) with the sample stack');
-  const environment = await startLocalEnvironment({ onLog: progress.onLog, ...(timeoutMs ? { timeoutMs } : {}) });
+  const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`), ...(timeoutMs ? { timeoutMs } : {}) });
   const { stack } = environment;
   return {
     invoker: environment.invoker,
@@ -149,10 +157,6 @@ function once(action: () => Promise<void>): () => Promise<void> {
 
 function hasResponseUrlPlaceholder(fixture: unknown): boolean {
   return typeof fixture === 'object' && fixture !== null && (fixture as { ResponseURL?: unknown }).ResponseURL === '${ResponseURL}';
-}
-
-function answerInLogs(invocations: InvocationRecord[]): HandlerLogRecord | undefined {
-  return invocations.flatMap((invocation) => invocation.logs).find((record) => record.message === 'Answered CloudFormation');
 }
 
 function parseSet(assignment: string): [string, string] {

@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { HandlerInvoker, InvocationRecord } from './handler-invoker';
 import type { ResponseReceiver, ResponseSlot } from './response-receiver';
+import { snsNotification } from './sns-notification';
 
 /** A property value as a template writes it. */
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
@@ -59,11 +60,12 @@ export function asCloudFormationSends(value: TemplateValue): CloudFormationValue
 
 /**
  * Sends one request to the handler (following its hand-offs) and reads the answer from its ResponseURL, checking
- * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL.
+ * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL. `event` is the request
+ * as the function receives it: the request itself, or an SNS notification holding it.
  */
-export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number): Promise<Exchange> {
+export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number, event: unknown = request): Promise<Exchange> {
   const started = Date.now();
-  const invocations = await invoker.invokeFollowingHandOffs(request, firstTimeoutMs);
+  const invocations = await invoker.invokeFollowingHandOffs(event, firstTimeoutMs);
   const delivery = await slot.read();
   const { response, problems } =
     delivery.body === undefined
@@ -92,13 +94,49 @@ export function readResponse(request: CustomResourceRequest, body: string): { re
   for (const key of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
     if (response[key] !== request[key]) problems.push(`${key} is ${JSON.stringify(response[key])}, not the request's ${JSON.stringify(request[key])}`);
   }
+  if (request.RequestType !== 'Create' && typeof response.PhysicalResourceId === 'string' && response.PhysicalResourceId !== request.PhysicalResourceId) {
+    problems.push(
+      `PhysicalResourceId is ${JSON.stringify(response.PhysicalResourceId)}, not the request's ${JSON.stringify(request.PhysicalResourceId)}: ` +
+        (request.RequestType === 'Update' ? 'CloudFormation would take the Update for a replacement and later Delete the old resource' : 'CloudFormation expects a Delete to answer with the ID it deletes'),
+    );
+  }
   if (response.Data !== undefined && (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))) problems.push('Data is not a JSON object');
   return problems.length > 0 && response.Status === undefined ? { problems } : { response: response as CloudFormationResponse, problems };
 }
 
+export interface CreateRequestFields {
+  serviceToken: string;
+  responseUrl: string;
+  stackId: string;
+  logicalResourceId: string;
+  /** As the template writes them: delivered as CloudFormation does, every scalar a string, with the ServiceToken. */
+  properties: Record<string, TemplateValue>;
+  requestId?: string;
+  resourceType?: string;
+}
+
+/** A Create request as CloudFormation sends it: a fresh RequestId, string-typed properties, no PhysicalResourceId. */
+export function createRequest(fields: CreateRequestFields): CloudFormationCustomResourceCreateEvent<ResourceProperties> {
+  return {
+    RequestType: 'Create',
+    ServiceToken: fields.serviceToken,
+    ResponseURL: fields.responseUrl,
+    StackId: fields.stackId,
+    RequestId: fields.requestId ?? randomUUID(),
+    LogicalResourceId: fields.logicalResourceId,
+    ResourceType: fields.resourceType ?? 'Custom::ECSTaskRunner',
+    ResourceProperties: resourceProperties(fields.serviceToken, fields.properties),
+  };
+}
+
+function resourceProperties(serviceToken: string, properties: Record<string, TemplateValue>): ResourceProperties {
+  const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
+  return { ServiceToken: serviceToken, ...delivered };
+}
+
 export interface StackSimulation {
   stackId: string;
-  /** The runner function's ARN: every request's ServiceToken. */
+  /** The runner function's ARN: every request's ServiceToken unless the resource goes through an SNS topic. */
   serviceToken: string;
   receiver: ResponseReceiver;
   invoker: HandlerInvoker;
@@ -116,11 +154,20 @@ export class CustomResource {
   private physicalResourceId?: string;
   private properties?: ResourceProperties;
 
+  /**
+   * `snsTopicArn`: the resource's ServiceToken is this SNS topic, to which the function is subscribed, and every
+   * request reaches the function inside an SNS notification.
+   */
   constructor(
     readonly logicalId: string,
     private readonly stack: StackSimulation,
     readonly resourceType = 'Custom::ECSTaskRunner',
+    private readonly snsTopicArn?: string,
   ) {}
+
+  private get serviceToken(): string {
+    return this.snsTopicArn ?? this.stack.serviceToken;
+  }
 
   get currentPhysicalResourceId(): string | undefined {
     return this.physicalResourceId;
@@ -172,7 +219,7 @@ export class CustomResource {
     const requestId = randomUUID();
     const slot = await this.stack.receiver.slot(requestId);
     const common = {
-      ServiceToken: this.stack.serviceToken,
+      ServiceToken: this.serviceToken,
       ResponseURL: slot.url,
       StackId: this.stack.stackId,
       RequestId: requestId,
@@ -184,15 +231,52 @@ export class CustomResource {
   }
 
   private resourceProperties(properties: Record<string, TemplateValue>): ResourceProperties {
-    const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
-    return { ServiceToken: this.stack.serviceToken, ...delivered };
+    return resourceProperties(this.serviceToken, properties);
   }
 
   private async deliver(request: CustomResourceRequest, slot: ResponseSlot, firstTimeoutMs?: number): Promise<Exchange> {
-    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs);
+    const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
+    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
     await this.stack.afterRequest?.();
     return exchange;
   }
+}
+
+/**
+ * What a parsed event is, for the message that refuses one that is not a custom resource request: an EventBridge
+ * event by its source and detail-type, an SNS or other Records event by its sources, a request by what it lacks,
+ * anything else by its top-level keys.
+ */
+export function describeEvent(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return `JSON ${value === null ? 'null' : typeof value}, not an object`;
+  if (Array.isArray(value)) return `a JSON array of ${value.length} items, not an object`;
+  const event = value as Record<string, unknown>;
+  if ('detail-type' in event || ('source' in event && 'detail' in event)) {
+    return `an EventBridge event (source ${JSON.stringify(event.source)}, detail-type ${JSON.stringify(event['detail-type'])})`;
+  }
+  if (Array.isArray(event.Records)) {
+    const sources = [...new Set(event.Records.map(recordSource))];
+    const sns = sources.includes('aws:sns') ? ': for a request that came through an SNS topic, give the request in Records[0].Sns.Message' : '';
+    return `an event with ${event.Records.length} record(s) from ${sources.join(', ')}${sns}`;
+  }
+  if ('RequestType' in event) {
+    const missing = REQUEST_FIELDS.filter((key) => typeof event[key] !== 'string');
+    if (!['Create', 'Update', 'Delete'].includes(String(event.RequestType))) return `a request whose RequestType is ${JSON.stringify(event.RequestType)}, not Create, Update or Delete`;
+    if (typeof event.ResourceProperties !== 'object' || event.ResourceProperties === null) missing.push('ResourceProperties');
+    const requestType = `${event.RequestType === 'Update' ? 'an' : 'a'} ${String(event.RequestType)}`;
+    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string') missing.push(`PhysicalResourceId (${requestType} carries it)`);
+    return `${requestType} request without ${missing.join(', ')}`;
+  }
+  const keys = Object.keys(event);
+  return keys.length === 0 ? 'an empty object' : `an object with the top-level keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
+}
+
+const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'];
+
+/** SNS records say `EventSource`; S3, SQS and DynamoDB records `eventSource`. */
+function recordSource(record: unknown): string {
+  const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
+  return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
 }
 
 /** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */
@@ -201,8 +285,9 @@ export function isCustomResourceRequest(value: unknown): value is CustomResource
   const event = value as Record<string, unknown>;
   return (
     ['Create', 'Update', 'Delete'].includes(String(event.RequestType)) &&
-    ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'].every((key) => typeof event[key] === 'string') &&
+    REQUEST_FIELDS.every((key) => typeof event[key] === 'string') &&
     typeof event.ResourceProperties === 'object' &&
+    event.ResourceProperties !== null &&
     (event.RequestType === 'Create' || typeof event.PhysicalResourceId === 'string')
   );
 }

@@ -85,12 +85,21 @@ export class HandlerInvoker {
     });
     this.running.add(child);
     const logs: HandlerLogRecord[] = [];
+    // Powertools writes INFO and DEBUG to stdout, WARN and ERROR to stderr: both are the handler's log. Other text
+    // on stderr (the invocation process's own account of a crash) goes into the error below.
     let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => (stderr += chunk));
     createInterface({ input: child.stdout }).on('line', (line) => {
       const record = parseLogLine(line);
       if (typeof record !== 'string') logs.push(record);
+      this.options.onLog?.(record);
+    });
+    createInterface({ input: child.stderr }).on('line', (line) => {
+      const record = parseLogLine(line);
+      if (typeof record === 'string') {
+        stderr += `${line}\n`;
+        return;
+      }
+      logs.push(record);
       this.options.onLog?.(record);
     });
     child.stdin.end(JSON.stringify(input));

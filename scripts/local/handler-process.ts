@@ -4,10 +4,10 @@
  * what a hand-off gets in Lambda. Input (JSON on stdin): the bundle's path, the event and the Lambda context to
  * fake. The handler's JSON logs go to stdout; exit codes in handler-protocol.ts.
  */
-import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { HANDLER_EXIT, type HandlerProcessInput } from './handler-protocol';
+import { lambdaContext } from './lambda-context';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -19,22 +19,7 @@ async function main(): Promise<number> {
     return HANDLER_EXIT.notAHandler;
   }
   const handler = loaded.handler as Handler;
-  const deadline = Date.now() + input.timeoutMs;
-  const functionName = input.functionArn.split(':')[6] ?? 'ecs-task-runner';
-  const context: Context = {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: input.functionArn,
-    memoryLimitInMB: '256',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${randomUUID()}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  const context = lambdaContext({ functionArn: input.functionArn, timeoutMs: input.timeoutMs });
   try {
     const result = await handler(input.event, context);
     if (result !== undefined) {

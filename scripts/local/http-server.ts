@@ -7,6 +7,15 @@ export interface ReceivedRequest {
   url: string;
   headers: IncomingMessage['headers'];
   body: string;
+  /** performance.now() when the whole request had arrived. */
+  receivedAt: number;
+}
+
+/** What the server answers: JSON unless `headers` say otherwise. */
+export interface Reply {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
 }
 
 export interface LoopbackServer {
@@ -19,19 +28,19 @@ export interface LoopbackServer {
  * An HTTP server on a free loopback port that hands each request, body read, to `answer`. Shared by the local
  * Lambda endpoint and the local ResponseURL.
  */
-export async function startLoopbackServer(answer: (request: ReceivedRequest) => { status: number; body?: string }): Promise<LoopbackServer> {
+export async function startLoopbackServer(answer: (request: ReceivedRequest) => Reply): Promise<LoopbackServer> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const received = { method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
-      let reply: { status: number; body?: string };
+      const received = { method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: performance.now() };
+      let reply: Reply;
       try {
         reply = answer(received);
       } catch (error) {
         reply = { status: 500, body: String(error) };
       }
-      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
       response.end(reply.body ?? '');
     });
   });

@@ -6,6 +6,7 @@ import type { StackSimulation } from './cloudformation';
 import { HandlerInvoker, type HandlerInvokerOptions } from './handler-invoker';
 import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from './lambda-endpoint';
 import { type MotoServer, startMoto, type TaskTransition } from './moto';
+import { ensureMotoPython } from './moto-python';
 import { type ResponseReceiver, startS3ResponseReceiver } from './response-receiver';
 import { createSampleStack, type SampleStack } from './sample-stack';
 
@@ -32,6 +33,8 @@ export interface LocalEnvironmentOptions {
   onLog?: HandlerInvokerOptions['onLog'];
   /** The function's timeout (default 900 s). */
   timeoutMs?: number;
+  /** What setting up moto's Python does, when it has to (moto-python.ts). */
+  onSetup?: (line: string) => void;
 }
 
 /**
@@ -40,7 +43,8 @@ export interface LocalEnvironmentOptions {
  */
 export async function startLocalEnvironment(options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
   quietNodeVersionWarning();
-  const moto = await startMoto();
+  const { python } = await ensureMotoPython(options.onSetup ? { log: options.onSetup } : {});
+  const moto = await startMoto(python);
   const stoppers: (() => Promise<void>)[] = [() => moto.stop()];
   const stop = async (): Promise<void> => {
     // Last started, first stopped; one that fails does not keep the others (moto above all) running.

@@ -1,15 +1,9 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 
 /** moto serves every AWS API in one process; everything here runs on loopback only. */
 const HOST = '127.0.0.1';
 const REGION = 'us-east-1';
 const STARTUP_TIMEOUT_MS = 30_000;
-const INSTALL_HINT = 'pip install "moto[server]"';
-
-/** The interpreter that runs moto: MOTO_PYTHON, or python3 on PATH. */
-export function motoPython(): string {
-  return process.env.MOTO_PYTHON ?? 'python3';
-}
 
 /** moto (with its server extras) is not installed, or there is no Python to run it. */
 export class MotoUnavailableError extends Error {
@@ -28,6 +22,8 @@ export type TaskTransition =
 export interface MotoServer {
   /** http://127.0.0.1:PORT */
   readonly endpoint: string;
+  /** The interpreter it runs in. */
+  readonly python: string;
   readonly region: string;
   /** What an SDK client needs to talk to this moto (credentials are dummies; moto checks none). */
   readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
@@ -38,23 +34,12 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-/** Says without starting anything whether moto's server can run here; `problem` says what to install when not. */
-export function motoAvailability(): { available: true } | { available: false; problem: string } {
-  const python = motoPython();
-  const check = spawnSync(python, ['-c', 'import importlib.util as u, sys; sys.exit(0 if u.find_spec("moto") and u.find_spec("flask") else 3)'], {
-    encoding: 'utf8',
-  });
-  if (check.error) return { available: false, problem: missingPython(python) };
-  if (check.status !== 0) return { available: false, problem: missingMoto(python) };
-  return { available: true };
-}
-
 /**
- * Starts `python3 -m moto.server` on a free loopback port (port 0: the server picks one and prints it). moto is
- * killed when this process exits, whatever the reason, so no server is left behind.
+ * Starts `python -m moto.server` on a free loopback port (port 0: the server picks one and prints it), with the
+ * interpreter that moto-python.ts found or set up. moto is killed when this process exits, whatever the reason, so
+ * no server is left behind.
  */
-export async function startMoto(): Promise<MotoServer> {
-  const python = motoPython();
+export async function startMoto(python: string): Promise<MotoServer> {
   const child = spawn(python, ['-m', 'moto.server', '-H', HOST, '-p', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
@@ -79,6 +64,7 @@ export async function startMoto(): Promise<MotoServer> {
   const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
   return {
     endpoint,
+    python,
     region: REGION,
     clientConfig: { endpoint, region: REGION, credentials },
     awsEnvironment: {
@@ -116,11 +102,11 @@ function waitForPort(child: ChildProcess, python: string): Promise<number> {
       else reject(result.error);
     };
     const onError = (error: NodeJS.ErrnoException): void =>
-      settle({ error: error.code === 'ENOENT' ? new MotoUnavailableError(missingPython(python)) : error });
+      settle({ error: error.code === 'ENOENT' ? new MotoUnavailableError(`${python} was not found: it cannot run moto`) : error });
     const onExit = (code: number | null): void => {
       const missing = /No module named|ModuleNotFoundError|ImportError/.test(output);
       const error = missing
-        ? new MotoUnavailableError(`${missingMoto(python)}\n${lastLines(output)}`)
+        ? new MotoUnavailableError(`moto's server cannot run in ${python}:\n${lastLines(output)}`)
         : new Error(`moto exited with code ${code} before it was ready:\n${lastLines(output)}`);
       settle({ error });
     };
@@ -137,14 +123,6 @@ function waitForPort(child: ChildProcess, python: string): Promise<number> {
   });
 }
 
-function missingPython(python: string): string {
-  return `${python} was not found. Running AWS locally needs Python 3 with moto: install Python 3, then ${INSTALL_HINT} (or point MOTO_PYTHON at an interpreter that has it).`;
-}
-
-function missingMoto(python: string): string {
-  return `moto's server is not installed for ${python}: ${INSTALL_HINT} (or point MOTO_PYTHON at an interpreter that has it).`;
-}
-
-function lastLines(text: string): string {
+export function lastLines(text: string): string {
   return text.trim().split('\n').slice(-5).join('\n');
 }

@@ -6,7 +6,8 @@ type Write = (line: string) => void;
 /**
  * Turns the handler's structured logs into a few readable lines while a request runs: tasks started, each task's
  * status as the handler polls it (the DEBUG "Polled tasks" lines), hand-offs, the answer, and every warning or
- * error. It reads the log messages of src/ as they are; a renamed message only makes it quieter.
+ * error (one line each, with its fields). It reads the log messages of src/ as they are; a renamed message only
+ * makes it quieter. With `verbose`, every record as the handler wrote it.
  */
 export class ProgressPrinter {
   private started = Date.now();
@@ -43,7 +44,7 @@ export class ProgressPrinter {
 
 function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string>): string[] {
   const level = record.level.toUpperCase();
-  if (level === 'WARN' || level === 'ERROR') return [`${level.toLowerCase()}: ${record.message}${details(record)}`];
+  if (level === 'WARN' || level === 'ERROR') return [`${level === 'WARN' ? 'warning' : 'error'}: ${record.message}${details(record)}`];
   switch (record.message) {
     case 'Taking over the watch':
       return [`a fresh invocation took over the watch (hand-off ${String(record.handOffs)})`];
@@ -81,10 +82,20 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 }
 
+/** The record's own fields (not Powertools' standard ones) as `key: value` pairs, each value on the same line. */
 function details(record: HandlerLogRecord): string {
-  const extra = Object.fromEntries(Object.entries(record).filter(([key]) => !POWERTOOLS_KEYS.has(key)));
-  return Object.keys(extra).length > 0 ? ` ${JSON.stringify(extra)}` : '';
+  const extra = Object.entries(record).filter(([key]) => !POWERTOOLS_KEYS.has(key) && key !== 'stack');
+  if (extra.length === 0) return '';
+  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\s*\n\s*/g, ' ');
+  return ` — ${extra.map(([key, value]) => `${key}: ${clip(text(value))}`).join('; ')}`;
 }
+
+function clip(text: string): string {
+  return text.length > MAX_DETAIL_CHARACTERS ? `${text.slice(0, MAX_DETAIL_CHARACTERS - 1)}…` : text;
+}
+
+/** Enough for a Reason-sized explanation; the whole record is one `--verbose` away. */
+const MAX_DETAIL_CHARACTERS = 400;
 
 const POWERTOOLS_KEYS = new Set([
   'level', 'message', 'timestamp', 'service', 'sampling_rate', 'cold_start', 'function_arn', 'function_memory_size',
@@ -114,5 +125,6 @@ function printResponse(response: CloudFormationResponse, timing: string, write: 
   const data = Object.entries(response.Data ?? {});
   if (data.length === 0) rows.push(['Data', '—']);
   data.forEach(([key, value], index) => rows.push([index === 0 ? 'Data' : '', `${key.padEnd(14)}${value === '' ? '""' : String(value)}`]));
-  for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value}`);
+  // A value of several lines (an SDK error in a Reason) keeps to its column.
+  for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value.split('\n').join(`\n${' '.repeat(26)}`)}`);
 }

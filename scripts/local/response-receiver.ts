@@ -8,6 +8,8 @@ export interface Delivery {
   body?: string;
   /** What was wrong with how it was PUT (more than once, headers S3 would refuse), where the receiver can tell. */
   problems: string[];
+  /** performance.now() when the first answer arrived, where the receiver can tell. */
+  receivedAt?: number;
 }
 
 /** One ResponseURL, handed out for one request. */
@@ -77,9 +79,9 @@ export async function startHttpResponseReceiver(): Promise<ResponseReceiver> {
         url: `${server.url}${path}`,
         async read() {
           const puts = received.get(path) ?? [];
-          const last = puts.at(-1);
-          if (!last) return { problems: [] };
-          return { body: last.body, problems: [...answeredMoreThanOnce(puts.length), ...puts.flatMap(putHeaderProblems)] };
+          const [first, last] = [puts[0], puts.at(-1)];
+          if (!first || !last) return { problems: [] };
+          return { body: last.body, problems: [...answeredMoreThanOnce(puts.length), ...puts.flatMap(putHeaderProblems)], receivedAt: first.receivedAt };
         },
       };
     },

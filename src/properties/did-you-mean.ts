@@ -1,20 +1,26 @@
-/** The known name closest to `name`, if it is close enough to be a likely typo (`SecurityGroup` → `SecurityGroups`). */
-export function closestName(name: string, known: readonly string[]): string | undefined {
+/** At most this many names are suggested for an unknown one. */
+const MAX_SUGGESTIONS = 3;
+
+/**
+ * The known names closest to `name`, nearest first. `likelyTypo` says whether the nearest is close enough to be a
+ * typo of it (`SecurityGroup` → `SecurityGroups`); then only the names that close are given.
+ */
+export function closestNames(name: string, known: readonly string[]): { names: string[]; likelyTypo: boolean } {
   const lower = name.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (!best || distance < best.distance) best = { name: candidate, distance };
-  }
-  if (!best) return undefined;
-  const tolerance = Math.max(2, Math.floor(best.name.length / 4));
-  return best.distance <= tolerance ? best.name : undefined;
+  const ranked = known
+    .map((candidate) => ({ name: candidate, distance: editDistance(lower, candidate.toLowerCase()) }))
+    .sort((a, b) => a.distance - b.distance);
+  const typos = ranked.filter((candidate) => candidate.distance <= Math.max(2, Math.floor(candidate.name.length / 4)));
+  const best = typos[0]?.distance;
+  return best === undefined
+    ? { names: ranked.slice(0, MAX_SUGGESTIONS).map((candidate) => candidate.name), likelyTypo: false }
+    : { names: typos.filter((candidate) => candidate.distance === best).slice(0, MAX_SUGGESTIONS).map((candidate) => candidate.name), likelyTypo: true };
 }
 
-/** "Unknown property X" with a hint, in the words every unknown-name problem uses. */
+/** "Unknown property X" with the closest names (never the whole list), in the words every unknown-name problem uses. */
 export function unknownNameProblem(path: string, name: string, known: readonly string[]): string {
-  const suggestion = closestName(name, known);
-  const hint = suggestion ? `did you mean ${suggestion}?` : `known names: ${known.join(', ')}`;
+  const { names, likelyTypo } = closestNames(name, known);
+  const hint = likelyTypo ? `did you mean ${names.join(' or ')}?` : `the closest known ${names.length === 1 ? 'name is' : 'names are'} ${names.join(', ')}`;
   return `${path}${name}: unknown property — ${hint}`;
 }
 

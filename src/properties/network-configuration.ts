@@ -29,7 +29,7 @@ export function readNetworkConfiguration(reader: PropertyReader, properties: Rec
     nestedReader.rejectUnknown(nested, NESTED_KEYS);
     const awsvpc = nestedReader.object('AwsvpcConfiguration', nested.AwsvpcConfiguration);
     if (!awsvpc) {
-      if (isRecord(nested) && nested.AwsvpcConfiguration === undefined) nestedReader.problem('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
+      if (isRecord(nested) && nested.AwsvpcConfiguration === undefined) nestedReader.missing('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
       return undefined;
     }
     const awsvpcReader = reader.nested('NetworkConfiguration.AwsvpcConfiguration.');
@@ -47,7 +47,7 @@ function readAwsvpc(reader: PropertyReader, source: Record<string, unknown>): Aw
     pattern: SUBNET_ID,
     patternHint: 'is not a subnet ID (subnet-…)',
   });
-  if (source.Subnets === undefined) reader.problem('Subnets', 'is required for task networking: list 1 to 16 subnet IDs of one VPC');
+  if (source.Subnets === undefined) reader.missing('Subnets', 'is required for task networking: list 1 to 16 subnet IDs of one VPC');
   const securityGroups = reader.stringList('SecurityGroups', source.SecurityGroups, {
     max: 5,
     pattern: SECURITY_GROUP_ID,

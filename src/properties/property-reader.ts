@@ -1,5 +1,5 @@
 import { isRecord } from '../shared/records';
-import { unknownNameProblem } from './did-you-mean';
+import { closestNames, unknownNameProblem } from './did-you-mean';
 
 /**
  * Reads values out of a CloudFormation properties object, coercing the strings CloudFormation sends ("1", "true")
@@ -9,6 +9,9 @@ import { unknownNameProblem } from './did-you-mean';
  * Each problem names the property by its path (e.g. `Overrides.ContainerOverrides[0].Memory`).
  */
 export class PropertyReader {
+  /** Known names a misspelt key was taken for: their absence is that misspelling, already reported. */
+  private readonly misspelt = new Set<string>();
+
   constructor(
     private readonly problems: string[],
     readonly path = '',
@@ -28,8 +31,16 @@ export class PropertyReader {
   /** Reports every key of `value` that is not in `known`, with a did-you-mean hint. */
   rejectUnknown(value: Record<string, unknown>, known: readonly string[]): void {
     for (const key of Object.keys(value)) {
-      if (!known.includes(key)) this.problems.push(unknownNameProblem(this.path, key, known));
+      if (known.includes(key)) continue;
+      this.problems.push(unknownNameProblem(this.path, key, known));
+      const { names, likelyTypo } = closestNames(key, known);
+      if (likelyTypo) names.forEach((name) => this.misspelt.add(name));
     }
+  }
+
+  /** Reports a required property that is absent, unless a misspelt key was already reported as meaning it. */
+  missing(name: string, message = 'is required'): undefined {
+    return this.misspelt.has(name) ? undefined : this.problem(name, message);
   }
 
   object(name: string, value: unknown): Record<string, unknown> | undefined {
@@ -46,7 +57,7 @@ export class PropertyReader {
 
   string(name: string, value: unknown, rules: { required?: boolean; maxLength?: number; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
     if (value === undefined || value === '') {
-      return rules.required ? this.problem(name, 'is required') : undefined;
+      return rules.required ? this.missing(name) : undefined;
     }
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       return this.problem(name, `must be a string, got ${describe(value)}`);

@@ -2,17 +2,18 @@ import { DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ListTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import type { CloudFormationResponse, Exchange } from '../../scripts/local/cloudformation';
 import { type LocalEnvironment, type LocalEnvironmentOptions, startLocalEnvironment } from '../../scripts/local/local-environment';
-import { motoAvailability } from '../../scripts/local/moto';
+import { findMotoPython } from '../../scripts/local/moto-python';
 
 /**
  * A describe block with its own moto (and sample stack, local Lambda endpoint, S3 ResponseURLs) for its tests,
- * started once and stopped after them. Without moto the block fails under CI=true, and is skipped loudly otherwise.
+ * started once and stopped after them. The global setup has set moto up when it could (moto-python.ts); without
+ * moto the block fails under CI=true, and is skipped loudly otherwise.
  */
 export function describeWithMoto(name: string, options: LocalEnvironmentOptions, body: (environment: () => LocalEnvironment) => void): void {
-  const availability = motoAvailability();
-  if (!availability.available && process.env.CI !== 'true') {
+  const found = findMotoPython();
+  if ('problem' in found && process.env.CI !== 'true') {
     // Straight to stderr: jest does not show console output of a file whose tests are all skipped.
-    process.stderr.write(`\nSKIPPED "${name}": these integration tests need moto. ${availability.problem} (Under CI=true they fail instead.)\n`);
+    process.stderr.write(`\nSKIPPED "${name}": these integration tests need moto. ${found.problem} (Under CI=true they fail instead.)\n`);
     describe.skip(`${name} — SKIPPED: moto is not installed`, () => body(() => notStarted()));
     return;
   }

@@ -36,6 +36,19 @@ describeWithMoto('the built handler runs tasks for Create and Update', { taskTra
     expect(await taskNetworkInterface(env, taskArn)).toEqual({ subnetId: env.stack.subnetId, securityGroupIds: [env.stack.securityGroupId] });
   });
 
+  it('answers a request that came through an SNS topic (ServiceToken a topic ARN) the same way', async () => {
+    const topicArn = `arn:aws:sns:${env.moto.region}:123456789012:ecs-task-runner`;
+    const resource = new CustomResource('MigrateViaTopic', env.simulation, 'Custom::ECSTaskRunner', topicArn);
+
+    const exchange = await resource.create(nested());
+
+    const response = expectAnswer(exchange, 'SUCCESS');
+    expect(exchange.request.ResourceProperties.ServiceToken).toBe(topicArn);
+    expect(exchange.invocations[0]?.event).toMatchObject({ Records: [{ EventSource: 'aws:sns', Sns: { TopicArn: topicArn } }] });
+    expect(response.Data).toMatchObject({ TaskArn: expect.stringMatching(/^arn:aws:ecs:/), ExitCode: '0' });
+    expect(expectAnswer(await resource.delete(), 'SUCCESS').PhysicalResourceId).toBe(response.PhysicalResourceId);
+  });
+
   it('answers only once the task has gone through to STOPPED', async () => {
     await env.moto.setTaskTransition({ progression: 'manual', times: 1 });
     const exchange = await new CustomResource('MigrateWatched', env.simulation).create(nested());

@@ -1,0 +1,28 @@
+import type { Exchange } from './cloudformation';
+
+/**
+ * Where moto differs from ECS in a way a local run meets: each limit knows the answer it causes, and says in one
+ * line what happened and what to do here. The README lists them (Try it locally → What moto does differently).
+ */
+interface MotoLimit {
+  applies(exchange: Exchange): boolean;
+  note: string;
+}
+
+const LIMITS: MotoLimit[] = [
+  {
+    // ECS would use the cluster's default capacity provider strategy; moto answers RunTask with an HTML error page.
+    applies: ({ request, response }) =>
+      response?.Status === 'FAILED' &&
+      request.ResourceProperties.LaunchType === undefined &&
+      request.ResourceProperties.CapacityProviderStrategy === undefined &&
+      /RunTask failed[\s\S]*(<!doctype|Deserialization error)/i.test(response.Reason ?? ''),
+    note:
+      'moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto with an HTML 500 when the cluster has no container instances (ECS would use the cluster\'s default capacity provider strategy). Set LaunchType: FARGATE to run it here.',
+  },
+];
+
+/** The notes on moto's limits that explain this exchange's answer; empty when none does. */
+export function motoLimitNotes(exchange: Exchange): string[] {
+  return LIMITS.filter((limit) => limit.applies(exchange)).map((limit) => limit.note);
+}

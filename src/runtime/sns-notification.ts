@@ -1,0 +1,30 @@
+import type { SNSEvent } from 'aws-lambda';
+
+/**
+ * The request inside an SNS notification, for a ServiceToken that is an SNS topic (the usual way to offer one
+ * runner to other accounts): CloudFormation publishes the request as JSON text to the topic, and SNS invokes the
+ * subscribed function with it in `Records[0].Sns.Message`. The answer goes to the request's ResponseURL as for any
+ * other request. Anything else — a request sent to the function directly, a hand-off — is returned as it is.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-sns.html
+ */
+export function unwrapSnsNotification(event: unknown): unknown {
+  if (!isSnsEvent(event)) return event;
+  const [record] = event.Records;
+  try {
+    return JSON.parse(record?.Sns.Message ?? '') as unknown;
+  } catch {
+    // Not JSON: no CloudFormation request either, and the handler says so about the event as it came.
+    return event;
+  }
+}
+
+/** SNS invokes a subscribed function with exactly one record per event. */
+function isSnsEvent(event: unknown): event is SNSEvent {
+  if (typeof event !== 'object' || event === null) return false;
+  const records = (event as { Records?: unknown }).Records;
+  if (!Array.isArray(records) || records.length !== 1) return false;
+  const [record] = records as unknown[];
+  if (typeof record !== 'object' || record === null) return false;
+  const { EventSource, Sns } = record as { EventSource?: unknown; Sns?: unknown };
+  return EventSource === 'aws:sns' && typeof Sns === 'object' && Sns !== null && typeof (Sns as { Message?: unknown }).Message === 'string';
+}

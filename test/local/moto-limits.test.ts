@@ -1,0 +1,33 @@
+import type { Exchange } from '../../scripts/local/cloudformation';
+import { motoLimitNotes } from '../../scripts/local/moto-limits';
+import { fixtures } from '../support/fixtures';
+
+/** The Reason the runner gives when moto answers RunTask with its HTML error page. */
+const HTML_500_REASON = `RunTask failed: SyntaxError: Unexpected token '<', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
+
+function exchange(properties: Record<string, unknown>, reason: string): Exchange {
+  const request = fixtures.create();
+  request.ResourceProperties = { ServiceToken: request.ServiceToken, Cluster: 'demo', TaskDefinition: 'migrate', ...properties };
+  const { StackId, RequestId, LogicalResourceId } = request;
+  return {
+    request: request as Exchange['request'],
+    response: { Status: 'FAILED', Reason: reason, PhysicalResourceId: 'id', StackId, RequestId, LogicalResourceId },
+    problems: [],
+    invocations: [],
+    elapsedMs: 500,
+  };
+}
+
+describe('notes on where moto differs from ECS', () => {
+  it('explains in one line the HTML 500 of a RunTask without LaunchType or capacity provider', () => {
+    const notes = motoLimitNotes(exchange({}, HTML_500_REASON));
+
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/^moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto .* Set LaunchType: FARGATE to run it here\.$/);
+  });
+
+  it('says nothing when the request names a launch type, or the failure is another one', () => {
+    expect(motoLimitNotes(exchange({ LaunchType: 'FARGATE' }, HTML_500_REASON))).toEqual([]);
+    expect(motoLimitNotes(exchange({}, 'Not started: Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region'))).toEqual([]);
+  });
+});

@@ -9,6 +9,16 @@ export function createLogsApi(clientFor: (region: string) => CloudWatchLogsClien
       const result = await clientFor(region).send(new GetLogEventsCommand({ logGroupName, logStreamName, limit, startFromHead: false }));
       return (result.events ?? []).flatMap((event) => (event.message === undefined ? [] : [event.message]));
     },
+    async pageBackward(region, logGroupName, logStreamName, backwardToken) {
+      // startFromHead false: the newest events first, and backward tokens (only forward tokens need it true).
+      const result = await clientFor(region).send(
+        new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: false, ...(backwardToken ? { nextToken: backwardToken } : {}) }),
+      );
+      return {
+        events: (result.events ?? []).flatMap((event) => (event.message === undefined ? [] : [{ message: event.message, timestamp: event.timestamp ?? 0 }])),
+        ...(result.nextBackwardToken ? { nextBackwardToken: result.nextBackwardToken } : {}),
+      };
+    },
   };
 }
 

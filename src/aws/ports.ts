@@ -51,10 +51,19 @@ export interface Ec2Api {
   describeInstanceTypes(input: DescribeInstanceTypesCommandInput): Promise<DescribeInstanceTypesCommandOutput>;
 }
 
-/** The last lines of a container's CloudWatch Logs stream (diagnostics of a failed task). */
+/** One GetLogEvents page: events oldest first, and the token of the page before it. */
+export interface LogPage {
+  events: { message: string; timestamp: number }[];
+  /** Equal to the token passed in once the start of the stream is reached. */
+  nextBackwardToken?: string;
+}
+
+/** Reads containers' CloudWatch Logs streams: a failed task's last lines, a successful one's printed outputs. */
 export interface LogsApi {
   /** Oldest first; at most `limit` lines. */
   lastLines(region: string, logGroupName: string, logStreamName: string, limit: number): Promise<string[]>;
+  /** The newest page of the stream without `backwardToken`; with it, the page before the one that returned it. */
+  pageBackward(region: string, logGroupName: string, logStreamName: string, backwardToken?: string): Promise<LogPage>;
 }
 
 /** Starts a new asynchronous invocation of a Lambda function (the hand-off), and reads its recursion setting. */

@@ -6,12 +6,12 @@ import { overrideEnvironmentValues } from '../properties/task-overrides';
 import type { Log } from '../runtime/log';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
-import { type DecidedTask, type PendingTask } from '../tasks/task-outcome';
+import { type ContainerFailure, type DecidedTask, type PendingTask } from '../tasks/task-outcome';
 import { describeEniCapacity } from './eni-capacity';
 import { NETWORK_START_FAILURE } from './failure-hints';
 import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
 import { checkNetwork } from './network-check';
-import { formatLogTail, readLogTail } from './log-tail';
+import { formatLogTail, type LogTail, readLogTail } from './log-tail';
 import { inspectNetworkPath } from './network-path';
 
 /** What the diagnostics may look at, beyond the failure itself. */
@@ -70,18 +70,34 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
 
   const wanted = failed.flatMap((task) => task.failures.map((failure) => ({ task, failure }))).filter(({ failure }) => context.logs[failure.name] !== undefined);
   const tails = await Promise.all(
-    wanted.slice(0, MAX_LOG_TAILS).map(({ task, failure }) =>
-      readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines, masked: context.masked }),
-    ),
+    wanted.slice(0, MAX_LOG_TAILS).map(async ({ task, failure }) => ({
+      task,
+      failure,
+      tail: await readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines, masked: context.masked }),
+    })),
   );
+  logFailedContainerLines(context.log, tails);
   let text = reason;
-  for (const tail of tails) {
+  for (const { tail } of tails) {
     if (!tail) continue;
     const room = REASON_BUDGET_BYTES - Buffer.byteLength(text) - 1;
     if (room < 200) break;
     text += ` ${formatLogTail(tail, room)}`;
   }
   return text;
+}
+
+/**
+ * The failed containers' last lines, whole (the Reason keeps only what fits), as one entry in the runner's own log:
+ * tools that show a custom resource's function log on failure then show the migration's error too.
+ */
+function logFailedContainerLines(log: Log, tails: readonly { task: DecidedTask; failure: ContainerFailure; tail: LogTail | undefined }[]): void {
+  const containers = tails.flatMap(({ task, failure, tail }) =>
+    tail
+      ? [{ taskArn: task.taskArn, container: failure.name, ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }), lines: tail.lines, logs: tail.link, ...(tail.note ? { note: tail.note } : {}) }]
+      : [],
+  );
+  if (containers.length > 0) log.error('Last log lines of the failed containers', { containers });
 }
 
 /** Why RunTask placed fewer tasks than asked; with the cluster's ENI numbers when ENIs ran out. */

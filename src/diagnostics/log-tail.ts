@@ -1,8 +1,7 @@
 import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
-import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { maskValues } from '../runtime/redact';
-import { taskId } from '../shared/arns';
+import { type AwsLogsLocation, awsLogsStream } from '../tasks/task-definition-facts';
 
 export interface LogTailRequest {
   taskArn: string;
@@ -23,15 +22,13 @@ export interface LogTail {
 
 /**
  * The last lines a failed container wrote to CloudWatch Logs (awslogs driver), and a console link to the stream.
- * The stream name follows the driver's convention `prefix/container/task-id`.
  */
 export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTailRequest): Promise<LogTail | undefined> {
   const { location, container, taskArn } = request;
-  const region = location.region ?? regionOf(taskArn);
-  if (!location.streamPrefix) {
+  const { region, stream } = awsLogsStream(location, container, taskArn);
+  if (!stream) {
     return { container, lines: [], link: consoleLink(region, location.group), note: `log group ${location.group} has no awslogs-stream-prefix, so the stream cannot be named` };
   }
-  const stream = `${location.streamPrefix}/${container}/${taskId(taskArn)}`;
   const link = consoleLink(region, location.group, stream);
   try {
     const lines = await (await logs()).lastLines(region, location.group, stream, request.lines);
@@ -71,8 +68,4 @@ export function consoleLink(region: string, group: string, stream?: string): str
   const host = region.startsWith('cn-') ? `${region}.console.amazonaws.cn` : `${region}.console.aws.amazon.com`;
   const path = `log-groups/log-group/${encode(group)}${stream ? `/log-events/${encode(stream)}` : ''}`;
   return `https://${host}/cloudwatch/home?region=${region}#logsV2:${path}`;
-}
-
-function regionOf(arn: string): string {
-  return arn.split(':')[3] || 'us-east-1';
 }

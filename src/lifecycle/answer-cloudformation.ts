@@ -1,15 +1,15 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeAwsError } from '../diagnostics/failure-reason';
-import { type Answer, responseBody } from '../response/answer';
+import type { Answer } from '../response/answer';
 import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/errors';
+import { answerBody } from './answer-body';
 import { carryOutRequest, resumeWatch } from './carry-out-request';
 import { isContinuationEvent } from './continuation';
 import type { LifecycleDependencies, RequestOutcome } from './contract';
-import { answeredPhysicalResourceId } from './resource-identity';
 
 export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;
@@ -61,7 +61,7 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
   }
 
   try {
-    await sendResponse(url, responseBody(request, answer, answeredPhysicalResourceId(request)), deps);
+    await sendResponse(url, answerBody(request, answer), deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
   }

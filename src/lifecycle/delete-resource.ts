@@ -1,36 +1,40 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
-import { parseRunnerProperties } from '../properties/runner-properties';
-import type { Answer } from '../response/answer';
+import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { taskId } from '../shared/arns';
 import { stopTasks } from '../tasks/stop-tasks';
-import type { LifecycleDependencies } from './contract';
+import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { defaultStartedBy } from './resource-identity';
+import { runTeardown } from './teardown';
 
 /**
  * Delete never fails the stack: a failed Delete would leave the stack stuck (or in DELETE_FAILED) for a resource
- * that owns nothing but running tasks. Tasks this resource started that still run are stopped when StopOnDelete.
+ * that owns nothing but running tasks. Tasks this resource started that still run are stopped when StopOnDelete;
+ * then the OnDelete teardown task runs, when there is one.
  */
-export async function deleteResource(request: CloudFormationCustomResourceDeleteEvent, deps: LifecycleDependencies): Promise<Answer> {
+export async function deleteResource(request: CloudFormationCustomResourceDeleteEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
-  if (!parsed.ok) return { status: 'SUCCESS', reason: 'Nothing to clean up: the resource\'s properties were invalid, so it never started a task.' };
+  if (!parsed.ok) return answered({ status: 'SUCCESS', reason: 'Nothing to clean up: the resource\'s properties were invalid, so it never started a task.' });
   const { properties } = parsed;
-  if (!properties.stopOnDelete) return { status: 'SUCCESS', reason: 'StopOnDelete is false: tasks still running were left alone.' };
+  const cleanup = await stopResourceTasks(request, properties, deps);
+  const { onDelete } = properties;
+  if (onDelete) return runTeardown(request, { ...properties, onDelete }, cleanup, deps);
+  return answered({ status: 'SUCCESS', reason: cleanup });
+}
+
+/** Stops the resource's tasks that still run (StopOnDelete); says what became of them. */
+async function stopResourceTasks(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties, deps: LifecycleDependencies): Promise<string> {
+  if (!properties.stopOnDelete) return 'StopOnDelete is false: tasks still running were left alone.';
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
     const running = await listRunningTasks(properties.cluster, startedBy, deps);
     await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
-    return {
-      status: 'SUCCESS',
-      reason: running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,
-    };
+    return running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`;
   } catch (error) {
-    if (isClusterNotFound(error)) {
-      return { status: 'SUCCESS', reason: `Cluster ${properties.cluster} no longer exists: nothing to stop.` };
-    }
+    if (isClusterNotFound(error)) return `Cluster ${properties.cluster} no longer exists: nothing to stop.`;
     deps.log.warn('Could not stop the resource\'s tasks on Delete', { error: String(error) });
-    return { status: 'SUCCESS', reason: `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}` };
+    return `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}`;
   }
 }
 

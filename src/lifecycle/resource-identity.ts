@@ -43,6 +43,12 @@ export function defaultStartedBy(request: Pick<RequestIdentity, 'StackId' | 'Log
   return `cfn/${request.LogicalResourceId.slice(0, 100)}/${digest(request.StackId, request.LogicalResourceId).slice(0, 16)}`;
 }
 
+/** The OnDelete teardown task's `startedBy`: the resource's, marked, so that stopping the resource's tasks never finds it. */
+export function teardownStartedBy(startedBy: string): string {
+  return `${startedBy.slice(0, 128 - TEARDOWN_SUFFIX.length)}${TEARDOWN_SUFFIX}`;
+}
+
+const TEARDOWN_SUFFIX = '/teardown';
 
 function digest(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\n')).digest('hex');

@@ -1,10 +1,12 @@
+import { BUILT_IN_ATTRIBUTES } from '../shared/attribute-names';
 import { taskId } from '../shared/arns';
 import type { DecidedTask } from '../tasks/task-outcome';
 
-/** The attributes `Fn::GetAtt` reads; always all of them, so a template's GetAtt never breaks. */
-export const DATA_KEYS = ['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason'] as const;
+/** The attributes `Fn::GetAtt` reads besides the declared Outputs; always all of them, so a GetAtt never breaks. */
+export { BUILT_IN_ATTRIBUTES as DATA_KEYS };
 
-export function taskData(tasks: readonly DecidedTask[]): Record<string, string> {
+/** The tasks' attributes, then each declared output (empty when the containers did not print it). */
+export function taskData(tasks: readonly DecidedTask[], outputs: Readonly<Record<string, string>> = {}): Record<string, string> {
   const first = tasks[0];
   return {
     TaskArn: first?.taskArn ?? '',
@@ -13,10 +15,11 @@ export function taskData(tasks: readonly DecidedTask[]): Record<string, string> 
     ExitCode: first?.exitCode === undefined ? '' : String(first.exitCode),
     StopCode: first?.stopCode ?? '',
     StoppedReason: first?.stoppedReason ?? '',
+    ...outputs,
   };
 }
 
 /** Data when no task ran (RunOnUpdate false, a rollback): every key present, every value empty. */
-export function emptyData(): Record<string, string> {
-  return Object.fromEntries(DATA_KEYS.map((key) => [key, '']));
+export function emptyData(outputNames: readonly string[] = []): Record<string, string> {
+  return Object.fromEntries([...BUILT_IN_ATTRIBUTES, ...outputNames].map((key) => [key, '']));
 }

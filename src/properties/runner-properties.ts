@@ -10,6 +10,8 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { DEFAULT_LOG_LINES, DEFAULT_POLL_INTERVAL_SECONDS } from './defaults';
 import { readNetworkConfiguration } from './network-configuration';
+import { type OnDelete, readOnDelete } from './on-delete';
+import { readOutputs } from './outputs';
 import { optional } from '../shared/records';
 import { readPlacementConstraints } from './placement-constraints';
 import { readPlacementStrategy } from './placement-strategy';
@@ -47,6 +49,10 @@ export interface RunnerProperties {
   placementConstraints?: PlacementConstraint[];
   placementStrategy?: PlacementStrategy[];
   volumeConfigurations?: TaskVolumeConfiguration[];
+  /** A teardown task to run on Delete. */
+  onDelete?: OnDelete;
+  /** Names the essential containers may print as `ECS_TASK_RUNNER_OUTPUT Name=Value`, returned as attributes. */
+  outputs?: string[];
 }
 
 export type PropertiesResult = { ok: true; properties: RunnerProperties } | { ok: false; problems: string[] };
@@ -81,6 +87,9 @@ export const PROPERTY_NAMES = [
   'PlacementConstraints',
   'PlacementStrategy',
   'VolumeConfigurations',
+  // Run policies (issue 13)
+  'OnDelete',
+  'Outputs',
 ] as const;
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
@@ -122,6 +131,8 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const propagateTags = reader.oneOf('PropagateTags', properties.PropagateTags, PROPAGATE_TAGS);
   const enableExecuteCommand = reader.boolean('EnableExecuteCommand', properties.EnableExecuteCommand);
   const enableEcsManagedTags = reader.boolean('EnableECSManagedTags', properties.EnableECSManagedTags);
+  const onDelete = readOnDelete(reader, properties.OnDelete);
+  const outputs = readOutputs(reader, properties.Outputs);
 
   if (launchType && capacityProviderStrategy) {
     reader.problem('LaunchType', 'given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)');
@@ -178,6 +189,8 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       ...optional('placementConstraints', placementConstraints),
       ...optional('placementStrategy', placementStrategy),
       ...optional('volumeConfigurations', volumeConfigurations),
+      ...optional('onDelete', onDelete),
+      ...optional('outputs', outputs),
     },
   };
 }

@@ -21,17 +21,19 @@ const ENVIRONMENT_KEYS = ['Name', 'Value'] as const;
 export function readTaskOverrides(reader: PropertyReader, value: unknown): TaskOverride | undefined {
   const source = reader.object('Overrides', value);
   if (!source) return undefined;
-  const task = pascalCased(reader.nested('Overrides.'), source, TASK_KEYS);
+  // Problems are named from the reader's own path: `Overrides.…` at the top, `OnDelete.Overrides.…` inside OnDelete.
+  const path = `${reader.path}Overrides.`;
+  const task = pascalCased(reader.nested(path), source, TASK_KEYS);
 
-  const containerReader = reader.nested('Overrides.');
+  const containerReader = reader.nested(path);
   const containers = containerReader.list('ContainerOverrides', task.ContainerOverrides)?.map((item, index) =>
-    readContainerOverride(reader.nested(`Overrides.ContainerOverrides[${index}].`), item),
+    readContainerOverride(reader.nested(`${path}ContainerOverrides[${index}].`), item),
   );
   const names = containers?.map((container) => container?.name).filter((name) => name !== undefined) ?? [];
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
   if (repeated.length > 0) containerReader.problem('ContainerOverrides', `overrides container ${repeated.join(', ')} more than once`);
 
-  const taskReader = reader.nested('Overrides.');
+  const taskReader = reader.nested(path);
   const override: TaskOverride = {
     ...(containers ? { containerOverrides: containers.filter((c): c is ContainerOverride => c !== undefined) } : {}),
     // The API takes task-level CPU and memory as strings ("1024", or "1 vCPU" / "2 GB").

@@ -17,14 +17,19 @@ export function maskValues(text: string, values: readonly string[]): string {
 
 /**
  * ResourceProperties safe to log: override environment values may hold secrets, so every `Value` under an
- * `Environment` list inside `Overrides` (PascalCase or camelCase) is masked. `EnvironmentFiles` values stay readable:
- * they are S3 object ARNs, not secrets, and the runner never reads the files they name.
+ * `Environment` list inside `Overrides` and `OnDelete.Overrides` (PascalCase or camelCase) is masked.
+ * `EnvironmentFiles` values stay readable: they are S3 object ARNs, not secrets, and the runner never reads the
+ * files they name.
  */
 export function redactProperties(properties: unknown): unknown {
   if (!isRecord(properties)) return properties;
-  const overrides = properties.Overrides;
-  if (!isRecord(overrides)) return properties;
-  return { ...properties, Overrides: maskEnvironment(overrides) };
+  const onDelete = properties.OnDelete;
+  return {
+    ...properties,
+    ...(isRecord(properties.Overrides) ? { Overrides: maskEnvironment(properties.Overrides) } : {}),
+    // The teardown task's overrides hold environment values just the same.
+    ...(isRecord(onDelete) && isRecord(onDelete.Overrides) ? { OnDelete: { ...onDelete, Overrides: maskEnvironment(onDelete.Overrides) } } : {}),
+  };
 }
 
 function maskEnvironment(value: unknown, inEnvironment = false): unknown {

@@ -52,6 +52,11 @@ function checkAgainstTaskDefinition(properties: RunnerProperties, definition: Ta
       `NetworkConfiguration: task definition ${name} uses network mode ${definition.networkMode}; subnets and security groups apply only to awsvpc — remove the network configuration or register the task definition with NetworkMode awsvpc`,
     );
   }
+  if (properties.outputs && !Object.values(definition.logs).some((location) => location.streamPrefix !== undefined)) {
+    problems.push(
+      `Outputs: no essential container of task definition ${name} logs with the awslogs driver and an awslogs-stream-prefix, so the runner cannot read what it prints — add that log configuration, or remove Outputs`,
+    );
+  }
   for (const container of properties.overrides?.containerOverrides ?? []) {
     if (container.name !== undefined && !definition.containerNames.includes(container.name)) {
       problems.push(

@@ -1,4 +1,5 @@
 import type { ContainerDefinition, TaskDefinition } from '@aws-sdk/client-ecs';
+import { taskId } from '../shared/arns';
 
 /** Where a container's `awslogs` log driver writes: enough to read the last lines of a failed task. */
 export interface AwsLogsLocation {
@@ -6,6 +7,23 @@ export interface AwsLogsLocation {
   region?: string;
   /** Without a prefix (allowed on EC2) the stream is named after the Docker container ID: unknown to the runner. */
   streamPrefix?: string;
+}
+
+/** One container's awslogs stream of one task: the driver names it `prefix/container/task-id`. */
+export interface AwsLogsStream {
+  region: string;
+  group: string;
+  /** Unknown without an awslogs-stream-prefix. */
+  stream?: string;
+}
+
+export function awsLogsStream(location: AwsLogsLocation, container: string, taskArn: string): AwsLogsStream {
+  return {
+    // Without awslogs-region the driver writes to the task's own region.
+    region: location.region ?? (taskArn.split(':')[3] || 'us-east-1'),
+    group: location.group,
+    ...(location.streamPrefix ? { stream: `${location.streamPrefix}/${container}/${taskId(taskArn)}` } : {}),
+  };
 }
 
 /** What the runner needs to know of a task definition. */

@@ -1,0 +1,56 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { Answer } from '../response/answer';
+import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
+import { resourceName } from '../shared/arns';
+import { answerBody } from './answer-body';
+
+/** What a successful answer's built-in attributes typically hold, to see up front whether the Outputs fit. */
+const TYPICAL_SUCCESS = { exitCode: '0', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' };
+
+/**
+ * Bytes of CloudFormation's 4096-byte response left for the Outputs' values when `count` tasks succeed with every
+ * declared output printed empty; negative when even the names do not fit. Task ARNs are shaped from the task
+ * definition's ARN (same region and account) and the cluster's name.
+ */
+export function roomForOutputValues(
+  request: CloudFormationCustomResourceEvent,
+  run: { outputs: readonly string[]; count: number; cluster: string; taskDefinitionArn: string },
+): number {
+  const taskId = '0'.repeat(32);
+  const taskArn = run.taskDefinitionArn.replace(/:task-definition\/.*$/, `:task/${resourceName(run.cluster)}/${taskId}`);
+  const data = {
+    TaskArn: taskArn,
+    TaskArns: Array.from({ length: run.count }, () => taskArn).join(','),
+    TaskId: taskId,
+    ExitCode: TYPICAL_SUCCESS.exitCode,
+    StopCode: TYPICAL_SUCCESS.stopCode,
+    StoppedReason: TYPICAL_SUCCESS.stoppedReason,
+    ...Object.fromEntries(run.outputs.map((name) => [name, ''])),
+  };
+  return MAX_RESPONSE_BYTES - bodyBytes(request, { status: 'SUCCESS', data });
+}
+
+/**
+ * The outputs to leave out for the answer to fit CloudFormation's 4096 bytes, largest value first; empty when it
+ * fits. The runner never shortens an output's value: a shortened ID would be worse than a clear failure.
+ */
+export function outputsThatDoNotFit(request: CloudFormationCustomResourceEvent, answer: Answer, outputs: Readonly<Record<string, string>>): string[] {
+  let excess = bodyBytes(request, answer) - MAX_RESPONSE_BYTES;
+  const largestFirst = Object.entries(outputs).sort(([, a], [, b]) => valueBytes(b) - valueBytes(a));
+  const left: string[] = [];
+  for (const [name, value] of largestFirst) {
+    if (excess <= 0) break;
+    left.push(name);
+    excess -= valueBytes(value);
+  }
+  return left;
+}
+
+function bodyBytes(request: CloudFormationCustomResourceEvent, answer: Answer): number {
+  return byteLength(JSON.stringify(answerBody(request, answer)));
+}
+
+/** The bytes a value takes inside the JSON body (escapes included), beyond an empty string's. */
+function valueBytes(value: string): number {
+  return byteLength(JSON.stringify(value)) - 2;
+}

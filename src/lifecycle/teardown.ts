@@ -1,0 +1,60 @@
+import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
+import type { OnDelete } from '../properties/on-delete';
+import type { RunnerProperties } from '../properties/runner-properties';
+import type { TeardownPhase } from './continuation';
+import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { defaultStartedBy, teardownStartedBy } from './resource-identity';
+import { startAndFollow } from './run-tasks';
+import { CREATE_ROLLBACK, stackStatus } from './stack-status';
+
+/**
+ * Runs the OnDelete teardown task with the resource's network and launch settings and watches it like a Create
+ * (Timeout, hand-off). Skipped while the stack rolls back a failed creation: nothing was created that needs
+ * tearing down. `cleanup` says what became of the resource's own tasks; the Reason adds the teardown's outcome.
+ */
+export async function runTeardown(
+  request: CloudFormationCustomResourceDeleteEvent,
+  properties: RunnerProperties & { onDelete: OnDelete },
+  cleanup: string,
+  deps: LifecycleDependencies,
+): Promise<RequestOutcome> {
+  if ((await stackStatus(request.StackId, deps)) === CREATE_ROLLBACK) {
+    return answered({ status: 'SUCCESS', reason: `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.` });
+  }
+  const phase: TeardownPhase = { kind: 'teardown', cleanup };
+  return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps), phase);
+}
+
+/**
+ * Delete never fails the stack: the teardown's outcome, good or bad, becomes the Reason of a SUCCESS. Every
+ * invocation that may finish a teardown (the first, and each that takes over the watch) answers through this.
+ */
+export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase): RequestOutcome {
+  if (outcome.kind === 'handed-off') return outcome;
+  const { answer } = outcome;
+  const taskArn = answer.data?.TaskArn;
+  return answered({
+    status: 'SUCCESS',
+    reason:
+      answer.status === 'SUCCESS'
+        ? `${phase.cleanup} Teardown task ${answer.data?.TaskId ?? taskArn ?? ''} succeeded.`
+        : `${phase.cleanup} Teardown failed: ${answer.reason ?? 'no reason was recorded; see the runner\'s log.'}`,
+  });
+}
+
+/** One task of OnDelete's task definition and overrides; everything else as the resource runs its tasks. */
+function teardownProperties(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties & { onDelete: OnDelete }): RunnerProperties {
+  const { onDelete } = properties;
+  const teardown: RunnerProperties = {
+    ...properties,
+    taskDefinition: onDelete.taskDefinition ?? properties.taskDefinition,
+    count: 1,
+    // Not the resource's own startedBy: a Delete delivered twice stops the resource's tasks, never its teardown.
+    startedBy: teardownStartedBy(properties.startedBy ?? defaultStartedBy(request)),
+  };
+  // The resource's Overrides are for its own task definition; the teardown has OnDelete's, and no Outputs.
+  delete teardown.overrides;
+  delete teardown.outputs;
+  delete teardown.onDelete;
+  return onDelete.overrides ? { ...teardown, overrides: onDelete.overrides } : teardown;
+}

@@ -1,14 +1,13 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
 import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
-import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/errors';
 import { answerBody } from './answer-body';
 import { carryOutRequest, resumeWatch } from './carry-out-request';
 import { isContinuationEvent } from './continuation';
+import { explainError, logIfUnexpected } from './error-explanation';
 import type { LifecycleDependencies, RequestOutcome } from './contract';
 
 export interface RunnerDependencies extends LifecycleDependencies {
@@ -57,7 +56,7 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
     answer = outcome.answer;
   } catch (error) {
     answer = answerForError(request, error);
-    if (!isExplained(error)) log.error('Unexpected error', { error: String(error), stack: error instanceof Error ? error.stack : undefined });
+    logIfUnexpected(log, error);
   }
 
   try {
@@ -67,18 +66,8 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
   }
 }
 
-/** The runner's own errors already say what went wrong, for the person reading the stack event. */
-function isExplained(error: unknown): boolean {
-  return error instanceof InvalidPropertiesError || error instanceof PreflightError || error instanceof AwsCallError;
-}
-
 function answerForError(request: CloudFormationCustomResourceEvent, error: unknown): Answer {
-  const message =
-    error instanceof AwsCallError
-      ? `Not started: ${describeAwsError(error.call, error.cause)}`
-      : error instanceof InvalidPropertiesError || error instanceof PreflightError
-        ? error.message
-        : `Unexpected error: ${String(error)}`;
+  const message = explainError(error);
   // A Delete never fails the stack (see delete-resource.ts).
   if (request.RequestType === 'Delete') return { status: 'SUCCESS', reason: `Deleted; cleaning up failed: ${message}` };
   return { status: 'FAILED', reason: message };

@@ -3,6 +3,7 @@ import type { OnDelete } from '../properties/on-delete';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { TeardownPhase } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { explainError, logIfUnexpected } from './error-explanation';
 import { defaultStartedBy, teardownStartedBy } from './resource-identity';
 import { startAndFollow } from './run-tasks';
 import { CREATE_ROLLBACK, stackStatus } from './stack-status';
@@ -22,7 +23,12 @@ export async function runTeardown(
     return answered({ status: 'SUCCESS', reason: `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.` });
   }
   const phase: TeardownPhase = { kind: 'teardown', cleanup };
-  return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps), phase);
+  try {
+    return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps), phase);
+  } catch (error) {
+    logIfUnexpected(deps.log, error);
+    return answered({ status: 'SUCCESS', reason: `${cleanup} Teardown failed: ${explainError(error)}` });
+  }
 }
 
 /**

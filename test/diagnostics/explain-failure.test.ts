@@ -8,13 +8,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import {
   DescribeContainerInstancesCommand,
-  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListContainerInstancesCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-body';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
+import { ecsTask, mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -24,22 +23,7 @@ const TASK_ID = TASK_ARN.split('/').pop() as string;
 const INSTANCE_ARN = 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c5b6a47988796a5b4c3d2e1f0';
 const denied = (action: string) => Object.assign(new Error(`You are not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
 
-function withAwsLogs() {
-  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: {
-      taskDefinitionArn: TASK_DEFINITION_ARN,
-      networkMode: 'awsvpc',
-      containerDefinitions: [
-        {
-          name: 'migrate',
-          essential: true,
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'todobackend' } },
-        },
-        { name: 'log-router', essential: false },
-      ],
-    },
-  });
-}
+const withAwsLogs = () => stubAwsLogsTaskDefinition(aws);
 
 /** A private subnet whose route table has only the local route, in a VPC without endpoints. */
 function withIsolatedSubnets() {
@@ -91,6 +75,28 @@ describe('the last lines of a failed container\'s log', () => {
     expect(response?.Reason).toContain(
       `exited with code 1 (EssentialContainerExited: "Essential container in task exited"). Last log lines of "migrate": Operations to perform: Apply all migrations: todo | django.db.utils.OperationalError: (1045, "Access denied for user 'todo'@'10.0.1.23'"). Logs: https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:log-groups/log-group/$252Fecs$252Ftodobackend/log-events/todobackend$252Fmigrate$252F${TASK_ID}`,
     );
+  });
+
+  it('go whole into one error entry of the runner\'s own log, beside the Reason', async () => {
+    const lines = Array.from({ length: 10 }, (_, i) => ({ message: `line ${i} ${'x'.repeat(400)}` }));
+    aws.logs.on(GetLogEventsCommand).resolves({ events: lines });
+    const { response, log } = await invoke(fixtures.create());
+    const entries = log.entries.filter((entry) => entry.message === 'Last log lines of the failed containers');
+    expect(entries).toHaveLength(1);
+    expect(entries[0]?.level).toBe('error');
+    expect(entries[0]?.extra[0]).toEqual({
+      containers: [
+        {
+          taskArn: TASK_ARN,
+          container: 'migrate',
+          exitCode: 1,
+          lines: lines.map((line) => line.message),
+          logs: expect.stringContaining(`log-events/todobackend$252Fmigrate$252F${TASK_ID}`),
+        },
+      ],
+    });
+    // The Reason keeps only what fits; the log keeps every line.
+    expect(response?.Reason).not.toContain('line 0 ');
   });
 
   it('keep the newest lines that fit, and the whole response within 4096 bytes', async () => {

@@ -119,3 +119,21 @@ export function stubHappyPath(aws: MockedAws): void {
     Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }],
   });
 }
+
+/** The migrate task definition with `migrate` logging to CloudWatch Logs (awslogs, with a stream prefix). */
+export function stubAwsLogsTaskDefinition(aws: MockedAws): void {
+  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        {
+          name: 'migrate',
+          essential: true,
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'todobackend' } },
+        },
+        { name: 'log-router', essential: false },
+      ],
+    },
+  });
+}

@@ -1,0 +1,119 @@
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { MAX_RESPONSE_BYTES } from '../../src/response/response-body';
+import { mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { fixtures } from '../support/fixtures';
+import { invokeWith } from '../support/invoke';
+
+const aws = mockedAws();
+const invoke = invokeWith(aws.ports);
+
+function createWithOutputs(outputs: string[]) {
+  const event = fixtures.create();
+  (event.ResourceProperties as Record<string, unknown>).Outputs = outputs;
+  return event;
+}
+
+function printed(...lines: string[]) {
+  aws.logs.on(GetLogEventsCommand).resolves({ events: lines.map((message, i) => ({ message, timestamp: i })), nextBackwardToken: 'b/0' });
+}
+
+beforeEach(() => {
+  stubHappyPath(aws);
+  stubAwsLogsTaskDefinition(aws);
+});
+
+describe('Outputs', () => {
+  it('returns each printed value as an attribute beside the built-in ones', async () => {
+    printed('Applying todo.0042_add_index... OK', 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042_add_index', 'ECS_TASK_RUNNER_OUTPUT TenantId=t-7');
+    const { response } = await invoke(createWithOutputs(['SchemaVersion', 'TenantId']));
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Data).toEqual({
+      TaskArn: TASK_ARN,
+      TaskArns: TASK_ARN,
+      TaskId: '0a1b2c3d4e5f46789abcdef012345678',
+      ExitCode: '0',
+      StopCode: 'EssentialContainerExited',
+      StoppedReason: 'Essential container in task exited',
+      SchemaVersion: '0042_add_index',
+      TenantId: 't-7',
+    });
+  });
+
+  it('returns an empty attribute for a declared output that was not printed', async () => {
+    printed('ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042');
+    const { response } = await invoke(createWithOutputs(['SchemaVersion', 'TenantId']));
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Data).toMatchObject({ SchemaVersion: '0042', TenantId: '' });
+  });
+
+  it('are present, empty, when an Update runs nothing', async () => {
+    const event = fixtures.update();
+    Object.assign(event.ResourceProperties, { RunOnUpdate: 'false', Outputs: ['SchemaVersion'] });
+    const { response } = await invoke(event);
+    expect(response?.Data).toMatchObject({ SchemaVersion: '', TaskArn: '' });
+  });
+
+  it('reads no log when no Outputs are declared', async () => {
+    await invoke(fixtures.create());
+    expect(aws.logs).not.toHaveReceivedCommand(GetLogEventsCommand);
+  });
+
+  it('are not read after a failed run', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
+    const event = createWithOutputs(['SchemaVersion']);
+    event.ResourceProperties.LogLines = '0';
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(aws.logs).not.toHaveReceivedCommand(GetLogEventsCommand);
+  });
+
+  it('fail the run, naming the output, when a printed value does not fit the 4096-byte response', async () => {
+    printed(`ECS_TASK_RUNNER_OUTPUT Report=${'x'.repeat(3000)}`, 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', `ECS_TASK_RUNNER_OUTPUT Notes=${'y'.repeat(900)}`);
+    const { response, puts } = await invoke(createWithOutputs(['SchemaVersion', 'Report', 'Notes']));
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toBe(
+      `The task succeeded, but the printed value of Outputs Report (3000 bytes) does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).`,
+    );
+    expect(Buffer.byteLength(puts[0]?.body ?? '')).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+  });
+
+  it('answer SUCCESS with a value that just fits, unshortened', async () => {
+    printed('ECS_TASK_RUNNER_OUTPUT Report=');
+    const { puts: probe } = await invoke(createWithOutputs(['Report']));
+    const room = MAX_RESPONSE_BYTES - Buffer.byteLength(probe[0]?.body ?? '');
+    printed(`ECS_TASK_RUNNER_OUTPUT Report=${'x'.repeat(room)}`);
+    const { response, puts } = await invoke(createWithOutputs(['Report']));
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Data?.Report).toHaveLength(room);
+    expect(Buffer.byteLength(puts[0]?.body ?? '')).toBe(MAX_RESPONSE_BYTES);
+  });
+
+  it('refuse the run up front when the declared names cannot fit with the tasks\' ARNs', async () => {
+    const event = createWithOutputs(Array.from({ length: 20 }, (_, i) => `${'Output'.repeat(10)}${String(i).padStart(4, '0')}`));
+    // A long cluster name makes every task ARN long.
+    Object.assign(event.ResourceProperties, { Count: '10', Cluster: `todobackend-${'c'.repeat(160)}` });
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/^Not started: Outputs: the 20 declared names do not fit CloudFormation's 4096-byte response even with empty values \(\d+ bytes over, with 10 task ARNs\) — declare fewer or shorter names, or lower Count\.$/);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+  });
+
+  it('refuse the run up front when no essential container logs where the runner can read it', async () => {
+    stubHappyPath(aws);
+    const { response } = await invoke(createWithOutputs(['SchemaVersion']));
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('Outputs: no essential container of task definition todobackend-migrate:7 logs with the awslogs driver and an awslogs-stream-prefix');
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+  });
+
+  it('fail the run, saying which permission is missing, when the log cannot be read', async () => {
+    aws.logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }));
+    const { response } = await invoke(createWithOutputs(['SchemaVersion']));
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain(
+      `The task succeeded, but the Outputs could not be read: GetLogEvents on log group /ecs/todobackend, stream todobackend/migrate/0a1b2c3d4e5f46789abcdef012345678 failed: AccessDeniedException`,
+    );
+    expect(response?.Reason).toContain('IAM permissions');
+  });
+});

@@ -1,0 +1,137 @@
+import { DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { fixtures } from '../support/fixtures';
+import { invokeWith } from '../support/invoke';
+
+const aws = mockedAws();
+const invoke = invokeWith(aws.ports);
+const OLD_TASK = TASK_ARN.replace('0a1b2c3d', '5e6f7a8b');
+const TEARDOWN_DEFINITION = 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-teardown:2';
+const TEARDOWN_COMMAND = ['python3', 'manage.py', 'drop_tenant', '--no-input'];
+
+function deleteWithTeardown() {
+  const event = fixtures.delete();
+  (event.ResourceProperties as Record<string, unknown>).OnDelete = {
+    TaskDefinition: 'todobackend-teardown',
+    Overrides: { ContainerOverrides: [{ Name: 'teardown', Command: TEARDOWN_COMMAND }] },
+  };
+  return event;
+}
+
+function stackIs(status: StackStatus) {
+  aws.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: status, CreationTime: new Date() }] });
+}
+
+beforeEach(() => {
+  stubHappyPath(aws);
+  stackIs('DELETE_IN_PROGRESS');
+  aws.ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: 'todobackend-teardown' }).resolves({
+    taskDefinition: { taskDefinitionArn: TEARDOWN_DEFINITION, networkMode: 'awsvpc', containerDefinitions: [{ name: 'teardown', essential: true }] },
+  });
+  aws.ecs.on(ListTasksCommand).resolves({ taskArns: [OLD_TASK] });
+  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 0 }] })] });
+});
+
+describe('OnDelete', () => {
+  it('stops the resource\'s tasks, then runs one teardown task with the resource\'s network and launch settings', async () => {
+    const { response } = await invoke(deleteWithTeardown());
+    const calls = aws.ecs.calls().map((call) => call.args[0].constructor.name);
+    expect(calls.indexOf('StopTaskCommand')).toBeLessThan(calls.indexOf('RunTaskCommand'));
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: OLD_TASK });
+    const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(runTask).toMatchObject({
+      cluster: 'todobackend-cluster',
+      taskDefinition: TEARDOWN_DEFINITION,
+      count: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'], securityGroups: ['sg-0123456789abcdef0'], assignPublicIp: 'DISABLED' } },
+      overrides: { containerOverrides: [{ name: 'teardown', command: TEARDOWN_COMMAND }] },
+    });
+    // A Delete delivered twice lists the resource's tasks by startedBy: the teardown must not be among them.
+    const listedBy = aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input.startedBy;
+    expect(runTask?.startedBy).toBe(`${listedBy}/teardown`);
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      Reason: 'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678. Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.',
+    });
+  });
+
+  it('runs the resource\'s own task definition without its Overrides when OnDelete names none', async () => {
+    const event = fixtures.delete();
+    (event.ResourceProperties as Record<string, unknown>).OnDelete = {};
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    await invoke(event);
+    const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(runTask?.taskDefinition).toBe('arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7');
+    expect(runTask).not.toHaveProperty('overrides');
+  });
+
+  it('answers SUCCESS with the teardown\'s failure as the Reason', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(3, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 3 }] })] });
+    const { response } = await invoke(deleteWithTeardown());
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toBe(
+      'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678. Teardown failed: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "teardown" exited with code 3 (EssentialContainerExited: "Essential container in task exited").',
+    );
+  });
+
+  it('is skipped while the stack rolls back a failed creation', async () => {
+    stackIs('ROLLBACK_IN_PROGRESS');
+    const event = deleteWithTeardown();
+    const { response } = await invoke(event);
+    expect(aws.cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: event.StackId });
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toBe(
+      'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678. No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.',
+    );
+  });
+
+  it('stops the teardown at the Timeout and still answers SUCCESS', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] })] });
+    const event = deleteWithTeardown();
+    event.ResourceProperties.Timeout = '30';
+    const { response } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toMatch(/^Stopped 1 task\(s\) still running: 5e6f7a8b4e5f46789abcdef012345678\. Teardown failed: Timed out after 30 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(RUNNING\)/);
+  });
+
+  it('answers SUCCESS, saying why, when the teardown cannot start', async () => {
+    const event = fixtures.delete();
+    (event.ResourceProperties as Record<string, unknown>).OnDelete = { TaskDefinition: 'todobackend-teardown', Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['x'] }] } };
+    const { response } = await invoke(event);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toBe(
+      'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678. Teardown failed: Not started: Overrides.ContainerOverrides: task definition todobackend-teardown:2 has no container "migrate"; its containers are "teardown"',
+    );
+  });
+
+  it('hands a long teardown off like a run, and the fresh invocation answers the Delete', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] })] });
+    const event = deleteWithTeardown();
+    const { puts } = await invoke(event, { budgetMs: 60_000 });
+    expect(puts).toHaveLength(0);
+    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    expect(payload.request).toEqual(event);
+    expect(payload.phase).toEqual({ kind: 'teardown', cleanup: 'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678.' });
+
+    aws.ecs.resetHistory();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 1 }] })] });
+    const { response } = await invoke(payload);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(aws.ecs).not.toHaveReceivedCommand(ListTasksCommand);
+    expect(response).toMatchObject({ Status: 'SUCCESS', RequestId: event.RequestId });
+    expect(response?.Reason).toMatch(/^Stopped 1 task\(s\) still running: 5e6f7a8b4e5f46789abcdef012345678\. Teardown failed: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "teardown" exited with code 1/);
+  });
+
+  it('runs no teardown on Delete without OnDelete', async () => {
+    await invoke(fixtures.delete());
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+  });
+});

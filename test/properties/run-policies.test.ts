@@ -1,0 +1,72 @@
+import { parseRunnerProperties } from '../../src/properties/runner-properties';
+import { redactProperties } from '../../src/runtime/redact';
+
+const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
+
+function problemsOf(properties: Record<string, unknown>): string[] {
+  const result = parseRunnerProperties({ ...base, ...properties });
+  return result.ok ? [] : result.problems;
+}
+
+function parsed(properties: Record<string, unknown>) {
+  const result = parseRunnerProperties({ ...base, ...properties });
+  if (!result.ok) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
+  return result.properties;
+}
+
+describe('OnDelete', () => {
+  it('reads the teardown task definition and its overrides in PascalCase', () => {
+    expect(
+      parsed({
+        OnDelete: {
+          TaskDefinition: 'todobackend-teardown:3',
+          Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'flush', '--no-input'] }] },
+        },
+      }).onDelete,
+    ).toEqual({
+      taskDefinition: 'todobackend-teardown:3',
+      overrides: { containerOverrides: [{ name: 'migrate', command: ['python3', 'manage.py', 'flush', '--no-input'] }] },
+    });
+  });
+
+  it('defaults to the resource\'s task definition (and none of its Overrides)', () => {
+    const properties = parsed({ Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate'] }] }, OnDelete: {} });
+    expect(properties.onDelete).toEqual({});
+  });
+
+  it('names problems inside it by their full path', () => {
+    expect(problemsOf({ OnDelete: { TaskDefiniton: 'x', Overrides: { ContainerOverrides: [{ Name: 'migrate', Memory: 'lots' }] } } })).toEqual([
+      'OnDelete.TaskDefiniton: unknown property — did you mean TaskDefinition?',
+      'OnDelete.Overrides.ContainerOverrides[0].Memory: "lots" is not a whole number from 6 to 1048576 MiB',
+    ]);
+    expect(problemsOf({ OnDelete: 'teardown' })).toEqual(['OnDelete: must be an object (a map of properties), got "teardown"']);
+  });
+
+  it('keeps the teardown\'s environment values out of the logs', () => {
+    const redacted = redactProperties({
+      ...base,
+      OnDelete: { Overrides: { ContainerOverrides: [{ Name: 'migrate', Environment: [{ Name: 'DB_PASSWORD', Value: 's3cr3t' }] }] } },
+    });
+    expect(JSON.stringify(redacted)).not.toContain('s3cr3t');
+    expect(JSON.stringify(redacted)).toContain('DB_PASSWORD');
+  });
+});
+
+describe('Outputs', () => {
+  it('reads a list of names', () => {
+    expect(parsed({ Outputs: ['SchemaVersion', 'TenantId'] }).outputs).toEqual(['SchemaVersion', 'TenantId']);
+  });
+
+  it('refuses names that are not letters and digits, repeated names and more than 20', () => {
+    expect(problemsOf({ Outputs: ['schema_version'] })).toEqual(['Outputs[0]: "schema_version" is not an output name: use 1 to 64 letters and digits']);
+    expect(problemsOf({ Outputs: ['A', 'A'] })).toEqual(['Outputs: lists A more than once']);
+    expect(problemsOf({ Outputs: Array.from({ length: 21 }, (_, i) => `Out${i}`) })).toEqual(['Outputs: has 21 entries; 1 to 20 are allowed']);
+    expect(problemsOf({ Outputs: 'SchemaVersion' })).toEqual(['Outputs: must be a list, got "SchemaVersion"']);
+  });
+
+  it('refuses the name of a built-in attribute, in any case', () => {
+    expect(problemsOf({ Outputs: ['ExitCode', 'taskarn', 'Version'] })).toEqual([
+      'Outputs: ExitCode, taskarn are names of built-in attributes (TaskArn, TaskArns, TaskId, ExitCode, StopCode, StoppedReason); choose another name',
+    ]);
+  });
+});

@@ -80,7 +80,8 @@ export interface CloudFormationApi {
 
 /**
  * Every AWS service the runner talks to. Only ECS is needed on every path; the others are loaded on first use so
- * that a cold start pays for them only when it needs them (CloudWatch Logs only when a task failed).
+ * that a cold start pays for them only when it needs them (CloudWatch Logs only when a task failed or Outputs are
+ * declared).
  */
 export interface AwsPorts {
   ecs: EcsApi;

@@ -3,10 +3,11 @@ import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { taskId } from '../shared/arns';
+import { listRunningTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { defaultStartedBy } from './resource-identity';
-import { runTeardown } from './teardown';
+import { type Cleanup, runTeardown } from './teardown';
 
 /**
  * Delete never fails the stack: a failed Delete would leave the stack stuck (or in DELETE_FAILED) for a resource
@@ -20,33 +21,23 @@ export async function deleteResource(request: CloudFormationCustomResourceDelete
   const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;
   if (onDelete) return runTeardown(request, { ...properties, onDelete }, cleanup, deps);
-  return answered({ status: 'SUCCESS', reason: cleanup });
+  return answered({ status: 'SUCCESS', reason: cleanup.summary });
 }
 
-/** Stops the resource's tasks that still run (StopOnDelete); says what became of them. */
-async function stopResourceTasks(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties, deps: LifecycleDependencies): Promise<string> {
-  if (!properties.stopOnDelete) return 'StopOnDelete is false: tasks still running were left alone.';
+/** Stops the resource's tasks that still run (StopOnDelete). */
+async function stopResourceTasks(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties, deps: LifecycleDependencies): Promise<Cleanup> {
+  if (!properties.stopOnDelete) return { summary: 'StopOnDelete is false: tasks still running were left alone.', stopped: [] };
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
-    const running = await listRunningTasks(properties.cluster, startedBy, deps);
+    const running = await listRunningTasks(deps.aws.ecs, properties.cluster, startedBy);
     await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
-    return running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`;
+    return {
+      summary: running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,
+      stopped: running,
+    };
   } catch (error) {
-    if (isClusterNotFound(error)) return `Cluster ${properties.cluster} no longer exists: nothing to stop.`;
+    if (isClusterNotFound(error)) return { summary: `Cluster ${properties.cluster} no longer exists: nothing to stop.`, stopped: [] };
     deps.log.warn('Could not stop the resource\'s tasks on Delete', { error: String(error) });
-    return `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}`;
+    return { summary: `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}`, stopped: [] };
   }
-}
-
-async function listRunningTasks(cluster: string, startedBy: string, deps: LifecycleDependencies): Promise<string[]> {
-  const taskArns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    // "When you specify startedBy as the filter, it must be the only filter that you use" (ECS API reference,
-    // ListTasks); the default desiredStatus, RUNNING, is the one wanted anyway.
-    const page = await deps.aws.ecs.listTasks({ cluster, startedBy, ...(nextToken ? { nextToken } : {}) });
-    taskArns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return taskArns;
 }

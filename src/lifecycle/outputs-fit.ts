@@ -14,7 +14,7 @@ const TYPICAL_SUCCESS = { exitCode: '0', stopCode: 'EssentialContainerExited', s
  */
 export function roomForOutputValues(
   request: CloudFormationCustomResourceEvent,
-  run: { outputs: readonly string[]; count: number; cluster: string; taskDefinitionArn: string },
+  run: { outputs: readonly string[]; count: number; attempts: number; cluster: string; taskDefinitionArn: string },
 ): number {
   const taskId = '0'.repeat(32);
   const taskArn = run.taskDefinitionArn.replace(/:task-definition\/.*$/, `:task/${resourceName(run.cluster)}/${taskId}`);
@@ -25,6 +25,7 @@ export function roomForOutputValues(
     ExitCode: TYPICAL_SUCCESS.exitCode,
     StopCode: TYPICAL_SUCCESS.stopCode,
     StoppedReason: TYPICAL_SUCCESS.stoppedReason,
+    Attempts: String(run.attempts),
     ...Object.fromEntries(run.outputs.map((name) => [name, ''])),
   };
   return MAX_RESPONSE_BYTES - bodyBytes(request, { status: 'SUCCESS', data });

@@ -28,10 +28,16 @@ export function answeredPhysicalResourceId(
 }
 
 /**
- * RunTask's `clientToken` (≤ 64 ASCII characters): one per request, so a duplicate delivery of the same request
- * gets the tasks already started instead of new ones.
+ * RunTask's `clientToken` (≤ 64 ASCII characters): one per request and attempt, so that a duplicate delivery of the
+ * same request gets the tasks already started instead of new ones, and each StartRetries attempt starts its own.
+ * The first attempt's token is the request's alone.
  */
-export function clientToken(request: RequestIdentity): string {
+export function clientToken(request: RequestIdentity, attempt = 1): string {
+  return attempt === 1 ? requestTag(request) : digest(request.StackId, request.LogicalResourceId, request.RequestId, `attempt ${attempt}`);
+}
+
+/** The value of the tag on every task of this request: the same for each attempt, each delivery and each invocation. */
+export function requestTag(request: RequestIdentity): string {
   return digest(request.StackId, request.LogicalResourceId, request.RequestId);
 }
 

@@ -1,22 +1,45 @@
-import { diagnosisContext, explainFailedTasks, explainRunTaskFailures, explainRunTaskRefusal, explainSlowStart, explainTimeout } from '../diagnostics/explain-failure';
+import { briefPlacementFailure, briefStartFailure, describeAttempts } from '../diagnostics/attempts-reason';
+import {
+  diagnosisContext,
+  type DiagnosisContext,
+  explainFailedTasks,
+  explainRunTaskFailures,
+  explainRunTaskRefusal,
+  explainSlowStart,
+  explainTimeout,
+  REASON_BUDGET_BYTES,
+} from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { RunnerProperties } from '../properties/runner-properties';
+import { MAX_RESPONSE_BYTES } from '../response/response-body';
+import { taskId } from '../shared/arns';
+import { AwsCallError } from '../shared/errors';
 import { checkBeforeStart } from '../tasks/preflight';
+import { type EarlierTask, findEarlierRun, waitUntilStopped } from '../tasks/running-tasks';
+import { failedToStart, isTransientPlacementFailure } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, type Watch, watchTasks } from '../tasks/watch-tasks';
-import type { Answer } from '../response/answer';
-import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
-import type { DecidedTask } from '../tasks/task-outcome';
-import { readTaskOutputs } from '../tasks/task-outputs';
-import type { ContinuationEvent, Purpose } from './continuation';
-import { outputsThatDoNotFit, roomForOutputValues } from './outputs-fit';
+import { type ContinuationEvent, isTeardown, type NextStep, type Purpose, type RunProgress } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { effectiveTimeout } from './deadline';
 import { handOff } from './hand-off';
 import { refuseLongChain } from './invocation-chain';
-import { clientToken, defaultStartedBy } from './resource-identity';
+import { roomForOutputValues } from './outputs-fit';
+import { clientToken, defaultStartedBy, requestTag } from './resource-identity';
+import { successAnswer } from './run-outcome';
 import { taskData } from './task-attributes';
+
+/**
+ * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to
+ * be placed and to run, and one started just before the deadline would only be stopped again.
+ */
+export const RETRY_MIN_LEFT_MS = 30_000;
+
+/** Backoff before start retry `retry` (1 for the first): 15 s, 30 s, then 60 s — capacity comes back in minutes. */
+export function startRetryDelayMs(retry: number): number {
+  return Math.min(60_000, 15_000 * 2 ** (retry - 1));
+}
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
 export async function runTasks(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
@@ -25,9 +48,10 @@ export async function runTasks(request: RunRequest, properties: RunnerProperties
 
 /**
  * Starts the tasks `properties` describe, for `purpose` (the resource's run, or its teardown), and watches them to
- * the end (or hands the watch off).
+ * the end (or hands the watch off). Before the run starts, tasks of an earlier run of the resource are waited for,
+ * stopped or refused (IfRunning); before a teardown starts, the resource's tasks just stopped (`waitFor`).
  */
-export async function startAndFollow(purpose: Purpose, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function startAndFollow(purpose: Purpose, properties: RunnerProperties, deps: LifecycleDependencies, waitFor: readonly string[] = []): Promise<RequestOutcome> {
   const { aws, clock, log } = deps;
   const { request } = purpose;
   // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
@@ -48,7 +72,7 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
   if (chainRefusal) return answered({ status: 'FAILED', reason: chainRefusal });
   const definition = await checkBeforeStart(aws, properties);
   if (properties.outputs) {
-    const room = roomForOutputValues(request, { outputs: properties.outputs, count: properties.count, cluster: properties.cluster, taskDefinitionArn: definition.arn });
+    const room = roomForOutputValues(request, { outputs: properties.outputs, count: properties.count, attempts: properties.startRetries + 1, cluster: properties.cluster, taskDefinitionArn: definition.arn });
     if (room < 0) {
       return answered({
         status: 'FAILED',
@@ -57,26 +81,11 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
     }
     log.info('Room left in the response for the Outputs\' values', { bytes: room, outputs: properties.outputs });
   }
-  const diagnosis = diagnosisContext(aws, log, properties, definition);
-  const start = await startTasks(
-    {
-      properties,
-      definition,
-      clientToken: clientToken(request),
-      startedBy: properties.startedBy ?? defaultStartedBy(request),
-      retryUntil: Math.min(deadline, clock.now() + remainingMs - HAND_OFF_MARGIN_MS),
-    },
-    { ecs: aws.ecs, clock, log },
-  );
-  if (!start.started) {
-    return answered({
-      status: 'FAILED',
-      reason: start.kind === 'refused' ? await explainRunTaskRefusal(start.error, diagnosis) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: properties.count }),
-    });
-  }
+  const earlier = isTeardown(purpose) ? [...waitFor] : await earlierRun(purpose.request, properties, deps);
+  if (typeof earlier === 'string') return answered({ status: 'FAILED', reason: earlier });
   const watch: Watch = {
     cluster: properties.cluster,
-    taskArns: start.taskArns,
+    taskArns: [],
     essentialContainers: definition.essentialContainers,
     logs: definition.logs,
     usesSecrets: definition.usesSecrets,
@@ -85,74 +94,185 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
     timeoutSeconds: timeout.seconds,
     pollIntervalSeconds: properties.pollIntervalSeconds,
   };
-  return followTasks({ ecsTaskRunnerContinuation: 1, ...purpose, watch, handOffs: 0 }, properties, deps, false);
+  const next: NextStep = earlier.length > 0 ? { step: 'wait-for-earlier-run', taskArns: earlier } : { step: 'start', count: properties.count, notBefore: 0 };
+  const progress: RunProgress = { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: definition.arn, next };
+  return followTasks({ ecsTaskRunnerContinuation: 1, ...purpose, watch, handOffs: 0, progress }, properties, deps, false);
 }
 
 /**
- * Watches started tasks until the answer is known. Tasks that outlive the deadline are stopped; when this
- * invocation's time runs short, a fresh invocation of the same function takes over the watch.
+ * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
+ * stopped), or the Reason a run is refused (Fail).
+ */
+async function earlierRun(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<string[] | string> {
+  const startedBy = properties.startedBy ?? defaultStartedBy(request);
+  let tasks: EarlierTask[];
+  try {
+    tasks = await findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request));
+  } catch (error) {
+    throw new AwsCallError('Looking for an earlier run of this resource (ListTasks, DescribeTasks)', error);
+  }
+  if (tasks.length === 0) return [];
+  const named = tasks.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
+  deps.log.warn('Tasks of an earlier run of this resource still run', { ifRunning: properties.ifRunning, taskArns: tasks.map((task) => task.taskArn) });
+  switch (properties.ifRunning) {
+    case 'Fail':
+      return `Not started: IfRunning is Fail, and ${tasks.length} task${tasks.length === 1 ? '' : 's'} of an earlier run of this resource still run${tasks.length === 1 ? 's' : ''}: ${named}. Let ${tasks.length === 1 ? 'it' : 'them'} finish or stop ${tasks.length === 1 ? 'it' : 'them'}, or set IfRunning to Wait or Stop.`;
+    case 'Stop':
+      await stopTasks(deps.aws.ecs, properties.cluster, tasks.map((task) => task.taskArn), 'ecs-task-runner: a new run of this resource starts (IfRunning Stop)', deps.log);
+      return tasks.map((task) => task.taskArn);
+    case 'Wait':
+      return tasks.map((task) => task.taskArn);
+  }
+}
+
+/**
+ * Carries the run on from where `state` left it — waiting for an earlier run, starting an attempt (after its
+ * backoff), watching the tasks — until the answer is known. Tasks that outlive the deadline are stopped; when this
+ * invocation's time runs short, a fresh invocation of the same function takes over.
  */
 export async function followTasks(state: ContinuationEvent, properties: RunnerProperties, deps: LifecycleDependencies, pollFirst: boolean): Promise<RequestOutcome> {
-  const { aws, log } = deps;
-  const { watch } = state;
-  const diagnosis = diagnosisContext(aws, log, properties, watch);
-  let result;
-  try {
-    result = await watchTasks(
-      watch,
-      {
-        ecs: aws.ecs,
-        clock: deps.clock,
-        invocation: deps.invocation,
-        log,
-        onSlowStart: async () => log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
-      },
-      pollFirst,
-    );
-  } catch (error) {
-    await stopTasks(aws.ecs, watch.cluster, watch.taskArns, 'ecs-task-runner: could not watch the task', log);
-    return answered({ status: 'FAILED', reason: `${describeAwsError('DescribeTasks', error)} The tasks were stopped.` });
-  }
-  switch (result.kind) {
-    case 'decided': {
-      const unknown = result.tasks.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
-      // A task ECS never reported may still start later: stop it rather than let it run unwatched.
-      if (unknown.length > 0) await stopTasks(aws.ecs, watch.cluster, unknown, 'ecs-task-runner: ECS did not report the task after RunTask', log);
-      if (!result.tasks.every((task) => task.succeeded)) {
-        return answered({ status: 'FAILED', reason: await explainFailedTasks(result.tasks, diagnosis), data: taskData(result.tasks) });
-      }
-      return answered(state.phase?.kind !== 'teardown' && properties.outputs ? await answerWithOutputs(state, properties.outputs, result.tasks, deps) : { status: 'SUCCESS', data: taskData(result.tasks) });
+  const { aws, clock, log } = deps;
+  let current = state;
+  let firstPoll = pollFirst;
+  for (;;) {
+    const { watch, progress } = current;
+    const next = progress?.next;
+    const diagnosis = diagnosisContext(aws, log, properties, watch);
+    if (next?.step === 'wait-for-earlier-run') {
+      const waited = await waitUntilStopped(watch.cluster, next.taskArns, watch.deadline, { ecs: aws.ecs, clock, invocation: deps.invocation, log });
+      if (waited.kind === 'hand-off') return handOff(withNext(current, { step: 'wait-for-earlier-run', taskArns: waited.running.map((task) => task.taskArn) }), deps);
+      if (waited.kind === 'deadline') return answered({ status: 'FAILED', reason: earlierRunTimeout(current, properties, waited.running) });
+      current = withNext(current, { step: 'start', count: properties.count, notBefore: 0 });
+      continue;
     }
-    case 'deadline':
-      await stopTasks(aws.ecs, watch.cluster, result.pending.map((task) => task.taskArn), 'ecs-task-runner: Timeout reached', log);
-      return answered({ status: 'FAILED', reason: await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis) });
-    case 'hand-off':
-      return handOff(state, deps);
+    if (next?.step === 'start' && progress) {
+      const delay = next.notBefore - clock.now();
+      if (delay > 0) {
+        // A fresh invocation waits out the backoff when this one could not start and watch afterwards.
+        if (deps.invocation.remainingTimeMs() - delay < MIN_INVOCATION_MS) return handOff(current, deps);
+        await clock.sleep(delay);
+      }
+      const started = await startAttempt(current, progress, next.count, properties, diagnosis, deps);
+      if (started.kind === 'answer') return started;
+      current = started.state;
+      firstPoll = false;
+      continue;
+    }
+    let result;
+    try {
+      result = await watchTasks(
+        watch,
+        {
+          ecs: aws.ecs,
+          clock,
+          invocation: deps.invocation,
+          log,
+          onSlowStart: async () => log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
+        },
+        firstPoll,
+      );
+    } catch (error) {
+      await stopTasks(aws.ecs, watch.cluster, watch.taskArns, 'ecs-task-runner: could not watch the task', log);
+      return answered({ status: 'FAILED', reason: `${describeAwsError('DescribeTasks', error)} The tasks were stopped.` });
+    }
+    switch (result.kind) {
+      case 'decided': {
+        const unknown = result.tasks.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
+        // A task ECS never reported may still start later: stop it rather than let it run unwatched.
+        if (unknown.length > 0) await stopTasks(aws.ecs, watch.cluster, unknown, 'ecs-task-runner: ECS did not report the task after RunTask', log);
+        const tasks = [...(progress?.succeeded ?? []), ...result.tasks];
+        const attempts = progress?.attempt ?? 1;
+        if (tasks.every((task) => task.succeeded)) {
+          return answered(
+            current.phase?.kind !== 'teardown' && properties.outputs ? await successAnswer(current, properties.outputs, tasks, attempts, deps) : { status: 'SUCCESS', data: taskData(tasks, { attempts }) },
+          );
+        }
+        const failed = result.tasks.filter((task) => !task.succeeded);
+        const retry = progress && failed.every(failedToStart) ? retryAfter(current, { ...progress, succeeded: tasks.filter((task) => task.succeeded) }, properties, briefStartFailure(failed), failed.length, deps) : undefined;
+        if (retry) {
+          current = retry;
+          continue;
+        }
+        return answered({ status: 'FAILED', reason: withAttempts(await explainFailedTasks(result.tasks, diagnosis), progress), data: taskData(tasks, { attempts }) });
+      }
+      case 'deadline':
+        await stopTasks(aws.ecs, watch.cluster, result.pending.map((task) => task.taskArn), 'ecs-task-runner: Timeout reached', log);
+        return answered({ status: 'FAILED', reason: withAttempts(await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis), progress) });
+      case 'hand-off':
+        return handOff(current, deps);
+    }
   }
 }
 
-/**
- * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
- * the printed values cannot be read or do not fit CloudFormation's response.
- */
-async function answerWithOutputs(state: ContinuationEvent, names: readonly string[], tasks: readonly DecidedTask[], deps: LifecycleDependencies): Promise<Answer> {
-  const { watch } = state;
-  const read = await readTaskOutputs(() => deps.aws.logs(), deps.clock, { taskArns: watch.taskArns, logs: watch.logs, names });
-  if (!read.ok) {
-    return {
-      status: 'FAILED',
-      reason: `The task${tasks.length === 1 ? '' : 's'} succeeded, but the Outputs could not be read: ${describeAwsError(`GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`, read.error)}`,
-      data: taskData(tasks),
-    };
+/** RunTask for the attempt `progress` is at: the watch of the tasks it started, a retry scheduled, or the answer. */
+async function startAttempt(
+  state: ContinuationEvent,
+  progress: RunProgress,
+  count: number,
+  properties: RunnerProperties,
+  diagnosis: DiagnosisContext,
+  deps: LifecycleDependencies,
+): Promise<{ kind: 'started'; state: ContinuationEvent } | Extract<RequestOutcome, { kind: 'answer' }>> {
+  const { clock, log } = deps;
+  const { request, watch } = state;
+  const start = await startTasks(
+    {
+      properties,
+      taskDefinitionArn: progress.taskDefinitionArn,
+      count,
+      clientToken: clientToken(request, progress.attempt),
+      startedBy: properties.startedBy ?? defaultStartedBy(request),
+      requestTag: requestTag(request),
+      retryUntil: Math.min(watch.deadline, clock.now() + deps.invocation.remainingTimeMs() - HAND_OFF_MARGIN_MS),
+    },
+    { ecs: deps.aws.ecs, clock, log },
+  );
+  if (start.started) {
+    const watching: RunProgress = { ...progress };
+    delete watching.next;
+    return { kind: 'started', state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching } };
   }
-  if (read.notFound.length > 0) deps.log.info('Outputs not printed (their attributes are empty)', { outputs: read.notFound, truncatedStreams: read.truncatedStreams });
-  const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, read.values) };
-  const tooLarge = outputsThatDoNotFit(state.request, answer, read.values);
-  if (tooLarge.length === 0) return answer;
-  const sizes = tooLarge.map((name) => `${name} (${byteLength(read.values[name] ?? '')} bytes)`).join(', ');
+  if (start.kind === 'not-placed' && isTransientPlacementFailure(start.failures)) {
+    const retry = retryAfter(state, progress, properties, briefPlacementFailure(start.failures), count, deps);
+    if (retry) return { kind: 'started', state: retry };
+  }
+  const reason = start.kind === 'refused' ? await explainRunTaskRefusal(start.error, diagnosis) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: count });
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+}
+
+/**
+ * The state that starts the next attempt after its backoff, when StartRetries allows one and enough of the Timeout
+ * is left for it; undefined otherwise. `cause` is why this attempt failed to start.
+ */
+function retryAfter(state: ContinuationEvent, progress: RunProgress, properties: RunnerProperties, cause: string, count: number, deps: LifecycleDependencies): ContinuationEvent | undefined {
+  const retry = progress.attempt;
+  if (retry > properties.startRetries) return undefined;
+  const delay = startRetryDelayMs(retry);
+  const notBefore = deps.clock.now() + delay;
+  if (notBefore + RETRY_MIN_LEFT_MS > state.watch.deadline) {
+    deps.log.warn('A start retry would not fit in the Timeout; not retrying', { attempt: progress.attempt, cause });
+    return undefined;
+  }
+  deps.log.warn('The task failed to start; starting again after a backoff (StartRetries)', { attempt: progress.attempt, of: properties.startRetries + 1, cause, delayMs: delay });
   return {
-    status: 'FAILED',
-    reason: `The task${tasks.length === 1 ? '' : 's'} succeeded, but the printed value of Outputs ${sizes} does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).`,
-    data: taskData(tasks),
+    ...state,
+    watch: { ...state.watch, taskArns: [] },
+    progress: { ...progress, attempt: progress.attempt + 1, startFailures: [...progress.startFailures, cause], next: { step: 'start', count, notBefore } },
   };
+}
+
+/** The Reason of a run's failure, with every earlier attempt's cause when there were retries. */
+function withAttempts(reason: string, progress: RunProgress | undefined): string {
+  if (!progress || progress.startFailures.length === 0) return reason;
+  return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
+}
+
+function withNext(state: ContinuationEvent, next: NextStep): ContinuationEvent {
+  return state.progress ? { ...state, progress: { ...state.progress, next } } : state;
+}
+
+function earlierRunTimeout(state: ContinuationEvent, properties: RunnerProperties, running: readonly EarlierTask[]): string {
+  const named = running.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
+  const what = state.phase?.kind === 'teardown' ? 'the resource\'s stopped tasks to end before the teardown' : `an earlier run of this resource to end (IfRunning ${properties.ifRunning})`;
+  return `Timed out after ${state.watch.timeoutSeconds} s waiting for ${what}: ${named} still run${running.length === 1 ? 's' : ''}; nothing was started. Stop ${running.length === 1 ? 'it' : 'them'}, or raise Timeout (and ServiceTimeout).`;
 }

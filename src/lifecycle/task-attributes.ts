@@ -5,8 +5,8 @@ import type { DecidedTask } from '../tasks/task-outcome';
 /** The attributes `Fn::GetAtt` reads besides the declared Outputs; always all of them, so a GetAtt never breaks. */
 export { BUILT_IN_ATTRIBUTES as DATA_KEYS };
 
-/** The tasks' attributes, then each declared output (empty when the containers did not print it). */
-export function taskData(tasks: readonly DecidedTask[], outputs: Readonly<Record<string, string>> = {}): Record<string, string> {
+/** The tasks' attributes, the number of attempts, then each declared output (empty when nothing printed it). */
+export function taskData(tasks: readonly DecidedTask[], run: { attempts: number; outputs?: Readonly<Record<string, string>> }): Record<string, string> {
   const first = tasks[0];
   return {
     TaskArn: first?.taskArn ?? '',
@@ -15,7 +15,8 @@ export function taskData(tasks: readonly DecidedTask[], outputs: Readonly<Record
     ExitCode: first?.exitCode === undefined ? '' : String(first.exitCode),
     StopCode: first?.stopCode ?? '',
     StoppedReason: first?.stoppedReason ?? '',
-    ...outputs,
+    Attempts: String(run.attempts),
+    ...run.outputs,
   };
 }
 

@@ -8,26 +8,34 @@ import { defaultStartedBy, teardownStartedBy } from './resource-identity';
 import { startAndFollow } from './run-tasks';
 import { CREATE_ROLLBACK, stackStatus } from './stack-status';
 
+/** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */
+export interface Cleanup {
+  summary: string;
+  stopped: string[];
+}
+
 /**
  * Runs the OnDelete teardown task with the resource's network and launch settings and watches it like a Create
- * (Timeout, hand-off). Skipped while the stack rolls back a failed creation: nothing was created that needs
- * tearing down. `cleanup` says what became of the resource's own tasks; the Reason adds the teardown's outcome.
+ * (Timeout, hand-off, StartRetries), once the resource's tasks just stopped have ended. Skipped while the stack
+ * rolls back a failed creation: nothing was created that needs tearing down. `cleanup` says what became of the
+ * resource's own tasks; the Reason adds the teardown's outcome.
  */
 export async function runTeardown(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: RunnerProperties & { onDelete: OnDelete },
-  cleanup: string,
+  cleanup: Cleanup,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   if ((await stackStatus(request.StackId, deps)) === CREATE_ROLLBACK) {
-    return answered({ status: 'SUCCESS', reason: `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.` });
+    return answered({ status: 'SUCCESS', reason: `${cleanup.summary} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.` });
   }
-  const phase: TeardownPhase = { kind: 'teardown', cleanup };
+  const phase: TeardownPhase = { kind: 'teardown', cleanup: cleanup.summary };
   try {
-    return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps), phase);
+    // The tasks just stopped end first (SIGTERM, then the stop timeout): the teardown never overlaps them.
+    return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps, cleanup.stopped), phase);
   } catch (error) {
     logIfUnexpected(deps.log, error);
-    return answered({ status: 'SUCCESS', reason: `${cleanup} Teardown failed: ${explainError(error)}` });
+    return answered({ status: 'SUCCESS', reason: `${cleanup.summary} Teardown failed: ${explainError(error)}` });
   }
 }
 

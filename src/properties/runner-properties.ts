@@ -10,11 +10,14 @@ import type {
 } from '@aws-sdk/client-ecs';
 import { DEFAULT_LOG_LINES, DEFAULT_POLL_INTERVAL_SECONDS } from './defaults';
 import { readNetworkConfiguration } from './network-configuration';
+import { type IfRunning, readIfRunning } from './if-running';
 import { type OnDelete, readOnDelete } from './on-delete';
 import { readOutputs } from './outputs';
+import { readStartRetries } from './start-retries';
 import { optional } from '../shared/records';
 import { readPlacementConstraints } from './placement-constraints';
 import { readPlacementStrategy } from './placement-strategy';
+import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { PropertyReader } from './property-reader';
 import { readTags } from './tags';
 import { readTaskOverrides } from './task-overrides';
@@ -49,6 +52,10 @@ export interface RunnerProperties {
   placementConstraints?: PlacementConstraint[];
   placementStrategy?: PlacementStrategy[];
   volumeConfigurations?: TaskVolumeConfiguration[];
+  /** How often a task that failed to start is started again. */
+  startRetries: number;
+  /** What to do when tasks of an earlier run of this resource still run. */
+  ifRunning: IfRunning;
   /** A teardown task to run on Delete. */
   onDelete?: OnDelete;
   /** Names the essential containers may print as `ECS_TASK_RUNNER_OUTPUT Name=Value`, returned as attributes. */
@@ -88,6 +95,8 @@ export const PROPERTY_NAMES = [
   'PlacementStrategy',
   'VolumeConfigurations',
   // Run policies (issue 13)
+  'StartRetries',
+  'IfRunning',
   'OnDelete',
   'Outputs',
 ] as const;
@@ -127,10 +136,13 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
     patternHint: 'must be 1 to 128 letters, digits, hyphens, slashes or underscores',
   });
   const group = reader.string('Group', properties.Group, { maxLength: 255 });
-  const tags = readTags(reader, 'Tags', properties.Tags);
+  // Every task also gets the runner's own tag: the request it belongs to (IfRunning).
+  const tags = readTags(reader, 'Tags', properties.Tags, { [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)' }, 1);
   const propagateTags = reader.oneOf('PropagateTags', properties.PropagateTags, PROPAGATE_TAGS);
   const enableExecuteCommand = reader.boolean('EnableExecuteCommand', properties.EnableExecuteCommand);
   const enableEcsManagedTags = reader.boolean('EnableECSManagedTags', properties.EnableECSManagedTags);
+  const startRetries = readStartRetries(reader, properties.StartRetries);
+  const ifRunning = readIfRunning(reader, properties.IfRunning);
   const onDelete = readOnDelete(reader, properties.OnDelete);
   const outputs = readOutputs(reader, properties.Outputs);
 
@@ -173,6 +185,8 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       runOnUpdate: runOnUpdate ?? true,
       runOnRollback: runOnRollback ?? false,
       stopOnDelete: stopOnDelete ?? true,
+      startRetries: startRetries ?? 0,
+      ifRunning: ifRunning ?? 'Wait',
       ...optional('network', network),
       ...optional('launchType', launchType),
       ...optional('capacityProviderStrategy', capacityProviderStrategy),

@@ -5,22 +5,28 @@ const TAG_KEYS = ['Key', 'Value'] as const;
 /** ECS API reference, Tag: at most 50 tags per resource, keys ≤ 128 and values ≤ 256 characters, no `aws:` prefix. */
 const MAX_TAGS = 50;
 
+/** Who keeps a reserved tag key to itself, by key: the key is refused in a template's tags. */
+export type ReservedTagKeys = Readonly<Record<string, string>>;
+
 /**
- * `[{ Key, Value }]` at `name` under the reader's path (the task's `Tags`, or an EBS volume's). `reservedKeys` are
- * refused too (ECS keeps `AmazonECSCreated` and `AmazonECSManaged` for the volumes it creates).
+ * `[{ Key, Value }]` at `name` under the reader's path (the task's `Tags`, or an EBS volume's). `reserved` keys are
+ * refused too (ECS keeps `AmazonECSCreated` and `AmazonECSManaged` for the volumes it creates; the runner tags each
+ * task with its own key), and `roomFor` tags are left for those added beside the template's.
  */
-export function readTags(reader: PropertyReader, name: string, value: unknown, reservedKeys: readonly string[] = []): Tag[] | undefined {
-  return reader.objectList(name, value, (tagReader, tag) => readTag(tagReader, tag, reservedKeys), {
-    max: MAX_TAGS,
-    tooMany: (count) => `has ${count} tags; at most ${MAX_TAGS} are allowed`,
+export function readTags(reader: PropertyReader, name: string, value: unknown, reserved: ReservedTagKeys = {}, roomFor = 0): Tag[] | undefined {
+  const max = MAX_TAGS - roomFor;
+  return reader.objectList(name, value, (tagReader, tag) => readTag(tagReader, tag, reserved), {
+    max,
+    tooMany: (count) => `has ${count} tags; at most ${max} are allowed${roomFor > 0 ? ` (a task takes ${MAX_TAGS}, and the runner adds ${roomFor} of its own)` : ''}`,
   });
 }
 
-function readTag(reader: PropertyReader, tag: Record<string, unknown>, reservedKeys: readonly string[]): Tag | undefined {
+function readTag(reader: PropertyReader, tag: Record<string, unknown>, reserved: ReservedTagKeys): Tag | undefined {
   reader.rejectUnknown(tag, TAG_KEYS);
   const key = reader.string('Key', tag.Key, { required: true, maxLength: 128 });
   if (key?.toLowerCase().startsWith('aws:')) return reader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
-  if (key !== undefined && reservedKeys.includes(key)) return reader.problem('Key', `${JSON.stringify(key)} is reserved for ECS`);
+  const owner = key === undefined ? undefined : reserved[key];
+  if (owner !== undefined) return reader.problem('Key', `${JSON.stringify(key)} is reserved for ${owner}`);
   const tagValue = tag.Value === '' ? '' : reader.string('Value', tag.Value, { maxLength: 256 });
   return key === undefined ? undefined : { key, value: tagValue ?? '' };
 }

@@ -54,7 +54,8 @@ const FILESYSTEM_TYPES = ['ext3', 'ext4', 'xfs', 'ntfs'] as const;
 /** ECS API reference, EBSTagSpecification: `resourceType` volume; `propagateTags` SERVICE applies to services only. */
 const TAG_RESOURCE_TYPES = ['volume'] as const;
 const TAG_PROPAGATION = ['TASK_DEFINITION', 'NONE'] as const;
-const RESERVED_TAG_KEYS = ['AmazonECSCreated', 'AmazonECSManaged'];
+/** ECS keeps these keys for the volumes it creates. */
+const RESERVED_TAG_KEYS = { AmazonECSCreated: 'ECS', AmazonECSManaged: 'ECS' };
 const SNAPSHOT_ID = { pattern: /^snap-[0-9a-f]+$/, patternHint: 'is not a snapshot ID (snap-…)' };
 
 /**

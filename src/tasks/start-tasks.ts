@@ -5,7 +5,7 @@ import type { RunnerProperties } from '../properties/runner-properties';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { stopTasks } from './stop-tasks';
-import type { TaskDefinitionFacts } from './task-definition-facts';
+import { REQUEST_TAG_KEY } from '../shared/request-tag';
 
 /** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
@@ -16,10 +16,15 @@ export type StartResult =
 
 export interface StartRequest {
   properties: RunnerProperties;
-  definition: TaskDefinitionFacts;
-  /** Same token for a duplicate delivery of the same request: ECS then starts nothing new. */
+  /** The task definition's ARN with its revision, as the pre-flight check resolved it. */
+  taskDefinitionArn: string;
+  /** Tasks to start: `Count`, or on a start retry as many as failed to start. */
+  count: number;
+  /** Same token for a duplicate delivery of the same request (and attempt): ECS then starts nothing new. */
   clientToken: string;
   startedBy: string;
+  /** The request the tasks belong to, tagged on each (REQUEST_TAG_KEY). */
+  requestTag: string;
   /** Epoch milliseconds after which a refused RunTask is no longer retried. */
   retryUntil: number;
 }
@@ -59,7 +64,7 @@ export async function startTasks(request: StartRequest, deps: StartDependencies)
   const taskArns = (response.tasks ?? []).flatMap((task) => (task.taskArn === undefined ? [] : [task.taskArn]));
   const failures = response.failures ?? [];
   log.info('RunTask answered', { taskArns, failures });
-  if (failures.length > 0 || taskArns.length < properties.count) {
+  if (failures.length > 0 || taskArns.length < request.count) {
     await stopTasks(ecs, properties.cluster, taskArns, 'ecs-task-runner: RunTask could not start every task', log);
     return { started: false, kind: 'not-placed', failures, startedCount: taskArns.length };
   }
@@ -85,8 +90,8 @@ function runTaskInput(request: StartRequest): RunTaskCommandInput {
   return {
     cluster: properties.cluster,
     // The ARN with its revision: every task of this request runs the same revision even if a new one is registered.
-    taskDefinition: request.definition.arn,
-    count: properties.count,
+    taskDefinition: request.taskDefinitionArn,
+    count: request.count,
     clientToken: request.clientToken,
     startedBy: request.startedBy,
     ...(properties.network ? { networkConfiguration: { awsvpcConfiguration: properties.network } } : {}),
@@ -95,7 +100,7 @@ function runTaskInput(request: StartRequest): RunTaskCommandInput {
     ...(properties.platformVersion ? { platformVersion: properties.platformVersion } : {}),
     ...(properties.overrides ? { overrides: properties.overrides } : {}),
     ...(properties.group ? { group: properties.group } : {}),
-    ...(properties.tags ? { tags: properties.tags } : {}),
+    tags: [...(properties.tags ?? []), { key: REQUEST_TAG_KEY, value: request.requestTag }],
     ...(properties.propagateTags ? { propagateTags: properties.propagateTags } : {}),
     ...(properties.enableExecuteCommand !== undefined ? { enableExecuteCommand: properties.enableExecuteCommand } : {}),
     ...(properties.enableEcsManagedTags !== undefined ? { enableECSManagedTags: properties.enableEcsManagedTags } : {}),

@@ -23,6 +23,8 @@ export interface DecidedTask {
   stoppedFromOutside?: true;
   /** ECS never reported the task (MISSING) within the grace period after RunTask. */
   unknownToEcs?: true;
+  /** No essential container reported an exit code: none of them ran (or ECS does not know). */
+  neverRan?: true;
   /** The first essential container's exit code, for `Fn::GetAtt ... ExitCode`. */
   exitCode?: number;
   stopCode?: string;
@@ -74,6 +76,7 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
     succeeded: failures.length === 0 && judged.length > 0 && !stoppedFromOutside,
     failures,
     ...(stoppedFromOutside ? { stoppedFromOutside: true as const } : {}),
+    ...(judged.every((name) => byName.get(name)?.exitCode == null) ? { neverRan: true as const } : {}),
     ...(first?.exitCode != null ? { exitCode: first.exitCode } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),

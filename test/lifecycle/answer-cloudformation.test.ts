@@ -70,6 +70,7 @@ describe('Create', () => {
         ExitCode: '0',
         StopCode: 'EssentialContainerExited',
         StoppedReason: 'Essential container in task exited',
+        Attempts: '1',
       },
     });
   });
@@ -100,7 +101,8 @@ describe('Create', () => {
       count: 2,
       startedBy: 'release/1-4-2',
       group: 'migrations',
-      tags: [{ key: 'team', value: 'todo' }],
+      // The runner's own tag after the template's: the request the task belongs to (IfRunning).
+      tags: [{ key: 'team', value: 'todo' }, { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) }],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,
       enableECSManagedTags: true,
@@ -386,7 +388,7 @@ describe('Update', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Reason).toContain('RunOnUpdate is false');
-    expect(Object.keys(response?.Data ?? {})).toEqual(['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason']);
+    expect(Object.keys(response?.Data ?? {})).toEqual(['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason', 'Attempts']);
   });
 
   it('answers SUCCESS without running during an update rollback', async () => {

@@ -35,6 +35,7 @@ describe('Outputs', () => {
       ExitCode: '0',
       StopCode: 'EssentialContainerExited',
       StoppedReason: 'Essential container in task exited',
+      Attempts: '1',
       SchemaVersion: '0042_add_index',
       TenantId: 't-7',
     });

@@ -66,7 +66,7 @@ describe('Outputs', () => {
 
   it('refuses the name of a built-in attribute, in any case', () => {
     expect(problemsOf({ Outputs: ['ExitCode', 'taskarn', 'Version'] })).toEqual([
-      'Outputs: ExitCode, taskarn are names of built-in attributes (TaskArn, TaskArns, TaskId, ExitCode, StopCode, StoppedReason); choose another name',
+      'Outputs: ExitCode, taskarn are names of built-in attributes (TaskArn, TaskArns, TaskId, ExitCode, StopCode, StoppedReason, Attempts); choose another name',
     ]);
   });
 });

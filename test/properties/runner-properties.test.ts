@@ -27,6 +27,8 @@ describe('parseRunnerProperties', () => {
       runOnUpdate: true,
       runOnRollback: false,
       stopOnDelete: true,
+      startRetries: 0,
+      ifRunning: 'Wait',
     });
   });
 

@@ -6,6 +6,7 @@ import {
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListTasksCommand,
   RunTaskCommand,
   StopTaskCommand,
   type Task,
@@ -109,6 +110,8 @@ export function stubHappyPath(aws: MockedAws): void {
     ],
   });
   aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
+  // No earlier run of the resource still runs (IfRunning).
+  aws.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
   aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
   aws.ecs.on(StopTaskCommand).resolves({});

@@ -1,0 +1,42 @@
+import type { Failure } from '@aws-sdk/client-ecs';
+import { byteLength } from '../response/response-body';
+import { taskId } from '../shared/arns';
+import type { DecidedTask } from '../tasks/task-outcome';
+
+/** Why RunTask placed no (or too few) tasks, in a few words: one earlier attempt in a Reason. */
+export function briefPlacementFailure(failures: readonly Failure[]): string {
+  const reasons = [...new Set(failures.map((failure) => [failure.reason, failure.detail].filter(Boolean).join(' ')))];
+  return `RunTask could not place the task${failures.length === 1 ? '' : 's'} (${reasons.join('; ') || 'no reason given'})`;
+}
+
+/** Why tasks failed to start, in a few words: one earlier attempt in a Reason. */
+export function briefStartFailure(tasks: readonly DecidedTask[]): string {
+  return tasks
+    .map((task) => {
+      const why = task.stoppedReason ?? task.failures.find((failure) => failure.reason)?.reason;
+      return `task ${taskId(task.taskArn)} ${task.stopCode ?? 'stopped'}${why ? `: ${JSON.stringify(why)}` : ''}`;
+    })
+    .join(', ');
+}
+
+/**
+ * The Reason after more than one attempt: the last attempt's explanation first (it carries the diagnosis), then
+ * why each earlier attempt failed to start. When they do not all fit in `budgetBytes`, the shortest causes are
+ * listed first and the rest counted: the runner's log has them all.
+ */
+export function describeAttempts(final: string, attempt: number, earlier: readonly string[], budgetBytes: number): string {
+  if (earlier.length === 0) return final;
+  const head = `Attempt ${attempt}: ${final} Earlier attempts failed to start:`;
+  const causes = earlier.map((cause, index) => ({ text: ` (${index + 1}) ${cause}.`, index }));
+  const whole = head + causes.map((cause) => cause.text).join('');
+  if (byteLength(whole) <= budgetBytes) return whole;
+  const kept: typeof causes = [];
+  let used = byteLength(head) + 40;
+  for (const cause of [...causes].sort((a, b) => a.text.length - b.text.length)) {
+    if (used + byteLength(cause.text) > budgetBytes) break;
+    kept.push(cause);
+    used += byteLength(cause.text);
+  }
+  const left = earlier.length - kept.length;
+  return `${head}${kept.map((cause) => cause.text).join('')}${left > 0 ? ` (${left} more in the runner's log.)` : ''}`;
+}

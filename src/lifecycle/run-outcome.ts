@@ -1,0 +1,35 @@
+import { describeAwsError } from '../diagnostics/failure-reason';
+import type { Answer } from '../response/answer';
+import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
+import type { DecidedTask } from '../tasks/task-outcome';
+import { readTaskOutputs } from '../tasks/task-outputs';
+import type { ContinuationEvent } from './continuation';
+import type { LifecycleDependencies } from './contract';
+import { outputsThatDoNotFit } from './outputs-fit';
+import { taskData } from './task-attributes';
+
+/**
+ * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
+ * the printed values cannot be read or do not fit CloudFormation's response.
+ */
+export async function successAnswer(state: ContinuationEvent, names: readonly string[], tasks: readonly DecidedTask[], attempts: number, deps: LifecycleDependencies): Promise<Answer> {
+  const subject = `The task${tasks.length === 1 ? '' : 's'} succeeded, but`;
+  const read = await readTaskOutputs(() => deps.aws.logs(), deps.clock, { taskArns: tasks.map((task) => task.taskArn), logs: state.watch.logs, names });
+  if (!read.ok) {
+    return {
+      status: 'FAILED',
+      reason: `${subject} the Outputs could not be read: ${describeAwsError(`GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`, read.error)}`,
+      data: taskData(tasks, { attempts }),
+    };
+  }
+  if (read.notFound.length > 0) deps.log.info('Outputs not printed (their attributes are empty)', { outputs: read.notFound, truncatedStreams: read.truncatedStreams });
+  const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
+  const tooLarge = outputsThatDoNotFit(state.request, answer, read.values);
+  if (tooLarge.length === 0) return answer;
+  const sizes = tooLarge.map((name) => `${name} (${byteLength(read.values[name] ?? '')} bytes)`).join(', ');
+  return {
+    status: 'FAILED',
+    reason: `${subject} the printed value of Outputs ${sizes} does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).`,
+    data: taskData(tasks, { attempts }),
+  };
+}

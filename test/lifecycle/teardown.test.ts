@@ -59,6 +59,19 @@ describe('OnDelete', () => {
     });
   });
 
+  it('starts the teardown only once the tasks it stopped have ended', async () => {
+    let polls = 0;
+    aws.ecs.on(DescribeTasksCommand, { tasks: [OLD_TASK] }).callsFake(() => ({
+      tasks: [polls++ < 2 ? ecsTask({ taskArn: OLD_TASK, lastStatus: 'DEACTIVATING' }) : stoppedTask(143, { taskArn: OLD_TASK, stopCode: 'UserInitiated' })],
+    }));
+    const { response } = await invoke(deleteWithTeardown());
+    const calls = aws.ecs.calls().map((call) => call.args[0]);
+    const lastPollOfOld = calls.map((command) => JSON.stringify(command.input)).lastIndexOf(JSON.stringify({ cluster: 'todobackend-cluster', tasks: [OLD_TASK] }));
+    expect(polls).toBe(3);
+    expect(calls.findIndex((command) => command instanceof RunTaskCommand)).toBeGreaterThan(lastPollOfOld);
+    expect(response?.Reason).toMatch(/Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded\.$/);
+  });
+
   it('runs the resource\'s own task definition without its Overrides when OnDelete names none', async () => {
     const event = fixtures.delete();
     (event.ResourceProperties as Record<string, unknown>).OnDelete = {};

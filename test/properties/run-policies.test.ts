@@ -70,3 +70,29 @@ describe('Outputs', () => {
     ]);
   });
 });
+
+describe('StartRetries and IfRunning', () => {
+  it('default to no retry and to waiting for an earlier run', () => {
+    expect(parsed({})).toMatchObject({ startRetries: 0, ifRunning: 'Wait' });
+  });
+
+  it('read the values CloudFormation sends as strings', () => {
+    expect(parsed({ StartRetries: '5', IfRunning: 'stop' })).toMatchObject({ startRetries: 5, ifRunning: 'Stop' });
+  });
+
+  it('refuse values out of range, naming what is allowed', () => {
+    expect(problemsOf({ StartRetries: '6', IfRunning: 'Skip' })).toEqual([
+      'StartRetries: "6" is not a whole number from 0 to 5 (retries of a task that failed to start)',
+      'IfRunning: "Skip" is not one of Wait, Stop, Fail',
+    ]);
+  });
+});
+
+describe('Tags', () => {
+  it('leave room for the runner\'s own tag, and may not use its key', () => {
+    expect(problemsOf({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })).toEqual([
+      'Tags: has 50 tags; a task takes at most 50, and the runner adds one of its own — give at most 49',
+    ]);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual(['Tags[0].Key: "ecs-task-runner:request" is the runner\'s own tag; choose another key']);
+  });
+});

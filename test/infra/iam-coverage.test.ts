@@ -20,7 +20,7 @@ interface Statement {
 const GRANTED_WITHOUT_A_CALL: Record<string, string> = {
   'iam:PassRole':
     'RunTask passes the task definition’s task and execution roles (and those in Overrides) to ECS tasks, and the ECS infrastructure role of VolumeConfigurations to ECS, which creates the EBS volumes with it',
-  'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags needs it to tag the task it creates',
+  'ecs:TagResource': 'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
   'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
   'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
 };

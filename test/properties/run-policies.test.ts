@@ -91,8 +91,8 @@ describe('StartRetries and IfRunning', () => {
 describe('Tags', () => {
   it('leave room for the runner\'s own tag, and may not use its key', () => {
     expect(problemsOf({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })).toEqual([
-      'Tags: has 50 tags; a task takes at most 50, and the runner adds one of its own — give at most 49',
+      'Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)',
     ]);
-    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual(['Tags[0].Key: "ecs-task-runner:request" is the runner\'s own tag; choose another key']);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual(['Tags[0].Key: "ecs-task-runner:request" is reserved for the runner (the request a task belongs to)']);
   });
 });

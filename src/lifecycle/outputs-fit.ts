@@ -1,6 +1,8 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { RunnerProperties } from '../properties/runner-properties';
 import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
+import type { Log } from '../runtime/log';
 import { resourceName } from '../shared/arns';
 import { answerBody } from './answer-body';
 
@@ -29,6 +31,21 @@ export function roomForOutputValues(
     ...Object.fromEntries(run.outputs.map((name) => [name, ''])),
   };
   return MAX_RESPONSE_BYTES - bodyBytes(request, { status: 'SUCCESS', data });
+}
+
+/**
+ * The Reason a run is refused before anything starts because its declared Outputs cannot fit the response even
+ * with empty values; undefined (and the room left logged) when they can.
+ */
+export function refuseOutputsThatCannotFit(request: CloudFormationCustomResourceEvent, properties: RunnerProperties, taskDefinitionArn: string, log: Log): string | undefined {
+  if (!properties.outputs) return undefined;
+  const { outputs, count } = properties;
+  const room = roomForOutputValues(request, { outputs, count, attempts: properties.startRetries + 1, cluster: properties.cluster, taskDefinitionArn });
+  if (room >= 0) {
+    log.info('Room left in the response for the Outputs\' values', { bytes: room, outputs });
+    return undefined;
+  }
+  return `Not started: Outputs: the ${outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response even with empty values (${-room} bytes over, with ${count} task ARN${count === 1 ? '' : 's'}) — declare fewer or shorter names, or lower Count.`;
 }
 
 /**

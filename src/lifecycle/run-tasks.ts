@@ -1,4 +1,4 @@
-import { briefPlacementFailure, briefStartFailure, describeAttempts } from '../diagnostics/attempts-reason';
+import { briefPlacementFailure, briefStartFailure } from '../diagnostics/attempts-reason';
 import {
   diagnosisContext,
   type DiagnosisContext,
@@ -7,15 +7,11 @@ import {
   explainRunTaskRefusal,
   explainSlowStart,
   explainTimeout,
-  REASON_BUDGET_BYTES,
 } from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { MAX_RESPONSE_BYTES } from '../response/response-body';
-import { taskId } from '../shared/arns';
-import { AwsCallError } from '../shared/errors';
 import { checkBeforeStart } from '../tasks/preflight';
-import { type EarlierTask, findEarlierRun, waitUntilStopped } from '../tasks/running-tasks';
+import { waitUntilStopped } from '../tasks/running-tasks';
 import { failedToStart, isTransientPlacementFailure } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
@@ -23,23 +19,14 @@ import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, type Watch, watchTasks } from '.
 import { type ContinuationEvent, isTeardown, type NextStep, type Purpose, type RunProgress } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { effectiveTimeout } from './deadline';
+import { earlierRun, earlierRunTimeout } from './earlier-run';
 import { handOff } from './hand-off';
 import { refuseLongChain } from './invocation-chain';
-import { roomForOutputValues } from './outputs-fit';
+import { refuseOutputsThatCannotFit } from './outputs-fit';
 import { clientToken, defaultStartedBy, requestTag } from './resource-identity';
 import { successAnswer } from './run-outcome';
+import { retryAfter, withAttempts } from './start-retries';
 import { taskData } from './task-attributes';
-
-/**
- * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to
- * be placed and to run, and one started just before the deadline would only be stopped again.
- */
-export const RETRY_MIN_LEFT_MS = 30_000;
-
-/** Backoff before start retry `retry` (1 for the first): 15 s, 30 s, then 60 s — capacity comes back in minutes. */
-export function startRetryDelayMs(retry: number): number {
-  return Math.min(60_000, 15_000 * 2 ** (retry - 1));
-}
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
 export async function runTasks(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
@@ -71,16 +58,8 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
   const chainRefusal = await refuseLongChain(deadline - receivedAt, deps);
   if (chainRefusal) return answered({ status: 'FAILED', reason: chainRefusal });
   const definition = await checkBeforeStart(aws, properties);
-  if (properties.outputs) {
-    const room = roomForOutputValues(request, { outputs: properties.outputs, count: properties.count, attempts: properties.startRetries + 1, cluster: properties.cluster, taskDefinitionArn: definition.arn });
-    if (room < 0) {
-      return answered({
-        status: 'FAILED',
-        reason: `Not started: Outputs: the ${properties.outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response even with empty values (${-room} bytes over, with ${properties.count} task ARN${properties.count === 1 ? '' : 's'}) — declare fewer or shorter names, or lower Count.`,
-      });
-    }
-    log.info('Room left in the response for the Outputs\' values', { bytes: room, outputs: properties.outputs });
-  }
+  const outputsRefusal = refuseOutputsThatCannotFit(request, properties, definition.arn, log);
+  if (outputsRefusal) return answered({ status: 'FAILED', reason: outputsRefusal });
   const earlier = isTeardown(purpose) ? [...waitFor] : await earlierRun(purpose.request, properties, deps);
   if (typeof earlier === 'string') return answered({ status: 'FAILED', reason: earlier });
   const watch: Watch = {
@@ -97,32 +76,6 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
   const next: NextStep = earlier.length > 0 ? { step: 'wait-for-earlier-run', taskArns: earlier } : { step: 'start', count: properties.count, notBefore: 0 };
   const progress: RunProgress = { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: definition.arn, next };
   return followTasks({ ecsTaskRunnerContinuation: 1, ...purpose, watch, handOffs: 0, progress }, properties, deps, false);
-}
-
-/**
- * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
- * stopped), or the Reason a run is refused (Fail).
- */
-async function earlierRun(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<string[] | string> {
-  const startedBy = properties.startedBy ?? defaultStartedBy(request);
-  let tasks: EarlierTask[];
-  try {
-    tasks = await findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request));
-  } catch (error) {
-    throw new AwsCallError('Looking for an earlier run of this resource (ListTasks, DescribeTasks)', error);
-  }
-  if (tasks.length === 0) return [];
-  const named = tasks.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
-  deps.log.warn('Tasks of an earlier run of this resource still run', { ifRunning: properties.ifRunning, taskArns: tasks.map((task) => task.taskArn) });
-  switch (properties.ifRunning) {
-    case 'Fail':
-      return `Not started: IfRunning is Fail, and ${tasks.length} task${tasks.length === 1 ? '' : 's'} of an earlier run of this resource still run${tasks.length === 1 ? 's' : ''}: ${named}. Let ${tasks.length === 1 ? 'it' : 'them'} finish or stop ${tasks.length === 1 ? 'it' : 'them'}, or set IfRunning to Wait or Stop.`;
-    case 'Stop':
-      await stopTasks(deps.aws.ecs, properties.cluster, tasks.map((task) => task.taskArn), 'ecs-task-runner: a new run of this resource starts (IfRunning Stop)', deps.log);
-      return tasks.map((task) => task.taskArn);
-    case 'Wait':
-      return tasks.map((task) => task.taskArn);
-  }
 }
 
 /**
@@ -240,39 +193,7 @@ async function startAttempt(
   return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
 }
 
-/**
- * The state that starts the next attempt after its backoff, when StartRetries allows one and enough of the Timeout
- * is left for it; undefined otherwise. `cause` is why this attempt failed to start.
- */
-function retryAfter(state: ContinuationEvent, progress: RunProgress, properties: RunnerProperties, cause: string, count: number, deps: LifecycleDependencies): ContinuationEvent | undefined {
-  const retry = progress.attempt;
-  if (retry > properties.startRetries) return undefined;
-  const delay = startRetryDelayMs(retry);
-  const notBefore = deps.clock.now() + delay;
-  if (notBefore + RETRY_MIN_LEFT_MS > state.watch.deadline) {
-    deps.log.warn('A start retry would not fit in the Timeout; not retrying', { attempt: progress.attempt, cause });
-    return undefined;
-  }
-  deps.log.warn('The task failed to start; starting again after a backoff (StartRetries)', { attempt: progress.attempt, of: properties.startRetries + 1, cause, delayMs: delay });
-  return {
-    ...state,
-    watch: { ...state.watch, taskArns: [] },
-    progress: { ...progress, attempt: progress.attempt + 1, startFailures: [...progress.startFailures, cause], next: { step: 'start', count, notBefore } },
-  };
-}
-
-/** The Reason of a run's failure, with every earlier attempt's cause when there were retries. */
-function withAttempts(reason: string, progress: RunProgress | undefined): string {
-  if (!progress || progress.startFailures.length === 0) return reason;
-  return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
-}
-
 function withNext(state: ContinuationEvent, next: NextStep): ContinuationEvent {
   return state.progress ? { ...state, progress: { ...state.progress, next } } : state;
 }
 
-function earlierRunTimeout(state: ContinuationEvent, properties: RunnerProperties, running: readonly EarlierTask[]): string {
-  const named = running.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
-  const what = state.phase?.kind === 'teardown' ? 'the resource\'s stopped tasks to end before the teardown' : `an earlier run of this resource to end (IfRunning ${properties.ifRunning})`;
-  return `Timed out after ${state.watch.timeoutSeconds} s waiting for ${what}: ${named} still run${running.length === 1 ? 's' : ''}; nothing was started. Stop ${running.length === 1 ? 'it' : 'them'}, or raise Timeout (and ServiceTimeout).`;
-}

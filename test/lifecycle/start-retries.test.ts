@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/lifecycle/continuation';
-import { RETRY_MIN_LEFT_MS, startRetryDelayMs } from '../../src/lifecycle/run-tasks';
+import { RETRY_MIN_LEFT_MS, startRetryDelayMs } from '../../src/lifecycle/start-retries';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';

@@ -1,0 +1,44 @@
+import { describeAttempts } from '../diagnostics/attempts-reason';
+import { REASON_BUDGET_BYTES } from '../diagnostics/explain-failure';
+import type { RunnerProperties } from '../properties/runner-properties';
+import type { ContinuationEvent, RunProgress } from './continuation';
+import type { LifecycleDependencies } from './contract';
+
+/**
+ * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to
+ * be placed and to run, and one started just before the deadline would only be stopped again.
+ */
+export const RETRY_MIN_LEFT_MS = 30_000;
+
+/** Backoff before start retry `retry` (1 for the first): 15 s, 30 s, then 60 s — capacity comes back in minutes. */
+export function startRetryDelayMs(retry: number): number {
+  return Math.min(60_000, 15_000 * 2 ** (retry - 1));
+}
+
+/**
+ * The state that starts the next attempt after its backoff, when StartRetries allows one and enough of the Timeout
+ * is left for it; undefined otherwise. `cause` is why this attempt failed to start.
+ */
+export function retryAfter(state: ContinuationEvent, progress: RunProgress, properties: RunnerProperties, cause: string, count: number, deps: LifecycleDependencies): ContinuationEvent | undefined {
+  const retry = progress.attempt;
+  if (retry > properties.startRetries) return undefined;
+  const delay = startRetryDelayMs(retry);
+  const notBefore = deps.clock.now() + delay;
+  if (notBefore + RETRY_MIN_LEFT_MS > state.watch.deadline) {
+    deps.log.warn('A start retry would not fit in the Timeout; not retrying', { attempt: progress.attempt, cause });
+    return undefined;
+  }
+  deps.log.warn('The task failed to start; starting again after a backoff (StartRetries)', { attempt: progress.attempt, of: properties.startRetries + 1, cause, delayMs: delay });
+  return {
+    ...state,
+    watch: { ...state.watch, taskArns: [] },
+    progress: { ...progress, attempt: progress.attempt + 1, startFailures: [...progress.startFailures, cause], next: { step: 'start', count, notBefore } },
+  };
+}
+
+/** The Reason of a run's failure, with every earlier attempt's cause when there were retries. */
+export function withAttempts(reason: string, progress: RunProgress | undefined): string {
+  if (!progress || progress.startFailures.length === 0) return reason;
+  return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
+}
+

@@ -157,7 +157,7 @@ export async function followTasks(state: ContinuationEvent, properties: RunnerPr
   }
 }
 
-/** RunTask for the attempt `progress` is at: the watch of the tasks it started, a retry scheduled, or the answer. */
+/** RunTask for the attempt `progress` is at: the state that watches its tasks or schedules a retry, or the answer. */
 async function startAttempt(
   state: ContinuationEvent,
   progress: RunProgress,
@@ -165,7 +165,7 @@ async function startAttempt(
   properties: RunnerProperties,
   diagnosis: DiagnosisContext,
   deps: LifecycleDependencies,
-): Promise<{ kind: 'started'; state: ContinuationEvent } | Extract<RequestOutcome, { kind: 'answer' }>> {
+): Promise<{ kind: 'carry-on'; state: ContinuationEvent } | Extract<RequestOutcome, { kind: 'answer' }>> {
   const { clock, log } = deps;
   const { request, watch } = state;
   const start = await startTasks(
@@ -183,11 +183,11 @@ async function startAttempt(
   if (start.started) {
     const watching: RunProgress = { ...progress };
     delete watching.next;
-    return { kind: 'started', state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching } };
+    return { kind: 'carry-on', state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching } };
   }
   if (start.kind === 'not-placed' && isTransientPlacementFailure(start.failures)) {
     const retry = retryAfter(state, progress, properties, briefPlacementFailure(start.failures), count, deps);
-    if (retry) return { kind: 'started', state: retry };
+    if (retry) return { kind: 'carry-on', state: retry };
   }
   const reason = start.kind === 'refused' ? await explainRunTaskRefusal(start.error, diagnosis) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: count });
   return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };

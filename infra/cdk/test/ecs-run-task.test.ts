@@ -23,6 +23,8 @@ interface Statement {
   Condition?: unknown;
 }
 
+const VOLUME_KEY_ARN = `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
 // Synthesis is slow: each stack is built and synthesized once, and its tests read the same template.
 
 /**
@@ -100,7 +102,7 @@ function everyPropertyStack() {
           iops: 4000,
           throughput: 250,
           encrypted: true,
-          kmsKey: kms.Key.fromKeyArn(stack, 'VolumeKey', `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`),
+          kmsKey: kms.Key.fromKeyArn(stack, 'VolumeKey', VOLUME_KEY_ARN),
           fileSystemType: ecs.FileSystemType.XFS,
           tagSpecifications: [{ tags: { team: 'db' }, propagateTags: 'TASK_DEFINITION' }],
           deleteOnTermination: true,
@@ -246,7 +248,7 @@ describe('EcsRunTask', () => {
             Iops: 4000,
             Throughput: 250,
             Encrypted: true,
-            KmsKeyId: `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+            KmsKeyId: VOLUME_KEY_ARN,
             FilesystemType: 'xfs',
             TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'db' }], PropagateTags: 'TASK_DEFINITION' }],
             TerminationPolicy: { DeleteOnTermination: true },
@@ -351,7 +353,7 @@ describe('EcsRunTask', () => {
             iops: 4000,
             throughput: 250,
             encrypted: true,
-            kmsKeyId: `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+            kmsKeyId: VOLUME_KEY_ARN,
             filesystemType: 'xfs',
             tagSpecifications: [{ resourceType: 'volume', tags: [{ key: 'team', value: 'db' }], propagateTags: 'TASK_DEFINITION' }],
             terminationPolicy: { deleteOnTermination: true },

@@ -41,7 +41,7 @@ export class EcsRunTask extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.runner.serviceToken,
       resourceType: RESOURCE_TYPE,
-      properties: toRunnerProperties(props, target),
+      properties: toRunnerProperties(props, target, this),
       ...(props.serviceTimeout ? { serviceTimeout: props.serviceTimeout } : {}),
     });
     // On Delete, the runner and its permissions outlive the task.
@@ -56,6 +56,7 @@ export class EcsRunTask extends Construct {
           cluster,
           taskDefinition,
           overrideRoles,
+          infrastructureRoles: props.volumeConfigurations?.map((volume) => volume.managedEBSVolume.role) ?? [],
           tagsTasks: props.tags !== undefined || props.propagateTags !== undefined || props.enableEcsManagedTags === true,
           awsvpc: target.networkConfiguration !== undefined,
           fargate: runsOnFargate({

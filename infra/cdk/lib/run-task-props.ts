@@ -1,7 +1,8 @@
-import type { Duration } from 'aws-cdk-lib';
+import type { Duration, Size } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { IEcsTaskRunner } from './ecs-task-runner-function';
 
 /**
@@ -68,6 +69,54 @@ export interface EcsRunTaskProps {
   readonly enableExecuteCommand?: boolean;
   /** `EnableECSManagedTags`, as RunTask. */
   readonly enableEcsManagedTags?: boolean;
+  /**
+   * `PlacementConstraints` (EC2 and external instances), e.g. `ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*')`.
+   * Not taken from the service.
+   */
+  readonly placementConstraints?: ecs.PlacementConstraint[];
+  /**
+   * `PlacementStrategy` (EC2 and external instances), e.g. `ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE)`.
+   * Not taken from the service.
+   */
+  readonly placementStrategies?: ecs.PlacementStrategy[];
+  /**
+   * `VolumeConfigurations`: the EBS volume ECS creates for each task, for a volume the task definition adds with
+   * `configuredAtLaunch: true`. The runner may pass each volume's `role` to ECS (`ecs.amazonaws.com`).
+   */
+  readonly volumeConfigurations?: TaskVolumeConfiguration[];
+}
+
+/** `VolumeConfigurations[]`, as RunTask takes them. */
+export interface TaskVolumeConfiguration {
+  /** `Name`: a volume of the task definition that is `configuredAtLaunch`. */
+  readonly name: string;
+  readonly managedEBSVolume: ManagedEbsVolume;
+}
+
+/** `ManagedEBSVolume`: the volume ECS creates (and, by default, deletes) with the task. */
+export interface ManagedEbsVolume {
+  /** `RoleArn`: the ECS infrastructure role (trusting `ecs.amazonaws.com`, e.g. with `AmazonECSInfrastructureRolePolicyForVolumes`). */
+  readonly role: iam.IRole;
+  /** `SizeInGiB`, whole GiB; required unless `snapshotId` is given. */
+  readonly size?: Size;
+  readonly volumeType?: ec2.EbsDeviceVolumeType;
+  readonly iops?: number;
+  /** MiB/s, gp3 only. */
+  readonly throughput?: number;
+  readonly encrypted?: boolean;
+  /** `KmsKeyId`, written as the key's ARN. */
+  readonly kmsKey?: kms.IKey;
+  readonly snapshotId?: string;
+  readonly fileSystemType?: ecs.FileSystemType;
+  /** `TagSpecifications`, each for the volume (`ResourceType: volume`). */
+  readonly tagSpecifications?: VolumeTagSpecification[];
+  /** `TerminationPolicy.DeleteOnTermination`; default (ECS's): the volume is deleted when the task stops. */
+  readonly deleteOnTermination?: boolean;
+}
+
+export interface VolumeTagSpecification {
+  readonly tags?: Record<string, string>;
+  readonly propagateTags?: 'TASK_DEFINITION' | 'NONE';
 }
 
 /** `Overrides`, as RunTask takes them. */
@@ -79,6 +128,8 @@ export interface TaskOverrides {
   readonly memory?: string;
   readonly taskRole?: iam.IRole;
   readonly executionRole?: iam.IRole;
+  /** `EphemeralStorage.SizeInGiB`: 21 to 200 GiB, Fargate only. */
+  readonly ephemeralStorageGiB?: number;
 }
 
 export interface ContainerOverride {
@@ -90,4 +141,14 @@ export interface ContainerOverride {
   readonly cpu?: number;
   readonly memoryLimitMiB?: number;
   readonly memoryReservationMiB?: number;
+  /** `ResourceRequirements`: GPUs (EC2 only) or an inference accelerator of the task definition. */
+  readonly resourceRequirements?: ResourceRequirement[];
+  /**
+   * `EnvironmentFiles`, e.g. `ecs.EnvironmentFile.fromBucket(bucket, 'migrate.env')`: ECS reads them with the
+   * execution role, which must be allowed to (`bucket.grantRead(executionRole, 'migrate.env')`).
+   */
+  readonly environmentFiles?: ecs.EnvironmentFile[];
 }
+
+/** `{ Type: GPU, Value }` (a number of GPUs, or ALL) or `{ Type: InferenceAccelerator, Value }` (a device name). */
+export type ResourceRequirement = { readonly type: 'GPU'; readonly value: number | 'ALL' } | { readonly type: 'InferenceAccelerator'; readonly value: string };

@@ -1,5 +1,8 @@
+import { Stack } from 'aws-cdk-lib';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import { Construct } from 'constructs';
 import type { PROPERTY_NAMES } from '../../../src/properties/runner-properties';
-import type { EcsRunTaskProps, TaskOverrides } from './run-task-props';
+import type { EcsRunTaskProps, ManagedEbsVolume, ResourceRequirement, TaskOverrides } from './run-task-props';
 
 /** The runner's property names, from its own parser: the construct can write no other. */
 export type RunnerPropertyName = (typeof PROPERTY_NAMES)[number];
@@ -21,8 +24,9 @@ export interface RunTarget {
 /**
  * The props as the runner's properties. Names and values only: what is valid is the runner's to decide, so that
  * the template and a hand-written one are checked alike. A new runner property is one line here and one prop.
+ * `scope` is where environment files are bound (an asset file becomes an asset there).
  */
-export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget): RunnerTemplateProperties {
+export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget, scope: Construct): RunnerTemplateProperties {
   const properties: RunnerTemplateProperties = {
     Cluster: target.clusterArn,
     TaskDefinition: target.taskDefinitionArn,
@@ -31,7 +35,7 @@ export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget): R
     CapacityProviderStrategy: target.capacityProviderStrategy,
     PlatformVersion: target.platformVersion,
     Count: props.count,
-    Overrides: props.overrides && toOverrides(props.overrides),
+    Overrides: props.overrides && toOverrides(props.overrides, scope),
     Timeout: props.timeout?.toSeconds(),
     PollInterval: props.pollInterval?.toSeconds({ integral: false }),
     LogLines: props.logLines,
@@ -41,17 +45,20 @@ export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget): R
     Triggers: props.triggers,
     StartedBy: props.startedBy,
     Group: props.group,
-    Tags: props.tags && Object.entries(props.tags).map(([Key, Value]) => ({ Key, Value })),
+    Tags: props.tags && toTags(props.tags),
     PropagateTags: props.propagateTags,
     EnableExecuteCommand: props.enableExecuteCommand,
     EnableECSManagedTags: props.enableEcsManagedTags,
+    PlacementConstraints: props.placementConstraints?.flatMap((constraint) => constraint.toJson()).map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),
+    PlacementStrategy: props.placementStrategies?.flatMap((strategy) => strategy.toJson()).map(({ type, field }) => withoutUndefined({ Type: type, Field: field })),
+    VolumeConfigurations: props.volumeConfigurations?.map((volume) => ({ Name: volume.name, ManagedEBSVolume: toManagedEbsVolume(volume.managedEBSVolume) })),
   };
   return withoutUndefined(properties);
 }
 
-function toOverrides(overrides: TaskOverrides): Record<string, unknown> {
+function toOverrides(overrides: TaskOverrides, scope: Construct): Record<string, unknown> {
   return withoutUndefined({
-    ContainerOverrides: overrides.containerOverrides?.map((container) =>
+    ContainerOverrides: overrides.containerOverrides?.map((container, index) =>
       withoutUndefined({
         Name: container.containerName,
         Command: container.command,
@@ -59,13 +66,51 @@ function toOverrides(overrides: TaskOverrides): Record<string, unknown> {
         Cpu: container.cpu,
         Memory: container.memoryLimitMiB,
         MemoryReservation: container.memoryReservationMiB,
+        ResourceRequirements: container.resourceRequirements?.map(toResourceRequirement),
+        EnvironmentFiles: container.environmentFiles && toEnvironmentFiles(container.environmentFiles, new Construct(scope, `ContainerOverride${index}`)),
       }),
     ),
     Cpu: overrides.cpu,
     Memory: overrides.memory,
     TaskRoleArn: overrides.taskRole?.roleArn,
     ExecutionRoleArn: overrides.executionRole?.roleArn,
+    EphemeralStorage: overrides.ephemeralStorageGiB === undefined ? undefined : { SizeInGiB: overrides.ephemeralStorageGiB },
   });
+}
+
+function toResourceRequirement(requirement: ResourceRequirement): { Type: string; Value: string } {
+  return { Type: requirement.type, Value: String(requirement.value) };
+}
+
+/** As a container definition writes them: `arn:<partition>:s3:::<bucket>/<key>`, each file bound in its own scope. */
+function toEnvironmentFiles(files: ecs.EnvironmentFile[], scope: Construct): { Type: string; Value: string }[] {
+  const partition = Stack.of(scope).partition;
+  return files.map((file, index) => {
+    const { fileType, s3Location } = file.bind(new Construct(scope, `EnvironmentFile${index}`));
+    return { Type: fileType, Value: `arn:${partition}:s3:::${s3Location.bucketName}/${s3Location.objectKey}` };
+  });
+}
+
+function toManagedEbsVolume(volume: ManagedEbsVolume): Record<string, unknown> {
+  return withoutUndefined({
+    RoleArn: volume.role.roleArn,
+    SizeInGiB: volume.size?.toGibibytes(),
+    VolumeType: volume.volumeType,
+    Iops: volume.iops,
+    Throughput: volume.throughput,
+    Encrypted: volume.encrypted,
+    KmsKeyId: volume.kmsKey?.keyArn,
+    SnapshotId: volume.snapshotId,
+    FilesystemType: volume.fileSystemType,
+    TagSpecifications: volume.tagSpecifications?.map((specification) =>
+      withoutUndefined({ ResourceType: 'volume', Tags: specification.tags && toTags(specification.tags), PropagateTags: specification.propagateTags }),
+    ),
+    TerminationPolicy: volume.deleteOnTermination === undefined ? undefined : { DeleteOnTermination: volume.deleteOnTermination },
+  });
+}
+
+function toTags(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
 function withoutUndefined<T extends object>(value: T): T {

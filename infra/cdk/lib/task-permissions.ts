@@ -9,6 +9,8 @@ export interface TaskAccess {
   taskDefinition: ecs.TaskDefinition;
   /** `Overrides.TaskRoleArn` / `ExecutionRoleArn`. */
   overrideRoles: iam.IRole[];
+  /** `VolumeConfigurations[].ManagedEBSVolume.RoleArn`: the ECS infrastructure roles that create the tasks' EBS volumes. */
+  infrastructureRoles: iam.IRole[];
   /** RunTask tags the tasks (`Tags`, `PropagateTags` or `EnableECSManagedTags`). */
   tagsTasks: boolean;
   /** The tasks use awsvpc networking: the runner describes their subnets and security groups. */
@@ -52,6 +54,18 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
     }),
     new iam.PolicyStatement({ sid: 'RecogniseUpdateRollbacks', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
   ];
+  const infrastructureRoles = distinct(access.infrastructureRoles);
+  if (infrastructureRoles.length > 0) {
+    statements.push(
+      // RunTask with VolumeConfigurations passes each volume's infrastructure role to ECS, which creates the volume with it.
+      new iam.PolicyStatement({
+        sid: 'PassTheInfrastructureRolesToEcs',
+        actions: ['iam:PassRole'],
+        resources: infrastructureRoles.map((role) => role.roleArn),
+        conditions: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+      }),
+    );
+  }
   if (access.tagsTasks) {
     statements.push(
       new iam.PolicyStatement({
@@ -100,8 +114,11 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
 
 /** The roles RunTask passes: the task definition's task and execution roles, and any role in the overrides. */
 export function passedRoles(taskDefinition: ecs.TaskDefinition, overrideRoles: iam.IRole[]): iam.IRole[] {
-  const roles = [taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []), ...overrideRoles];
-  return roles.filter((role, index) => roles.indexOf(role) === index);
+  return distinct([taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []), ...overrideRoles]);
+}
+
+function distinct<T>(items: T[]): T[] {
+  return items.filter((item, index) => items.indexOf(item) === index);
 }
 
 /** The `awslogs` log groups of the task definition's containers (name, and region when the container sets one). */

@@ -1,11 +1,15 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { App, Duration, Stack } from 'aws-cdk-lib';
+import { App, Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { parseRunnerProperties } from '../../../src/properties/runner-properties';
 import { scanDirectory } from '../../../test/infra/sdk-calls';
 import { EcsRunTask, EcsTaskRunnerFunction, RESOURCE_TYPE } from '../lib';
@@ -19,9 +23,14 @@ interface Statement {
   Condition?: unknown;
 }
 
+const VOLUME_KEY_ARN = `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
 // Synthesis is slow: each stack is built and synthesized once, and its tests read the same template.
 
-/** Two resources on one stack runner: one with every property set (Fargate, awsvpc), one with none (EC2, bridge). */
+/**
+ * Resources on one stack runner: one with every property set that Fargate takes (awsvpc, an EBS volume), one with
+ * none (EC2, bridge), and one with what only EC2 takes (placement, GPUs).
+ */
 function everyPropertyStack() {
   const stack = new Stack(new App(), 'EveryProperty');
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
@@ -29,12 +38,20 @@ function everyPropertyStack() {
   const group = new ec2.SecurityGroup(stack, 'TaskGroup', { vpc });
   const logGroup = new logs.LogGroup(stack, 'TaskLogs');
   const migrateDefinition = new ecs.FargateTaskDefinition(stack, 'MigrateDefinition');
-  migrateDefinition.addContainer('migrate', {
-    containerName: 'migrate',
-    image: ecs.ContainerImage.fromRegistry('app:1'),
-    logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
-  });
+  migrateDefinition.addVolume({ name: 'scratch', configuredAtLaunch: true });
+  migrateDefinition
+    .addContainer('migrate', {
+      containerName: 'migrate',
+      image: ecs.ContainerImage.fromRegistry('app:1'),
+      logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
+    })
+    .addMountPoints({ sourceVolume: 'scratch', containerPath: '/scratch', readOnly: false });
   const overrideRole = new iam.Role(stack, 'OverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const infrastructureRole = new iam.Role(stack, 'EcsInfrastructureRole', {
+    assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForVolumes')],
+  });
+  const configBucket = s3.Bucket.fromBucketName(stack, 'ConfigBucket', 'todobackend-config');
   const migrate = new EcsRunTask(stack, 'Migrate', {
     cluster,
     taskDefinition: migrateDefinition,
@@ -46,11 +63,20 @@ function everyPropertyStack() {
     count: 2,
     overrides: {
       containerOverrides: [
-        { containerName: 'migrate', command: ['python3', 'manage.py', 'migrate'], environment: { MODE: 'strict' }, cpu: 128, memoryLimitMiB: 256, memoryReservationMiB: 128 },
+        {
+          containerName: 'migrate',
+          command: ['python3', 'manage.py', 'migrate'],
+          environment: { MODE: 'strict' },
+          cpu: 128,
+          memoryLimitMiB: 256,
+          memoryReservationMiB: 128,
+          environmentFiles: [ecs.EnvironmentFile.fromBucket(configBucket, 'migrate.env')],
+        },
       ],
       cpu: '512',
       memory: '1024',
       taskRole: overrideRole,
+      ephemeralStorageGiB: 100,
     },
     timeout: Duration.minutes(10),
     serviceTimeout: Duration.minutes(15),
@@ -66,12 +92,40 @@ function everyPropertyStack() {
     propagateTags: 'TASK_DEFINITION',
     enableExecuteCommand: true,
     enableEcsManagedTags: true,
+    volumeConfigurations: [
+      {
+        name: 'scratch',
+        managedEBSVolume: {
+          role: infrastructureRole,
+          size: Size.gibibytes(50),
+          volumeType: ec2.EbsDeviceVolumeType.GP3,
+          iops: 4000,
+          throughput: 250,
+          encrypted: true,
+          kmsKey: kms.Key.fromKeyArn(stack, 'VolumeKey', VOLUME_KEY_ARN),
+          fileSystemType: ecs.FileSystemType.XFS,
+          tagSpecifications: [{ tags: { team: 'db' }, propagateTags: 'TASK_DEFINITION' }],
+          deleteOnTermination: true,
+        },
+      },
+    ],
   });
 
   const seedDefinition = new ecs.Ec2TaskDefinition(stack, 'SeedDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
   seedDefinition.addContainer('seed', { containerName: 'seed', image: ecs.ContainerImage.fromRegistry('app:1'), memoryLimitMiB: 256 });
   const seed = new EcsRunTask(stack, 'Seed', { cluster, taskDefinition: seedDefinition, launchType: ecs.LaunchType.EC2 });
-  return { stack, migrate, seed, migrateDefinition, seedDefinition, overrideRole, template: Template.fromStack(stack) };
+
+  const trainDefinition = new ecs.Ec2TaskDefinition(stack, 'TrainDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
+  trainDefinition.addContainer('train', { containerName: 'train', image: ecs.ContainerImage.fromRegistry('train:1'), memoryLimitMiB: 1024 });
+  const train = new EcsRunTask(stack, 'Train', {
+    cluster,
+    taskDefinition: trainDefinition,
+    launchType: ecs.LaunchType.EC2,
+    placementConstraints: [ecs.PlacementConstraint.distinctInstances(), ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*')],
+    placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE), ecs.PlacementStrategy.packedByMemory()],
+    overrides: { containerOverrides: [{ containerName: 'train', resourceRequirements: [{ type: 'GPU', value: 1 }] }] },
+  });
+  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, overrideRole, infrastructureRole, template: Template.fromStack(stack) };
 }
 
 /** A resource that takes everything from a Fargate service on capacity providers. */
@@ -134,6 +188,7 @@ const actionsOf = (statement: Statement): string[] => (typeof statement.Action =
 describe('EcsRunTask', () => {
   const migrateId = logicalId(every.stack, every.migrate.resource);
   const seedId = logicalId(every.stack, every.seed.resource);
+  const trainId = logicalId(every.stack, every.train.resource);
 
   it('writes each prop as the runner property of the same name', () => {
     const properties = resourceProperties(every.template, migrateId);
@@ -155,11 +210,20 @@ describe('EcsRunTask', () => {
       Count: 2,
       Overrides: {
         ContainerOverrides: [
-          { Name: 'migrate', Command: ['python3', 'manage.py', 'migrate'], Environment: [{ Name: 'MODE', Value: 'strict' }], Cpu: 128, Memory: 256, MemoryReservation: 128 },
+          {
+            Name: 'migrate',
+            Command: ['python3', 'manage.py', 'migrate'],
+            Environment: [{ Name: 'MODE', Value: 'strict' }],
+            Cpu: 128,
+            Memory: 256,
+            MemoryReservation: 128,
+            EnvironmentFiles: [{ Type: 's3', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/migrate.env']] } }],
+          },
         ],
         Cpu: '512',
         Memory: '1024',
         TaskRoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.overrideRole), 'Arn'] },
+        EphemeralStorage: { SizeInGiB: 100 },
       },
       Timeout: 600,
       PollInterval: 1.5,
@@ -174,7 +238,55 @@ describe('EcsRunTask', () => {
       PropagateTags: 'TASK_DEFINITION',
       EnableExecuteCommand: true,
       EnableECSManagedTags: true,
+      VolumeConfigurations: [
+        {
+          Name: 'scratch',
+          ManagedEBSVolume: {
+            RoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.infrastructureRole), 'Arn'] },
+            SizeInGiB: 50,
+            VolumeType: 'gp3',
+            Iops: 4000,
+            Throughput: 250,
+            Encrypted: true,
+            KmsKeyId: VOLUME_KEY_ARN,
+            FilesystemType: 'xfs',
+            TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'db' }], PropagateTags: 'TASK_DEFINITION' }],
+            TerminationPolicy: { DeleteOnTermination: true },
+          },
+        },
+      ],
     });
+  });
+
+  it('writes placement as the ecs placement helpers render it, one entry per expression or field, and GPUs as strings', () => {
+    expect(resourceProperties(every.template, trainId)).toMatchObject({
+      LaunchType: 'EC2',
+      PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ g5.*' }],
+      PlacementStrategy: [
+        { Type: 'spread', Field: 'attribute:ecs.availability-zone' },
+        // As for AWS::ECS::Service: the runner's parser turns it into the API's "memory" (next tests).
+        { Type: 'binpack', Field: 'MEMORY' },
+      ],
+      Overrides: { ContainerOverrides: [{ Name: 'train', ResourceRequirements: [{ Type: 'GPU', Value: '1' }] }] },
+    });
+  });
+
+  it('writes the S3 object ARN of each environment file, and keeps two asset files of one container apart', () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'env-files-'));
+    const files = ['common.env', 'migrate.env'].map((name) => {
+      writeFileSync(path.join(directory, name), `NAME=${name}\n`);
+      return ecs.EnvironmentFile.fromAsset(path.join(directory, name));
+    });
+    const stack = new Stack(new App(), 'AssetFiles');
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
+    taskDefinition.addContainer('job', { containerName: 'job', image: ecs.ContainerImage.fromRegistry('job:1'), memoryLimitMiB: 256 });
+    new EcsRunTask(stack, 'Job', { cluster, taskDefinition, overrides: { containerOverrides: [{ containerName: 'job', environmentFiles: files }] } });
+
+    const values = JSON.stringify((onlyCustomResource(Template.fromStack(stack)).Overrides as { ContainerOverrides: { EnvironmentFiles: unknown[] }[] }).ContainerOverrides[0]?.EnvironmentFiles);
+    const keys = [...values.matchAll(/\/([0-9a-f]{64}\.env)/g)].map((match) => match[1]);
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
   });
 
   it('writes nothing for props left out, so that the runner applies its own defaults', () => {
@@ -184,6 +296,7 @@ describe('EcsRunTask', () => {
   it.each([
     ['every property', () => resourceProperties(every.template, migrateId), () => templateOf(every.template)],
     ['no optional property', () => resourceProperties(every.template, seedId), () => templateOf(every.template)],
+    ['placement and GPUs on EC2', () => resourceProperties(every.template, trainId), () => templateOf(every.template)],
     ['the settings of a service', () => onlyCustomResource(fromService.template), () => templateOf(fromService.template)],
   ])('synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)', (_name, properties, template) => {
     const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
@@ -201,10 +314,21 @@ describe('EcsRunTask', () => {
       platformVersion: '1.4.0',
       count: 2,
       overrides: {
-        containerOverrides: [{ name: 'migrate', command: ['python3', 'manage.py', 'migrate'], environment: [{ name: 'MODE', value: 'strict' }], cpu: 128, memory: 256, memoryReservation: 128 }],
+        containerOverrides: [
+          {
+            name: 'migrate',
+            command: ['python3', 'manage.py', 'migrate'],
+            environment: [{ name: 'MODE', value: 'strict' }],
+            cpu: 128,
+            memory: 256,
+            memoryReservation: 128,
+            environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::todobackend-config/migrate.env' }],
+          },
+        ],
         cpu: '512',
         memory: '1024',
         taskRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/OverrideTaskRole/),
+        ephemeralStorage: { sizeInGiB: 100 },
       },
       timeoutSeconds: 600,
       serviceTimeoutSeconds: 900,
@@ -219,6 +343,36 @@ describe('EcsRunTask', () => {
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,
       enableEcsManagedTags: true,
+      volumeConfigurations: [
+        {
+          name: 'scratch',
+          managedEBSVolume: {
+            roleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/EcsInfrastructureRole/),
+            sizeInGiB: 50,
+            volumeType: 'gp3',
+            iops: 4000,
+            throughput: 250,
+            encrypted: true,
+            kmsKeyId: VOLUME_KEY_ARN,
+            filesystemType: 'xfs',
+            tagSpecifications: [{ resourceType: 'volume', tags: [{ key: 'team', value: 'db' }], propagateTags: 'TASK_DEFINITION' }],
+            terminationPolicy: { deleteOnTermination: true },
+          },
+        },
+      ],
+    });
+  });
+
+  it('passes placement and GPUs through the runner’s parser as RunTask takes them', () => {
+    const parsed = parseRunnerProperties(asDeployed(templateOf(every.template), resourceProperties(every.template, trainId)) as Record<string, unknown>);
+    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    expect(parsed.properties).toMatchObject({
+      placementConstraints: [{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' }],
+      placementStrategy: [
+        { type: 'spread', field: 'attribute:ecs.availability-zone' },
+        { type: 'binpack', field: 'memory' },
+      ],
+      overrides: { containerOverrides: [{ name: 'train', resourceRequirements: [{ type: 'GPU', value: '1' }] }] },
     });
   });
 
@@ -261,11 +415,12 @@ describe('EcsRunTask', () => {
 describe('the permissions EcsRunTask grants the runner', () => {
   const migratePolicy = logicalId(every.stack, every.migrate.policy as iam.Policy);
   const seedPolicy = logicalId(every.stack, every.seed.policy as iam.Policy);
+  const trainPolicy = logicalId(every.stack, every.train.policy as iam.Policy);
   const clusterId = (): string => Object.entries(templateOf(every.template).Resources).find(([, resource]) => resource.Type === 'AWS::ECS::Cluster')?.[0] ?? '';
   const arn = (service: string, ...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]] });
   const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
 
-  it('are exactly what a Fargate awsvpc task with tags and a log group needs, on its own cluster, roles and log group', () => {
+  it('are exactly what a Fargate awsvpc task with tags, a log group and an EBS volume needs, on its own cluster, roles and log group', () => {
     const family = every.migrateDefinition.family;
     const taskRoles = [every.migrateDefinition.taskRole, every.migrateDefinition.executionRole as iam.IRole, every.overrideRole];
     expect(policyStatements(every.template, migratePolicy)).toEqual([
@@ -281,6 +436,13 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
       { Sid: 'RecogniseUpdateRollbacks', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+      {
+        Sid: 'PassTheInfrastructureRolesToEcs',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [logicalId(every.stack, every.infrastructureRole), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+      },
       { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       {
         Sid: 'CheckTheTaskNetwork',
@@ -320,8 +482,21 @@ describe('the permissions EcsRunTask grants the runner', () => {
     expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'] });
   });
 
+  it('pass roles to ECS (ecs.amazonaws.com) only with volume configurations, and the task roles to ECS tasks only', () => {
+    const passedTo = (id: string) =>
+      policyStatements(every.template, id)
+        .filter((statement) => actionsOf(statement).includes('iam:PassRole'))
+        .map((statement) => ({ sid: statement.Sid, service: (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['iam:PassedToService'] }));
+    expect(passedTo(migratePolicy)).toEqual([
+      { sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' },
+      { sid: 'PassTheInfrastructureRolesToEcs', service: 'ecs.amazonaws.com' },
+    ]);
+    expect(passedTo(seedPolicy)).toEqual([{ sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' }]);
+    expect(passedTo(trainPolicy)).toEqual([{ sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' }]);
+  });
+
   it('name no wildcard action, and use "*" only where IAM accepts nothing narrower or a cluster condition limits it', () => {
-    const statements = [...policyStatements(every.template, migratePolicy), ...policyStatements(every.template, seedPolicy)];
+    const statements = [migratePolicy, seedPolicy, trainPolicy].flatMap((id) => policyStatements(every.template, id));
     expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
     const onAnyResource = statements.filter((statement) => statement.Resource === '*' && statement.Condition === undefined).flatMap(actionsOf);
     expect(new Set(onAnyResource)).toEqual(
@@ -338,7 +513,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
     expect(scan.calls.filter((call) => !granted.has(call.action)).map((call) => `${call.action} (${call.file})`)).toEqual([]);
 
     const grantedWithoutACall: Record<string, string> = {
-      'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS',
+      'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS, and with VolumeConfigurations the EBS volumes’ infrastructure role',
       'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags tags the tasks it creates',
       'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
       'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',

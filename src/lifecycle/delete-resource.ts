@@ -3,7 +3,7 @@ import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { taskId } from '../shared/arns';
-import { listRunningTasks } from '../tasks/running-tasks';
+import { unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { defaultStartedBy } from './resource-identity';
@@ -29,7 +29,7 @@ async function stopResourceTasks(request: CloudFormationCustomResourceDeleteEven
   if (!properties.stopOnDelete) return { summary: 'StopOnDelete is false: tasks still running were left alone.', stopped: [] };
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
-    const running = await listRunningTasks(deps.aws.ecs, properties.cluster, startedBy);
+    const running = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
     await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
     return {
       summary: running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,

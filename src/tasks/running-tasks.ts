@@ -21,6 +21,17 @@ export async function listRunningTasks(ecs: EcsApi, cluster: string, startedBy: 
   return taskArns;
 }
 
+/**
+ * The resource's tasks that have not stopped: those ListTasks names, less those DescribeTasks reports STOPPED or
+ * no longer knows. ListTasks can still name a task that has just stopped (and moto names stopped tasks whatever
+ * their desired status), and a task that has stopped needs no StopTask.
+ */
+export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
+  const listed = await listRunningTasks(ecs, cluster, startedBy);
+  if (listed.length === 0) return [];
+  return (await stillRunning(ecs, cluster, listed)).map((task) => task.taskArn);
+}
+
 /** A task of an earlier run that has not stopped yet. */
 export interface EarlierTask {
   taskArn: string;

@@ -93,6 +93,7 @@ describe('Delete finds the resource\'s tasks', () => {
   it('with startedBy as the only ListTasks filter, across pages', async () => {
     const second = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
     aws.ecs.on(ListTasksCommand).resolvesOnce({ taskArns: [TASK_ARN], nextToken: 'page-2' }).resolves({ taskArns: [second] });
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask(), ecsTask({ taskArn: second })] });
     const { response } = await invoke(fixtures.delete());
     const inputs = aws.ecs.commandCalls(ListTasksCommand).map((call) => call.args[0].input);
     expect(inputs).toHaveLength(2);
@@ -100,6 +101,16 @@ describe('Delete finds the resource\'s tasks', () => {
     expect(inputs[1]).toMatchObject({ nextToken: 'page-2' });
     expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 2);
     expect(response?.Reason).toContain('Stopped 2 task(s)');
+  });
+
+  it('does not stop, nor count, a listed task that has already stopped', async () => {
+    const second = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
+    aws.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN, second] });
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0), ecsTask({ taskArn: second })] });
+    const { response } = await invoke(fixtures.delete());
+    expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 1);
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: second });
+    expect(response?.Reason).toBe('Stopped 1 task(s) still running: 9f8e7d6c4e5f46789abcdef012345678.');
   });
 });
 

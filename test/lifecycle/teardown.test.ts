@@ -33,7 +33,22 @@ beforeEach(() => {
   });
   aws.ecs.on(ListTasksCommand).resolves({ taskArns: [OLD_TASK] });
   aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 0 }] })] });
+  oldTaskRunsUntilStopped();
 });
+
+/** The resource's earlier task runs when the Delete arrives, and has stopped once it was told to. */
+function oldTaskRunsUntilStopped() {
+  aws.ecs
+    .on(DescribeTasksCommand, { tasks: [OLD_TASK] })
+    .resolvesOnce({ tasks: [ecsTask({ taskArn: OLD_TASK })] })
+    .resolves({ tasks: [stoppedTask(0, { taskArn: OLD_TASK })] });
+}
+
+/** What DescribeTasks says of the teardown task (the earlier task still runs until stopped). */
+function teardownTaskIs(task: ReturnType<typeof ecsTask>) {
+  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
+  oldTaskRunsUntilStopped();
+}
 
 describe('OnDelete', () => {
   it('stops the resource\'s tasks, then runs one teardown task with the resource\'s network and launch settings', async () => {
@@ -83,7 +98,7 @@ describe('OnDelete', () => {
   });
 
   it('answers SUCCESS with the teardown\'s failure as the Reason', async () => {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(3, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 3 }] })] });
+    teardownTaskIs(stoppedTask(3, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 3 }] }));
     const { response } = await invoke(deleteWithTeardown());
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Reason).toBe(
@@ -104,7 +119,7 @@ describe('OnDelete', () => {
   });
 
   it('stops the teardown at the Timeout and still answers SUCCESS', async () => {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] })] });
+    teardownTaskIs(ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] }));
     const event = deleteWithTeardown();
     event.ResourceProperties.Timeout = '30';
     const { response } = await invoke(event);
@@ -125,7 +140,7 @@ describe('OnDelete', () => {
   });
 
   it('hands a long teardown off like a run, and the fresh invocation answers the Delete', async () => {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] })] });
+    teardownTaskIs(ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] }));
     const event = deleteWithTeardown();
     const { puts } = await invoke(event, { budgetMs: 60_000 });
     expect(puts).toHaveLength(0);

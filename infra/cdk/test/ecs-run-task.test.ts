@@ -52,6 +52,13 @@ function everyPropertyStack() {
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForVolumes')],
   });
   const configBucket = s3.Bucket.fromBucketName(stack, 'ConfigBucket', 'todobackend-config');
+  const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
+  teardownDefinition.addContainer('teardown', {
+    containerName: 'teardown',
+    image: ecs.ContainerImage.fromRegistry('app:1'),
+    logging: ecs.LogDrivers.awsLogs({ logGroup: new logs.LogGroup(stack, 'TeardownLogs'), streamPrefix: 'teardown' }),
+  });
+  const teardownOverrideRole = new iam.Role(stack, 'TeardownOverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const migrate = new EcsRunTask(stack, 'Migrate', {
     cluster,
     taskDefinition: migrateDefinition,
@@ -109,6 +116,16 @@ function everyPropertyStack() {
         },
       },
     ],
+    startRetries: 3,
+    ifRunning: 'Stop',
+    onDelete: {
+      taskDefinition: teardownDefinition,
+      overrides: {
+        containerOverrides: [{ containerName: 'teardown', command: ['drop-tenant'], environmentFiles: [ecs.EnvironmentFile.fromBucket(configBucket, 'teardown.env')] }],
+        taskRole: teardownOverrideRole,
+      },
+    },
+    outputs: ['SchemaVersion', 'TenantId'],
   });
 
   const seedDefinition = new ecs.Ec2TaskDefinition(stack, 'SeedDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
@@ -125,7 +142,7 @@ function everyPropertyStack() {
     placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE), ecs.PlacementStrategy.packedByMemory()],
     overrides: { containerOverrides: [{ containerName: 'train', resourceRequirements: [{ type: 'GPU', value: 1 }] }] },
   });
-  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, overrideRole, infrastructureRole, template: Template.fromStack(stack) };
+  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, teardownDefinition, overrideRole, teardownOverrideRole, infrastructureRole, template: Template.fromStack(stack) };
 }
 
 /** A resource that takes everything from a Fargate service on capacity providers. */
@@ -255,6 +272,22 @@ describe('EcsRunTask', () => {
           },
         },
       ],
+      StartRetries: 3,
+      IfRunning: 'Stop',
+      OnDelete: {
+        TaskDefinition: { Ref: logicalId(every.stack, every.teardownDefinition) },
+        Overrides: {
+          ContainerOverrides: [
+            {
+              Name: 'teardown',
+              Command: ['drop-tenant'],
+              EnvironmentFiles: [{ Type: 's3', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/teardown.env']] } }],
+            },
+          ],
+          TaskRoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.teardownOverrideRole), 'Arn'] },
+        },
+      },
+      Outputs: ['SchemaVersion', 'TenantId'],
     });
   });
 
@@ -360,6 +393,16 @@ describe('EcsRunTask', () => {
           },
         },
       ],
+      startRetries: 3,
+      ifRunning: 'Stop',
+      onDelete: {
+        taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyTeardownDefinition[0-9A-F]+:1$/),
+        overrides: {
+          containerOverrides: [{ name: 'teardown', command: ['drop-tenant'], environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::todobackend-config/teardown.env' }] }],
+          taskRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/TeardownOverrideTaskRole/),
+        },
+      },
+      outputs: ['SchemaVersion', 'TenantId'],
     });
   });
 
@@ -420,11 +463,25 @@ describe('the permissions EcsRunTask grants the runner', () => {
   const arn = (service: string, ...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]] });
   const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
 
-  it('are exactly what a Fargate awsvpc task with tags, a log group and an EBS volume needs, on its own cluster, roles and log group', () => {
-    const family = every.migrateDefinition.family;
-    const taskRoles = [every.migrateDefinition.taskRole, every.migrateDefinition.executionRole as iam.IRole, every.overrideRole];
+  it('are exactly what a Fargate awsvpc task with a log group, an EBS volume, outputs and a teardown task needs, on its own cluster, roles and log groups', () => {
+    const taskRoles = [
+      every.migrateDefinition.taskRole,
+      every.migrateDefinition.executionRole as iam.IRole,
+      every.overrideRole,
+      every.teardownDefinition.taskRole,
+      every.teardownDefinition.executionRole as iam.IRole,
+      every.teardownOverrideRole,
+    ];
+    const logGroup = (prefix: RegExp) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(prefix) }, ':*']] });
     expect(policyStatements(every.template, migratePolicy)).toEqual([
-      { Sid: 'RunTheTaskDefinitionInTheCluster', Effect: 'Allow', Action: 'ecs:RunTask', Resource: arn('ecs', `:task-definition/${family}:*`), Condition: onCluster() },
+      {
+        Sid: 'RunTheTaskDefinitionInTheCluster',
+        Effect: 'Allow',
+        Action: 'ecs:RunTask',
+        Resource: [arn('ecs', `:task-definition/${every.migrateDefinition.family}:*`), arn('ecs', `:task-definition/${every.teardownDefinition.family}:*`)],
+        Condition: onCluster(),
+      },
+      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       { Sid: 'WatchAndStopTasksInTheCluster', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: onCluster() },
       { Sid: 'ListTasksInTheCluster', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: onCluster() },
       { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
@@ -443,26 +500,21 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Resource: { 'Fn::GetAtt': [logicalId(every.stack, every.infrastructureRole), 'Arn'] },
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
       },
-      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       {
         Sid: 'CheckTheTaskNetwork',
         Effect: 'Allow',
         Action: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
         Resource: '*',
       },
-      {
-        Sid: 'ReadTheLogsOfFailedTasks',
-        Effect: 'Allow',
-        Action: 'logs:GetLogEvents',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(/^TaskLogs/) }, ':*']] },
-      },
+      { Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)] },
     ]);
   });
 
-  it('add the ENI capacity reads on EC2, and leave out network, tagging and log reads a task without them does not need', () => {
+  it('add the ENI capacity reads on EC2, tag every task though it has no tags, and leave out network and log reads a task without them does not need', () => {
     const sids = policyStatements(every.template, seedPolicy).map((statement) => statement.Sid);
     expect(sids).toEqual([
       'RunTheTaskDefinitionInTheCluster',
+      'TagTasksAsTheyStart',
       'WatchAndStopTasksInTheCluster',
       'ListTasksInTheCluster',
       'ReadTaskDefinitions',
@@ -514,7 +566,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
 
     const grantedWithoutACall: Record<string, string> = {
       'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS, and with VolumeConfigurations the EBS volumes’ infrastructure role',
-      'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags tags the tasks it creates',
+      'ecs:TagResource': 'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
       'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
       'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
       'lambda:GetFunctionRecursionConfig': 'the runner reads its own recursive loop setting before a long watch (issue 10)',

@@ -183,9 +183,46 @@ function importedRunnerStack() {
   return { stack, template: Template.fromStack(stack) };
 }
 
+/**
+ * Resources on EC2 whose log reads depend on LogLines, Outputs and OnDelete: outputs without failure quotes, a teardown
+ * of the resource's own task definition, and neither.
+ */
+function runPolicyStack() {
+  const stack = new Stack(new App(), 'RunPolicies');
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+  const loggedDefinition = (id: string) => {
+    const definition = new ecs.Ec2TaskDefinition(stack, `${id}Definition`, { networkMode: ecs.NetworkMode.BRIDGE });
+    definition.addContainer(id, {
+      containerName: id,
+      image: ecs.ContainerImage.fromRegistry('app:1'),
+      memoryLimitMiB: 256,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: new logs.LogGroup(stack, `${id}Logs`), streamPrefix: id }),
+    });
+    return definition;
+  };
+  const migrateDefinition = loggedDefinition('Migrate');
+  const teardownDefinition = loggedDefinition('Teardown');
+  const teardownRole = new iam.Role(stack, 'TeardownRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const withOutputs = new EcsRunTask(stack, 'WithOutputs', {
+    cluster,
+    taskDefinition: migrateDefinition,
+    logLines: 0,
+    outputs: ['SchemaVersion'],
+    onDelete: { taskDefinition: teardownDefinition },
+  });
+  const ownTeardown = new EcsRunTask(stack, 'OwnTeardown', {
+    cluster,
+    taskDefinition: migrateDefinition,
+    onDelete: { overrides: { containerOverrides: [{ containerName: 'Migrate', command: ['drop'] }], taskRole: teardownRole } },
+  });
+  const quiet = new EcsRunTask(stack, 'Quiet', { cluster, taskDefinition: migrateDefinition, logLines: 0 });
+  return { stack, withOutputs, ownTeardown, quiet, migrateDefinition, teardownDefinition, teardownRole, template: Template.fromStack(stack) };
+}
+
 const every = everyPropertyStack();
 const fromService = serviceStack();
 const imported = importedRunnerStack();
+const runPolicies = runPolicyStack();
 
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as never);
 const templateOf = (template: Template): SynthesizedTemplate => template.toJSON() as SynthesizedTemplate;
@@ -331,6 +368,8 @@ describe('EcsRunTask', () => {
     ['no optional property', () => resourceProperties(every.template, seedId), () => templateOf(every.template)],
     ['placement and GPUs on EC2', () => resourceProperties(every.template, trainId), () => templateOf(every.template)],
     ['the settings of a service', () => onlyCustomResource(fromService.template), () => templateOf(fromService.template)],
+    ['outputs and a teardown without log lines', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.withOutputs.resource)), () => templateOf(runPolicies.template)],
+    ['a teardown of its own task definition', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.ownTeardown.resource)), () => templateOf(runPolicies.template)],
   ])('synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)', (_name, properties, template) => {
     const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
     expect(parsed).toMatchObject({ ok: true });
@@ -421,10 +460,27 @@ describe('EcsRunTask', () => {
 
   it('reads the attributes the runner answers with', () => {
     const { migrate, stack } = every;
-    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason' } as const;
+    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason', attempts: 'Attempts' } as const;
     for (const [getter, attribute] of Object.entries(attributes)) {
       expect(stack.resolve(migrate[getter as keyof typeof attributes])).toEqual({ 'Fn::GetAtt': [migrateId, attribute] });
     }
+  });
+
+  it('reads each declared output as the attribute of its name', () => {
+    expect(every.stack.resolve(every.migrate.output('SchemaVersion'))).toEqual({ 'Fn::GetAtt': [migrateId, 'SchemaVersion'] });
+    expect(every.stack.resolve(every.migrate.output('TenantId'))).toEqual({ 'Fn::GetAtt': [migrateId, 'TenantId'] });
+  });
+
+  it('refuses an output it does not declare, naming those it does, rather than leave the Fn::GetAtt to fail on deploy', () => {
+    expect(() => every.migrate.output('schemaVersion')).toThrow('EveryProperty/Migrate: no output named schemaVersion (it declares SchemaVersion, TenantId); add it to `outputs`');
+    expect(() => every.seed.output('SchemaVersion')).toThrow('EveryProperty/Seed: no output named SchemaVersion (it declares none); add it to `outputs`');
+  });
+
+  it('writes a teardown of its own task definition as OnDelete with only the teardown’s overrides', () => {
+    const { stack, template, ownTeardown, teardownRole } = runPolicies;
+    expect(resourceProperties(template, logicalId(stack, ownTeardown.resource)).OnDelete).toEqual({
+      Overrides: { ContainerOverrides: [{ Name: 'Migrate', Command: ['drop'] }], TaskRoleArn: { 'Fn::GetAtt': [logicalId(stack, teardownRole), 'Arn'] } },
+    });
   });
 
   it('waits for its permissions and for the runner’s own, so that the runner may run and stop its task', () => {
@@ -452,6 +508,18 @@ describe('EcsRunTask', () => {
     new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition });
     taskDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
     expect(() => Template.fromStack(stack)).toThrow(/create the EcsRunTask after adding the task definition's containers/);
+  });
+
+  it('fails synthesis when the teardown’s task definition gets a container after it, naming that task definition', () => {
+    const stack = new Stack(new App(), 'LateTeardown');
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
+    taskDefinition.addContainer('migrate', { image: ecs.ContainerImage.fromRegistry('app:1') });
+    const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
+    teardownDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
+    new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition, onDelete: { taskDefinition: teardownDefinition } });
+    teardownDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
+    expect(() => Template.fromStack(stack)).toThrow(/LateTeardown\/TeardownDefinition got another role or log group after LateTeardown\/Migrate was created/);
   });
 });
 
@@ -532,6 +600,42 @@ describe('the permissions EcsRunTask grants the runner', () => {
     });
     // The seed task definition has no execution role: only its task role is passed.
     expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'] });
+  });
+
+  describe('for run policies', () => {
+    const { stack, template } = runPolicies;
+    const statementsOf = (task: EcsRunTask) => policyStatements(template, logicalId(stack, task.policy as iam.Policy));
+    const statement = (task: EcsRunTask, sid: string) => statementsOf(task).find((candidate) => candidate.Sid === sid);
+    const logGroupArn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) }, ':*']] });
+    const roleArn = (role: iam.IRole) => ({ 'Fn::GetAtt': [logicalId(stack, role), 'Arn'] });
+
+    it('read the task’s log for its outputs though logLines is 0, and not the teardown’s, which has no outputs', () => {
+      expect(statement(runPolicies.withOutputs, 'ReadTheTaskLogs')).toEqual({ Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: logGroupArn('Migrate') });
+    });
+
+    it('read no log with logLines 0 and no outputs', () => {
+      expect(statementsOf(runPolicies.quiet).flatMap(actionsOf)).not.toContain('logs:GetLogEvents');
+    });
+
+    it('run and pass the roles of the teardown’s task definition, even when its log is not read', () => {
+      const { migrateDefinition, teardownDefinition } = runPolicies;
+      expect(statement(runPolicies.withOutputs, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual([
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${teardownDefinition.family}:*`])] }),
+      ]);
+      expect(statement(runPolicies.withOutputs, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
+        [migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownDefinition.taskRole, teardownDefinition.executionRole as iam.IRole].map(roleArn),
+      );
+    });
+
+    it('run a teardown of the resource’s own task definition under the same grant, and pass its overrides’ role', () => {
+      const { migrateDefinition, teardownRole } = runPolicies;
+      expect(statement(runPolicies.ownTeardown, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual(
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
+      );
+      expect(statement(runPolicies.ownTeardown, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual([migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownRole].map(roleArn));
+      expect(statement(runPolicies.ownTeardown, 'ReadTheTaskLogs')?.Resource).toEqual(logGroupArn('Migrate'));
+    });
   });
 
   it('pass roles to ECS (ecs.amazonaws.com) only with volume configurations, and the task roles to ECS tasks only', () => {

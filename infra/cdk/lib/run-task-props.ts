@@ -88,11 +88,11 @@ export interface EcsRunTaskProps {
    * `configuredAtLaunch: true`. The runner may pass each volume's `role` to ECS (`ecs.amazonaws.com`).
    */
   readonly volumeConfigurations?: TaskVolumeConfiguration[];
-  /** `StartRetries`: starts again of a task that failed to start, 0 to 5; default 0. `attempts` says how many it took. */
+  /** `StartRetries`: how often a task that failed to start is started again, 0 to 5; default 0. `attempts` says how many starts it took. */
   readonly startRetries?: number;
   /** `IfRunning`: when tasks of an earlier run of this resource still run, `Wait` (the default) for them, `Stop` them first, or `Fail`. */
   readonly ifRunning?: IfRunning;
-  /** `OnDelete`: a teardown task run when the resource is deleted, with its network and launch settings. */
+  /** `OnDelete`: a teardown task run when the resource is deleted, with the resource's network and launch settings. */
   readonly onDelete?: TeardownTask;
   /**
    * `Outputs`: names the essential containers may print as `ECS_TASK_RUNNER_OUTPUT Name=Value` to their `awslogs`

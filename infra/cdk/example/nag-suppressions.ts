@@ -21,7 +21,7 @@ export function acknowledgeJustifiedFindings(stack: TodobackendStack): void {
     );
     runnerPermissions(
       `${region}:task/${cluster}/*`,
-      'The tasks the runner starts, watches and stops: their IDs exist only once RunTask has started them. Limited to the cluster by the ecs:cluster condition.',
+      'The tasks the runner starts, tags as they start, watches and stops: their IDs exist only once RunTask has started them. Limited to the cluster\'s tasks by the ARN, and further by the ecs:cluster condition (DescribeTasks, StopTask) or ecs:CreateAction RunTask (TagResource).',
     );
     runnerPermissions(
       '*',

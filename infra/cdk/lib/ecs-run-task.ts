@@ -4,9 +4,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { runsOnFargate } from '../../../src/properties/runner-properties';
 import { EcsTaskRunnerFunction, type IEcsTaskRunner } from './ecs-task-runner-function';
-import type { EcsRunTaskProps } from './run-task-props';
+import type { EcsRunTaskProps, TaskOverrides } from './run-task-props';
 import { type RunTarget, toRunnerProperties } from './runner-properties';
-import { passedRoles, taskLogGroups, taskStatements } from './task-permissions';
+import { passedRoles, type TaskRun, taskLogGroups, taskStatements } from './task-permissions';
 
 export const RESOURCE_TYPE = 'Custom::ECSTaskRunner';
 
@@ -26,6 +26,7 @@ export class EcsRunTask extends Construct {
   readonly runner: IEcsTaskRunner;
   /** The permissions given to the runner's role for this task; undefined for an imported runner without a role. */
   readonly policy?: iam.Policy;
+  private readonly declaredOutputs: readonly string[];
 
   constructor(scope: Construct, id: string, props: EcsRunTaskProps) {
     super(scope, id);
@@ -47,27 +48,25 @@ export class EcsRunTask extends Construct {
     // On Delete, the runner and its permissions outlive the task.
     if (this.runner.invokePrerequisites) this.resource.node.addDependency(this.runner.invokePrerequisites);
 
+    this.declaredOutputs = props.outputs ?? [];
     if (this.runner.role) {
-      const overrideRoles = [props.overrides?.taskRole, props.overrides?.executionRole].filter((role): role is iam.IRole => role !== undefined);
+      const runs = taskRuns(props, taskDefinition);
       this.policy = new iam.Policy(this, 'RunnerPermissions', {
         roles: [this.runner.role],
         statements: taskStatements({
           stack: Stack.of(this),
           cluster,
-          taskDefinition,
-          overrideRoles,
+          runs,
           infrastructureRoles: props.volumeConfigurations?.map((volume) => volume.managedEBSVolume.role) ?? [],
-          tagsTasks: props.tags !== undefined || props.propagateTags !== undefined || props.enableEcsManagedTags === true,
           awsvpc: target.networkConfiguration !== undefined,
           fargate: runsOnFargate({
             launchType: target.launchType as ecs.LaunchType | undefined,
             capacityProviderStrategy: target.capacityProviderStrategy?.map((item) => ({ capacityProvider: item.CapacityProvider })),
           }),
-          readsLogs: props.logLines !== 0,
         }),
       });
       this.resource.node.addDependency(this.policy);
-      this.failIfTheTaskDefinitionChangesLater(taskDefinition, overrideRoles);
+      this.failIfATaskDefinitionChangesLater(runs);
     }
   }
 
@@ -110,21 +109,60 @@ export class EcsRunTask extends Construct {
     return this.resource.getAttString('StoppedReason');
   }
 
+  /** `Attempts`: how many times the tasks were started, "1" without start retries. */
+  get attempts(): string {
+    return this.resource.getAttString('Attempts');
+  }
+
   /**
-   * The grants are worked out from the task definition as it is now. A container (with its log group or execution
-   * role) added later would run without them: synth fails instead, saying what to move.
+   * The value the task printed as `ECS_TASK_RUNNER_OUTPUT <name>=...` (empty when it printed none). Throws for a
+   * name not declared in `outputs`: CloudFormation would refuse the `Fn::GetAtt` only at deploy time.
    */
-  private failIfTheTaskDefinitionChangesLater(taskDefinition: ecs.TaskDefinition, overrideRoles: iam.IRole[]): void {
-    const fingerprint = (): string =>
-      JSON.stringify([passedRoles(taskDefinition, overrideRoles).map((role) => role.node.path), taskLogGroups(taskDefinition).map((group) => group.name)]);
-    const atConstruction = fingerprint();
+  output(name: string): string {
+    if (!this.declaredOutputs.includes(name)) {
+      const declared = this.declaredOutputs.length > 0 ? `it declares ${this.declaredOutputs.join(', ')}` : 'it declares none';
+      throw new Error(`${this.node.path}: no output named ${name} (${declared}); add it to \`outputs\``);
+    }
+    return this.resource.getAttString(name);
+  }
+
+  /**
+   * The grants are worked out from the task definitions as they are now. A container (with its log group or
+   * execution role) added later would run without them: synth fails instead, saying what to move.
+   */
+  private failIfATaskDefinitionChangesLater(runs: TaskRun[]): void {
+    const fingerprints = (): string[] =>
+      runs.map((run) => JSON.stringify([passedRoles([run]).map((role) => role.node.path), taskLogGroups(run.taskDefinition).map((group) => group.name)]));
+    const atConstruction = fingerprints();
     this.node.addValidation({
-      validate: () =>
-        fingerprint() === atConstruction
-          ? []
-          : [`${taskDefinition.node.path} got another role or log group after ${this.node.path} was created; create the EcsRunTask after adding the task definition's containers, so that the runner is granted them`],
+      validate: () => {
+        const now = fingerprints();
+        const changed = new Set(runs.filter((_run, index) => now[index] !== atConstruction[index]).map((run) => run.taskDefinition.node.path));
+        return [...changed].map(
+          (path) => `${path} got another role or log group after ${this.node.path} was created; create the EcsRunTask after adding the task definition's containers, so that the runner is granted them`,
+        );
+      },
     });
   }
+}
+
+/**
+ * The tasks the runner starts for the resource: its own (whose logs it reads for a failure's last lines or for
+ * `Outputs`) and the teardown (for a failure's last lines only: it has no Outputs).
+ */
+function taskRuns(props: EcsRunTaskProps, taskDefinition: ecs.TaskDefinition): TaskRun[] {
+  const quotesFailures = props.logLines !== 0;
+  const own: TaskRun = {
+    taskDefinition,
+    overrideRoles: overrideRoles(props.overrides),
+    readsLogs: quotesFailures || (props.outputs?.length ?? 0) > 0,
+  };
+  if (!props.onDelete) return [own];
+  return [own, { taskDefinition: props.onDelete.taskDefinition ?? taskDefinition, overrideRoles: overrideRoles(props.onDelete.overrides), readsLogs: quotesFailures }];
+}
+
+function overrideRoles(overrides: TaskOverrides | undefined): iam.IRole[] {
+  return [overrides?.taskRole, overrides?.executionRole].filter((role): role is iam.IRole => role !== undefined);
 }
 
 function runTarget(scope: Construct, props: EcsRunTaskProps, cluster: ecs.ICluster, taskDefinition: ecs.TaskDefinition): RunTarget {

@@ -3,7 +3,11 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type { IfRunning } from '../../../src/properties/if-running';
 import type { IEcsTaskRunner } from './ecs-task-runner-function';
+
+/** `'Wait' | 'Stop' | 'Fail'`: the runner's own list. */
+export type { IfRunning };
 
 /**
  * The runner's properties, typed. Each maps to the property of the same name in the README's table, where the
@@ -84,6 +88,25 @@ export interface EcsRunTaskProps {
    * `configuredAtLaunch: true`. The runner may pass each volume's `role` to ECS (`ecs.amazonaws.com`).
    */
   readonly volumeConfigurations?: TaskVolumeConfiguration[];
+  /** `StartRetries`: how often a task that failed to start is started again, 0 to 5; default 0. `attempts` says how many starts it took. */
+  readonly startRetries?: number;
+  /** `IfRunning`: when tasks of an earlier run of this resource still run, `Wait` (the default) for them, `Stop` them first, or `Fail`. */
+  readonly ifRunning?: IfRunning;
+  /** `OnDelete`: a teardown task run when the resource is deleted, with the resource's network and launch settings. */
+  readonly onDelete?: TeardownTask;
+  /**
+   * `Outputs`: names the essential containers may print as `ECS_TASK_RUNNER_OUTPUT Name=Value` to their `awslogs`
+   * log; each is an attribute, read with `output(name)`. The runner reads the task's log groups for them, whatever `logLines`.
+   */
+  readonly outputs?: string[];
+}
+
+/** `OnDelete`: the teardown task. The runner may run its family, pass its roles, and read its logs (unless `logLines` is 0). */
+export interface TeardownTask {
+  /** `OnDelete.TaskDefinition`; default: the resource's. */
+  readonly taskDefinition?: ecs.TaskDefinition;
+  /** `OnDelete.Overrides`, the teardown's own (the resource's `overrides` do not apply to it). Roles given here are passed too. */
+  readonly overrides?: TaskOverrides;
 }
 
 /** `VolumeConfigurations[]`, as RunTask takes them. */

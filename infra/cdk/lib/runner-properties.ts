@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import type { PROPERTY_NAMES } from '../../../src/properties/runner-properties';
-import type { EcsRunTaskProps, ManagedEbsVolume, ResourceRequirement, TaskOverrides } from './run-task-props';
+import type { EcsRunTaskProps, ManagedEbsVolume, ResourceRequirement, TaskOverrides, TeardownTask } from './run-task-props';
 
 /** The runner's property names, from its own parser: the construct can write no other. */
 export type RunnerPropertyName = (typeof PROPERTY_NAMES)[number];
@@ -52,6 +52,10 @@ export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget, sc
     PlacementConstraints: props.placementConstraints?.flatMap((constraint) => constraint.toJson()).map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),
     PlacementStrategy: props.placementStrategies?.flatMap((strategy) => strategy.toJson()).map(({ type, field }) => withoutUndefined({ Type: type, Field: field })),
     VolumeConfigurations: props.volumeConfigurations?.map((volume) => ({ Name: volume.name, ManagedEBSVolume: toManagedEbsVolume(volume.managedEBSVolume) })),
+    StartRetries: props.startRetries,
+    IfRunning: props.ifRunning,
+    OnDelete: props.onDelete && toOnDelete(props.onDelete, scope),
+    Outputs: props.outputs,
   };
   return withoutUndefined(properties);
 }
@@ -75,6 +79,14 @@ function toOverrides(overrides: TaskOverrides, scope: Construct): Record<string,
     TaskRoleArn: overrides.taskRole?.roleArn,
     ExecutionRoleArn: overrides.executionRole?.roleArn,
     EphemeralStorage: overrides.ephemeralStorageGiB === undefined ? undefined : { SizeInGiB: overrides.ephemeralStorageGiB },
+  });
+}
+
+/** The teardown's overrides bind their environment files in a scope of their own, apart from the resource's. */
+function toOnDelete(onDelete: TeardownTask, scope: Construct): Record<string, unknown> {
+  return withoutUndefined({
+    TaskDefinition: onDelete.taskDefinition?.taskDefinitionArn,
+    Overrides: onDelete.overrides && toOverrides(onDelete.overrides, new Construct(scope, 'OnDelete')),
   });
 }
 

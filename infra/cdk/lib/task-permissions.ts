@@ -2,23 +2,27 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 
+/** One kind of task the runner starts for the resource: its own, or the OnDelete teardown. */
+export interface TaskRun {
+  taskDefinition: ecs.TaskDefinition;
+  /** `Overrides.TaskRoleArn` / `ExecutionRoleArn` of this run. */
+  overrideRoles: iam.IRole[];
+  /** Its containers' `awslogs` logs are read: to quote a failed container (`LogLines` not 0), or for `Outputs`. */
+  readsLogs: boolean;
+}
+
 /** What the runner touches for one resource: the grants follow from these and nothing else. */
 export interface TaskAccess {
   stack: Stack;
   cluster: ecs.ICluster;
-  taskDefinition: ecs.TaskDefinition;
-  /** `Overrides.TaskRoleArn` / `ExecutionRoleArn`. */
-  overrideRoles: iam.IRole[];
+  /** The resource's own run, and the OnDelete teardown's when there is one. */
+  runs: TaskRun[];
   /** `VolumeConfigurations[].ManagedEBSVolume.RoleArn`: the ECS infrastructure roles that create the tasks' EBS volumes. */
   infrastructureRoles: iam.IRole[];
-  /** RunTask tags the tasks (`Tags`, `PropagateTags` or `EnableECSManagedTags`). */
-  tagsTasks: boolean;
   /** The tasks use awsvpc networking: the runner describes their subnets and security groups. */
   awsvpc: boolean;
   /** As `runsOnFargate` decides: on Fargate there are no container instances whose ENIs could run out. */
   fargate: boolean | undefined;
-  /** `LogLines` is not 0: a failed container's log is read. */
-  readsLogs: boolean;
 }
 
 /**
@@ -26,7 +30,7 @@ export interface TaskAccess {
  * the resource's own cluster, task definition and roles. See the README's "IAM permissions" for why each exists.
  */
 export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
-  const { stack, cluster } = access;
+  const { stack, cluster, runs } = access;
   const onCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
   const clusterTasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` });
   const statements = [
@@ -34,8 +38,17 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
       sid: 'RunTheTaskDefinitionInTheCluster',
       actions: ['ecs:RunTask'],
       // Every revision of the family: an update's new revision and its rollback's old one.
-      resources: [stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${access.taskDefinition.family}:*` })],
+      resources: distinct(runs.map((run) => run.taskDefinition.family)).map((family) => stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` })),
       conditions: onCluster,
+    }),
+    // RunTask tags every task as it creates it: with the request it belongs to (IfRunning tells an earlier run by
+    // it), and with Tags, PropagateTags or EnableECSManagedTags. Scoped to the cluster's tasks by the resource, not
+    // by an ecs:cluster condition, as in infra/task-runner.yml (which says why).
+    new iam.PolicyStatement({
+      sid: 'TagTasksAsTheyStart',
+      actions: ['ecs:TagResource'],
+      resources: [clusterTasks],
+      conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
     }),
     new iam.PolicyStatement({
       sid: 'WatchAndStopTasksInTheCluster',
@@ -49,7 +62,7 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
     new iam.PolicyStatement({
       sid: 'PassTheTaskRolesToEcsTasks',
       actions: ['iam:PassRole'],
-      resources: passedRoles(access.taskDefinition, access.overrideRoles).map((role) => role.roleArn),
+      resources: passedRoles(runs).map((role) => role.roleArn),
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     }),
     new iam.PolicyStatement({ sid: 'RecogniseUpdateRollbacks', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
@@ -63,16 +76,6 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
         actions: ['iam:PassRole'],
         resources: infrastructureRoles.map((role) => role.roleArn),
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
-      }),
-    );
-  }
-  if (access.tagsTasks) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'TagTasksAsTheyStart',
-        actions: ['ecs:TagResource'],
-        resources: [clusterTasks],
-        conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
       }),
     );
   }
@@ -97,11 +100,11 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
       new iam.PolicyStatement({ sid: 'ReadInstanceEniCapacity', actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'], resources: ['*'] }),
     );
   }
-  const logGroups = taskLogGroups(access.taskDefinition);
-  if (access.readsLogs && logGroups.length > 0) {
+  const logGroups = distinctLogGroups(runs.filter((run) => run.readsLogs).flatMap((run) => taskLogGroups(run.taskDefinition)));
+  if (logGroups.length > 0) {
     statements.push(
       new iam.PolicyStatement({
-        sid: 'ReadTheLogsOfFailedTasks',
+        sid: 'ReadTheTaskLogs',
         actions: ['logs:GetLogEvents'],
         resources: logGroups.map((group) =>
           stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group.name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME, region: group.region }),
@@ -112,9 +115,11 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
   return statements;
 }
 
-/** The roles RunTask passes: the task definition's task and execution roles, and any role in the overrides. */
-export function passedRoles(taskDefinition: ecs.TaskDefinition, overrideRoles: iam.IRole[]): iam.IRole[] {
-  return distinct([taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []), ...overrideRoles]);
+/** The roles RunTask passes: each run's task definition's task and execution roles, and any role in its overrides. */
+export function passedRoles(runs: TaskRun[]): iam.IRole[] {
+  return distinct(
+    runs.flatMap(({ taskDefinition, overrideRoles }) => [taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []), ...overrideRoles]),
+  );
 }
 
 function distinct<T>(items: T[]): T[] {
@@ -132,5 +137,9 @@ export function taskLogGroups(taskDefinition: ecs.TaskDefinition): { name: strin
       const region = config?.options?.['awslogs-region'];
       return [{ name, ...(region ? { region } : {}) }];
     });
+  return distinctLogGroups(groups);
+}
+
+function distinctLogGroups(groups: { name: string; region?: string }[]): { name: string; region?: string }[] {
   return groups.filter((group, index) => groups.findIndex((other) => other.name === group.name && other.region === group.region) === index);
 }

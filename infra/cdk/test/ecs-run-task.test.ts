@@ -52,6 +52,13 @@ function everyPropertyStack() {
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForVolumes')],
   });
   const configBucket = s3.Bucket.fromBucketName(stack, 'ConfigBucket', 'todobackend-config');
+  const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
+  teardownDefinition.addContainer('teardown', {
+    containerName: 'teardown',
+    image: ecs.ContainerImage.fromRegistry('app:1'),
+    logging: ecs.LogDrivers.awsLogs({ logGroup: new logs.LogGroup(stack, 'TeardownLogs'), streamPrefix: 'teardown' }),
+  });
+  const teardownOverrideRole = new iam.Role(stack, 'TeardownOverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
   const migrate = new EcsRunTask(stack, 'Migrate', {
     cluster,
     taskDefinition: migrateDefinition,
@@ -109,6 +116,16 @@ function everyPropertyStack() {
         },
       },
     ],
+    startRetries: 3,
+    ifRunning: 'Stop',
+    onDelete: {
+      taskDefinition: teardownDefinition,
+      overrides: {
+        containerOverrides: [{ containerName: 'teardown', command: ['drop-tenant'], environmentFiles: [ecs.EnvironmentFile.fromBucket(configBucket, 'teardown.env')] }],
+        taskRole: teardownOverrideRole,
+      },
+    },
+    outputs: ['SchemaVersion', 'TenantId'],
   });
 
   const seedDefinition = new ecs.Ec2TaskDefinition(stack, 'SeedDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
@@ -125,7 +142,7 @@ function everyPropertyStack() {
     placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE), ecs.PlacementStrategy.packedByMemory()],
     overrides: { containerOverrides: [{ containerName: 'train', resourceRequirements: [{ type: 'GPU', value: 1 }] }] },
   });
-  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, overrideRole, infrastructureRole, template: Template.fromStack(stack) };
+  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, teardownDefinition, overrideRole, teardownOverrideRole, infrastructureRole, template: Template.fromStack(stack) };
 }
 
 /** A resource that takes everything from a Fargate service on capacity providers. */
@@ -166,9 +183,46 @@ function importedRunnerStack() {
   return { stack, template: Template.fromStack(stack) };
 }
 
+/**
+ * Resources on EC2 whose log reads depend on LogLines, Outputs and OnDelete: outputs without failure quotes, a teardown
+ * of the resource's own task definition, and neither.
+ */
+function runPolicyStack() {
+  const stack = new Stack(new App(), 'RunPolicies');
+  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+  const loggedDefinition = (id: string) => {
+    const definition = new ecs.Ec2TaskDefinition(stack, `${id}Definition`, { networkMode: ecs.NetworkMode.BRIDGE });
+    definition.addContainer(id, {
+      containerName: id,
+      image: ecs.ContainerImage.fromRegistry('app:1'),
+      memoryLimitMiB: 256,
+      logging: ecs.LogDrivers.awsLogs({ logGroup: new logs.LogGroup(stack, `${id}Logs`), streamPrefix: id }),
+    });
+    return definition;
+  };
+  const migrateDefinition = loggedDefinition('Migrate');
+  const teardownDefinition = loggedDefinition('Teardown');
+  const teardownRole = new iam.Role(stack, 'TeardownRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const withOutputs = new EcsRunTask(stack, 'WithOutputs', {
+    cluster,
+    taskDefinition: migrateDefinition,
+    logLines: 0,
+    outputs: ['SchemaVersion'],
+    onDelete: { taskDefinition: teardownDefinition },
+  });
+  const ownTeardown = new EcsRunTask(stack, 'OwnTeardown', {
+    cluster,
+    taskDefinition: migrateDefinition,
+    onDelete: { overrides: { containerOverrides: [{ containerName: 'Migrate', command: ['drop'] }], taskRole: teardownRole } },
+  });
+  const quiet = new EcsRunTask(stack, 'Quiet', { cluster, taskDefinition: migrateDefinition, logLines: 0 });
+  return { stack, withOutputs, ownTeardown, quiet, migrateDefinition, teardownDefinition, teardownRole, template: Template.fromStack(stack) };
+}
+
 const every = everyPropertyStack();
 const fromService = serviceStack();
 const imported = importedRunnerStack();
+const runPolicies = runPolicyStack();
 
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as never);
 const templateOf = (template: Template): SynthesizedTemplate => template.toJSON() as SynthesizedTemplate;
@@ -255,6 +309,22 @@ describe('EcsRunTask', () => {
           },
         },
       ],
+      StartRetries: 3,
+      IfRunning: 'Stop',
+      OnDelete: {
+        TaskDefinition: { Ref: logicalId(every.stack, every.teardownDefinition) },
+        Overrides: {
+          ContainerOverrides: [
+            {
+              Name: 'teardown',
+              Command: ['drop-tenant'],
+              EnvironmentFiles: [{ Type: 's3', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/teardown.env']] } }],
+            },
+          ],
+          TaskRoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.teardownOverrideRole), 'Arn'] },
+        },
+      },
+      Outputs: ['SchemaVersion', 'TenantId'],
     });
   });
 
@@ -298,6 +368,8 @@ describe('EcsRunTask', () => {
     ['no optional property', () => resourceProperties(every.template, seedId), () => templateOf(every.template)],
     ['placement and GPUs on EC2', () => resourceProperties(every.template, trainId), () => templateOf(every.template)],
     ['the settings of a service', () => onlyCustomResource(fromService.template), () => templateOf(fromService.template)],
+    ['outputs and a teardown without log lines', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.withOutputs.resource)), () => templateOf(runPolicies.template)],
+    ['a teardown of its own task definition', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.ownTeardown.resource)), () => templateOf(runPolicies.template)],
   ])('synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)', (_name, properties, template) => {
     const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
     expect(parsed).toMatchObject({ ok: true });
@@ -360,6 +432,16 @@ describe('EcsRunTask', () => {
           },
         },
       ],
+      startRetries: 3,
+      ifRunning: 'Stop',
+      onDelete: {
+        taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyTeardownDefinition[0-9A-F]+:1$/),
+        overrides: {
+          containerOverrides: [{ name: 'teardown', command: ['drop-tenant'], environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::todobackend-config/teardown.env' }] }],
+          taskRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/TeardownOverrideTaskRole/),
+        },
+      },
+      outputs: ['SchemaVersion', 'TenantId'],
     });
   });
 
@@ -378,10 +460,27 @@ describe('EcsRunTask', () => {
 
   it('reads the attributes the runner answers with', () => {
     const { migrate, stack } = every;
-    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason' } as const;
+    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason', attempts: 'Attempts' } as const;
     for (const [getter, attribute] of Object.entries(attributes)) {
       expect(stack.resolve(migrate[getter as keyof typeof attributes])).toEqual({ 'Fn::GetAtt': [migrateId, attribute] });
     }
+  });
+
+  it('reads each declared output as the attribute of its name', () => {
+    expect(every.stack.resolve(every.migrate.output('SchemaVersion'))).toEqual({ 'Fn::GetAtt': [migrateId, 'SchemaVersion'] });
+    expect(every.stack.resolve(every.migrate.output('TenantId'))).toEqual({ 'Fn::GetAtt': [migrateId, 'TenantId'] });
+  });
+
+  it('refuses an output it does not declare, naming those it does, rather than leave the Fn::GetAtt to fail on deploy', () => {
+    expect(() => every.migrate.output('schemaVersion')).toThrow('EveryProperty/Migrate: no output named schemaVersion (it declares SchemaVersion, TenantId); add it to `outputs`');
+    expect(() => every.seed.output('SchemaVersion')).toThrow('EveryProperty/Seed: no output named SchemaVersion (it declares none); add it to `outputs`');
+  });
+
+  it('writes a teardown of its own task definition as OnDelete with only the teardown’s overrides', () => {
+    const { stack, template, ownTeardown, teardownRole } = runPolicies;
+    expect(resourceProperties(template, logicalId(stack, ownTeardown.resource)).OnDelete).toEqual({
+      Overrides: { ContainerOverrides: [{ Name: 'Migrate', Command: ['drop'] }], TaskRoleArn: { 'Fn::GetAtt': [logicalId(stack, teardownRole), 'Arn'] } },
+    });
   });
 
   it('waits for its permissions and for the runner’s own, so that the runner may run and stop its task', () => {
@@ -410,6 +509,18 @@ describe('EcsRunTask', () => {
     taskDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
     expect(() => Template.fromStack(stack)).toThrow(/create the EcsRunTask after adding the task definition's containers/);
   });
+
+  it('fails synthesis when the teardown’s task definition gets a container after it, naming that task definition', () => {
+    const stack = new Stack(new App(), 'LateTeardown');
+    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
+    taskDefinition.addContainer('migrate', { image: ecs.ContainerImage.fromRegistry('app:1') });
+    const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
+    teardownDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
+    new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition, onDelete: { taskDefinition: teardownDefinition } });
+    teardownDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
+    expect(() => Template.fromStack(stack)).toThrow(/LateTeardown\/TeardownDefinition got another role or log group after LateTeardown\/Migrate was created/);
+  });
 });
 
 describe('the permissions EcsRunTask grants the runner', () => {
@@ -420,11 +531,25 @@ describe('the permissions EcsRunTask grants the runner', () => {
   const arn = (service: string, ...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]] });
   const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
 
-  it('are exactly what a Fargate awsvpc task with tags, a log group and an EBS volume needs, on its own cluster, roles and log group', () => {
-    const family = every.migrateDefinition.family;
-    const taskRoles = [every.migrateDefinition.taskRole, every.migrateDefinition.executionRole as iam.IRole, every.overrideRole];
+  it('are exactly what a Fargate awsvpc task with a log group, an EBS volume, outputs and a teardown task needs, on its own cluster, roles and log groups', () => {
+    const taskRoles = [
+      every.migrateDefinition.taskRole,
+      every.migrateDefinition.executionRole as iam.IRole,
+      every.overrideRole,
+      every.teardownDefinition.taskRole,
+      every.teardownDefinition.executionRole as iam.IRole,
+      every.teardownOverrideRole,
+    ];
+    const logGroup = (prefix: RegExp) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(prefix) }, ':*']] });
     expect(policyStatements(every.template, migratePolicy)).toEqual([
-      { Sid: 'RunTheTaskDefinitionInTheCluster', Effect: 'Allow', Action: 'ecs:RunTask', Resource: arn('ecs', `:task-definition/${family}:*`), Condition: onCluster() },
+      {
+        Sid: 'RunTheTaskDefinitionInTheCluster',
+        Effect: 'Allow',
+        Action: 'ecs:RunTask',
+        Resource: [arn('ecs', `:task-definition/${every.migrateDefinition.family}:*`), arn('ecs', `:task-definition/${every.teardownDefinition.family}:*`)],
+        Condition: onCluster(),
+      },
+      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       { Sid: 'WatchAndStopTasksInTheCluster', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: onCluster() },
       { Sid: 'ListTasksInTheCluster', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: onCluster() },
       { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
@@ -443,26 +568,21 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Resource: { 'Fn::GetAtt': [logicalId(every.stack, every.infrastructureRole), 'Arn'] },
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
       },
-      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
       {
         Sid: 'CheckTheTaskNetwork',
         Effect: 'Allow',
         Action: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
         Resource: '*',
       },
-      {
-        Sid: 'ReadTheLogsOfFailedTasks',
-        Effect: 'Allow',
-        Action: 'logs:GetLogEvents',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(/^TaskLogs/) }, ':*']] },
-      },
+      { Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)] },
     ]);
   });
 
-  it('add the ENI capacity reads on EC2, and leave out network, tagging and log reads a task without them does not need', () => {
+  it('add the ENI capacity reads on EC2, tag every task though it has no tags, and leave out network and log reads a task without them does not need', () => {
     const sids = policyStatements(every.template, seedPolicy).map((statement) => statement.Sid);
     expect(sids).toEqual([
       'RunTheTaskDefinitionInTheCluster',
+      'TagTasksAsTheyStart',
       'WatchAndStopTasksInTheCluster',
       'ListTasksInTheCluster',
       'ReadTaskDefinitions',
@@ -480,6 +600,42 @@ describe('the permissions EcsRunTask grants the runner', () => {
     });
     // The seed task definition has no execution role: only its task role is passed.
     expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'] });
+  });
+
+  describe('for run policies', () => {
+    const { stack, template } = runPolicies;
+    const statementsOf = (task: EcsRunTask) => policyStatements(template, logicalId(stack, task.policy as iam.Policy));
+    const statement = (task: EcsRunTask, sid: string) => statementsOf(task).find((candidate) => candidate.Sid === sid);
+    const logGroupArn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) }, ':*']] });
+    const roleArn = (role: iam.IRole) => ({ 'Fn::GetAtt': [logicalId(stack, role), 'Arn'] });
+
+    it('read the task’s log for its outputs though logLines is 0, and not the teardown’s, which has no outputs', () => {
+      expect(statement(runPolicies.withOutputs, 'ReadTheTaskLogs')).toEqual({ Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: logGroupArn('Migrate') });
+    });
+
+    it('read no log with logLines 0 and no outputs', () => {
+      expect(statementsOf(runPolicies.quiet).flatMap(actionsOf)).not.toContain('logs:GetLogEvents');
+    });
+
+    it('run and pass the roles of the teardown’s task definition, even when its log is not read', () => {
+      const { migrateDefinition, teardownDefinition } = runPolicies;
+      expect(statement(runPolicies.withOutputs, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual([
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${teardownDefinition.family}:*`])] }),
+      ]);
+      expect(statement(runPolicies.withOutputs, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
+        [migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownDefinition.taskRole, teardownDefinition.executionRole as iam.IRole].map(roleArn),
+      );
+    });
+
+    it('run a teardown of the resource’s own task definition under the same grant, and pass its overrides’ role', () => {
+      const { migrateDefinition, teardownRole } = runPolicies;
+      expect(statement(runPolicies.ownTeardown, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual(
+        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
+      );
+      expect(statement(runPolicies.ownTeardown, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual([migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownRole].map(roleArn));
+      expect(statement(runPolicies.ownTeardown, 'ReadTheTaskLogs')?.Resource).toEqual(logGroupArn('Migrate'));
+    });
   });
 
   it('pass roles to ECS (ecs.amazonaws.com) only with volume configurations, and the task roles to ECS tasks only', () => {
@@ -514,7 +670,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
 
     const grantedWithoutACall: Record<string, string> = {
       'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS, and with VolumeConfigurations the EBS volumes’ infrastructure role',
-      'ecs:TagResource': 'RunTask with Tags, PropagateTags or EnableECSManagedTags tags the tasks it creates',
+      'ecs:TagResource': 'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
       'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
       'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
       'lambda:GetFunctionRecursionConfig': 'the runner reads its own recursive loop setting before a long watch (issue 10)',

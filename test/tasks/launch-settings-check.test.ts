@@ -28,7 +28,7 @@ describe('launch settings checked against the task definition', () => {
   });
 
   it('placement constraints may fill the 10 a task takes, together with the task definition’s, but not exceed them', () => {
-    const constraints = (count: number) => Array.from({ length: count }, () => ({ type: 'memberOf', expression: 'attribute:ecs.os-type == linux' }));
+    const constraints = (count: number) => Array.from({ length: count }, () => ({ type: 'memberOf' as const, expression: 'attribute:ecs.os-type == linux' }));
     expect(check({ PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'distinctInstance' }] }, { placementConstraints: constraints(8) })).toEqual([]);
     expect(check({ PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'distinctInstance' }] }, { placementConstraints: constraints(9) })).toEqual([
       'PlacementConstraints: 2 here and 9 in task definition todobackend-migrate:7 make 11; a task takes at most 10',

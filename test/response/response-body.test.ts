@@ -83,4 +83,11 @@ describe('serializeResponse', () => {
     serializeResponse(big);
     expect(big).toEqual(copy);
   });
+
+  it('shortens the longest Data value wherever it stands among the keys', () => {
+    const text = serializeResponse({ ...body, Data: { ExitCode: '1', StoppedReason: 'b'.repeat(300), TaskArns: 'a'.repeat(5000), StopCode: 'EssentialContainerExited' } });
+    const parsed = JSON.parse(text) as ResponseBody;
+    expect(parsed.Data).toMatchObject({ ExitCode: '1', StoppedReason: 'b'.repeat(300), StopCode: 'EssentialContainerExited' });
+    expect(parsed.Data?.TaskArns?.endsWith('…')).toBe(true);
+  });
 });

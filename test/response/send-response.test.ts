@@ -52,4 +52,12 @@ describe('sendResponse', () => {
     expect(log.text()).toContain('https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x');
     expect(log.text()).not.toContain('X-Amz-Signature');
   });
+
+  it('quotes at most 300 characters of a refusal', async () => {
+    const answer = `<Error><Code>AccessDenied</Code><Message>${'m'.repeat(1000)}</Message></Error>`;
+    const http = async () => ({ statusCode: 403, body: answer });
+    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      new ResponseDeliveryError(`The ResponseURL refused the response: HTTP 403 ${answer.slice(0, 300)}`),
+    );
+  });
 });

@@ -201,6 +201,21 @@ describe('a task ECS does not know yet (MISSING)', () => {
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
   });
 
+  it('is named as pending at a deadline within the five minutes, with the reason ECS gave or MISSING', async () => {
+    const { clock, deps } = setup();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: SECOND_TASK, reason: 'INACTIVE' }] });
+
+    const result = await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 10_000 }), deps);
+
+    expect(result).toEqual({
+      kind: 'deadline',
+      pending: [
+        { decided: false, taskArn: TASK_ARN, lastStatus: 'MISSING' },
+        { decided: false, taskArn: SECOND_TASK, lastStatus: 'INACTIVE' },
+      ],
+    });
+  });
+
   it('fails once five minutes have passed since RunTask, quoting what ECS said about that task', async () => {
     const { clock, deps } = setup();
     // The first poll lands exactly five minutes after RunTask.

@@ -42,7 +42,8 @@ describe('serializeResponse', () => {
     expect(serializeResponse(exact)).toBe(JSON.stringify(exact));
     const over = { ...exact, Reason: `${exact.Reason}r` };
     const text = serializeResponse(over);
-    expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    // As much of the Reason as fits is kept: every byte is used.
+    expect(Buffer.byteLength(text)).toBe(MAX_RESPONSE_BYTES);
     expect((JSON.parse(text) as ResponseBody).Reason?.endsWith('…')).toBe(true);
   });
 
@@ -65,5 +66,28 @@ describe('serializeResponse', () => {
     expect(parsed.Data).toEqual({});
     expect(parsed.Reason).toBe('');
   });
-});
 
+  it('shortens a Data value only when more than 16 bytes of it can stay, and drops it otherwise', () => {
+    /** A response whose fields other than Data's one value take `bytes` bytes: that value can keep 4096 - bytes. */
+    const withFixedPart = (bytes: number) => {
+      const empty = JSON.stringify({ ...body, LogicalResourceId: '', Data: { StoppedReason: '' } });
+      return { ...body, LogicalResourceId: 'L'.repeat(bytes - Buffer.byteLength(empty)), Data: { StoppedReason: 'x'.repeat(5000) } };
+    };
+    expect((JSON.parse(serializeResponse(withFixedPart(MAX_RESPONSE_BYTES - 17))) as ResponseBody).Data).toEqual({ StoppedReason: `${'x'.repeat(14)}…` });
+    expect((JSON.parse(serializeResponse(withFixedPart(MAX_RESPONSE_BYTES - 16))) as ResponseBody).Data).toEqual({});
+  });
+
+  it('does not change the response it is given', () => {
+    const big = { ...body, Reason: 'r'.repeat(5000), Data: { TaskArns: 'a'.repeat(5000), ExitCode: '1' } };
+    const copy = JSON.parse(JSON.stringify(big)) as ResponseBody;
+    serializeResponse(big);
+    expect(big).toEqual(copy);
+  });
+
+  it('shortens the longest Data value wherever it stands among the keys', () => {
+    const text = serializeResponse({ ...body, Data: { ExitCode: '1', StoppedReason: 'b'.repeat(300), TaskArns: 'a'.repeat(5000), StopCode: 'EssentialContainerExited' } });
+    const parsed = JSON.parse(text) as ResponseBody;
+    expect(parsed.Data).toMatchObject({ ExitCode: '1', StoppedReason: 'b'.repeat(300), StopCode: 'EssentialContainerExited' });
+    expect(parsed.Data?.TaskArns?.endsWith('…')).toBe(true);
+  });
+});

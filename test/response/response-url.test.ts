@@ -27,6 +27,16 @@ describe('checkResponseUrl', () => {
     expect(() => checkResponseUrl(S3, '127.0.0.1')).toThrow('not in RESPONSE_URL_ALLOWED_HOSTS');
   });
 
+  it('counts as loopback only localhost, [::1] and 127.x.x.x itself', () => {
+    expect(checkResponseUrl('http://[::1]:9000/x', '[::1]').hostname).toBe('[::1]');
+    expect(checkResponseUrl('http://127.0.0.10:9000/x', '127.0.0.10').hostname).toBe('127.0.0.10');
+    expect(() => checkResponseUrl('http://127.0.0.1.nip.io:9000/x', '127.0.0.1.nip.io')).toThrow('http only for loopback');
+  });
+
+  it('refuses any scheme but https and http, also on a loopback host', () => {
+    expect(() => checkResponseUrl('ftp://localhost/x', 'localhost')).toThrow('not ftp:');
+  });
+
   it('treats a blank RESPONSE_URL_ALLOWED_HOSTS as unset: AWS https hosts only', () => {
     for (const blank of ['', ' ', ' , ,']) {
       expect(checkResponseUrl(S3, blank).href).toBe(S3);
@@ -47,5 +57,10 @@ describe('checkResponseUrl', () => {
 describe('redactUrl', () => {
   it('drops the presigned query string', () => {
     expect(redactUrl(S3)).toBe('https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn/x');
+  });
+
+  it('does not repeat a ResponseURL it cannot parse', () => {
+    expect(redactUrl('not a url?X-Amz-Signature=abc')).toBe('(unparsable URL)');
+    expect(redactUrl(undefined)).toBe('undefined');
   });
 });

@@ -25,4 +25,39 @@ describe('sendResponse', () => {
     await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow('after 5 attempts');
     expect(puts).toHaveLength(5);
   });
+
+  it('takes any 2xx as delivered, and refuses a 3xx at once, quoting what S3 said', async () => {
+    const delivered = recordingHttp([204]);
+    await sendResponse(url, body, { http: delivered.http, clock: new FakeClock(), log: new RecordingLog() });
+    expect(delivered.puts).toHaveLength(1);
+
+    const redirected = recordingHttp([300]);
+    await expect(sendResponse(url, body, { http: redirected.http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      'The ResponseURL refused the response: HTTP 300 <Error><Code>Failure</Code></Error>',
+    );
+    expect(redirected.puts).toHaveLength(1);
+  });
+
+  it('sends the JSON with an empty content type and its length in bytes', async () => {
+    const { http, puts } = recordingHttp();
+    await sendResponse(url, { ...body, Reason: 'Größe ✓' }, { http, clock: new FakeClock(), log: new RecordingLog() });
+    expect(JSON.parse(puts[0]?.body ?? '')).toEqual({ ...body, Reason: 'Größe ✓' });
+    expect(puts[0]?.headers).toEqual({ 'content-type': '', 'content-length': String(Buffer.byteLength(puts[0]?.body ?? '')) });
+  });
+
+  it('logs the delivery and each retry without the presigned signature', async () => {
+    const log = new RecordingLog();
+    await sendResponse(url, body, { http: recordingHttp([503]).http, clock: new FakeClock(), log });
+    expect(log.entries.map((entry) => entry.level)).toEqual(['warn', 'info']);
+    expect(log.text()).toContain('https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x');
+    expect(log.text()).not.toContain('X-Amz-Signature');
+  });
+
+  it('quotes at most 300 characters of a refusal', async () => {
+    const answer = `<Error><Code>AccessDenied</Code><Message>${'m'.repeat(1000)}</Message></Error>`;
+    const http = async () => ({ statusCode: 403, body: answer });
+    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      new ResponseDeliveryError(`The ResponseURL refused the response: HTTP 403 ${answer.slice(0, 300)}`),
+    );
+  });
 });

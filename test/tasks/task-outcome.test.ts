@@ -1,5 +1,5 @@
 import { judgeTask } from '../../src/tasks/task-outcome';
-import { ecsTask, stoppedTask } from '../support/aws-mocks';
+import { ecsTask, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 
 describe('judgeTask', () => {
   it('is pending while an essential container runs', () => {
@@ -50,5 +50,94 @@ describe('judgeTask', () => {
   it('fails a task that failed to start even when no container reports an exit code', () => {
     const task = stoppedTask(undefined, { stopCode: 'TaskFailedToStart', containers: [] });
     expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: false, stopCode: 'TaskFailedToStart' });
+  });
+});
+
+describe('judgeTask: when a task is decided', () => {
+  it('waits for every essential container, not just the first to exit', () => {
+    const task = ecsTask({
+      lastStatus: 'RUNNING',
+      stopCode: 'EssentialContainerExited',
+      containers: [
+        { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
+        { name: 'seed', lastStatus: 'RUNNING' },
+      ],
+    });
+    expect(judgeTask(task, ['migrate', 'seed'])).toMatchObject({ decided: false });
+  });
+
+  it('waits for ECS to say why the task stops before judging stopped containers', () => {
+    const task = ecsTask({ lastStatus: 'RUNNING', containers: [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }] });
+    expect(judgeTask(task, ['migrate'])).toEqual({ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' });
+  });
+
+  it('is not decided by a stop code alone while no container is reported', () => {
+    const task = ecsTask({ lastStatus: 'DEACTIVATING', stopCode: 'EssentialContainerExited', containers: [] });
+    expect(judgeTask(task, [])).toMatchObject({ decided: false });
+  });
+
+  it('without known essential containers, judges every container the task reports', () => {
+    const task = stoppedTask(undefined, {
+      containers: [
+        { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
+        { name: 'seed', lastStatus: 'STOPPED', exitCode: 2 },
+      ],
+    });
+    expect(judgeTask(task, [])).toMatchObject({ decided: true, succeeded: false, exitCode: 0, failures: [{ name: 'seed', exitCode: 2 }] });
+  });
+
+  it('fails a STOPPED task that reports no container at all', () => {
+    expect(judgeTask(stoppedTask(undefined, { containers: [] }), [])).toMatchObject({ decided: true, succeeded: false, failures: [] });
+  });
+});
+
+describe('judgeTask: what a decided task reports', () => {
+  it('a clean exit succeeds, with the exit code, stop code and stopped reason and no failures', () => {
+    expect(judgeTask(stoppedTask(0), ['migrate'])).toEqual({
+      decided: true,
+      taskArn: TASK_ARN,
+      lastStatus: 'STOPPED',
+      succeeded: true,
+      failures: [],
+      exitCode: 0,
+      stopCode: 'EssentialContainerExited',
+      stoppedReason: 'Essential container in task exited',
+    });
+  });
+
+  it('a task stopped by Spot with exit code 0 fails, stopped from outside', () => {
+    const task = stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
+    expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: false, stoppedFromOutside: true, stopCode: 'SpotInterruption', exitCode: 0 });
+  });
+
+  it('a STOPPED task without a stop code (older agents) is judged by exit codes alone', () => {
+    const outcome = judgeTask(stoppedTask(0, { stopCode: undefined, stoppedReason: undefined }), ['migrate']);
+    expect(outcome).toEqual({ decided: true, taskArn: TASK_ARN, lastStatus: 'STOPPED', succeeded: true, failures: [], exitCode: 0 });
+  });
+
+  it('a task that failed to start fails although its container reports exit code 0, quoting the container reason', () => {
+    const reason = 'ResourceInitializationError: unable to pull secrets or registry auth';
+    const task = stoppedTask(undefined, {
+      stopCode: 'TaskFailedToStart',
+      containers: [
+        { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0, reason },
+        { name: 'seed', lastStatus: 'STOPPED', exitCode: 0, reason: '' },
+      ],
+    });
+    const outcome = judgeTask(task, ['migrate', 'seed']);
+    expect(outcome).toMatchObject({ decided: true, succeeded: false, failures: [{ name: 'migrate', reason }, { name: 'seed' }] });
+    expect(outcome).not.toHaveProperty('stoppedFromOutside');
+  });
+
+  it('reports no exit code when the first essential container has none', () => {
+    const task = stoppedTask(undefined, { containers: [{ name: 'migrate', lastStatus: 'STOPPED', reason: '' }] });
+    const outcome = judgeTask(task, ['migrate']);
+    expect(outcome).not.toHaveProperty('exitCode');
+    expect(outcome).toMatchObject({ failures: [{ name: 'migrate' }] });
+    expect(outcome.decided && outcome.failures[0]).toEqual({ name: 'migrate' });
+  });
+
+  it('names an unknown task and status when ECS leaves them out', () => {
+    expect(judgeTask({}, ['migrate'])).toEqual({ decided: false, taskArn: 'unknown task', lastStatus: 'UNKNOWN' });
   });
 });

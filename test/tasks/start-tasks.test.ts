@@ -1,6 +1,5 @@
 import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { runTaskRetryDelayMs, type StartRequest, startTasks } from '../../src/tasks/start-tasks';
-import { taskDefinitionFacts } from '../../src/tasks/task-definition-facts';
 import { mockedAws, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
 import { parsed } from '../support/properties';
@@ -14,7 +13,9 @@ beforeEach(() => aws.reset());
 function request(clock: FakeClock, count = '1', retryForMs = 60_000): StartRequest {
   return {
     properties: parsed({ ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'todobackend-cluster', TaskDefinition: 'todobackend-migrate', Count: count, LaunchType: 'EC2' }),
-    definition: taskDefinitionFacts({ taskDefinitionArn: TASK_DEFINITION_ARN, networkMode: 'bridge', containerDefinitions: [{ name: 'migrate' }] }, 'todobackend-migrate'),
+    taskDefinitionArn: TASK_DEFINITION_ARN,
+    count: Number(count),
+    requestTag: '5149222e74e5e0939543c55f02e0a969917cc107713ee74abe5d981b650914b0',
     clientToken: 'b6a8f5e2-4c1d-4e0f-9a7b-3c2d1e0f9a8b',
     startedBy: 'cfn-todobackend',
     retryUntil: clock.now() + retryForMs,

@@ -1,5 +1,4 @@
 import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
-import { isRecord } from '../shared/records';
 import type { PropertyReader } from './property-reader';
 
 const SUBNET_ID = /^subnet-[0-9a-z]+$/;
@@ -29,7 +28,7 @@ export function readNetworkConfiguration(reader: PropertyReader, properties: Rec
     nestedReader.rejectUnknown(nested, NESTED_KEYS);
     const awsvpc = nestedReader.object('AwsvpcConfiguration', nested.AwsvpcConfiguration);
     if (!awsvpc) {
-      if (isRecord(nested) && nested.AwsvpcConfiguration === undefined) nestedReader.missing('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
+      if (nested.AwsvpcConfiguration === undefined) nestedReader.missing('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
       return undefined;
     }
     const awsvpcReader = reader.nested('NetworkConfiguration.AwsvpcConfiguration.');

@@ -1,4 +1,4 @@
-import { unknownNameProblem } from '../../src/properties/did-you-mean';
+import { closestNames, unknownNameProblem } from '../../src/properties/did-you-mean';
 import { parseRunnerProperties, type PropertiesResult } from '../../src/properties/runner-properties';
 
 const serviceToken = 'arn:aws:lambda:us-east-1:123456789012:function:runner';
@@ -36,5 +36,39 @@ describe('an unknown property name', () => {
       'Taskdefinitions: unknown property — did you mean TaskDefinition?',
     ]);
     expect(problems(parseRunnerProperties({ ServiceToken: serviceToken, TaskDefinition: 'migrate' }))).toEqual(['Cluster: is required']);
+  });
+});
+
+describe('a misspelt name', () => {
+  it('is taken for the name one letter away, whether a letter is added, missing, changed or two are swapped', () => {
+    const known = ['Timeout', 'Triggers', 'Tags'];
+    expect(closestNames('Timeoutt', known)).toEqual({ names: ['Timeout'], likelyTypo: true });
+    expect(closestNames('Timout', known)).toEqual({ names: ['Timeout'], likelyTypo: true });
+    expect(closestNames('Timeaut', known)).toEqual({ names: ['Timeout'], likelyTypo: true });
+    expect(closestNames('Tiemout', known)).toEqual({ names: ['Timeout'], likelyTypo: true });
+    expect(closestNames('TIMEOUT', known)).toEqual({ names: ['Timeout'], likelyTypo: true });
+  });
+
+  it('of a long name may be further off: a quarter of its length', () => {
+    expect(problems(parseRunnerProperties({ ServiceToken: serviceToken, Cluster: 'app', TaskDefinition: 'migrate', EnableExecCommand: 'true' }))).toEqual([
+      'EnableExecCommand: unknown property — did you mean EnableExecuteCommand?',
+    ]);
+    // Three letters off a seven-letter name is no longer a typo of it.
+    expect(closestNames('Timexyz', ['Timeout'])).toEqual({ names: ['Timeout'], likelyTypo: false });
+  });
+
+  it('suggests at most three names even when more are equally close', () => {
+    expect(unknownNameProblem('', 'Ab', ['Aa', 'Ac', 'Ad', 'Ae'])).toBe('Ab: unknown property — did you mean Aa or Ac or Ad?');
+  });
+
+  it('names the single known name when there is only one', () => {
+    expect(unknownNameProblem('Overrides.EphemeralStorage.', 'Gigabytes', ['SizeInGiB'])).toBe('Overrides.EphemeralStorage.Gigabytes: unknown property — the closest known name is SizeInGiB');
+  });
+
+  it('that is no likely typo of a required property leaves that property reported as missing', () => {
+    expect(problems(parseRunnerProperties({ ServiceToken: serviceToken, ClusterName: 'app', TaskDefinition: 'migrate' }))).toEqual([
+      'ClusterName: unknown property — the closest known names are Cluster, Count, PollInterval',
+      'Cluster: is required',
+    ]);
   });
 });

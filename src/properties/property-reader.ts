@@ -125,14 +125,15 @@ export class PropertyReader {
     return items.every((item): item is T => item !== undefined) ? items : undefined;
   }
 
-  stringList(name: string, value: unknown, rules: { min?: number; max: number; pattern?: RegExp; patternHint?: string }): string[] | undefined {
+  /** A list of strings; `unique` (the default) refuses an entry given twice, as ID lists must not have. */
+  stringList(name: string, value: unknown, rules: { min?: number; max: number; pattern?: RegExp; patternHint?: string; unique?: boolean }): string[] | undefined {
     const list = this.list(name, value);
     if (list === undefined) return undefined;
     const strings = list.map((item, index) => this.string(`${name}[${index}]`, item, { required: true, pattern: rules.pattern, patternHint: rules.patternHint }));
     if (list.length < (rules.min ?? 0) || list.length > rules.max) {
       return this.problem(name, `has ${list.length} entries; ${rules.min ?? 0} to ${rules.max} are allowed`);
     }
-    const duplicates = strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
+    const duplicates = rules.unique === false ? [] : strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
     if (duplicates.length > 0) return this.problem(name, `lists ${duplicates.join(', ')} more than once`);
     return strings.every((item): item is string => item !== undefined) ? strings : undefined;
   }

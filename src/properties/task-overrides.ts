@@ -55,7 +55,8 @@ function readContainerOverride(reader: PropertyReader, value: unknown): Containe
   if (!source) return undefined;
   const container = pascalCased(reader, source, CONTAINER_KEYS);
   const name = reader.string('Name', container.Name, { required: true });
-  const command = reader.stringList('Command', container.Command, { max: 1000 });
+  // A command may repeat an argument (`--from 1 --to 1`).
+  const command = reader.stringList('Command', container.Command, { max: 1000, unique: false });
   const environment = reader.list('Environment', container.Environment)?.map((entry, index) => readEnvironmentVariable(reader.nested(`${reader.path}Environment[${index}].`), entry));
   return {
     ...optional('name', name),

@@ -112,6 +112,8 @@ describe('strings', () => {
       runOnUpdate: true,
       runOnRollback: false,
       stopOnDelete: true,
+      startRetries: 0,
+      ifRunning: 'Wait',
       launchType: 'FARGATE',
       platformVersion: '1.4.0',
       startedBy: 'cfn/Migrate_1-a',

@@ -206,3 +206,27 @@ describe('parseRunnerProperties', () => {
     expect(parseRunnerProperties({ ...base, Triggers: { Image: 'repo:1.2.3', Nested: ['a'] } }).ok).toBe(true);
   });
 });
+
+describe('values a user meets in practice', () => {
+  it('accepts a container command that repeats an argument', () => {
+    const result = parseRunnerProperties({
+      ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+      Cluster: 'app',
+      TaskDefinition: 'app-migrate',
+      Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate', '--from', '1', '--to', '1'] }] },
+    });
+    expect(result).toMatchObject({ ok: true, properties: { overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate', '--from', '1', '--to', '1'] }] } } });
+  });
+
+  it('refuses a memberOf placement constraint whose Expression is empty', () => {
+    const result = parseRunnerProperties({
+      ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+      Cluster: 'app',
+      TaskDefinition: 'app-migrate',
+      LaunchType: 'EC2',
+      PlacementConstraints: [{ Type: 'memberOf', Expression: '' }],
+    });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^PlacementConstraints\[0\]\.Expression: is required for memberOf/)]);
+  });
+});

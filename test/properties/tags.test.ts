@@ -5,9 +5,9 @@ const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:run
 const tags = (count: number): Record<string, string>[] => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
 
 describe('Tags', () => {
-  it('takes up to 50 tags and refuses the 51st', () => {
-    expect(parsed({ ...base, Tags: tags(50) }).tags).toEqual(Array.from({ length: 50 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
-    expect(problems(parseRunnerProperties({ ...base, Tags: tags(51) }))).toEqual(['Tags: has 51 tags; at most 50 are allowed']);
+  it('takes up to 49 tags, leaving the task\'s 50th to the runner, and refuses the 50th', () => {
+    expect(parsed({ ...base, Tags: tags(49) }).tags).toEqual(Array.from({ length: 49 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
+    expect(problems(parseRunnerProperties({ ...base, Tags: tags(50) }))).toEqual(['Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)']);
   });
 
   it('takes keys of up to 128 and values of up to 256 characters', () => {

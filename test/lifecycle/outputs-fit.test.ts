@@ -1,6 +1,9 @@
 import { outputsThatDoNotFit, refuseOutputsThatCannotFit, roomForOutputValues } from '../../src/lifecycle/outputs-fit';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
-import { TASK_DEFINITION_ARN } from '../support/aws-mocks';
+import { answerBody } from '../../src/lifecycle/answer-body';
+import { taskData } from '../../src/lifecycle/task-attributes';
+import { judgeTask } from '../../src/tasks/task-outcome';
+import { stoppedTask, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { RecordingLog } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 
@@ -15,6 +18,13 @@ function properties(outputs: string[], extra: Record<string, string> = {}) {
 }
 
 describe('the room the Outputs\' values have', () => {
+  it('is what a typical successful answer leaves, to the byte', () => {
+    const task = judgeTask(stoppedTask(0), ['migrate']);
+    if (!task.decided) throw new Error('not decided');
+    const body = answerBody(request, { status: 'SUCCESS', data: taskData([task], { attempts: 1, outputs: { SchemaVersion: '' } }) });
+    expect(roomForOutputValues(request, run)).toBe(4096 - Buffer.byteLength(JSON.stringify(body)));
+  });
+
   it('shrinks by one task ARN and a comma for each task of the Count', () => {
     expect(roomForOutputValues(request, { ...run, count: 2 })).toBe(roomForOutputValues(request, run) - TASK_ARN_BYTES - 1);
     expect(roomForOutputValues(request, { ...run, count: 3 })).toBe(roomForOutputValues(request, run) - 2 * (TASK_ARN_BYTES + 1));

@@ -108,7 +108,7 @@ describe('waiting for tasks to stop', () => {
 
 describe('the resource\'s tasks that have not stopped', () => {
   it('asks DescribeTasks nothing when ListTasks names no task', async () => {
-    aws.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    aws.ecs.on(ListTasksCommand).resolves({});
     expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([]);
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
   });

@@ -1,4 +1,5 @@
 import { DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/lifecycle/continuation';
@@ -156,6 +157,18 @@ describe('OnDelete', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(ListTasksCommand);
     expect(response).toMatchObject({ Status: 'SUCCESS', RequestId: event.RequestId });
     expect(response?.Reason).toMatch(/^Stopped 1 task\(s\) still running: 5e6f7a8b4e5f46789abcdef012345678\. Teardown failed: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "teardown" exited with code 1/);
+  });
+
+  it('answers a taken-over teardown of a resource with Outputs without reading them', async () => {
+    const request = deleteWithTeardown();
+    (request.ResourceProperties as Record<string, unknown>).Outputs = ['SchemaVersion'];
+    const continuation = fixtures.continuation();
+    const watch = { ...continuation.watch, logs: { teardown: { group: '/ecs/todobackend', region: 'eu-west-1', streamPrefix: 'todobackend' } } };
+    const event: ContinuationEvent = { ...continuation, request, watch, phase: { kind: 'teardown', cleanup: 'No task of this resource was running.' } };
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(event);
+    expect(aws.logs).not.toHaveReceivedCommand(GetLogEventsCommand);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Reason: 'No task of this resource was running. Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.' });
   });
 
   it('runs no teardown on Delete without OnDelete', async () => {

@@ -524,6 +524,16 @@ describe('answering CloudFormation', () => {
     expect([...ids]).toEqual([PHYSICAL_ID]);
   });
 
+  it('says in its log, without the query string, when the ResponseURL refuses the answer, and does not throw', async () => {
+    const { puts, log } = await invoke(fixtures.delete(), { statuses: [403] });
+    expect(puts).toHaveLength(1);
+    const entry = log.entries.find((logged) => logged.message === 'Could not answer CloudFormation');
+    expect(entry?.level).toBe('error');
+    expect(JSON.stringify(entry?.extra)).toContain('403');
+    expect(JSON.stringify(entry?.extra)).toContain('cloudformation-custom-resource-response-useast1.s3.amazonaws.com');
+    expect(log.text()).not.toContain('X-Amz-Signature');
+  });
+
   it('does nothing with an event that is not a CloudFormation request', async () => {
     const { puts, log } = await invoke({ hello: 'world' });
     expect(puts).toHaveLength(0);
@@ -581,5 +591,81 @@ describe('Create is not an Update', () => {
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
     expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
     expect(response?.Data?.TaskArn).toBe(TASK_ARN);
+  });
+});
+
+describe('which events are answered', () => {
+  it('answers nobody, and asks AWS nothing, when a field that identifies the request is missing or the type is unknown', async () => {
+    const events: unknown[] = [null, 'Create', 42];
+    for (const field of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
+      const event = fixtures.create() as unknown as Record<string, unknown>;
+      delete event[field];
+      events.push(event);
+    }
+    events.push({ ...fixtures.create(), RequestType: 'Replace' });
+    for (const event of events) {
+      const { puts, log } = await invoke(event);
+      expect(puts).toHaveLength(0);
+      expect(log.entries.map((entry) => entry.level)).toEqual(['error']);
+    }
+    expect(aws.ecs.calls()).toHaveLength(0);
+  });
+
+  it('answers Update and Delete requests as well as Create', async () => {
+    expect((await invoke(fixtures.update())).puts).toHaveLength(1);
+    expect((await invoke(fixtures.delete())).puts).toHaveLength(1);
+  });
+
+  it('takes an event for a hand-off only with its marker, its request and its watch', async () => {
+    const wrongMarker = { ...fixtures.continuation(), ecsTaskRunnerContinuation: 2 };
+    const noWatch = { ...fixtures.continuation(), watch: undefined };
+    const noRequest = { ...fixtures.continuation(), request: 'Create' };
+    for (const event of [wrongMarker, noWatch, noRequest]) expect((await invoke(event)).puts).toHaveLength(0);
+    expect(aws.ecs.calls()).toHaveLength(0);
+    expect((await invoke(fixtures.continuation())).response?.Status).toBe('SUCCESS');
+  });
+
+  it('answers a taken-over teardown whose properties cannot be read SUCCESS, saying the cleanup failed', async () => {
+    const request = fixtures.delete();
+    request.ResourceProperties = { ServiceToken: request.ServiceToken, TaskDefinition: 'todobackend-migrate' };
+    const event = { ...fixtures.continuation(), request, phase: { kind: 'teardown', cleanup: 'No task of this resource was running.' } };
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toMatch(/^Deleted; cleaning up failed: .*Cluster/);
+    expect(response?.PhysicalResourceId).toBe(request.PhysicalResourceId);
+    expect(aws.ecs.calls()).toHaveLength(0);
+  });
+
+  it('answers a taken-over run whose properties cannot be read FAILED with the property problem', async () => {
+    const event = fixtures.continuation();
+    delete (event.request.ResourceProperties as Record<string, unknown>).Cluster;
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toMatch(/Cluster/);
+    expect(response?.Reason).not.toMatch(/^Unexpected error/);
+  });
+});
+
+describe('the Lambda time a run needs', () => {
+  it('starts with exactly the minimum time left, and refuses with a second less, saying how much is left', async () => {
+    const started = await invoke(fixtures.create(), { budgetMs: 55_000 });
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(started.puts.length + aws.lambda.commandCalls(InvokeCommand).length).toBe(1);
+    aws.ecs.resetHistory();
+    const { response } = await invoke(fixtures.create(), { budgetMs: 54_000 });
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Reason).toBe(
+      'Not started: the runner function has only 54 s left in this invocation; it needs a Lambda Timeout of at least 60 s (900 s recommended) to watch tasks and hand off to a fresh invocation safely. Raise the function\'s Timeout.',
+    );
+  });
+
+  it('hands off a run that is watching its tasks with its phase and its progress, and no step left before the watch', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    await invoke(fixtures.create(), { budgetMs: 60_000 });
+    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    expect(payload.ecsTaskRunnerContinuation).toBe(1);
+    expect(payload.phase).toEqual({ kind: 'run' });
+    expect(payload.progress).toEqual({ attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: TASK_DEFINITION_ARN });
+    expect(payload.watch).toMatchObject({ cluster: 'todobackend-cluster', timeoutSeconds: 600, pollIntervalSeconds: expect.any(Number) });
   });
 });

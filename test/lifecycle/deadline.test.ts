@@ -13,4 +13,20 @@ describe('effectiveTimeout', () => {
     expect(effectiveTimeout({ timeoutSeconds: 900, serviceTimeoutSeconds: 600 })).toEqual({ seconds: 540, capped: { requested: 900, cap: 540 } });
     expect(effectiveTimeout({ serviceTimeoutSeconds: 30 })).toEqual({ seconds: 25 });
   });
+
+  it('keeps a Timeout exactly at the cap, without saying it was lowered', () => {
+    expect(effectiveTimeout({ timeoutSeconds: 3540 })).toEqual({ seconds: 3540 });
+    expect(effectiveTimeout({ timeoutSeconds: 3541 })).toEqual({ seconds: 3540, capped: { requested: 3541, cap: 3540 } });
+  });
+
+  it('keeps a tenth of ServiceTimeout, rounded up, between 5 and 60 seconds, to answer', () => {
+    expect(effectiveTimeout({ serviceTimeoutSeconds: 105 })).toEqual({ seconds: 94 });
+    expect(effectiveTimeout({ serviceTimeoutSeconds: 400 })).toEqual({ seconds: 360 });
+    expect(effectiveTimeout({ serviceTimeoutSeconds: 601 })).toEqual({ seconds: 541 });
+  });
+
+  it('leaves at least one second to watch under the shortest ServiceTimeout', () => {
+    expect(effectiveTimeout({ serviceTimeoutSeconds: 5 })).toEqual({ seconds: 1 });
+    expect(effectiveTimeout({ timeoutSeconds: 30, serviceTimeoutSeconds: 1 })).toEqual({ seconds: 1, capped: { requested: 30, cap: 1 } });
+  });
 });

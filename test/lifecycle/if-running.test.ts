@@ -132,4 +132,32 @@ describe('IfRunning', () => {
     expect(response?.Reason).toMatch(/^Not started: Looking for an earlier run of this resource \(ListTasks, DescribeTasks\) failed: AccessDeniedException/);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
+
+  describe('with two tasks of an earlier run', () => {
+    const SECOND_EARLIER = TASK_ARN.replace('0a1b2c3d', 'e5e6e7e8');
+    beforeEach(() => {
+      aws.ecs.on(ListTasksCommand).resolves({ taskArns: [EARLIER_TASK, SECOND_EARLIER] });
+      aws.ecs.on(DescribeTasksCommand, { tasks: [EARLIER_TASK, SECOND_EARLIER] }).resolves({
+        tasks: [ecsTask({ taskArn: EARLIER_TASK }), ecsTask({ taskArn: SECOND_EARLIER, lastStatus: 'PENDING' })],
+      });
+    });
+
+    it('Fail names both, in the plural', async () => {
+      const { response } = await invoke(updateIfRunning('Fail'));
+      expect(response?.Reason).toBe(
+        `Not started: IfRunning is Fail, and 2 tasks of an earlier run of this resource still run: ${EARLIER_ID} (RUNNING), e5e6e7e84e5f46789abcdef012345678 (PENDING). Let them finish or stop them, or set IfRunning to Wait or Stop.`,
+      );
+    });
+
+    it('Stop stops both; waiting ends at the Timeout naming both', async () => {
+      const event = updateIfRunning('Stop');
+      event.ResourceProperties.Timeout = '20';
+      const { response } = await invoke(event);
+      expect(aws.ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input.task)).toEqual([EARLIER_TASK, SECOND_EARLIER]);
+      expect(response?.Reason).toBe(
+        `Timed out after 20 s waiting for an earlier run of this resource to end (IfRunning Stop): ${EARLIER_ID} (RUNNING), e5e6e7e84e5f46789abcdef012345678 (PENDING) still run; nothing was started. Stop them, or raise Timeout (and ServiceTimeout).`,
+      );
+      expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    });
+  });
 });

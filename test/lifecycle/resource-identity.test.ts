@@ -1,4 +1,4 @@
-import { clientToken, defaultStartedBy, physicalResourceId } from '../../src/lifecycle/resource-identity';
+import { answeredPhysicalResourceId, clientToken, defaultStartedBy, physicalResourceId, requestTag, teardownStartedBy } from '../../src/lifecycle/resource-identity';
 import { fixtures } from '../support/fixtures';
 
 describe('resource identity', () => {
@@ -21,5 +21,34 @@ describe('resource identity', () => {
     expect(defaultStartedBy(create)).toMatch(/^[A-Za-z0-9\-/_]{1,128}$/);
     expect(defaultStartedBy(update)).toBe(defaultStartedBy(create));
     expect(defaultStartedBy({ ...create, LogicalResourceId: 'L'.repeat(255) }).length).toBeLessThanOrEqual(128);
+  });
+
+  it('reads the stack\'s name into the PhysicalResourceId, and says "stack" when the StackId has none', () => {
+    expect(physicalResourceId(create)).toMatch(/^todobackend-MigrateTask-[0-9a-f]{12}$/);
+    expect(physicalResourceId({ StackId: 'not-an-arn', LogicalResourceId: 'MigrateTask' })).toMatch(/^stack-MigrateTask-[0-9a-f]{12}$/);
+  });
+
+  it('answers a Create with the derived ID, and an Update or Delete without a PhysicalResourceId with it too', () => {
+    expect(answeredPhysicalResourceId(create)).toBe(physicalResourceId(create));
+    expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: 'chosen-by-an-older-runner' })).toBe('chosen-by-an-older-runner');
+    expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: '' })).toBe(physicalResourceId(update));
+  });
+
+  it('gives each StartRetries attempt its own clientToken, the first one the request tag', () => {
+    expect(clientToken(create, 1)).toBe(requestTag(create));
+    expect(clientToken(create, 2)).toMatch(/^[0-9a-f]{64}$/);
+    expect(new Set([clientToken(create, 1), clientToken(create, 2), clientToken(create, 3)]).size).toBe(3);
+    expect(requestTag(update)).not.toBe(requestTag(create));
+  });
+
+  it('keeps the first 100 characters of the logical ID in startedBy', () => {
+    const long = defaultStartedBy({ ...create, LogicalResourceId: `${'L'.repeat(100)}TAIL` });
+    expect(long).toMatch(new RegExp(`^cfn/${'L'.repeat(100)}/[0-9a-f]{16}$`));
+  });
+
+  it('marks the teardown\'s startedBy, within ECS\'s 128 characters, so that stopping the resource\'s tasks never finds it', () => {
+    expect(teardownStartedBy('cfn/MigrateTask/0123456789abcdef')).toBe('cfn/MigrateTask/0123456789abcdef/teardown');
+    const longest = 's'.repeat(128);
+    expect(teardownStartedBy(longest)).toBe(`${'s'.repeat(119)}/teardown`);
   });
 });

@@ -1,8 +1,10 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/lifecycle/continuation';
-import { RETRY_MIN_LEFT_MS, startRetryDelayMs } from '../../src/lifecycle/start-retries';
+import { RETRY_MIN_LEFT_MS, retryAfter, startRetryDelayMs, withAttempts } from '../../src/lifecycle/start-retries';
+import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -181,5 +183,49 @@ describe('StartRetries', () => {
     const { response } = await invoke(createWithRetries('2'));
     expect(response?.Data?.Attempts).toBe('1');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+  });
+});
+
+describe('the start retry schedule', () => {
+  it('backs off 15 s, 30 s, then 60 s for every later retry', () => {
+    expect([1, 2, 3, 4, 5].map(startRetryDelayMs)).toEqual([15_000, 30_000, 60_000, 60_000, 60_000]);
+  });
+
+  function retryState(leftMs: number, attempt: number, startRetries: string) {
+    const clock = new FakeClock();
+    const log = new RecordingLog();
+    const state = fixtures.continuation();
+    state.watch.deadline = clock.now() + leftMs;
+    const parsed = parseRunnerProperties({ ...state.request.ResourceProperties, StartRetries: startRetries });
+    if (!parsed.ok) throw new Error('invalid properties');
+    const progress = { attempt, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [], taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7' };
+    const deps = { aws: aws.ports, clock, invocation: fakeInvocation(clock), log };
+    return { retry: () => retryAfter(state, progress, parsed.properties, 'task 0a1b TaskFailedToStart', 2, deps), clock, log };
+  }
+
+  it('retries when the backoff leaves exactly the minimum time before the deadline, not a millisecond less', () => {
+    const { retry, clock } = retryState(startRetryDelayMs(2) + RETRY_MIN_LEFT_MS, 2, '2');
+    expect(retry()).toMatchObject({
+      watch: { taskArns: [] },
+      progress: {
+        attempt: 3,
+        startFailures: ['RunTask could not place the task (AGENT)', 'task 0a1b TaskFailedToStart'],
+        next: { step: 'start', count: 2, notBefore: clock.now() + startRetryDelayMs(2) },
+      },
+    });
+    expect(retryState(startRetryDelayMs(2) + RETRY_MIN_LEFT_MS - 1, 2, '2').retry()).toBeUndefined();
+  });
+
+  it('makes as many retries as StartRetries says, and no more', () => {
+    expect(retryState(3_600_000, 2, '2').retry()).toBeDefined();
+    expect(retryState(3_600_000, 3, '2').retry()).toBeUndefined();
+  });
+
+  it('leaves a Reason as it is when every attempt so far started', () => {
+    expect(withAttempts('Task x failed.', undefined)).toBe('Task x failed.');
+    expect(withAttempts('Task x failed.', { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: 'td' })).toBe('Task x failed.');
+    expect(withAttempts('Task x failed.', { attempt: 2, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [], taskDefinitionArn: 'td' })).toBe(
+      'Attempt 2: Task x failed. Earlier attempts failed to start: (1) RunTask could not place the task (AGENT).',
+    );
   });
 });

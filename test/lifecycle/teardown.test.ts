@@ -1,8 +1,10 @@
 import { DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
+import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/lifecycle/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { asTeardownOutcome } from '../../src/lifecycle/teardown';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -157,9 +159,64 @@ describe('OnDelete', () => {
     expect(response?.Reason).toMatch(/^Stopped 1 task\(s\) still running: 5e6f7a8b4e5f46789abcdef012345678\. Teardown failed: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "teardown" exited with code 1/);
   });
 
+  it('answers a taken-over teardown of a resource with Outputs without reading them', async () => {
+    const request = deleteWithTeardown();
+    (request.ResourceProperties as Record<string, unknown>).Outputs = ['SchemaVersion'];
+    const continuation = fixtures.continuation();
+    const watch = { ...continuation.watch, logs: { teardown: { group: '/ecs/todobackend', region: 'eu-west-1', streamPrefix: 'todobackend' } } };
+    const event: ContinuationEvent = { ...continuation, request, watch, phase: { kind: 'teardown', cleanup: 'No task of this resource was running.' } };
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    const { response } = await invoke(event);
+    expect(aws.logs).not.toHaveReceivedCommand(GetLogEventsCommand);
+    expect(response).toMatchObject({ Status: 'SUCCESS', Reason: 'No task of this resource was running. Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.' });
+  });
+
   it('runs no teardown on Delete without OnDelete', async () => {
     await invoke(fixtures.delete());
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+  });
+
+  it('gives up at the Timeout when a task it stopped does not end, starting no teardown, and still answers SUCCESS', async () => {
+    aws.ecs.on(DescribeTasksCommand, { tasks: [OLD_TASK] }).resolves({ tasks: [ecsTask({ taskArn: OLD_TASK, lastStatus: 'DEACTIVATING' })] });
+    const event = deleteWithTeardown();
+    event.ResourceProperties.Timeout = '20';
+    const { response } = await invoke(event);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      Reason:
+        'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678. Teardown failed: Timed out after 20 s waiting for the resource\'s stopped tasks to end before the teardown: 5e6f7a8b4e5f46789abcdef012345678 (DEACTIVATING) still runs; nothing was started. Stop it, or raise Timeout (and ServiceTimeout).',
+    });
+  });
+
+  it('marks a StartedBy the template sets for the teardown task too', async () => {
+    const event = deleteWithTeardown();
+    event.ResourceProperties.StartedBy = 'todobackend-migrations';
+    await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { startedBy: 'todobackend-migrations' });
+    expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe('todobackend-migrations/teardown');
+  });
+});
+
+describe('the Delete\'s answer after a teardown', () => {
+  const phase = { kind: 'teardown' as const, cleanup: 'No task of this resource was running.' };
+
+  it('names the teardown task by its ID, or its ARN when the ID is missing', () => {
+    expect(asTeardownOutcome({ kind: 'answer', answer: { status: 'SUCCESS', data: { TaskArn: TASK_ARN, TaskId: '0a1b' } } }, phase)).toEqual({
+      kind: 'answer',
+      answer: { status: 'SUCCESS', reason: 'No task of this resource was running. Teardown task 0a1b succeeded.' },
+    });
+    expect(asTeardownOutcome({ kind: 'answer', answer: { status: 'SUCCESS', data: { TaskArn: TASK_ARN } } }, phase)).toMatchObject({
+      answer: { reason: `No task of this resource was running. Teardown task ${TASK_ARN} succeeded.` },
+    });
+  });
+
+  it('says where to look when a failed teardown has no Reason, and leaves a hand-off alone', () => {
+    expect(asTeardownOutcome({ kind: 'answer', answer: { status: 'FAILED' } }, phase)).toEqual({
+      kind: 'answer',
+      answer: { status: 'SUCCESS', reason: 'No task of this resource was running. Teardown failed: no reason was recorded; see the runner\'s log.' },
+    });
+    expect(asTeardownOutcome({ kind: 'handed-off' }, phase)).toEqual({ kind: 'handed-off' });
   });
 });

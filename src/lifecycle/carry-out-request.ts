@@ -1,13 +1,13 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
-import type { ContinuationEvent } from './continuation';
+import { type ContinuationEvent, isTeardown } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { deleteResource } from './delete-resource';
 import { followTasks, runTasks } from './run-tasks';
 import { stackStatus, UPDATE_ROLLBACK } from './stack-status';
 import { emptyData } from './task-attributes';
-import { asTeardownOutcome } from './teardown';
+import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
 export async function carryOutRequest(request: CloudFormationCustomResourceEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
@@ -23,8 +23,12 @@ export async function carryOutRequest(request: CloudFormationCustomResourceEvent
 
 /** A fresh invocation takes over the watch an earlier one handed off, and answers when it is done. */
 export async function resumeWatch(event: ContinuationEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
-  const outcome = await followTasks(event, requireProperties(event.request), deps, true);
-  return event.phase?.kind === 'teardown' ? asTeardownOutcome(outcome, event.phase) : outcome;
+  const properties = requireProperties(event.request);
+  if (!isTeardown(event)) return followTasks(event, properties, deps, true);
+  const { onDelete } = properties;
+  // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
+  if (!onDelete) return answered({ status: 'SUCCESS', reason: `${event.phase.cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.` });
+  return asTeardownOutcome(await followTasks(event, teardownProperties(event.request, { ...properties, onDelete }), deps, true), event.phase);
 }
 
 function requireProperties(request: CloudFormationCustomResourceEvent): RunnerProperties {

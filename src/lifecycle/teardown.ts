@@ -56,8 +56,11 @@ export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase)
   });
 }
 
-/** One task of OnDelete's task definition and overrides; everything else as the resource runs its tasks. */
-function teardownProperties(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties & { onDelete: OnDelete }): RunnerProperties {
+/**
+ * One task of OnDelete's task definition and overrides; everything else as the resource runs its tasks. Every
+ * invocation of a teardown works from these: the first, and each that takes over its wait or its watch.
+ */
+export function teardownProperties(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties & { onDelete: OnDelete }): RunnerProperties {
   const { onDelete } = properties;
   const teardown: RunnerProperties = {
     ...properties,

@@ -171,6 +171,30 @@ describe('OnDelete', () => {
     expect(response).toMatchObject({ Status: 'SUCCESS', Reason: 'No task of this resource was running. Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.' });
   });
 
+  it('a teardown handed off while it waits for the stopped tasks starts the teardown task in the fresh invocation', async () => {
+    const event = deleteWithTeardown();
+    event.ResourceProperties.Count = '3';
+    // The stopped task takes its time to end: the first invocation runs out of time while waiting.
+    aws.ecs.on(DescribeTasksCommand, { tasks: [OLD_TASK] }).resolves({ tasks: [ecsTask({ taskArn: OLD_TASK })] });
+    const { puts } = await invoke(event, { budgetMs: 60_000 });
+    expect(puts).toHaveLength(0);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+
+    aws.ecs.resetHistory();
+    aws.ecs.on(DescribeTasksCommand, { tasks: [OLD_TASK] }).resolves({ tasks: [stoppedTask(0, { taskArn: OLD_TASK })] });
+    const { response } = await invoke(payload);
+    const runTask = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input;
+    expect(runTask).toMatchObject({
+      taskDefinition: TEARDOWN_DEFINITION,
+      count: 1,
+      startedBy: expect.stringMatching(/\/teardown$/),
+      overrides: { containerOverrides: [{ name: 'teardown', command: TEARDOWN_COMMAND }] },
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS' });
+    expect(response?.Reason).toMatch(/Teardown task \w+ succeeded\.$/);
+  });
+
   it('runs no teardown on Delete without OnDelete', async () => {
     await invoke(fixtures.delete());
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);

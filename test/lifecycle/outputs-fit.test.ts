@@ -96,6 +96,15 @@ describe('printed values that do not fit', () => {
     expect(outputsThatDoNotFit(request, answerWith(more), more)).toEqual(['Large', 'Medium']);
   });
 
+  it('free exactly their value\'s bytes when left out: one byte over after the largest, the next goes too', () => {
+    const empty = Buffer.byteLength(JSON.stringify(answerBody(request, answerWith({ Large: '', Medium: '' }))));
+    const medium = 4096 - empty;
+    const fitsWithoutLarge = { Large: 'y'.repeat(medium + 100), Medium: 'z'.repeat(medium) };
+    expect(outputsThatDoNotFit(request, answerWith(fitsWithoutLarge), fitsWithoutLarge)).toEqual(['Large']);
+    const oneByteOver = { Large: 'y'.repeat(medium + 100), Medium: 'z'.repeat(medium + 1) };
+    expect(outputsThatDoNotFit(request, answerWith(oneByteOver), oneByteOver)).toEqual(['Large', 'Medium']);
+  });
+
   it('are measured as the JSON body holds them, escapes included', () => {
     // 1200 quote characters take 2400 bytes escaped: more than 2000 plain ones.
     const outputs = { Quoted: '"'.repeat(1200), Plain: 'p'.repeat(2000) };

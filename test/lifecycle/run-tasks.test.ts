@@ -1,6 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ecsTask, mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { HAND_OFF_MARGIN_MS } from '../../src/tasks/watch-tasks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -58,6 +59,20 @@ describe('a task the runner stops says why in ECS', () => {
     twoTasks(stoppedTask(0), stoppedTask(1));
     await invoke(createWith({ Count: '2' }));
     expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+  });
+});
+
+describe('RunTask throttled again and again', () => {
+  it('is retried only while the invocation keeps time to answer, so the answer never comes too late', async () => {
+    aws.ecs.on(RunTaskCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const budgetMs = 120_000;
+    const { response, clock } = await invoke(fixtures.create(), { budgetMs });
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('ThrottlingException');
+    const waited = clock.sleeps.reduce((total, sleep) => total + sleep, 0);
+    // Retries stop before the hand-off margin (30 s) of the invocation's end.
+    expect(waited).toBeLessThanOrEqual(budgetMs - HAND_OFF_MARGIN_MS);
+    expect(aws.ecs.commandCalls(RunTaskCommand).length).toBeGreaterThan(3);
   });
 });
 

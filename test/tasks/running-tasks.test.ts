@@ -63,6 +63,14 @@ describe('waiting for tasks to stop', () => {
     expect(askedTasks()).toEqual([many.slice(0, 100), many.slice(100)]);
   });
 
+  it('asks DescribeTasks about exactly 100 tasks in one call', async () => {
+    const hundred = Array.from({ length: 100 }, (_, n) => taskArn(n));
+    describeAs(() => 'STOPPED');
+    const { clock, deps } = waitDeps();
+    expect(await waitUntilStopped(CLUSTER, hundred, clock.now() + 600_000, deps)).toEqual({ kind: 'stopped' });
+    expect(askedTasks()).toEqual([hundred]);
+  });
+
   it('ends at the deadline with the tasks still running and their status, the last wait cut to the deadline', async () => {
     describeAs(() => 'RUNNING');
     const { clock, deps } = waitDeps();

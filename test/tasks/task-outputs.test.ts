@@ -57,6 +57,15 @@ describe('readTaskOutputs', () => {
     expect(tokens).toEqual([undefined, 'b/2']);
   });
 
+  it('stops at the start of a stream when a page answers without a backward token', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'done', timestamp: 2 }], nextBackwardToken: 'b/1' });
+    aws.logs.on(GetLogEventsCommand, { nextToken: 'b/1' }).resolves({ events: [{ message: 'starting', timestamp: 1 }] });
+    const result = await read(['SchemaVersion']);
+    expect(result).toEqual({ ok: true, values: { SchemaVersion: '' }, notFound: ['SchemaVersion'], truncatedStreams: [] });
+    // Two pages, and the same two again after the settle time.
+    expect(aws.logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input.nextToken)).toEqual([undefined, 'b/1', undefined, 'b/1']);
+  });
+
   it('gives an empty value for a name never printed, after reading once more a moment later', async () => {
     aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'done', timestamp: 1 }], nextBackwardToken: 'b/0' });
     aws.logs.on(GetLogEventsCommand, { nextToken: 'b/0' }).resolves({ events: [], nextBackwardToken: 'b/0' });

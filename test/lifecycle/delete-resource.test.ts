@@ -90,7 +90,7 @@ describe('a teardown waits only for the tasks Delete stopped', () => {
     expect(response?.Reason).toMatch(/Teardown task 3c4d5e6f4e5f46789abcdef012345678 succeeded\.$/);
   });
 
-  it('runs no teardown task, and waits for nothing, when the cluster is gone', async () => {
+  it('waits for nothing when the cluster is gone, and says the teardown failed', async () => {
     aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
     aws.ecs.on(RunTaskCommand).rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
     const { response } = await invoke(deleteWith(withTeardown));

@@ -54,18 +54,7 @@ describe('judgeTask', () => {
 });
 
 describe('judgeTask: when a task is decided', () => {
-  it('waits for every essential container, not just the first to exit', () => {
-    const task = ecsTask({
-      lastStatus: 'RUNNING',
-      stopCode: 'EssentialContainerExited',
-      containers: [
-        { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
-        { name: 'seed', lastStatus: 'RUNNING' },
-      ],
-    });
-    expect(judgeTask(task, ['migrate', 'seed'])).toMatchObject({ decided: false });
-  });
-
+  // Every essential container, not just the first to exit: test/lifecycle/real-aws-semantics.test.ts.
   it('waits for ECS to say why the task stops before judging stopped containers', () => {
     const task = ecsTask({ lastStatus: 'RUNNING', containers: [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }] });
     expect(judgeTask(task, ['migrate'])).toEqual({ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' });

@@ -68,6 +68,9 @@ describe('Outputs', () => {
     expect(problemsOf({ Outputs: ['ExitCode', 'taskarn', 'Version'] })).toEqual([
       'Outputs: ExitCode, taskarn are names of built-in attributes (TaskArn, TaskArns, TaskId, ExitCode, StopCode, StoppedReason, Attempts); choose another name',
     ]);
+    expect(problemsOf({ Outputs: ['Version', 'stopcode'] })).toEqual([
+      'Outputs: stopcode is the name of a built-in attribute (TaskArn, TaskArns, TaskId, ExitCode, StopCode, StoppedReason, Attempts); choose another name',
+    ]);
   });
 });
 

@@ -35,6 +35,15 @@ describe('Tags', () => {
     expect(problems(parseRunnerProperties({ ...base, Tags: { team: 'data' } }))).toEqual(['Tags: must be a list, got an object']);
   });
 
+  it('takes all 50 tags on an EBS volume, which carries no tag of the runner, and refuses the 51st', () => {
+    const volume = (count: number) => ({
+      ...base,
+      VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole', SizeInGiB: '10', TagSpecifications: [{ ResourceType: 'volume', Tags: tags(count) }] } }],
+    });
+    expect(parsed(volume(50)).volumeConfigurations?.[0]?.managedEBSVolume?.tagSpecifications?.[0]?.tags).toHaveLength(50);
+    expect(problems(parseRunnerProperties(volume(51)))).toEqual(['VolumeConfigurations[0].ManagedEBSVolume.TagSpecifications[0].Tags: has 51 tags; at most 50 are allowed']);
+  });
+
   it('lets the task carry the names ECS reserves on the volumes it creates', () => {
     expect(parsed({ ...base, Tags: [{ Key: 'AmazonECSManaged', Value: 'x' }] }).tags).toEqual([{ key: 'AmazonECSManaged', value: 'x' }]);
   });

@@ -57,6 +57,11 @@ describe('a misspelt name', () => {
     expect(closestNames('Timexyz', ['Timeout'])).toEqual({ names: ['Timeout'], likelyTypo: false });
   });
 
+  it('suggests only the nearest when several names are within a typo of it', () => {
+    // "Tag" is one letter from Tags and two from Stage: only Tags is meant.
+    expect(unknownNameProblem('', 'Tag', ['Stage', 'Tags'])).toBe('Tag: unknown property — did you mean Tags?');
+  });
+
   it('suggests at most three names even when more are equally close', () => {
     expect(unknownNameProblem('', 'Ab', ['Aa', 'Ac', 'Ad', 'Ae'])).toBe('Ab: unknown property — did you mean Aa or Ac or Ad?');
   });

@@ -45,6 +45,15 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
     });
   });
 
+  it('take a count of GPUs of more than one digit, and a fraction of one', () => {
+    expect(parsed({ ...onEc2, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '16' }] }) }).overrides?.containerOverrides).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '16' }] },
+    ]);
+    expect(parsed({ ...onEc2, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '0.25' }] }) }).overrides?.containerOverrides).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '0.25' }] },
+    ]);
+  });
+
   it('take GPUs when the cluster default decides where the tasks run', () => {
     expect(parsed({ ...base, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }] }) }).overrides?.containerOverrides).toEqual([
       { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '1' }] },

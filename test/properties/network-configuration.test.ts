@@ -60,13 +60,14 @@ describe('the shorthand Subnets, SecurityGroups and AssignPublicIp', () => {
   });
 
   it('refuses IDs of the wrong kind, empty entries and a subnet listed twice', () => {
-    expect(problems(parseRunnerProperties({ ...base, Subnets: ['subnet-0a', 'subnet-0a', '', 'my-subnet-0a', 'subnet-0A'], SecurityGroups: ['sg-0a ', 'default'] }))).toEqual([
+    expect(problems(parseRunnerProperties({ ...base, Subnets: ['subnet-0a', 'subnet-0a', '', 'my-subnet-0a', 'subnet-0A'], SecurityGroups: ['sg-0a ', 'default', 'my-sg-0a'] }))).toEqual([
       'Subnets[2]: is required',
       'Subnets[3]: "my-subnet-0a" is not a subnet ID (subnet-…)',
       'Subnets[4]: "subnet-0A" is not a subnet ID (subnet-…)',
       'Subnets: lists subnet-0a more than once',
       'SecurityGroups[0]: "sg-0a " is not a security group ID (sg-…)',
       'SecurityGroups[1]: "default" is not a security group ID (sg-…)',
+      'SecurityGroups[2]: "my-sg-0a" is not a security group ID (sg-…)',
     ]);
   });
 

@@ -60,7 +60,7 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
     ]);
   });
 
-  it('refuse a type listed twice, a missing value or type, and GPU counts that are not numbers', () => {
+  it('refuse a type listed twice (naming each such type), a missing value or type, and GPU counts that are not numbers', () => {
     expect(
       problems(
         parseRunnerProperties({
@@ -69,6 +69,14 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
         }),
       ),
     ).toEqual(['Overrides.ContainerOverrides[0].ResourceRequirements: lists GPU more than once']);
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }, { Type: 'InferenceAccelerator', Value: 'd1' }, { Type: 'GPU', Value: '2' }, { Type: 'InferenceAccelerator', Value: 'd2' }] }),
+        }),
+      ),
+    ).toEqual(['Overrides.ContainerOverrides[0].ResourceRequirements: lists GPU, InferenceAccelerator more than once']);
     expect(
       problems(
         parseRunnerProperties({

@@ -57,6 +57,13 @@ describe('PlacementStrategy fields', () => {
     ]);
   });
 
+  it('refuse a rule without a type, rather than leave it out', () => {
+    expect(problems(parseRunnerProperties({ ...onEc2, PlacementStrategy: [{ Field: 'cpu' }, { Type: '' }] }))).toEqual([
+      'PlacementStrategy[0].Type: is required: one of random, spread, binpack',
+      'PlacementStrategy[1].Type: is required: one of random, spread, binpack',
+    ]);
+  });
+
   it('take 5 rules, and name unknown keys', () => {
     expect(parsed({ ...onEc2, PlacementStrategy: Array.from({ length: 5 }, () => ({ Type: 'random' })) }).placementStrategy).toHaveLength(5);
     expect(problems(parseRunnerProperties({ ...onEc2, PlacementStrategy: [{ Type: 'binpack', Field: 'memory', Feild: 'cpu' }] }))).toEqual([

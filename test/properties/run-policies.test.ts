@@ -40,6 +40,7 @@ describe('OnDelete', () => {
       'OnDelete.Overrides.ContainerOverrides[0].Memory: "lots" is not a whole number from 6 to 1048576 MiB',
     ]);
     expect(problemsOf({ OnDelete: 'teardown' })).toEqual(['OnDelete: must be an object (a map of properties), got "teardown"']);
+    expect(problemsOf({ OnDelete: { TaskDefinition: { Ref: 'Teardown' } } })).toEqual(['OnDelete.TaskDefinition: must be a string, got an object']);
   });
 
   it('keeps the teardown\'s environment values out of the logs', () => {

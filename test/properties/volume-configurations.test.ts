@@ -155,6 +155,9 @@ describe('VolumeConfigurations names', () => {
     expect(problems(parseRunnerProperties({ ...base, VolumeConfigurations: [{ Name: 'a', ...volume }, { Name: 'b', ...volume }, { Name: 'a', ...volume }] }))).toEqual([
       'VolumeConfigurations: configures volume a more than once',
     ]);
+    expect(problems(parseRunnerProperties({ ...base, VolumeConfigurations: [{ Name: 'a', ...volume }, { Name: 'b', ...volume }, { Name: 'a', ...volume }, { Name: 'b', ...volume }] }))).toEqual([
+      'VolumeConfigurations: configures volume a, b more than once',
+    ]);
   });
 
   it('refuse unknown keys next to Name', () => {

@@ -28,7 +28,7 @@ function readConstraint(reader: PropertyReader, item: Record<string, unknown>): 
   reader.rejectUnknown(item, KEYS);
   const type = reader.oneOf('Type', item.Type, TYPES, { required: true });
   const expression = reader.string('Expression', item.Expression, { maxLength: MAX_EXPRESSION });
-  if (type === 'memberOf' && expression === undefined && (item.Expression === undefined || item.Expression === '')) {
+  if (type === 'memberOf' && (item.Expression === undefined || item.Expression === '')) {
     return reader.problem('Expression', 'is required for memberOf: a cluster query language expression, e.g. "attribute:ecs.instance-type =~ c5.*"');
   }
   if (type === 'distinctInstance' && expression !== undefined) return reader.problem('Expression', 'applies to memberOf only; distinctInstance takes none');

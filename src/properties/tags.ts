@@ -27,6 +27,7 @@ function readTag(reader: PropertyReader, tag: Record<string, unknown>, reserved:
   if (key?.toLowerCase().startsWith('aws:')) return reader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
   const owner = key === undefined ? undefined : reserved[key];
   if (owner !== undefined) return reader.problem('Key', `${JSON.stringify(key)} is reserved for ${owner}`);
-  const tagValue = tag.Value === '' ? '' : reader.string('Value', tag.Value, { maxLength: 256 });
+  // An empty or absent Value is read as absent, and sent as an empty value.
+  const tagValue = reader.string('Value', tag.Value, { maxLength: 256 });
   return key === undefined ? undefined : { key, value: tagValue ?? '' };
 }

@@ -55,7 +55,7 @@ export class PropertyReader {
     return value;
   }
 
-  string(name: string, value: unknown, rules: { required?: boolean; maxLength?: number; pattern?: RegExp; patternHint?: string } = {}): string | undefined {
+  string(name: string, value: unknown, rules: { required?: boolean; maxLength?: number } & OptionalPattern = {}): string | undefined {
     if (value === undefined || value === '') {
       return rules.required ? this.missing(name) : undefined;
     }
@@ -67,7 +67,7 @@ export class PropertyReader {
       return this.problem(name, `is ${text.length} characters long; at most ${rules.maxLength} are allowed`);
     }
     if (rules.pattern && !rules.pattern.test(text)) {
-      return this.problem(name, `${JSON.stringify(text)} ${rules.patternHint ?? `does not match ${rules.pattern.source}`}`);
+      return this.problem(name, `${JSON.stringify(text)} ${rules.patternHint}`);
     }
     return text;
   }
@@ -76,7 +76,7 @@ export class PropertyReader {
     if (rules.required && (value === undefined || value === '')) return this.problem(name, `is required: one of ${allowed.join(', ')}`);
     const text = this.string(name, value);
     if (text === undefined) return undefined;
-    const match = allowed.find((option) => option === text) ?? allowed.find((option) => option.toLowerCase() === text.toLowerCase());
+    const match = allowed.find((option) => option.toLowerCase() === text.toLowerCase());
     if (match === undefined) return this.problem(name, `${JSON.stringify(text)} is not one of ${allowed.join(', ')}`);
     return match;
   }
@@ -126,18 +126,28 @@ export class PropertyReader {
   }
 
   /** A list of strings; `unique` (the default) refuses an entry given twice, as ID lists must not have. */
-  stringList(name: string, value: unknown, rules: { min?: number; max: number; pattern?: RegExp; patternHint?: string; unique?: boolean }): string[] | undefined {
+  stringList(name: string, value: unknown, rules: { min?: number; max: number; unique?: boolean } & OptionalPattern): string[] | undefined {
+    const { min = 0, max, unique = true, ...pattern } = rules;
     const list = this.list(name, value);
     if (list === undefined) return undefined;
-    const strings = list.map((item, index) => this.string(`${name}[${index}]`, item, { required: true, pattern: rules.pattern, patternHint: rules.patternHint }));
-    if (list.length < (rules.min ?? 0) || list.length > rules.max) {
-      return this.problem(name, `has ${list.length} entries; ${rules.min ?? 0} to ${rules.max} are allowed`);
+    const strings = list.map((item, index) => this.string(`${name}[${index}]`, item, { required: true, ...pattern }));
+    if (list.length < min || list.length > max) {
+      return this.problem(name, `has ${list.length} entries; ${min} to ${max} are allowed`);
     }
-    const duplicates = rules.unique === false ? [] : strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
+    const duplicates = !unique ? [] : strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
     if (duplicates.length > 0) return this.problem(name, `lists ${duplicates.join(', ')} more than once`);
     return strings.every((item): item is string => item !== undefined) ? strings : undefined;
   }
 }
+
+/** A pattern a string must match, and what the problem says of a value that does not (e.g. "is not a subnet ID"). */
+export interface TextPattern {
+  pattern: RegExp;
+  patternHint: string;
+}
+
+/** A pattern comes with its hint, or neither is given. */
+type OptionalPattern = TextPattern | { pattern?: undefined; patternHint?: undefined };
 
 function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';

@@ -36,6 +36,10 @@ describe('numbers CloudFormation sends as strings', () => {
     ]);
   });
 
+  it('take a fraction with any number of decimals where a number is allowed', () => {
+    expect(parsed({ ...base, PollInterval: '2.25' })).toMatchObject({ pollIntervalSeconds: 2.25 });
+  });
+
   it('take a value with blanks around it, or already typed as a number', () => {
     expect(parsed({ ...base, Count: ' 2 ', PollInterval: 2.5, Timeout: 60 })).toMatchObject({ count: 2, pollIntervalSeconds: 2.5, timeoutSeconds: 60 });
   });

@@ -141,7 +141,7 @@ export class PropertyReader {
 }
 
 /** A pattern a string must match, and what the problem says of a value that does not (e.g. "is not a subnet ID"). */
-export interface TextPattern {
+interface TextPattern {
   pattern: RegExp;
   patternHint: string;
 }

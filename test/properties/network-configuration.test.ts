@@ -69,6 +69,7 @@ describe('the shorthand Subnets, SecurityGroups and AssignPublicIp', () => {
       'SecurityGroups[1]: "default" is not a security group ID (sg-…)',
       'SecurityGroups[2]: "my-sg-0a" is not a security group ID (sg-…)',
     ]);
+    expect(problems(parseRunnerProperties({ ...base, Subnets: ['subnet-0a', 'subnet-0b', 'subnet-0a', 'subnet-0b'] }))).toEqual(['Subnets: lists subnet-0a, subnet-0b more than once']);
   });
 
   it('refuses a single ID where a list is needed, and a public IP setting that is neither ENABLED nor DISABLED', () => {

@@ -39,6 +39,13 @@ describe('Overrides at the task level', () => {
     ]);
   });
 
+  it('name a task-level Cpu or Memory that is not a string or a number', () => {
+    expect(problems(parseRunnerProperties({ ...base, Overrides: { Cpu: { vCPU: 1 }, Memory: ['2 GB'] } }))).toEqual([
+      'Overrides.Cpu: must be a string, got an object',
+      'Overrides.Memory: must be a string, got a list',
+    ]);
+  });
+
   it('must be an object, and ContainerOverrides a list', () => {
     expect(problems(parseRunnerProperties({ ...base, Overrides: '{"containerOverrides":[]}' }))).toEqual(['Overrides: must be an object (a map of properties), got "{\\"containerOverrides\\":[]}"']);
     expect(problems(parseRunnerProperties({ ...base, Overrides: { ContainerOverrides: { Name: 'migrate' } } }))).toEqual(['Overrides.ContainerOverrides: must be a list, got an object']);

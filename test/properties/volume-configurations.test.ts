@@ -121,6 +121,10 @@ describe('VolumeConfigurations other fields', () => {
     ]);
   });
 
+  it('refuse a KMS key that is not a string, naming it', () => {
+    expect(ebsProblems({ SizeInGiB: '10', Encrypted: 'true', KmsKeyId: { Ref: 'Key' } })).toEqual(['VolumeConfigurations[0].ManagedEBSVolume.KmsKeyId: must be a string, got an object']);
+  });
+
   it('refuse a snapshot ID that is not one, and a ManagedEBSVolume that is not an object', () => {
     expect(ebsProblems({ SnapshotId: 'snap-0A1B' })).toEqual(['VolumeConfigurations[0].ManagedEBSVolume.SnapshotId: "snap-0A1B" is not a snapshot ID (snap-…)']);
     expect(ebsProblems({ SnapshotId: 'my-snap-0a1b' })).toEqual(['VolumeConfigurations[0].ManagedEBSVolume.SnapshotId: "my-snap-0a1b" is not a snapshot ID (snap-…)']);

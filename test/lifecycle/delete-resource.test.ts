@@ -1,7 +1,7 @@
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
-import { fixtures } from '../support/fixtures';
+import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
 const aws = mockedAws();
@@ -9,11 +9,7 @@ const invoke = invokeWith(aws.ports);
 const TEARDOWN_DEFINITION = 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-teardown:2';
 const TEARDOWN_TASK = TASK_ARN.replace('0a1b2c3d', '3c4d5e6f');
 
-function deleteWith(properties: Record<string, unknown> = {}) {
-  const event = fixtures.delete();
-  Object.assign(event.ResourceProperties, properties);
-  return event;
-}
+const deleteWith = (properties: Record<string, unknown> = {}) => withProperties(fixtures.delete(), properties);
 
 const withTeardown = { OnDelete: { TaskDefinition: 'todobackend-teardown' } };
 

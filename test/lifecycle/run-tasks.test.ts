@@ -2,18 +2,14 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ecsTask, mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { HAND_OFF_MARGIN_MS } from '../../src/tasks/watch-tasks';
-import { fixtures } from '../support/fixtures';
+import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
 const SECOND_TASK = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
 
-function createWith(properties: Record<string, unknown>) {
-  const event = fixtures.create();
-  Object.assign(event.ResourceProperties, properties);
-  return event;
-}
+const createWith = (properties: Record<string, unknown>) => withProperties(fixtures.create(), properties);
 
 /** RunTask starts two tasks; DescribeTasks reports them as given. */
 function twoTasks(first: ReturnType<typeof ecsTask>, second: ReturnType<typeof ecsTask>) {

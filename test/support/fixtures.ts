@@ -20,3 +20,9 @@ export const fixtures = {
   /** What an invocation hands to a fresh one: the Create request it still owes an answer, and the watch. */
   continuation: () => load<ContinuationEvent>('continuation.json'),
 };
+
+/** `event` with `properties` set over its fixture's ones (give scalars as strings, as CloudFormation sends them). */
+export function withProperties<E extends { ResourceProperties: object }>(event: E, properties: Record<string, unknown>): E {
+  Object.assign(event.ResourceProperties, properties);
+  return event;
+}

@@ -48,9 +48,14 @@ await collect(outdir);
 const FIXED_MTIME = new Date(2020, 0, 1);
 const entries = {};
 for (const file of files.sort()) {
-  entries[path.relative(outdir, file).split(path.sep).join('/')] = [await readFile(file), { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16 }];
+  entries[path.relative(outdir, file).split(path.sep).join('/')] = [
+    await readFile(file),
+    { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16 },
+  ];
 }
 await writeFile(zipPath, zipSync(entries, { level: 9 }));
 
-const outputs = Object.entries(result.metafile.outputs).map(([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`);
+const outputs = Object.entries(result.metafile.outputs).map(
+  ([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`,
+);
 console.log(`built ${zipPath}\n  ${outputs.join('\n  ')}`);

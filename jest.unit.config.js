@@ -7,7 +7,15 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 const config = {
   ...base,
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/', '<rootDir>/test/infra/', '<rootDir>/test/build/', '<rootDir>/infra/cdk/', '<rootDir>/test/local/', '<rootDir>/test/bench/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/integration/',
+    '<rootDir>/test/infra/',
+    '<rootDir>/test/build/',
+    '<rootDir>/infra/cdk/',
+    '<rootDir>/test/local/',
+    '<rootDir>/test/bench/',
+  ],
   globalSetup: undefined,
   reporters: ['default'],
 };

@@ -96,8 +96,13 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
 
   const ecs: Record<string, (input: never, at: number) => unknown> = {
     DescribeTaskDefinition(input: DescribeTaskDefinitionRequest) {
-      const family = (String(input.taskDefinition ?? '').split('/').pop() ?? '').split(':')[0];
-      if (family !== TASK_DEFINITION_FAMILY) throw new AwsError('ClientException', 'Unable to describe task definition.');
+      const family = (
+        String(input.taskDefinition ?? '')
+          .split('/')
+          .pop() ?? ''
+      ).split(':')[0];
+      if (family !== TASK_DEFINITION_FAMILY)
+        throw new AwsError('ClientException', 'Unable to describe task definition.');
       return {
         taskDefinition: {
           taskDefinitionArn: TASK_DEFINITION_ARN,
@@ -110,8 +115,17 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
           cpu: '256',
           memory: '512',
           containerDefinitions: [
-            { name: 'app', image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/bench:latest`, essential: true, command: ['migrate'] },
-            { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable', essential: false },
+            {
+              name: 'app',
+              image: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/bench:latest`,
+              essential: true,
+              command: ['migrate'],
+            },
+            {
+              name: 'log-router',
+              image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
+              essential: false,
+            },
           ],
         },
         tags: [],
@@ -125,7 +139,11 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
         throw new AwsError('ClientException', 'TaskDefinition not found.');
       }
       const subnets = input.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
-      if (subnets.length === 0) throw new AwsError('InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+      if (subnets.length === 0)
+        throw new AwsError(
+          'InvalidParameterException',
+          "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
+        );
       const token = input.clientToken ? `${cluster}/${input.clientToken}` : undefined;
       const earlier = token ? byClientToken.get(token) : undefined;
       if (earlier) return { tasks: earlier.map((arn) => view(known(arn), at)), failures: [] };
@@ -161,7 +179,13 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     },
     StopTask(input: StopTaskRequest, at: number) {
       const task = known(input.task ?? '');
-      if (at < task.exitAt) Object.assign(task, { exitAt: at, exitCode: 143, stopCode: 'UserInitiated', stoppedReason: input.reason ?? 'Task stopped by user' });
+      if (at < task.exitAt)
+        Object.assign(task, {
+          exitAt: at,
+          exitCode: 143,
+          stopCode: 'UserInitiated',
+          stoppedReason: input.reason ?? 'Task stopped by user',
+        });
       return { task: view(task, at) };
     },
     ListTasks(input: ListTasksRequest, at: number) {
@@ -195,27 +219,41 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     const form = new URLSearchParams(request.body);
     const action = form.get('Action') ?? '';
     count(`ec2:${action}`);
-    const xml = (status: number, text: string): Reply => ({ status, body: `<?xml version="1.0" encoding="UTF-8"?>\n${text}`, headers: { 'content-type': 'text/xml;charset=UTF-8' } });
+    const xml = (status: number, text: string): Reply => ({
+      status,
+      body: `<?xml version="1.0" encoding="UTF-8"?>\n${text}`,
+      headers: { 'content-type': 'text/xml;charset=UTF-8' },
+    });
     if (action === 'DescribeSubnets') {
       const items = select(SUBNETS, wanted(form, 'subnet-id', 'SubnetId')).map(
-        ([id, vpc]) => `<item><subnetId>${id}</subnetId><vpcId>${vpc}</vpcId><state>available</state><availabilityZone>${REGION}a</availabilityZone></item>`,
+        ([id, vpc]) =>
+          `<item><subnetId>${id}</subnetId><vpcId>${vpc}</vpcId><state>available</state><availabilityZone>${REGION}a</availabilityZone></item>`,
       );
       return xml(200, ec2Response(action, `<subnetSet>${items.join('')}</subnetSet>`));
     }
     if (action === 'DescribeSecurityGroups') {
       const items = select(SECURITY_GROUPS, wanted(form, 'group-id', 'GroupId')).map(
-        ([id, vpc]) => `<item><groupId>${id}</groupId><groupName>bench-${id}</groupName><vpcId>${vpc}</vpcId><ownerId>${ACCOUNT}</ownerId></item>`,
+        ([id, vpc]) =>
+          `<item><groupId>${id}</groupId><groupName>bench-${id}</groupName><vpcId>${vpc}</vpcId><ownerId>${ACCOUNT}</ownerId></item>`,
       );
       return xml(200, ec2Response(action, `<securityGroupInfo>${items.join('')}</securityGroupInfo>`));
     }
-    return xml(400, `<Response><Errors><Error><Code>InvalidAction</Code><Message>${action} is not scripted</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`);
+    return xml(
+      400,
+      `<Response><Errors><Error><Code>InvalidAction</Code><Message>${action} is not scripted</Message></Error></Errors><RequestID>${randomUUID()}</RequestID></Response>`,
+    );
   };
 
   const server = await startLoopbackServer((request) => {
     const target = request.headers['x-amz-target'];
     try {
-      if (request.method === 'POST' && typeof target === 'string' && target.startsWith(ECS_TARGET_PREFIX)) return answerEcs(target.slice(ECS_TARGET_PREFIX.length), request);
-      if (request.method === 'POST' && String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) return answerEc2(request);
+      if (request.method === 'POST' && typeof target === 'string' && target.startsWith(ECS_TARGET_PREFIX))
+        return answerEcs(target.slice(ECS_TARGET_PREFIX.length), request);
+      if (
+        request.method === 'POST' &&
+        String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+      )
+        return answerEc2(request);
     } catch (error) {
       unexpected.push({ method: request.method, url: request.url, error: String(error) });
       return { status: 500 };
@@ -257,11 +295,24 @@ function view(task: FakeTask, now: number) {
     startedBy: task.startedBy,
     createdAt: task.createdAtEpoch,
     availabilityZone: `${REGION}a`,
-    ...(exited ? { stopCode: task.stopCode, stoppedReason: task.stoppedReason, stoppingAt: task.createdAtEpoch + (task.exitAt - task.runAt) / 1000 } : {}),
-    ...(lastStatus === 'STOPPED' ? { stoppedAt: task.createdAtEpoch + (task.exitAt - task.runAt + DEPROVISIONING_MS) / 1000 } : {}),
+    ...(exited
+      ? {
+          stopCode: task.stopCode,
+          stoppedReason: task.stoppedReason,
+          stoppingAt: task.createdAtEpoch + (task.exitAt - task.runAt) / 1000,
+        }
+      : {}),
+    ...(lastStatus === 'STOPPED'
+      ? { stoppedAt: task.createdAtEpoch + (task.exitAt - task.runAt + DEPROVISIONING_MS) / 1000 }
+      : {}),
     containers: [
       { name: 'app', taskArn: task.arn, lastStatus: appStatus, ...(exited ? { exitCode: task.exitCode } : {}) },
-      { name: 'log-router', taskArn: task.arn, lastStatus: routerStopped ? 'STOPPED' : appStatus, ...(routerStopped ? { exitCode: 137 } : {}) },
+      {
+        name: 'log-router',
+        taskArn: task.arn,
+        lastStatus: routerStopped ? 'STOPPED' : appStatus,
+        ...(routerStopped ? { exitCode: 137 } : {}),
+      },
     ],
   };
 }

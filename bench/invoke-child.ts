@@ -9,7 +9,14 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { createRequest } from '../scripts/local/cloudformation';
 import { lambdaContext } from '../scripts/local/lambda-context';
-import { BENCH_FUNCTION_ARN, BENCH_RESULT_PREFIX, type BenchRun, type BenchSpec, type ChildInvocation, type ChildReport } from './protocol';
+import {
+  BENCH_FUNCTION_ARN,
+  BENCH_RESULT_PREFIX,
+  type BenchRun,
+  type BenchSpec,
+  type ChildInvocation,
+  type ChildReport,
+} from './protocol';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -27,11 +34,20 @@ async function main(): Promise<ChildReport> {
       responseUrl: run.responseUrl,
       stackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/bench-${run.id}/${run.id}`,
       logicalResourceId: 'MigrateTask',
-      properties: { Cluster: run.cluster, TaskDefinition: 'bench-migrate', Subnets: ['subnet-1'], SecurityGroups: ['sg-1'], LaunchType: 'FARGATE' },
+      properties: {
+        Cluster: run.cluster,
+        TaskDefinition: 'bench-migrate',
+        Subnets: ['subnet-1'],
+        SecurityGroups: ['sg-1'],
+        LaunchType: 'FARGATE',
+      },
     });
     const started = performance.now();
     try {
-      await handler(event, lambdaContext({ functionArn: BENCH_FUNCTION_ARN, timeoutMs: LAMBDA_TIMEOUT_MS, memoryLimitInMB: '128' }));
+      await handler(
+        event,
+        lambdaContext({ functionArn: BENCH_FUNCTION_ARN, timeoutMs: LAMBDA_TIMEOUT_MS, memoryLimitInMB: '128' }),
+      );
       return { id: run.id, handlerMs: performance.now() - started };
     } catch (error) {
       return { id: run.id, handlerMs: performance.now() - started, error: String(error) };

@@ -13,7 +13,12 @@ export function row(figure: string, value: string, target = '—', met: boolean 
 }
 
 export function markdownTable(list: Row[]): string {
-  const cells = list.map((entry) => [entry.figure, entry.value, entry.target, entry.met === null ? '—' : entry.met ? 'yes' : '**no**']);
+  const cells = list.map((entry) => [
+    entry.figure,
+    entry.value,
+    entry.target,
+    entry.met === null ? '—' : entry.met ? 'yes' : '**no**',
+  ]);
   const header = ['Figure', 'Value', 'Target', 'Met'];
   const widths = header.map((title, i) => Math.max(title.length, ...cells.map((cell) => (cell[i] ?? '').length)));
   const line = (cell: string[]): string => `| ${cell.map((value, i) => value.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -27,7 +32,11 @@ export function markdownTable(list: Row[]): string {
 export function verdict(rows: Row[], problems: string[]): { exitCode: 0 | 1; lines: string[] } {
   const missed = rows.filter((candidate) => candidate.met === false);
   const lines = [
-    ...(missed.length > 0 ? [`Missed: ${missed.map((candidate) => `${candidate.figure.trim()} (${candidate.value}, target ${candidate.target})`).join('; ')}`] : []),
+    ...(missed.length > 0
+      ? [
+          `Missed: ${missed.map((candidate) => `${candidate.figure.trim()} (${candidate.value}, target ${candidate.target})`).join('; ')}`,
+        ]
+      : []),
     ...(problems.length > 0 ? [`Problems:\n  ${problems.join('\n  ')}`] : []),
   ];
   return { exitCode: missed.length > 0 || problems.length > 0 ? 1 : 0, lines };

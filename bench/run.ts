@@ -17,7 +17,11 @@ import { build } from 'esbuild';
 import { BUNDLE, PROJECT_ROOT } from '../scripts/local/bundle';
 import type { CloudFormationResponse } from '../scripts/local/cloudformation';
 import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from '../scripts/local/lambda-endpoint';
-import { type ResponseReceiver, type ResponseSlot, startHttpResponseReceiver } from '../scripts/local/response-receiver';
+import {
+  type ResponseReceiver,
+  type ResponseSlot,
+  startHttpResponseReceiver,
+} from '../scripts/local/response-receiver';
 import { DEPROVISIONING_MS, type FakeEcs, startFakeEcs, type TaskScript } from './fake-ecs';
 import { BENCH_RESULT_PREFIX, type BenchRun, type BenchSpec, type ChildReport } from './protocol';
 import { markdownTable, row, type Row, verdict } from './report';
@@ -40,7 +44,14 @@ const settings = {
   /** The whole benchmark gives up after this (its children are killed): normally it takes about 80 s. */
   overallTimeoutMs: 230_000,
 };
-const targets = { importRatio: 0.15, entryBytes: 350 * 1024, p95Ms: 3000, callsPerTaskMinute: 24, handOffs: 0, rssBytes: 128 * 1024 * 1024 };
+const targets = {
+  importRatio: 0.15,
+  entryBytes: 350 * 1024,
+  p95Ms: 3000,
+  callsPerTaskMinute: 24,
+  handOffs: 0,
+  rssBytes: 128 * 1024 * 1024,
+};
 
 interface Chunk {
   file: string;
@@ -91,7 +102,9 @@ const awsEnv = (endpoint: string, lambdaEndpoint: string, responseHost: string):
   RESPONSE_URL_ALLOWED_HOSTS: responseHost,
   POWERTOOLS_LOG_LEVEL: 'WARN',
 });
-const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(NODE_OPTIONS|AWS_.*|POWERTOOLS_.*)$/.test(key)));
+const baseEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(NODE_OPTIONS|AWS_.*|POWERTOOLS_.*)$/.test(key)),
+);
 
 async function main(): Promise<number> {
   await buildChildren();
@@ -101,7 +114,14 @@ async function main(): Promise<number> {
   const ecs = await startFakeEcs((cluster) => plans.get(cluster));
   const lambda = await startLocalLambdaEndpoint();
   const receiver = await startHttpResponseReceiver();
-  const harness: Harness = { plans, ecs, lambda, receiver, env: { ...baseEnv, ...awsEnv(ecs.endpoint, lambda.url, receiver.host) }, handOffs: 0 };
+  const harness: Harness = {
+    plans,
+    ecs,
+    lambda,
+    receiver,
+    env: { ...baseEnv, ...awsEnv(ecs.endpoint, lambda.url, receiver.host) },
+    handOffs: 0,
+  };
   let rss: Awaited<ReturnType<typeof measurePeakRss>>;
   let latency: Awaited<ReturnType<typeof measureLatency>>;
   try {
@@ -114,14 +134,36 @@ async function main(): Promise<number> {
   const rows: Row[] = [
     row('Cold import, bundle (median, import only)', ms(coldImport.bundle.median.importMs)),
     row('Cold import, SDK baseline (median, import only)', ms(coldImport.baseline.median.importMs)),
-    row('Cold import ratio bundle / baseline (import only)', coldImport.ratio.importMs.toFixed(4), `≤ ${targets.importRatio}`, coldImport.ratio.importMs <= targets.importRatio),
+    row(
+      'Cold import ratio bundle / baseline (import only)',
+      coldImport.ratio.importMs.toFixed(4),
+      `≤ ${targets.importRatio}`,
+      coldImport.ratio.importMs <= targets.importRatio,
+    ),
     row('  of which Node built-ins the bundle imports (floor)', ms(coldImport.builtins.median.importMs)),
-    row('  from process start: bundle / baseline / ratio', `${ms(coldImport.bundle.median.sinceStartMs)} / ${ms(coldImport.baseline.median.sinceStartMs)} / ${coldImport.ratio.sinceStartMs.toFixed(3)}`),
-    row('  process wall time: bundle / baseline / ratio', `${ms(coldImport.bundle.median.wallMs)} / ${ms(coldImport.baseline.median.wallMs)} / ${coldImport.ratio.wallMs.toFixed(3)}`),
-    row('Entry chunk index.mjs', kb(sizes.entryBytes), `≤ ${kb(targets.entryBytes)}`, sizes.entryBytes <= targets.entryBytes),
+    row(
+      '  from process start: bundle / baseline / ratio',
+      `${ms(coldImport.bundle.median.sinceStartMs)} / ${ms(coldImport.baseline.median.sinceStartMs)} / ${coldImport.ratio.sinceStartMs.toFixed(3)}`,
+    ),
+    row(
+      '  process wall time: bundle / baseline / ratio',
+      `${ms(coldImport.bundle.median.wallMs)} / ${ms(coldImport.baseline.median.wallMs)} / ${coldImport.ratio.wallMs.toFixed(3)}`,
+    ),
+    row(
+      'Entry chunk index.mjs',
+      kb(sizes.entryBytes),
+      `≤ ${kb(targets.entryBytes)}`,
+      sizes.entryBytes <= targets.entryBytes,
+    ),
     row(`Loaded statically by index.mjs (${sizes.static.length} files)`, kb(sizes.staticBytes)),
-    row(`Lazy chunks (${sizes.lazy.length} files; largest ${sizes.lazy[0]?.file ?? '-'} ${kb(sizes.lazy[0]?.bytes ?? 0)})`, kb(sizes.lazyBytes)),
-    row(`Completion latency p50 (${latency.runs.length} runs, ${settings.latencyConcurrency} at a time)`, ms(latency.p50Ms)),
+    row(
+      `Lazy chunks (${sizes.lazy.length} files; largest ${sizes.lazy[0]?.file ?? '-'} ${kb(sizes.lazy[0]?.bytes ?? 0)})`,
+      kb(sizes.lazyBytes),
+    ),
+    row(
+      `Completion latency p50 (${latency.runs.length} runs, ${settings.latencyConcurrency} at a time)`,
+      ms(latency.p50Ms),
+    ),
     row('Completion latency p95', ms(latency.p95Ms), `≤ ${ms(targets.p95Ms)}`, latency.p95Ms <= targets.p95Ms),
     row(
       `DescribeTasks per task-minute (${latency.long.describeCalls} calls in ${(latency.long.taskMs / 1000).toFixed(1)} s)`,
@@ -129,9 +171,24 @@ async function main(): Promise<number> {
       `≤ ${targets.callsPerTaskMinute}`,
       latency.long.callsPerTaskMinute <= targets.callsPerTaskMinute,
     ),
-    row('Answered SUCCESS before the task was STOPPED', `${latency.earlyAnswers} / ${latency.answered} runs`, `${latency.expected} / ${latency.expected}`, latency.earlyAnswers === latency.expected),
-    row('Hand-offs (Lambda Invoke calls)', String(latency.handOffs), String(targets.handOffs), latency.handOffs === targets.handOffs),
-    row('Peak RSS of one invocation (maxRSS)', mb(rss.maxRssBytes), `≤ ${mb(targets.rssBytes)} (Lambda 128 MB)`, rss.maxRssBytes <= targets.rssBytes),
+    row(
+      'Answered SUCCESS before the task was STOPPED',
+      `${latency.earlyAnswers} / ${latency.answered} runs`,
+      `${latency.expected} / ${latency.expected}`,
+      latency.earlyAnswers === latency.expected,
+    ),
+    row(
+      'Hand-offs (Lambda Invoke calls)',
+      String(latency.handOffs),
+      String(targets.handOffs),
+      latency.handOffs === targets.handOffs,
+    ),
+    row(
+      'Peak RSS of one invocation (maxRSS)',
+      mb(rss.maxRssBytes),
+      `≤ ${mb(targets.rssBytes)} (Lambda 128 MB)`,
+      rss.maxRssBytes <= targets.rssBytes,
+    ),
   ];
 
   console.log(`\n${markdownTable(rows)}\n`);
@@ -159,7 +216,9 @@ async function main(): Promise<number> {
     await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nWrote bench/results.json (seed ${seed}, ${durationSeconds} s)`);
   } else {
-    console.log(`\nSeed ${seed}, ${durationSeconds} s. bench/results.json is left as it was: \`npm run bench -- --write\` records this run there.`);
+    console.log(
+      `\nSeed ${seed}, ${durationSeconds} s. bench/results.json is left as it was: \`npm run bench -- --write\` records this run there.`,
+    );
   }
   const { exitCode, lines } = verdict(rows, latency.problems);
   for (const line of lines) console.log(line);
@@ -182,7 +241,10 @@ main().then(
 /** The child scripts as plain ES modules: a TypeScript loader in the child would be part of what it measures. */
 async function buildChildren(): Promise<void> {
   await build({
-    entryPoints: { 'invoke-child': path.join(benchDir, 'invoke-child.ts'), 'cold-import': path.join(benchDir, 'cold-import.ts') },
+    entryPoints: {
+      'invoke-child': path.join(benchDir, 'invoke-child.ts'),
+      'cold-import': path.join(benchDir, 'cold-import.ts'),
+    },
     outdir: childDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -197,7 +259,9 @@ async function buildChildren(): Promise<void> {
 /** The entry chunk, what it loads statically (its import statements, followed), and the rest: lazy chunks. */
 async function measureSizes() {
   const files = (await readdir(bundleDir)).filter((file) => file.endsWith('.mjs')).sort();
-  const bytes = new Map(await Promise.all(files.map(async (file) => [file, (await stat(path.join(bundleDir, file))).size] as const)));
+  const bytes = new Map(
+    await Promise.all(files.map(async (file) => [file, (await stat(path.join(bundleDir, file))).size] as const)),
+  );
   // esbuild reads the built chunks back and reports every import with its kind (statement or dynamic import()).
   const { metafile } = await build({
     entryPoints: [BUNDLE],
@@ -210,7 +274,9 @@ async function measureSizes() {
     outdir: path.join(os.tmpdir(), 'ecs-task-runner-bench-scan'),
     logLevel: 'silent',
   });
-  const inputs = new Map(Object.entries(metafile.inputs).map(([file, info]) => [path.resolve(PROJECT_ROOT, file), info]));
+  const inputs = new Map(
+    Object.entries(metafile.inputs).map(([file, info]) => [path.resolve(PROJECT_ROOT, file), info]),
+  );
   const statics = new Set(['index.mjs']);
   const builtins = new Set<string>();
   const queue = ['index.mjs'];
@@ -231,7 +297,10 @@ async function measureSizes() {
   const describe = (file: string): Chunk => ({ file, bytes: bytes.get(file) ?? 0 });
   const bySize = (a: Chunk, b: Chunk): number => b.bytes - a.bytes || a.file.localeCompare(b.file);
   const staticFiles = [...statics].map(describe).sort(bySize);
-  const lazy = files.filter((file) => !statics.has(file)).map(describe).sort(bySize);
+  const lazy = files
+    .filter((file) => !statics.has(file))
+    .map(describe)
+    .sort(bySize);
   const sum = (list: Chunk[]): number => list.reduce((total, chunk) => total + chunk.bytes, 0);
   return {
     entryBytes: bytes.get('index.mjs') ?? 0,
@@ -256,10 +325,19 @@ async function measureColdImport(builtins: string[]) {
     const order = names.map((_, k) => names[(k + round_ + 1) % names.length] ?? 'bundle');
     for (const what of order) {
       const started = performance.now();
-      const { stdout } = await runChild([path.join(childDir, 'cold-import.mjs'), what, ...subjects[what]], childEnv, 30_000);
+      const { stdout } = await runChild(
+        [path.join(childDir, 'cold-import.mjs'), what, ...subjects[what]],
+        childEnv,
+        30_000,
+      );
       const wallMs = performance.now() - started;
       const report = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { startedAt: number; loadedAt: number };
-      if (round_ >= 0) samples[what].push({ importMs: round(report.loadedAt - report.startedAt, 2), sinceStartMs: round(report.loadedAt, 2), wallMs: round(wallMs, 2) });
+      if (round_ >= 0)
+        samples[what].push({
+          importMs: round(report.loadedAt - report.startedAt, 2),
+          sinceStartMs: round(report.loadedAt, 2),
+          wallMs: round(wallMs, 2),
+        });
     }
   }
   const summary = (list: ImportSample[]) => ({
@@ -272,12 +350,17 @@ async function measureColdImport(builtins: string[]) {
   });
   // From the medians before rounding, so that a ratio just above the target is not rounded onto it.
   const ratio = (key: keyof ImportSample): number =>
-    round(median(samples.bundle.map((sample) => sample[key])) / median(samples.baseline.map((sample) => sample[key])), 4);
+    round(
+      median(samples.bundle.map((sample) => sample[key])) / median(samples.baseline.map((sample) => sample[key])),
+      4,
+    );
   return {
     runs: settings.coldImportRuns,
-    importMsIs: 'performance.now() after the import minus performance.now() at the top of the child script (Node bootstrap excluded)',
+    importMsIs:
+      'performance.now() after the import minus performance.now() at the top of the child script (Node bootstrap excluded)',
     sinceStartMsIs: 'performance.now() after the import: from process start',
-    baselineIs: "require('@aws-sdk/client-ecs') and require('@aws-sdk/client-ec2') (unbundled), new ECSClient({}), new EC2Client({})",
+    baselineIs:
+      "require('@aws-sdk/client-ecs') and require('@aws-sdk/client-ec2') (unbundled), new ECSClient({}), new EC2Client({})",
     builtinsIs: `import of ${builtins.join(', ')} only`,
     bundle: summary(samples.bundle),
     baseline: summary(samples.baseline),
@@ -290,7 +373,11 @@ async function measureColdImport(builtins: string[]) {
 async function measurePeakRss(harness: Harness) {
   harness.plans.set('bench-rss', { runId: 'rss', exitAfterMs: settings.rssExitSeconds * 1000 });
   const slot = await harness.receiver.slot('rss');
-  const report = await runInvocations(harness, [{ concurrency: 1, runs: [{ id: 'rss', cluster: 'bench-rss', responseUrl: slot.url }] }], 30_000);
+  const report = await runInvocations(
+    harness,
+    [{ concurrency: 1, runs: [{ id: 'rss', cluster: 'bench-rss', responseUrl: slot.url }] }],
+    30_000,
+  );
   const { response } = await readAnswer(slot);
   if (response?.Status !== 'SUCCESS') throw new Error(`The peak-RSS run did not succeed: ${JSON.stringify(response)}`);
   return { maxRssBytes: report.maxRssBytes, heapUsedBytes: report.heapUsedBytes, importMs: round(report.importMs) };
@@ -303,15 +390,23 @@ async function measurePeakRss(harness: Harness) {
  */
 async function measureLatency(harness: Harness) {
   const { plans, receiver, ecs } = harness;
-  const uniform = ([low, high]: readonly [number, number]): number => Math.round((low + random() * (high - low)) * 1000);
-  const short = Array.from({ length: settings.latencyRuns }, (_, i) => ({ id: `short-${String(i + 1).padStart(2, '0')}`, exitAfterMs: uniform(settings.shortExitSeconds) }));
+  const uniform = ([low, high]: readonly [number, number]): number =>
+    Math.round((low + random() * (high - low)) * 1000);
+  const short = Array.from({ length: settings.latencyRuns }, (_, i) => ({
+    id: `short-${String(i + 1).padStart(2, '0')}`,
+    exitAfterMs: uniform(settings.shortExitSeconds),
+  }));
   const long = { id: 'long', exitAfterMs: uniform(settings.longExitSeconds) };
   const slots = new Map<string, ResponseSlot>();
   for (const run of [...short, long]) {
     plans.set(`bench-${run.id}`, { runId: run.id, exitAfterMs: run.exitAfterMs });
     slots.set(run.id, await receiver.slot(run.id));
   }
-  const toRun = (run: { id: string }): BenchRun => ({ id: run.id, cluster: `bench-${run.id}`, responseUrl: slots.get(run.id)?.url ?? '' });
+  const toRun = (run: { id: string }): BenchRun => ({
+    id: run.id,
+    cluster: `bench-${run.id}`,
+    responseUrl: slots.get(run.id)?.url ?? '',
+  });
   const report = await runInvocations(
     harness,
     [
@@ -323,8 +418,10 @@ async function measureLatency(harness: Harness) {
 
   const problems: string[] = [];
   if (report.timedOut) problems.push('The invocations did not finish in time');
-  for (const invocation of report.invocations) if (invocation.error) problems.push(`${invocation.id}: the handler threw ${invocation.error}`);
-  for (const request of ecs.unexpected) problems.push(`Unexpected request to the fake endpoints: ${JSON.stringify(request)}`);
+  for (const invocation of report.invocations)
+    if (invocation.error) problems.push(`${invocation.id}: the handler threw ${invocation.error}`);
+  for (const request of ecs.unexpected)
+    problems.push(`Unexpected request to the fake endpoints: ${JSON.stringify(request)}`);
   const measured = [];
   for (const run of [...short, long]) {
     const task = [...ecs.tasks.values()].find((candidate) => candidate.runId === run.id);
@@ -335,10 +432,13 @@ async function measureLatency(harness: Harness) {
       continue;
     }
     const { response, receivedAt } = answer;
-    if (response?.Status !== 'SUCCESS') problems.push(`${run.id}: answered ${String(response?.Status)}: ${String(response?.Reason)}`);
+    if (response?.Status !== 'SUCCESS')
+      problems.push(`${run.id}: answered ${String(response?.Status)}: ${String(response?.Reason)}`);
     // Answered more than once, or PUT with headers the presigned S3 URL would refuse.
     for (const problem of answer.problems) problems.push(`${run.id}: ${problem}`);
-    const calls = ecs.describeCalls.filter((call) => call.taskArns.includes(task.arn) && call.at >= task.runAt && call.at <= receivedAt).map((call) => call.at);
+    const calls = ecs.describeCalls
+      .filter((call) => call.taskArns.includes(task.arn) && call.at >= task.runAt && call.at <= receivedAt)
+      .map((call) => call.at);
     const lastCallBeforeExit = calls.filter((at) => at < task.exitAt).pop() ?? task.runAt;
     measured.push({
       id: run.id,
@@ -376,18 +476,31 @@ async function measureLatency(harness: Harness) {
 }
 
 /** What reached a ResponseURL, parsed. */
-async function readAnswer(slot: ResponseSlot): Promise<{ response?: CloudFormationResponse; problems: string[]; receivedAt?: number }> {
+async function readAnswer(
+  slot: ResponseSlot,
+): Promise<{ response?: CloudFormationResponse; problems: string[]; receivedAt?: number }> {
   const delivery = await slot.read();
   const response = delivery.body === undefined ? undefined : (JSON.parse(delivery.body) as CloudFormationResponse);
-  return { ...(response ? { response } : {}), problems: delivery.problems, ...(delivery.receivedAt === undefined ? {} : { receivedAt: delivery.receivedAt }) };
+  return {
+    ...(response ? { response } : {}),
+    problems: delivery.problems,
+    ...(delivery.receivedAt === undefined ? {} : { receivedAt: delivery.receivedAt }),
+  };
 }
 
 async function runInvocations(harness: Harness, lanes: BenchSpec['lanes'], timeoutMs: number): Promise<ChildReport> {
   const spec: BenchSpec = { bundle: BUNDLE, lanes, timeoutMs };
-  const { stdout, stderr } = await runChild([path.join(childDir, 'invoke-child.mjs')], { ...harness.env, BENCH_SPEC: JSON.stringify(spec) }, timeoutMs + 10_000);
+  const { stdout, stderr } = await runChild(
+    [path.join(childDir, 'invoke-child.mjs')],
+    { ...harness.env, BENCH_SPEC: JSON.stringify(spec) },
+    timeoutMs + 10_000,
+  );
   harness.handOffs += harness.lambda.take().length;
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(BENCH_RESULT_PREFIX));
-  if (!line) throw new Error(`The invocation child reported nothing.\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`);
+  if (!line)
+    throw new Error(
+      `The invocation child reported nothing.\nstdout:\n${stdout.slice(-3000)}\nstderr:\n${stderr.slice(-3000)}`,
+    );
   const logLines = withoutNodeVersionWarning(`${stdout}\n${stderr}`)
     .split('\n')
     .filter((candidate) => candidate.trim() && !candidate.startsWith(BENCH_RESULT_PREFIX));
@@ -396,9 +509,17 @@ async function runInvocations(harness: Harness, lanes: BenchSpec['lanes'], timeo
 }
 
 /** Runs `node <args>` and collects its output; kills it (by its own pid) if it outlives `timeoutMs`. */
-function runChild(args: string[], childEnv: Record<string, string | undefined>, timeoutMs: number): Promise<{ stdout: string; stderr: string }> {
+function runChild(
+  args: string[],
+  childEnv: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: PROJECT_ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -410,14 +531,22 @@ function runChild(args: string[], childEnv: Record<string, string | undefined>, 
       children.delete(child);
       clearTimeout(timer);
       if (code === 0) resolve({ stdout, stderr });
-      else reject(new Error(`node ${args.map((arg) => path.relative(PROJECT_ROOT, arg) || arg).join(' ')} ended with ${signal ?? `code ${code}`}\n${stderr.slice(-3000)}`));
+      else
+        reject(
+          new Error(
+            `node ${args.map((arg) => path.relative(PROJECT_ROOT, arg) || arg).join(' ')} ended with ${signal ?? `code ${code}`}\n${stderr.slice(-3000)}`,
+          ),
+        );
     });
   });
 }
 
 /** The SDK warns on Node 20 that it will soon need Node 22; Lambda (nodejs22.x) never prints it. */
 function withoutNodeVersionWarning(text: string): string {
-  return text.replace(/\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?\(Use `node --trace-warnings[^\n]*\n?/g, '');
+  return text.replace(
+    /\(node:\d+\) Warning: NodeVersionSupportWarning:[\s\S]*?\(Use `node --trace-warnings[^\n]*\n?/g,
+    '',
+  );
 }
 
 function median(values: number[]): number {

@@ -65,7 +65,10 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
   if (!fixturePath || extra.length > 0) throw new UsageError('Give exactly one event fixture');
   const fixture: unknown = JSON.parse(await readFile(fixturePath, 'utf8'));
   // Before anything starts: placeholders stand for strings, so the fixture's shape can be checked as it is.
-  if (!isCustomResourceRequest(fixture)) throw new UsageError(`${fixturePath} is not a CloudFormation custom resource request: it is ${describeEvent(fixture)}. ${REQUEST_SHAPE}`);
+  if (!isCustomResourceRequest(fixture))
+    throw new UsageError(
+      `${fixturePath} is not a CloudFormation custom resource request: it is ${describeEvent(fixture)}. ${REQUEST_SHAPE}`,
+    );
   ensureBundle((line) => console.log(line));
   const timeoutMs = flags.timeout === undefined ? undefined : seconds(flags.timeout) * 1000;
   const sets = Object.fromEntries(flags.set.map(parseSet));
@@ -84,11 +87,18 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     const missing = placeholdersIn(event);
     if (missing.length > 0) {
       const how = flags.local ? '' : ' run with --local, or';
-      throw new UsageError(`The fixture's placeholders ${missing.map((name) => `\${${name}}`).join(', ')} have no value:${how} give --set ${missing[0]}=…`);
+      throw new UsageError(
+        `The fixture's placeholders ${missing.map((name) => `\${${name}}`).join(', ')} have no value:${how} give --set ${missing[0]}=…`,
+      );
     }
-    if (!isCustomResourceRequest(event)) throw new UsageError(`${fixturePath} with its placeholders filled in is ${describeEvent(event)}. ${REQUEST_SHAPE}`);
+    if (!isCustomResourceRequest(event))
+      throw new UsageError(
+        `${fixturePath} with its placeholders filled in is ${describeEvent(event)}. ${REQUEST_SHAPE}`,
+      );
 
-    console.log(`→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`);
+    console.log(
+      `→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`,
+    );
     progress.begin();
     if (slot) {
       const exchange = await deliverRequest(event, slot, target.invoker);
@@ -98,7 +108,10 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     }
     // The fixture names a ResponseURL of its own: this tool cannot read the answer back, only the handler's log.
     const invocations = await target.invoker.invokeFollowingHandOffs(event);
-    const outcome = loggedAnswer(invocations.flatMap((invocation) => invocation.logs), event.ResponseURL);
+    const outcome = loggedAnswer(
+      invocations.flatMap((invocation) => invocation.logs),
+      event.ResponseURL,
+    );
     console.log(`  ${outcome.text}`);
     return outcome.status === 'SUCCESS' ? 0 : 1;
   } finally {
@@ -108,7 +121,11 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
 
 async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefined): Promise<Target> {
   console.log('Starting moto (local AWS) with the sample stack');
-  const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`), ...(timeoutMs ? { timeoutMs } : {}) });
+  const environment = await startLocalEnvironment({
+    onLog: progress.onLog,
+    onSetup: (line) => console.log(`  ${line}`),
+    ...(timeoutMs ? { timeoutMs } : {}),
+  });
   const { stack } = environment;
   return {
     invoker: environment.invoker,
@@ -127,11 +144,18 @@ async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefi
 }
 
 /** Whatever the standard AWS environment variables point to; only the hand-off and the ResponseURL stay local. */
-async function accountTarget(progress: ProgressPrinter, localResponseUrl: boolean, timeoutMs: number | undefined, functionArn: string | undefined): Promise<Target> {
+async function accountTarget(
+  progress: ProgressPrinter,
+  localResponseUrl: boolean,
+  timeoutMs: number | undefined,
+  functionArn: string | undefined,
+): Promise<Target> {
   quietNodeVersionWarning();
   const lambda = await startLocalLambdaEndpoint();
   const receiver = localResponseUrl ? await startHttpResponseReceiver() : undefined;
-  const arn = functionArn ?? `arn:aws:lambda:${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'}:123456789012:function:ecs-task-runner`;
+  const arn =
+    functionArn ??
+    `arn:aws:lambda:${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'}:123456789012:function:ecs-task-runner`;
   const invoker = new HandlerInvoker({
     env: { ...process.env, ...(receiver ? { RESPONSE_URL_ALLOWED_HOSTS: receiver.host } : {}) },
     functionArn: arn,
@@ -156,7 +180,11 @@ function once(action: () => Promise<void>): () => Promise<void> {
 }
 
 function hasResponseUrlPlaceholder(fixture: unknown): boolean {
-  return typeof fixture === 'object' && fixture !== null && (fixture as { ResponseURL?: unknown }).ResponseURL === '${ResponseURL}';
+  return (
+    typeof fixture === 'object' &&
+    fixture !== null &&
+    (fixture as { ResponseURL?: unknown }).ResponseURL === '${ResponseURL}'
+  );
 }
 
 function parseSet(assignment: string): [string, string] {
@@ -167,7 +195,8 @@ function parseSet(assignment: string): [string, string] {
 
 function seconds(text: string): number {
   const value = Number(text);
-  if (!Number.isFinite(value) || value < 1 || value > 900) throw new UsageError(`--timeout takes 1 to 900 seconds (Lambda's range), not ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value < 1 || value > 900)
+    throw new UsageError(`--timeout takes 1 to 900 seconds (Lambda's range), not ${JSON.stringify(text)}`);
   return value;
 }
 

@@ -55,6 +55,11 @@ if (!existsSync(REPORT)) {
 const folders = tally(JSON.parse(readFileSync(REPORT, 'utf8')) as MutationReport);
 console.log('\nMutation score by folder of src/ (killed + timed out ÷ valid mutants):');
 for (const [folder, entry] of [...folders].sort()) console.log(`  src/${folder.padEnd(12)} ${percent(entry)}`);
-const target = TARGET_FOLDERS.map((folder) => folders.get(folder)).filter((entry): entry is Tally => entry !== undefined);
-const combined = target.reduce((sum, entry) => ({ detected: sum.detected + entry.detected, valid: sum.valid + entry.valid }), { detected: 0, valid: 0 });
+const target = TARGET_FOLDERS.map((folder) => folders.get(folder)).filter(
+  (entry): entry is Tally => entry !== undefined,
+);
+const combined = target.reduce(
+  (sum, entry) => ({ detected: sum.detected + entry.detected, valid: sum.valid + entry.valid }),
+  { detected: 0, valid: 0 },
+);
 console.log(`  ${TARGET_FOLDERS.map((folder) => `src/${folder}`).join(' + ')}: ${percent(combined)}`);

@@ -14,8 +14,13 @@ const LOGICAL_ID = 'MigrateTask';
 async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
   const started = Date.now();
   const progress = new ProgressPrinter(undefined, process.argv.includes('--verbose'));
-  console.log('Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition');
-  const environment = await startLocalEnvironment({ onLog: progress.onLog, onSetup: (line) => console.log(`  ${line}`) });
+  console.log(
+    'Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition',
+  );
+  const environment = await startLocalEnvironment({
+    onLog: progress.onLog,
+    onSetup: (line) => console.log(`  ${line}`),
+  });
   onStop(() => environment.stop());
   try {
     const { stack } = environment;
@@ -30,7 +35,13 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       Cluster: stack.cluster,
       TaskDefinition: stack.taskDefinitionArn,
       LaunchType: 'FARGATE',
-      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: [stack.subnetId], SecurityGroups: [stack.securityGroupId], AssignPublicIp: 'DISABLED' } },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: {
+          Subnets: [stack.subnetId],
+          SecurityGroups: [stack.securityGroupId],
+          AssignPublicIp: 'DISABLED',
+        },
+      },
       Count: 1,
       Timeout: 600,
       PollInterval: 1,
@@ -38,7 +49,11 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     });
     const resource = new CustomResource(LOGICAL_ID, environment.simulation);
     const failures: string[] = [];
-    const step = async (title: string, send: () => Promise<Exchange>, expect: (exchange: Exchange) => string[]): Promise<Exchange> => {
+    const step = async (
+      title: string,
+      send: () => Promise<Exchange>,
+      expect: (exchange: Exchange) => string[],
+    ): Promise<Exchange> => {
       console.log(`\n→ ${title}`);
       progress.begin();
       const exchange = await send();
@@ -50,18 +65,28 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       return exchange;
     };
 
-    const create = await step(`Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0")`, () => resource.create(properties('1.0.0')), (exchange) => ranATask(exchange));
+    const create = await step(
+      `Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0")`,
+      () => resource.create(properties('1.0.0')),
+      (exchange) => ranATask(exchange),
+    );
     // A PhysicalResourceId other than the request's on Update or Delete is among the exchange's problems.
     await step(
       `Update ${LOGICAL_ID} (Triggers.ImageTag "1.0.0" → "1.1.0": the migration runs again)`,
       () => resource.update(properties('1.1.0')),
       (exchange) => [...ranATask(exchange), ...newTask(exchange, create)],
     );
-    await step(`Delete ${LOGICAL_ID}`, () => resource.delete(), (exchange) => succeeded(exchange));
+    await step(
+      `Delete ${LOGICAL_ID}`,
+      () => resource.delete(),
+      (exchange) => succeeded(exchange),
+    );
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length > 0) {
-      console.log(`\n✗ ${failures.length} answer${failures.length === 1 ? ' was' : 's were'} not what CloudFormation should get (${seconds} s):`);
+      console.log(
+        `\n✗ ${failures.length} answer${failures.length === 1 ? ' was' : 's were'} not what CloudFormation should get (${seconds} s):`,
+      );
       for (const failure of failures) console.log(`  - ${failure}`);
       return 1;
     }
@@ -74,7 +99,11 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
 
 function succeeded(exchange: Exchange): string[] {
   const status = exchange.response?.Status;
-  return status === 'SUCCESS' ? [] : [`expected SUCCESS, got ${status ?? 'no response'}${exchange.response?.Reason ? `: ${exchange.response.Reason}` : ''}`];
+  return status === 'SUCCESS'
+    ? []
+    : [
+        `expected SUCCESS, got ${status ?? 'no response'}${exchange.response?.Reason ? `: ${exchange.response.Reason}` : ''}`,
+      ];
 }
 
 function ranATask(exchange: Exchange): string[] {
@@ -87,7 +116,9 @@ function ranATask(exchange: Exchange): string[] {
 
 function newTask(exchange: Exchange, previous: Exchange): string[] {
   const before = previous.response?.Data?.TaskArn;
-  return exchange.response?.Data?.TaskArn === before ? [`Data.TaskArn is still ${String(before)}: the update ran no new task`] : [];
+  return exchange.response?.Data?.TaskArn === before
+    ? [`Data.TaskArn is still ${String(before)}: the update ran no new task`]
+    : [];
 }
 
 runCli(main, 'Usage: npm start [-- --verbose]');

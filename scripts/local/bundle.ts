@@ -14,7 +14,11 @@ const SOURCES = ['src', 'handlers', 'build.mjs', 'package-lock.json'];
  * or of `npm run invoke` never exercises a stale handler. Returns whether it built.
  */
 export function ensureBundle(log: (line: string) => void = () => undefined): boolean {
-  const reason = !existsSync(BUNDLE) ? 'missing' : newestChange() > statSync(BUNDLE).mtimeMs ? 'older than its sources' : undefined;
+  const reason = !existsSync(BUNDLE)
+    ? 'missing'
+    : newestChange() > statSync(BUNDLE).mtimeMs
+      ? 'older than its sources'
+      : undefined;
   if (!reason) return false;
   log(`Building ${path.relative(PROJECT_ROOT, BUNDLE)} (${reason})`);
   const build = spawnSync(process.execPath, ['build.mjs'], { cwd: PROJECT_ROOT, encoding: 'utf8' });

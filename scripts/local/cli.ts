@@ -30,7 +30,8 @@ export function runCli(main: (onStop: (stop: () => Promise<void>) => void) => Pr
         console.error(`${error.message}\n\n${usage}`);
         process.exit(2);
       }
-      if (error instanceof MotoUnavailableError) console.error(`This needs moto, which runs AWS on this machine.\n${error.message}`);
+      if (error instanceof MotoUnavailableError)
+        console.error(`This needs moto, which runs AWS on this machine.\n${error.message}`);
       else console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
       process.exit(1);
     },

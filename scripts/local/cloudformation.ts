@@ -54,7 +54,8 @@ const MAX_PHYSICAL_ID_BYTES = 1024;
 /** A template's property value as CloudFormation passes it on: `1` → `"1"`, `true` → `"true"`, shapes kept. */
 export function asCloudFormationSends(value: TemplateValue): CloudFormationValue {
   if (Array.isArray(value)) return value.map(asCloudFormationSends);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asCloudFormationSends(item)]));
+  if (typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, asCloudFormationSends(item)]));
   return String(value);
 }
 
@@ -63,45 +64,85 @@ export function asCloudFormationSends(value: TemplateValue): CloudFormationValue
  * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL. `event` is the request
  * as the function receives it: the request itself, or an SNS notification holding it.
  */
-export async function deliverRequest(request: CustomResourceRequest, slot: ResponseSlot, invoker: HandlerInvoker, firstTimeoutMs?: number, event: unknown = request): Promise<Exchange> {
+export async function deliverRequest(
+  request: CustomResourceRequest,
+  slot: ResponseSlot,
+  invoker: HandlerInvoker,
+  firstTimeoutMs?: number,
+  event: unknown = request,
+): Promise<Exchange> {
   const started = Date.now();
   const invocations = await invoker.invokeFollowingHandOffs(event, firstTimeoutMs);
   const delivery = await slot.read();
   const { response, problems } =
     delivery.body === undefined
-      ? { response: undefined, problems: ['No response was PUT to the ResponseURL: CloudFormation would wait until ServiceTimeout (default 1 hour)'] }
+      ? {
+          response: undefined,
+          problems: [
+            'No response was PUT to the ResponseURL: CloudFormation would wait until ServiceTimeout (default 1 hour)',
+          ],
+        }
       : readResponse(request, delivery.body);
-  return { request, ...(response ? { response } : {}), problems: [...delivery.problems, ...problems], invocations, elapsedMs: Date.now() - started };
+  return {
+    request,
+    ...(response ? { response } : {}),
+    problems: [...delivery.problems, ...problems],
+    invocations,
+    elapsedMs: Date.now() - started,
+  };
 }
 
 /** Parses a response body and lists what CloudFormation would refuse in it. */
-export function readResponse(request: CustomResourceRequest, body: string): { response?: CloudFormationResponse; problems: string[] } {
+export function readResponse(
+  request: CustomResourceRequest,
+  body: string,
+): { response?: CloudFormationResponse; problems: string[] } {
   const problems: string[] = [];
   const bytes = Buffer.byteLength(body, 'utf8');
-  if (bytes > MAX_RESPONSE_BYTES) problems.push(`The response is ${bytes} bytes: CloudFormation refuses more than ${MAX_RESPONSE_BYTES} ("Response object is too long")`);
+  if (bytes > MAX_RESPONSE_BYTES)
+    problems.push(
+      `The response is ${bytes} bytes: CloudFormation refuses more than ${MAX_RESPONSE_BYTES} ("Response object is too long")`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
     return { problems: [...problems, `The response is not JSON: ${body.slice(0, 200)}`] };
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return { problems: [...problems, 'The response is not a JSON object'] };
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return { problems: [...problems, 'The response is not a JSON object'] };
   const response = parsed as Partial<CloudFormationResponse>;
-  if (response.Status !== 'SUCCESS' && response.Status !== 'FAILED') problems.push(`Status is ${JSON.stringify(response.Status)}, not SUCCESS or FAILED`);
+  if (response.Status !== 'SUCCESS' && response.Status !== 'FAILED')
+    problems.push(`Status is ${JSON.stringify(response.Status)}, not SUCCESS or FAILED`);
   if (response.Status === 'FAILED' && !response.Reason) problems.push('A FAILED response needs a Reason');
-  if (typeof response.PhysicalResourceId !== 'string' || response.PhysicalResourceId === '') problems.push('PhysicalResourceId is missing or empty');
-  else if (Buffer.byteLength(response.PhysicalResourceId) > MAX_PHYSICAL_ID_BYTES) problems.push(`PhysicalResourceId is longer than ${MAX_PHYSICAL_ID_BYTES} bytes`);
+  if (typeof response.PhysicalResourceId !== 'string' || response.PhysicalResourceId === '')
+    problems.push('PhysicalResourceId is missing or empty');
+  else if (Buffer.byteLength(response.PhysicalResourceId) > MAX_PHYSICAL_ID_BYTES)
+    problems.push(`PhysicalResourceId is longer than ${MAX_PHYSICAL_ID_BYTES} bytes`);
   for (const key of ['StackId', 'RequestId', 'LogicalResourceId'] as const) {
-    if (response[key] !== request[key]) problems.push(`${key} is ${JSON.stringify(response[key])}, not the request's ${JSON.stringify(request[key])}`);
+    if (response[key] !== request[key])
+      problems.push(`${key} is ${JSON.stringify(response[key])}, not the request's ${JSON.stringify(request[key])}`);
   }
-  if (request.RequestType !== 'Create' && typeof response.PhysicalResourceId === 'string' && response.PhysicalResourceId !== request.PhysicalResourceId) {
+  if (
+    request.RequestType !== 'Create' &&
+    typeof response.PhysicalResourceId === 'string' &&
+    response.PhysicalResourceId !== request.PhysicalResourceId
+  ) {
     problems.push(
       `PhysicalResourceId is ${JSON.stringify(response.PhysicalResourceId)}, not the request's ${JSON.stringify(request.PhysicalResourceId)}: ` +
-        (request.RequestType === 'Update' ? 'CloudFormation would take the Update for a replacement and later Delete the old resource' : 'CloudFormation expects a Delete to answer with the ID it deletes'),
+        (request.RequestType === 'Update'
+          ? 'CloudFormation would take the Update for a replacement and later Delete the old resource'
+          : 'CloudFormation expects a Delete to answer with the ID it deletes'),
     );
   }
-  if (response.Data !== undefined && (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))) problems.push('Data is not a JSON object');
-  return problems.length > 0 && response.Status === undefined ? { problems } : { response: response as CloudFormationResponse, problems };
+  if (
+    response.Data !== undefined &&
+    (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))
+  )
+    problems.push('Data is not a JSON object');
+  return problems.length > 0 && response.Status === undefined
+    ? { problems }
+    : { response: response as CloudFormationResponse, problems };
 }
 
 export interface CreateRequestFields {
@@ -116,7 +157,9 @@ export interface CreateRequestFields {
 }
 
 /** A Create request as CloudFormation sends it: a fresh RequestId, string-typed properties, no PhysicalResourceId. */
-export function createRequest(fields: CreateRequestFields): CloudFormationCustomResourceCreateEvent<ResourceProperties> {
+export function createRequest(
+  fields: CreateRequestFields,
+): CloudFormationCustomResourceCreateEvent<ResourceProperties> {
   return {
     RequestType: 'Create',
     ServiceToken: fields.serviceToken,
@@ -130,7 +173,9 @@ export function createRequest(fields: CreateRequestFields): CloudFormationCustom
 }
 
 function resourceProperties(serviceToken: string, properties: Record<string, TemplateValue>): ResourceProperties {
-  const delivered = Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]));
+  const delivered = Object.fromEntries(
+    Object.entries(properties).map(([key, value]) => [key, asCloudFormationSends(value)]),
+  );
   return { ServiceToken: serviceToken, ...delivered };
 }
 
@@ -173,7 +218,10 @@ export class CustomResource {
     return this.physicalResourceId;
   }
 
-  async create(properties: Record<string, TemplateValue>, options: { firstTimeoutMs?: number } = {}): Promise<Exchange> {
+  async create(
+    properties: Record<string, TemplateValue>,
+    options: { firstTimeoutMs?: number } = {},
+  ): Promise<Exchange> {
     const { slot, common } = await this.prepare(this.resourceProperties(properties));
     const request: CloudFormationCustomResourceCreateEvent<ResourceProperties> = { RequestType: 'Create', ...common };
     const exchange = await this.deliver(request, slot, options.firstTimeoutMs);
@@ -182,7 +230,10 @@ export class CustomResource {
     return exchange;
   }
 
-  async update(properties: Record<string, TemplateValue>, options: { firstTimeoutMs?: number } = {}): Promise<Exchange> {
+  async update(
+    properties: Record<string, TemplateValue>,
+    options: { firstTimeoutMs?: number } = {},
+  ): Promise<Exchange> {
     const { physicalResourceId, properties: oldProperties } = this.existing('Update');
     const { slot, common } = await this.prepare(this.resourceProperties(properties));
     const request: CloudFormationCustomResourceUpdateEvent<ResourceProperties> = {
@@ -203,7 +254,11 @@ export class CustomResource {
   async delete(): Promise<Exchange> {
     const { physicalResourceId, properties } = this.existing('Delete');
     const { slot, common } = await this.prepare(properties);
-    const request: CloudFormationCustomResourceDeleteEvent<ResourceProperties> = { RequestType: 'Delete', ...common, PhysicalResourceId: physicalResourceId };
+    const request: CloudFormationCustomResourceDeleteEvent<ResourceProperties> = {
+      RequestType: 'Delete',
+      ...common,
+      PhysicalResourceId: physicalResourceId,
+    };
     return this.deliver(request, slot);
   }
 
@@ -234,7 +289,11 @@ export class CustomResource {
     return resourceProperties(this.serviceToken, properties);
   }
 
-  private async deliver(request: CustomResourceRequest, slot: ResponseSlot, firstTimeoutMs?: number): Promise<Exchange> {
+  private async deliver(
+    request: CustomResourceRequest,
+    slot: ResponseSlot,
+    firstTimeoutMs?: number,
+  ): Promise<Exchange> {
     const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
     const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
     await this.stack.afterRequest?.();
@@ -248,7 +307,8 @@ export class CustomResource {
  * anything else by its top-level keys.
  */
 export function describeEvent(value: unknown): string {
-  if (typeof value !== 'object' || value === null) return `JSON ${value === null ? 'null' : typeof value}, not an object`;
+  if (typeof value !== 'object' || value === null)
+    return `JSON ${value === null ? 'null' : typeof value}, not an object`;
   if (Array.isArray(value)) return `a JSON array of ${value.length} items, not an object`;
   const event = value as Record<string, unknown>;
   if ('detail-type' in event || ('source' in event && 'detail' in event)) {
@@ -256,19 +316,26 @@ export function describeEvent(value: unknown): string {
   }
   if (Array.isArray(event.Records)) {
     const sources = [...new Set(event.Records.map(recordSource))];
-    const sns = sources.includes('aws:sns') ? ': for a request that came through an SNS topic, give the request in Records[0].Sns.Message' : '';
+    const sns = sources.includes('aws:sns')
+      ? ': for a request that came through an SNS topic, give the request in Records[0].Sns.Message'
+      : '';
     return `an event with ${event.Records.length} record(s) from ${sources.join(', ')}${sns}`;
   }
   if ('RequestType' in event) {
     const missing = REQUEST_FIELDS.filter((key) => typeof event[key] !== 'string');
-    if (!['Create', 'Update', 'Delete'].includes(String(event.RequestType))) return `a request whose RequestType is ${JSON.stringify(event.RequestType)}, not Create, Update or Delete`;
-    if (typeof event.ResourceProperties !== 'object' || event.ResourceProperties === null) missing.push('ResourceProperties');
+    if (!['Create', 'Update', 'Delete'].includes(String(event.RequestType)))
+      return `a request whose RequestType is ${JSON.stringify(event.RequestType)}, not Create, Update or Delete`;
+    if (typeof event.ResourceProperties !== 'object' || event.ResourceProperties === null)
+      missing.push('ResourceProperties');
     const requestType = `${event.RequestType === 'Update' ? 'an' : 'a'} ${String(event.RequestType)}`;
-    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string') missing.push(`PhysicalResourceId (${requestType} carries it)`);
+    if (event.RequestType !== 'Create' && typeof event.PhysicalResourceId !== 'string')
+      missing.push(`PhysicalResourceId (${requestType} carries it)`);
     return `${requestType} request without ${missing.join(', ')}`;
   }
   const keys = Object.keys(event);
-  return keys.length === 0 ? 'an empty object' : `an object with the top-level keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
+  return keys.length === 0
+    ? 'an empty object'
+    : `an object with the top-level keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}`;
 }
 
 const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'];

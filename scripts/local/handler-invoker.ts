@@ -61,12 +61,15 @@ export class HandlerInvoker {
     const records: InvocationRecord[] = [];
     const queue: { event: unknown; timeoutMs?: number }[] = [{ event, timeoutMs: firstTimeoutMs }];
     for (let next = queue.shift(); next; next = queue.shift()) {
-      if (records.length >= MAX_INVOCATIONS) throw new Error(`Stopped after ${MAX_INVOCATIONS} invocations: the handler keeps handing off`);
+      if (records.length >= MAX_INVOCATIONS)
+        throw new Error(`Stopped after ${MAX_INVOCATIONS} invocations: the handler keeps handing off`);
       const record = await this.invoke(next.event, next.timeoutMs);
       records.push(record);
       for (const handOff of record.handOffs) {
         if (handOff.functionName !== this.options.functionArn) {
-          throw new Error(`The handler handed off to ${handOff.functionName}, not to itself (${this.options.functionArn})`);
+          throw new Error(
+            `The handler handed off to ${handOff.functionName}, not to itself (${this.options.functionArn})`,
+          );
         }
         queue.push({ event: handOff.payload });
       }
@@ -77,7 +80,12 @@ export class HandlerInvoker {
   /** One invocation; rejects when the handler broke its contract (threw, returned a value, ran past its timeout). */
   async invoke(event: unknown, timeoutMs = this.options.timeoutMs ?? LAMBDA_MAX_TIMEOUT_MS): Promise<InvocationRecord> {
     const started = Date.now();
-    const input: HandlerProcessInput = { bundle: this.options.bundle ?? BUNDLE, event, functionArn: this.options.functionArn, timeoutMs };
+    const input: HandlerProcessInput = {
+      bundle: this.options.bundle ?? BUNDLE,
+      event,
+      functionArn: this.options.functionArn,
+      timeoutMs,
+    };
     const child = spawn(process.execPath, ['--import', 'tsx', HANDLER_PROCESS], {
       cwd: PROJECT_ROOT,
       env: this.environment(),

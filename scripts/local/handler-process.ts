@@ -23,12 +23,16 @@ async function main(): Promise<number> {
   try {
     const result = await handler(input.event, context);
     if (result !== undefined) {
-      process.stderr.write(`The handler returned ${JSON.stringify(result)}; it must answer through the ResponseURL and return nothing\n`);
+      process.stderr.write(
+        `The handler returned ${JSON.stringify(result)}; it must answer through the ResponseURL and return nothing\n`,
+      );
       return HANDLER_EXIT.returnedAValue;
     }
     return 0;
   } catch (error) {
-    process.stderr.write(`The handler threw (it must never throw): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `The handler threw (it must never throw): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return HANDLER_EXIT.threw;
   }
 }
@@ -47,7 +51,9 @@ function readStdin(): Promise<string> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`Could not run the handler: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `Could not run the handler: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(HANDLER_EXIT.notAHandler);
   },
 );

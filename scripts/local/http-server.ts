@@ -33,7 +33,13 @@ export async function startLoopbackServer(answer: (request: ReceivedRequest) => 
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      const received = { method: request.method ?? '', url: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: performance.now() };
+      const received = {
+        method: request.method ?? '',
+        url: request.url ?? '/',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: performance.now(),
+      };
       let reply: Reply;
       try {
         reply = answer(received);

@@ -26,10 +26,15 @@ export async function startLocalLambdaEndpoint(): Promise<LocalLambdaEndpoint> {
   let received: AsyncInvocation[] = [];
   const server: LoopbackServer = await startLoopbackServer((request) => {
     const path = INVOKE_PATH.exec(new URL(request.url, 'http://localhost').pathname);
-    if (request.method !== 'POST' || !path?.[1]) return refuse(404, 'ResourceNotFoundException', `No such Lambda API: ${request.method} ${request.url}`);
+    if (request.method !== 'POST' || !path?.[1])
+      return refuse(404, 'ResourceNotFoundException', `No such Lambda API: ${request.method} ${request.url}`);
     const invocationType = request.headers['x-amz-invocation-type'];
     if (invocationType !== 'Event') {
-      return refuse(400, 'InvalidParameterValueException', `The local endpoint runs asynchronous invocations only (X-Amz-Invocation-Type: Event), not ${String(invocationType ?? 'RequestResponse')}`);
+      return refuse(
+        400,
+        'InvalidParameterValueException',
+        `The local endpoint runs asynchronous invocations only (X-Amz-Invocation-Type: Event), not ${String(invocationType ?? 'RequestResponse')}`,
+      );
     }
     let payload: unknown;
     try {

@@ -66,7 +66,12 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const responses = await startS3ResponseReceiver(clients.s3);
     const functionArn = `arn:aws:lambda:${moto.region}:${ACCOUNT_ID}:function:ecs-task-runner`;
     const invoker = new HandlerInvoker({
-      env: { ...withoutAwsVariables(process.env), ...moto.awsEnvironment, RESPONSE_URL_ALLOWED_HOSTS: responses.host, AWS_EC2_METADATA_DISABLED: 'true' },
+      env: {
+        ...withoutAwsVariables(process.env),
+        ...moto.awsEnvironment,
+        RESPONSE_URL_ALLOWED_HOSTS: responses.host,
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
       functionArn,
       lambda,
       ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
@@ -81,7 +86,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       responses,
       invoker,
       functionArn,
-      simulation: { stackId: stack.stackId, serviceToken: functionArn, receiver: responses, invoker, afterRequest: () => settleStoppedTasks(clients.ecs, stack.cluster) },
+      simulation: {
+        stackId: stack.stackId,
+        serviceToken: functionArn,
+        receiver: responses,
+        invoker,
+        afterRequest: () => settleStoppedTasks(clients.ecs, stack.cluster),
+      },
       stop,
     };
   } catch (error) {
@@ -115,7 +126,13 @@ async function settleStoppedTasks(ecs: ECSClient, cluster: string): Promise<void
   const described = await ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns }));
   for (const task of described.tasks ?? []) {
     if (task.lastStatus === 'STOPPED' && task.taskArn) {
-      await ecs.send(new StopTaskCommand({ cluster, task: task.taskArn, reason: task.stoppedReason || 'Essential container in task exited' }));
+      await ecs.send(
+        new StopTaskCommand({
+          cluster,
+          task: task.taskArn,
+          reason: task.stoppedReason || 'Essential container in task exited',
+        }),
+      );
     }
   }
 }

@@ -8,10 +8,16 @@ export function loggedAnswer(logs: HandlerLogRecord[], responseUrl: string): { s
   const origin = originOf(responseUrl);
   const refused = logs.find((record) => record.message.startsWith('Refused the ResponseURL'));
   if (refused) {
-    return { text: `✗ The handler refused the ResponseURL (${origin}): ${String(refused.problem ?? refused.message)}. It did not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).` };
+    return {
+      text: `✗ The handler refused the ResponseURL (${origin}): ${String(refused.problem ?? refused.message)}. It did not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).`,
+    };
   }
   const answered = logs.find((record) => record.message === 'Answered CloudFormation');
-  if (answered) return { status: String(answered.status), text: `← ${String(answered.status)}, PUT to ${origin} and accepted there (not read back here: see the handler's log above)` };
+  if (answered)
+    return {
+      status: String(answered.status),
+      text: `← ${String(answered.status)}, PUT to ${origin} and accepted there (not read back here: see the handler's log above)`,
+    };
   const failed = logs.find((record) => record.message === 'Could not answer CloudFormation');
   if (failed) return { text: `✗ The handler could not PUT its answer to ${origin}: ${String(failed.error)}` };
   return { text: '✗ The handler logged no answer: CloudFormation would wait until ServiceTimeout (default 1 hour).' };

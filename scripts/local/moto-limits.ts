@@ -17,8 +17,7 @@ const LIMITS: MotoLimit[] = [
       request.ResourceProperties.LaunchType === undefined &&
       request.ResourceProperties.CapacityProviderStrategy === undefined &&
       /RunTask failed[\s\S]*(<!doctype|Deserialization error)/i.test(response.Reason ?? ''),
-    note:
-      'moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto with an HTML 500 when the cluster has no container instances (ECS would use the cluster\'s default capacity provider strategy). Set LaunchType: FARGATE to run it here.',
+    note: "moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto with an HTML 500 when the cluster has no container instances (ECS would use the cluster's default capacity provider strategy). Set LaunchType: FARGATE to run it here.",
   },
 ];
 

@@ -26,10 +26,7 @@ export interface MotoPython {
   motoVersion: string;
 }
 
-type Inspection =
-  | { kind: 'ready'; motoVersion: string }
-  | { kind: 'no-python' }
-  | { kind: 'unsuitable'; why: string };
+type Inspection = { kind: 'ready'; motoVersion: string } | { kind: 'no-python' } | { kind: 'unsuitable'; why: string };
 
 /**
  * The interpreter that runs moto, without installing anything: MOTO_PYTHON when set; otherwise the project's
@@ -40,7 +37,9 @@ export function findMotoPython(options: MotoPythonOptions = {}): MotoPython | { 
   const override = env.MOTO_PYTHON;
   if (override) {
     const inspection = inspect(override, env);
-    return inspection.kind === 'ready' ? { python: override, motoVersion: inspection.motoVersion } : { problem: overrideProblem(override, inspection) };
+    return inspection.kind === 'ready'
+      ? { python: override, motoVersion: inspection.motoVersion }
+      : { problem: overrideProblem(override, inspection) };
   }
   const venvPython = venvInterpreter(options.venvDir ?? PROJECT_VENV);
   const systemPython = options.systemPython ?? 'python3';
@@ -72,7 +71,9 @@ export async function ensureMotoPython(options: MotoPythonOptions = {}): Promise
 
   if (!existsSync(venvInterpreter(venvDir))) {
     if (inspect(systemPython, env).kind === 'no-python') throw new MotoUnavailableError(noPython(systemPython));
-    log(`No Python here has moto (${found.problem.replace(/\.$/, '')}): creating a virtual environment in ${where}, once`);
+    log(
+      `No Python here has moto (${found.problem.replace(/\.$/, '')}): creating a virtual environment in ${where}, once`,
+    );
     const created = await run(systemPython, ['-m', 'venv', venvDir], env);
     if (created.code !== 0) {
       throw new MotoUnavailableError(
@@ -81,8 +82,14 @@ export async function ensureMotoPython(options: MotoPythonOptions = {}): Promise
       );
     }
   }
-  log(`Installing ${MOTO_REQUIREMENT} into ${where} with pip (pip's own settings apply: PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, proxies); this takes a minute or two`);
-  const installed = await run(venvInterpreter(venvDir), ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', MOTO_REQUIREMENT], env);
+  log(
+    `Installing ${MOTO_REQUIREMENT} into ${where} with pip (pip's own settings apply: PIP_INDEX_URL, PIP_FIND_LINKS, PIP_NO_INDEX, proxies); this takes a minute or two`,
+  );
+  const installed = await run(
+    venvInterpreter(venvDir),
+    ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', MOTO_REQUIREMENT],
+    env,
+  );
   const ready = installed.code === 0 ? inspect(venvInterpreter(venvDir), env) : undefined;
   if (ready?.kind !== 'ready') {
     throw new MotoUnavailableError(
@@ -91,7 +98,9 @@ export async function ensureMotoPython(options: MotoPythonOptions = {}): Promise
         `install offline from a folder of wheels with PIP_NO_INDEX=1 PIP_FIND_LINKS=/path/to/wheels; or ${installYourself()}`,
     );
   }
-  log(`Installed moto ${ready.motoVersion} into ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s; later runs use it as it is`);
+  log(
+    `Installed moto ${ready.motoVersion} into ${where} in ${((Date.now() - started) / 1000).toFixed(1)} s; later runs use it as it is`,
+  );
   return { python: venvInterpreter(venvDir), motoVersion: ready.motoVersion };
 }
 
@@ -122,7 +131,8 @@ print(json.dumps({"moto": dist.version, "missing": missing}))
 function inspect(python: string, env: NodeJS.ProcessEnv): Inspection {
   const result = spawnSync(python, ['-c', INSPECT_SCRIPT], { encoding: 'utf8', env });
   if (result.error) return { kind: 'no-python' };
-  if (result.status !== 0) return { kind: 'unsuitable', why: `could not be asked about moto: ${lastLines(result.stderr)}` };
+  if (result.status !== 0)
+    return { kind: 'unsuitable', why: `could not be asked about moto: ${lastLines(result.stderr)}` };
   let report: { moto: string | null; missing: string[] };
   try {
     report = JSON.parse(result.stdout) as typeof report;
@@ -130,8 +140,13 @@ function inspect(python: string, env: NodeJS.ProcessEnv): Inspection {
     return { kind: 'unsuitable', why: `answered ${JSON.stringify(result.stdout.trim())} when asked about moto` };
   }
   if (report.moto === null) return { kind: 'unsuitable', why: 'has no moto' };
-  if (!isSupportedMoto(report.moto)) return { kind: 'unsuitable', why: `has moto ${report.moto}, not ${MOTO_REQUIREMENT.replace('moto[server]', '')}` };
-  if (report.missing.length > 0) return { kind: 'unsuitable', why: `has moto ${report.moto} without its server extras (${report.missing.join(', ')})` };
+  if (!isSupportedMoto(report.moto))
+    return { kind: 'unsuitable', why: `has moto ${report.moto}, not ${MOTO_REQUIREMENT.replace('moto[server]', '')}` };
+  if (report.missing.length > 0)
+    return {
+      kind: 'unsuitable',
+      why: `has moto ${report.moto} without its server extras (${report.missing.join(', ')})`,
+    };
   return { kind: 'ready', motoVersion: report.moto };
 }
 
@@ -142,11 +157,14 @@ function isSupportedMoto(version: string): boolean {
 }
 
 function venvInterpreter(venvDir: string): string {
-  return process.platform === 'win32' ? path.join(venvDir, 'Scripts', 'python.exe') : path.join(venvDir, 'bin', 'python');
+  return process.platform === 'win32'
+    ? path.join(venvDir, 'Scripts', 'python.exe')
+    : path.join(venvDir, 'bin', 'python');
 }
 
 function overrideProblem(python: string, inspection: Exclude<Inspection, { kind: 'ready' }>): string {
-  if (inspection.kind === 'no-python') return `MOTO_PYTHON is ${python}, which was not found. Point it at a Python 3 with moto, or unset it to let the tools set up ${displayPath(PROJECT_VENV)}.`;
+  if (inspection.kind === 'no-python')
+    return `MOTO_PYTHON is ${python}, which was not found. Point it at a Python 3 with moto, or unset it to let the tools set up ${displayPath(PROJECT_VENV)}.`;
   return `MOTO_PYTHON is ${python}, which ${inspection.why}: run ${python} -m pip install "${MOTO_REQUIREMENT}", or unset MOTO_PYTHON to let the tools set up ${displayPath(PROJECT_VENV)}.`;
 }
 
@@ -158,7 +176,11 @@ function installYourself(): string {
   return `install it yourself (python3 -m pip install "${MOTO_REQUIREMENT}") and point MOTO_PYTHON at that interpreter.`;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

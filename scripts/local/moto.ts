@@ -15,9 +15,7 @@ export class MotoUnavailableError extends Error {
  * read, `manual` takes one step every `times` DescribeTasks calls, `time` one step per read after `seconds`.
  */
 export type TaskTransition =
-  | { progression: 'immediate' }
-  | { progression: 'manual'; times: number }
-  | { progression: 'time'; seconds: number };
+  { progression: 'immediate' } | { progression: 'manual'; times: number } | { progression: 'time'; seconds: number };
 
 export interface MotoServer {
   /** http://127.0.0.1:PORT */
@@ -26,7 +24,11 @@ export interface MotoServer {
   readonly python: string;
   readonly region: string;
   /** What an SDK client needs to talk to this moto (credentials are dummies; moto checks none). */
-  readonly clientConfig: { endpoint: string; region: string; credentials: { accessKeyId: string; secretAccessKey: string } };
+  readonly clientConfig: {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
   /** The standard AWS environment variables that point an SDK (the built handler) at this moto. */
   readonly awsEnvironment: Record<string, string>;
   setTaskTransition(transition: TaskTransition): Promise<void>;
@@ -78,7 +80,8 @@ export async function startMoto(python: string): Promise<MotoServer> {
         method: 'POST',
         body: JSON.stringify({ model_name: 'ecs::task', transition }),
       });
-      if (!response.ok) throw new Error(`moto refused the task transition ${JSON.stringify(transition)}: HTTP ${response.status}`);
+      if (!response.ok)
+        throw new Error(`moto refused the task transition ${JSON.stringify(transition)}: HTTP ${response.status}`);
     },
     async stop() {
       process.off('exit', killOnExit);
@@ -102,7 +105,10 @@ function waitForPort(child: ChildProcess, python: string): Promise<number> {
       else reject(result.error);
     };
     const onError = (error: NodeJS.ErrnoException): void =>
-      settle({ error: error.code === 'ENOENT' ? new MotoUnavailableError(`${python} was not found: it cannot run moto`) : error });
+      settle({
+        error:
+          error.code === 'ENOENT' ? new MotoUnavailableError(`${python} was not found: it cannot run moto`) : error,
+      });
     const onExit = (code: number | null): void => {
       const missing = /No module named|ModuleNotFoundError|ImportError/.test(output);
       const error = missing
@@ -115,7 +121,11 @@ function waitForPort(child: ChildProcess, python: string): Promise<number> {
       const match = /Running on http:\/\/[\d.]+:(\d+)/.exec(output);
       if (match?.[1]) settle({ port: Number(match[1]) });
     };
-    const timer = setTimeout(() => settle({ error: new Error(`moto did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`) }), STARTUP_TIMEOUT_MS);
+    const timer = setTimeout(
+      () =>
+        settle({ error: new Error(`moto did not start within ${STARTUP_TIMEOUT_MS / 1000} s:\n${lastLines(output)}`) }),
+      STARTUP_TIMEOUT_MS,
+    );
     child.once('error', onError);
     child.once('exit', onExit);
     child.stderr?.setEncoding('utf8');

@@ -44,13 +44,16 @@ export class ProgressPrinter {
 
 function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string>): string[] {
   const level = record.level.toUpperCase();
-  if (level === 'WARN' || level === 'ERROR') return [`${level === 'WARN' ? 'warning' : 'error'}: ${record.message}${details(record)}`];
+  if (level === 'WARN' || level === 'ERROR')
+    return [`${level === 'WARN' ? 'warning' : 'error'}: ${record.message}${details(record)}`];
   switch (record.message) {
     case 'Taking over the watch':
       return [`a fresh invocation took over the watch (hand-off ${String(record.handOffs)})`];
     case 'RunTask answered': {
       const taskArns = stringList(record.taskArns);
-      return [`RunTask started ${taskArns.length} task${taskArns.length === 1 ? '' : 's'}: ${taskArns.map(shortTaskId).join(', ')}`];
+      return [
+        `RunTask started ${taskArns.length} task${taskArns.length === 1 ? '' : 's'}: ${taskArns.map(shortTaskId).join(', ')}`,
+      ];
     }
     case 'Polled tasks':
       return polledTasks(record.tasks).flatMap(({ taskArn, status }) => {
@@ -59,7 +62,9 @@ function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string
         return [`task ${shortTaskId(taskArn)} ${status}`];
       });
     case 'Handed the watch off to a fresh invocation':
-      return [`time is running short: handed the watch off to a fresh invocation (hand-off ${String(record.handOffs)})`];
+      return [
+        `time is running short: handed the watch off to a fresh invocation (hand-off ${String(record.handOffs)})`,
+      ];
     case 'Stopped task':
       return [`stopped task ${shortTaskId(String(record.taskArn))}: ${String(record.reason)}`];
     case 'Answered CloudFormation':
@@ -74,7 +79,9 @@ function polledTasks(value: unknown): { taskArn: string; status: string }[] {
   return value.flatMap((item: unknown) => {
     if (typeof item !== 'object' || item === null) return [];
     const task = item as { taskArn?: unknown; lastStatus?: unknown };
-    return typeof task.taskArn === 'string' && typeof task.lastStatus === 'string' ? [{ taskArn: task.taskArn, status: task.lastStatus }] : [];
+    return typeof task.taskArn === 'string' && typeof task.lastStatus === 'string'
+      ? [{ taskArn: task.taskArn, status: task.lastStatus }]
+      : [];
   });
 }
 
@@ -86,7 +93,8 @@ function stringList(value: unknown): string[] {
 function details(record: HandlerLogRecord): string {
   const extra = Object.entries(record).filter(([key]) => !POWERTOOLS_KEYS.has(key) && key !== 'stack');
   if (extra.length === 0) return '';
-  const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\s*\n\s*/g, ' ');
+  const text = (value: unknown): string =>
+    (typeof value === 'string' ? value : JSON.stringify(value)).replace(/\s*\n\s*/g, ' ');
   return ` — ${extra.map(([key, value]) => `${key}: ${clip(text(value))}`).join('; ')}`;
 }
 
@@ -98,8 +106,17 @@ function clip(text: string): string {
 const MAX_DETAIL_CHARACTERS = 400;
 
 const POWERTOOLS_KEYS = new Set([
-  'level', 'message', 'timestamp', 'service', 'sampling_rate', 'cold_start', 'function_arn', 'function_memory_size',
-  'function_name', 'function_request_id', 'xray_trace_id',
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'sampling_rate',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'xray_trace_id',
 ]);
 
 export function shortTaskId(taskArn: string): string {
@@ -124,7 +141,9 @@ function printResponse(response: CloudFormationResponse, timing: string, write: 
   ];
   const data = Object.entries(response.Data ?? {});
   if (data.length === 0) rows.push(['Data', '—']);
-  data.forEach(([key, value], index) => rows.push([index === 0 ? 'Data' : '', `${key.padEnd(14)}${value === '' ? '""' : String(value)}`]));
+  data.forEach(([key, value], index) =>
+    rows.push([index === 0 ? 'Data' : '', `${key.padEnd(14)}${value === '' ? '""' : String(value)}`]),
+  );
   // A value of several lines (an SDK error in a Reason) keeps to its column.
   for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value.split('\n').join(`\n${' '.repeat(26)}`)}`);
 }

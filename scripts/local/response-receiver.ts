@@ -1,4 +1,11 @@
-import { CreateBucketCommand, GetObjectCommand, ListObjectVersionsCommand, PutBucketVersioningCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type ReceivedRequest, startLoopbackServer } from './http-server';
 
@@ -43,7 +50,9 @@ export async function startS3ResponseReceiver(s3: S3Client): Promise<ResponseRec
     host: endpoint?.hostname ?? '127.0.0.1',
     async slot(requestId) {
       const key = `responses/${requestId}`;
-      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: BUCKET, Key: key }), { expiresIn: URL_LIFETIME_SECONDS });
+      const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: BUCKET, Key: key }), {
+        expiresIn: URL_LIFETIME_SECONDS,
+      });
       return {
         url,
         async read() {
@@ -67,7 +76,8 @@ export async function startHttpResponseReceiver(): Promise<ResponseReceiver> {
   const received = new Map<string, ReceivedRequest[]>();
   const server = await startLoopbackServer((request) => {
     const path = new URL(request.url, 'http://localhost').pathname;
-    if (request.method !== 'PUT') return { status: 405, body: JSON.stringify({ message: `ResponseURLs take PUT, not ${request.method}` }) };
+    if (request.method !== 'PUT')
+      return { status: 405, body: JSON.stringify({ message: `ResponseURLs take PUT, not ${request.method}` }) };
     received.set(path, [...(received.get(path) ?? []), request]);
     return { status: 200 };
   });
@@ -81,7 +91,11 @@ export async function startHttpResponseReceiver(): Promise<ResponseReceiver> {
           const puts = received.get(path) ?? [];
           const [first, last] = [puts[0], puts.at(-1)];
           if (!first || !last) return { problems: [] };
-          return { body: last.body, problems: [...answeredMoreThanOnce(puts.length), ...puts.flatMap(putHeaderProblems)], receivedAt: first.receivedAt };
+          return {
+            body: last.body,
+            problems: [...answeredMoreThanOnce(puts.length), ...puts.flatMap(putHeaderProblems)],
+            receivedAt: first.receivedAt,
+          };
         },
       };
     },
@@ -90,16 +104,20 @@ export async function startHttpResponseReceiver(): Promise<ResponseReceiver> {
 }
 
 function answeredMoreThanOnce(puts: number): string[] {
-  return puts > 1 ? [`The ResponseURL got ${puts} answers; CloudFormation takes the first and the request must be answered once`] : [];
+  return puts > 1
+    ? [`The ResponseURL got ${puts} answers; CloudFormation takes the first and the request must be answered once`]
+    : [];
 }
 
 /** The presigned URL is signed without a content type, and S3 wants the body's length in bytes. */
 function putHeaderProblems(request: ReceivedRequest): string[] {
   const problems: string[] = [];
   const contentType = request.headers['content-type'];
-  if (contentType !== undefined && contentType !== '') problems.push(`PUT with content-type ${JSON.stringify(contentType)}: the presigned URL was signed without one`);
+  if (contentType !== undefined && contentType !== '')
+    problems.push(`PUT with content-type ${JSON.stringify(contentType)}: the presigned URL was signed without one`);
   const length = request.headers['content-length'];
   const bytes = Buffer.byteLength(request.body, 'utf8');
-  if (length !== String(bytes)) problems.push(`PUT with content-length ${String(length)}, but the body has ${bytes} bytes`);
+  if (length !== String(bytes))
+    problems.push(`PUT with content-length ${String(length)}, but the body has ${bytes} bytes`);
   return problems;
 }

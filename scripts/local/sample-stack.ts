@@ -48,10 +48,18 @@ export async function createSampleStack(clients: SampleStackClients, region: str
   const vpcId = required(vpc.Vpc?.VpcId, 'CreateVpc returned no VpcId');
   // awsvpc tasks need DNS hostnames in their VPC.
   await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
-  const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${region}a` }));
+  const subnet = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.1.0/24', AvailabilityZone: `${region}a` }),
+  );
   const subnetId = required(subnet.Subnet?.SubnetId, 'CreateSubnet returned no SubnetId');
   await giveWayOut(ec2, vpcId, subnetId, region);
-  const group = await ec2.send(new CreateSecurityGroupCommand({ VpcId: vpcId, GroupName: `${STACK_NAME}-migrate-task`, Description: 'migrate task' }));
+  const group = await ec2.send(
+    new CreateSecurityGroupCommand({
+      VpcId: vpcId,
+      GroupName: `${STACK_NAME}-migrate-task`,
+      Description: 'migrate task',
+    }),
+  );
   await ecs.send(new CreateClusterCommand({ clusterName: STACK_NAME }));
   const definition = await ecs.send(
     new RegisterTaskDefinitionCommand({
@@ -74,7 +82,9 @@ export async function createSampleStack(clients: SampleStackClients, region: str
   const stack = await cloudFormation.send(
     new CreateStackCommand({
       StackName: STACK_NAME,
-      TemplateBody: JSON.stringify({ Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' } } }),
+      TemplateBody: JSON.stringify({
+        Resources: { Placeholder: { Type: 'AWS::CloudFormation::WaitConditionHandle' } },
+      }),
     }),
   );
   return {
@@ -96,18 +106,34 @@ async function giveWayOut(ec2: EC2Client, vpcId: string, privateSubnetId: string
   const gateway = await ec2.send(new CreateInternetGatewayCommand({}));
   const gatewayId = required(gateway.InternetGateway?.InternetGatewayId, 'CreateInternetGateway returned no ID');
   await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gatewayId, VpcId: vpcId }));
-  const publicSubnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: `${region}a` }));
+  const publicSubnet = await ec2.send(
+    new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.0.0.0/24', AvailabilityZone: `${region}a` }),
+  );
   const publicSubnetId = required(publicSubnet.Subnet?.SubnetId, 'CreateSubnet returned no SubnetId');
   const publicRoutes = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
   const publicRouteTableId = required(publicRoutes.RouteTable?.RouteTableId, 'CreateRouteTable returned no ID');
-  await ec2.send(new CreateRouteCommand({ RouteTableId: publicRouteTableId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: gatewayId }));
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: publicRouteTableId,
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: gatewayId,
+    }),
+  );
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicRouteTableId, SubnetId: publicSubnetId }));
   const address = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
-  const nat = await ec2.send(new CreateNatGatewayCommand({ SubnetId: publicSubnetId, AllocationId: address.AllocationId }));
+  const nat = await ec2.send(
+    new CreateNatGatewayCommand({ SubnetId: publicSubnetId, AllocationId: address.AllocationId }),
+  );
   const natGatewayId = required(nat.NatGateway?.NatGatewayId, 'CreateNatGateway returned no ID');
   const privateRoutes = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
   const privateRouteTableId = required(privateRoutes.RouteTable?.RouteTableId, 'CreateRouteTable returned no ID');
-  await ec2.send(new CreateRouteCommand({ RouteTableId: privateRouteTableId, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: natGatewayId }));
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: privateRouteTableId,
+      DestinationCidrBlock: '0.0.0.0/0',
+      NatGatewayId: natGatewayId,
+    }),
+  );
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: privateRouteTableId, SubnetId: privateSubnetId }));
 }
 

@@ -31,7 +31,11 @@ export function httpStatus(error: unknown): number | undefined {
  * `$metadata` (@smithy/core's deserialization middleware).
  */
 export function isUnreadableAnswer(error: unknown): boolean {
-  return error instanceof Error && '$response' in error && !('$metadata' in error && (error as { $metadata?: unknown }).$metadata !== undefined);
+  return (
+    error instanceof Error &&
+    '$response' in error &&
+    !('$metadata' in error && (error as { $metadata?: unknown }).$metadata !== undefined)
+  );
 }
 
 /**
@@ -39,7 +43,9 @@ export function isUnreadableAnswer(error: unknown): boolean {
  * `InvalidParameterException: ... Rate exceeded (ErrorCode: Throttling)`.
  */
 export function isThrottled(error: unknown): boolean {
-  return /Throttl|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(`${errorName(error)} ${errorMessage(error)}`);
+  return /Throttl|Rate exceeded|RequestLimitExceeded|TooManyRequests|SlowDown/i.test(
+    `${errorName(error)} ${errorMessage(error)}`,
+  );
 }
 
 /**
@@ -52,7 +58,9 @@ export function isTransient(error: unknown): boolean {
   return (
     isThrottled(error) ||
     isUnreadableAnswer(error) ||
-    /ServerException|ServiceUnavailable|InternalFailure|TimeoutError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(`${error.name} ${error.message}`) ||
+    /ServerException|ServiceUnavailable|InternalFailure|TimeoutError|ECONNRESET|ECONNREFUSED|ETIMEDOUT|EAI_AGAIN|socket hang up/i.test(
+      `${error.name} ${error.message}`,
+    ) ||
     (status !== undefined && status >= 500)
   );
 }
@@ -74,7 +82,11 @@ export function isRecursionStopped(error: unknown): boolean {
 
 /** RunTask refused the network configuration (a subnet or security group that does not exist, or another VPC). */
 export function isNetworkRejected(error: unknown): boolean {
-  return errorName(error) === 'InvalidParameterException' && !isThrottled(error) && /subnet|security group/i.test(errorMessage(error));
+  return (
+    errorName(error) === 'InvalidParameterException' &&
+    !isThrottled(error) &&
+    /subnet|security group/i.test(errorMessage(error))
+  );
 }
 
 /** ECS does not know the cluster. */
@@ -85,7 +97,9 @@ export function isClusterNotFound(error: unknown): boolean {
 /** ECS has no task definition by that family, revision or ARN. */
 export function isTaskDefinitionNotFound(error: unknown): boolean {
   // ECS answers ClientException "Unable to describe task definition."; moto words it differently.
-  return error instanceof Error && /unable to describe task definition|not found|does not exist/i.test(errorMessage(error));
+  return (
+    error instanceof Error && /unable to describe task definition|not found|does not exist/i.test(errorMessage(error))
+  );
 }
 
 /** CloudWatch Logs (and others) say a named resource does not exist. */

@@ -2,7 +2,9 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { CLIENT_CONFIG } from './client-config';
 import type { CloudFormationApi } from './ports';
 
-export function createCloudFormationApi(client: CloudFormationClient = new CloudFormationClient(CLIENT_CONFIG)): CloudFormationApi {
+export function createCloudFormationApi(
+  client: CloudFormationClient = new CloudFormationClient(CLIENT_CONFIG),
+): CloudFormationApi {
   return {
     async stackStatus(stackId) {
       const result = await client.send(new DescribeStacksCommand({ StackName: stackId }));

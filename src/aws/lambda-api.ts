@@ -10,7 +10,9 @@ export function createLambdaApi(client: LambdaClient = new LambdaClient(CLIENT_C
       );
       // An accepted asynchronous invocation answers 202; anything else means nobody will carry on.
       if (result.StatusCode !== 202) {
-        throw new Error(`Lambda accepted the asynchronous invocation with status ${result.StatusCode ?? 'unknown'}, not 202`);
+        throw new Error(
+          `Lambda accepted the asynchronous invocation with status ${result.StatusCode ?? 'unknown'}, not 202`,
+        );
       }
     },
     async recursiveLoop(functionName) {

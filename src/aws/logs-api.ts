@@ -6,16 +6,25 @@ import type { LogsApi } from './ports';
 export function createLogsApi(clientFor: (region: string) => CloudWatchLogsClient = defaultClient()): LogsApi {
   return {
     async lastLines(region, logGroupName, logStreamName, limit) {
-      const result = await clientFor(region).send(new GetLogEventsCommand({ logGroupName, logStreamName, limit, startFromHead: false }));
+      const result = await clientFor(region).send(
+        new GetLogEventsCommand({ logGroupName, logStreamName, limit, startFromHead: false }),
+      );
       return (result.events ?? []).flatMap((event) => (event.message === undefined ? [] : [event.message]));
     },
     async pageBackward(region, logGroupName, logStreamName, backwardToken) {
       // startFromHead false: the newest events first, and backward tokens (only forward tokens need it true).
       const result = await clientFor(region).send(
-        new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: false, ...(backwardToken ? { nextToken: backwardToken } : {}) }),
+        new GetLogEventsCommand({
+          logGroupName,
+          logStreamName,
+          startFromHead: false,
+          ...(backwardToken ? { nextToken: backwardToken } : {}),
+        }),
       );
       return {
-        events: (result.events ?? []).flatMap((event) => (event.message === undefined ? [] : [{ message: event.message, timestamp: event.timestamp ?? 0 }])),
+        events: (result.events ?? []).flatMap((event) =>
+          event.message === undefined ? [] : [{ message: event.message, timestamp: event.timestamp ?? 0 }],
+        ),
         ...(result.nextBackwardToken ? { nextBackwardToken: result.nextBackwardToken } : {}),
       };
     },

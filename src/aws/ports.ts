@@ -38,7 +38,9 @@ export interface EcsApi {
   describeTaskDefinition(input: DescribeTaskDefinitionCommandInput): Promise<DescribeTaskDefinitionCommandOutput>;
   /** Diagnostics only: the container instances' ENI capacity. */
   listContainerInstances(input: ListContainerInstancesCommandInput): Promise<ListContainerInstancesCommandOutput>;
-  describeContainerInstances(input: DescribeContainerInstancesCommandInput): Promise<DescribeContainerInstancesCommandOutput>;
+  describeContainerInstances(
+    input: DescribeContainerInstancesCommandInput,
+  ): Promise<DescribeContainerInstancesCommandOutput>;
 }
 
 /** The EC2 calls of the network pre-flight check and of the diagnostics (routes, endpoints, ENI capacity). */

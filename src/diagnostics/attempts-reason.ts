@@ -24,7 +24,12 @@ export function briefStartFailure(tasks: readonly DecidedTask[]): string {
  * why each earlier attempt failed to start. When they do not all fit in `budgetBytes`, the shortest causes are
  * listed first and the rest counted: the runner's log has them all.
  */
-export function describeAttempts(final: string, attempt: number, earlier: readonly string[], budgetBytes: number): string {
+export function describeAttempts(
+  final: string,
+  attempt: number,
+  earlier: readonly string[],
+  budgetBytes: number,
+): string {
   if (earlier.length === 0) return final;
   const head = `Attempt ${attempt}: ${final} Earlier attempts failed to start:`;
   const causes = earlier.map((cause, index) => ({ text: ` (${index + 1}) ${cause}.`, index }));

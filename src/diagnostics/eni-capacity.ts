@@ -9,25 +9,49 @@ const MAX_LISTED = 5;
  * 2, so it holds one task). ENI trunking (`ecs.awsvpc-trunk-id`) raises the limit on supported types.
  * `instanceArns`: the instances RunTask named in its failures; otherwise every ACTIVE instance of the cluster.
  */
-export async function describeEniCapacity(ecs: EcsApi, ec2: () => Promise<Ec2Api>, cluster: string, instanceArns: string[] = []): Promise<string> {
-  const arns = instanceArns.length > 0 ? instanceArns : ((await ecs.listContainerInstances({ cluster, status: 'ACTIVE', maxResults: 100 })).containerInstanceArns ?? []);
-  if (arns.length === 0) return `ENI capacity: cluster ${cluster} has no ACTIVE container instances, so no EC2 task can be placed — add instances or a capacity provider.`;
-  const described = (await ecs.describeContainerInstances({ cluster, containerInstances: arns.slice(0, 100) })).containerInstances ?? [];
+export async function describeEniCapacity(
+  ecs: EcsApi,
+  ec2: () => Promise<Ec2Api>,
+  cluster: string,
+  instanceArns: string[] = [],
+): Promise<string> {
+  const arns =
+    instanceArns.length > 0
+      ? instanceArns
+      : ((await ecs.listContainerInstances({ cluster, status: 'ACTIVE', maxResults: 100 })).containerInstanceArns ??
+        []);
+  if (arns.length === 0)
+    return `ENI capacity: cluster ${cluster} has no ACTIVE container instances, so no EC2 task can be placed — add instances or a capacity provider.`;
+  const described =
+    (await ecs.describeContainerInstances({ cluster, containerInstances: arns.slice(0, 100) })).containerInstances ??
+    [];
   const instanceIds = described.flatMap((instance) => (instance.ec2InstanceId ? [instance.ec2InstanceId] : []));
   const api = await ec2();
-  const reservations = instanceIds.length > 0 ? ((await api.describeInstances({ InstanceIds: instanceIds })).Reservations ?? []) : [];
+  const reservations =
+    instanceIds.length > 0 ? ((await api.describeInstances({ InstanceIds: instanceIds })).Reservations ?? []) : [];
   const instances = reservations.flatMap((reservation) => reservation.Instances ?? []);
   const types = [...new Set(instances.flatMap((instance) => (instance.InstanceType ? [instance.InstanceType] : [])))];
-  const typeInfo = types.length > 0 ? ((await api.describeInstanceTypes({ InstanceTypes: types })).InstanceTypes ?? []) : [];
-  const maxEnis = new Map(typeInfo.map((info) => [info.InstanceType as string, info.NetworkInfo?.MaximumNetworkInterfaces] as const));
+  const typeInfo =
+    types.length > 0 ? ((await api.describeInstanceTypes({ InstanceTypes: types })).InstanceTypes ?? []) : [];
+  const maxEnis = new Map(
+    typeInfo.map((info) => [info.InstanceType as string, info.NetworkInfo?.MaximumNetworkInterfaces] as const),
+  );
 
   const lines = described.map((containerInstance) => {
     const instance = instances.find((candidate) => candidate.InstanceId === containerInstance.ec2InstanceId);
-    const type = instance?.InstanceType ?? containerInstance.attributes?.find((attribute) => attribute.name === 'ecs.instance-type')?.value ?? 'unknown type';
+    const type =
+      instance?.InstanceType ??
+      containerInstance.attributes?.find((attribute) => attribute.name === 'ecs.instance-type')?.value ??
+      'unknown type';
     const max = instance?.InstanceType ? maxEnis.get(instance.InstanceType) : undefined;
     const inUse = instance?.NetworkInterfaces?.length;
-    const trunking = containerInstance.attributes?.some((attribute) => attribute.name === 'ecs.awsvpc-trunk-id') ? 'trunking on' : 'trunking off';
-    const capacity = max === undefined ? 'ENI limit unknown' : `${max} ENIs, room for ${Math.max(0, max - 1)} awsvpc task${max - 1 === 1 ? '' : 's'}`;
+    const trunking = containerInstance.attributes?.some((attribute) => attribute.name === 'ecs.awsvpc-trunk-id')
+      ? 'trunking on'
+      : 'trunking off';
+    const capacity =
+      max === undefined
+        ? 'ENI limit unknown'
+        : `${max} ENIs, room for ${Math.max(0, max - 1)} awsvpc task${max - 1 === 1 ? '' : 's'}`;
     const used = inUse === undefined ? '' : `, ${inUse} ENI${inUse === 1 ? '' : 's'} in use`;
     return `${containerInstance.ec2InstanceId ?? 'instance'} (${type}): ${capacity}${used}, ${trunking}`;
   });

@@ -63,17 +63,27 @@ const MAX_LOG_TAILS = 2;
 export async function explainFailedTasks(tasks: readonly DecidedTask[], context: DiagnosisContext): Promise<string> {
   const failed = tasks.filter((task) => !task.succeeded);
   const parts = [describeFailedTasks(tasks)];
-  const startFailure = failed.some((task) => NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])));
+  const startFailure = failed.some((task) =>
+    NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])),
+  );
   if (startFailure && context.network) parts.push(await networkFindings(context, context.network));
   const reason = parts.join(' ');
   if (context.logLines === 0) return reason;
 
-  const wanted = failed.flatMap((task) => task.failures.map((failure) => ({ task, failure }))).filter(({ failure }) => context.logs[failure.name] !== undefined);
+  const wanted = failed
+    .flatMap((task) => task.failures.map((failure) => ({ task, failure })))
+    .filter(({ failure }) => context.logs[failure.name] !== undefined);
   const tails = await Promise.all(
     wanted.slice(0, MAX_LOG_TAILS).map(async ({ task, failure }) => ({
       task,
       failure,
-      tail: await readLogTail(() => context.aws.logs(), { taskArn: task.taskArn, container: failure.name, location: context.logs[failure.name] as AwsLogsLocation, lines: context.logLines, masked: context.masked }),
+      tail: await readLogTail(() => context.aws.logs(), {
+        taskArn: task.taskArn,
+        container: failure.name,
+        location: context.logs[failure.name] as AwsLogsLocation,
+        lines: context.logLines,
+        masked: context.masked,
+      }),
     })),
   );
   logFailedContainerLines(context.log, tails);
@@ -91,28 +101,52 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
  * The failed containers' last lines, whole (the Reason keeps only what fits), as one entry in the runner's own log:
  * tools that show a custom resource's function log on failure then show the migration's error too.
  */
-function logFailedContainerLines(log: Log, tails: readonly { task: DecidedTask; failure: ContainerFailure; tail: LogTail | undefined }[]): void {
+function logFailedContainerLines(
+  log: Log,
+  tails: readonly { task: DecidedTask; failure: ContainerFailure; tail: LogTail | undefined }[],
+): void {
   const containers = tails.flatMap(({ task, failure, tail }) =>
     tail
-      ? [{ taskArn: task.taskArn, container: failure.name, ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }), lines: tail.lines, logs: tail.link, ...(tail.note ? { note: tail.note } : {}) }]
+      ? [
+          {
+            taskArn: task.taskArn,
+            container: failure.name,
+            ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }),
+            lines: tail.lines,
+            logs: tail.link,
+            ...(tail.note ? { note: tail.note } : {}),
+          },
+        ]
       : [],
   );
   if (containers.length > 0) log.error('Last log lines of the failed containers', { containers });
 }
 
 /** Why RunTask placed fewer tasks than asked; with the cluster's ENI numbers when ENIs ran out. */
-export async function explainRunTaskFailures(failures: readonly Failure[], started: number, context: DiagnosisContext & { wanted: number }): Promise<string> {
+export async function explainRunTaskFailures(
+  failures: readonly Failure[],
+  started: number,
+  context: DiagnosisContext & { wanted: number },
+): Promise<string> {
   const reason = describeRunTaskFailures(failures, started, context.wanted);
   const eniFailures = failures.filter((failure) => failure.reason === 'RESOURCE:ENI');
   if (eniFailures.length === 0) return reason;
-  const instances = eniFailures.flatMap((failure) => (failure.arn?.includes(':container-instance/') ? [failure.arn] : []));
-  return `${reason} ${await attempt('read the ENI capacity', 'ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
-    describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster, instances),
+  const instances = eniFailures.flatMap((failure) =>
+    failure.arn?.includes(':container-instance/') ? [failure.arn] : [],
+  );
+  return `${reason} ${await attempt(
+    'read the ENI capacity',
+    'ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes',
+    () => describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster, instances),
   )}`;
 }
 
 /** The deadline passed: which tasks were still running, and why tasks that never started may not have. */
-export async function explainTimeout(pending: readonly PendingTask[], timeoutSeconds: number, context: DiagnosisContext): Promise<string> {
+export async function explainTimeout(
+  pending: readonly PendingTask[],
+  timeoutSeconds: number,
+  context: DiagnosisContext,
+): Promise<string> {
   const reason = describeTimeout(pending, timeoutSeconds);
   const unplaced = pending.some((task) => task.lastStatus === 'PROVISIONING' || task.lastStatus === 'PENDING');
   if (!unplaced) return reason;
@@ -127,9 +161,11 @@ export async function explainTimeout(pending: readonly PendingTask[], timeoutSec
 export async function explainSlowStart(context: DiagnosisContext): Promise<string> {
   const capacity =
     context.fargate === true
-      ? 'Fargate kept the task waiting for capacity: capacity may be short in these subnets\' Availability Zones — retry later, or add subnets in other Availability Zones.'
-      : await attempt('read the ENI capacity', 'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes', () =>
-          describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
+      ? "Fargate kept the task waiting for capacity: capacity may be short in these subnets' Availability Zones — retry later, or add subnets in other Availability Zones."
+      : await attempt(
+          'read the ENI capacity',
+          'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes',
+          () => describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
         );
   if (!context.network) return capacity;
   const path = await networkPathIfBlocked(context, context.network);
@@ -146,15 +182,20 @@ export async function explainRunTaskRefusal(error: unknown, context: DiagnosisCo
   }
   if (isNetworkRejected(error) && context.network) {
     const network = context.network;
-    const problems = await attempt('describe the subnets and security groups', 'ec2:DescribeSubnets and ec2:DescribeSecurityGroups', async () =>
-      checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)).join('; '),
+    const problems = await attempt(
+      'describe the subnets and security groups',
+      'ec2:DescribeSubnets and ec2:DescribeSecurityGroups',
+      async () => checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)).join('; '),
     );
     if (problems) return `Not started: ${problems}. (RunTask refused the network configuration; no task was started.)`;
   }
   return describeAwsError('RunTask', error);
 }
 
-async function networkPathIfBlocked(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string | undefined> {
+async function networkPathIfBlocked(
+  context: DiagnosisContext,
+  network: AwsVpcConfiguration,
+): Promise<string | undefined> {
   try {
     const ec2 = await context.aws.ec2();
     const path = await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network));
@@ -166,10 +207,15 @@ async function networkPathIfBlocked(context: DiagnosisContext, network: AwsVpcCo
 }
 
 async function networkFindings(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string> {
-  return attempt('check the subnets\' routes', 'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups', async () => {
-    const ec2 = await context.aws.ec2();
-    return (await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network))).findings;
-  });
+  return attempt(
+    "check the subnets' routes",
+    'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups',
+    async () => {
+      const ec2 = await context.aws.ec2();
+      return (await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network)))
+        .findings;
+    },
+  );
 }
 
 function networkInput(context: DiagnosisContext, network: AwsVpcConfiguration) {

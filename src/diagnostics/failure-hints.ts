@@ -3,7 +3,8 @@
  * reader what to change, so that the stack event answers the question without another console.
  */
 /** ECS's words when a task could not reach a registry, secrets or logs at start: the network path is suspect. */
-export const NETWORK_START_FAILURE = /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout|failed to initialize logging driver/i;
+export const NETWORK_START_FAILURE =
+  /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout|failed to initialize logging driver/i;
 
 interface Hint {
   matches: RegExp;
@@ -29,7 +30,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     matches: /Capacity is unavailable/i,
-    hint: 'Fargate had no capacity in the subnets\' Availability Zones — retry later or add subnets in other Availability Zones',
+    hint: "Fargate had no capacity in the subnets' Availability Zones — retry later or add subnets in other Availability Zones",
   },
   {
     matches: NETWORK_START_FAILURE,

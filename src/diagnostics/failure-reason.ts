@@ -6,9 +6,11 @@ import { withHints } from './failure-hints';
 
 /** What a stop code other than EssentialContainerExited tells the user, and what to do about it. */
 const STOPPED_FROM_OUTSIDE: Record<string, string> = {
-  SpotInterruption: 'Spot capacity was reclaimed — run the migration on on-demand capacity (LaunchType FARGATE, or a capacity provider that is not Spot)',
+  SpotInterruption:
+    'Spot capacity was reclaimed — run the migration on on-demand capacity (LaunchType FARGATE, or a capacity provider that is not Spot)',
   UserInitiated: 'someone or something called StopTask on it',
-  ServiceSchedulerInitiated: 'the ECS service scheduler stopped it — do not give the task a Group or StartedBy of a service',
+  ServiceSchedulerInitiated:
+    'the ECS service scheduler stopped it — do not give the task a Group or StartedBy of a service',
   TerminationNotice: 'its host was being retired or its instance drained',
   InfrastructureHealth: 'ECS stopped it because the infrastructure under it was unhealthy',
 };
@@ -22,10 +24,18 @@ export function describeFailedTasks(tasks: readonly DecidedTask[]): string {
 }
 
 function describeFailedTask(task: DecidedTask): string {
-  const stop = task.stopCode || task.stoppedReason ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})` : '';
+  const stop =
+    task.stopCode || task.stoppedReason
+      ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})`
+      : '';
   if (task.stoppedFromOutside) {
     const meaning = STOPPED_FROM_OUTSIDE[task.stopCode ?? ''] ?? 'it was stopped from outside';
-    const exits = task.failures.length > 0 ? ` ${task.failures.map(describeContainerFailure).join(', ')}.` : task.exitCode === undefined ? '' : ` Its essential container exited with code ${task.exitCode}.`;
+    const exits =
+      task.failures.length > 0
+        ? ` ${task.failures.map(describeContainerFailure).join(', ')}.`
+        : task.exitCode === undefined
+          ? ''
+          : ` Its essential container exited with code ${task.exitCode}.`;
     return `Task ${taskId(task.taskArn)} was stopped before it finished${stop}: ${meaning}. A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count.${exits}`;
   }
   if (task.unknownToEcs) {
@@ -45,7 +55,9 @@ function describeContainerFailure(failure: DecidedTask['failures'][number]): str
 
 /** Why RunTask started fewer tasks than asked, from its `failures[]`. */
 export function describeRunTaskFailures(failures: readonly Failure[], started: number, wanted: number): string {
-  const details = failures.map((failure) => [failure.reason, failure.detail, failure.arn && `(${failure.arn})`].filter(Boolean).join(' ')).join('; ');
+  const details = failures
+    .map((failure) => [failure.reason, failure.detail, failure.arn && `(${failure.arn})`].filter(Boolean).join(' '))
+    .join('; ');
   const count = `RunTask started ${started} of ${wanted} task${wanted === 1 ? '' : 's'}`;
   const stopped = started > 0 ? ' and the started ones were stopped' : '';
   return withHints(`${count}${stopped}: ${details || 'ECS gave no reason'}.`);

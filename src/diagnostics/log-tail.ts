@@ -27,20 +27,29 @@ export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTail
   const { location, container, taskArn } = request;
   const { region, stream } = awsLogsStream(location, container, taskArn);
   if (!stream) {
-    return { container, lines: [], link: consoleLink(region, location.group), note: `log group ${location.group} has no awslogs-stream-prefix, so the stream cannot be named` };
+    return {
+      container,
+      lines: [],
+      link: consoleLink(region, location.group),
+      note: `log group ${location.group} has no awslogs-stream-prefix, so the stream cannot be named`,
+    };
   }
   const link = consoleLink(region, location.group, stream);
   try {
     const lines = await (await logs()).lastLines(region, location.group, stream, request.lines);
-    return { container, lines: lines.map((line) => maskValues(line, request.masked).trim()).filter((line) => line.length > 0), link, ...(lines.length === 0 ? { note: 'the log stream is empty' } : {}) };
+    return {
+      container,
+      lines: lines.map((line) => maskValues(line, request.masked).trim()).filter((line) => line.length > 0),
+      link,
+      ...(lines.length === 0 ? { note: 'the log stream is empty' } : {}),
+    };
   } catch (error) {
     const name = errorName(error);
-    const note =
-      isResourceNotFound(error)
-        ? `log stream ${stream} does not exist (the container may never have started)`
-        : isPermissionDenied(error)
-          ? `could not read the log (${name}): grant the runner logs:GetLogEvents on ${location.group}`
-          : `could not read the log (${name})`;
+    const note = isResourceNotFound(error)
+      ? `log stream ${stream} does not exist (the container may never have started)`
+      : isPermissionDenied(error)
+        ? `could not read the log (${name}): grant the runner logs:GetLogEvents on ${location.group}`
+        : `could not read the log (${name})`;
     return { container, lines: [], link, note };
   }
 }

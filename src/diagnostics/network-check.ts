@@ -10,17 +10,23 @@ export function checkNetwork(network: AwsVpcConfiguration, description: NetworkD
   const subnetIds = network.subnets ?? [];
   const groupIds = network.securityGroups ?? [];
   const vpcOf = new Map<string, string>();
-  for (const subnet of description.subnets) if (subnet.SubnetId && subnet.VpcId) vpcOf.set(subnet.SubnetId, subnet.VpcId);
-  for (const group of description.securityGroups) if (group.GroupId && group.VpcId) vpcOf.set(group.GroupId, group.VpcId);
+  for (const subnet of description.subnets)
+    if (subnet.SubnetId && subnet.VpcId) vpcOf.set(subnet.SubnetId, subnet.VpcId);
+  for (const group of description.securityGroups)
+    if (group.GroupId && group.VpcId) vpcOf.set(group.GroupId, group.VpcId);
 
   const problems: string[] = [];
   const missingSubnets = subnetIds.filter((id) => !vpcOf.has(id));
   const missingGroups = groupIds.filter((id) => !vpcOf.has(id));
   if (missingSubnets.length > 0) {
-    problems.push(`Subnets: ${missingSubnets.join(', ')} ${missingSubnets.length === 1 ? 'does' : 'do'} not exist in this account and region`);
+    problems.push(
+      `Subnets: ${missingSubnets.join(', ')} ${missingSubnets.length === 1 ? 'does' : 'do'} not exist in this account and region`,
+    );
   }
   if (missingGroups.length > 0) {
-    problems.push(`SecurityGroups: ${missingGroups.join(', ')} ${missingGroups.length === 1 ? 'does' : 'do'} not exist in this account and region`);
+    problems.push(
+      `SecurityGroups: ${missingGroups.join(', ')} ${missingGroups.length === 1 ? 'does' : 'do'} not exist in this account and region`,
+    );
   }
   const byVpc = new Map<string, string[]>();
   for (const [id, vpc] of vpcOf) byVpc.set(vpc, [...(byVpc.get(vpc) ?? []), id]);

@@ -15,7 +15,9 @@ export async function describeNetwork(ec2: Ec2Api, network: AwsVpcConfiguration)
   // Filters rather than IDs: EC2 answers an unknown ID with an error naming only the first one.
   const [subnets, groups] = await Promise.all([
     ec2.describeSubnets({ Filters: [{ Name: 'subnet-id', Values: subnetIds }] }),
-    groupIds.length === 0 ? undefined : ec2.describeSecurityGroups({ Filters: [{ Name: 'group-id', Values: groupIds }] }),
+    groupIds.length === 0
+      ? undefined
+      : ec2.describeSecurityGroups({ Filters: [{ Name: 'group-id', Values: groupIds }] }),
   ]);
   return { subnets: subnets.Subnets ?? [], securityGroups: groups?.SecurityGroups ?? [] };
 }

@@ -51,7 +51,9 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
 
   let answer: Answer;
   try {
-    const outcome: RequestOutcome = continuation ? await resumeWatch(continuation, deps) : await carryOutRequest(request, deps);
+    const outcome: RequestOutcome = continuation
+      ? await resumeWatch(continuation, deps)
+      : await carryOutRequest(request, deps);
     if (outcome.kind === 'handed-off') return;
     answer = outcome.answer;
   } catch (error) {

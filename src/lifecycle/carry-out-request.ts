@@ -10,7 +10,10 @@ import { emptyData } from './task-attributes';
 import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
-export async function carryOutRequest(request: CloudFormationCustomResourceEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function carryOutRequest(
+  request: CloudFormationCustomResourceEvent,
+  deps: LifecycleDependencies,
+): Promise<RequestOutcome> {
   switch (request.RequestType) {
     case 'Create':
       return runTasks(request, requireProperties(request), deps);
@@ -27,8 +30,15 @@ export async function resumeWatch(event: ContinuationEvent, deps: LifecycleDepen
   if (!isTeardown(event)) return followTasks(event, properties, deps, true);
   const { onDelete } = properties;
   // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
-  if (!onDelete) return answered({ status: 'SUCCESS', reason: `${event.phase.cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.` });
-  return asTeardownOutcome(await followTasks(event, teardownProperties(event.request, { ...properties, onDelete }), deps, true), event.phase);
+  if (!onDelete)
+    return answered({
+      status: 'SUCCESS',
+      reason: `${event.phase.cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.`,
+    });
+  return asTeardownOutcome(
+    await followTasks(event, teardownProperties(event.request, { ...properties, onDelete }), deps, true),
+    event.phase,
+  );
 }
 
 function requireProperties(request: CloudFormationCustomResourceEvent): RunnerProperties {
@@ -37,7 +47,11 @@ function requireProperties(request: CloudFormationCustomResourceEvent): RunnerPr
   return parsed.properties;
 }
 
-async function updateResource(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
+async function updateResource(
+  request: RunRequest,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+): Promise<RequestOutcome> {
   if (!properties.runOnUpdate) {
     return skipped('RunOnUpdate is false: no task was run for this update.', properties);
   }

@@ -19,7 +19,9 @@ export interface TeardownPhase {
  * What the watched tasks are for. It travels with every hand-off, so that the invocation that finishes the request
  * answers it as the first one would have. A run's phase is absent in events from runner versions before phases.
  */
-export type Purpose = { request: RunRequest; phase?: RunPhase } | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase };
+export type Purpose =
+  | { request: RunRequest; phase?: RunPhase }
+  | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase };
 
 /** What comes before the watch, while no task is watched yet (`watch.taskArns` is empty). */
 export type NextStep =
@@ -62,5 +64,9 @@ export type ContinuationEvent = Purpose & {
 export function isContinuationEvent(event: unknown): event is ContinuationEvent {
   if (typeof event !== 'object' || event === null) return false;
   const candidate = event as Partial<ContinuationEvent>;
-  return candidate.ecsTaskRunnerContinuation === 1 && typeof candidate.request === 'object' && typeof candidate.watch === 'object';
+  return (
+    candidate.ecsTaskRunnerContinuation === 1 &&
+    typeof candidate.request === 'object' &&
+    typeof candidate.watch === 'object'
+  );
 }

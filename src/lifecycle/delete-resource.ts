@@ -14,9 +14,16 @@ import { type Cleanup, runTeardown } from './teardown';
  * that owns nothing but running tasks. Tasks this resource started that still run are stopped when StopOnDelete;
  * then the OnDelete teardown task runs, when there is one.
  */
-export async function deleteResource(request: CloudFormationCustomResourceDeleteEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function deleteResource(
+  request: CloudFormationCustomResourceDeleteEvent,
+  deps: LifecycleDependencies,
+): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
-  if (!parsed.ok) return answered({ status: 'SUCCESS', reason: 'Nothing to clean up: the resource\'s properties were invalid, so it never started a task.' });
+  if (!parsed.ok)
+    return answered({
+      status: 'SUCCESS',
+      reason: "Nothing to clean up: the resource's properties were invalid, so it never started a task.",
+    });
   const { properties } = parsed;
   const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;
@@ -25,19 +32,28 @@ export async function deleteResource(request: CloudFormationCustomResourceDelete
 }
 
 /** Stops the resource's tasks that still run (StopOnDelete). */
-async function stopResourceTasks(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties, deps: LifecycleDependencies): Promise<Cleanup> {
-  if (!properties.stopOnDelete) return { summary: 'StopOnDelete is false: tasks still running were left alone.', stopped: [] };
+async function stopResourceTasks(
+  request: CloudFormationCustomResourceDeleteEvent,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+): Promise<Cleanup> {
+  if (!properties.stopOnDelete)
+    return { summary: 'StopOnDelete is false: tasks still running were left alone.', stopped: [] };
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
     const running = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
     await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
     return {
-      summary: running.length === 0 ? 'No task of this resource was running.' : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,
+      summary:
+        running.length === 0
+          ? 'No task of this resource was running.'
+          : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,
       stopped: running,
     };
   } catch (error) {
-    if (isClusterNotFound(error)) return { summary: `Cluster ${properties.cluster} no longer exists: nothing to stop.`, stopped: [] };
-    deps.log.warn('Could not stop the resource\'s tasks on Delete', { error: String(error) });
+    if (isClusterNotFound(error))
+      return { summary: `Cluster ${properties.cluster} no longer exists: nothing to stop.`, stopped: [] };
+    deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });
     return { summary: `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}`, stopped: [] };
   }
 }

@@ -11,7 +11,11 @@ import { defaultStartedBy, requestTag } from './resource-identity';
  * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
  * stopped), or the Reason a run is refused (Fail).
  */
-export async function earlierRun(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<string[] | string> {
+export async function earlierRun(
+  request: RunRequest,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+): Promise<string[] | string> {
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   let tasks: EarlierTask[];
   try {
@@ -21,12 +25,21 @@ export async function earlierRun(request: RunRequest, properties: RunnerProperti
   }
   if (tasks.length === 0) return [];
   const named = tasks.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
-  deps.log.warn('Tasks of an earlier run of this resource still run', { ifRunning: properties.ifRunning, taskArns: tasks.map((task) => task.taskArn) });
+  deps.log.warn('Tasks of an earlier run of this resource still run', {
+    ifRunning: properties.ifRunning,
+    taskArns: tasks.map((task) => task.taskArn),
+  });
   switch (properties.ifRunning) {
     case 'Fail':
       return `Not started: IfRunning is Fail, and ${tasks.length} task${tasks.length === 1 ? '' : 's'} of an earlier run of this resource still run${tasks.length === 1 ? 's' : ''}: ${named}. Let ${tasks.length === 1 ? 'it' : 'them'} finish or stop ${tasks.length === 1 ? 'it' : 'them'}, or set IfRunning to Wait or Stop.`;
     case 'Stop':
-      await stopTasks(deps.aws.ecs, properties.cluster, tasks.map((task) => task.taskArn), 'ecs-task-runner: a new run of this resource starts (IfRunning Stop)', deps.log);
+      await stopTasks(
+        deps.aws.ecs,
+        properties.cluster,
+        tasks.map((task) => task.taskArn),
+        'ecs-task-runner: a new run of this resource starts (IfRunning Stop)',
+        deps.log,
+      );
       return tasks.map((task) => task.taskArn);
     case 'Wait':
       return tasks.map((task) => task.taskArn);
@@ -34,8 +47,15 @@ export async function earlierRun(request: RunRequest, properties: RunnerProperti
 }
 
 /** The Reason when the deadline passed while tasks that had to end first (an earlier run, or those a Delete stopped) still ran. */
-export function earlierRunTimeout(state: ContinuationEvent, properties: RunnerProperties, running: readonly EarlierTask[]): string {
+export function earlierRunTimeout(
+  state: ContinuationEvent,
+  properties: RunnerProperties,
+  running: readonly EarlierTask[],
+): string {
   const named = running.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
-  const what = state.phase?.kind === 'teardown' ? 'the resource\'s stopped tasks to end before the teardown' : `an earlier run of this resource to end (IfRunning ${properties.ifRunning})`;
+  const what =
+    state.phase?.kind === 'teardown'
+      ? "the resource's stopped tasks to end before the teardown"
+      : `an earlier run of this resource to end (IfRunning ${properties.ifRunning})`;
   return `Timed out after ${state.watch.timeoutSeconds} s waiting for ${what}: ${named} still run${running.length === 1 ? 's' : ''}; nothing was started. Stop ${running.length === 1 ? 'it' : 'them'}, or raise Timeout (and ServiceTimeout).`;
 }

@@ -11,6 +11,7 @@ export function explainError(error: unknown): string {
 
 /** The runner's own errors already say what went wrong; anything else gets its stack trace logged. */
 export function logIfUnexpected(log: Log, error: unknown): void {
-  if (error instanceof InvalidPropertiesError || error instanceof PreflightError || error instanceof AwsCallError) return;
+  if (error instanceof InvalidPropertiesError || error instanceof PreflightError || error instanceof AwsCallError)
+    return;
   log.error('Unexpected error', { error: String(error), stack: error instanceof Error ? error.stack : undefined });
 }

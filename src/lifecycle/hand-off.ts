@@ -13,10 +13,19 @@ export async function handOff(state: ContinuationEvent, deps: LifecycleDependenc
   try {
     const lambda = await deps.aws.lambda();
     await lambda.invokeAsync(deps.invocation.functionArn, JSON.stringify(next));
-    deps.log.info('Handed the watch off to a fresh invocation', { handOffs: next.handOffs, taskArns: state.watch.taskArns });
+    deps.log.info('Handed the watch off to a fresh invocation', {
+      handOffs: next.handOffs,
+      taskArns: state.watch.taskArns,
+    });
     return { kind: 'handed-off' };
   } catch (error) {
-    await stopTasks(deps.aws.ecs, state.watch.cluster, state.watch.taskArns, 'ecs-task-runner: could not hand off the watch', deps.log);
+    await stopTasks(
+      deps.aws.ecs,
+      state.watch.cluster,
+      state.watch.taskArns,
+      'ecs-task-runner: could not hand off the watch',
+      deps.log,
+    );
     if (isRecursionStopped(error)) {
       return answered({
         status: 'FAILED',

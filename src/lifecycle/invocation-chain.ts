@@ -34,11 +34,16 @@ export async function refuseLongChain(timeoutMs: number, deps: LifecycleDependen
   try {
     const setting = await (await deps.aws.lambda()).recursiveLoop(functionName);
     if (setting === 'Allow') {
-      deps.log.info('The watch needs a long chain of invocations; the function allows recursion', { invocationsNeeded: needed });
+      deps.log.info('The watch needs a long chain of invocations; the function allows recursion', {
+        invocationsNeeded: needed,
+      });
       return undefined;
     }
   } catch (error) {
-    deps.log.warn('Could not read the function\'s recursion setting (lambda:GetFunctionRecursionConfig); assuming Terminate', { error: errorName(error) });
+    deps.log.warn(
+      "Could not read the function's recursion setting (lambda:GetFunctionRecursionConfig); assuming Terminate",
+      { error: errorName(error) },
+    );
   }
   const seconds = Math.round(invocationMs / 1000);
   return (

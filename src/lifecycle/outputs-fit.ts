@@ -7,7 +7,11 @@ import { resourceName } from '../shared/arns';
 import { answerBody } from './answer-body';
 
 /** What a successful answer's built-in attributes typically hold, to see up front whether the Outputs fit. */
-const TYPICAL_SUCCESS = { exitCode: '0', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' };
+const TYPICAL_SUCCESS = {
+  exitCode: '0',
+  stopCode: 'EssentialContainerExited',
+  stoppedReason: 'Essential container in task exited',
+};
 
 /**
  * Bytes of CloudFormation's 4096-byte response left for the Outputs' values when `count` tasks succeed with every
@@ -19,7 +23,10 @@ export function roomForOutputValues(
   run: { outputs: readonly string[]; count: number; attempts: number; cluster: string; taskDefinitionArn: string },
 ): number {
   const taskId = '0'.repeat(32);
-  const taskArn = run.taskDefinitionArn.replace(/:task-definition\/.*$/, `:task/${resourceName(run.cluster)}/${taskId}`);
+  const taskArn = run.taskDefinitionArn.replace(
+    /:task-definition\/.*$/,
+    `:task/${resourceName(run.cluster)}/${taskId}`,
+  );
   const data = {
     TaskArn: taskArn,
     TaskArns: Array.from({ length: run.count }, () => taskArn).join(','),
@@ -37,12 +44,23 @@ export function roomForOutputValues(
  * The Reason a run is refused before anything starts because its declared Outputs cannot fit the response even
  * with empty values; undefined (and the room left logged) when they can.
  */
-export function refuseOutputsThatCannotFit(request: CloudFormationCustomResourceEvent, properties: RunnerProperties, taskDefinitionArn: string, log: Log): string | undefined {
+export function refuseOutputsThatCannotFit(
+  request: CloudFormationCustomResourceEvent,
+  properties: RunnerProperties,
+  taskDefinitionArn: string,
+  log: Log,
+): string | undefined {
   if (!properties.outputs) return undefined;
   const { outputs, count } = properties;
-  const room = roomForOutputValues(request, { outputs, count, attempts: properties.startRetries + 1, cluster: properties.cluster, taskDefinitionArn });
+  const room = roomForOutputValues(request, {
+    outputs,
+    count,
+    attempts: properties.startRetries + 1,
+    cluster: properties.cluster,
+    taskDefinitionArn,
+  });
   if (room >= 0) {
-    log.info('Room left in the response for the Outputs\' values', { bytes: room, outputs });
+    log.info("Room left in the response for the Outputs' values", { bytes: room, outputs });
     return undefined;
   }
   return `Not started: Outputs: the ${outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response even with empty values (${-room} bytes over, with ${count} task ARN${count === 1 ? '' : 's'}) — declare fewer or shorter names, or lower Count.`;
@@ -52,7 +70,11 @@ export function refuseOutputsThatCannotFit(request: CloudFormationCustomResource
  * The outputs to leave out for the answer to fit CloudFormation's 4096 bytes, largest value first; empty when it
  * fits. The runner never shortens an output's value: a shortened ID would be worse than a clear failure.
  */
-export function outputsThatDoNotFit(request: CloudFormationCustomResourceEvent, answer: Answer, outputs: Readonly<Record<string, string>>): string[] {
+export function outputsThatDoNotFit(
+  request: CloudFormationCustomResourceEvent,
+  answer: Answer,
+  outputs: Readonly<Record<string, string>>,
+): string[] {
   let excess = bodyBytes(request, answer) - MAX_RESPONSE_BYTES;
   const largestFirst = Object.entries(outputs).sort(([, a], [, b]) => valueBytes(b) - valueBytes(a));
   const left: string[] = [];

@@ -22,9 +22,12 @@ export function physicalResourceId(request: Pick<RequestIdentity, 'StackId' | 'L
  * resources created by an older runner, with other IDs, as they are. Create answers the derived one.
  */
 export function answeredPhysicalResourceId(
-  request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'> & ({ RequestType: 'Create' } | { RequestType: 'Update' | 'Delete'; PhysicalResourceId: string }),
+  request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'> &
+    ({ RequestType: 'Create' } | { RequestType: 'Update' | 'Delete'; PhysicalResourceId: string }),
 ): string {
-  return request.RequestType !== 'Create' && request.PhysicalResourceId ? request.PhysicalResourceId : physicalResourceId(request);
+  return request.RequestType !== 'Create' && request.PhysicalResourceId
+    ? request.PhysicalResourceId
+    : physicalResourceId(request);
 }
 
 /**
@@ -33,7 +36,9 @@ export function answeredPhysicalResourceId(
  * The first attempt's token is the request's alone.
  */
 export function clientToken(request: RequestIdentity, attempt = 1): string {
-  return attempt === 1 ? requestTag(request) : digest(request.StackId, request.LogicalResourceId, request.RequestId, `attempt ${attempt}`);
+  return attempt === 1
+    ? requestTag(request)
+    : digest(request.StackId, request.LogicalResourceId, request.RequestId, `attempt ${attempt}`);
 }
 
 /** The value of the tag on every task of this request: the same for each attempt, each delivery and each invocation. */

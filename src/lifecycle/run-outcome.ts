@@ -12,9 +12,19 @@ import { taskData } from './task-attributes';
  * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
  * the printed values cannot be read or do not fit CloudFormation's response.
  */
-export async function successAnswer(state: ContinuationEvent, names: readonly string[], tasks: readonly DecidedTask[], attempts: number, deps: LifecycleDependencies): Promise<Answer> {
+export async function successAnswer(
+  state: ContinuationEvent,
+  names: readonly string[],
+  tasks: readonly DecidedTask[],
+  attempts: number,
+  deps: LifecycleDependencies,
+): Promise<Answer> {
   const subject = `The task${tasks.length === 1 ? '' : 's'} succeeded, but`;
-  const read = await readTaskOutputs(() => deps.aws.logs(), deps.clock, { taskArns: tasks.map((task) => task.taskArn), logs: state.watch.logs, names });
+  const read = await readTaskOutputs(() => deps.aws.logs(), deps.clock, {
+    taskArns: tasks.map((task) => task.taskArn),
+    logs: state.watch.logs,
+    names,
+  });
   if (!read.ok) {
     return {
       status: 'FAILED',
@@ -22,7 +32,11 @@ export async function successAnswer(state: ContinuationEvent, names: readonly st
       data: taskData(tasks, { attempts }),
     };
   }
-  if (read.notFound.length > 0) deps.log.info('Outputs not printed (their attributes are empty)', { outputs: read.notFound, truncatedStreams: read.truncatedStreams });
+  if (read.notFound.length > 0)
+    deps.log.info('Outputs not printed (their attributes are empty)', {
+      outputs: read.notFound,
+      truncatedStreams: read.truncatedStreams,
+    });
   const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
   const tooLarge = outputsThatDoNotFit(state.request, answer, read.values);
   if (tooLarge.length === 0) return answer;

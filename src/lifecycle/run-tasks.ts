@@ -29,7 +29,11 @@ import { retryAfter, withAttempts } from './start-retries';
 import { taskData } from './task-attributes';
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
-export async function runTasks(request: RunRequest, properties: RunnerProperties, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function runTasks(
+  request: RunRequest,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+): Promise<RequestOutcome> {
   return startAndFollow({ request, phase: { kind: 'run' } }, properties, deps);
 }
 
@@ -38,7 +42,12 @@ export async function runTasks(request: RunRequest, properties: RunnerProperties
  * the end (or hands the watch off). Before the run starts, tasks of an earlier run of the resource are waited for,
  * stopped or refused (IfRunning); before a teardown starts, the resource's tasks just stopped (`waitFor`).
  */
-export async function startAndFollow(purpose: Purpose, properties: RunnerProperties, deps: LifecycleDependencies, waitFor: readonly string[] = []): Promise<RequestOutcome> {
+export async function startAndFollow(
+  purpose: Purpose,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+  waitFor: readonly string[] = [],
+): Promise<RequestOutcome> {
   const { aws, clock, log } = deps;
   const { request } = purpose;
   // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
@@ -52,7 +61,10 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
   }
   const timeout = effectiveTimeout(properties);
   if (timeout.capped) {
-    log.warn('Timeout lowered to fit CloudFormation\'s wait (ServiceTimeout, default 3600 s, less a margin to answer)', timeout.capped);
+    log.warn(
+      "Timeout lowered to fit CloudFormation's wait (ServiceTimeout, default 3600 s, less a margin to answer)",
+      timeout.capped,
+    );
   }
   const deadline = receivedAt + timeout.seconds * 1000;
   const chainRefusal = await refuseLongChain(deadline - receivedAt, deps);
@@ -73,9 +85,23 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
     timeoutSeconds: timeout.seconds,
     pollIntervalSeconds: properties.pollIntervalSeconds,
   };
-  const next: NextStep = earlier.length > 0 ? { step: 'wait-for-earlier-run', taskArns: earlier } : { step: 'start', count: properties.count, notBefore: 0 };
-  const progress: RunProgress = { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: definition.arn, next };
-  return followTasks({ ecsTaskRunnerContinuation: 1, ...purpose, watch, handOffs: 0, progress }, properties, deps, false);
+  const next: NextStep =
+    earlier.length > 0
+      ? { step: 'wait-for-earlier-run', taskArns: earlier }
+      : { step: 'start', count: properties.count, notBefore: 0 };
+  const progress: RunProgress = {
+    attempt: 1,
+    startFailures: [],
+    succeeded: [],
+    taskDefinitionArn: definition.arn,
+    next,
+  };
+  return followTasks(
+    { ecsTaskRunnerContinuation: 1, ...purpose, watch, handOffs: 0, progress },
+    properties,
+    deps,
+    false,
+  );
 }
 
 /**
@@ -83,7 +109,12 @@ export async function startAndFollow(purpose: Purpose, properties: RunnerPropert
  * backoff), watching the tasks — until the answer is known. Tasks that outlive the deadline are stopped; when this
  * invocation's time runs short, a fresh invocation of the same function takes over.
  */
-export async function followTasks(state: ContinuationEvent, properties: RunnerProperties, deps: LifecycleDependencies, pollFirst: boolean): Promise<RequestOutcome> {
+export async function followTasks(
+  state: ContinuationEvent,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+  pollFirst: boolean,
+): Promise<RequestOutcome> {
   const { aws, clock, log } = deps;
   let current = state;
   let firstPoll = pollFirst;
@@ -92,9 +123,19 @@ export async function followTasks(state: ContinuationEvent, properties: RunnerPr
     const next = progress?.next;
     const diagnosis = diagnosisContext(aws, log, properties, watch);
     if (next?.step === 'wait-for-earlier-run') {
-      const waited = await waitUntilStopped(watch.cluster, next.taskArns, watch.deadline, { ecs: aws.ecs, clock, invocation: deps.invocation, log });
-      if (waited.kind === 'hand-off') return handOff(withNext(current, { step: 'wait-for-earlier-run', taskArns: waited.running.map((task) => task.taskArn) }), deps);
-      if (waited.kind === 'deadline') return answered({ status: 'FAILED', reason: earlierRunTimeout(current, properties, waited.running) });
+      const waited = await waitUntilStopped(watch.cluster, next.taskArns, watch.deadline, {
+        ecs: aws.ecs,
+        clock,
+        invocation: deps.invocation,
+        log,
+      });
+      if (waited.kind === 'hand-off')
+        return handOff(
+          withNext(current, { step: 'wait-for-earlier-run', taskArns: waited.running.map((task) => task.taskArn) }),
+          deps,
+        );
+      if (waited.kind === 'deadline')
+        return answered({ status: 'FAILED', reason: earlierRunTimeout(current, properties, waited.running) });
       current = withNext(current, { step: 'start', count: properties.count, notBefore: 0 });
       continue;
     }
@@ -120,37 +161,73 @@ export async function followTasks(state: ContinuationEvent, properties: RunnerPr
           clock,
           invocation: deps.invocation,
           log,
-          onSlowStart: async () => log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
+          onSlowStart: async () =>
+            log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
         },
         firstPoll,
       );
     } catch (error) {
       await stopTasks(aws.ecs, watch.cluster, watch.taskArns, 'ecs-task-runner: could not watch the task', log);
-      return answered({ status: 'FAILED', reason: `${describeAwsError('DescribeTasks', error)} The tasks were stopped.` });
+      return answered({
+        status: 'FAILED',
+        reason: `${describeAwsError('DescribeTasks', error)} The tasks were stopped.`,
+      });
     }
     switch (result.kind) {
       case 'decided': {
         const unknown = result.tasks.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
         // A task ECS never reported may still start later: stop it rather than let it run unwatched.
-        if (unknown.length > 0) await stopTasks(aws.ecs, watch.cluster, unknown, 'ecs-task-runner: ECS did not report the task after RunTask', log);
+        if (unknown.length > 0)
+          await stopTasks(
+            aws.ecs,
+            watch.cluster,
+            unknown,
+            'ecs-task-runner: ECS did not report the task after RunTask',
+            log,
+          );
         const tasks = [...(progress?.succeeded ?? []), ...result.tasks];
         const attempts = progress?.attempt ?? 1;
         if (tasks.every((task) => task.succeeded)) {
           return answered(
-            current.phase?.kind !== 'teardown' && properties.outputs ? await successAnswer(current, properties.outputs, tasks, attempts, deps) : { status: 'SUCCESS', data: taskData(tasks, { attempts }) },
+            current.phase?.kind !== 'teardown' && properties.outputs
+              ? await successAnswer(current, properties.outputs, tasks, attempts, deps)
+              : { status: 'SUCCESS', data: taskData(tasks, { attempts }) },
           );
         }
         const failed = result.tasks.filter((task) => !task.succeeded);
-        const retry = progress && failed.every(failedToStart) ? retryAfter(current, { ...progress, succeeded: tasks.filter((task) => task.succeeded) }, properties, briefStartFailure(failed), failed.length, deps) : undefined;
+        const retry =
+          progress && failed.every(failedToStart)
+            ? retryAfter(
+                current,
+                { ...progress, succeeded: tasks.filter((task) => task.succeeded) },
+                properties,
+                briefStartFailure(failed),
+                failed.length,
+                deps,
+              )
+            : undefined;
         if (retry) {
           current = retry;
           continue;
         }
-        return answered({ status: 'FAILED', reason: withAttempts(await explainFailedTasks(result.tasks, diagnosis), progress), data: taskData(tasks, { attempts }) });
+        return answered({
+          status: 'FAILED',
+          reason: withAttempts(await explainFailedTasks(result.tasks, diagnosis), progress),
+          data: taskData(tasks, { attempts }),
+        });
       }
       case 'deadline':
-        await stopTasks(aws.ecs, watch.cluster, result.pending.map((task) => task.taskArn), 'ecs-task-runner: Timeout reached', log);
-        return answered({ status: 'FAILED', reason: withAttempts(await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis), progress) });
+        await stopTasks(
+          aws.ecs,
+          watch.cluster,
+          result.pending.map((task) => task.taskArn),
+          'ecs-task-runner: Timeout reached',
+          log,
+        );
+        return answered({
+          status: 'FAILED',
+          reason: withAttempts(await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis), progress),
+        });
       case 'hand-off':
         return handOff(current, deps);
     }
@@ -183,17 +260,22 @@ async function startAttempt(
   if (start.started) {
     const watching: RunProgress = { ...progress };
     delete watching.next;
-    return { kind: 'carry-on', state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching } };
+    return {
+      kind: 'carry-on',
+      state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching },
+    };
   }
   if (start.kind === 'not-placed' && isTransientPlacementFailure(start.failures)) {
     const retry = retryAfter(state, progress, properties, briefPlacementFailure(start.failures), count, deps);
     if (retry) return { kind: 'carry-on', state: retry };
   }
-  const reason = start.kind === 'refused' ? await explainRunTaskRefusal(start.error, diagnosis) : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: count });
+  const reason =
+    start.kind === 'refused'
+      ? await explainRunTaskRefusal(start.error, diagnosis)
+      : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: count });
   return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
 }
 
 function withNext(state: ContinuationEvent, next: NextStep): ContinuationEvent {
   return state.progress ? { ...state, progress: { ...state.progress, next } } : state;
 }
-

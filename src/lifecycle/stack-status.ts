@@ -12,7 +12,9 @@ export async function stackStatus(stackId: string, deps: LifecycleDependencies):
     return await (await deps.aws.cloudFormation()).stackStatus(stackId);
   } catch (error) {
     // Not knowing must not block the request: it goes on as it would without the policy that asked.
-    deps.log.warn('Could not read the stack status (cloudformation:DescribeStacks); assuming no rollback', { error: String(error) });
+    deps.log.warn('Could not read the stack status (cloudformation:DescribeStacks); assuming no rollback', {
+      error: String(error),
+    });
     return undefined;
   }
 }

@@ -19,7 +19,14 @@ export function startRetryDelayMs(retry: number): number {
  * The state that starts the next attempt after its backoff, when StartRetries allows one and enough of the Timeout
  * is left for it; undefined otherwise. `cause` is why this attempt failed to start.
  */
-export function retryAfter(state: ContinuationEvent, progress: RunProgress, properties: RunnerProperties, cause: string, count: number, deps: LifecycleDependencies): ContinuationEvent | undefined {
+export function retryAfter(
+  state: ContinuationEvent,
+  progress: RunProgress,
+  properties: RunnerProperties,
+  cause: string,
+  count: number,
+  deps: LifecycleDependencies,
+): ContinuationEvent | undefined {
   const retry = progress.attempt;
   if (retry > properties.startRetries) return undefined;
   const delay = startRetryDelayMs(retry);
@@ -28,11 +35,21 @@ export function retryAfter(state: ContinuationEvent, progress: RunProgress, prop
     deps.log.warn('A start retry would not fit in the Timeout; not retrying', { attempt: progress.attempt, cause });
     return undefined;
   }
-  deps.log.warn('The task failed to start; starting again after a backoff (StartRetries)', { attempt: progress.attempt, of: properties.startRetries + 1, cause, delayMs: delay });
+  deps.log.warn('The task failed to start; starting again after a backoff (StartRetries)', {
+    attempt: progress.attempt,
+    of: properties.startRetries + 1,
+    cause,
+    delayMs: delay,
+  });
   return {
     ...state,
     watch: { ...state.watch, taskArns: [] },
-    progress: { ...progress, attempt: progress.attempt + 1, startFailures: [...progress.startFailures, cause], next: { step: 'start', count, notBefore } },
+    progress: {
+      ...progress,
+      attempt: progress.attempt + 1,
+      startFailures: [...progress.startFailures, cause],
+      next: { step: 'start', count, notBefore },
+    },
   };
 }
 
@@ -41,4 +58,3 @@ export function withAttempts(reason: string, progress: RunProgress | undefined):
   if (!progress || progress.startFailures.length === 0) return reason;
   return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
 }
-

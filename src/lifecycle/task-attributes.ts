@@ -6,7 +6,10 @@ import type { DecidedTask } from '../tasks/task-outcome';
 export { BUILT_IN_ATTRIBUTES as DATA_KEYS };
 
 /** The tasks' attributes, the number of attempts, then each declared output (empty when nothing printed it). */
-export function taskData(tasks: readonly DecidedTask[], run: { attempts: number; outputs?: Readonly<Record<string, string>> }): Record<string, string> {
+export function taskData(
+  tasks: readonly DecidedTask[],
+  run: { attempts: number; outputs?: Readonly<Record<string, string>> },
+): Record<string, string> {
   const first = tasks[0];
   return {
     TaskArn: first?.taskArn ?? '',

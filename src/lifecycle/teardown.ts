@@ -27,12 +27,18 @@ export async function runTeardown(
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   if ((await stackStatus(request.StackId, deps)) === CREATE_ROLLBACK) {
-    return answered({ status: 'SUCCESS', reason: `${cleanup.summary} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.` });
+    return answered({
+      status: 'SUCCESS',
+      reason: `${cleanup.summary} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,
+    });
   }
   const phase: TeardownPhase = { kind: 'teardown', cleanup: cleanup.summary };
   try {
     // The tasks just stopped end first (SIGTERM, then the stop timeout): the teardown never overlaps them.
-    return asTeardownOutcome(await startAndFollow({ request, phase }, teardownProperties(request, properties), deps, cleanup.stopped), phase);
+    return asTeardownOutcome(
+      await startAndFollow({ request, phase }, teardownProperties(request, properties), deps, cleanup.stopped),
+      phase,
+    );
   } catch (error) {
     logIfUnexpected(deps.log, error);
     return answered({ status: 'SUCCESS', reason: `${cleanup.summary} Teardown failed: ${explainError(error)}` });
@@ -52,7 +58,7 @@ export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase)
     reason:
       answer.status === 'SUCCESS'
         ? `${phase.cleanup} Teardown task ${answer.data?.TaskId ?? taskArn ?? ''} succeeded.`
-        : `${phase.cleanup} Teardown failed: ${answer.reason ?? 'no reason was recorded; see the runner\'s log.'}`,
+        : `${phase.cleanup} Teardown failed: ${answer.reason ?? "no reason was recorded; see the runner's log."}`,
   });
 }
 
@@ -60,7 +66,10 @@ export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase)
  * One task of OnDelete's task definition and overrides; everything else as the resource runs its tasks. Every
  * invocation of a teardown works from these: the first, and each that takes over its wait or its watch.
  */
-export function teardownProperties(request: CloudFormationCustomResourceDeleteEvent, properties: RunnerProperties & { onDelete: OnDelete }): RunnerProperties {
+export function teardownProperties(
+  request: CloudFormationCustomResourceDeleteEvent,
+  properties: RunnerProperties & { onDelete: OnDelete },
+): RunnerProperties {
   const { onDelete } = properties;
   const teardown: RunnerProperties = {
     ...properties,

@@ -14,13 +14,21 @@ export function closestNames(name: string, known: readonly string[]): { names: s
   const best = typos[0]?.distance;
   return best === undefined
     ? { names: ranked.slice(0, MAX_SUGGESTIONS).map((candidate) => candidate.name), likelyTypo: false }
-    : { names: typos.filter((candidate) => candidate.distance === best).slice(0, MAX_SUGGESTIONS).map((candidate) => candidate.name), likelyTypo: true };
+    : {
+        names: typos
+          .filter((candidate) => candidate.distance === best)
+          .slice(0, MAX_SUGGESTIONS)
+          .map((candidate) => candidate.name),
+        likelyTypo: true,
+      };
 }
 
 /** "Unknown property X" with the closest names (never the whole list), in the words every unknown-name problem uses. */
 export function unknownNameProblem(path: string, name: string, known: readonly string[]): string {
   const { names, likelyTypo } = closestNames(name, known);
-  const hint = likelyTypo ? `did you mean ${names.join(' or ')}?` : `the closest known ${names.length === 1 ? 'name is' : 'names are'} ${names.join(', ')}`;
+  const hint = likelyTypo
+    ? `did you mean ${names.join(' or ')}?`
+    : `the closest known ${names.length === 1 ? 'name is' : 'names are'} ${names.join(', ')}`;
   return `${path}${name}: unknown property — ${hint}`;
 }
 

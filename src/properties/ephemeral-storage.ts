@@ -12,7 +12,8 @@ export function readEphemeralStorage(reader: PropertyReader, value: unknown): Ep
   if (!source) return undefined;
   const storageReader = reader.nested(`${reader.path}EphemeralStorage.`);
   const storage = pascalCased(storageReader, source, KEYS);
-  if (storage.SizeInGiB === undefined) return storageReader.problem('SizeInGiB', `is required: ${SIZE.min} to ${SIZE.max} GiB`);
+  if (storage.SizeInGiB === undefined)
+    return storageReader.problem('SizeInGiB', `is required: ${SIZE.min} to ${SIZE.max} GiB`);
   const sizeInGiB = storageReader.integer('SizeInGiB', storage.SizeInGiB, SIZE);
   return sizeInGiB === undefined ? undefined : { sizeInGiB };
 }

@@ -13,7 +13,10 @@ const AWSVPC_KEYS = ['Subnets', 'SecurityGroups', 'AssignPublicIp'] as const;
  * The task networking (`awsvpc`) configuration, from either `NetworkConfiguration.AwsvpcConfiguration` or the
  * top-level shorthand `Subnets` / `SecurityGroups` / `AssignPublicIp` — never both.
  */
-export function readNetworkConfiguration(reader: PropertyReader, properties: Record<string, unknown>): AwsVpcConfiguration | undefined {
+export function readNetworkConfiguration(
+  reader: PropertyReader,
+  properties: Record<string, unknown>,
+): AwsVpcConfiguration | undefined {
   const nested = reader.object('NetworkConfiguration', properties.NetworkConfiguration);
   const shorthandKeys = AWSVPC_KEYS.filter((key) => properties[key] !== undefined);
   if (nested && shorthandKeys.length > 0) {
@@ -28,7 +31,8 @@ export function readNetworkConfiguration(reader: PropertyReader, properties: Rec
     nestedReader.rejectUnknown(nested, NESTED_KEYS);
     const awsvpc = nestedReader.object('AwsvpcConfiguration', nested.AwsvpcConfiguration);
     if (!awsvpc) {
-      if (nested.AwsvpcConfiguration === undefined) nestedReader.missing('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
+      if (nested.AwsvpcConfiguration === undefined)
+        nestedReader.missing('AwsvpcConfiguration', 'is required inside NetworkConfiguration');
       return undefined;
     }
     const awsvpcReader = reader.nested('NetworkConfiguration.AwsvpcConfiguration.');
@@ -46,7 +50,8 @@ function readAwsvpc(reader: PropertyReader, source: Record<string, unknown>): Aw
     pattern: SUBNET_ID,
     patternHint: 'is not a subnet ID (subnet-…)',
   });
-  if (source.Subnets === undefined) reader.missing('Subnets', 'is required for task networking: list 1 to 16 subnet IDs of one VPC');
+  if (source.Subnets === undefined)
+    reader.missing('Subnets', 'is required for task networking: list 1 to 16 subnet IDs of one VPC');
   const securityGroups = reader.stringList('SecurityGroups', source.SecurityGroups, {
     max: 5,
     pattern: SECURITY_GROUP_ID,

@@ -19,9 +19,14 @@ export function readOutputs(reader: PropertyReader, value: unknown): string[] | 
     patternHint: 'is not an output name: use 1 to 64 letters and digits',
   });
   if (!names) return undefined;
-  const builtIn = names.filter((name) => BUILT_IN_ATTRIBUTES.some((attribute) => attribute.toLowerCase() === name.toLowerCase()));
+  const builtIn = names.filter((name) =>
+    BUILT_IN_ATTRIBUTES.some((attribute) => attribute.toLowerCase() === name.toLowerCase()),
+  );
   if (builtIn.length > 0) {
-    return reader.problem('Outputs', `${builtIn.join(', ')} ${builtIn.length === 1 ? 'is the name of a built-in attribute' : 'are names of built-in attributes'} (${BUILT_IN_ATTRIBUTES.join(', ')}); choose another name`);
+    return reader.problem(
+      'Outputs',
+      `${builtIn.join(', ')} ${builtIn.length === 1 ? 'is the name of a built-in attribute' : 'are names of built-in attributes'} (${BUILT_IN_ATTRIBUTES.join(', ')}); choose another name`,
+    );
   }
   return names;
 }

@@ -5,7 +5,11 @@ import type { PropertyReader } from './property-reader';
  * unknown keys and a key given in both spellings are problems. Used inside `Overrides`, where older task-runner
  * templates used the ECS API's own camelCase keys.
  */
-export function pascalCased<K extends string>(reader: PropertyReader, source: Record<string, unknown>, known: readonly K[]): Partial<Record<K, unknown>> {
+export function pascalCased<K extends string>(
+  reader: PropertyReader,
+  source: Record<string, unknown>,
+  known: readonly K[],
+): Partial<Record<K, unknown>> {
   const result: Partial<Record<K, unknown>> = {};
   const unknown: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(source)) {

@@ -16,11 +16,16 @@ export const FARGATE_PLACES_ITSELF =
   'applies to tasks on EC2 and external instances only; Fargate places tasks itself — remove it, or use LaunchType EC2 (or a strategy of EC2 capacity providers)';
 
 /** `PlacementConstraints: [{ Type, Expression }]`, as in `AWS::ECS::Service`; refused when the tasks run on Fargate. */
-export function readPlacementConstraints(reader: PropertyReader, value: unknown, fargate: boolean | undefined): PlacementConstraint[] | undefined {
+export function readPlacementConstraints(
+  reader: PropertyReader,
+  value: unknown,
+  fargate: boolean | undefined,
+): PlacementConstraint[] | undefined {
   if (value !== undefined && fargate === true) return reader.problem('PlacementConstraints', FARGATE_PLACES_ITSELF);
   return reader.objectList('PlacementConstraints', value, readConstraint, {
     max: MAX_PLACEMENT_CONSTRAINTS,
-    tooMany: (count) => `has ${count} entries; a task takes at most ${MAX_PLACEMENT_CONSTRAINTS}, those of the task definition included`,
+    tooMany: (count) =>
+      `has ${count} entries; a task takes at most ${MAX_PLACEMENT_CONSTRAINTS}, those of the task definition included`,
   });
 }
 
@@ -29,8 +34,12 @@ function readConstraint(reader: PropertyReader, item: Record<string, unknown>): 
   const type = reader.oneOf('Type', item.Type, TYPES, { required: true });
   const expression = reader.string('Expression', item.Expression, { maxLength: MAX_EXPRESSION });
   if (type === 'memberOf' && (item.Expression === undefined || item.Expression === '')) {
-    return reader.problem('Expression', 'is required for memberOf: a cluster query language expression, e.g. "attribute:ecs.instance-type =~ c5.*"');
+    return reader.problem(
+      'Expression',
+      'is required for memberOf: a cluster query language expression, e.g. "attribute:ecs.instance-type =~ c5.*"',
+    );
   }
-  if (type === 'distinctInstance' && expression !== undefined) return reader.problem('Expression', 'applies to memberOf only; distinctInstance takes none');
+  if (type === 'distinctInstance' && expression !== undefined)
+    return reader.problem('Expression', 'applies to memberOf only; distinctInstance takes none');
   return type === undefined ? undefined : { type, ...(expression === undefined ? {} : { expression }) };
 }

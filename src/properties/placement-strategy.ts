@@ -11,12 +11,22 @@ const KEYS = ['Type', 'Field'] as const;
 const TYPES = ['random', 'spread', 'binpack'] as const;
 const MAX_STRATEGIES = 5;
 const BINPACK_FIELDS = ['cpu', 'memory'] as const;
-const SPREAD_FIELD = { pattern: /^(instanceId|host|attribute:\S+)$/, patternHint: 'is not instanceId, host or an attribute (e.g. attribute:ecs.availability-zone)' };
+const SPREAD_FIELD = {
+  pattern: /^(instanceId|host|attribute:\S+)$/,
+  patternHint: 'is not instanceId, host or an attribute (e.g. attribute:ecs.availability-zone)',
+};
 
 /** `PlacementStrategy: [{ Type, Field }]`, as in `AWS::ECS::Service`; refused when the tasks run on Fargate. */
-export function readPlacementStrategy(reader: PropertyReader, value: unknown, fargate: boolean | undefined): PlacementStrategy[] | undefined {
+export function readPlacementStrategy(
+  reader: PropertyReader,
+  value: unknown,
+  fargate: boolean | undefined,
+): PlacementStrategy[] | undefined {
   if (value !== undefined && fargate === true) return reader.problem('PlacementStrategy', FARGATE_PLACES_ITSELF);
-  return reader.objectList('PlacementStrategy', value, readStrategy, { max: MAX_STRATEGIES, tooMany: (count) => `has ${count} entries; a task takes at most ${MAX_STRATEGIES}` });
+  return reader.objectList('PlacementStrategy', value, readStrategy, {
+    max: MAX_STRATEGIES,
+    tooMany: (count) => `has ${count} entries; a task takes at most ${MAX_STRATEGIES}`,
+  });
 }
 
 function readStrategy(reader: PropertyReader, item: Record<string, unknown>): PlacementStrategy | undefined {
@@ -33,7 +43,11 @@ function readStrategy(reader: PropertyReader, item: Record<string, unknown>): Pl
       return field === undefined ? undefined : { type, field };
     }
     case 'spread': {
-      if (!fieldGiven) return reader.problem('Field', 'is required for spread: instanceId, host or an attribute such as attribute:ecs.availability-zone');
+      if (!fieldGiven)
+        return reader.problem(
+          'Field',
+          'is required for spread: instanceId, host or an attribute such as attribute:ecs.availability-zone',
+        );
       const field = reader.string('Field', item.Field, SPREAD_FIELD);
       return field === undefined ? undefined : { type, field };
     }

@@ -55,7 +55,11 @@ export class PropertyReader {
     return value;
   }
 
-  string(name: string, value: unknown, rules: { required?: boolean; maxLength?: number } & OptionalPattern = {}): string | undefined {
+  string(
+    name: string,
+    value: unknown,
+    rules: { required?: boolean; maxLength?: number } & OptionalPattern = {},
+  ): string | undefined {
     if (value === undefined || value === '') {
       return rules.required ? this.missing(name) : undefined;
     }
@@ -72,8 +76,14 @@ export class PropertyReader {
     return text;
   }
 
-  oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], rules: { required?: boolean } = {}): T | undefined {
-    if (rules.required && (value === undefined || value === '')) return this.problem(name, `is required: one of ${allowed.join(', ')}`);
+  oneOf<T extends string>(
+    name: string,
+    value: unknown,
+    allowed: readonly T[],
+    rules: { required?: boolean } = {},
+  ): T | undefined {
+    if (rules.required && (value === undefined || value === ''))
+      return this.problem(name, `is required: one of ${allowed.join(', ')}`);
     const text = this.string(name, value);
     if (text === undefined) return undefined;
     const match = allowed.find((option) => option.toLowerCase() === text.toLowerCase());
@@ -81,13 +91,22 @@ export class PropertyReader {
     return match;
   }
 
-  number(name: string, value: unknown, range: { min: number; max: number; integer?: boolean; unit?: string }): number | undefined {
+  number(
+    name: string,
+    value: unknown,
+    range: { min: number; max: number; integer?: boolean; unit?: string },
+  ): number | undefined {
     if (value === undefined || value === '') return undefined;
     const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
     const parsed = text !== undefined && /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : Number.NaN;
     const kind = range.integer ? 'a whole number' : 'a number';
     const unit = range.unit ? ` ${range.unit}` : '';
-    if (Number.isNaN(parsed) || (range.integer && !Number.isInteger(parsed)) || parsed < range.min || parsed > range.max) {
+    if (
+      Number.isNaN(parsed) ||
+      (range.integer && !Number.isInteger(parsed)) ||
+      parsed < range.min ||
+      parsed > range.max
+    ) {
       return this.problem(name, `${JSON.stringify(value)} is not ${kind} from ${range.min} to ${range.max}${unit}`);
     }
     return parsed;
@@ -126,7 +145,11 @@ export class PropertyReader {
   }
 
   /** A list of strings; `unique` (the default) refuses an entry given twice, as ID lists must not have. */
-  stringList(name: string, value: unknown, rules: { min?: number; max: number; unique?: boolean } & OptionalPattern): string[] | undefined {
+  stringList(
+    name: string,
+    value: unknown,
+    rules: { min?: number; max: number; unique?: boolean } & OptionalPattern,
+  ): string[] | undefined {
     const { min = 0, max, unique = true, ...pattern } = rules;
     const list = this.list(name, value);
     if (list === undefined) return undefined;
@@ -134,7 +157,9 @@ export class PropertyReader {
     if (list.length < min || list.length > max) {
       return this.problem(name, `has ${list.length} entries; ${min} to ${max} are allowed`);
     }
-    const duplicates = !unique ? [] : strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
+    const duplicates = !unique
+      ? []
+      : strings.filter((item, index) => item !== undefined && strings.indexOf(item) !== index);
     if (duplicates.length > 0) return this.problem(name, `lists ${duplicates.join(', ')} more than once`);
     return strings.every((item): item is string => item !== undefined) ? strings : undefined;
   }

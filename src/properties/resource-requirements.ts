@@ -23,7 +23,12 @@ export function readResourceRequirements(reader: PropertyReader, value: unknown)
 function readRequirement(reader: PropertyReader, source: Record<string, unknown>): ResourceRequirement | undefined {
   const item = pascalCased(reader, source, KEYS);
   const type = reader.oneOf('Type', item.Type, TYPES, { required: true });
-  const text = reader.string('Value', item.Value, type === 'GPU' ? { required: true, ...GPU_VALUE } : { required: true });
-  if (type === 'GPU' && text !== undefined && text !== 'ALL' && Number(text) <= 0) return reader.problem('Value', `${JSON.stringify(text)} GPUs: give more than 0`);
+  const text = reader.string(
+    'Value',
+    item.Value,
+    type === 'GPU' ? { required: true, ...GPU_VALUE } : { required: true },
+  );
+  if (type === 'GPU' && text !== undefined && text !== 'ALL' && Number(text) <= 0)
+    return reader.problem('Value', `${JSON.stringify(text)} GPUs: give more than 0`);
   return type === undefined || text === undefined ? undefined : { type, value: text };
 }

@@ -122,11 +122,23 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const launchType = reader.oneOf('LaunchType', properties.LaunchType, LAUNCH_TYPES);
   const capacityProviderStrategy = readCapacityProviderStrategy(reader, properties.CapacityProviderStrategy);
   const platformVersion = reader.string('PlatformVersion', properties.PlatformVersion);
-  const count = reader.integer('Count', properties.Count, { min: 1, max: 10, unit: '(RunTask starts at most 10 tasks at once)' });
+  const count = reader.integer('Count', properties.Count, {
+    min: 1,
+    max: 10,
+    unit: '(RunTask starts at most 10 tasks at once)',
+  });
   const overrides = readTaskOverrides(reader, properties.Overrides);
   const timeoutSeconds = reader.integer('Timeout', properties.Timeout, { min: 1, max: 3600, unit: 'seconds' });
-  const serviceTimeoutSeconds = reader.integer('ServiceTimeout', properties.ServiceTimeout, { min: 1, max: 3600, unit: 'seconds' });
-  const pollIntervalSeconds = reader.number('PollInterval', properties.PollInterval, { min: 1, max: 300, unit: 'seconds' });
+  const serviceTimeoutSeconds = reader.integer('ServiceTimeout', properties.ServiceTimeout, {
+    min: 1,
+    max: 3600,
+    unit: 'seconds',
+  });
+  const pollIntervalSeconds = reader.number('PollInterval', properties.PollInterval, {
+    min: 1,
+    max: 300,
+    unit: 'seconds',
+  });
   const logLines = reader.integer('LogLines', properties.LogLines, { min: 0, max: 50, unit: 'lines' });
   const runOnUpdate = reader.boolean('RunOnUpdate', properties.RunOnUpdate);
   const runOnRollback = reader.boolean('RunOnRollback', properties.RunOnRollback);
@@ -137,7 +149,13 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   });
   const group = reader.string('Group', properties.Group, { maxLength: 255 });
   // Every task also gets the runner's own tag: the request it belongs to (IfRunning).
-  const tags = readTags(reader, 'Tags', properties.Tags, { [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)' }, 1);
+  const tags = readTags(
+    reader,
+    'Tags',
+    properties.Tags,
+    { [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)' },
+    1,
+  );
   const propagateTags = reader.oneOf('PropagateTags', properties.PropagateTags, PROPAGATE_TAGS);
   const enableExecuteCommand = reader.boolean('EnableExecuteCommand', properties.EnableExecuteCommand);
   const enableEcsManagedTags = reader.boolean('EnableECSManagedTags', properties.EnableECSManagedTags);
@@ -147,11 +165,17 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const outputs = readOutputs(reader, properties.Outputs);
 
   if (launchType && capacityProviderStrategy) {
-    reader.problem('LaunchType', 'given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)');
+    reader.problem(
+      'LaunchType',
+      'given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)',
+    );
   }
   const fargate = runsOnFargate({ launchType, capacityProviderStrategy });
   if (network?.assignPublicIp === 'ENABLED' && fargate === false) {
-    reader.problem('AssignPublicIp', 'ENABLED works only with Fargate: awsvpc tasks on EC2 never get a public IP — use DISABLED and a NAT gateway, or LaunchType FARGATE');
+    reader.problem(
+      'AssignPublicIp',
+      'ENABLED works only with Fargate: awsvpc tasks on EC2 never get a public IP — use DISABLED and a NAT gateway, or LaunchType FARGATE',
+    );
   }
   if (platformVersion !== undefined && fargate === false) {
     reader.problem('PlatformVersion', 'applies only to Fargate; remove it or use LaunchType FARGATE');
@@ -161,14 +185,25 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const volumeConfigurations = readVolumeConfigurations(reader, properties.VolumeConfigurations);
   // ECS Developer Guide, "Amazon ECS infrastructure IAM role": EBS volumes attach to Fargate and EC2 tasks.
   if (properties.VolumeConfigurations !== undefined && launchType === 'EXTERNAL') {
-    reader.problem('VolumeConfigurations', 'ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE');
+    reader.problem(
+      'VolumeConfigurations',
+      'ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE',
+    );
   }
   if (overrides?.ephemeralStorage && fargate === false) {
-    reader.problem('Overrides.EphemeralStorage', 'applies only to Fargate; on EC2 the instance\'s own storage is used — remove it or use LaunchType FARGATE');
+    reader.problem(
+      'Overrides.EphemeralStorage',
+      "applies only to Fargate; on EC2 the instance's own storage is used — remove it or use LaunchType FARGATE",
+    );
   }
-  const gpuContainers = (overrides?.containerOverrides ?? []).filter((container) => container.resourceRequirements?.some((requirement) => requirement.type === 'GPU'));
+  const gpuContainers = (overrides?.containerOverrides ?? []).filter((container) =>
+    container.resourceRequirements?.some((requirement) => requirement.type === 'GPU'),
+  );
   if (gpuContainers.length > 0 && fargate === true) {
-    reader.problem('Overrides.ContainerOverrides', `asks for GPUs (${gpuContainers.map((container) => container.name).join(', ')}), which Fargate does not offer — use LaunchType EC2 with GPU instances`);
+    reader.problem(
+      'Overrides.ContainerOverrides',
+      `asks for GPUs (${gpuContainers.map((container) => container.name).join(', ')}), which Fargate does not offer — use LaunchType EC2 with GPU instances`,
+    );
   }
 
   if (problems.length > 0 || cluster === undefined || taskDefinition === undefined) {
@@ -210,17 +245,26 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
 }
 
 /** true or false when the properties say where the tasks run; undefined when the cluster's default decides. */
-export function runsOnFargate(properties: Pick<RunnerProperties, 'launchType' | 'capacityProviderStrategy'>): boolean | undefined {
+export function runsOnFargate(
+  properties: Pick<RunnerProperties, 'launchType' | 'capacityProviderStrategy'>,
+): boolean | undefined {
   if (properties.launchType) return properties.launchType === 'FARGATE';
-  if (properties.capacityProviderStrategy) return properties.capacityProviderStrategy.every((item) => item.capacityProvider?.startsWith('FARGATE') === true);
+  if (properties.capacityProviderStrategy)
+    return properties.capacityProviderStrategy.every((item) => item.capacityProvider?.startsWith('FARGATE') === true);
   return undefined;
 }
 
-function readCapacityProviderStrategy(reader: PropertyReader, value: unknown): CapacityProviderStrategyItem[] | undefined {
+function readCapacityProviderStrategy(
+  reader: PropertyReader,
+  value: unknown,
+): CapacityProviderStrategyItem[] | undefined {
   const list = reader.list('CapacityProviderStrategy', value);
   if (!list) return undefined;
   if (list.length === 0 || list.length > 20) {
-    return reader.problem('CapacityProviderStrategy', `has ${list.length} entries; give 1 to 20, or leave it out to use the cluster's default`);
+    return reader.problem(
+      'CapacityProviderStrategy',
+      `has ${list.length} entries; give 1 to 20, or leave it out to use the cluster's default`,
+    );
   }
   const items = list.map((entry, index) => {
     const itemReader = reader.nested(`CapacityProviderStrategy[${index}].`);

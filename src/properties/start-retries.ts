@@ -5,5 +5,9 @@ export const MAX_START_RETRIES = 5;
 
 /** `StartRetries`: how often a task that failed to start is started again (0, the default, never). */
 export function readStartRetries(reader: PropertyReader, value: unknown): number | undefined {
-  return reader.integer('StartRetries', value, { min: 0, max: MAX_START_RETRIES, unit: '(retries of a task that failed to start)' });
+  return reader.integer('StartRetries', value, {
+    min: 0,
+    max: MAX_START_RETRIES,
+    unit: '(retries of a task that failed to start)',
+  });
 }

@@ -13,18 +13,26 @@ export type ReservedTagKeys = Readonly<Record<string, string>>;
  * refused too (ECS keeps `AmazonECSCreated` and `AmazonECSManaged` for the volumes it creates; the runner tags each
  * task with its own key), and `roomFor` tags are left for those added beside the template's.
  */
-export function readTags(reader: PropertyReader, name: string, value: unknown, reserved: ReservedTagKeys = {}, roomFor = 0): Tag[] | undefined {
+export function readTags(
+  reader: PropertyReader,
+  name: string,
+  value: unknown,
+  reserved: ReservedTagKeys = {},
+  roomFor = 0,
+): Tag[] | undefined {
   const max = MAX_TAGS - roomFor;
   return reader.objectList(name, value, (tagReader, tag) => readTag(tagReader, tag, reserved), {
     max,
-    tooMany: (count) => `has ${count} tags; at most ${max} are allowed${roomFor > 0 ? ` (a task takes ${MAX_TAGS}, and the runner adds ${roomFor} of its own)` : ''}`,
+    tooMany: (count) =>
+      `has ${count} tags; at most ${max} are allowed${roomFor > 0 ? ` (a task takes ${MAX_TAGS}, and the runner adds ${roomFor} of its own)` : ''}`,
   });
 }
 
 function readTag(reader: PropertyReader, tag: Record<string, unknown>, reserved: ReservedTagKeys): Tag | undefined {
   reader.rejectUnknown(tag, TAG_KEYS);
   const key = reader.string('Key', tag.Key, { required: true, maxLength: 128 });
-  if (key?.toLowerCase().startsWith('aws:')) return reader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
+  if (key?.toLowerCase().startsWith('aws:'))
+    return reader.problem('Key', `${JSON.stringify(key)} uses the reserved prefix aws:`);
   const owner = key === undefined ? undefined : reserved[key];
   if (owner !== undefined) return reader.problem('Key', `${JSON.stringify(key)} is reserved for ${owner}`);
   // An empty or absent Value is read as absent, and sent as an empty value.

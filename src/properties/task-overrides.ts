@@ -10,8 +10,24 @@ import { readResourceRequirements } from './resource-requirements';
 /** RunTask refuses overrides whose JSON is longer than this. */
 export const MAX_OVERRIDES_CHARACTERS = 8192;
 
-const TASK_KEYS = ['ContainerOverrides', 'Cpu', 'Memory', 'TaskRoleArn', 'ExecutionRoleArn', 'EphemeralStorage'] as const;
-const CONTAINER_KEYS = ['Name', 'Command', 'Environment', 'Cpu', 'Memory', 'MemoryReservation', 'ResourceRequirements', 'EnvironmentFiles'] as const;
+const TASK_KEYS = [
+  'ContainerOverrides',
+  'Cpu',
+  'Memory',
+  'TaskRoleArn',
+  'ExecutionRoleArn',
+  'EphemeralStorage',
+] as const;
+const CONTAINER_KEYS = [
+  'Name',
+  'Command',
+  'Environment',
+  'Cpu',
+  'Memory',
+  'MemoryReservation',
+  'ResourceRequirements',
+  'EnvironmentFiles',
+] as const;
 const ENVIRONMENT_KEYS = ['Name', 'Value'] as const;
 
 /**
@@ -26,12 +42,13 @@ export function readTaskOverrides(reader: PropertyReader, value: unknown): TaskO
   const task = pascalCased(reader.nested(path), source, TASK_KEYS);
 
   const containerReader = reader.nested(path);
-  const containers = containerReader.list('ContainerOverrides', task.ContainerOverrides)?.map((item, index) =>
-    readContainerOverride(reader.nested(`${path}ContainerOverrides[${index}].`), item),
-  );
+  const containers = containerReader
+    .list('ContainerOverrides', task.ContainerOverrides)
+    ?.map((item, index) => readContainerOverride(reader.nested(`${path}ContainerOverrides[${index}].`), item));
   const names = containers?.map((container) => container?.name).filter((name) => name !== undefined) ?? [];
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-  if (repeated.length > 0) containerReader.problem('ContainerOverrides', `overrides container ${repeated.join(', ')} more than once`);
+  if (repeated.length > 0)
+    containerReader.problem('ContainerOverrides', `overrides container ${repeated.join(', ')} more than once`);
 
   const taskReader = reader.nested(path);
   const override: TaskOverride = {
@@ -45,7 +62,10 @@ export function readTaskOverrides(reader: PropertyReader, value: unknown): TaskO
   };
   const size = JSON.stringify(override).length;
   if (size > MAX_OVERRIDES_CHARACTERS) {
-    reader.problem('Overrides', `is ${size} characters as sent to RunTask; ECS accepts at most ${MAX_OVERRIDES_CHARACTERS} — move long values into the task definition`);
+    reader.problem(
+      'Overrides',
+      `is ${size} characters as sent to RunTask; ECS accepts at most ${MAX_OVERRIDES_CHARACTERS} — move long values into the task definition`,
+    );
   }
   return override;
 }
@@ -57,14 +77,19 @@ function readContainerOverride(reader: PropertyReader, value: unknown): Containe
   const name = reader.string('Name', container.Name, { required: true });
   // A command may repeat an argument (`--from 1 --to 1`).
   const command = reader.stringList('Command', container.Command, { max: 1000, unique: false });
-  const environment = reader.list('Environment', container.Environment)?.map((entry, index) => readEnvironmentVariable(reader.nested(`${reader.path}Environment[${index}].`), entry));
+  const environment = reader
+    .list('Environment', container.Environment)
+    ?.map((entry, index) => readEnvironmentVariable(reader.nested(`${reader.path}Environment[${index}].`), entry));
   return {
     ...optional('name', name),
     ...optional('command', command),
     ...(environment ? { environment: environment.filter((e): e is KeyValuePair => e !== undefined) } : {}),
     ...optional('cpu', reader.integer('Cpu', container.Cpu, { min: 0, max: 196608, unit: 'CPU units' })),
     ...optional('memory', reader.integer('Memory', container.Memory, { min: 6, max: 1048576, unit: 'MiB' })),
-    ...optional('memoryReservation', reader.integer('MemoryReservation', container.MemoryReservation, { min: 6, max: 1048576, unit: 'MiB' })),
+    ...optional(
+      'memoryReservation',
+      reader.integer('MemoryReservation', container.MemoryReservation, { min: 6, max: 1048576, unit: 'MiB' }),
+    ),
     ...optional('resourceRequirements', readResourceRequirements(reader, container.ResourceRequirements)),
     ...optional('environmentFiles', readEnvironmentFiles(reader, container.EnvironmentFiles)),
   };
@@ -83,5 +108,7 @@ function readEnvironmentVariable(reader: PropertyReader, value: unknown): KeyVal
 
 /** The environment values an Overrides object passes to containers: they may be secrets, and are masked. */
 export function overrideEnvironmentValues(overrides: TaskOverride | undefined): string[] {
-  return (overrides?.containerOverrides ?? []).flatMap((container) => (container.environment ?? []).flatMap((variable) => (variable.value ? [variable.value] : [])));
+  return (overrides?.containerOverrides ?? []).flatMap((container) =>
+    (container.environment ?? []).flatMap((variable) => (variable.value ? [variable.value] : [])),
+  );
 }

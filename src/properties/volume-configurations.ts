@@ -1,4 +1,8 @@
-import type { EBSTagSpecification, TaskManagedEBSVolumeConfiguration, TaskVolumeConfiguration } from '@aws-sdk/client-ecs';
+import type {
+  EBSTagSpecification,
+  TaskManagedEBSVolumeConfiguration,
+  TaskVolumeConfiguration,
+} from '@aws-sdk/client-ecs';
 import { optional } from '../shared/records';
 import { ROLE_ARN } from './arn-patterns';
 import type { PropertyReader } from './property-reader';
@@ -62,34 +66,53 @@ const SNAPSHOT_ID = { pattern: /^snap-[0-9a-f]+$/, patternHint: 'is not a snapsh
  * `VolumeConfigurations: [{ Name, ManagedEBSVolume }]`: the EBS volume ECS creates for each task, for a volume the
  * task definition marks `ConfiguredAtLaunch` (the pre-flight check compares the names with the task definition).
  */
-export function readVolumeConfigurations(reader: PropertyReader, value: unknown): TaskVolumeConfiguration[] | undefined {
+export function readVolumeConfigurations(
+  reader: PropertyReader,
+  value: unknown,
+): TaskVolumeConfiguration[] | undefined {
   const volumes = reader.objectList('VolumeConfigurations', value, readVolume);
   const names = volumes?.map((volume) => volume.name) ?? [];
   const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-  if (repeated.length > 0) return reader.problem('VolumeConfigurations', `configures volume ${repeated.join(', ')} more than once`);
+  if (repeated.length > 0)
+    return reader.problem('VolumeConfigurations', `configures volume ${repeated.join(', ')} more than once`);
   return volumes;
 }
 
 function readVolume(reader: PropertyReader, volume: Record<string, unknown>): TaskVolumeConfiguration | undefined {
   reader.rejectUnknown(volume, VOLUME_KEYS);
   const name = reader.string('Name', volume.Name, { required: true, maxLength: 255 });
-  if (volume.ManagedEBSVolume === undefined) return reader.problem('ManagedEBSVolume', 'is required: the EBS volume to create for each task (RoleArn, SizeInGiB or SnapshotId, …)');
-  const managedEBSVolume = readManagedEbsVolume(reader.nested(`${reader.path}ManagedEBSVolume.`), reader.object('ManagedEBSVolume', volume.ManagedEBSVolume));
+  if (volume.ManagedEBSVolume === undefined)
+    return reader.problem(
+      'ManagedEBSVolume',
+      'is required: the EBS volume to create for each task (RoleArn, SizeInGiB or SnapshotId, …)',
+    );
+  const managedEBSVolume = readManagedEbsVolume(
+    reader.nested(`${reader.path}ManagedEBSVolume.`),
+    reader.object('ManagedEBSVolume', volume.ManagedEBSVolume),
+  );
   return name === undefined || managedEBSVolume === undefined ? undefined : { name, managedEBSVolume };
 }
 
-function readManagedEbsVolume(reader: PropertyReader, ebs: Record<string, unknown> | undefined): TaskManagedEBSVolumeConfiguration | undefined {
+function readManagedEbsVolume(
+  reader: PropertyReader,
+  ebs: Record<string, unknown> | undefined,
+): TaskManagedEBSVolumeConfiguration | undefined {
   if (!ebs) return undefined;
   reader.rejectUnknown(ebs, EBS_KEYS);
   const roleArn = reader.string('RoleArn', ebs.RoleArn, { required: true, ...ROLE_ARN });
   const volumeType = reader.oneOf('VolumeType', ebs.VolumeType, TYPE_NAMES);
   const limits = volumeType === undefined ? undefined : VOLUME_TYPES[volumeType];
-  const sizeInGiB = reader.integer('SizeInGiB', ebs.SizeInGiB, { ...(limits?.size ?? ANY_SIZE), unit: volumeType === undefined ? 'GiB' : `GiB (${volumeType})` });
+  const sizeInGiB = reader.integer('SizeInGiB', ebs.SizeInGiB, {
+    ...(limits?.size ?? ANY_SIZE),
+    unit: volumeType === undefined ? 'GiB' : `GiB (${volumeType})`,
+  });
   const snapshotId = reader.string('SnapshotId', ebs.SnapshotId, SNAPSHOT_ID);
-  if (ebs.SizeInGiB === undefined && ebs.SnapshotId === undefined) reader.problem('SizeInGiB', 'is required unless SnapshotId is given (the volume then takes the snapshot\'s size)');
+  if (ebs.SizeInGiB === undefined && ebs.SnapshotId === undefined)
+    reader.problem('SizeInGiB', "is required unless SnapshotId is given (the volume then takes the snapshot's size)");
   const iops = readIops(reader, ebs.Iops, volumeType);
   const throughput = reader.integer('Throughput', ebs.Throughput, { ...THROUGHPUT, unit: 'MiB/s' });
-  if (ebs.Throughput !== undefined && volumeType !== undefined && volumeType !== 'gp3') reader.problem('Throughput', `applies to gp3 volumes only, not ${volumeType}`);
+  if (ebs.Throughput !== undefined && volumeType !== undefined && volumeType !== 'gp3')
+    reader.problem('Throughput', `applies to gp3 volumes only, not ${volumeType}`);
   const managed: TaskManagedEBSVolumeConfiguration = {
     roleArn,
     ...optional('sizeInGiB', sizeInGiB),
@@ -109,7 +132,9 @@ function readManagedEbsVolume(reader: PropertyReader, ebs: Record<string, unknow
 function readIops(reader: PropertyReader, value: unknown, volumeType: VolumeType | undefined): number | undefined {
   const range = volumeType === undefined ? ANY_IOPS : VOLUME_TYPES[volumeType].iops;
   if (value === undefined || value === '') {
-    return volumeType === 'io1' || volumeType === 'io2' ? reader.problem('Iops', `is required for ${volumeType} volumes: ${range?.min} to ${range?.max}`) : undefined;
+    return volumeType === 'io1' || volumeType === 'io2'
+      ? reader.problem('Iops', `is required for ${volumeType} volumes: ${range?.min} to ${range?.max}`)
+      : undefined;
   }
   if (!range) return reader.problem('Iops', `applies to gp3, io1 and io2 volumes only, not ${volumeType}`);
   return reader.integer('Iops', value, { ...range, unit: volumeType === undefined ? 'IOPS' : `IOPS (${volumeType})` });
@@ -119,12 +144,17 @@ function readTagSpecifications(reader: PropertyReader, value: unknown): EBSTagSp
   return reader.objectList('TagSpecifications', value, readTagSpecification);
 }
 
-function readTagSpecification(reader: PropertyReader, specification: Record<string, unknown>): EBSTagSpecification | undefined {
+function readTagSpecification(
+  reader: PropertyReader,
+  specification: Record<string, unknown>,
+): EBSTagSpecification | undefined {
   reader.rejectUnknown(specification, TAG_SPECIFICATION_KEYS);
   const resourceType = reader.oneOf('ResourceType', specification.ResourceType, TAG_RESOURCE_TYPES, { required: true });
   const tags = readTags(reader, 'Tags', specification.Tags, RESERVED_TAG_KEYS);
   const propagateTags = reader.oneOf('PropagateTags', specification.PropagateTags, TAG_PROPAGATION);
-  return resourceType === undefined ? undefined : { resourceType, ...optional('tags', tags), ...optional('propagateTags', propagateTags) };
+  return resourceType === undefined
+    ? undefined
+    : { resourceType, ...optional('tags', tags), ...optional('propagateTags', propagateTags) };
 }
 
 function readTerminationPolicy(reader: PropertyReader, value: unknown): { deleteOnTermination: boolean } | undefined {
@@ -133,7 +163,11 @@ function readTerminationPolicy(reader: PropertyReader, value: unknown): { delete
   const policyReader = reader.nested(`${reader.path}TerminationPolicy.`);
   policyReader.rejectUnknown(policy, TERMINATION_POLICY_KEYS);
   // ECS API reference, TaskManagedEBSVolumeTerminationPolicy: `deleteOnTermination` is required.
-  if (policy.DeleteOnTermination === undefined) return policyReader.problem('DeleteOnTermination', 'is required: true deletes the volume when the task stops, false keeps it');
+  if (policy.DeleteOnTermination === undefined)
+    return policyReader.problem(
+      'DeleteOnTermination',
+      'is required: true deletes the volume when the task stops, false keeps it',
+    );
   const deleteOnTermination = policyReader.boolean('DeleteOnTermination', policy.DeleteOnTermination);
   return deleteOnTermination === undefined ? undefined : { deleteOnTermination };
 }

@@ -17,7 +17,9 @@ export const nodeHttpPut: HttpPut = (url, body, headers) =>
     const request = send(url, { method: 'PUT', headers, timeout: TIMEOUT_MS }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('end', () =>
+        resolve({ statusCode: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+      );
       response.on('error', reject);
     });
     request.on('timeout', () => request.destroy(new Error(`No answer within ${TIMEOUT_MS} ms`)));

@@ -26,11 +26,16 @@ export function checkResponseUrl(responseUrl: unknown, allowedHostsSetting: stri
       throw new ResponseUrlRefusedError(`The ResponseURL's host ${host} is not in RESPONSE_URL_ALLOWED_HOSTS`);
     }
     if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(host))) return url;
-    throw new ResponseUrlRefusedError(`The ResponseURL must use https (http only for loopback hosts), not ${url.protocol}`);
+    throw new ResponseUrlRefusedError(
+      `The ResponseURL must use https (http only for loopback hosts), not ${url.protocol}`,
+    );
   }
-  if (url.protocol !== 'https:') throw new ResponseUrlRefusedError(`The ResponseURL must use https, not ${url.protocol}`);
+  if (url.protocol !== 'https:')
+    throw new ResponseUrlRefusedError(`The ResponseURL must use https, not ${url.protocol}`);
   if (!AWS_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix))) {
-    throw new ResponseUrlRefusedError(`The ResponseURL's host ${host} is not an AWS host (*.amazonaws.com, *.amazonaws.com.cn)`);
+    throw new ResponseUrlRefusedError(
+      `The ResponseURL's host ${host} is not an AWS host (*.amazonaws.com, *.amazonaws.com.cn)`,
+    );
   }
   return url;
 }

@@ -28,17 +28,27 @@ export async function sendResponse(url: URL, body: ResponseBody, deps: SendRespo
     try {
       const response = await deps.http(url, payload, headers);
       if (response.statusCode >= 200 && response.statusCode < 300) {
-        deps.log.info('Answered CloudFormation', { status: body.Status, reason: body.Reason, physicalResourceId: body.PhysicalResourceId, data: body.Data, url: where });
+        deps.log.info('Answered CloudFormation', {
+          status: body.Status,
+          reason: body.Reason,
+          physicalResourceId: body.PhysicalResourceId,
+          data: body.Data,
+          url: where,
+        });
         return;
       }
       problem = `HTTP ${response.statusCode}`;
-      if (response.statusCode < 500 && response.statusCode !== 429) throw new ResponseDeliveryError(`The ResponseURL refused the response: ${problem} ${response.body.slice(0, 300)}`);
+      if (response.statusCode < 500 && response.statusCode !== 429)
+        throw new ResponseDeliveryError(
+          `The ResponseURL refused the response: ${problem} ${response.body.slice(0, 300)}`,
+        );
     } catch (error) {
       if (error instanceof ResponseDeliveryError) throw error;
       problem = String(error);
     }
     const delay = RETRY_DELAYS_MS[attempt];
-    if (delay === undefined) throw new ResponseDeliveryError(`Could not deliver the response after ${attempt + 1} attempts: ${problem}`);
+    if (delay === undefined)
+      throw new ResponseDeliveryError(`Could not deliver the response after ${attempt + 1} attempts: ${problem}`);
     deps.log.warn('Retrying the response to CloudFormation', { attempt: attempt + 1, problem, url: where });
     await deps.clock.sleep(delay);
   }

@@ -7,7 +7,9 @@ export interface Invocation {
   remainingTimeMs(): number;
 }
 
-export function invocationFromContext(context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>): Invocation {
+export function invocationFromContext(
+  context: Pick<Context, 'invokedFunctionArn' | 'getRemainingTimeInMillis'>,
+): Invocation {
   return {
     functionArn: context.invokedFunctionArn,
     remainingTimeMs: () => context.getRemainingTimeInMillis(),

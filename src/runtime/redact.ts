@@ -11,7 +11,9 @@ export const MIN_MASKED_LENGTH = 4;
  * may read its log group.
  */
 export function maskValues(text: string, values: readonly string[]): string {
-  const masked = [...new Set(values.filter((value) => value.length >= MIN_MASKED_LENGTH))].sort((a, b) => b.length - a.length);
+  const masked = [...new Set(values.filter((value) => value.length >= MIN_MASKED_LENGTH))].sort(
+    (a, b) => b.length - a.length,
+  );
   return masked.reduce((current, value) => current.split(value).join(MASK), text);
 }
 
@@ -28,7 +30,9 @@ export function redactProperties(properties: unknown): unknown {
     ...properties,
     ...(isRecord(properties.Overrides) ? { Overrides: maskEnvironment(properties.Overrides) } : {}),
     // The teardown task's overrides hold environment values just the same.
-    ...(isRecord(onDelete) && isRecord(onDelete.Overrides) ? { OnDelete: { ...onDelete, Overrides: maskEnvironment(onDelete.Overrides) } } : {}),
+    ...(isRecord(onDelete) && isRecord(onDelete.Overrides)
+      ? { OnDelete: { ...onDelete, Overrides: maskEnvironment(onDelete.Overrides) } }
+      : {}),
   };
 }
 

@@ -26,5 +26,10 @@ function isSnsEvent(event: unknown): event is SNSEvent {
   const [record] = records as unknown[];
   if (typeof record !== 'object' || record === null) return false;
   const { EventSource, Sns } = record as { EventSource?: unknown; Sns?: unknown };
-  return EventSource === 'aws:sns' && typeof Sns === 'object' && Sns !== null && typeof (Sns as { Message?: unknown }).Message === 'string';
+  return (
+    EventSource === 'aws:sns' &&
+    typeof Sns === 'object' &&
+    Sns !== null &&
+    typeof (Sns as { Message?: unknown }).Message === 'string'
+  );
 }

@@ -14,12 +14,20 @@ export function checkLaunchSettings(properties: RunnerProperties, definition: Ta
   (properties.volumeConfigurations ?? []).forEach((volume, index) => {
     if (volume.name === undefined || definition.configuredAtLaunchVolumes.includes(volume.name)) return;
     const where = `VolumeConfigurations[${index}].Name`;
-    const configurable = definition.configuredAtLaunchVolumes.length > 0 ? `its volumes configured at launch are ${quoted(definition.configuredAtLaunchVolumes)}` : 'it has no volume configured at launch';
+    const configurable =
+      definition.configuredAtLaunchVolumes.length > 0
+        ? `its volumes configured at launch are ${quoted(definition.configuredAtLaunchVolumes)}`
+        : 'it has no volume configured at launch';
     if (definition.volumeNames.includes(volume.name)) {
-      problems.push(`${where}: volume ${JSON.stringify(volume.name)} of task definition ${name} is not ConfiguredAtLaunch (${configurable}) — register the task definition with ConfiguredAtLaunch: true on that volume`);
+      problems.push(
+        `${where}: volume ${JSON.stringify(volume.name)} of task definition ${name} is not ConfiguredAtLaunch (${configurable}) — register the task definition with ConfiguredAtLaunch: true on that volume`,
+      );
     } else {
-      const has = definition.volumeNames.length > 0 ? `its volumes are ${quoted(definition.volumeNames)}` : 'it has no volumes';
-      problems.push(`${where}: task definition ${name} has no volume ${JSON.stringify(volume.name)}; ${has}${definition.volumeNames.length > 0 ? `, and ${configurable}` : ''}`);
+      const has =
+        definition.volumeNames.length > 0 ? `its volumes are ${quoted(definition.volumeNames)}` : 'it has no volumes';
+      problems.push(
+        `${where}: task definition ${name} has no volume ${JSON.stringify(volume.name)}; ${has}${definition.volumeNames.length > 0 ? `, and ${configurable}` : ''}`,
+      );
     }
   });
   const constraints = properties.placementConstraints?.length ?? 0;

@@ -29,13 +29,16 @@ async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Pr
   } catch (error) {
     if (isTaskDefinitionNotFound(error)) {
       throw new PreflightError(
-        [`TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region — give a family, family:revision or ARN of a registered task definition`],
+        [
+          `TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region — give a family, family:revision or ARN of a registered task definition`,
+        ],
         { cause: error },
       );
     }
     throw new AwsCallError(`DescribeTaskDefinition of ${taskDefinition}`, error);
   }
-  if (!response.taskDefinition) throw new PreflightError([`TaskDefinition: ECS returned no task definition for ${JSON.stringify(taskDefinition)}`]);
+  if (!response.taskDefinition)
+    throw new PreflightError([`TaskDefinition: ECS returned no task definition for ${JSON.stringify(taskDefinition)}`]);
   return taskDefinitionFacts(response.taskDefinition, taskDefinition);
 }
 

@@ -42,7 +42,12 @@ export interface EarlierTask {
  * The resource's tasks that still run and belong to another request than `requestTag`: a task tagged with this
  * request (a duplicate delivery, a retried invocation) is this run's own, never an earlier one.
  */
-export async function findEarlierRun(ecs: EcsApi, cluster: string, startedBy: string, requestTag: string): Promise<EarlierTask[]> {
+export async function findEarlierRun(
+  ecs: EcsApi,
+  cluster: string,
+  startedBy: string,
+  requestTag: string,
+): Promise<EarlierTask[]> {
   const running = await listRunningTasks(ecs, cluster, startedBy);
   const earlier: EarlierTask[] = [];
   for (let i = 0; i < running.length; i += 100) {
@@ -77,12 +82,21 @@ export const STOP_WAIT_POLL_MS = 10_000;
  * Polls DescribeTasks until every task is STOPPED (or ECS no longer knows it), the deadline passes, or this
  * invocation must hand off. It polls before it may hand off, so that every invocation makes progress.
  */
-export async function waitUntilStopped(cluster: string, taskArns: readonly string[], deadline: number, deps: StopWaitDependencies): Promise<StopWaitResult> {
+export async function waitUntilStopped(
+  cluster: string,
+  taskArns: readonly string[],
+  deadline: number,
+  deps: StopWaitDependencies,
+): Promise<StopWaitResult> {
   const { clock, invocation } = deps;
   let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
   for (;;) {
     try {
-      running = await stillRunning(deps.ecs, cluster, running.map((task) => task.taskArn));
+      running = await stillRunning(
+        deps.ecs,
+        cluster,
+        running.map((task) => task.taskArn),
+      );
     } catch (error) {
       if (!isTransient(error)) throw error;
       deps.log.warn('DescribeTasks failed while waiting for tasks to stop; polling on', { error: String(error) });
@@ -103,7 +117,8 @@ async function stillRunning(ecs: EcsApi, cluster: string, taskArns: readonly str
     const response = await ecs.describeTasks({ cluster, tasks: asked });
     // A task ECS does not report (MISSING) stopped long ago: stopped tasks stay visible for at least an hour.
     for (const task of response.tasks ?? []) {
-      if (task.taskArn && asked.includes(task.taskArn) && task.lastStatus !== 'STOPPED') running.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
+      if (task.taskArn && asked.includes(task.taskArn) && task.lastStatus !== 'STOPPED')
+        running.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
     }
   }
   return running;

@@ -10,7 +10,12 @@ const TRANSIENT_PLACEMENT = /^RESOURCE:|^AGENT$|Capacity is unavailable/i;
 
 /** Every failure RunTask reported may pass with time: starting again can work. */
 export function isTransientPlacementFailure(failures: readonly Failure[]): boolean {
-  return failures.length > 0 && failures.every((failure) => TRANSIENT_PLACEMENT.test(failure.reason ?? '') || TRANSIENT_PLACEMENT.test(failure.detail ?? ''));
+  return (
+    failures.length > 0 &&
+    failures.every(
+      (failure) => TRANSIENT_PLACEMENT.test(failure.reason ?? '') || TRANSIENT_PLACEMENT.test(failure.detail ?? ''),
+    )
+  );
 }
 
 /**

@@ -79,7 +79,11 @@ async function runTaskWithRetries(request: StartRequest, deps: StartDependencies
     } catch (error) {
       const delay = runTaskRetryDelayMs(attempt);
       if (!isTransient(error) || deps.clock.now() + delay > request.retryUntil) throw error;
-      deps.log.warn('RunTask failed; retrying with the same clientToken', { attempt: attempt + 1, error: errorName(error), delayMs: delay });
+      deps.log.warn('RunTask failed; retrying with the same clientToken', {
+        attempt: attempt + 1,
+        error: errorName(error),
+        delayMs: delay,
+      });
       await deps.clock.sleep(delay);
     }
   }

@@ -54,13 +54,19 @@ export function taskDefinitionFacts(definition: TaskDefinition, requested: strin
     // `essential` defaults to true when a container definition leaves it out.
     essentialContainers: names(essential),
     containerNames: names(containers),
-    logs: Object.fromEntries(essential.flatMap((container) => {
-      const location = awsLogsLocation(container);
-      return container.name && location ? [[container.name, location] as const] : [];
-    })),
-    usesSecrets: containers.some((container) => (container.secrets?.length ?? 0) > 0 || container.repositoryCredentials !== undefined),
+    logs: Object.fromEntries(
+      essential.flatMap((container) => {
+        const location = awsLogsLocation(container);
+        return container.name && location ? [[container.name, location] as const] : [];
+      }),
+    ),
+    usesSecrets: containers.some(
+      (container) => (container.secrets?.length ?? 0) > 0 || container.repositoryCredentials !== undefined,
+    ),
     volumeNames: (definition.volumes ?? []).flatMap((volume) => (volume.name ? [volume.name] : [])),
-    configuredAtLaunchVolumes: (definition.volumes ?? []).flatMap((volume) => (volume.name && volume.configuredAtLaunch === true ? [volume.name] : [])),
+    configuredAtLaunchVolumes: (definition.volumes ?? []).flatMap((volume) =>
+      volume.name && volume.configuredAtLaunch === true ? [volume.name] : [],
+    ),
     placementConstraintCount: definition.placementConstraints?.length ?? 0,
   };
 }

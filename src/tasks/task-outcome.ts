@@ -58,7 +58,10 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
   const taskArn = task.taskArn ?? 'unknown task';
   const lastStatus = task.lastStatus ?? 'UNKNOWN';
   const containers = task.containers ?? [];
-  const judged = essentialContainers.length > 0 ? essentialContainers : containers.flatMap((container) => (container.name ? [container.name] : []));
+  const judged =
+    essentialContainers.length > 0
+      ? essentialContainers
+      : containers.flatMap((container) => (container.name ? [container.name] : []));
   const byName = new Map(containers.map((container) => [container.name, container] as const));
   const taskStopped = lastStatus === 'STOPPED';
   const containersStopped = judged.length > 0 && judged.every((name) => byName.get(name)?.lastStatus === 'STOPPED');
@@ -66,7 +69,8 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
 
   const failures = judged.flatMap((name) => containerFailure(name, byName.get(name)));
   const failedToStart = task.stopCode === 'TaskFailedToStart';
-  if (failedToStart && failures.length === 0) failures.push(...judged.map((name) => ({ name, reason: byName.get(name)?.reason })).map(withoutUndefined));
+  if (failedToStart && failures.length === 0)
+    failures.push(...judged.map((name) => ({ name, reason: byName.get(name)?.reason })).map(withoutUndefined));
   const stoppedFromOutside = task.stopCode !== undefined && task.stopCode !== COMPLETED_STOP_CODE && !failedToStart;
   const first = judged[0] === undefined ? undefined : byName.get(judged[0]);
   return {
@@ -89,7 +93,11 @@ function containerFailure(name: string, container: Container | undefined): Conta
   return [withoutUndefined({ name, exitCode: container.exitCode ?? undefined, reason: container.reason })];
 }
 
-function withoutUndefined(failure: { name: string; exitCode?: number | undefined; reason?: string | undefined }): ContainerFailure {
+function withoutUndefined(failure: {
+  name: string;
+  exitCode?: number | undefined;
+  reason?: string | undefined;
+}): ContainerFailure {
   return {
     name: failure.name,
     ...(failure.exitCode !== undefined ? { exitCode: failure.exitCode } : {}),

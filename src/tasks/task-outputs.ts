@@ -49,7 +49,11 @@ interface Printed {
  * Reads the declared outputs the essential containers printed to their awslogs streams. For each name the last
  * line wins: the newest within a stream, and across streams (several tasks or containers) the newest by timestamp.
  */
-export async function readTaskOutputs(logs: () => Promise<LogsApi>, clock: Clock, request: OutputsRequest): Promise<OutputsRead> {
+export async function readTaskOutputs(
+  logs: () => Promise<LogsApi>,
+  clock: Clock,
+  request: OutputsRequest,
+): Promise<OutputsRead> {
   const first = await readOnce(logs, request);
   if (!first.ok || first.notFound.length === 0) return first;
   await clock.sleep(OUTPUT_SETTLE_MS);
@@ -88,14 +92,19 @@ async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): 
 }
 
 /** Pages backward from the newest event; a name's first match is its last line, so reading stops once all are found. */
-async function readStream(api: LogsApi, where: AwsLogsStream, names: readonly string[]): Promise<{ values: Map<string, Printed>; truncated: boolean }> {
+async function readStream(
+  api: LogsApi,
+  where: AwsLogsStream,
+  names: readonly string[],
+): Promise<{ values: Map<string, Printed>; truncated: boolean }> {
   const values = new Map<string, Printed>();
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_STREAM; page++) {
     const result = await api.pageBackward(where.region, where.group, where.stream as string, token);
     for (const event of [...result.events].reverse()) {
       const line = parseOutputLine(event.message);
-      if (line && names.includes(line.name) && !values.has(line.name)) values.set(line.name, { value: line.value, timestamp: event.timestamp });
+      if (line && names.includes(line.name) && !values.has(line.name))
+        values.set(line.name, { value: line.value, timestamp: event.timestamp });
     }
     // The start of the stream: GetLogEvents answers with the token it was given (or none).
     const atStart = result.nextBackwardToken === undefined || result.nextBackwardToken === token;

@@ -97,9 +97,14 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
       outcomes = [];
     }
     if (outcomes.length === watch.taskArns.length && outcomes.every((outcome) => outcome.decided)) {
-      return { kind: 'decided', tasks: outcomes.filter((outcome): outcome is Extract<TaskOutcome, { decided: true }> => outcome.decided) };
+      return {
+        kind: 'decided',
+        tasks: outcomes.filter((outcome): outcome is Extract<TaskOutcome, { decided: true }> => outcome.decided),
+      };
     }
-    const waiting = outcomes.some((outcome) => !outcome.decided && (outcome.lastStatus === 'PROVISIONING' || outcome.lastStatus === 'PENDING'));
+    const waiting = outcomes.some(
+      (outcome) => !outcome.decided && (outcome.lastStatus === 'PROVISIONING' || outcome.lastStatus === 'PENDING'),
+    );
     if (waiting && !slowStartReported && clock.now() - watch.startedAt > SLOW_START_WARNING_MS) {
       slowStartReported = true;
       await deps.onSlowStart?.();
@@ -107,7 +112,10 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     const msUntilDeadline = watch.deadline - clock.now();
     if (msUntilDeadline <= 0) {
       const pending = outcomes.filter((outcome) => !outcome.decided);
-      return { kind: 'deadline', pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })) };
+      return {
+        kind: 'deadline',
+        pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })),
+      };
     }
     wait = nextPollDelayMs(watch.pollIntervalSeconds, msUntilDeadline);
   }
@@ -141,6 +149,12 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
       }
     }
   }
-  deps.log.debug('Polled tasks', { tasks: outcomes.map((outcome) => ({ taskArn: outcome.taskArn, lastStatus: outcome.lastStatus, decided: outcome.decided })) });
+  deps.log.debug('Polled tasks', {
+    tasks: outcomes.map((outcome) => ({
+      taskArn: outcome.taskArn,
+      lastStatus: outcome.lastStatus,
+      decided: outcome.decided,
+    })),
+  });
   return outcomes;
 }

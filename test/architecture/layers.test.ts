@@ -43,20 +43,30 @@ function folderImports(): Import[] {
   const files = [...sourceFiles(join(ROOT, 'src')), ...sourceFiles(join(ROOT, 'handlers'))];
   return files.flatMap((file) => {
     const text = readFileSync(file, 'utf8');
-    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((match) => match[1] as string);
-    return specifiers.map((specifier) => ({ file: relative(ROOT, file), from: layerOf(file), to: layerOf(resolve(dirname(file), specifier)) }));
+    const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map(
+      (match) => match[1] as string,
+    );
+    return specifiers.map((specifier) => ({
+      file: relative(ROOT, file),
+      from: layerOf(file),
+      to: layerOf(resolve(dirname(file), specifier)),
+    }));
   });
 }
 
 function upwardImports(list: readonly Import[]): string[] {
-  return list.filter((entry) => entry.from !== entry.to && (RANKS[entry.to] ?? 0) >= (RANKS[entry.from] ?? 0)).map((entry) => `${entry.file} imports from ${entry.to}/`);
+  return list
+    .filter((entry) => entry.from !== entry.to && (RANKS[entry.to] ?? 0) >= (RANKS[entry.from] ?? 0))
+    .map((entry) => `${entry.file} imports from ${entry.to}/`);
 }
 
 const imports = folderImports();
 
 describe('the code map', () => {
   it('knows every folder of src/', () => {
-    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(join(ROOT, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.filter((folder) => RANKS[folder] === undefined)).toEqual([]);
     expect(readdirSync(join(ROOT, 'src')).filter((name) => name.endsWith('.ts'))).toEqual([]);
   });
@@ -67,7 +77,8 @@ describe('the code map', () => {
 
   it('has no import cycle between folders', () => {
     const edges = new Map<string, Set<string>>();
-    for (const entry of imports) if (entry.from !== entry.to) edges.set(entry.from, (edges.get(entry.from) ?? new Set()).add(entry.to));
+    for (const entry of imports)
+      if (entry.from !== entry.to) edges.set(entry.from, (edges.get(entry.from) ?? new Set()).add(entry.to));
     const cycles: string[] = [];
     const visit = (folder: string, path: string[]): void => {
       if (path.includes(folder)) {
@@ -86,7 +97,10 @@ describe('the code map', () => {
       { file: 'src/response/x.ts', from: 'response', to: 'properties' },
       { file: 'src/lifecycle/y.ts', from: 'lifecycle', to: 'tasks' },
     ];
-    expect(upwardImports(sample)).toEqual(['src/tasks/start.ts imports from diagnostics/', 'src/response/x.ts imports from properties/']);
+    expect(upwardImports(sample)).toEqual([
+      'src/tasks/start.ts imports from diagnostics/',
+      'src/response/x.ts imports from properties/',
+    ]);
     expect(imports).toContainEqual({ file: 'src/lifecycle/run-tasks.ts', from: 'lifecycle', to: 'tasks' });
   });
 });

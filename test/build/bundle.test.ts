@@ -13,7 +13,9 @@ function staticGraph(): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const code = readFileSync(path.join(dir, file), 'utf8');
-    for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["']\.\/([\w.-]+\.mjs)["']/g)) {
+    for (const match of code.matchAll(
+      /(?:^|[;}\s])(?:import|export)\s*(?:[\w*{}\s,$]*?from\s*)?["']\.\/([\w.-]+\.mjs)["']/g,
+    )) {
       if (match[1]) visit(match[1]);
     }
   };
@@ -27,7 +29,8 @@ function read(file: string): string {
 
 describe('the built bundle', () => {
   beforeAll(() => {
-    if (!existsSync(path.join(dir, 'index.mjs'))) throw new Error('dist/ecs-task-runner/index.mjs is missing: run `npm run build` first');
+    if (!existsSync(path.join(dir, 'index.mjs')))
+      throw new Error('dist/ecs-task-runner/index.mjs is missing: run `npm run build` first');
   });
 
   it('exports handler from an ES module', () => {
@@ -42,15 +45,21 @@ describe('the built bundle', () => {
       .map(read)
       .join('\n');
     expect(eager).toContain('com.amazonaws.ecs');
-    for (const service of ['com.amazonaws.ec2', 'com.amazonaws.lambda', 'com.amazonaws.cloudformation', 'com.amazonaws.cloudwatchlogs']) {
+    for (const service of [
+      'com.amazonaws.ec2',
+      'com.amazonaws.lambda',
+      'com.amazonaws.cloudformation',
+      'com.amazonaws.cloudwatchlogs',
+    ]) {
       expect(eager).not.toContain(service);
       expect(lazy).toContain(service);
     }
   });
 
-  it('zips the folder\'s files at the zip root, each as it is in the folder', () => {
+  it("zips the folder's files at the zip root, each as it is in the folder", () => {
     const entries = unzipSync(readFileSync(zipPath));
     expect(Object.keys(entries).sort()).toEqual(readdirSync(dir).sort());
-    for (const [name, data] of Object.entries(entries)) expect(Buffer.from(data).equals(readFileSync(path.join(dir, name)))).toBe(true);
+    for (const [name, data] of Object.entries(entries))
+      expect(Buffer.from(data).equals(readFileSync(path.join(dir, name)))).toBe(true);
   });
 });

@@ -13,15 +13,24 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-body';
-import { ecsTask, mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import {
+  ecsTask,
+  mockedAws,
+  stoppedTask,
+  stubAwsLogsTaskDefinition,
+  stubHappyPath,
+  TASK_ARN,
+} from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
 const TASK_ID = TASK_ARN.split('/').pop() as string;
-const INSTANCE_ARN = 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c5b6a47988796a5b4c3d2e1f0';
-const denied = (action: string) => Object.assign(new Error(`You are not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
+const INSTANCE_ARN =
+  'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c5b6a47988796a5b4c3d2e1f0';
+const denied = (action: string) =>
+  Object.assign(new Error(`You are not authorized to perform: ${action}`), { name: 'AccessDeniedException' });
 
 const withAwsLogs = () => stubAwsLogsTaskDefinition(aws);
 
@@ -29,7 +38,12 @@ const withAwsLogs = () => stubAwsLogsTaskDefinition(aws);
 function withIsolatedSubnets() {
   aws.ec2.on(DescribeRouteTablesCommand).resolves({
     RouteTables: [
-      { RouteTableId: 'rtb-0main', VpcId: 'vpc-0abc', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }] },
+      {
+        RouteTableId: 'rtb-0main',
+        VpcId: 'vpc-0abc',
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: '10.0.0.0/16', GatewayId: 'local' }],
+      },
       {
         RouteTableId: 'rtb-0private',
         VpcId: 'vpc-0abc',
@@ -40,19 +54,26 @@ function withIsolatedSubnets() {
   });
   aws.ec2.on(DescribeVpcEndpointsCommand).resolves({ VpcEndpoints: [{ ServiceName: 'com.amazonaws.us-east-1.s3' }] });
   aws.ec2.on(DescribeSecurityGroupsCommand).resolves({
-    SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc', IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }] }],
+    SecurityGroups: [
+      {
+        GroupId: 'sg-0123456789abcdef0',
+        VpcId: 'vpc-0abc',
+        IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 }],
+      },
+    ],
   });
 }
 
 const pullFailure = stoppedTask(undefined, {
   stopCode: 'TaskFailedToStart',
-  stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.2: dial tcp 52.94.1.1:443: i/o timeout',
+  stoppedReason:
+    'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.2: dial tcp 52.94.1.1:443: i/o timeout',
   containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
 });
 
 beforeEach(() => stubHappyPath(aws));
 
-describe('the last lines of a failed container\'s log', () => {
+describe("the last lines of a failed container's log", () => {
   beforeEach(() => {
     withAwsLogs();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
@@ -62,7 +83,7 @@ describe('the last lines of a failed container\'s log', () => {
     aws.logs.on(GetLogEventsCommand).resolves({
       events: [
         { message: 'Operations to perform: Apply all migrations: todo' },
-        { message: 'django.db.utils.OperationalError: (1045, "Access denied for user \'todo\'@\'10.0.1.23\'")\n' },
+        { message: "django.db.utils.OperationalError: (1045, \"Access denied for user 'todo'@'10.0.1.23'\")\n" },
       ],
     });
     const { response } = await invoke(fixtures.create());
@@ -77,7 +98,7 @@ describe('the last lines of a failed container\'s log', () => {
     );
   });
 
-  it('go whole into one error entry of the runner\'s own log, beside the Reason', async () => {
+  it("go whole into one error entry of the runner's own log, beside the Reason", async () => {
     const lines = Array.from({ length: 10 }, (_, i) => ({ message: `line ${i} ${'x'.repeat(400)}` }));
     aws.logs.on(GetLogEventsCommand).resolves({ events: lines });
     const { response, log } = await invoke(fixtures.create());
@@ -116,13 +137,21 @@ describe('the last lines of a failed container\'s log', () => {
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('exited with code 1');
-    expect(response?.Reason).toContain('Log of "migrate": could not read the log (AccessDeniedException): grant the runner logs:GetLogEvents on /ecs/todobackend.');
+    expect(response?.Reason).toContain(
+      'Log of "migrate": could not read the log (AccessDeniedException): grant the runner logs:GetLogEvents on /ecs/todobackend.',
+    );
   });
 
   it('are replaced by a note when the stream does not exist', async () => {
-    aws.logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }));
+    aws.logs
+      .on(GetLogEventsCommand)
+      .rejects(
+        Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }),
+      );
     const { response } = await invoke(fixtures.create());
-    expect(response?.Reason).toContain(`log stream todobackend/migrate/${TASK_ID} does not exist (the container may never have started)`);
+    expect(response?.Reason).toContain(
+      `log stream todobackend/migrate/${TASK_ID} does not exist (the container may never have started)`,
+    );
   });
 
   it('are not read when LogLines is 0, nor when the task succeeded', async () => {
@@ -145,48 +174,98 @@ describe('a task that could not reach its registry', () => {
     expect(response?.Reason).toContain(
       'Network: subnet-0a1b2c3d4e5f60718 (route table rtb-0private) has no 0.0.0.0/0 route to a NAT gateway; subnet-0f1e2d3c4b5a69788 (route table rtb-0private) has no 0.0.0.0/0 route to a NAT gateway, and VPC vpc-0abc has no endpoint for ecr.api, ecr.dkr, logs — add a 0.0.0.0/0 route to a NAT gateway to those route tables, or the missing VPC endpoints',
     );
-    expect(aws.ec2).toHaveReceivedCommandWith(DescribeRouteTablesCommand, { Filters: [{ Name: 'vpc-id', Values: ['vpc-0abc'] }] });
+    expect(aws.ec2).toHaveReceivedCommandWith(DescribeRouteTablesCommand, {
+      Filters: [{ Name: 'vpc-id', Values: ['vpc-0abc'] }],
+    });
   });
 
   it('says an internet gateway route needs a public IP', async () => {
     withIsolatedSubnets();
     aws.ec2.on(DescribeRouteTablesCommand).resolves({
-      RouteTables: [{ RouteTableId: 'rtb-0public', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0abc' }] }],
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-0public',
+          Associations: [{ Main: true }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-0abc' }],
+        },
+      ],
     });
     const { response } = await invoke(fixtures.create());
-    expect(response?.Reason).toContain('subnet-0a1b2c3d4e5f60718 (route table rtb-0public) routes 0.0.0.0/0 to internet gateway igw-0abc, which a task without a public IP cannot use');
+    expect(response?.Reason).toContain(
+      'subnet-0a1b2c3d4e5f60718 (route table rtb-0public) routes 0.0.0.0/0 to internet gateway igw-0abc, which a task without a public IP cannot use',
+    );
   });
 
   it('points past the routes when there is a NAT gateway, and at security groups that block HTTPS', async () => {
     withIsolatedSubnets();
     aws.ec2.on(DescribeRouteTablesCommand).resolves({
-      RouteTables: [{ RouteTableId: 'rtb-0private', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' }] }],
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-0private',
+          Associations: [{ Main: true }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' }],
+        },
+      ],
     });
     aws.ec2.on(DescribeSecurityGroupsCommand).resolves({
-      SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc', IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306 }] }],
+      SecurityGroups: [
+        {
+          GroupId: 'sg-0123456789abcdef0',
+          VpcId: 'vpc-0abc',
+          IpPermissionsEgress: [{ IpProtocol: 'tcp', FromPort: 3306, ToPort: 3306 }],
+        },
+      ],
     });
     const { response } = await invoke(fixtures.create());
-    expect(response?.Reason).toContain('Network: the subnets route 0.0.0.0/0 via nat-0abc. Security groups sg-0123456789abcdef0 allow no outbound TCP 443, which pulling images needs.');
+    expect(response?.Reason).toContain(
+      'Network: the subnets route 0.0.0.0/0 via nat-0abc. Security groups sg-0123456789abcdef0 allow no outbound TCP 443, which pulling images needs.',
+    );
   });
 
   it('still answers why when the runner may not read the routes', async () => {
-    aws.ec2.on(DescribeRouteTablesCommand).rejects(Object.assign(new Error('You are not authorized to perform this operation.'), { name: 'UnauthorizedOperation' }));
+    aws.ec2
+      .on(DescribeRouteTablesCommand)
+      .rejects(
+        Object.assign(new Error('You are not authorized to perform this operation.'), {
+          name: 'UnauthorizedOperation',
+        }),
+      );
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('container "migrate" never ran');
-    expect(response?.Reason).toContain('(Could not check the subnets\' routes: UnauthorizedOperation — grant the runner ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups.)');
+    expect(response?.Reason).toContain(
+      "(Could not check the subnets' routes: UnauthorizedOperation — grant the runner ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups.)",
+    );
   });
 });
 
 describe('ENI capacity', () => {
   function withT2Micro() {
     aws.ecs.on(DescribeContainerInstancesCommand).resolves({
-      containerInstances: [{ containerInstanceArn: INSTANCE_ARN, ec2InstanceId: 'i-0abc', attributes: [{ name: 'ecs.instance-type', value: 't2.micro' }] }],
+      containerInstances: [
+        {
+          containerInstanceArn: INSTANCE_ARN,
+          ec2InstanceId: 'i-0abc',
+          attributes: [{ name: 'ecs.instance-type', value: 't2.micro' }],
+        },
+      ],
     });
     aws.ec2.on(DescribeInstancesCommand).resolves({
-      Reservations: [{ Instances: [{ InstanceId: 'i-0abc', InstanceType: 't2.micro', NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1' }, { NetworkInterfaceId: 'eni-2' }] }] }],
+      Reservations: [
+        {
+          Instances: [
+            {
+              InstanceId: 'i-0abc',
+              InstanceType: 't2.micro',
+              NetworkInterfaces: [{ NetworkInterfaceId: 'eni-1' }, { NetworkInterfaceId: 'eni-2' }],
+            },
+          ],
+        },
+      ],
     });
-    aws.ec2.on(DescribeInstanceTypesCommand).resolves({ InstanceTypes: [{ InstanceType: 't2.micro', NetworkInfo: { MaximumNetworkInterfaces: 2 } }] });
+    aws.ec2
+      .on(DescribeInstanceTypesCommand)
+      .resolves({ InstanceTypes: [{ InstanceType: 't2.micro', NetworkInfo: { MaximumNetworkInterfaces: 2 } }] });
   }
 
   it('is explained with numbers when RunTask runs out of ENIs', async () => {
@@ -195,8 +274,13 @@ describe('ENI capacity', () => {
     event.ResourceProperties.LaunchType = 'EC2';
     aws.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ arn: INSTANCE_ARN, reason: 'RESOURCE:ENI' }] });
     const { response } = await invoke(event);
-    expect(aws.ecs).toHaveReceivedCommandWith(DescribeContainerInstancesCommand, { cluster: 'todobackend-cluster', containerInstances: [INSTANCE_ARN] });
-    expect(response?.Reason).toContain('ENI capacity: i-0abc (t2.micro): 2 ENIs, room for 1 awsvpc task, 2 ENIs in use, trunking off. Each awsvpc task needs a free ENI besides the primary one.');
+    expect(aws.ecs).toHaveReceivedCommandWith(DescribeContainerInstancesCommand, {
+      cluster: 'todobackend-cluster',
+      containerInstances: [INSTANCE_ARN],
+    });
+    expect(response?.Reason).toContain(
+      'ENI capacity: i-0abc (t2.micro): 2 ENIs, room for 1 awsvpc task, 2 ENIs in use, trunking off. Each awsvpc task needs a free ENI besides the primary one.',
+    );
   });
 
   it('says so when it cannot be read, and the failure still answers', async () => {
@@ -207,7 +291,9 @@ describe('ENI capacity', () => {
     const { response } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('RESOURCE:ENI');
-    expect(response?.Reason).toContain('(Could not read the ENI capacity: AccessDeniedException — grant the runner ecs:DescribeContainerInstances');
+    expect(response?.Reason).toContain(
+      '(Could not read the ENI capacity: AccessDeniedException — grant the runner ecs:DescribeContainerInstances',
+    );
   });
 
   it('explains an EC2 task stuck in PROVISIONING, in the logs and at the deadline', async () => {
@@ -217,7 +303,9 @@ describe('ENI capacity', () => {
     const event = fixtures.create();
     event.ResourceProperties.LaunchType = 'EC2';
     const { response, log } = await invoke(event);
-    expect(response?.Reason).toMatch(/^Timed out after 600 s waiting for task \w+ \(PROVISIONING\); stopped it\..* ENI capacity: i-0abc \(t2\.micro\)/);
+    expect(response?.Reason).toMatch(
+      /^Timed out after 600 s waiting for task \w+ \(PROVISIONING\); stopped it\..* ENI capacity: i-0abc \(t2\.micro\)/,
+    );
     const warnings = log.entries.filter((entry) => entry.message === 'A task is still waiting to start');
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0]?.extra)).toContain('room for 1 awsvpc task');
@@ -232,7 +320,7 @@ describe('ENI capacity', () => {
 });
 
 describe('a task slow to start', () => {
-  it('is explained with the subnets\' missing way out, in the logs and at the deadline', async () => {
+  it("is explained with the subnets' missing way out, in the logs and at the deadline", async () => {
     withIsolatedSubnets();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ lastStatus: 'PENDING' })] });
     const { response, log } = await invoke(fixtures.create());
@@ -245,7 +333,13 @@ describe('a task slow to start', () => {
   it('does not blame the network when a NAT gateway is the way out', async () => {
     withIsolatedSubnets();
     aws.ec2.on(DescribeRouteTablesCommand).resolves({
-      RouteTables: [{ RouteTableId: 'rtb-0private', Associations: [{ Main: true }], Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' }] }],
+      RouteTables: [
+        {
+          RouteTableId: 'rtb-0private',
+          Associations: [{ Main: true }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: 'nat-0abc' }],
+        },
+      ],
     });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask({ lastStatus: 'PENDING' })] });
     const { response } = await invoke(fixtures.create());

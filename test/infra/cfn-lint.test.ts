@@ -15,12 +15,16 @@ function findCfnLint(): [string, ...string[]] | undefined {
     ['cfn-lint'],
     ['python3', '-c', 'import sys; from cfnlint.runner import main; sys.argv[0] = "cfn-lint"; sys.exit(main())'],
   ];
-  return candidates.find(([command, ...args]) => spawnSync(command, [...args, '--version'], { encoding: 'utf8' }).status === 0);
+  return candidates.find(
+    ([command, ...args]) => spawnSync(command, [...args, '--version'], { encoding: 'utf8' }).status === 0,
+  );
 }
 
 const cfnLint = findCfnLint();
 if (!cfnLint && !IN_CI) {
-  console.warn('SKIPPED: cfn-lint is not installed, so infra/*.yml were not linted. Install it with `pip install cfn-lint`.');
+  console.warn(
+    'SKIPPED: cfn-lint is not installed, so infra/*.yml were not linted. Install it with `pip install cfn-lint`.',
+  );
 }
 
 // In CI a missing cfn-lint fails the test instead of skipping it: the templates must not go unchecked there.
@@ -30,7 +34,8 @@ describe('infra templates', () => {
   lintTest(
     'pass cfn-lint without errors, warnings or informational findings',
     () => {
-      if (!cfnLint) throw new Error('cfn-lint is not installed: install it with `pip install cfn-lint` (CI must lint infra/*.yml)');
+      if (!cfnLint)
+        throw new Error('cfn-lint is not installed: install it with `pip install cfn-lint` (CI must lint infra/*.yml)');
       const templates = readdirSync(INFRA_DIR)
         .filter((name) => name.endsWith('.yml'))
         .map((name) => path.join('infra', name));
@@ -39,8 +44,14 @@ describe('infra templates', () => {
       const [command, ...args] = cfnLint;
       // Informational findings too (I3011 DeletionPolicy, I3013 BackupRetentionPeriod, ...): each is answered in the
       // templates. `--` ends the list that --include-checks takes.
-      const result = spawnSync(command, [...args, '--include-checks', 'I', '--', ...templates], { cwd: ROOT, encoding: 'utf8' });
-      expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+      const result = spawnSync(command, [...args, '--include-checks', 'I', '--', ...templates], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({
+        status: 0,
+        output: '',
+      });
     },
     120_000,
   );

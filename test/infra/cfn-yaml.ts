@@ -59,8 +59,16 @@ function longForm(name: string, value: unknown): Record<string, unknown> {
 const CFN_TAGS: (ScalarTag | CollectionTag)[] = [...FUNCTIONS, 'Ref', 'Condition'].flatMap((name) => {
   const tag = `!${name}`;
   const scalar: ScalarTag = { tag, resolve: (value: string) => longForm(name, value) };
-  const seq: CollectionTag = { tag, collection: 'seq', resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()) };
-  const map: CollectionTag = { tag, collection: 'map', resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()) };
+  const seq: CollectionTag = {
+    tag,
+    collection: 'seq',
+    resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()),
+  };
+  const map: CollectionTag = {
+    tag,
+    collection: 'map',
+    resolve: (value: YAMLMap.Parsed | YAMLSeq.Parsed) => longForm(name, value.toJSON()),
+  };
   return [scalar, seq, map];
 });
 
@@ -75,7 +83,8 @@ export function parseCfnYaml(text: string): unknown {
 /** Loads `infra/<name>`. Throws when it is not a template with resources. */
 export function loadTemplate(name: string): Template {
   const parsed = parseCfnYaml(readFileSync(path.join(INFRA_DIR, name), 'utf8'));
-  if (!isRecord(parsed) || !isRecord(parsed.Resources)) throw new Error(`infra/${name} is not a CloudFormation template with Resources`);
+  if (!isRecord(parsed) || !isRecord(parsed.Resources))
+    throw new Error(`infra/${name} is not a CloudFormation template with Resources`);
   return parsed as Template;
 }
 
@@ -160,7 +169,8 @@ function evaluateOrNoValue(value: unknown, context: EvaluationContext): unknown 
       return (inner(items) as unknown[])[Number(index)];
     }
     if (key === 'Fn::Sub') {
-      const [text, variables] = typeof argument === 'string' ? [argument, {}] : (argument as [string, Record<string, unknown>]);
+      const [text, variables] =
+        typeof argument === 'string' ? [argument, {}] : (argument as [string, Record<string, unknown>]);
       const resolved = Object.fromEntries(Object.entries(variables).map(([name, item]) => [name, inner(item)]));
       return text.replace(/\$\{([^}!][^}]*)\}/g, (_match, name: string) => {
         const found = name in resolved ? resolved[name] : lookUp(name, context);

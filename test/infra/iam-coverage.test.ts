@@ -20,7 +20,8 @@ interface Statement {
 const GRANTED_WITHOUT_A_CALL: Record<string, string> = {
   'iam:PassRole':
     'RunTask passes the task definition’s task and execution roles (and those in Overrides) to ECS tasks, and the ECS infrastructure role of VolumeConfigurations to ECS, which creates the EBS volumes with it',
-  'ecs:TagResource': 'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
+  'ecs:TagResource':
+    'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
   'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
   'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
 };
@@ -86,7 +87,9 @@ describe('the calls the runner makes', () => {
   });
 
   it('are all allowed by the runner role', () => {
-    const missing = scan.calls.filter((call) => !granted.has(call.action)).map((call) => `${call.action} (${call.command} in ${call.file})`);
+    const missing = scan.calls
+      .filter((call) => !granted.has(call.action))
+      .map((call) => `${call.action} (${call.command} in ${call.file})`);
     expect(missing).toEqual([]);
   });
 
@@ -149,7 +152,9 @@ describe('the runner role', () => {
   });
 
   it('allows Resource "*" only where IAM accepts nothing narrower, or together with a cluster condition', () => {
-    const onAnyResource = statements.filter((statement) => statement.Resource === '*' && statement.Condition === undefined);
+    const onAnyResource = statements.filter(
+      (statement) => statement.Resource === '*' && statement.Condition === undefined,
+    );
     expect(onAnyResource.flatMap(actionsOf).filter((action) => !ONLY_ON_ANY_RESOURCE.has(action))).toEqual([]);
   });
 
@@ -163,30 +168,46 @@ describe('the runner role', () => {
   it('tags only the tasks RunTask creates, in the given clusters', () => {
     const statement = statementGranting('ecs:TagResource');
     expect(statement.Condition).toEqual({ StringEquals: { 'ecs:CreateAction': 'RunTask' } });
-    const clusters = ['arn:aws:ecs:eu-west-1:123456789012:cluster/app', 'arn:aws:ecs:eu-west-1:123456789012:cluster/batch-jobs'];
+    const clusters = [
+      'arn:aws:ecs:eu-west-1:123456789012:cluster/app',
+      'arn:aws:ecs:eu-west-1:123456789012:cluster/batch-jobs',
+    ];
     expect(evaluate(statement.Resource, { values: { ClusterArns: clusters } })).toEqual([
       'arn:aws:ecs:eu-west-1:123456789012:task/app/*',
       'arn:aws:ecs:eu-west-1:123456789012:task/batch-jobs/*',
     ]);
-    expect(evaluate(statement.Resource, { values: { ClusterArns: [clusters[0]] } })).toEqual(['arn:aws:ecs:eu-west-1:123456789012:task/app/*']);
+    expect(evaluate(statement.Resource, { values: { ClusterArns: [clusters[0]] } })).toEqual([
+      'arn:aws:ecs:eu-west-1:123456789012:task/app/*',
+    ]);
   });
 
   it('runs the given task definitions only, or any of its account and region when none are given', () => {
     const resourceOf = (given: string[]) =>
       evaluate(statementGranting('ecs:RunTask').Resource, {
-        values: { TaskDefinitionArns: given, 'AWS::Partition': 'aws', 'AWS::Region': 'eu-west-1', 'AWS::AccountId': '123456789012' },
+        values: {
+          TaskDefinitionArns: given,
+          'AWS::Partition': 'aws',
+          'AWS::Region': 'eu-west-1',
+          'AWS::AccountId': '123456789012',
+        },
         conditions: { AnyTaskDefinition: given.join('') === '' },
       });
     expect(resourceOf([''])).toBe('arn:aws:ecs:eu-west-1:123456789012:task-definition/*');
     expect(resourceOf(['arn:aws:ecs:eu-west-1:123456789012:task-definition/app-migrate:*'])).toEqual([
       'arn:aws:ecs:eu-west-1:123456789012:task-definition/app-migrate:*',
     ]);
-    expect(runner.Conditions?.AnyTaskDefinition).toEqual({ 'Fn::Equals': [{ 'Fn::Join': ['', ref('TaskDefinitionArns')] }, ''] });
+    expect(runner.Conditions?.AnyTaskDefinition).toEqual({
+      'Fn::Equals': [{ 'Fn::Join': ['', ref('TaskDefinitionArns')] }, ''],
+    });
   });
 
   it('passes only the given roles: task roles to ECS tasks, infrastructure roles (when given) to ECS itself', () => {
-    const byResource = Object.fromEntries(statementsGranting('iam:PassRole').map((statement) => [JSON.stringify(statement.Resource), statement]));
-    expect(Object.keys(byResource).sort()).toEqual([JSON.stringify(ref('InfrastructureRoleArns')), JSON.stringify(ref('PassRoleArns'))].sort());
+    const byResource = Object.fromEntries(
+      statementsGranting('iam:PassRole').map((statement) => [JSON.stringify(statement.Resource), statement]),
+    );
+    expect(Object.keys(byResource).sort()).toEqual(
+      [JSON.stringify(ref('InfrastructureRoleArns')), JSON.stringify(ref('PassRoleArns'))].sort(),
+    );
     const taskRoles = byResource[JSON.stringify(ref('PassRoleArns'))];
     expect(taskRoles?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } });
     expect(taskRoles?.OnlyIf).toBeUndefined();
@@ -194,7 +215,9 @@ describe('the runner role', () => {
     expect(infrastructureRoles?.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } });
     // With the parameter left empty, the statement is left out rather than granting PassRole on an empty list.
     expect(infrastructureRoles?.OnlyIf).toBe('PassesInfrastructureRoles');
-    expect(runner.Conditions?.PassesInfrastructureRoles).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('InfrastructureRoleArns')] }, ''] }] });
+    expect(runner.Conditions?.PassesInfrastructureRoles).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('InfrastructureRoleArns')] }, ''] }],
+    });
     expect(runner.Parameters?.InfrastructureRoleArns?.Default).toBe('');
   });
 
@@ -202,15 +225,28 @@ describe('the runner role', () => {
     const statement = statementGranting('lambda:InvokeFunction');
     const functionName = properties(runner, 'Function', 'AWS::Lambda::Function').FunctionName;
     expect(statement.Resource).toEqual([
-      { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: functionName }] },
-      { 'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}:*', { Name: functionName }] },
+      {
+        'Fn::Sub': [
+          'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}',
+          { Name: functionName },
+        ],
+      },
+      {
+        'Fn::Sub': [
+          'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}:*',
+          { Name: functionName },
+        ],
+      },
     ]);
   });
 
   it('reads the recursion setting of its own function only', () => {
     const functionName = properties(runner, 'Function', 'AWS::Lambda::Function').FunctionName;
     expect(statementGranting('lambda:GetFunctionRecursionConfig').Resource).toEqual({
-      'Fn::Sub': ['arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}', { Name: functionName }],
+      'Fn::Sub': [
+        'arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${Name}',
+        { Name: functionName },
+      ],
     });
   });
 

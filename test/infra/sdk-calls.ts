@@ -58,7 +58,9 @@ export function scanSource(file: string, text: string): ScanResult {
     if (!command.endsWith('Command')) continue; // a client, not a call
     const prefix = IAM_PREFIX[client];
     if (!prefix) {
-      unresolved.push(`${file}: new ${local}( from @aws-sdk/client-${client}, whose IAM prefix the scanner does not know yet`);
+      unresolved.push(
+        `${file}: new ${local}( from @aws-sdk/client-${client}, whose IAM prefix the scanner does not know yet`,
+      );
       continue;
     }
     const named = `${prefix}:${command.replace(/Command$/, '')}`;

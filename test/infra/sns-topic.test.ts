@@ -7,12 +7,17 @@ describe('task-runner.yml offers an SNS topic as a ServiceToken for other accoun
 
   it('creates the topic, its policy, the subscription and the invoke permission only when accounts are given', () => {
     expect(template.Parameters?.TopicAccountIds).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
-    expect(template.Conditions?.OffersTopic).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('TopicAccountIds')] }, ''] }] });
+    expect(template.Conditions?.OffersTopic).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('TopicAccountIds')] }, ''] }],
+    });
     const snsResources = SNS_RESOURCES.flatMap((type) => resourcesOfType(template, type));
-    const snsPermissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(([, permission]) => permission.Properties?.Principal === 'sns.amazonaws.com');
+    const snsPermissions = resourcesOfType(template, 'AWS::Lambda::Permission').filter(
+      ([, permission]) => permission.Properties?.Principal === 'sns.amazonaws.com',
+    );
     expect(snsResources).toHaveLength(3);
     expect(snsPermissions).toHaveLength(1);
-    for (const [logicalId, found] of [...snsResources, ...snsPermissions]) expect({ logicalId, condition: found.Condition }).toEqual({ logicalId, condition: 'OffersTopic' });
+    for (const [logicalId, found] of [...snsResources, ...snsPermissions])
+      expect({ logicalId, condition: found.Condition }).toEqual({ logicalId, condition: 'OffersTopic' });
     expect(template.Outputs?.TopicServiceToken).toMatchObject({ Condition: 'OffersTopic', Value: ref('Topic') });
   });
 
@@ -21,13 +26,25 @@ describe('task-runner.yml offers an SNS topic as a ServiceToken for other accoun
       Topics: [ref('Topic')],
       PolicyDocument: {
         Version: '2012-10-17',
-        Statement: [{ Sid: 'AllowedAccountsPublishRequests', Effect: 'Allow', Principal: { AWS: ref('TopicAccountIds') }, Action: 'sns:Publish', Resource: ref('Topic') }],
+        Statement: [
+          {
+            Sid: 'AllowedAccountsPublishRequests',
+            Effect: 'Allow',
+            Principal: { AWS: ref('TopicAccountIds') },
+            Action: 'sns:Publish',
+            Resource: ref('Topic'),
+          },
+        ],
       },
     });
   });
 
-  it('delivers the topic\'s notifications to the runner function, which only this topic may invoke through SNS', () => {
-    expect(properties(template, 'TopicSubscription', 'AWS::SNS::Subscription')).toEqual({ TopicArn: ref('Topic'), Protocol: 'lambda', Endpoint: getAtt('Function', 'Arn') });
+  it("delivers the topic's notifications to the runner function, which only this topic may invoke through SNS", () => {
+    expect(properties(template, 'TopicSubscription', 'AWS::SNS::Subscription')).toEqual({
+      TopicArn: ref('Topic'),
+      Protocol: 'lambda',
+      Endpoint: getAtt('Function', 'Arn'),
+    });
     expect(properties(template, 'TopicInvokesFunction', 'AWS::Lambda::Permission')).toEqual({
       Action: 'lambda:InvokeFunction',
       FunctionName: getAtt('Function', 'Arn'),

@@ -19,7 +19,11 @@ const runner = loadTemplate('task-runner.yml');
 
 const PRIVATE_SUBNETS = [ref('PrivateSubnetA'), ref('PrivateSubnetB')];
 const TASK_NETWORK = {
-  AwsvpcConfiguration: { Subnets: PRIVATE_SUBNETS, SecurityGroups: [ref('ApplicationSecurityGroup')], AssignPublicIp: 'DISABLED' },
+  AwsvpcConfiguration: {
+    Subnets: PRIVATE_SUBNETS,
+    SecurityGroups: [ref('ApplicationSecurityGroup')],
+    AssignPublicIp: 'DISABLED',
+  },
 };
 
 function records(value: unknown): Record<string, unknown>[] {
@@ -54,7 +58,9 @@ function under(conditions: Record<string, boolean>, value: unknown): unknown {
 
 /** The user data script of the container instances, before CloudFormation substitutes ${...}. */
 function userDataScript(): string {
-  const data = record(properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData);
+  const data = record(
+    properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData,
+  );
   return String(record(record(data.UserData)['Fn::Base64'])['Fn::Sub']);
 }
 
@@ -67,7 +73,14 @@ interface Rule {
   peer: unknown;
 }
 
-const PEER_KEYS = ['CidrIp', 'CidrIpv6', 'SourceSecurityGroupId', 'DestinationSecurityGroupId', 'SourcePrefixListId', 'DestinationPrefixListId'];
+const PEER_KEYS = [
+  'CidrIp',
+  'CidrIpv6',
+  'SourceSecurityGroupId',
+  'DestinationSecurityGroupId',
+  'SourcePrefixListId',
+  'DestinationPrefixListId',
+];
 
 function toRule(raw: Record<string, unknown>): Rule {
   const peers = PEER_KEYS.filter((key) => raw[key] !== undefined);
@@ -88,7 +101,11 @@ function rulesOf(group: string, direction: Direction, conditions: Record<string,
 }
 
 const anywhere = (protocol: string, port: number): Rule => ({ protocol, ports: `${port}-${port}`, peer: '0.0.0.0/0' });
-const group = (protocol: string, port: number, peer: string): Rule => ({ protocol, ports: `${port}-${port}`, peer: ref(peer) });
+const group = (protocol: string, port: number, peer: string): Rule => ({
+  protocol,
+  ports: `${port}-${port}`,
+  peer: ref(peer),
+});
 
 describe('stack.yml security groups', () => {
   it.each<[string, Direction, Rule[]]>([
@@ -149,10 +166,20 @@ describe('stack.yml network', () => {
     const conditions = { ...FARGATE, NatGatewayInEachAz: perAz };
     const routes = resourcesOfType(stack, 'AWS::EC2::Route').map(([, route]) => under(conditions, route.Properties));
     expect(routes).toEqual([
-      { RouteTableId: ref('PrivateRouteTableA'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(gateways[0] as string) },
-      { RouteTableId: ref('PrivateRouteTableB'), DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: ref(gateways[1] as string) },
+      {
+        RouteTableId: ref('PrivateRouteTableA'),
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: ref(gateways[0] as string),
+      },
+      {
+        RouteTableId: ref('PrivateRouteTableB'),
+        DestinationCidrBlock: '0.0.0.0/0',
+        NatGatewayId: ref(gateways[1] as string),
+      },
     ]);
-    const associations = resourcesOfType(stack, 'AWS::EC2::SubnetRouteTableAssociation').map(([, association]) => association.Properties);
+    const associations = resourcesOfType(stack, 'AWS::EC2::SubnetRouteTableAssociation').map(
+      ([, association]) => association.Properties,
+    );
     expect(associations).toEqual([
       { SubnetId: ref('PrivateSubnetA'), RouteTableId: ref('PrivateRouteTableA') },
       { SubnetId: ref('PrivateSubnetB'), RouteTableId: ref('PrivateRouteTableB') },
@@ -160,7 +187,10 @@ describe('stack.yml network', () => {
   });
 
   it('puts each NAT gateway, with an elastic IP address, in the public subnet of its zone; the second only on request', () => {
-    for (const [gateway, index] of [['NatGatewayA', 0], ['NatGatewayB', 1]] as const) {
+    for (const [gateway, index] of [
+      ['NatGatewayA', 0],
+      ['NatGatewayB', 1],
+    ] as const) {
       expect(properties(stack, gateway, 'AWS::EC2::NatGateway')).toEqual({
         AllocationId: getAtt(`${gateway}Address`, 'AllocationId'),
         SubnetId: { 'Fn::Select': [index, ref('PublicSubnets')] },
@@ -204,7 +234,9 @@ describe('stack.yml load balancer', () => {
     expect(stack.Conditions?.UseHttps).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [ref('CertificateArn'), ''] }] });
     expect(under(HTTPS, properties(stack, 'HttpListener', 'AWS::ElasticLoadBalancingV2::Listener'))).toMatchObject({
       Port: 80,
-      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+      DefaultActions: [
+        { Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } },
+      ],
     });
     const https = resource(stack, 'HttpsListener', 'AWS::ElasticLoadBalancingV2::Listener');
     expect(https.Condition).toBe('UseHttps');
@@ -227,21 +259,28 @@ describe('stack.yml load balancer', () => {
 
 describe('stack.yml tasks', () => {
   const taskDefinitions = resourcesOfType(stack, 'AWS::ECS::TaskDefinition');
-  const containersOf = (logicalId: string) => records(properties(stack, logicalId, 'AWS::ECS::TaskDefinition').ContainerDefinitions);
+  const containersOf = (logicalId: string) =>
+    records(properties(stack, logicalId, 'AWS::ECS::TaskDefinition').ContainerDefinitions);
 
   it('has the application and the migration task definitions', () => {
-    expect(taskDefinitions.map(([name]) => name).sort()).toEqual(['ApplicationTaskDefinition', 'MigrateTaskDefinition']);
+    expect(taskDefinitions.map(([name]) => name).sort()).toEqual([
+      'ApplicationTaskDefinition',
+      'MigrateTaskDefinition',
+    ]);
   });
 
-  it.each(taskDefinitions)('%s uses task networking, for the chosen launch type, with task-level CPU and memory', (_name, found) => {
-    expect(found.Properties).toMatchObject({
-      NetworkMode: 'awsvpc',
-      RequiresCompatibilities: [ref('LaunchType')],
-      Cpu: expect.any(String),
-      Memory: expect.any(String),
-      ExecutionRoleArn: getAtt('TaskExecutionRole', 'Arn'),
-    });
-  });
+  it.each(taskDefinitions)(
+    '%s uses task networking, for the chosen launch type, with task-level CPU and memory',
+    (_name, found) => {
+      expect(found.Properties).toMatchObject({
+        NetworkMode: 'awsvpc',
+        RequiresCompatibilities: [ref('LaunchType')],
+        Cpu: expect.any(String),
+        Memory: expect.any(String),
+        ExecutionRoleArn: getAtt('TaskExecutionRole', 'Arn'),
+      });
+    },
+  );
 
   it.each(taskDefinitions)('%s gives every container a memory limit and logs to a log group with retention', (name) => {
     for (const container of containersOf(name)) {
@@ -255,13 +294,22 @@ describe('stack.yml tasks', () => {
     expect(properties(stack, 'TaskLogGroup', 'AWS::Logs::LogGroup').RetentionInDays).toEqual(ref('LogRetentionInDays'));
   });
 
-  it.each(taskDefinitions)('%s tells the containers where the database is, and reads its password from the secret', (name) => {
-    for (const container of containersOf(name)) {
-      expect(records(container.Environment)).toContainEqual({ Name: 'MYSQL_HOST', Value: getAtt('Database', 'Endpoint.Address') });
-      expect(records(container.Secrets)).toContainEqual({ Name: 'MYSQL_PASSWORD', ValueFrom: { 'Fn::Sub': '${DatabaseSecret}:password::' } });
-      expect(JSON.stringify(container.Environment)).not.toMatch(/Secret|PASSWORD|SECRET_KEY/);
-    }
-  });
+  it.each(taskDefinitions)(
+    '%s tells the containers where the database is, and reads its password from the secret',
+    (name) => {
+      for (const container of containersOf(name)) {
+        expect(records(container.Environment)).toContainEqual({
+          Name: 'MYSQL_HOST',
+          Value: getAtt('Database', 'Endpoint.Address'),
+        });
+        expect(records(container.Secrets)).toContainEqual({
+          Name: 'MYSQL_PASSWORD',
+          ValueFrom: { 'Fn::Sub': '${DatabaseSecret}:password::' },
+        });
+        expect(JSON.stringify(container.Environment)).not.toMatch(/Secret|PASSWORD|SECRET_KEY/);
+      }
+    },
+  );
 
   it('starts the application with a command, since the image has none, and stops it on SIGTERM', () => {
     const [app] = containersOf('ApplicationTaskDefinition');
@@ -286,7 +334,13 @@ describe('stack.yml tasks', () => {
         PolicyName: expect.any(String),
         PolicyDocument: {
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: [ref('DatabaseSecret'), ref('ApplicationSecretKey')] }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'secretsmanager:GetSecretValue',
+              Resource: [ref('DatabaseSecret'), ref('ApplicationSecretKey')],
+            },
+          ],
         },
       },
     ]);
@@ -318,25 +372,39 @@ describe('stack.yml tasks', () => {
     });
 
     it('runs the application task definition in the private subnets, with no public IP', () => {
-      expect(props).toMatchObject({ Cluster: ref('Cluster'), TaskDefinition: ref('ApplicationTaskDefinition'), NetworkConfiguration: TASK_NETWORK });
+      expect(props).toMatchObject({
+        Cluster: ref('Cluster'),
+        TaskDefinition: ref('ApplicationTaskDefinition'),
+        NetworkConfiguration: TASK_NETWORK,
+      });
     });
 
     it('runs on Fargate, or on EC2 through the capacity provider', () => {
       expect(under(FARGATE, props)).toMatchObject({ LaunchType: 'FARGATE' });
       expect(under(FARGATE, props)).not.toHaveProperty('CapacityProviderStrategy');
-      expect(under(EC2, props)).toMatchObject({ CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1 }] });
+      expect(under(EC2, props)).toMatchObject({
+        CapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1 }],
+      });
       expect(under(EC2, props)).not.toHaveProperty('LaunchType');
     });
 
     it('registers a container of its task definition, by port 8000, with the target group', () => {
       const [target] = records(props.LoadBalancers);
-      expect(target).toEqual({ ContainerName: 'todobackend', ContainerPort: 8000, TargetGroupArn: ref('ApplicationTargetGroup') });
-      const container = containersOf('ApplicationTaskDefinition').find((candidate) => candidate.Name === target?.ContainerName);
+      expect(target).toEqual({
+        ContainerName: 'todobackend',
+        ContainerPort: 8000,
+        TargetGroupArn: ref('ApplicationTargetGroup'),
+      });
+      const container = containersOf('ApplicationTaskDefinition').find(
+        (candidate) => candidate.Name === target?.ContainerName,
+      );
       expect(records(container?.PortMappings)).toContainEqual(expect.objectContaining({ ContainerPort: 8000 }));
     });
 
     it('rolls out only after the migration succeeded, and once its listener and (on EC2) its capacity exist', () => {
-      expect(dependsOn(service)).toEqual(expect.arrayContaining(['MigrateTask', 'TargetGroupListener', 'ContainerCapacity']));
+      expect(dependsOn(service)).toEqual(
+        expect.arrayContaining(['MigrateTask', 'TargetGroupListener', 'ContainerCapacity']),
+      );
     });
   });
 });
@@ -358,8 +426,12 @@ describe('stack.yml MigrateTask', () => {
   });
 
   it('overrides the command of a container the migrate task definition has', () => {
-    expect(props.Overrides).toEqual({ ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'migrate', '--no-input'] }] });
-    const names = records(properties(stack, 'MigrateTaskDefinition', 'AWS::ECS::TaskDefinition').ContainerDefinitions).map((c) => c.Name);
+    expect(props.Overrides).toEqual({
+      ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'migrate', '--no-input'] }],
+    });
+    const names = records(
+      properties(stack, 'MigrateTaskDefinition', 'AWS::ECS::TaskDefinition').ContainerDefinitions,
+    ).map((c) => c.Name);
     expect(names).toContain('migrate');
   });
 
@@ -383,7 +455,10 @@ describe('stack.yml MigrateTask', () => {
       ]),
     );
     const handle = resource(stack, 'ContainerCapacity', 'AWS::CloudFormation::WaitConditionHandle');
-    expect(under(EC2, handle.Metadata)).toEqual({ ContainerInstances: ref('ContainerInstances'), CapacityProviders: ref('ClusterCapacityProviders') });
+    expect(under(EC2, handle.Metadata)).toEqual({
+      ContainerInstances: ref('ContainerInstances'),
+      CapacityProviders: ref('ClusterCapacityProviders'),
+    });
     expect(under(FARGATE, handle.Metadata)).toEqual({ ContainerInstances: '', CapacityProviders: '' });
   });
 
@@ -393,7 +468,8 @@ describe('stack.yml MigrateTask', () => {
       const delivered = asCloudFormationDelivers(
         props,
         {
-          'TaskRunner.Outputs.ServiceToken': 'arn:aws:lambda:us-east-1:123456789012:function:task-runner-0d3c6a40-1f2e-11ef-9a3b-0a1b2c3d4e5f',
+          'TaskRunner.Outputs.ServiceToken':
+            'arn:aws:lambda:us-east-1:123456789012:function:task-runner-0d3c6a40-1f2e-11ef-9a3b-0a1b2c3d4e5f',
           Cluster: 'todobackend-Cluster-AbCdEf',
           MigrateTaskDefinition: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:1',
           CapacityProvider: 'todobackend-CapacityProvider-AbCdEf',
@@ -431,7 +507,11 @@ function attributesRead(template: Template, logicalId: string): string[] {
 }
 
 /** Evaluates the properties with `values` and `conditions`, and turns every scalar into a string, as CloudFormation does. */
-function asCloudFormationDelivers(value: unknown, values: Record<string, string>, conditions: Record<string, boolean>): Record<string, unknown> {
+function asCloudFormationDelivers(
+  value: unknown,
+  values: Record<string, string>,
+  conditions: Record<string, boolean>,
+): Record<string, unknown> {
   const stringify = (item: unknown): unknown => {
     if (Array.isArray(item)) return item.map(stringify);
     if (isRecord(item)) return Object.fromEntries(Object.entries(item).map(([key, inner]) => [key, stringify(inner)]));
@@ -444,10 +524,16 @@ describe('stack.yml database', () => {
   const database = properties(stack, 'Database', 'AWS::RDS::DBInstance');
 
   it('keeps a snapshot when it is deleted or replaced, a week of backups, and refuses deletion unless told', () => {
-    expect(resource(stack, 'Database', 'AWS::RDS::DBInstance')).toMatchObject({ DeletionPolicy: 'Snapshot', UpdateReplacePolicy: 'Snapshot' });
+    expect(resource(stack, 'Database', 'AWS::RDS::DBInstance')).toMatchObject({
+      DeletionPolicy: 'Snapshot',
+      UpdateReplacePolicy: 'Snapshot',
+    });
     expect(database.BackupRetentionPeriod).toBe(7);
     expect(database.DeletionProtection).toEqual(ref('DatabaseDeletionProtection'));
-    expect(parameter(stack, 'DatabaseDeletionProtection')).toMatchObject({ Default: 'true', AllowedValues: ['true', 'false'] });
+    expect(parameter(stack, 'DatabaseDeletionProtection')).toMatchObject({
+      Default: 'true',
+      AllowedValues: ['true', 'false'],
+    });
   });
 
   it('runs MySQL 8.4 and no other major version', () => {
@@ -456,7 +542,12 @@ describe('stack.yml database', () => {
     const pattern = new RegExp(String(version.AllowedPattern));
     expect(version.Default).toBe('8.4');
     expect(['8.4', '8.4.7'].map((candidate) => pattern.test(candidate))).toEqual([true, true]);
-    expect(['8.0', '8.0.42', '9.7', '8.40'].map((candidate) => pattern.test(candidate))).toEqual([false, false, false, false]);
+    expect(['8.0', '8.0.42', '9.7', '8.40'].map((candidate) => pattern.test(candidate))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it('is MySQL in the private subnets, reachable through its own security group only', () => {
@@ -473,11 +564,18 @@ describe('stack.yml database', () => {
     expect(Object.values(stack.Parameters ?? {}).filter((candidate) => candidate.NoEcho === true)).toEqual([]);
     const secret = properties(stack, 'DatabaseSecret', 'AWS::SecretsManager::Secret');
     expect(secret).not.toHaveProperty('SecretString');
-    expect(secret.GenerateSecretString).toMatchObject({ SecretStringTemplate: '{"username": "todo"}', GenerateStringKey: 'password' });
+    expect(secret.GenerateSecretString).toMatchObject({
+      SecretStringTemplate: '{"username": "todo"}',
+      GenerateStringKey: 'password',
+    });
     const excluded = String(record(secret.GenerateSecretString).ExcludeCharacters);
     for (const character of ['/', '@', '"', ' ']) expect(excluded).toContain(character);
-    expect(database.MasterUsername).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}' });
-    expect(database.MasterUserPassword).toEqual({ 'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:password}}' });
+    expect(database.MasterUsername).toEqual({
+      'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:username}}',
+    });
+    expect(database.MasterUserPassword).toEqual({
+      'Fn::Sub': '{{resolve:secretsmanager:${DatabaseSecret}:SecretString:password}}',
+    });
     expect(database).not.toHaveProperty('ManageMasterUserPassword');
     expect(properties(stack, 'DatabaseSecretAttachment', 'AWS::SecretsManager::SecretTargetAttachment')).toEqual({
       SecretId: ref('DatabaseSecret'),
@@ -495,7 +593,8 @@ describe('stack.yml data and logs', () => {
   ])('every %s says what happens to it on delete and on replacement (%s)', (type, policy) => {
     const found = [stack, runner].flatMap((template) => resourcesOfType(template, type));
     expect(found.length).toBeGreaterThan(0);
-    for (const [name, candidate] of found) expect([name, candidate.DeletionPolicy, candidate.UpdateReplacePolicy]).toEqual([name, policy, policy]);
+    for (const [name, candidate] of found)
+      expect([name, candidate.DeletionPolicy, candidate.UpdateReplacePolicy]).toEqual([name, policy, policy]);
   });
 });
 
@@ -518,7 +617,9 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
       Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
       Default: '/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id',
     });
-    const data = record(properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData);
+    const data = record(
+      properties(stack, 'ContainerInstanceLaunchTemplate', 'AWS::EC2::LaunchTemplate').LaunchTemplateData,
+    );
     expect(data.ImageId).toEqual(ref('EcsAmiId'));
     expect(data.InstanceType).toEqual(ref('InstanceType'));
     expect(properties(stack, 'ContainerInstanceRole', 'AWS::IAM::Role').ManagedPolicyArns).toEqual([
@@ -531,7 +632,9 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
     expect(script).toContain('ECS_CLUSTER=${Cluster}');
     expect(script).toContain('--resource ContainerInstances ');
     const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
-    expect(group.CreationPolicy).toEqual({ ResourceSignal: { Count: ref('ClusterSize'), Timeout: expect.any(String) } });
+    expect(group.CreationPolicy).toEqual({
+      ResourceSignal: { Count: ref('ClusterSize'), Timeout: expect.any(String) },
+    });
   });
 
   it('wait for the ECS agent outside cloud-init, whose end the agent waits for (After=cloud-final.service)', () => {
@@ -561,7 +664,12 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
     const group = resource(stack, 'ContainerInstances', 'AWS::AutoScaling::AutoScalingGroup');
     expect(group.Properties?.VPCZoneIdentifier).toEqual(PRIVATE_SUBNETS);
     expect(dependsOn(group)).toEqual(
-      expect.arrayContaining(['PrivateDefaultRouteA', 'PrivateDefaultRouteB', 'PrivateSubnetARouteTable', 'PrivateSubnetBRouteTable']),
+      expect.arrayContaining([
+        'PrivateDefaultRouteA',
+        'PrivateDefaultRouteB',
+        'PrivateSubnetARouteTable',
+        'PrivateSubnetBRouteTable',
+      ]),
     );
   });
 
@@ -574,7 +682,11 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
       ManagedDraining: 'ENABLED',
     });
     // A generated name would begin with the stack's name, and ECS refuses one that begins with aws, ecs or fargate.
-    const name = String(evaluate(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').Name, { values: { 'AWS::StackName': 'ecs-demo' } }));
+    const name = String(
+      evaluate(properties(stack, 'CapacityProvider', 'AWS::ECS::CapacityProvider').Name, {
+        values: { 'AWS::StackName': 'ecs-demo' },
+      }),
+    );
     expect(name).toBe('cp-ecs-demo');
     expect(name).not.toMatch(/^(aws|ecs|fargate)/i);
     expect(properties(stack, 'ClusterCapacityProviders', 'AWS::ECS::ClusterCapacityProviderAssociations')).toEqual({
@@ -582,7 +694,8 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
       CapacityProviders: [ref('CapacityProvider')],
       DefaultCapacityProviderStrategy: [{ CapacityProvider: ref('CapacityProvider'), Weight: 1 }],
     });
-    for (const name of ['CapacityProvider', 'ClusterCapacityProviders']) expect(stack.Resources[name]?.Condition).toBe('UseEc2');
+    for (const name of ['CapacityProvider', 'ClusterCapacityProviders'])
+      expect(stack.Resources[name]?.Condition).toBe('UseEc2');
   });
 
   it('leave the desired capacity to managed scaling, between ClusterSize and ClusterMaxSize, and roll a new AMI one by one', () => {
@@ -591,9 +704,16 @@ describe('stack.yml container instances (LaunchType EC2)', () => {
     expect(group.Properties).not.toHaveProperty('DesiredCapacity');
     expect(group.Properties).not.toHaveProperty('NewInstancesProtectedFromScaleIn');
     expect(group.UpdatePolicy).toEqual({
-      AutoScalingRollingUpdate: { MinInstancesInService: 1, MaxBatchSize: 1, WaitOnResourceSignals: true, PauseTime: 'PT15M' },
+      AutoScalingRollingUpdate: {
+        MinInstancesInService: 1,
+        MaxBatchSize: 1,
+        WaitOnResourceSignals: true,
+        PauseTime: 'PT15M',
+      },
     });
-    expect(String(parameter(stack, 'ClusterMaxSize').Description)).toMatch(/MaximumPercent 200 .*twice ApplicationDesiredCount.*plus the migration task/s);
+    expect(String(parameter(stack, 'ClusterMaxSize').Description)).toMatch(
+      /MaximumPercent 200 .*twice ApplicationDesiredCount.*plus the migration task/s,
+    );
   });
 
   it('explain the ENI limit of awsvpc tasks in the InstanceType parameter', () => {
@@ -628,7 +748,9 @@ describe('stack.yml nested task runner', () => {
   });
 
   it('may run the migrate task definition family only, and describe this stack only', () => {
-    const family = properties(stack, 'MigrateTaskDefinition', 'AWS::ECS::TaskDefinition').Family as { 'Fn::Sub': string };
+    const family = properties(stack, 'MigrateTaskDefinition', 'AWS::ECS::TaskDefinition').Family as {
+      'Fn::Sub': string;
+    };
     expect(passed.TaskDefinitionArns).toEqual({
       'Fn::Sub': `arn:\${AWS::Partition}:ecs:\${AWS::Region}:\${AWS::AccountId}:task-definition/${family['Fn::Sub']}:*`,
     });
@@ -648,7 +770,10 @@ describe('stack.yml nested task runner', () => {
   });
 
   it('is deleted and replaced with all it holds', () => {
-    expect(resource(stack, 'TaskRunner', 'AWS::CloudFormation::Stack')).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    expect(resource(stack, 'TaskRunner', 'AWS::CloudFormation::Stack')).toMatchObject({
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
   });
 });
 
@@ -656,8 +781,15 @@ describe('task-runner.yml function', () => {
   const fn = properties(runner, 'Function', 'AWS::Lambda::Function');
 
   it('runs the bundle that `npm run build` writes, on Node.js 22', () => {
-    expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', Timeout: 900, Role: getAtt('Role', 'Arn') });
-    expect(path.relative(path.resolve(INFRA_DIR, '..'), path.resolve(INFRA_DIR, String(fn.Code)))).toBe('dist/ecs-task-runner.zip');
+    expect(fn).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Timeout: 900,
+      Role: getAtt('Role', 'Arn'),
+    });
+    expect(path.relative(path.resolve(INFRA_DIR, '..'), path.resolve(INFRA_DIR, String(fn.Code)))).toBe(
+      'dist/ecs-task-runner.zip',
+    );
     const build = readFileSync(path.resolve(INFRA_DIR, '../build.mjs'), 'utf8');
     expect(build).toContain("'dist/ecs-task-runner.zip'");
     // Handler index.handler: the bundle's entry point `index` is the module that exports `handler`.
@@ -675,7 +807,9 @@ describe('task-runner.yml function', () => {
   });
 
   it('is named after its stack unless told otherwise', () => {
-    expect(fn.FunctionName).toEqual({ 'Fn::If': ['NamedAfterStack', { 'Fn::Sub': '${AWS::StackName}-ecs-task-runner' }, ref('FunctionName')] });
+    expect(fn.FunctionName).toEqual({
+      'Fn::If': ['NamedAfterStack', { 'Fn::Sub': '${AWS::StackName}-ecs-task-runner' }, ref('FunctionName')],
+    });
   });
 
   it('gives its ARN as the ServiceToken, and exports it only when asked', () => {
@@ -687,7 +821,10 @@ describe('task-runner.yml function', () => {
       Export: { Name: { 'Fn::Sub': '${AWS::StackName}-ServiceToken' } },
     });
     expect(runner.Conditions?.ExportsServiceToken).toEqual({ 'Fn::Equals': [ref('ExportServiceToken'), 'true'] });
-    expect(parameter(runner, 'ExportServiceToken')).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
+    expect(parameter(runner, 'ExportServiceToken')).toMatchObject({
+      Default: 'false',
+      AllowedValues: ['true', 'false'],
+    });
   });
 
   it("turns Lambda's recursive loop detection off, so that a watch may hand off more than 16 times", () => {
@@ -709,7 +846,8 @@ describe('cfn-lint suppressions', () => {
     for (const template of [stack, runner]) {
       for (const [name, found] of Object.entries(template.Resources)) {
         const ignored = JSON.stringify(found.Metadata?.['cfn-lint'] ?? null);
-        if (ignored !== 'null') expect([name, ignored]).toEqual([name, JSON.stringify({ config: { ignore_checks: ['W3002'] } })]);
+        if (ignored !== 'null')
+          expect([name, ignored]).toEqual([name, JSON.stringify({ config: { ignore_checks: ['W3002'] } })]);
       }
     }
   });

@@ -3,60 +3,86 @@ import { CustomResource, type TemplateValue } from '../../scripts/local/cloudfor
 import type { LocalEnvironment } from '../../scripts/local/local-environment';
 import { describeWithMoto, expectAnswer } from './moto-suite';
 
-describeWithMoto('the built handler, with run policies', { taskTransition: { progression: 'immediate' } }, (environment) => {
-  let env: LocalEnvironment;
-  beforeAll(() => {
-    env = environment();
-  });
+describeWithMoto(
+  'the built handler, with run policies',
+  { taskTransition: { progression: 'immediate' } },
+  (environment) => {
+    let env: LocalEnvironment;
+    beforeAll(() => {
+      env = environment();
+    });
 
-  const properties = (extra: Record<string, TemplateValue> = {}): Record<string, TemplateValue> => ({
-    Cluster: env.stack.cluster,
-    TaskDefinition: env.stack.taskDefinitionArn,
-    LaunchType: 'FARGATE',
-    Subnets: [env.stack.subnetId],
-    SecurityGroups: [env.stack.securityGroupId],
-    PollInterval: 1,
-    ...extra,
-  });
+    const properties = (extra: Record<string, TemplateValue> = {}): Record<string, TemplateValue> => ({
+      Cluster: env.stack.cluster,
+      TaskDefinition: env.stack.taskDefinitionArn,
+      LaunchType: 'FARGATE',
+      Subnets: [env.stack.subnetId],
+      SecurityGroups: [env.stack.securityGroupId],
+      PollInterval: 1,
+      ...extra,
+    });
 
-  it('tags each task with the request it belongs to, and says how many attempts it took', async () => {
-    const resource = new CustomResource('MigrateTagged', env.simulation);
-    const exchange = await resource.create(properties({ StartRetries: 2 }));
-    const response = expectAnswer(exchange, 'SUCCESS');
-    expect(response.Data?.Attempts).toBe('1');
-    const { tasks } = await env.clients.ecs.send(new DescribeTasksCommand({ cluster: env.stack.cluster, tasks: [String(response.Data?.TaskArn)], include: ['TAGS'] }));
-    expect(tasks?.[0]?.tags).toEqual([{ key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
-  }, 60_000);
-
-  it('IfRunning Fail refuses to start while a task of an earlier run still runs, naming it', async () => {
-    const resource = new CustomResource('MigrateOnce', env.simulation);
-    // An earlier run's task, still running: moto moves it on only when told to.
-    await env.moto.setTaskTransition({ progression: 'manual', times: 0 });
-    let earlier: string | undefined;
-    try {
-      const started = await env.clients.ecs.send(
-        new RunTaskCommand({
+    it('tags each task with the request it belongs to, and says how many attempts it took', async () => {
+      const resource = new CustomResource('MigrateTagged', env.simulation);
+      const exchange = await resource.create(properties({ StartRetries: 2 }));
+      const response = expectAnswer(exchange, 'SUCCESS');
+      expect(response.Data?.Attempts).toBe('1');
+      const { tasks } = await env.clients.ecs.send(
+        new DescribeTasksCommand({
           cluster: env.stack.cluster,
-          taskDefinition: env.stack.taskDefinitionArn,
-          launchType: 'FARGATE',
-          startedBy: 'migrate-once',
-          networkConfiguration: { awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] } },
+          tasks: [String(response.Data?.TaskArn)],
+          include: ['TAGS'],
         }),
       );
-      earlier = started.tasks?.[0]?.taskArn;
-      const failed = expectAnswer(await resource.create(properties({ StartedBy: 'migrate-once', IfRunning: 'Fail' })), 'FAILED');
-      expect(failed.Reason).toContain(`IfRunning is Fail, and 1 task of an earlier run of this resource still runs: ${earlier?.split('/').pop()}`);
-    } finally {
-      if (earlier) await env.clients.ecs.send(new StopTaskCommand({ cluster: env.stack.cluster, task: earlier }));
-      await env.moto.setTaskTransition({ progression: 'immediate' });
-    }
-  }, 60_000);
+      expect(tasks?.[0]?.tags).toEqual([
+        { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ]);
+    }, 60_000);
 
-  it('runs the OnDelete teardown task when the resource is deleted', async () => {
-    const resource = new CustomResource('MigrateWithTeardown', env.simulation);
-    expectAnswer(await resource.create(properties({ OnDelete: { Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['npm', 'run', 'teardown'] }] } } })), 'SUCCESS');
-    const deleted = expectAnswer(await resource.delete(), 'SUCCESS');
-    // moto keeps a task's desired status RUNNING after its container exited, so the Delete finds and stops it first.
-    expect(deleted.Reason).toMatch(/ Teardown task [0-9a-f-]+ succeeded\.$/);
-  }, 60_000);
-});
+    it('IfRunning Fail refuses to start while a task of an earlier run still runs, naming it', async () => {
+      const resource = new CustomResource('MigrateOnce', env.simulation);
+      // An earlier run's task, still running: moto moves it on only when told to.
+      await env.moto.setTaskTransition({ progression: 'manual', times: 0 });
+      let earlier: string | undefined;
+      try {
+        const started = await env.clients.ecs.send(
+          new RunTaskCommand({
+            cluster: env.stack.cluster,
+            taskDefinition: env.stack.taskDefinitionArn,
+            launchType: 'FARGATE',
+            startedBy: 'migrate-once',
+            networkConfiguration: {
+              awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
+            },
+          }),
+        );
+        earlier = started.tasks?.[0]?.taskArn;
+        const failed = expectAnswer(
+          await resource.create(properties({ StartedBy: 'migrate-once', IfRunning: 'Fail' })),
+          'FAILED',
+        );
+        expect(failed.Reason).toContain(
+          `IfRunning is Fail, and 1 task of an earlier run of this resource still runs: ${earlier?.split('/').pop()}`,
+        );
+      } finally {
+        if (earlier) await env.clients.ecs.send(new StopTaskCommand({ cluster: env.stack.cluster, task: earlier }));
+        await env.moto.setTaskTransition({ progression: 'immediate' });
+      }
+    }, 60_000);
+
+    it('runs the OnDelete teardown task when the resource is deleted', async () => {
+      const resource = new CustomResource('MigrateWithTeardown', env.simulation);
+      expectAnswer(
+        await resource.create(
+          properties({
+            OnDelete: { Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['npm', 'run', 'teardown'] }] } },
+          }),
+        ),
+        'SUCCESS',
+      );
+      const deleted = expectAnswer(await resource.delete(), 'SUCCESS');
+      // moto keeps a task's desired status RUNNING after its container exited, so the Delete finds and stops it first.
+      expect(deleted.Reason).toMatch(/ Teardown task [0-9a-f-]+ succeeded\.$/);
+    }, 60_000);
+  },
+);

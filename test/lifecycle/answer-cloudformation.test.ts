@@ -102,7 +102,10 @@ describe('Create', () => {
       startedBy: 'release/1-4-2',
       group: 'migrations',
       // The runner's own tag after the template's: the request the task belongs to (IfRunning).
-      tags: [{ key: 'team', value: 'todo' }, { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      tags: [
+        { key: 'team', value: 'todo' },
+        { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,
       enableECSManagedTags: true,
@@ -137,7 +140,8 @@ describe('Create', () => {
       tasks: [
         stoppedTask(undefined, {
           stopCode: 'TaskFailedToStart',
-          stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed',
+          stoppedReason:
+            'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed',
           containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
         }),
       ],
@@ -173,7 +177,12 @@ describe('Create', () => {
     event.ResourceProperties.LaunchType = 'EC2';
     aws.ecs.on(RunTaskCommand).resolves({
       tasks: [{ taskArn: TASK_ARN }],
-      failures: [{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c', reason: 'RESOURCE:ENI' }],
+      failures: [
+        {
+          arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c',
+          reason: 'RESOURCE:ENI',
+        },
+      ],
     });
     const { response } = await invoke(event);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
@@ -203,23 +212,35 @@ describe('Create', () => {
     delete event.ResourceProperties.NetworkConfiguration;
     const { response } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toContain('NetworkConfiguration: task definition todobackend-migrate:7 uses network mode awsvpc');
+    expect(response?.Reason).toContain(
+      'NetworkConfiguration: task definition todobackend-migrate:7 uses network mode awsvpc',
+    );
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
   it('names the subnets that do not exist and the VPCs they are spread over when RunTask refuses the network', async () => {
-    aws.ecs.on(RunTaskCommand).rejects(
-      Object.assign(
-        new Error("Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718, subnet-0f1e2d3c4b5a69788]: The subnet ID 'subnet-0f1e2d3c4b5a69788' does not exist (ErrorCode: InvalidSubnetID.NotFound)"),
-        { name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } },
-      ),
-    );
-    aws.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [{ SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' }] });
-    aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0def' }] });
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejects(
+        Object.assign(
+          new Error(
+            "Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718, subnet-0f1e2d3c4b5a69788]: The subnet ID 'subnet-0f1e2d3c4b5a69788' does not exist (ErrorCode: InvalidSubnetID.NotFound)",
+          ),
+          { name: 'InvalidParameterException', $metadata: { httpStatusCode: 400 } },
+        ),
+      );
+    aws.ec2
+      .on(DescribeSubnetsCommand)
+      .resolves({ Subnets: [{ SubnetId: 'subnet-0a1b2c3d4e5f60718', VpcId: 'vpc-0abc' }] });
+    aws.ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0def' }] });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region');
-    expect(response?.Reason).toContain('must all be in one VPC, but they are spread over vpc-0abc (subnet-0a1b2c3d4e5f60718) and vpc-0def (sg-0123456789abcdef0)');
+    expect(response?.Reason).toContain(
+      'must all be in one VPC, but they are spread over vpc-0abc (subnet-0a1b2c3d4e5f60718) and vpc-0def (sg-0123456789abcdef0)',
+    );
     expect(aws.ec2).toHaveReceivedCommandWith(DescribeSubnetsCommand, {
       Filters: [{ Name: 'subnet-id', Values: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'] }],
     });
@@ -234,7 +255,9 @@ describe('Create', () => {
     const { response, clock } = await invoke(event);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN, cluster: 'todobackend-cluster' });
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Timed out after 30 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(RUNNING\); stopped it\./);
+    expect(response?.Reason).toMatch(
+      /^Timed out after 30 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(RUNNING\); stopped it\./,
+    );
     expect(clock.sleeps.reduce((a, b) => a + b, 0)).toBe(30_000);
   });
 
@@ -245,7 +268,9 @@ describe('Create', () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0), stoppedTask(1, { taskArn: SECOND_TASK })] });
     const { response } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^1 of 2 tasks failed\. Task 9f8e7d6c4e5f46789abcdef012345678 failed: container "migrate" exited with code 1/);
+    expect(response?.Reason).toMatch(
+      /^1 of 2 tasks failed\. Task 9f8e7d6c4e5f46789abcdef012345678 failed: container "migrate" exited with code 1/,
+    );
     expect(response?.Data?.TaskArns).toBe(`${TASK_ARN},${SECOND_TASK}`);
   });
 
@@ -270,13 +295,18 @@ describe('Create', () => {
 
   it('keeps polling through throttling', async () => {
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-    aws.ecs.on(DescribeTasksCommand).rejectsOnce(throttled).resolves({ tasks: [stoppedTask(0)] });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .rejectsOnce(throttled)
+      .resolves({ tasks: [stoppedTask(0)] });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('SUCCESS');
   });
 
   it('stops the tasks and answers FAILED when DescribeTasks is denied', async () => {
-    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), {
+      name: 'AccessDeniedException',
+    });
     aws.ecs.on(DescribeTasksCommand).rejects(denied);
     const { response } = await invoke(fixtures.create());
     expect(aws.ecs).toHaveReceivedCommand(StopTaskCommand);
@@ -293,7 +323,9 @@ describe('hand-off to a fresh invocation', () => {
     const { puts } = await invoke(event, { budgetMs: 60_000 });
     expect(puts).toHaveLength(0);
     const invokeCall = aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input;
-    expect(invokeCall?.FunctionName).toBe('arn:aws:lambda:us-east-1:123456789012:function:todobackend-runner-ecs-task-runner');
+    expect(invokeCall?.FunctionName).toBe(
+      'arn:aws:lambda:us-east-1:123456789012:function:todobackend-runner-ecs-task-runner',
+    );
     expect(invokeCall?.InvocationType).toBe('Event');
     const payload = JSON.parse(Buffer.from(invokeCall?.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
     expect(payload.request).toEqual(event);
@@ -323,13 +355,17 @@ describe('hand-off to a fresh invocation', () => {
     const { response } = await invoke(fixtures.create(), { budgetMs: 30_000 });
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Not started: the runner function has only 30 s left .* Lambda Timeout of at least 60 s/);
+    expect(response?.Reason).toMatch(
+      /^Not started: the runner function has only 30 s left .* Lambda Timeout of at least 60 s/,
+    );
   });
 
   it('polls at least once in every continuation, so a short invocation still reaches the deadline', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     await invoke(fixtures.create(), { budgetMs: 60_000 });
-    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as ContinuationEvent;
     aws.ecs.resetHistory();
     aws.lambda.resetHistory();
 
@@ -348,9 +384,16 @@ describe('hand-off to a fresh invocation', () => {
     const continuation = fixtures.continuation();
     const { response, clock } = await invoke(continuation);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
-    expect(aws.ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { cluster: 'todobackend-cluster', tasks: continuation.watch.taskArns });
+    expect(aws.ecs).toHaveReceivedCommandWith(DescribeTasksCommand, {
+      cluster: 'todobackend-cluster',
+      tasks: continuation.watch.taskArns,
+    });
     expect(clock.sleeps[0]).toBe(0);
-    expect(response).toMatchObject({ Status: 'SUCCESS', RequestId: continuation.request.RequestId, PhysicalResourceId: PHYSICAL_ID });
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      RequestId: continuation.request.RequestId,
+      PhysicalResourceId: PHYSICAL_ID,
+    });
   });
 
   it('does not hand off when this invocation can still reach the deadline', async () => {
@@ -365,7 +408,11 @@ describe('hand-off to a fresh invocation', () => {
 
   it('stops the tasks and answers FAILED when the hand-off fails', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
-    aws.lambda.on(InvokeCommand).rejects(Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }));
+    aws.lambda
+      .on(InvokeCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' }),
+      );
     const { response } = await invoke(fixtures.create(), { budgetMs: 60_000 });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Status).toBe('FAILED');
@@ -388,11 +435,23 @@ describe('Update', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Reason).toContain('RunOnUpdate is false');
-    expect(Object.keys(response?.Data ?? {})).toEqual(['TaskArn', 'TaskArns', 'TaskId', 'ExitCode', 'StopCode', 'StoppedReason', 'Attempts']);
+    expect(Object.keys(response?.Data ?? {})).toEqual([
+      'TaskArn',
+      'TaskArns',
+      'TaskId',
+      'ExitCode',
+      'StopCode',
+      'StoppedReason',
+      'Attempts',
+    ]);
   });
 
   it('answers SUCCESS without running during an update rollback', async () => {
-    aws.cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }] });
+    aws.cloudFormation
+      .on(DescribeStacksCommand)
+      .resolves({
+        Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }],
+      });
     const event = fixtures.updateRollback();
     const { response } = await invoke(event);
     expect(aws.cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: event.StackId });
@@ -429,7 +488,10 @@ describe('Delete', () => {
     await invoke(fixtures.create());
     expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe(startedBy);
     // startedBy must be ListTasks' only filter (ECS API reference).
-    expect(aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({ cluster: 'todobackend-cluster', startedBy });
+    expect(aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({
+      cluster: 'todobackend-cluster',
+      startedBy,
+    });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, RequestId: event.RequestId });
     expect(response?.Reason).toBe('Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678.');
@@ -452,7 +514,9 @@ describe('Delete', () => {
   });
 
   it('succeeds when the cluster is already gone, and when ECS refuses', async () => {
-    aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
+    aws.ecs
+      .on(ListTasksCommand)
+      .rejects(Object.assign(new Error('Cluster not found.'), { name: 'ClusterNotFoundException' }));
     expect((await invoke(fixtures.delete())).response?.Status).toBe('SUCCESS');
     aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDeniedException' }));
     const { response } = await invoke(fixtures.delete());
@@ -491,7 +555,9 @@ describe('answering CloudFormation', () => {
   });
 
   it('sends the body with an empty content type and its byte length', async () => {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1, { stoppedReason: 'Essentiell: Container beendet — ✓ ünïcödé' })] });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolves({ tasks: [stoppedTask(1, { stoppedReason: 'Essentiell: Container beendet — ✓ ünïcödé' })] });
     const { puts } = await invoke(fixtures.create());
     const put = puts[0];
     expect(put?.headers['content-type']).toBe('');
@@ -516,7 +582,11 @@ describe('answering CloudFormation', () => {
 
   it('uses one PhysicalResourceId in every response for the resource', async () => {
     const ids = new Set<string | undefined>();
-    for (const event of [fixtures.create(), fixtures.update(), fixtures.delete()] as CloudFormationCustomResourceEvent[]) {
+    for (const event of [
+      fixtures.create(),
+      fixtures.update(),
+      fixtures.delete(),
+    ] as CloudFormationCustomResourceEvent[]) {
       ids.add((await invoke(event)).response?.PhysicalResourceId);
     }
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(2)] });
@@ -543,8 +613,15 @@ describe('answering CloudFormation', () => {
 
 describe('the watch decides only on what ECS said', () => {
   it('does not take a poll that failed for a decision: after throttling, the answer carries the task', async () => {
-    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
-    aws.ecs.on(DescribeTasksCommand).rejectsOnce(throttled).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .rejectsOnce(throttled)
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolves({ tasks: [stoppedTask(0)] });
     const { response } = await invoke(fixtures.create());
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 3);
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { TaskArn: TASK_ARN, ExitCode: '0' } });
@@ -564,17 +641,25 @@ describe('the watch decides only on what ECS said', () => {
   });
 
   it('gives up after five DescribeTasks errors in a row, stops the tasks and says why', async () => {
-    const unavailable = Object.assign(new Error('Service unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 503 } });
+    const unavailable = Object.assign(new Error('Service unavailable'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 503 },
+    });
     aws.ecs.on(DescribeTasksCommand).rejects(unavailable);
     const { response } = await invoke(fixtures.create());
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 5);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toBe('DescribeTasks failed: ServerException: Service unavailable (HTTP 503) The tasks were stopped.');
+    expect(response?.Reason).toBe(
+      'DescribeTasks failed: ServerException: Service unavailable (HTTP 503) The tasks were stopped.',
+    );
   });
 
   it('polls on after four errors in a row when the fifth call answers', async () => {
-    const unavailable = Object.assign(new Error('Service unavailable'), { name: 'ServerException', $metadata: { httpStatusCode: 503 } });
+    const unavailable = Object.assign(new Error('Service unavailable'), {
+      name: 'ServerException',
+      $metadata: { httpStatusCode: 503 },
+    });
     let chain = aws.ecs.on(DescribeTasksCommand);
     for (let i = 0; i < 4; i++) chain = chain.rejectsOnce(unavailable);
     chain.resolves({ tasks: [stoppedTask(0)] });
@@ -628,7 +713,11 @@ describe('which events are answered', () => {
   it('answers a taken-over teardown whose properties cannot be read SUCCESS, saying the cleanup failed', async () => {
     const request = fixtures.delete();
     request.ResourceProperties = { ServiceToken: request.ServiceToken, TaskDefinition: 'todobackend-migrate' };
-    const event = { ...fixtures.continuation(), request, phase: { kind: 'teardown', cleanup: 'No task of this resource was running.' } };
+    const event = {
+      ...fixtures.continuation(),
+      request,
+      phase: { kind: 'teardown', cleanup: 'No task of this resource was running.' },
+    };
     const { response } = await invoke(event);
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Reason).toMatch(/^Deleted; cleaning up failed: .*Cluster/);
@@ -655,17 +744,28 @@ describe('the Lambda time a run needs', () => {
     const { response } = await invoke(fixtures.create(), { budgetMs: 54_000 });
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Reason).toBe(
-      'Not started: the runner function has only 54 s left in this invocation; it needs a Lambda Timeout of at least 60 s (900 s recommended) to watch tasks and hand off to a fresh invocation safely. Raise the function\'s Timeout.',
+      "Not started: the runner function has only 54 s left in this invocation; it needs a Lambda Timeout of at least 60 s (900 s recommended) to watch tasks and hand off to a fresh invocation safely. Raise the function's Timeout.",
     );
   });
 
   it('hands off a run that is watching its tasks with its phase and its progress, and no step left before the watch', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     await invoke(fixtures.create(), { budgetMs: 60_000 });
-    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as ContinuationEvent;
     expect(payload.ecsTaskRunnerContinuation).toBe(1);
     expect(payload.phase).toEqual({ kind: 'run' });
-    expect(payload.progress).toEqual({ attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: TASK_DEFINITION_ARN });
-    expect(payload.watch).toMatchObject({ cluster: 'todobackend-cluster', timeoutSeconds: 600, pollIntervalSeconds: expect.any(Number) });
+    expect(payload.progress).toEqual({
+      attempt: 1,
+      startFailures: [],
+      succeeded: [],
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+    });
+    expect(payload.watch).toMatchObject({
+      cluster: 'todobackend-cluster',
+      timeoutSeconds: 600,
+      pollIntervalSeconds: expect.any(Number),
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { effectiveTimeout } from '../../src/lifecycle/deadline';
 
 describe('effectiveTimeout', () => {
-  it('defaults to CloudFormation\'s hour less a minute to answer', () => {
+  it("defaults to CloudFormation's hour less a minute to answer", () => {
     expect(effectiveTimeout({})).toEqual({ seconds: 3540 });
   });
 
@@ -10,13 +10,19 @@ describe('effectiveTimeout', () => {
   });
 
   it('caps by ServiceTimeout, less a margin, and says so', () => {
-    expect(effectiveTimeout({ timeoutSeconds: 900, serviceTimeoutSeconds: 600 })).toEqual({ seconds: 540, capped: { requested: 900, cap: 540 } });
+    expect(effectiveTimeout({ timeoutSeconds: 900, serviceTimeoutSeconds: 600 })).toEqual({
+      seconds: 540,
+      capped: { requested: 900, cap: 540 },
+    });
     expect(effectiveTimeout({ serviceTimeoutSeconds: 30 })).toEqual({ seconds: 25 });
   });
 
   it('keeps a Timeout exactly at the cap, without saying it was lowered', () => {
     expect(effectiveTimeout({ timeoutSeconds: 3540 })).toEqual({ seconds: 3540 });
-    expect(effectiveTimeout({ timeoutSeconds: 3541 })).toEqual({ seconds: 3540, capped: { requested: 3541, cap: 3540 } });
+    expect(effectiveTimeout({ timeoutSeconds: 3541 })).toEqual({
+      seconds: 3540,
+      capped: { requested: 3541, cap: 3540 },
+    });
   });
 
   it('keeps a tenth of ServiceTimeout, rounded up, between 5 and 60 seconds, to answer', () => {
@@ -27,6 +33,9 @@ describe('effectiveTimeout', () => {
 
   it('leaves at least one second to watch under the shortest ServiceTimeout', () => {
     expect(effectiveTimeout({ serviceTimeoutSeconds: 5 })).toEqual({ seconds: 1 });
-    expect(effectiveTimeout({ timeoutSeconds: 30, serviceTimeoutSeconds: 1 })).toEqual({ seconds: 1, capped: { requested: 30, cap: 1 } });
+    expect(effectiveTimeout({ timeoutSeconds: 30, serviceTimeoutSeconds: 1 })).toEqual({
+      seconds: 1,
+      capped: { requested: 30, cap: 1 },
+    });
   });
 });

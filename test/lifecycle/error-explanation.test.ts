@@ -2,18 +2,24 @@ import { explainError, logIfUnexpected } from '../../src/lifecycle/error-explana
 import { AwsCallError, InvalidPropertiesError, PreflightError } from '../../src/shared/errors';
 import { RecordingLog } from '../support/fakes';
 
-const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), { name: 'AccessDeniedException' });
+const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), {
+  name: 'AccessDeniedException',
+});
 
 describe('what the stack event says about an error', () => {
-  it('gives the runner\'s own errors their message, which already says what to fix', () => {
-    expect(explainError(new InvalidPropertiesError(['Cluster: required']))).toBe('Invalid properties: Cluster: required');
+  it("gives the runner's own errors their message, which already says what to fix", () => {
+    expect(explainError(new InvalidPropertiesError(['Cluster: required']))).toBe(
+      'Invalid properties: Cluster: required',
+    );
     expect(explainError(new PreflightError(['task definition todobackend-migrate uses bridge networking']))).toBe(
       'Not started: task definition todobackend-migrate uses bridge networking',
     );
   });
 
   it('names the AWS call that failed before anything started', () => {
-    expect(explainError(new AwsCallError('DescribeTaskDefinition', denied))).toMatch(/^Not started: DescribeTaskDefinition failed: AccessDeniedException/);
+    expect(explainError(new AwsCallError('DescribeTaskDefinition', denied))).toMatch(
+      /^Not started: DescribeTaskDefinition failed: AccessDeniedException/,
+    );
   });
 
   it('calls anything else unexpected, with what was thrown', () => {
@@ -22,23 +28,31 @@ describe('what the stack event says about an error', () => {
   });
 });
 
-describe('what the runner\'s log keeps of an error', () => {
+describe("what the runner's log keeps of an error", () => {
   it('logs an unexpected error with its stack trace, to find the bug', () => {
     const log = new RecordingLog();
     const error = new TypeError('boom');
     logIfUnexpected(log, error);
-    expect(log.entries).toEqual([{ level: 'error', message: 'Unexpected error', extra: [{ error: 'TypeError: boom', stack: error.stack }] }]);
+    expect(log.entries).toEqual([
+      { level: 'error', message: 'Unexpected error', extra: [{ error: 'TypeError: boom', stack: error.stack }] },
+    ]);
   });
 
   it('logs something thrown that is not an Error without a stack', () => {
     const log = new RecordingLog();
     logIfUnexpected(log, 'a string');
-    expect(log.entries).toEqual([{ level: 'error', message: 'Unexpected error', extra: [{ error: 'a string', stack: undefined }] }]);
+    expect(log.entries).toEqual([
+      { level: 'error', message: 'Unexpected error', extra: [{ error: 'a string', stack: undefined }] },
+    ]);
   });
 
-  it('logs nothing for the runner\'s own errors: the answer already explains them', () => {
+  it("logs nothing for the runner's own errors: the answer already explains them", () => {
     const log = new RecordingLog();
-    for (const error of [new InvalidPropertiesError(['Cluster: required']), new PreflightError(['no subnet']), new AwsCallError('DescribeTaskDefinition', denied)]) {
+    for (const error of [
+      new InvalidPropertiesError(['Cluster: required']),
+      new PreflightError(['no subnet']),
+      new AwsCallError('DescribeTaskDefinition', denied),
+    ]) {
       logIfUnexpected(log, error);
     }
     expect(log.entries).toEqual([]);

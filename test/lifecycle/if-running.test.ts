@@ -1,4 +1,10 @@
-import { DescribeTasksCommand, type DescribeTasksCommandInput, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeTasksCommand,
+  type DescribeTasksCommandInput,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/lifecycle/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
@@ -25,8 +31,13 @@ function earlierRunStillRuns(options: { tag?: string; stopsAfterPolls?: number }
   aws.ecs.on(ListTasksCommand).resolves({ taskArns: [EARLIER_TASK] });
   let polls = 0;
   aws.ecs.on(DescribeTasksCommand, { tasks: [EARLIER_TASK] }).callsFake((input: DescribeTasksCommandInput) => {
-    if (input.include?.includes('TAGS')) return { tasks: [ecsTask({ taskArn: EARLIER_TASK, tags: [{ key: 'ecs-task-runner:request', value: tag }] })] };
-    return { tasks: [polls++ < stopsAfterPolls ? ecsTask({ taskArn: EARLIER_TASK }) : stoppedTask(0, { taskArn: EARLIER_TASK })] };
+    if (input.include?.includes('TAGS'))
+      return { tasks: [ecsTask({ taskArn: EARLIER_TASK, tags: [{ key: 'ecs-task-runner:request', value: tag }] })] };
+    return {
+      tasks: [
+        polls++ < stopsAfterPolls ? ecsTask({ taskArn: EARLIER_TASK }) : stoppedTask(0, { taskArn: EARLIER_TASK }),
+      ],
+    };
   });
 }
 
@@ -34,7 +45,9 @@ const commandNames = () => aws.ecs.calls().map((call) => call.args[0].constructo
 
 /** DescribeTasks calls that poll the earlier task (not the one that reads its tags). */
 const pollsOfEarlierTask = () =>
-  aws.ecs.commandCalls(DescribeTasksCommand).filter((call) => call.args[0].input.include === undefined && call.args[0].input.tasks?.includes(EARLIER_TASK));
+  aws.ecs
+    .commandCalls(DescribeTasksCommand)
+    .filter((call) => call.args[0].input.include === undefined && call.args[0].input.tasks?.includes(EARLIER_TASK));
 
 beforeEach(() => {
   stubHappyPath(aws);
@@ -42,10 +55,13 @@ beforeEach(() => {
 });
 
 describe('IfRunning', () => {
-  it('looks for the resource\'s running tasks by startedBy alone, and reads their tags', async () => {
+  it("looks for the resource's running tasks by startedBy alone, and reads their tags", async () => {
     await invoke(updateIfRunning());
     const listed = aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input;
-    expect(listed).toEqual({ cluster: 'todobackend-cluster', startedBy: expect.stringMatching(/^cfn\/MigrateTask\/[0-9a-f]{16}$/) });
+    expect(listed).toEqual({
+      cluster: 'todobackend-cluster',
+      startedBy: expect.stringMatching(/^cfn\/MigrateTask\/[0-9a-f]{16}$/),
+    });
     expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe(listed?.startedBy);
     expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
   });
@@ -64,7 +80,9 @@ describe('IfRunning', () => {
 
   it('never waits for a task of this same request (a duplicate delivery)', async () => {
     const first = await invoke(updateIfRunning());
-    const tag = aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.tags?.find((entry) => entry.key === 'ecs-task-runner:request')?.value;
+    const tag = aws.ecs
+      .commandCalls(RunTaskCommand)[0]
+      ?.args[0].input.tags?.find((entry) => entry.key === 'ecs-task-runner:request')?.value;
     expect(first.response?.Status).toBe('SUCCESS');
     aws.ecs.resetHistory();
     earlierRunStillRuns({ ...(tag ? { tag } : {}) });
@@ -78,14 +96,17 @@ describe('IfRunning', () => {
   it('Stop stops the earlier run and waits until it has stopped before starting', async () => {
     earlierRunStillRuns({ stopsAfterPolls: 2 });
     const { response } = await invoke(updateIfRunning('Stop'));
-    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: EARLIER_TASK, reason: 'ecs-task-runner: a new run of this resource starts (IfRunning Stop)' });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, {
+      task: EARLIER_TASK,
+      reason: 'ecs-task-runner: a new run of this resource starts (IfRunning Stop)',
+    });
     const calls = commandNames();
     expect(calls.indexOf('StopTaskCommand')).toBeLessThan(calls.indexOf('RunTaskCommand'));
     expect(pollsOfEarlierTask()).toHaveLength(3);
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('Fail answers FAILED naming the earlier run\'s tasks, and starts nothing', async () => {
+  it("Fail answers FAILED naming the earlier run's tasks, and starts nothing", async () => {
     earlierRunStillRuns();
     const { response } = await invoke(updateIfRunning('Fail'));
     expect(response?.Status).toBe('FAILED');
@@ -115,7 +136,9 @@ describe('IfRunning', () => {
     const { puts } = await invoke(updateIfRunning(), { budgetMs: 60_000 });
     expect(puts).toHaveLength(0);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
-    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as ContinuationEvent;
     expect(payload.progress?.next).toEqual({ step: 'wait-for-earlier-run', taskArns: [EARLIER_TASK] });
     expect(payload.watch.taskArns).toEqual([]);
 
@@ -125,11 +148,17 @@ describe('IfRunning', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('fails, starting nothing, when the resource\'s running tasks cannot be listed', async () => {
-    aws.ecs.on(ListTasksCommand).rejects(Object.assign(new Error('User is not authorized to perform: ecs:ListTasks'), { name: 'AccessDeniedException' }));
+  it("fails, starting nothing, when the resource's running tasks cannot be listed", async () => {
+    aws.ecs
+      .on(ListTasksCommand)
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: ecs:ListTasks'), { name: 'AccessDeniedException' }),
+      );
     const { response } = await invoke(updateIfRunning());
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Not started: Looking for an earlier run of this resource \(ListTasks, DescribeTasks\) failed: AccessDeniedException/);
+    expect(response?.Reason).toMatch(
+      /^Not started: Looking for an earlier run of this resource \(ListTasks, DescribeTasks\) failed: AccessDeniedException/,
+    );
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
@@ -153,7 +182,10 @@ describe('IfRunning', () => {
       const event = updateIfRunning('Stop');
       event.ResourceProperties.Timeout = '20';
       const { response } = await invoke(event);
-      expect(aws.ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input.task)).toEqual([EARLIER_TASK, SECOND_EARLIER]);
+      expect(aws.ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input.task)).toEqual([
+        EARLIER_TASK,
+        SECOND_EARLIER,
+      ]);
       expect(response?.Reason).toBe(
         `Timed out after 20 s waiting for an earlier run of this resource to end (IfRunning Stop): ${EARLIER_ID} (RUNNING), e5e6e7e84e5f46789abcdef012345678 (PENDING) still run; nothing was started. Stop them, or raise Timeout (and ServiceTimeout).`,
       );

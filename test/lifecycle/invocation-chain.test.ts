@@ -45,12 +45,12 @@ describe('the chain of invocations a watch needs', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('of 16 invocations is refused, naming the function\'s time and the watch\'s, when recursion is not allowed', async () => {
+  it("of 16 invocations is refused, naming the function's time and the watch's, when recursion is not allowed", async () => {
     aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Terminate' });
     const { response } = await invoke(createWithTimeout('451'), { budgetMs: 59_600 });
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Reason).toBe(
-      'Not started: with a function Timeout of about 60 s, watching for up to 451 s would take 16 invocations in one chain, and Lambda\'s recursive loop detection stops such a chain after about 16. Raise the runner function\'s Timeout (900 s needs at most 5), or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.',
+      "Not started: with a function Timeout of about 60 s, watching for up to 451 s would take 16 invocations in one chain, and Lambda's recursive loop detection stops such a chain after about 16. Raise the runner function's Timeout (900 s needs at most 5), or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.",
     );
   });
 });
@@ -58,12 +58,26 @@ describe('the chain of invocations a watch needs', () => {
 describe('a hand-off Lambda refuses', () => {
   it('stops the tasks and says which permission or setting to fix', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
-    aws.lambda.on(InvokeCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
+    aws.lambda
+      .on(InvokeCommand)
+      .rejects(
+        Object.assign(new Error('Rate exceeded'), {
+          name: 'TooManyRequestsException',
+          $metadata: { httpStatusCode: 429 },
+        }),
+      );
     const { response, log } = await invoke(fixtures.create(), { budgetMs: 60_000 });
-    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN, reason: 'ecs-task-runner: could not hand off the watch' });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, {
+      task: TASK_ARN,
+      reason: 'ecs-task-runner: could not hand off the watch',
+    });
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Handing off to a fresh invocation \(lambda:InvokeFunction on this function\) failed: TooManyRequestsException/);
-    expect(response?.Reason).toMatch(/The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout\.$/);
+    expect(response?.Reason).toMatch(
+      /^Handing off to a fresh invocation \(lambda:InvokeFunction on this function\) failed: TooManyRequestsException/,
+    );
+    expect(response?.Reason).toMatch(
+      /The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout\.$/,
+    );
     expect(log.text()).not.toContain('Handed the watch off');
   });
 });

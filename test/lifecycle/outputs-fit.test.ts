@@ -8,7 +8,13 @@ import { RecordingLog } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 
 const request = fixtures.create();
-const run = { outputs: ['SchemaVersion'], count: 1, attempts: 1, cluster: 'todobackend-cluster', taskDefinitionArn: TASK_DEFINITION_ARN };
+const run = {
+  outputs: ['SchemaVersion'],
+  count: 1,
+  attempts: 1,
+  cluster: 'todobackend-cluster',
+  taskDefinitionArn: TASK_DEFINITION_ARN,
+};
 const TASK_ARN_BYTES = 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/'.length + 32;
 
 function properties(outputs: string[], extra: Record<string, string> = {}) {
@@ -17,29 +23,45 @@ function properties(outputs: string[], extra: Record<string, string> = {}) {
   return { ...parsed.properties, outputs };
 }
 
-describe('the room the Outputs\' values have', () => {
+describe("the room the Outputs' values have", () => {
   it('is what a typical successful answer leaves, to the byte', () => {
     const task = judgeTask(stoppedTask(0), ['migrate']);
     if (!task.decided) throw new Error('not decided');
-    const body = answerBody(request, { status: 'SUCCESS', data: taskData([task], { attempts: 1, outputs: { SchemaVersion: '' } }) });
+    const body = answerBody(request, {
+      status: 'SUCCESS',
+      data: taskData([task], { attempts: 1, outputs: { SchemaVersion: '' } }),
+    });
     expect(roomForOutputValues(request, run)).toBe(4096 - Buffer.byteLength(JSON.stringify(body)));
   });
 
   it('shrinks by one task ARN and a comma for each task of the Count', () => {
-    expect(roomForOutputValues(request, { ...run, count: 2 })).toBe(roomForOutputValues(request, run) - TASK_ARN_BYTES - 1);
-    expect(roomForOutputValues(request, { ...run, count: 3 })).toBe(roomForOutputValues(request, run) - 2 * (TASK_ARN_BYTES + 1));
+    expect(roomForOutputValues(request, { ...run, count: 2 })).toBe(
+      roomForOutputValues(request, run) - TASK_ARN_BYTES - 1,
+    );
+    expect(roomForOutputValues(request, { ...run, count: 3 })).toBe(
+      roomForOutputValues(request, run) - 2 * (TASK_ARN_BYTES + 1),
+    );
   });
 
   it('shrinks by each declared name with its quotes, colon and comma', () => {
-    expect(roomForOutputValues(request, { ...run, outputs: ['SchemaVersion', 'TenantId'] })).toBe(roomForOutputValues(request, run) - '"TenantId":"",'.length);
+    expect(roomForOutputValues(request, { ...run, outputs: ['SchemaVersion', 'TenantId'] })).toBe(
+      roomForOutputValues(request, run) - '"TenantId":"",'.length,
+    );
   });
 
-  it('counts task ARNs shaped from the task definition\'s region and account and the cluster\'s name', () => {
+  it("counts task ARNs shaped from the task definition's region and account and the cluster's name", () => {
     const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/todobackend-cluster';
     expect(roomForOutputValues(request, { ...run, cluster: clusterArn })).toBe(roomForOutputValues(request, run));
     // The ARN is in TaskArn and in TaskArns.
-    expect(roomForOutputValues(request, { ...run, cluster: 'todobackend-cluster-2' })).toBe(roomForOutputValues(request, run) - 2 * 2);
-    expect(roomForOutputValues(request, { ...run, taskDefinitionArn: TASK_DEFINITION_ARN.replace('us-east-1', 'ap-southeast-2') })).toBe(roomForOutputValues(request, run) - 2 * 5);
+    expect(roomForOutputValues(request, { ...run, cluster: 'todobackend-cluster-2' })).toBe(
+      roomForOutputValues(request, run) - 2 * 2,
+    );
+    expect(
+      roomForOutputValues(request, {
+        ...run,
+        taskDefinitionArn: TASK_DEFINITION_ARN.replace('us-east-1', 'ap-southeast-2'),
+      }),
+    ).toBe(roomForOutputValues(request, run) - 2 * 5);
   });
 
   it('counts the attempts StartRetries allows', () => {
@@ -67,7 +89,9 @@ describe('declared Outputs that cannot fit', () => {
   it('are refused only when even empty values would not fit', () => {
     const log = new RecordingLog();
     expect(refuseOutputsThatCannotFit(request, properties(namesLeaving(0)), TASK_DEFINITION_ARN, log)).toBeUndefined();
-    expect(log.entries.find((entry) => entry.message === 'Room left in the response for the Outputs\' values')?.extra[0]).toMatchObject({ bytes: 0 });
+    expect(
+      log.entries.find((entry) => entry.message === "Room left in the response for the Outputs' values")?.extra[0],
+    ).toMatchObject({ bytes: 0 });
     const names = namesLeaving(-1);
     expect(refuseOutputsThatCannotFit(request, properties(names), TASK_DEFINITION_ARN, log)).toBe(
       `Not started: Outputs: the ${names.length} declared names do not fit CloudFormation's 4096-byte response even with empty values (1 bytes over, with 1 task ARN) — declare fewer or shorter names, or lower Count.`,
@@ -77,12 +101,17 @@ describe('declared Outputs that cannot fit', () => {
   it('are nothing to refuse when none are declared', () => {
     const parsed = parseRunnerProperties(request.ResourceProperties);
     if (!parsed.ok) throw new Error('invalid properties');
-    expect(refuseOutputsThatCannotFit(request, parsed.properties, TASK_DEFINITION_ARN, new RecordingLog())).toBeUndefined();
+    expect(
+      refuseOutputsThatCannotFit(request, parsed.properties, TASK_DEFINITION_ARN, new RecordingLog()),
+    ).toBeUndefined();
   });
 });
 
 describe('printed values that do not fit', () => {
-  const answerWith = (outputs: Record<string, string>) => ({ status: 'SUCCESS' as const, data: { TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/0a1b', ...outputs } });
+  const answerWith = (outputs: Record<string, string>) => ({
+    status: 'SUCCESS' as const,
+    data: { TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/0a1b', ...outputs },
+  });
 
   it('are none when the answer fits', () => {
     const outputs = { SchemaVersion: '0042', Report: 'x'.repeat(3000) };
@@ -96,7 +125,7 @@ describe('printed values that do not fit', () => {
     expect(outputsThatDoNotFit(request, answerWith(more), more)).toEqual(['Large', 'Medium']);
   });
 
-  it('free exactly their value\'s bytes when left out: one byte over after the largest, the next goes too', () => {
+  it("free exactly their value's bytes when left out: one byte over after the largest, the next goes too", () => {
     const empty = Buffer.byteLength(JSON.stringify(answerBody(request, answerWith({ Large: '', Medium: '' }))));
     const medium = 4096 - empty;
     const fitsWithoutLarge = { Large: 'y'.repeat(medium + 100), Medium: 'z'.repeat(medium) };

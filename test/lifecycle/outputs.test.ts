@@ -16,7 +16,9 @@ function createWithOutputs(outputs: string[]) {
 }
 
 function printed(...lines: string[]) {
-  aws.logs.on(GetLogEventsCommand).resolves({ events: lines.map((message, i) => ({ message, timestamp: i })), nextBackwardToken: 'b/0' });
+  aws.logs
+    .on(GetLogEventsCommand)
+    .resolves({ events: lines.map((message, i) => ({ message, timestamp: i })), nextBackwardToken: 'b/0' });
 }
 
 beforeEach(() => {
@@ -26,7 +28,11 @@ beforeEach(() => {
 
 describe('Outputs', () => {
   it('returns each printed value as an attribute beside the built-in ones', async () => {
-    printed('Applying todo.0042_add_index... OK', 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042_add_index', 'ECS_TASK_RUNNER_OUTPUT TenantId=t-7');
+    printed(
+      'Applying todo.0042_add_index... OK',
+      'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042_add_index',
+      'ECS_TASK_RUNNER_OUTPUT TenantId=t-7',
+    );
     const { response } = await invoke(createWithOutputs(['SchemaVersion', 'TenantId']));
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Data).toMatchObject({ TaskArn: TASK_ARN, SchemaVersion: '0042_add_index', TenantId: 't-7' });
@@ -62,7 +68,11 @@ describe('Outputs', () => {
   });
 
   it('fail the run, naming the output, when a printed value does not fit the 4096-byte response', async () => {
-    printed(`ECS_TASK_RUNNER_OUTPUT Report=${'x'.repeat(3000)}`, 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', `ECS_TASK_RUNNER_OUTPUT Notes=${'y'.repeat(900)}`);
+    printed(
+      `ECS_TASK_RUNNER_OUTPUT Report=${'x'.repeat(3000)}`,
+      'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042',
+      `ECS_TASK_RUNNER_OUTPUT Notes=${'y'.repeat(900)}`,
+    );
     const { response, puts } = await invoke(createWithOutputs(['SchemaVersion', 'Report', 'Notes']));
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toBe(
@@ -82,13 +92,17 @@ describe('Outputs', () => {
     expect(Buffer.byteLength(puts[0]?.body ?? '')).toBe(MAX_RESPONSE_BYTES);
   });
 
-  it('refuse the run up front when the declared names cannot fit with the tasks\' ARNs', async () => {
-    const event = createWithOutputs(Array.from({ length: 20 }, (_, i) => `${'Output'.repeat(10)}${String(i).padStart(4, '0')}`));
+  it("refuse the run up front when the declared names cannot fit with the tasks' ARNs", async () => {
+    const event = createWithOutputs(
+      Array.from({ length: 20 }, (_, i) => `${'Output'.repeat(10)}${String(i).padStart(4, '0')}`),
+    );
     // A long cluster name makes every task ARN long.
     Object.assign(event.ResourceProperties, { Count: '10', Cluster: `todobackend-${'c'.repeat(160)}` });
     const { response } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Not started: Outputs: the 20 declared names do not fit CloudFormation's 4096-byte response even with empty values \(\d+ bytes over, with 10 task ARNs\) — declare fewer or shorter names, or lower Count\.$/);
+    expect(response?.Reason).toMatch(
+      /^Not started: Outputs: the 20 declared names do not fit CloudFormation's 4096-byte response even with empty values \(\d+ bytes over, with 10 task ARNs\) — declare fewer or shorter names, or lower Count\.$/,
+    );
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
@@ -96,12 +110,20 @@ describe('Outputs', () => {
     stubHappyPath(aws);
     const { response } = await invoke(createWithOutputs(['SchemaVersion']));
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toContain('Outputs: no essential container of task definition todobackend-migrate:7 logs with the awslogs driver and an awslogs-stream-prefix');
+    expect(response?.Reason).toContain(
+      'Outputs: no essential container of task definition todobackend-migrate:7 logs with the awslogs driver and an awslogs-stream-prefix',
+    );
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
   it('fail the run, saying which permission is missing, when the log cannot be read', async () => {
-    aws.logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }));
+    aws.logs
+      .on(GetLogEventsCommand)
+      .rejects(
+        Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {
+          name: 'AccessDeniedException',
+        }),
+      );
     const { response } = await invoke(createWithOutputs(['SchemaVersion']));
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain(

@@ -1,7 +1,18 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand, type TaskStopCode } from '@aws-sdk/client-ecs';
+import {
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ListTasksCommand,
+  RunTaskCommand,
+  StopTaskCommand,
+  type TaskStopCode,
+} from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { invocationsNeeded, MAX_INVOCATIONS_IN_CHAIN, unqualifiedFunctionArn } from '../../src/lifecycle/invocation-chain';
+import {
+  invocationsNeeded,
+  MAX_INVOCATIONS_IN_CHAIN,
+  unqualifiedFunctionArn,
+} from '../../src/lifecycle/invocation-chain';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
@@ -19,8 +30,13 @@ function awsError(name: string, message: string, httpStatusCode = 400, extra: Re
 
 /** What the SDK throws when the answer is not JSON at all (an HTML 502 page from a proxy): the parser's error, with `$response` and no `$metadata`. */
 function unreadableAnswer(statusCode: number): Error {
-  const error = new SyntaxError('Unexpected token \'<\', "<html><bod"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.');
-  Object.defineProperty(error, '$response', { value: { statusCode, body: '<html><body>502 Bad Gateway</body></html>' }, enumerable: false });
+  const error = new SyntaxError(
+    'Unexpected token \'<\', "<html><bod"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+  );
+  Object.defineProperty(error, '$response', {
+    value: { statusCode, body: '<html><body>502 Bad Gateway</body></html>' },
+    enumerable: false,
+  });
   return error;
 }
 
@@ -28,21 +44,33 @@ describe('a task stopped by someone else is not a success', () => {
   it('a task stopped by Spot with exit code 0 fails, and the Reason names the stop code and reason', async () => {
     aws.ecs
       .on(DescribeTasksCommand)
-      .resolves({ tasks: [stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })] });
+      .resolves({
+        tasks: [stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })],
+      });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Task 0a1b2c3d4e5f46789abcdef012345678 was stopped before it finished \(SpotInterruption: "Your Spot Task was interrupted\."\): Spot capacity was reclaimed/);
-    expect(response?.Reason).toContain('A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count. Its essential container exited with code 0.');
+    expect(response?.Reason).toMatch(
+      /^Task 0a1b2c3d4e5f46789abcdef012345678 was stopped before it finished \(SpotInterruption: "Your Spot Task was interrupted\."\): Spot capacity was reclaimed/,
+    );
+    expect(response?.Reason).toContain(
+      'A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count. Its essential container exited with code 0.',
+    );
     expect(response?.Data?.StopCode).toBe('SpotInterruption');
   });
 
-  it.each(['UserInitiated', 'ServiceSchedulerInitiated', 'TerminationNotice', 'InfrastructureHealth', 'SomeFutureStopCode'])(
-    'a task stopped with %s fails although its containers exited 0',
-    (stopCode) => {
-      const outcome = judgeTask(stoppedTask(0, { stopCode: stopCode as TaskStopCode, stoppedReason: 'Task stopped by user' }), ['migrate']);
-      expect(outcome).toMatchObject({ decided: true, succeeded: false, stopCode, stoppedFromOutside: true });
-    },
-  );
+  it.each([
+    'UserInitiated',
+    'ServiceSchedulerInitiated',
+    'TerminationNotice',
+    'InfrastructureHealth',
+    'SomeFutureStopCode',
+  ])('a task stopped with %s fails although its containers exited 0', (stopCode) => {
+    const outcome = judgeTask(
+      stoppedTask(0, { stopCode: stopCode as TaskStopCode, stoppedReason: 'Task stopped by user' }),
+      ['migrate'],
+    );
+    expect(outcome).toMatchObject({ decided: true, succeeded: false, stopCode, stoppedFromOutside: true });
+  });
 
   it('a task whose essential container exited 0 on its own succeeds', () => {
     expect(judgeTask(stoppedTask(0), ['migrate'])).toMatchObject({ decided: true, succeeded: true });
@@ -51,7 +79,9 @@ describe('a task stopped by someone else is not a success', () => {
   it('waits for ECS to say why a task stops before deciding early on stopped containers', () => {
     const containers = [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }];
     expect(judgeTask(ecsTask({ lastStatus: 'RUNNING', containers }), ['migrate'])).toMatchObject({ decided: false });
-    expect(judgeTask(ecsTask({ lastStatus: 'DEACTIVATING', stopCode: 'UserInitiated', containers }), ['migrate'])).toMatchObject({ decided: true, succeeded: false });
+    expect(
+      judgeTask(ecsTask({ lastStatus: 'DEACTIVATING', stopCode: 'UserInitiated', containers }), ['migrate']),
+    ).toMatchObject({ decided: true, succeeded: false });
   });
 
   it('with two essential containers, decides only when both have stopped', () => {
@@ -83,16 +113,21 @@ describe('eventual consistency after RunTask', () => {
     const event = fixtures.create();
     event.ResourceProperties.Timeout = '60';
     const { response, clock } = await invoke(event);
-    expect(response?.Reason).toMatch(/^Timed out after 60 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(MISSING\); stopped it/);
+    expect(response?.Reason).toMatch(
+      /^Timed out after 60 s waiting for task 0a1b2c3d4e5f46789abcdef012345678 \(MISSING\); stopped it/,
+    );
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(clock.now() - Date.UTC(2026, 10, 25, 12, 0, 0)).toBeLessThanOrEqual(61_000);
   });
 });
 
-describe('Delete finds the resource\'s tasks', () => {
+describe("Delete finds the resource's tasks", () => {
   it('with startedBy as the only ListTasks filter, across pages', async () => {
     const second = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
-    aws.ecs.on(ListTasksCommand).resolvesOnce({ taskArns: [TASK_ARN], nextToken: 'page-2' }).resolves({ taskArns: [second] });
+    aws.ecs
+      .on(ListTasksCommand)
+      .resolvesOnce({ taskArns: [TASK_ARN], nextToken: 'page-2' })
+      .resolves({ taskArns: [second] });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask(), ecsTask({ taskArn: second })] });
     const { response } = await invoke(fixtures.delete());
     const inputs = aws.ecs.commandCalls(ListTasksCommand).map((call) => call.args[0].input);
@@ -117,11 +152,22 @@ describe('Delete finds the resource\'s tasks', () => {
 describe('RunTask is retried when it is safe', () => {
   it.each([
     ['ECS throttling', () => awsError('ThrottlingException', 'Rate exceeded')],
-    ['EC2 throttling passed through by ECS', () => awsError('InvalidParameterException', 'Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718]: Rate exceeded (ErrorCode: Throttling)')],
+    [
+      'EC2 throttling passed through by ECS',
+      () =>
+        awsError(
+          'InvalidParameterException',
+          'Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718]: Rate exceeded (ErrorCode: Throttling)',
+        ),
+    ],
     ['a 5xx answer', () => awsError('ServerException', 'Service unavailable', 503)],
     ['an HTML 502 page from a proxy', () => unreadableAnswer(502)],
   ])('after %s, with the same clientToken', async (_what, failure) => {
-    aws.ecs.on(RunTaskCommand).rejectsOnce(failure()).rejectsOnce(failure()).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejectsOnce(failure())
+      .rejectsOnce(failure())
+      .resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
     const { response, clock } = await invoke(fixtures.create());
     expect(response?.Status).toBe('SUCCESS');
     const tokens = aws.ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
@@ -143,15 +189,29 @@ describe('RunTask is retried when it is safe', () => {
   });
 
   it('does not retry a request ECS refuses for good', async () => {
-    aws.ecs.on(RunTaskCommand).rejects(awsError('InvalidParameterException', 'Task definition does not support launch_type FARGATE.'));
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejects(awsError('InvalidParameterException', 'Task definition does not support launch_type FARGATE.'));
     const { response } = await invoke(fixtures.create());
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
-    expect(response?.Reason).toBe('RunTask failed: InvalidParameterException: Task definition does not support launch_type FARGATE.');
+    expect(response?.Reason).toBe(
+      'RunTask failed: InvalidParameterException: Task definition does not support launch_type FARGATE.',
+    );
   });
 
   it('adopts the tasks a ConflictException names for the clientToken, and watches them to the end', async () => {
-    aws.ecs.on(RunTaskCommand).rejects(awsError('ConflictException', 'The clientToken was already used with different parameters.', 400, { resourceIds: [TASK_ARN] }));
-    aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejects(
+        awsError('ConflictException', 'The clientToken was already used with different parameters.', 400, {
+          resourceIds: [TASK_ARN],
+        }),
+      );
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolves({ tasks: [stoppedTask(0)] });
     const { response } = await invoke(fixtures.create());
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 3);
     expect(response).toMatchObject({ Status: 'SUCCESS', Data: { TaskArn: TASK_ARN, ExitCode: '0' } });
@@ -168,9 +228,19 @@ describe('Reasons for AWS errors', () => {
   });
 
   it('an AWS error message on several lines becomes one line', async () => {
-    aws.ecs.on(DescribeTaskDefinitionCommand).rejects(awsError('ServerException', 'Internal error\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.', 500));
+    aws.ecs
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(
+        awsError(
+          'ServerException',
+          'Internal error\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+          500,
+        ),
+      );
     const { response } = await invoke(fixtures.create());
-    expect(response?.Reason).toBe(`Not started: DescribeTaskDefinition of ${fixtures.create().ResourceProperties.TaskDefinition as string} failed: ServerException: Internal error (HTTP 500)`);
+    expect(response?.Reason).toBe(
+      `Not started: DescribeTaskDefinition of ${fixtures.create().ResourceProperties.TaskDefinition as string} failed: ServerException: Internal error (HTTP 500)`,
+    );
   });
 });
 
@@ -190,12 +260,14 @@ describe('PhysicalResourceId never changes', () => {
   });
 });
 
-describe('Lambda\'s recursive loop detection', () => {
+describe("Lambda's recursive loop detection", () => {
   it('counts the invocations a watch needs', () => {
     expect(invocationsNeeded(3_600_000, 900_000)).toBe(5);
     expect(invocationsNeeded(600_000, 60_000)).toBe(20);
     expect(invocationsNeeded(450_000, 60_000)).toBe(MAX_INVOCATIONS_IN_CHAIN);
-    expect(unqualifiedFunctionArn('arn:aws:lambda:us-east-1:123456789012:function:runner:live')).toBe('arn:aws:lambda:us-east-1:123456789012:function:runner');
+    expect(unqualifiedFunctionArn('arn:aws:lambda:us-east-1:123456789012:function:runner:live')).toBe(
+      'arn:aws:lambda:us-east-1:123456789012:function:runner',
+    );
   });
 
   it('refuses a watch that needs more than 15 invocations when the function does not allow recursion', async () => {
@@ -203,7 +275,9 @@ describe('Lambda\'s recursive loop detection', () => {
     const { response } = await invoke(fixtures.create(), { budgetMs: 60_000 });
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Not started: with a function Timeout of about 60 s, watching for up to 600 s would take 20 invocations in one chain/);
+    expect(response?.Reason).toMatch(
+      /^Not started: with a function Timeout of about 60 s, watching for up to 600 s would take 20 invocations in one chain/,
+    );
     expect(response?.Reason).toContain('RecursiveLoop: Allow');
     expect(aws.lambda).toHaveReceivedCommandWith(GetFunctionRecursionConfigCommand, {
       FunctionName: 'arn:aws:lambda:us-east-1:123456789012:function:todobackend-runner-ecs-task-runner',
@@ -211,7 +285,9 @@ describe('Lambda\'s recursive loop detection', () => {
   });
 
   it('counts a setting it may not read as not allowed, and says so in its log', async () => {
-    aws.lambda.on(GetFunctionRecursionConfigCommand).rejects(awsError('AccessDeniedException', 'not authorized to perform: lambda:GetFunctionRecursionConfig', 403));
+    aws.lambda
+      .on(GetFunctionRecursionConfigCommand)
+      .rejects(awsError('AccessDeniedException', 'not authorized to perform: lambda:GetFunctionRecursionConfig', 403));
     const { response, log } = await invoke(fixtures.create(), { budgetMs: 60_000 });
     expect(response?.Status).toBe('FAILED');
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
@@ -229,37 +305,58 @@ describe('Lambda\'s recursive loop detection', () => {
     const { response, log } = await invoke(fixtures.create(), { budgetMs: 60_000 });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Lambda's recursive loop detection stopped the hand-off .*RecursiveInvocationException.*RecursiveLoop: Allow/);
+    expect(response?.Reason).toMatch(
+      /^Lambda's recursive loop detection stopped the hand-off .*RecursiveInvocationException.*RecursiveLoop: Allow/,
+    );
     expect(log.text()).not.toContain('Handed the watch off');
   });
 
   it('carries the hand-off count from one invocation to the next and logs it', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     const first = await invoke(fixtures.create(), { budgetMs: 60_000 });
-    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as { handOffs: number };
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as { handOffs: number };
     expect(payload.handOffs).toBe(1);
-    expect(first.log.entries.find((entry) => entry.message === 'Handed the watch off to a fresh invocation')?.extra[0]).toMatchObject({ handOffs: 1 });
+    expect(
+      first.log.entries.find((entry) => entry.message === 'Handed the watch off to a fresh invocation')?.extra[0],
+    ).toMatchObject({ handOffs: 1 });
     aws.lambda.resetHistory();
     const second = await invoke(payload, { budgetMs: 60_000 });
-    const next = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as { handOffs: number };
+    const next = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as { handOffs: number };
     expect(next.handOffs).toBe(2);
-    expect(second.log.entries.find((entry) => entry.message === 'Taking over the watch')?.extra[0]).toMatchObject({ handOffs: 1 });
+    expect(second.log.entries.find((entry) => entry.message === 'Taking over the watch')?.extra[0]).toMatchObject({
+      handOffs: 1,
+    });
   });
 });
 
 describe('what the Reason shows is public inside the account', () => {
-  it('masks override environment values in the quoted log tail and in the runner\'s logs', async () => {
+  it("masks override environment values in the quoted log tail and in the runner's logs", async () => {
     aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
       taskDefinition: {
         taskDefinitionArn: TASK_DEFINITION_ARN,
         networkMode: 'awsvpc',
         containerDefinitions: [
-          { name: 'migrate', essential: true, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-stream-prefix': 'todobackend' } } },
+          {
+            name: 'migrate',
+            essential: true,
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-stream-prefix': 'todobackend' },
+            },
+          },
         ],
       },
     });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
-    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'connecting with password s3cr3t-db-password to db' }, { message: 'Access denied' }] });
+    aws.logs
+      .on(GetLogEventsCommand)
+      .resolves({
+        events: [{ message: 'connecting with password s3cr3t-db-password to db' }, { message: 'Access denied' }],
+      });
     const { response, log } = await invoke(fixtures.create());
     expect(response?.Reason).toContain('connecting with password **** to db | Access denied');
     expect(response?.Reason).not.toContain('s3cr3t-db-password');

@@ -1,4 +1,11 @@
-import { answeredPhysicalResourceId, clientToken, defaultStartedBy, physicalResourceId, requestTag, teardownStartedBy } from '../../src/lifecycle/resource-identity';
+import {
+  answeredPhysicalResourceId,
+  clientToken,
+  defaultStartedBy,
+  physicalResourceId,
+  requestTag,
+  teardownStartedBy,
+} from '../../src/lifecycle/resource-identity';
 import { fixtures } from '../support/fixtures';
 
 describe('resource identity', () => {
@@ -8,10 +15,12 @@ describe('resource identity', () => {
   it('derives one PhysicalResourceId per resource, readable and short', () => {
     expect(physicalResourceId(create)).toBe(update.PhysicalResourceId);
     expect(physicalResourceId({ ...create, LogicalResourceId: 'SeedTask' })).not.toBe(physicalResourceId(create));
-    expect(physicalResourceId({ ...create, StackId: create.StackId.replace('5b7c', '0000') })).not.toBe(physicalResourceId(create));
+    expect(physicalResourceId({ ...create, StackId: create.StackId.replace('5b7c', '0000') })).not.toBe(
+      physicalResourceId(create),
+    );
   });
 
-  it('derives a clientToken per request within RunTask\'s 64 characters', () => {
+  it("derives a clientToken per request within RunTask's 64 characters", () => {
     expect(clientToken(create)).toHaveLength(64);
     expect(clientToken(create)).toBe(clientToken(fixtures.create()));
     expect(clientToken(update)).not.toBe(clientToken(create));
@@ -25,12 +34,16 @@ describe('resource identity', () => {
 
   it('reads the stack\'s name into the PhysicalResourceId, and says "stack" when the StackId has none', () => {
     expect(physicalResourceId(create)).toMatch(/^todobackend-MigrateTask-[0-9a-f]{12}$/);
-    expect(physicalResourceId({ StackId: 'not-an-arn', LogicalResourceId: 'MigrateTask' })).toMatch(/^stack-MigrateTask-[0-9a-f]{12}$/);
+    expect(physicalResourceId({ StackId: 'not-an-arn', LogicalResourceId: 'MigrateTask' })).toMatch(
+      /^stack-MigrateTask-[0-9a-f]{12}$/,
+    );
   });
 
   it('answers a Create with the derived ID, and an Update or Delete without a PhysicalResourceId with it too', () => {
     expect(answeredPhysicalResourceId(create)).toBe(physicalResourceId(create));
-    expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: 'chosen-by-an-older-runner' })).toBe('chosen-by-an-older-runner');
+    expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: 'chosen-by-an-older-runner' })).toBe(
+      'chosen-by-an-older-runner',
+    );
     expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: '' })).toBe(physicalResourceId(update));
   });
 
@@ -46,7 +59,7 @@ describe('resource identity', () => {
     expect(long).toMatch(new RegExp(`^cfn/${'L'.repeat(100)}/[0-9a-f]{16}$`));
   });
 
-  it('marks the teardown\'s startedBy, within ECS\'s 128 characters, so that stopping the resource\'s tasks never finds it', () => {
+  it("marks the teardown's startedBy, within ECS's 128 characters, so that stopping the resource's tasks never finds it", () => {
     expect(teardownStartedBy('cfn/MigrateTask/0123456789abcdef')).toBe('cfn/MigrateTask/0123456789abcdef/teardown');
     const longest = 's'.repeat(128);
     expect(teardownStartedBy(longest)).toBe(`${'s'.repeat(119)}/teardown`);

@@ -26,14 +26,23 @@ describe('a fresh invocation taking over a teardown', () => {
     const event = takenOverTeardown({ TaskDefinition: 'todobackend-migrate' });
     const { response, clock } = await invoke(event);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
-    expect(aws.ecs).toHaveReceivedCommandWith(DescribeTasksCommand, { cluster: 'todobackend-cluster', tasks: event.watch.taskArns });
+    expect(aws.ecs).toHaveReceivedCommandWith(DescribeTasksCommand, {
+      cluster: 'todobackend-cluster',
+      tasks: event.watch.taskArns,
+    });
     expect(clock.sleeps[0]).toBe(0);
-    expect(response).toMatchObject({ Status: 'SUCCESS', Reason: `${CLEANUP} Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.` });
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      Reason: `${CLEANUP} Teardown task 0a1b2c3d4e5f46789abcdef012345678 succeeded.`,
+    });
   });
 
-  it('answers SUCCESS, saying the teardown was not carried on, when the Delete\'s properties have no OnDelete', async () => {
+  it("answers SUCCESS, saying the teardown was not carried on, when the Delete's properties have no OnDelete", async () => {
     const { response } = await invoke(takenOverTeardown(undefined));
     expect(aws.ecs.calls()).toHaveLength(0);
-    expect(response).toMatchObject({ Status: 'SUCCESS', Reason: `${CLEANUP} The teardown was not carried on: the Delete's properties have no OnDelete.` });
+    expect(response).toMatchObject({
+      Status: 'SUCCESS',
+      Reason: `${CLEANUP} The teardown was not carried on: the Delete's properties have no OnDelete.`,
+    });
   });
 });

@@ -17,7 +17,8 @@ const pullFailure = (taskArn = TASK_ARN) =>
   stoppedTask(undefined, {
     taskArn,
     stopCode: 'TaskFailedToStart',
-    stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref todobackend:1.4.2: i/o timeout',
+    stoppedReason:
+      'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref todobackend:1.4.2: i/o timeout',
     containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
   });
 
@@ -32,7 +33,11 @@ function attempts(...outcomes: ReturnType<typeof stoppedTask>[]) {
   const arns = [TASK_ARN, RETRIED_TASK, THIRD_TASK];
   let call = 0;
   aws.ecs.on(RunTaskCommand).callsFake(() => ({ tasks: [{ taskArn: arns[call++] }], failures: [] }));
-  outcomes.forEach((outcome, index) => aws.ecs.on(DescribeTasksCommand, { tasks: [arns[index] as string] }).resolves({ tasks: [{ ...outcome, taskArn: arns[index] as string }] }));
+  outcomes.forEach((outcome, index) =>
+    aws.ecs
+      .on(DescribeTasksCommand, { tasks: [arns[index] as string] })
+      .resolves({ tasks: [{ ...outcome, taskArn: arns[index] as string }] }),
+  );
 }
 
 const clientTokens = () => aws.ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken);
@@ -64,8 +69,23 @@ describe('StartRetries', () => {
   it('retries RunTask failures that pass with time (RESOURCE:*, AGENT, Fargate capacity)', async () => {
     aws.ecs
       .on(RunTaskCommand)
-      .resolvesOnce({ tasks: [], failures: [{ reason: 'RESOURCE:ENI', arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e' }] })
-      .resolvesOnce({ tasks: [], failures: [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }] })
+      .resolvesOnce({
+        tasks: [],
+        failures: [
+          {
+            reason: 'RESOURCE:ENI',
+            arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e',
+          },
+        ],
+      })
+      .resolvesOnce({
+        tasks: [],
+        failures: [
+          {
+            reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone',
+          },
+        ],
+      })
       .resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
     const { response } = await invoke(createWithRetries('3'));
     expect(response?.Status).toBe('SUCCESS');
@@ -77,14 +97,20 @@ describe('StartRetries', () => {
     attempts(stoppedTask(1));
     const { response } = await invoke(createWithRetries('5'));
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" exited with code 1/);
+    expect(response?.Reason).toMatch(
+      /^Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" exited with code 1/,
+    );
     expect(response?.Data?.Attempts).toBe('1');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
   });
 
   it('retries a Spot interruption before the container ran, not one after', async () => {
     const interrupted = (exitCode?: number) =>
-      stoppedTask(exitCode, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.', containers: [{ name: 'migrate', lastStatus: 'STOPPED', ...(exitCode === undefined ? {} : { exitCode }) }] });
+      stoppedTask(exitCode, {
+        stopCode: 'SpotInterruption',
+        stoppedReason: 'Your Spot Task was interrupted.',
+        containers: [{ name: 'migrate', lastStatus: 'STOPPED', ...(exitCode === undefined ? {} : { exitCode }) }],
+      });
     attempts(interrupted(), stoppedTask(0));
     expect((await invoke(createWithRetries('1'))).response?.Data?.Attempts).toBe('2');
 
@@ -96,7 +122,17 @@ describe('StartRetries', () => {
   });
 
   it('does not retry a placement that can never work (ATTRIBUTE)', async () => {
-    aws.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: 'ATTRIBUTE', arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e' }] });
+    aws.ecs
+      .on(RunTaskCommand)
+      .resolves({
+        tasks: [],
+        failures: [
+          {
+            reason: 'ATTRIBUTE',
+            arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e',
+          },
+        ],
+      });
     const { response } = await invoke(createWithRetries('3'));
     expect(response?.Status).toBe('FAILED');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
@@ -110,17 +146,24 @@ describe('StartRetries', () => {
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
   });
 
-  it('lists every attempt\'s cause in the final Reason, the last attempt\'s diagnosis first', async () => {
-    aws.ecs.on(RunTaskCommand).resolvesOnce({ tasks: [], failures: [{ reason: 'RESOURCE:MEMORY' }] }).resolves({ tasks: [{ taskArn: TASK_ARN }] });
+  it("lists every attempt's cause in the final Reason, the last attempt's diagnosis first", async () => {
+    aws.ecs
+      .on(RunTaskCommand)
+      .resolvesOnce({ tasks: [], failures: [{ reason: 'RESOURCE:MEMORY' }] })
+      .resolves({ tasks: [{ taskArn: TASK_ARN }] });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [pullFailure()] });
     const { response, log } = await invoke(createWithRetries('2'));
     expect(response?.Status).toBe('FAILED');
     expect(response?.Data?.Attempts).toBe('3');
-    expect(response?.Reason).toMatch(/^Attempt 3: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" never ran \(TaskFailedToStart: "CannotPullContainerError/);
+    expect(response?.Reason).toMatch(
+      /^Attempt 3: Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" never ran \(TaskFailedToStart: "CannotPullContainerError/,
+    );
     expect(response?.Reason).toContain(
       'Earlier attempts failed to start: (1) RunTask could not place the task (RESOURCE:MEMORY). (2) task 0a1b2c3d4e5f46789abcdef012345678 TaskFailedToStart: "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref todobackend:1.4.2: i/o timeout".',
     );
-    expect(log.entries.filter((entry) => entry.message.startsWith('The task failed to start; starting again'))).toHaveLength(2);
+    expect(
+      log.entries.filter((entry) => entry.message.startsWith('The task failed to start; starting again')),
+    ).toHaveLength(2);
   });
 
   it('lists the shortest causes first when they do not all fit', async () => {
@@ -137,7 +180,7 @@ describe('StartRetries', () => {
     const { response } = await invoke(event);
     expect(response?.Reason).toMatch(/^Attempt 5: RunTask started 0 of 1 task: RESOURCE:CPU\./);
     expect(response?.Reason).toContain('(2) RunTask could not place the task (AGENT).');
-    expect(response?.Reason).toContain('more in the runner\'s log.)');
+    expect(response?.Reason).toContain("more in the runner's log.)");
     expect(Buffer.byteLength(response?.Reason ?? '')).toBeLessThanOrEqual(3200);
   });
 
@@ -154,9 +197,16 @@ describe('StartRetries', () => {
   it('retries only the tasks of a Count that failed to start, keeping the ones that succeeded', async () => {
     const event = createWithRetries('1');
     event.ResourceProperties.Count = '2';
-    aws.ecs.on(RunTaskCommand).resolvesOnce({ tasks: [{ taskArn: TASK_ARN }, { taskArn: THIRD_TASK }] }).resolves({ tasks: [{ taskArn: RETRIED_TASK }] });
-    aws.ecs.on(DescribeTasksCommand, { tasks: [TASK_ARN, THIRD_TASK] }).resolves({ tasks: [stoppedTask(0), pullFailure(THIRD_TASK)] });
-    aws.ecs.on(DescribeTasksCommand, { tasks: [RETRIED_TASK] }).resolves({ tasks: [stoppedTask(0, { taskArn: RETRIED_TASK })] });
+    aws.ecs
+      .on(RunTaskCommand)
+      .resolvesOnce({ tasks: [{ taskArn: TASK_ARN }, { taskArn: THIRD_TASK }] })
+      .resolves({ tasks: [{ taskArn: RETRIED_TASK }] });
+    aws.ecs
+      .on(DescribeTasksCommand, { tasks: [TASK_ARN, THIRD_TASK] })
+      .resolves({ tasks: [stoppedTask(0), pullFailure(THIRD_TASK)] });
+    aws.ecs
+      .on(DescribeTasksCommand, { tasks: [RETRIED_TASK] })
+      .resolves({ tasks: [stoppedTask(0, { taskArn: RETRIED_TASK })] });
     const { response } = await invoke(event);
     expect(response?.Status).toBe('SUCCESS');
     expect(aws.ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.count)).toEqual([2, 1]);
@@ -167,7 +217,9 @@ describe('StartRetries', () => {
     attempts(pullFailure(), stoppedTask(0));
     const { puts } = await invoke(createWithRetries('1'), { budgetMs: 70_000 });
     expect(puts).toHaveLength(0);
-    const payload = JSON.parse(Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
+    ) as ContinuationEvent;
     expect(payload.watch.taskArns).toEqual([]);
     expect(payload.progress).toMatchObject({ attempt: 2, next: { step: 'start', count: 1 } });
     expect(payload.progress?.startFailures).toHaveLength(1);
@@ -179,7 +231,10 @@ describe('StartRetries', () => {
   });
 
   it('keeps watching a task that is slow to start rather than retrying it', async () => {
-    aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask({ lastStatus: 'PROVISIONING' })] }).resolves({ tasks: [stoppedTask(0)] });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [ecsTask({ lastStatus: 'PROVISIONING' })] })
+      .resolves({ tasks: [stoppedTask(0)] });
     const { response } = await invoke(createWithRetries('2'));
     expect(response?.Data?.Attempts).toBe('1');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
@@ -198,9 +253,18 @@ describe('the start retry schedule', () => {
     state.watch.deadline = clock.now() + leftMs;
     const parsed = parseRunnerProperties({ ...state.request.ResourceProperties, StartRetries: startRetries });
     if (!parsed.ok) throw new Error('invalid properties');
-    const progress = { attempt, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [], taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7' };
+    const progress = {
+      attempt,
+      startFailures: ['RunTask could not place the task (AGENT)'],
+      succeeded: [],
+      taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7',
+    };
     const deps = { aws: aws.ports, clock, invocation: fakeInvocation(clock), log };
-    return { retry: () => retryAfter(state, progress, parsed.properties, 'task 0a1b TaskFailedToStart', 2, deps), clock, log };
+    return {
+      retry: () => retryAfter(state, progress, parsed.properties, 'task 0a1b TaskFailedToStart', 2, deps),
+      clock,
+      log,
+    };
   }
 
   it('retries when the backoff leaves exactly the minimum time before the deadline, not a millisecond less', () => {
@@ -223,9 +287,16 @@ describe('the start retry schedule', () => {
 
   it('leaves a Reason as it is when every attempt so far started', () => {
     expect(withAttempts('Task x failed.', undefined)).toBe('Task x failed.');
-    expect(withAttempts('Task x failed.', { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: 'td' })).toBe('Task x failed.');
-    expect(withAttempts('Task x failed.', { attempt: 2, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [], taskDefinitionArn: 'td' })).toBe(
-      'Attempt 2: Task x failed. Earlier attempts failed to start: (1) RunTask could not place the task (AGENT).',
-    );
+    expect(
+      withAttempts('Task x failed.', { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: 'td' }),
+    ).toBe('Task x failed.');
+    expect(
+      withAttempts('Task x failed.', {
+        attempt: 2,
+        startFailures: ['RunTask could not place the task (AGENT)'],
+        succeeded: [],
+        taskDefinitionArn: 'td',
+      }),
+    ).toBe('Attempt 2: Task x failed. Earlier attempts failed to start: (1) RunTask could not place the task (AGENT).');
   });
 });

@@ -10,7 +10,7 @@ const decided = (task: ReturnType<typeof stoppedTask>) => {
 };
 
 describe('the attributes Fn::GetAtt reads', () => {
-  it('are the first task\'s, with every task\'s ARN, and the attempts', () => {
+  it("are the first task's, with every task's ARN, and the attempts", () => {
     const second = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
     expect(taskData([decided(stoppedTask(0)), decided(stoppedTask(1, { taskArn: second }))], { attempts: 2 })).toEqual({
       TaskArn: TASK_ARN,
@@ -24,13 +24,25 @@ describe('the attributes Fn::GetAtt reads', () => {
   });
 
   it('are empty, every one of them, where nothing is known', () => {
-    const neverRan = decided(stoppedTask(undefined, { stopCode: undefined, stoppedReason: undefined, lastStatus: 'STOPPED' }));
+    const neverRan = decided(
+      stoppedTask(undefined, { stopCode: undefined, stoppedReason: undefined, lastStatus: 'STOPPED' }),
+    );
     expect(taskData([neverRan], { attempts: 1 })).toMatchObject({ ExitCode: '', StopCode: '', StoppedReason: '' });
-    expect(taskData([], { attempts: 1 })).toEqual({ TaskArn: '', TaskArns: '', TaskId: '', ExitCode: '', StopCode: '', StoppedReason: '', Attempts: '1' });
+    expect(taskData([], { attempts: 1 })).toEqual({
+      TaskArn: '',
+      TaskArns: '',
+      TaskId: '',
+      ExitCode: '',
+      StopCode: '',
+      StoppedReason: '',
+      Attempts: '1',
+    });
   });
 
   it('are all present and empty, the declared Outputs after the built-in ones, when no task ran', () => {
-    expect(emptyData(['SchemaVersion'])).toEqual(Object.fromEntries([...BUILT_IN_ATTRIBUTES, 'SchemaVersion'].map((key) => [key, ''])));
+    expect(emptyData(['SchemaVersion'])).toEqual(
+      Object.fromEntries([...BUILT_IN_ATTRIBUTES, 'SchemaVersion'].map((key) => [key, ''])),
+    );
     expect(Object.keys(emptyData())).toEqual([...BUILT_IN_ATTRIBUTES]);
   });
 });

@@ -1,10 +1,24 @@
-import { describeEvent, isCustomResourceRequest, readResponse, type CustomResourceRequest } from '../../scripts/local/cloudformation';
+import {
+  describeEvent,
+  isCustomResourceRequest,
+  readResponse,
+  type CustomResourceRequest,
+} from '../../scripts/local/cloudformation';
 import { snsNotification } from '../../scripts/local/sns-notification';
 import { fixtures } from '../support/fixtures';
 
-function answerTo(request: Pick<CustomResourceRequest, 'StackId' | 'RequestId' | 'LogicalResourceId'>, physicalResourceId: string): string {
+function answerTo(
+  request: Pick<CustomResourceRequest, 'StackId' | 'RequestId' | 'LogicalResourceId'>,
+  physicalResourceId: string,
+): string {
   const { StackId, RequestId, LogicalResourceId } = request;
-  return JSON.stringify({ Status: 'SUCCESS', PhysicalResourceId: physicalResourceId, StackId, RequestId, LogicalResourceId });
+  return JSON.stringify({
+    Status: 'SUCCESS',
+    PhysicalResourceId: physicalResourceId,
+    StackId,
+    RequestId,
+    LogicalResourceId,
+  });
 }
 
 describe('the local checker of answers', () => {
@@ -14,7 +28,9 @@ describe('the local checker of answers', () => {
     expect(readResponse(update as CustomResourceRequest, answerTo(update, 'something-else')).problems).toEqual([
       `PhysicalResourceId is "something-else", not the request's "${update.PhysicalResourceId}": CloudFormation would take the Update for a replacement and later Delete the old resource`,
     ]);
-    expect(readResponse(update as CustomResourceRequest, answerTo(update, update.PhysicalResourceId)).problems).toEqual([]);
+    expect(readResponse(update as CustomResourceRequest, answerTo(update, update.PhysicalResourceId)).problems).toEqual(
+      [],
+    );
   });
 
   it('flags a Delete answered with another PhysicalResourceId, and lets a Create choose its own', () => {
@@ -30,7 +46,14 @@ describe('the local checker of answers', () => {
 
 describe('what arrived, when an event is not a custom resource request', () => {
   it('names an EventBridge event by its source and detail-type', () => {
-    const event = { version: '0', id: '1', 'detail-type': 'ECS Task State Change', source: 'aws.ecs', account: '123456789012', detail: {} };
+    const event = {
+      version: '0',
+      id: '1',
+      'detail-type': 'ECS Task State Change',
+      source: 'aws.ecs',
+      account: '123456789012',
+      detail: {},
+    };
 
     expect(isCustomResourceRequest(event)).toBe(false);
     expect(describeEvent(event)).toBe('an EventBridge event (source "aws.ecs", detail-type "ECS Task State Change")');
@@ -47,11 +70,15 @@ describe('what arrived, when an event is not a custom resource request', () => {
     delete update.PhysicalResourceId;
 
     expect(describeEvent(update)).toBe('an Update request without PhysicalResourceId (an Update carries it)');
-    expect(describeEvent({ ...fixtures.delete(), PhysicalResourceId: undefined, StackId: 1 })).toBe('a Delete request without StackId, PhysicalResourceId (a Delete carries it)');
+    expect(describeEvent({ ...fixtures.delete(), PhysicalResourceId: undefined, StackId: 1 })).toBe(
+      'a Delete request without StackId, PhysicalResourceId (a Delete carries it)',
+    );
   });
 
   it('lists the top-level keys of anything else', () => {
-    expect(describeEvent({ detailType: 'x', payload: {} })).toBe('an object with the top-level keys detailType, payload');
+    expect(describeEvent({ detailType: 'x', payload: {} })).toBe(
+      'an object with the top-level keys detailType, payload',
+    );
     expect(describeEvent([1, 2])).toBe('a JSON array of 2 items, not an object');
   });
 });

@@ -15,7 +15,16 @@ describe('npm run invoke', () => {
 
   it('refuses an event that is not a CloudFormation request at once, saying what it is, before moto starts', () => {
     const fixture = path.join(work, 'eventbridge.json');
-    writeFileSync(fixture, JSON.stringify({ version: '0', id: '1', 'detail-type': 'ECS Task State Change', source: 'aws.ecs', detail: { lastStatus: 'STOPPED' } }));
+    writeFileSync(
+      fixture,
+      JSON.stringify({
+        version: '0',
+        id: '1',
+        'detail-type': 'ECS Task State Change',
+        source: 'aws.ecs',
+        detail: { lastStatus: 'STOPPED' },
+      }),
+    );
 
     // With an interpreter that does not exist, starting moto would fail with exit code 1 and say so.
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/invoke.ts', fixture, '--local'], {
@@ -25,7 +34,9 @@ describe('npm run invoke', () => {
     });
 
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain(`${fixture} is not a CloudFormation custom resource request: it is an EventBridge event (source "aws.ecs", detail-type "ECS Task State Change")`);
+    expect(run.stderr).toContain(
+      `${fixture} is not a CloudFormation custom resource request: it is an EventBridge event (source "aws.ecs", detail-type "ECS Task State Change")`,
+    );
     expect(`${run.stdout}${run.stderr}`).not.toMatch(/Starting moto|MOTO_PYTHON is/);
   }, 30_000);
 });

@@ -7,7 +7,12 @@ const HTML_500_REASON = `RunTask failed: SyntaxError: Unexpected token '<', "<!d
 
 function exchange(properties: Record<string, unknown>, reason: string): Exchange {
   const request = fixtures.create();
-  request.ResourceProperties = { ServiceToken: request.ServiceToken, Cluster: 'demo', TaskDefinition: 'migrate', ...properties };
+  request.ResourceProperties = {
+    ServiceToken: request.ServiceToken,
+    Cluster: 'demo',
+    TaskDefinition: 'migrate',
+    ...properties,
+  };
   const { StackId, RequestId, LogicalResourceId } = request;
   return {
     request: request as Exchange['request'],
@@ -23,11 +28,17 @@ describe('notes on where moto differs from ECS', () => {
     const notes = motoLimitNotes(exchange({}, HTML_500_REASON));
 
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/^moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto .* Set LaunchType: FARGATE to run it here\.$/);
+    expect(notes[0]).toMatch(
+      /^moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto .* Set LaunchType: FARGATE to run it here\.$/,
+    );
   });
 
   it('says nothing when the request names a launch type, or the failure is another one', () => {
     expect(motoLimitNotes(exchange({ LaunchType: 'FARGATE' }, HTML_500_REASON))).toEqual([]);
-    expect(motoLimitNotes(exchange({}, 'Not started: Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region'))).toEqual([]);
+    expect(
+      motoLimitNotes(
+        exchange({}, 'Not started: Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region'),
+      ),
+    ).toEqual([]);
   });
 });

@@ -7,15 +7,32 @@ function printed(verbose: boolean, ...records: Parameters<ProgressPrinter['onLog
   return lines;
 }
 
-const powertools = { timestamp: '2026-11-26T12:00:00.000Z', service: 'ecs-task-runner', sampling_rate: 0, function_request_id: 'f7a2' };
+const powertools = {
+  timestamp: '2026-11-26T12:00:00.000Z',
+  service: 'ecs-task-runner',
+  sampling_rate: 0,
+  function_request_id: 'f7a2',
+};
 
 describe('the progress lines of a local run', () => {
-  it('shows every warning and error in one readable line, with its own fields but not Powertools\' standard ones', () => {
+  it("shows every warning and error in one readable line, with its own fields but not Powertools' standard ones", () => {
     expect(
       printed(
         false,
-        { level: 'WARN', message: 'DescribeTasks failed; polling on', ...powertools, error: 'ThrottlingException: Rate exceeded', consecutiveErrors: 2 },
-        { level: 'ERROR', message: 'Unexpected error', ...powertools, error: 'TypeError: boom', stack: 'TypeError: boom\n    at x (index.mjs:1:1)' },
+        {
+          level: 'WARN',
+          message: 'DescribeTasks failed; polling on',
+          ...powertools,
+          error: 'ThrottlingException: Rate exceeded',
+          consecutiveErrors: 2,
+        },
+        {
+          level: 'ERROR',
+          message: 'Unexpected error',
+          ...powertools,
+          error: 'TypeError: boom',
+          stack: 'TypeError: boom\n    at x (index.mjs:1:1)',
+        },
       ),
     ).toEqual([
       'warning: DescribeTasks failed; polling on — error: ThrottlingException: Rate exceeded; consecutiveErrors: 2',

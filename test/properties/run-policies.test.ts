@@ -1,7 +1,11 @@
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { redactProperties } from '../../src/runtime/redact';
 
-const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  Cluster: 'app',
+  TaskDefinition: 'migrate',
+};
 
 function problemsOf(properties: Record<string, unknown>): string[] {
   const result = parseRunnerProperties({ ...base, ...properties });
@@ -20,33 +24,52 @@ describe('OnDelete', () => {
       parsed({
         OnDelete: {
           TaskDefinition: 'todobackend-teardown:3',
-          Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'flush', '--no-input'] }] },
+          Overrides: {
+            ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'flush', '--no-input'] }],
+          },
         },
       }).onDelete,
     ).toEqual({
       taskDefinition: 'todobackend-teardown:3',
-      overrides: { containerOverrides: [{ name: 'migrate', command: ['python3', 'manage.py', 'flush', '--no-input'] }] },
+      overrides: {
+        containerOverrides: [{ name: 'migrate', command: ['python3', 'manage.py', 'flush', '--no-input'] }],
+      },
     });
   });
 
-  it('defaults to the resource\'s task definition (and none of its Overrides)', () => {
-    const properties = parsed({ Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate'] }] }, OnDelete: {} });
+  it("defaults to the resource's task definition (and none of its Overrides)", () => {
+    const properties = parsed({
+      Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate'] }] },
+      OnDelete: {},
+    });
     expect(properties.onDelete).toEqual({});
   });
 
   it('names problems inside it by their full path', () => {
-    expect(problemsOf({ OnDelete: { TaskDefiniton: 'x', Overrides: { ContainerOverrides: [{ Name: 'migrate', Memory: 'lots' }] } } })).toEqual([
+    expect(
+      problemsOf({
+        OnDelete: { TaskDefiniton: 'x', Overrides: { ContainerOverrides: [{ Name: 'migrate', Memory: 'lots' }] } },
+      }),
+    ).toEqual([
       'OnDelete.TaskDefiniton: unknown property — did you mean TaskDefinition?',
       'OnDelete.Overrides.ContainerOverrides[0].Memory: "lots" is not a whole number from 6 to 1048576 MiB',
     ]);
-    expect(problemsOf({ OnDelete: 'teardown' })).toEqual(['OnDelete: must be an object (a map of properties), got "teardown"']);
-    expect(problemsOf({ OnDelete: { TaskDefinition: { Ref: 'Teardown' } } })).toEqual(['OnDelete.TaskDefinition: must be a string, got an object']);
+    expect(problemsOf({ OnDelete: 'teardown' })).toEqual([
+      'OnDelete: must be an object (a map of properties), got "teardown"',
+    ]);
+    expect(problemsOf({ OnDelete: { TaskDefinition: { Ref: 'Teardown' } } })).toEqual([
+      'OnDelete.TaskDefinition: must be a string, got an object',
+    ]);
   });
 
-  it('keeps the teardown\'s environment values out of the logs', () => {
+  it("keeps the teardown's environment values out of the logs", () => {
     const redacted = redactProperties({
       ...base,
-      OnDelete: { Overrides: { ContainerOverrides: [{ Name: 'migrate', Environment: [{ Name: 'DB_PASSWORD', Value: 's3cr3t' }] }] } },
+      OnDelete: {
+        Overrides: {
+          ContainerOverrides: [{ Name: 'migrate', Environment: [{ Name: 'DB_PASSWORD', Value: 's3cr3t' }] }],
+        },
+      },
     });
     expect(JSON.stringify(redacted)).not.toContain('s3cr3t');
     expect(JSON.stringify(redacted)).toContain('DB_PASSWORD');
@@ -59,9 +82,13 @@ describe('Outputs', () => {
   });
 
   it('refuses names that are not letters and digits, repeated names and more than 20', () => {
-    expect(problemsOf({ Outputs: ['schema_version'] })).toEqual(['Outputs[0]: "schema_version" is not an output name: use 1 to 64 letters and digits']);
+    expect(problemsOf({ Outputs: ['schema_version'] })).toEqual([
+      'Outputs[0]: "schema_version" is not an output name: use 1 to 64 letters and digits',
+    ]);
     expect(problemsOf({ Outputs: ['A', 'A'] })).toEqual(['Outputs: lists A more than once']);
-    expect(problemsOf({ Outputs: Array.from({ length: 21 }, (_, i) => `Out${i}`) })).toEqual(['Outputs: has 21 entries; 1 to 20 are allowed']);
+    expect(problemsOf({ Outputs: Array.from({ length: 21 }, (_, i) => `Out${i}`) })).toEqual([
+      'Outputs: has 21 entries; 1 to 20 are allowed',
+    ]);
     expect(problemsOf({ Outputs: 'SchemaVersion' })).toEqual(['Outputs: must be a list, got "SchemaVersion"']);
   });
 
@@ -93,10 +120,12 @@ describe('StartRetries and IfRunning', () => {
 });
 
 describe('Tags', () => {
-  it('leave room for the runner\'s own tag, and may not use its key', () => {
+  it("leave room for the runner's own tag, and may not use its key", () => {
     expect(problemsOf({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })).toEqual([
       'Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)',
     ]);
-    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual(['Tags[0].Key: "ecs-task-runner:request" is reserved for the runner (the request a task belongs to)']);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual([
+      'Tags[0].Key: "ecs-task-runner:request" is reserved for the runner (the request a task belongs to)',
+    ]);
   });
 });

@@ -2,7 +2,11 @@ import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { parsed, problems } from '../support/properties';
 
 // Every scalar as CloudFormation delivers it: a string.
-const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  Cluster: 'app',
+  TaskDefinition: 'migrate',
+};
 const onEc2 = { ...base, LaunchType: 'EC2' };
 const onFargate = { ...base, LaunchType: 'FARGATE' };
 const ROLE = 'arn:aws:iam::123456789012:role/ecsInfrastructureRole';
@@ -12,7 +16,10 @@ describe('PlacementConstraints', () => {
     expect(
       parsed({
         ...onEc2,
-        PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ c5.*' }],
+        PlacementConstraints: [
+          { Type: 'distinctInstance' },
+          { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ c5.*' },
+        ],
       }).placementConstraints,
     ).toEqual([{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ c5.*' }]);
   });
@@ -22,7 +29,13 @@ describe('PlacementConstraints', () => {
       problems(
         parseRunnerProperties({
           ...onEc2,
-          PlacementConstraints: [{ Type: 'memberOf' }, { Type: 'distinctInstance', Expression: 'x' }, { Type: 'sameHost' }, { type: 'memberOf', Expresion: 'x' }, { Expression: 'x'.repeat(2001) }],
+          PlacementConstraints: [
+            { Type: 'memberOf' },
+            { Type: 'distinctInstance', Expression: 'x' },
+            { Type: 'sameHost' },
+            { type: 'memberOf', Expresion: 'x' },
+            { Expression: 'x'.repeat(2001) },
+          ],
         }),
       ),
     ).toEqual([
@@ -35,9 +48,14 @@ describe('PlacementConstraints', () => {
       'PlacementConstraints[4].Type: is required: one of distinctInstance, memberOf',
       'PlacementConstraints[4].Expression: is 2001 characters long; at most 2000 are allowed',
     ]);
-    expect(problems(parseRunnerProperties({ ...onEc2, PlacementConstraints: Array.from({ length: 11 }, () => ({ Type: 'distinctInstance' })) }))).toEqual([
-      'PlacementConstraints: has 11 entries; a task takes at most 10, those of the task definition included',
-    ]);
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...onEc2,
+          PlacementConstraints: Array.from({ length: 11 }, () => ({ Type: 'distinctInstance' })),
+        }),
+      ),
+    ).toEqual(['PlacementConstraints: has 11 entries; a task takes at most 10, those of the task definition included']);
   });
 });
 
@@ -46,9 +64,17 @@ describe('PlacementStrategy', () => {
     expect(
       parsed({
         ...onEc2,
-        PlacementStrategy: [{ Type: 'spread', Field: 'attribute:ecs.availability-zone' }, { Type: 'binpack', Field: 'memory' }, { Type: 'random' }],
+        PlacementStrategy: [
+          { Type: 'spread', Field: 'attribute:ecs.availability-zone' },
+          { Type: 'binpack', Field: 'memory' },
+          { Type: 'random' },
+        ],
       }).placementStrategy,
-    ).toEqual([{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }, { type: 'random' }]);
+    ).toEqual([
+      { type: 'spread', field: 'attribute:ecs.availability-zone' },
+      { type: 'binpack', field: 'memory' },
+      { type: 'random' },
+    ]);
   });
 
   it('refuses a missing or wrong field, a field on random, and more than 5', () => {
@@ -56,7 +82,13 @@ describe('PlacementStrategy', () => {
       problems(
         parseRunnerProperties({
           ...onEc2,
-          PlacementStrategy: [{ Type: 'spread' }, { Type: 'binpack', Field: 'disk' }, { Type: 'random', Field: 'cpu' }, { Type: 'spread', Field: 'availability-zone' }, { Type: 'pack' }],
+          PlacementStrategy: [
+            { Type: 'spread' },
+            { Type: 'binpack', Field: 'disk' },
+            { Type: 'random', Field: 'cpu' },
+            { Type: 'spread', Field: 'availability-zone' },
+            { Type: 'pack' },
+          ],
         }),
       ),
     ).toEqual([
@@ -66,16 +98,30 @@ describe('PlacementStrategy', () => {
       'PlacementStrategy[3].Field: "availability-zone" is not instanceId, host or an attribute (e.g. attribute:ecs.availability-zone)',
       'PlacementStrategy[4].Type: "pack" is not one of random, spread, binpack',
     ]);
-    expect(problems(parseRunnerProperties({ ...onEc2, PlacementStrategy: Array.from({ length: 6 }, () => ({ Type: 'random' })) }))).toEqual([
-      'PlacementStrategy: has 6 entries; a task takes at most 5',
-    ]);
+    expect(
+      problems(
+        parseRunnerProperties({ ...onEc2, PlacementStrategy: Array.from({ length: 6 }, () => ({ Type: 'random' })) }),
+      ),
+    ).toEqual(['PlacementStrategy: has 6 entries; a task takes at most 5']);
   });
 
   it('refuses both placement properties on Fargate, by launch type or by a Fargate-only strategy', () => {
     const placement = { PlacementConstraints: [{ Type: 'distinctInstance' }], PlacementStrategy: [{ Type: 'random' }] };
-    const reason = 'applies to tasks on EC2 and external instances only; Fargate places tasks itself — remove it, or use LaunchType EC2 (or a strategy of EC2 capacity providers)';
-    expect(problems(parseRunnerProperties({ ...onFargate, ...placement }))).toEqual([`PlacementConstraints: ${reason}`, `PlacementStrategy: ${reason}`]);
-    expect(problems(parseRunnerProperties({ ...base, CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT' }], ...placement }))).toHaveLength(2);
+    const reason =
+      'applies to tasks on EC2 and external instances only; Fargate places tasks itself — remove it, or use LaunchType EC2 (or a strategy of EC2 capacity providers)';
+    expect(problems(parseRunnerProperties({ ...onFargate, ...placement }))).toEqual([
+      `PlacementConstraints: ${reason}`,
+      `PlacementStrategy: ${reason}`,
+    ]);
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT' }],
+          ...placement,
+        }),
+      ),
+    ).toHaveLength(2);
     // The cluster's default capacity provider decides: the runner cannot know, so ECS judges.
     expect(parseRunnerProperties({ ...base, ...placement }).ok).toBe(true);
     expect(parseRunnerProperties({ ...base, LaunchType: 'EXTERNAL', ...placement }).ok).toBe(true);
@@ -99,7 +145,9 @@ describe('VolumeConfigurations', () => {
               Encrypted: 'true',
               KmsKeyId: 'alias/ebs',
               FilesystemType: 'ext4',
-              TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'data' }], PropagateTags: 'TASK_DEFINITION' }],
+              TagSpecifications: [
+                { ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'data' }], PropagateTags: 'TASK_DEFINITION' },
+              ],
               TerminationPolicy: { DeleteOnTermination: 'false' },
             },
           },
@@ -117,7 +165,9 @@ describe('VolumeConfigurations', () => {
           encrypted: true,
           kmsKeyId: 'alias/ebs',
           filesystemType: 'ext4',
-          tagSpecifications: [{ resourceType: 'volume', tags: [{ key: 'team', value: 'data' }], propagateTags: 'TASK_DEFINITION' }],
+          tagSpecifications: [
+            { resourceType: 'volume', tags: [{ key: 'team', value: 'data' }], propagateTags: 'TASK_DEFINITION' },
+          ],
           terminationPolicy: { deleteOnTermination: false },
         },
       },
@@ -125,13 +175,26 @@ describe('VolumeConfigurations', () => {
   });
 
   it('takes a snapshot instead of a size', () => {
-    expect(parsed({ ...base, VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: ROLE, SnapshotId: 'snap-0123456789abcdef0' } }] }).volumeConfigurations).toEqual([
-      { name: 'data', managedEBSVolume: { roleArn: ROLE, snapshotId: 'snap-0123456789abcdef0' } },
-    ]);
+    expect(
+      parsed({
+        ...base,
+        VolumeConfigurations: [
+          { Name: 'data', ManagedEBSVolume: { RoleArn: ROLE, SnapshotId: 'snap-0123456789abcdef0' } },
+        ],
+      }).volumeConfigurations,
+    ).toEqual([{ name: 'data', managedEBSVolume: { roleArn: ROLE, snapshotId: 'snap-0123456789abcdef0' } }]);
   });
 
   it('refuses EBS volumes on external instances', () => {
-    expect(problems(parseRunnerProperties({ ...base, LaunchType: 'EXTERNAL', VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: ROLE, SizeInGiB: '10' } }] }))).toEqual([
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          LaunchType: 'EXTERNAL',
+          VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: ROLE, SizeInGiB: '10' } }],
+        }),
+      ),
+    ).toEqual([
       'VolumeConfigurations: ECS attaches EBS volumes to tasks on Fargate and EC2 only, not on external instances — remove it or use LaunchType EC2 or FARGATE',
     ]);
   });
@@ -143,15 +206,33 @@ describe('VolumeConfigurations', () => {
           ...base,
           VolumeConfigurations: [
             { Name: 'a', ManagedEBSVolume: { SizeInGib: '10', VolumeType: 'gp4', FilesystemType: 'btrfs' } },
-            { Name: 'b', ManagedEBSVolume: { RoleArn: 'ecsInfrastructureRole', VolumeType: 'st1', SizeInGiB: '20', Iops: '500', Throughput: '300' } },
+            {
+              Name: 'b',
+              ManagedEBSVolume: {
+                RoleArn: 'ecsInfrastructureRole',
+                VolumeType: 'st1',
+                SizeInGiB: '20',
+                Iops: '500',
+                Throughput: '300',
+              },
+            },
             { Name: 'c', ManagedEBSVolume: { RoleArn: ROLE, VolumeType: 'io2', SizeInGiB: '8', SnapshotId: 'vol-1' } },
-            { Name: 'd', ManagedEBSVolume: { RoleArn: ROLE, VolumeType: 'gp3', SizeInGiB: '10', Iops: '1000', Throughput: '3000' } },
+            {
+              Name: 'd',
+              ManagedEBSVolume: { RoleArn: ROLE, VolumeType: 'gp3', SizeInGiB: '10', Iops: '1000', Throughput: '3000' },
+            },
             {
               Name: 'e',
               ManagedEBSVolume: {
                 RoleArn: ROLE,
                 SizeInGiB: '10',
-                TagSpecifications: [{ ResourceType: 'snapshot', Tags: [{ Key: 'AmazonECSManaged', Value: 'x' }], PropagateTags: 'SERVICE' }],
+                TagSpecifications: [
+                  {
+                    ResourceType: 'snapshot',
+                    Tags: [{ Key: 'AmazonECSManaged', Value: 'x' }],
+                    PropagateTags: 'SERVICE',
+                  },
+                ],
                 TerminationPolicy: {},
               },
             },
@@ -163,7 +244,7 @@ describe('VolumeConfigurations', () => {
       'VolumeConfigurations[0].ManagedEBSVolume.SizeInGib: unknown property — did you mean SizeInGiB?',
       'VolumeConfigurations[0].ManagedEBSVolume.RoleArn: is required',
       'VolumeConfigurations[0].ManagedEBSVolume.VolumeType: "gp4" is not one of gp2, gp3, io1, io2, st1, sc1, standard',
-      'VolumeConfigurations[0].ManagedEBSVolume.SizeInGiB: is required unless SnapshotId is given (the volume then takes the snapshot\'s size)',
+      "VolumeConfigurations[0].ManagedEBSVolume.SizeInGiB: is required unless SnapshotId is given (the volume then takes the snapshot's size)",
       'VolumeConfigurations[0].ManagedEBSVolume.FilesystemType: "btrfs" is not one of ext3, ext4, xfs, ntfs',
       'VolumeConfigurations[1].ManagedEBSVolume.RoleArn: "ecsInfrastructureRole" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME)',
       'VolumeConfigurations[1].ManagedEBSVolume.SizeInGiB: "20" is not a whole number from 125 to 16384 GiB (st1)',
@@ -183,7 +264,7 @@ describe('VolumeConfigurations', () => {
 });
 
 describe('Overrides: ephemeral storage, GPUs and environment files', () => {
-  it('passes EphemeralStorage, ResourceRequirements and EnvironmentFiles on in the API\'s types, camelCase accepted', () => {
+  it("passes EphemeralStorage, ResourceRequirements and EnvironmentFiles on in the API's types, camelCase accepted", () => {
     expect(
       parsed({
         ...base,
@@ -201,11 +282,38 @@ describe('Overrides: ephemeral storage, GPUs and environment files', () => {
     ).toEqual({
       ephemeralStorage: { sizeInGiB: 50 },
       containerOverrides: [
-        { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '2' }], environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::config-bucket/migrate/prod.env' }] },
+        {
+          name: 'migrate',
+          resourceRequirements: [{ type: 'GPU', value: '2' }],
+          environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::config-bucket/migrate/prod.env' }],
+        },
       ],
     });
-    expect(parsed({ ...onEc2, Overrides: { ContainerOverrides: [{ Name: 'infer', ResourceRequirements: [{ Type: 'gpu', Value: '0.25' }, { Type: 'InferenceAccelerator', Value: 'device_1' }] }] } }).overrides).toEqual({
-      containerOverrides: [{ name: 'infer', resourceRequirements: [{ type: 'GPU', value: '0.25' }, { type: 'InferenceAccelerator', value: 'device_1' }] }],
+    expect(
+      parsed({
+        ...onEc2,
+        Overrides: {
+          ContainerOverrides: [
+            {
+              Name: 'infer',
+              ResourceRequirements: [
+                { Type: 'gpu', Value: '0.25' },
+                { Type: 'InferenceAccelerator', Value: 'device_1' },
+              ],
+            },
+          ],
+        },
+      }).overrides,
+    ).toEqual({
+      containerOverrides: [
+        {
+          name: 'infer',
+          resourceRequirements: [
+            { type: 'GPU', value: '0.25' },
+            { type: 'InferenceAccelerator', value: 'device_1' },
+          ],
+        },
+      ],
     });
   });
 
@@ -219,8 +327,15 @@ describe('Overrides: ephemeral storage, GPUs and environment files', () => {
             ContainerOverrides: [
               {
                 Name: 'migrate',
-                ResourceRequirements: [{ Type: 'GPU', Value: 'two' }, { Type: 'TPU', Value: '1' }, { Type: 'GPU', Value: '0' }],
-                EnvironmentFiles: [{ Type: 's3', Value: 'arn:aws:s3:::config-bucket/prod.txt' }, { Type: 'http', Value: 'https://example.com/a.env' }],
+                ResourceRequirements: [
+                  { Type: 'GPU', Value: 'two' },
+                  { Type: 'TPU', Value: '1' },
+                  { Type: 'GPU', Value: '0' },
+                ],
+                EnvironmentFiles: [
+                  { Type: 's3', Value: 'arn:aws:s3:::config-bucket/prod.txt' },
+                  { Type: 'http', Value: 'https://example.com/a.env' },
+                ],
               },
             ],
           },
@@ -236,15 +351,39 @@ describe('Overrides: ephemeral storage, GPUs and environment files', () => {
       'Overrides.EphemeralStorage.SizeInGiB: "20" is not a whole number from 21 to 200 GiB',
     ]);
     expect(
-      problems(parseRunnerProperties({ ...base, Overrides: { ContainerOverrides: [{ Name: 'migrate', EnvironmentFiles: Array.from({ length: 11 }, (_, i) => ({ Type: 's3', Value: `arn:aws:s3:::b/${i}.env` })) }] } })),
+      problems(
+        parseRunnerProperties({
+          ...base,
+          Overrides: {
+            ContainerOverrides: [
+              {
+                Name: 'migrate',
+                EnvironmentFiles: Array.from({ length: 11 }, (_, i) => ({
+                  Type: 's3',
+                  Value: `arn:aws:s3:::b/${i}.env`,
+                })),
+              },
+            ],
+          },
+        }),
+      ),
     ).toEqual(['Overrides.ContainerOverrides[0].EnvironmentFiles: has 11 files; a container takes at most 10']);
   });
 
   it('allows ephemeral storage only on Fargate and GPUs only off Fargate', () => {
-    expect(problems(parseRunnerProperties({ ...onEc2, Overrides: { EphemeralStorage: { SizeInGiB: '30' } } }))).toEqual([
-      "Overrides.EphemeralStorage: applies only to Fargate; on EC2 the instance's own storage is used — remove it or use LaunchType FARGATE",
-    ]);
-    expect(problems(parseRunnerProperties({ ...onFargate, Overrides: { ContainerOverrides: [{ Name: 'train', ResourceRequirements: [{ Type: 'GPU', Value: '1' }] }] } }))).toEqual([
+    expect(problems(parseRunnerProperties({ ...onEc2, Overrides: { EphemeralStorage: { SizeInGiB: '30' } } }))).toEqual(
+      [
+        "Overrides.EphemeralStorage: applies only to Fargate; on EC2 the instance's own storage is used — remove it or use LaunchType FARGATE",
+      ],
+    );
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...onFargate,
+          Overrides: { ContainerOverrides: [{ Name: 'train', ResourceRequirements: [{ Type: 'GPU', Value: '1' }] }] },
+        }),
+      ),
+    ).toEqual([
       'Overrides.ContainerOverrides: asks for GPUs (train), which Fargate does not offer — use LaunchType EC2 with GPU instances',
     ]);
   });

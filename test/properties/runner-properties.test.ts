@@ -3,7 +3,11 @@ import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/properties/defaults';
 import { fixtures } from '../support/fixtures';
 import { parsed, problems } from '../support/properties';
 
-const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  Cluster: 'app',
+  TaskDefinition: 'migrate',
+};
 
 describe('parseRunnerProperties', () => {
   it('reads the fixture CloudFormation sends, coercing its strings', () => {
@@ -13,7 +17,11 @@ describe('parseRunnerProperties', () => {
       taskDefinition: 'todobackend-migrate',
       launchType: 'FARGATE',
       timeoutSeconds: 600,
-      network: { subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'], securityGroups: ['sg-0123456789abcdef0'], assignPublicIp: 'DISABLED' },
+      network: {
+        subnets: ['subnet-0a1b2c3d4e5f60718', 'subnet-0f1e2d3c4b5a69788'],
+        securityGroups: ['sg-0123456789abcdef0'],
+        assignPublicIp: 'DISABLED',
+      },
     });
   });
 
@@ -59,7 +67,9 @@ describe('parseRunnerProperties', () => {
   });
 
   it('suggests the property meant by a typo', () => {
-    expect(problems(parseRunnerProperties({ ...base, SecurityGroup: ['sg-1'], cluster: 'x', TaskDefinitions: 'y' }))).toEqual([
+    expect(
+      problems(parseRunnerProperties({ ...base, SecurityGroup: ['sg-1'], cluster: 'x', TaskDefinitions: 'y' })),
+    ).toEqual([
       'SecurityGroup: unknown property — did you mean SecurityGroups?',
       'cluster: unknown property — did you mean Cluster?',
       'TaskDefinitions: unknown property — did you mean TaskDefinition?',
@@ -94,7 +104,9 @@ describe('parseRunnerProperties', () => {
 
   describe('network configuration', () => {
     it('takes the shorthand form', () => {
-      expect(parsed({ ...base, Subnets: ['subnet-0a'], SecurityGroups: ['sg-0b'], AssignPublicIp: 'ENABLED' }).network).toEqual({
+      expect(
+        parsed({ ...base, Subnets: ['subnet-0a'], SecurityGroups: ['sg-0b'], AssignPublicIp: 'ENABLED' }).network,
+      ).toEqual({
         subnets: ['subnet-0a'],
         securityGroups: ['sg-0b'],
         assignPublicIp: 'ENABLED',
@@ -102,7 +114,15 @@ describe('parseRunnerProperties', () => {
     });
 
     it('refuses both forms together', () => {
-      expect(problems(parseRunnerProperties({ ...base, Subnets: ['subnet-0a'], NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0a'] } } }))).toEqual([
+      expect(
+        problems(
+          parseRunnerProperties({
+            ...base,
+            Subnets: ['subnet-0a'],
+            NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-0a'] } },
+          }),
+        ),
+      ).toEqual([
         'NetworkConfiguration: given together with Subnets; use either NetworkConfiguration.AwsvpcConfiguration or the top-level shorthand, not both',
       ]);
     });
@@ -113,7 +133,11 @@ describe('parseRunnerProperties', () => {
           parseRunnerProperties({
             ...base,
             NetworkConfiguration: {
-              AwsvpcConfiguration: { Subnets: ['10.0.1.0/24'], SecurityGroups: ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5', 'sg-6'], AssignPublicIP: 'ENABLED' },
+              AwsvpcConfiguration: {
+                Subnets: ['10.0.1.0/24'],
+                SecurityGroups: ['sg-1', 'sg-2', 'sg-3', 'sg-4', 'sg-5', 'sg-6'],
+                AssignPublicIP: 'ENABLED',
+              },
             },
           }),
         ),
@@ -122,28 +146,56 @@ describe('parseRunnerProperties', () => {
         'NetworkConfiguration.AwsvpcConfiguration.Subnets[0]: "10.0.1.0/24" is not a subnet ID (subnet-…)',
         'NetworkConfiguration.AwsvpcConfiguration.SecurityGroups: has 6 entries; 0 to 5 are allowed',
       ]);
-      expect(problems(parseRunnerProperties({ ...base, Subnets: [] }))).toEqual(['Subnets: has 0 entries; 1 to 16 are allowed']);
+      expect(problems(parseRunnerProperties({ ...base, Subnets: [] }))).toEqual([
+        'Subnets: has 0 entries; 1 to 16 are allowed',
+      ]);
       expect(problems(parseRunnerProperties({ ...base, SecurityGroups: ['sg-1'] }))).toEqual([
         'Subnets: is required for task networking: list 1 to 16 subnet IDs of one VPC',
       ]);
     });
 
     it('allows a public IP and a platform version only on Fargate', () => {
-      expect(problems(parseRunnerProperties({ ...base, LaunchType: 'EC2', Subnets: ['subnet-1'], AssignPublicIp: 'ENABLED', PlatformVersion: 'LATEST' }))).toEqual([
+      expect(
+        problems(
+          parseRunnerProperties({
+            ...base,
+            LaunchType: 'EC2',
+            Subnets: ['subnet-1'],
+            AssignPublicIp: 'ENABLED',
+            PlatformVersion: 'LATEST',
+          }),
+        ),
+      ).toEqual([
         'AssignPublicIp: ENABLED works only with Fargate: awsvpc tasks on EC2 never get a public IP — use DISABLED and a NAT gateway, or LaunchType FARGATE',
         'PlatformVersion: applies only to Fargate; remove it or use LaunchType FARGATE',
       ]);
-      expect(parseRunnerProperties({ ...base, CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: '1' }], Subnets: ['subnet-1'], AssignPublicIp: 'ENABLED' }).ok).toBe(true);
+      expect(
+        parseRunnerProperties({
+          ...base,
+          CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: '1' }],
+          Subnets: ['subnet-1'],
+          AssignPublicIp: 'ENABLED',
+        }).ok,
+      ).toBe(true);
     });
   });
 
   it('refuses LaunchType together with CapacityProviderStrategy and reads the strategy', () => {
-    expect(problems(parseRunnerProperties({ ...base, LaunchType: 'EC2', CapacityProviderStrategy: [{ CapacityProvider: 'cp', Weight: '1' }] }))).toEqual([
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          LaunchType: 'EC2',
+          CapacityProviderStrategy: [{ CapacityProvider: 'cp', Weight: '1' }],
+        }),
+      ),
+    ).toEqual([
       'LaunchType: given together with CapacityProviderStrategy; RunTask takes one or the other (neither uses the cluster default)',
     ]);
-    expect(parsed({ ...base, CapacityProviderStrategy: [{ CapacityProvider: 'cp', Weight: '2', Base: '1' }] }).capacityProviderStrategy).toEqual([
-      { capacityProvider: 'cp', weight: 2, base: 1 },
-    ]);
+    expect(
+      parsed({ ...base, CapacityProviderStrategy: [{ CapacityProvider: 'cp', Weight: '2', Base: '1' }] })
+        .capacityProviderStrategy,
+    ).toEqual([{ capacityProvider: 'cp', weight: 2, base: 1 }]);
   });
 
   describe('Overrides', () => {
@@ -155,19 +207,44 @@ describe('parseRunnerProperties', () => {
             Cpu: '512',
             Memory: '1024',
             TaskRoleArn: 'arn:aws:iam::123456789012:role/migrate',
-            ContainerOverrides: [{ Name: 'migrate', Command: ['migrate'], Memory: '512', MemoryReservation: '256', Cpu: '128', Environment: [{ Name: 'A', Value: '' }] }],
+            ContainerOverrides: [
+              {
+                Name: 'migrate',
+                Command: ['migrate'],
+                Memory: '512',
+                MemoryReservation: '256',
+                Cpu: '128',
+                Environment: [{ Name: 'A', Value: '' }],
+              },
+            ],
           },
         }).overrides,
       ).toEqual({
         cpu: '512',
         memory: '1024',
         taskRoleArn: 'arn:aws:iam::123456789012:role/migrate',
-        containerOverrides: [{ name: 'migrate', command: ['migrate'], memory: 512, memoryReservation: 256, cpu: 128, environment: [{ name: 'A', value: '' }] }],
+        containerOverrides: [
+          {
+            name: 'migrate',
+            command: ['migrate'],
+            memory: 512,
+            memoryReservation: 256,
+            cpu: 128,
+            environment: [{ name: 'A', value: '' }],
+          },
+        ],
       });
     });
 
     it('accepts the camelCase keys older task-runner templates used', () => {
-      expect(parsed({ ...base, Overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate'], environment: [{ name: 'A', value: 'b' }] }] } }).overrides).toEqual({
+      expect(
+        parsed({
+          ...base,
+          Overrides: {
+            containerOverrides: [{ name: 'migrate', command: ['migrate'], environment: [{ name: 'A', value: 'b' }] }],
+          },
+        }).overrides,
+      ).toEqual({
         containerOverrides: [{ name: 'migrate', command: ['migrate'], environment: [{ name: 'A', value: 'b' }] }],
       });
     });
@@ -177,7 +254,12 @@ describe('parseRunnerProperties', () => {
         problems(
           parseRunnerProperties({
             ...base,
-            Overrides: { ContainerOverrides: [{ Name: 'a', name: 'a', Commands: ['x'] }, { Name: 'a', Memory: 'lots' }] },
+            Overrides: {
+              ContainerOverrides: [
+                { Name: 'a', name: 'a', Commands: ['x'] },
+                { Name: 'a', Memory: 'lots' },
+              ],
+            },
           }),
         ),
       ).toEqual([
@@ -189,8 +271,13 @@ describe('parseRunnerProperties', () => {
     });
 
     it('refuses overrides longer than RunTask accepts', () => {
-      const result = parseRunnerProperties({ ...base, Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['x'.repeat(9000)] }] } });
-      expect(problems(result)).toEqual([expect.stringMatching(/^Overrides: is 90\d\d characters as sent to RunTask; ECS accepts at most 8192/)]);
+      const result = parseRunnerProperties({
+        ...base,
+        Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['x'.repeat(9000)] }] },
+      });
+      expect(problems(result)).toEqual([
+        expect.stringMatching(/^Overrides: is 90\d\d characters as sent to RunTask; ECS accepts at most 8192/),
+      ]);
     });
   });
 
@@ -215,7 +302,12 @@ describe('values a user meets in practice', () => {
       TaskDefinition: 'app-migrate',
       Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate', '--from', '1', '--to', '1'] }] },
     });
-    expect(result).toMatchObject({ ok: true, properties: { overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate', '--from', '1', '--to', '1'] }] } } });
+    expect(result).toMatchObject({
+      ok: true,
+      properties: {
+        overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate', '--from', '1', '--to', '1'] }] },
+      },
+    });
   });
 
   it('refuses a memberOf placement constraint whose Expression is empty', () => {
@@ -227,6 +319,8 @@ describe('values a user meets in practice', () => {
       PlacementConstraints: [{ Type: 'memberOf', Expression: '' }],
     });
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.problems).toEqual([expect.stringMatching(/^PlacementConstraints\[0\]\.Expression: is required for memberOf/)]);
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.stringMatching(/^PlacementConstraints\[0\]\.Expression: is required for memberOf/),
+    ]);
   });
 });

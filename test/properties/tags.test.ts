@@ -1,18 +1,39 @@
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { parsed, problems } from '../support/properties';
 
-const base = { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'app', TaskDefinition: 'migrate' };
-const tags = (count: number): Record<string, string>[] => Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  Cluster: 'app',
+  TaskDefinition: 'migrate',
+};
+const tags = (count: number): Record<string, string>[] =>
+  Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
 
 describe('Tags', () => {
-  it('takes up to 49 tags, leaving the task\'s 50th to the runner, and refuses the 50th', () => {
-    expect(parsed({ ...base, Tags: tags(49) }).tags).toEqual(Array.from({ length: 49 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })));
-    expect(problems(parseRunnerProperties({ ...base, Tags: tags(50) }))).toEqual(['Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)']);
+  it("takes up to 49 tags, leaving the task's 50th to the runner, and refuses the 50th", () => {
+    expect(parsed({ ...base, Tags: tags(49) }).tags).toEqual(
+      Array.from({ length: 49 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+    );
+    expect(problems(parseRunnerProperties({ ...base, Tags: tags(50) }))).toEqual([
+      'Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)',
+    ]);
   });
 
   it('takes keys of up to 128 and values of up to 256 characters', () => {
-    expect(parsed({ ...base, Tags: [{ Key: 'k'.repeat(128), Value: 'v'.repeat(256) }] }).tags).toEqual([{ key: 'k'.repeat(128), value: 'v'.repeat(256) }]);
-    expect(problems(parseRunnerProperties({ ...base, Tags: [{ Key: 'k'.repeat(129), Value: 'v' }, { Key: 'k', Value: 'v'.repeat(257) }] }))).toEqual([
+    expect(parsed({ ...base, Tags: [{ Key: 'k'.repeat(128), Value: 'v'.repeat(256) }] }).tags).toEqual([
+      { key: 'k'.repeat(128), value: 'v'.repeat(256) },
+    ]);
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          Tags: [
+            { Key: 'k'.repeat(129), Value: 'v' },
+            { Key: 'k', Value: 'v'.repeat(257) },
+          ],
+        }),
+      ),
+    ).toEqual([
       'Tags[0].Key: is 129 characters long; at most 128 are allowed',
       'Tags[1].Value: is 257 characters long; at most 256 are allowed',
     ]);
@@ -27,24 +48,48 @@ describe('Tags', () => {
   });
 
   it('refuses the aws: prefix in any case, unknown keys, and tags that are not objects', () => {
-    expect(problems(parseRunnerProperties({ ...base, Tags: [{ Key: 'AWS:cloudformation:stack-name', Value: 'x' }, { Key: 'team', Valeu: 'x' }, 'team=data'] }))).toEqual([
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...base,
+          Tags: [{ Key: 'AWS:cloudformation:stack-name', Value: 'x' }, { Key: 'team', Valeu: 'x' }, 'team=data'],
+        }),
+      ),
+    ).toEqual([
       'Tags[0].Key: "AWS:cloudformation:stack-name" uses the reserved prefix aws:',
       'Tags[1].Valeu: unknown property — did you mean Value?',
       'Tags[2]: must be an object (a map of properties), got "team=data"',
     ]);
-    expect(problems(parseRunnerProperties({ ...base, Tags: { team: 'data' } }))).toEqual(['Tags: must be a list, got an object']);
+    expect(problems(parseRunnerProperties({ ...base, Tags: { team: 'data' } }))).toEqual([
+      'Tags: must be a list, got an object',
+    ]);
   });
 
   it('takes all 50 tags on an EBS volume, which carries no tag of the runner, and refuses the 51st', () => {
     const volume = (count: number) => ({
       ...base,
-      VolumeConfigurations: [{ Name: 'data', ManagedEBSVolume: { RoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole', SizeInGiB: '10', TagSpecifications: [{ ResourceType: 'volume', Tags: tags(count) }] } }],
+      VolumeConfigurations: [
+        {
+          Name: 'data',
+          ManagedEBSVolume: {
+            RoleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRole',
+            SizeInGiB: '10',
+            TagSpecifications: [{ ResourceType: 'volume', Tags: tags(count) }],
+          },
+        },
+      ],
     });
-    expect(parsed(volume(50)).volumeConfigurations?.[0]?.managedEBSVolume?.tagSpecifications?.[0]?.tags).toHaveLength(50);
-    expect(problems(parseRunnerProperties(volume(51)))).toEqual(['VolumeConfigurations[0].ManagedEBSVolume.TagSpecifications[0].Tags: has 51 tags; at most 50 are allowed']);
+    expect(parsed(volume(50)).volumeConfigurations?.[0]?.managedEBSVolume?.tagSpecifications?.[0]?.tags).toHaveLength(
+      50,
+    );
+    expect(problems(parseRunnerProperties(volume(51)))).toEqual([
+      'VolumeConfigurations[0].ManagedEBSVolume.TagSpecifications[0].Tags: has 51 tags; at most 50 are allowed',
+    ]);
   });
 
   it('lets the task carry the names ECS reserves on the volumes it creates', () => {
-    expect(parsed({ ...base, Tags: [{ Key: 'AmazonECSManaged', Value: 'x' }] }).tags).toEqual([{ key: 'AmazonECSManaged', value: 'x' }]);
+    expect(parsed({ ...base, Tags: [{ Key: 'AmazonECSManaged', Value: 'x' }] }).tags).toEqual([
+      { key: 'AmazonECSManaged', value: 'x' },
+    ]);
   });
 });

@@ -2,11 +2,17 @@ import { MISSING_REASON, responseBody } from '../../src/response/answer';
 import { fixtures } from '../support/fixtures';
 
 const request = fixtures.create();
-const protocolFields = { StackId: request.StackId, RequestId: request.RequestId, LogicalResourceId: request.LogicalResourceId };
+const protocolFields = {
+  StackId: request.StackId,
+  RequestId: request.RequestId,
+  LogicalResourceId: request.LogicalResourceId,
+};
 
 describe('the response body for an answer', () => {
   it('a SUCCESS carries the request fields, the PhysicalResourceId and the Data, and no Reason when there is none', () => {
-    expect(responseBody(request, { status: 'SUCCESS', data: { ExitCode: '0' } }, 'todobackend-MigrateTask-5902dbb1fe8e')).toEqual({
+    expect(
+      responseBody(request, { status: 'SUCCESS', data: { ExitCode: '0' } }, 'todobackend-MigrateTask-5902dbb1fe8e'),
+    ).toEqual({
       Status: 'SUCCESS',
       PhysicalResourceId: 'todobackend-MigrateTask-5902dbb1fe8e',
       ...protocolFields,
@@ -15,7 +21,9 @@ describe('the response body for an answer', () => {
   });
 
   it('a SUCCESS keeps a Reason it was given', () => {
-    expect(responseBody(request, { status: 'SUCCESS', reason: 'RunOnUpdate is false: nothing was run' }, 'p')).toMatchObject({ Reason: 'RunOnUpdate is false: nothing was run' });
+    expect(
+      responseBody(request, { status: 'SUCCESS', reason: 'RunOnUpdate is false: nothing was run' }, 'p'),
+    ).toMatchObject({ Reason: 'RunOnUpdate is false: nothing was run' });
   });
 
   it('a FAILED answer always has a Reason, even when none was recorded', () => {

@@ -10,13 +10,21 @@ interface Received {
 }
 
 /** A local stand-in for S3's presigned URL: records each request and answers with the given status and body. */
-async function startServer(statusCode: number, answer: string): Promise<{ server: Server; base: string; received: Received[] }> {
+async function startServer(
+  statusCode: number,
+  answer: string,
+): Promise<{ server: Server; base: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ method: request.method, url: request.url, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       response.writeHead(statusCode, { 'content-type': 'application/xml' });
       // Sent in two chunks: the whole answer must be read, not its first piece.
       response.write(answer.slice(0, 5));
@@ -39,12 +47,18 @@ describe('nodeHttpPut', () => {
     server = started.server;
     const body = '{"Status":"SUCCESS","Reason":"ünïcödé"}';
 
-    const answer = await nodeHttpPut(new URL(`${started.base}/bucket/key?X-Amz-Signature=abc`), body, { 'content-type': '', 'content-length': String(Buffer.byteLength(body)) });
+    const answer = await nodeHttpPut(new URL(`${started.base}/bucket/key?X-Amz-Signature=abc`), body, {
+      'content-type': '',
+      'content-length': String(Buffer.byteLength(body)),
+    });
 
     expect(answer).toEqual({ statusCode: 200, body: '' });
     expect(started.received).toHaveLength(1);
     expect(started.received[0]).toMatchObject({ method: 'PUT', url: '/bucket/key?X-Amz-Signature=abc', body });
-    expect(started.received[0]?.headers).toMatchObject({ 'content-type': '', 'content-length': String(Buffer.byteLength(body)) });
+    expect(started.received[0]?.headers).toMatchObject({
+      'content-type': '',
+      'content-length': String(Buffer.byteLength(body)),
+    });
   });
 
   it('returns an error answer in full, in UTF-8', async () => {
@@ -52,14 +66,19 @@ describe('nodeHttpPut', () => {
     const started = await startServer(403, error);
     server = started.server;
 
-    await expect(nodeHttpPut(new URL(`${started.base}/x`), '{}', {})).resolves.toEqual({ statusCode: 403, body: error });
+    await expect(nodeHttpPut(new URL(`${started.base}/x`), '{}', {})).resolves.toEqual({
+      statusCode: 403,
+      body: error,
+    });
   });
 
   it('speaks TLS to an https URL, never plain text', async () => {
     const started = await startServer(200, '');
     server = started.server;
 
-    await expect(nodeHttpPut(new URL(started.base.replace('http:', 'https:')), '{"Status":"SUCCESS"}', {})).rejects.toThrow();
+    await expect(
+      nodeHttpPut(new URL(started.base.replace('http:', 'https:')), '{"Status":"SUCCESS"}', {}),
+    ).rejects.toThrow();
     expect(started.received).toEqual([]);
   });
 

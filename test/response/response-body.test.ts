@@ -27,8 +27,15 @@ describe('serializeResponse', () => {
   });
 
   it('shortens the longest Data values next, then drops keys, when the Reason alone cannot make room', () => {
-    const many = Array.from({ length: 10 }, (_, i) => `arn:aws:ecs:us-east-1:123456789012:task/cluster/${String(i).repeat(32)}`).join(',');
-    const text = serializeResponse({ ...body, Reason: 'short', Data: { TaskArns: many.repeat(5), StoppedReason: 'x'.repeat(3000), ExitCode: '1' } });
+    const many = Array.from(
+      { length: 10 },
+      (_, i) => `arn:aws:ecs:us-east-1:123456789012:task/cluster/${String(i).repeat(32)}`,
+    ).join(',');
+    const text = serializeResponse({
+      ...body,
+      Reason: 'short',
+      Data: { TaskArns: many.repeat(5), StoppedReason: 'x'.repeat(3000), ExitCode: '1' },
+    });
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     const parsed = JSON.parse(text) as ResponseBody;
     expect(parsed.Data?.ExitCode).toBe('1');
@@ -48,7 +55,10 @@ describe('serializeResponse', () => {
   });
 
   it('shortens the longest Data value first and leaves the others whole', () => {
-    const text = serializeResponse({ ...body, Data: { TaskArns: 'a'.repeat(5000), StoppedReason: 'b'.repeat(300), ExitCode: '1' } });
+    const text = serializeResponse({
+      ...body,
+      Data: { TaskArns: 'a'.repeat(5000), StoppedReason: 'b'.repeat(300), ExitCode: '1' },
+    });
     const parsed = JSON.parse(text) as ResponseBody;
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_RESPONSE_BYTES - 8);
@@ -59,7 +69,12 @@ describe('serializeResponse', () => {
   });
 
   it('drops Data keys whose values cannot be shortened enough, and keeps the protocol fields when even empty Data is too big', () => {
-    const huge = { ...body, StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${'s'.repeat(4100)}`, Reason: 'why', Data: { ExitCode: '1', StopCode: 'x' } };
+    const huge = {
+      ...body,
+      StackId: `arn:aws:cloudformation:us-east-1:123456789012:stack/${'s'.repeat(4100)}`,
+      Reason: 'why',
+      Data: { ExitCode: '1', StopCode: 'x' },
+    };
     const parsed = JSON.parse(serializeResponse(huge)) as ResponseBody;
     expect(parsed.StackId).toBe(huge.StackId);
     expect(parsed.PhysicalResourceId).toBe(body.PhysicalResourceId);
@@ -71,9 +86,15 @@ describe('serializeResponse', () => {
     /** A response whose fields other than Data's one value take `bytes` bytes: that value can keep 4096 - bytes. */
     const withFixedPart = (bytes: number) => {
       const empty = JSON.stringify({ ...body, LogicalResourceId: '', Data: { StoppedReason: '' } });
-      return { ...body, LogicalResourceId: 'L'.repeat(bytes - Buffer.byteLength(empty)), Data: { StoppedReason: 'x'.repeat(5000) } };
+      return {
+        ...body,
+        LogicalResourceId: 'L'.repeat(bytes - Buffer.byteLength(empty)),
+        Data: { StoppedReason: 'x'.repeat(5000) },
+      };
     };
-    expect((JSON.parse(serializeResponse(withFixedPart(MAX_RESPONSE_BYTES - 17))) as ResponseBody).Data).toEqual({ StoppedReason: `${'x'.repeat(14)}…` });
+    expect((JSON.parse(serializeResponse(withFixedPart(MAX_RESPONSE_BYTES - 17))) as ResponseBody).Data).toEqual({
+      StoppedReason: `${'x'.repeat(14)}…`,
+    });
     expect((JSON.parse(serializeResponse(withFixedPart(MAX_RESPONSE_BYTES - 16))) as ResponseBody).Data).toEqual({});
   });
 
@@ -85,9 +106,21 @@ describe('serializeResponse', () => {
   });
 
   it('shortens the longest Data value wherever it stands among the keys', () => {
-    const text = serializeResponse({ ...body, Data: { ExitCode: '1', StoppedReason: 'b'.repeat(300), TaskArns: 'a'.repeat(5000), StopCode: 'EssentialContainerExited' } });
+    const text = serializeResponse({
+      ...body,
+      Data: {
+        ExitCode: '1',
+        StoppedReason: 'b'.repeat(300),
+        TaskArns: 'a'.repeat(5000),
+        StopCode: 'EssentialContainerExited',
+      },
+    });
     const parsed = JSON.parse(text) as ResponseBody;
-    expect(parsed.Data).toMatchObject({ ExitCode: '1', StoppedReason: 'b'.repeat(300), StopCode: 'EssentialContainerExited' });
+    expect(parsed.Data).toMatchObject({
+      ExitCode: '1',
+      StoppedReason: 'b'.repeat(300),
+      StopCode: 'EssentialContainerExited',
+    });
     expect(parsed.Data?.TaskArns?.endsWith('…')).toBe(true);
   });
 });

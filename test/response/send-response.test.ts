@@ -3,7 +3,13 @@ import { sendResponse } from '../../src/response/send-response';
 import { FakeClock, RecordingLog, recordingHttp } from '../support/fakes';
 
 const url = new URL('https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Signature=abc');
-const body = { Status: 'SUCCESS' as const, PhysicalResourceId: 'p', StackId: 's', RequestId: 'r', LogicalResourceId: 'l' };
+const body = {
+  Status: 'SUCCESS' as const,
+  PhysicalResourceId: 'p',
+  StackId: 's',
+  RequestId: 'r',
+  LogicalResourceId: 'l',
+};
 
 describe('sendResponse', () => {
   it('retries network errors and 5xx with backoff, then succeeds', async () => {
@@ -16,13 +22,17 @@ describe('sendResponse', () => {
 
   it('does not retry an answer that will not change (403: expired or wrong URL)', async () => {
     const { http, puts } = recordingHttp([403]);
-    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(ResponseDeliveryError);
+    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      ResponseDeliveryError,
+    );
     expect(puts).toHaveLength(1);
   });
 
   it('gives up after five attempts', async () => {
     const { http, puts } = recordingHttp([502, 502, 502, 502, 502, 502]);
-    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow('after 5 attempts');
+    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      'after 5 attempts',
+    );
     expect(puts).toHaveLength(5);
   });
 
@@ -32,9 +42,9 @@ describe('sendResponse', () => {
     expect(delivered.puts).toHaveLength(1);
 
     const redirected = recordingHttp([300]);
-    await expect(sendResponse(url, body, { http: redirected.http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
-      'The ResponseURL refused the response: HTTP 300 <Error><Code>Failure</Code></Error>',
-    );
+    await expect(
+      sendResponse(url, body, { http: redirected.http, clock: new FakeClock(), log: new RecordingLog() }),
+    ).rejects.toThrow('The ResponseURL refused the response: HTTP 300 <Error><Code>Failure</Code></Error>');
     expect(redirected.puts).toHaveLength(1);
   });
 
@@ -42,7 +52,10 @@ describe('sendResponse', () => {
     const { http, puts } = recordingHttp();
     await sendResponse(url, { ...body, Reason: 'Größe ✓' }, { http, clock: new FakeClock(), log: new RecordingLog() });
     expect(JSON.parse(puts[0]?.body ?? '')).toEqual({ ...body, Reason: 'Größe ✓' });
-    expect(puts[0]?.headers).toEqual({ 'content-type': '', 'content-length': String(Buffer.byteLength(puts[0]?.body ?? '')) });
+    expect(puts[0]?.headers).toEqual({
+      'content-type': '',
+      'content-length': String(Buffer.byteLength(puts[0]?.body ?? '')),
+    });
   });
 
   it('logs the delivery and each retry without the presigned signature', async () => {

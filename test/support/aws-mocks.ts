@@ -109,11 +109,16 @@ export function stubHappyPath(aws: MockedAws): void {
       { SubnetId: 'subnet-0f1e2d3c4b5a69788', VpcId: 'vpc-0abc' },
     ],
   });
-  aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
+  aws.ec2
+    .on(DescribeSecurityGroupsCommand)
+    .resolves({ SecurityGroups: [{ GroupId: 'sg-0123456789abcdef0', VpcId: 'vpc-0abc' }] });
   // No earlier run of the resource still runs (IfRunning).
   aws.ecs.on(ListTasksCommand).resolves({ taskArns: [] });
   aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
-  aws.ecs.on(DescribeTasksCommand).resolvesOnce({ tasks: [ecsTask()] }).resolves({ tasks: [stoppedTask(0)] });
+  aws.ecs
+    .on(DescribeTasksCommand)
+    .resolvesOnce({ tasks: [ecsTask()] })
+    .resolves({ tasks: [stoppedTask(0)] });
   aws.ecs.on(StopTaskCommand).resolves({});
   aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
   // As the sample function sets it (infra/task-runner.yml); Lambda's own default is Terminate.
@@ -133,7 +138,14 @@ export function stubAwsLogsTaskDefinition(aws: MockedAws): void {
         {
           name: 'migrate',
           essential: true,
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'todobackend' } },
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: {
+              'awslogs-group': '/ecs/todobackend',
+              'awslogs-region': 'eu-west-1',
+              'awslogs-stream-prefix': 'todobackend',
+            },
+          },
         },
         { name: 'log-router', essential: false },
       ],

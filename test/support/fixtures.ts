@@ -22,7 +22,10 @@ export const fixtures = {
 };
 
 /** `event` with `properties` set over its fixture's ones (give scalars as strings, as CloudFormation sends them). */
-export function withProperties<E extends { ResourceProperties: object }>(event: E, properties: Record<string, unknown>): E {
+export function withProperties<E extends { ResourceProperties: object }>(
+  event: E,
+  properties: Record<string, unknown>,
+): E {
   Object.assign(event.ResourceProperties, properties);
   return event;
 }

@@ -1,4 +1,8 @@
-import { parseRunnerProperties, type PropertiesResult, type RunnerProperties } from '../../src/properties/runner-properties';
+import {
+  parseRunnerProperties,
+  type PropertiesResult,
+  type RunnerProperties,
+} from '../../src/properties/runner-properties';
 
 /** The problems a parse reported (none when it succeeded). */
 export function problems(result: PropertiesResult): string[] {

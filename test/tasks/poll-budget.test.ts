@@ -40,7 +40,15 @@ const longInvocation: Invocation = {
 function taskAt(now: number, exitAt: number): Task {
   const exited = now >= exitAt;
   const sinceExit = now - exitAt;
-  const lastStatus = !exited ? 'RUNNING' : sinceExit < 10_000 ? 'DEACTIVATING' : sinceExit < 20_000 ? 'STOPPING' : sinceExit < DEPROVISIONING_MS ? 'DEPROVISIONING' : 'STOPPED';
+  const lastStatus = !exited
+    ? 'RUNNING'
+    : sinceExit < 10_000
+      ? 'DEACTIVATING'
+      : sinceExit < 20_000
+        ? 'STOPPING'
+        : sinceExit < DEPROVISIONING_MS
+          ? 'DEPROVISIONING'
+          : 'STOPPED';
   return {
     taskArn: TASK_ARN,
     lastStatus,
@@ -48,7 +56,11 @@ function taskAt(now: number, exitAt: number): Task {
     ...(exited ? { stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited' } : {}),
     containers: [
       { name: 'app', lastStatus: exited ? 'STOPPED' : 'RUNNING', ...(exited ? { exitCode: 0 } : {}) },
-      { name: 'log-router', lastStatus: sinceExit >= 20_000 ? 'STOPPED' : 'RUNNING', ...(sinceExit >= 20_000 ? { exitCode: 137 } : {}) },
+      {
+        name: 'log-router',
+        lastStatus: sinceExit >= 20_000 ? 'STOPPED' : 'RUNNING',
+        ...(sinceExit >= 20_000 ? { exitCode: 137 } : {}),
+      },
     ],
   };
 }
@@ -91,30 +103,41 @@ async function watchOneTask(exitAfterMs: number) {
   const clock = virtualClock(START);
   const calls: number[] = [];
   const exitAt = START + exitAfterMs;
-  const result = await watchTasks(watchFor(START), { ecs: scriptedEcs(clock, exitAt, calls), clock, invocation: longInvocation, log: silentLog });
+  const result = await watchTasks(watchFor(START), {
+    ecs: scriptedEcs(clock, exitAt, calls),
+    clock,
+    invocation: longInvocation,
+    log: silentLog,
+  });
   const decidedAt = clock.now();
   return { result, calls, decidedAt, exitAt, taskMinutes: (decidedAt - START) / 60_000 };
 }
 
 // The container's exit lands at every phase of the poll cycle, in steps of a tenth of the interval.
-const exitTimes = Array.from({ length: 11 }, (_, step) => 60_000 + Math.round((step * DEFAULT_POLL_INTERVAL_SECONDS * 1000) / 10));
+const exitTimes = Array.from(
+  { length: 11 },
+  (_, step) => 60_000 + Math.round((step * DEFAULT_POLL_INTERVAL_SECONDS * 1000) / 10),
+);
 
 describe('the default polling schedule', () => {
-  test.each(exitTimes)('container exits %i ms after RunTask: decided within 3 s, within 24 calls per task-minute', async (exitAfterMs) => {
-    const { result, calls, decidedAt, exitAt, taskMinutes } = await watchOneTask(exitAfterMs);
+  test.each(exitTimes)(
+    'container exits %i ms after RunTask: decided within 3 s, within 24 calls per task-minute',
+    async (exitAfterMs) => {
+      const { result, calls, decidedAt, exitAt, taskMinutes } = await watchOneTask(exitAfterMs);
 
-    expect(result.kind).toBe('decided');
-    if (result.kind !== 'decided') return;
-    expect(result.tasks).toHaveLength(1);
-    expect(result.tasks[0]).toMatchObject({ taskArn: TASK_ARN, succeeded: true, exitCode: 0, failures: [] });
-    // The early decision: the outcome is known while ECS is still tearing the task's network down.
-    expect(result.tasks[0]?.lastStatus).not.toBe('STOPPED');
-    expect(decidedAt).toBeLessThan(exitAt + DEPROVISIONING_MS);
+      expect(result.kind).toBe('decided');
+      if (result.kind !== 'decided') return;
+      expect(result.tasks).toHaveLength(1);
+      expect(result.tasks[0]).toMatchObject({ taskArn: TASK_ARN, succeeded: true, exitCode: 0, failures: [] });
+      // The early decision: the outcome is known while ECS is still tearing the task's network down.
+      expect(result.tasks[0]?.lastStatus).not.toBe('STOPPED');
+      expect(decidedAt).toBeLessThan(exitAt + DEPROVISIONING_MS);
 
-    expect(decidedAt - exitAt).toBeGreaterThanOrEqual(0);
-    expect(decidedAt - exitAt).toBeLessThanOrEqual(MAX_DECISION_DELAY_MS);
-    expect(calls.length / taskMinutes).toBeLessThanOrEqual(MAX_CALLS_PER_TASK_MINUTE);
-    // The last call is the one that saw the exit.
-    expect(calls[calls.length - 1]).toBe(decidedAt);
-  });
+      expect(decidedAt - exitAt).toBeGreaterThanOrEqual(0);
+      expect(decidedAt - exitAt).toBeLessThanOrEqual(MAX_DECISION_DELAY_MS);
+      expect(calls.length / taskMinutes).toBeLessThanOrEqual(MAX_CALLS_PER_TASK_MINUTE);
+      // The last call is the one that saw the exit.
+      expect(calls[calls.length - 1]).toBe(decidedAt);
+    },
+  );
 });

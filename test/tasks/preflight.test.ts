@@ -16,7 +16,12 @@ function properties(changes: Record<string, unknown> = {}) {
 
 function definition(extra: Partial<TaskDefinition> = {}) {
   aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: { taskDefinitionArn: TASK_DEFINITION_ARN, networkMode: 'awsvpc', containerDefinitions: [{ name: 'migrate' }, { name: 'log-router', essential: false }], ...extra },
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'migrate' }, { name: 'log-router', essential: false }],
+      ...extra,
+    },
   });
 }
 
@@ -32,7 +37,10 @@ async function problems(promise: Promise<unknown>): Promise<readonly string[]> {
 describe('the check before anything starts', () => {
   it('returns what the task definition says when the properties fit it', async () => {
     definition();
-    await expect(checkBeforeStart(aws.ports, properties())).resolves.toMatchObject({ arn: TASK_DEFINITION_ARN, essentialContainers: ['migrate'] });
+    await expect(checkBeforeStart(aws.ports, properties())).resolves.toMatchObject({
+      arn: TASK_DEFINITION_ARN,
+      essentialContainers: ['migrate'],
+    });
     expect(aws.ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: 'todobackend-migrate' });
   });
 
@@ -46,21 +54,35 @@ describe('the check before anything starts', () => {
   it('names every problem at once: a container override for a container the task definition lacks, and missing subnets', async () => {
     definition();
     const overrides = { ContainerOverrides: [{ Name: 'migrate' }, { Name: 'migrations' }] };
-    expect(await problems(checkBeforeStart(aws.ports, properties({ NetworkConfiguration: undefined, Overrides: overrides })))).toEqual([
+    expect(
+      await problems(
+        checkBeforeStart(aws.ports, properties({ NetworkConfiguration: undefined, Overrides: overrides })),
+      ),
+    ).toEqual([
       'NetworkConfiguration: task definition todobackend-migrate:7 uses network mode awsvpc, so RunTask needs subnets — add NetworkConfiguration.AwsvpcConfiguration (Subnets, SecurityGroups) or the Subnets/SecurityGroups shorthand',
       'Overrides.ContainerOverrides: task definition todobackend-migrate:7 has no container "migrations"; its containers are "migrate", "log-router"',
     ]);
   });
 
   it('a task definition that does not exist is named, with what to give instead', async () => {
-    aws.ecs.on(DescribeTaskDefinitionCommand).rejects(Object.assign(new Error('Unable to describe task definition.'), { name: 'ClientException', $metadata: { httpStatusCode: 400 } }));
+    aws.ecs
+      .on(DescribeTaskDefinitionCommand)
+      .rejects(
+        Object.assign(new Error('Unable to describe task definition.'), {
+          name: 'ClientException',
+          $metadata: { httpStatusCode: 400 },
+        }),
+      );
     expect(await problems(checkBeforeStart(aws.ports, properties()))).toEqual([
       'TaskDefinition: "todobackend-migrate" was not found in this account and region — give a family, family:revision or ARN of a registered task definition',
     ]);
   });
 
   it('any other DescribeTaskDefinition error is passed on as a failed AWS call', async () => {
-    const denied = Object.assign(new Error('not authorized to perform: ecs:DescribeTaskDefinition'), { name: 'AccessDeniedException', $metadata: { httpStatusCode: 400 } });
+    const denied = Object.assign(new Error('not authorized to perform: ecs:DescribeTaskDefinition'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
     aws.ecs.on(DescribeTaskDefinitionCommand).rejects(denied);
     const error: unknown = await checkBeforeStart(aws.ports, properties()).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(AwsCallError);
@@ -69,6 +91,8 @@ describe('the check before anything starts', () => {
 
   it('an empty answer from ECS is a problem, not a crash', async () => {
     aws.ecs.on(DescribeTaskDefinitionCommand).resolves({});
-    expect(await problems(checkBeforeStart(aws.ports, properties()))).toEqual(['TaskDefinition: ECS returned no task definition for "todobackend-migrate"']);
+    expect(await problems(checkBeforeStart(aws.ports, properties()))).toEqual([
+      'TaskDefinition: ECS returned no task definition for "todobackend-migrate"',
+    ]);
   });
 });

@@ -20,7 +20,11 @@ function createWith(properties: Record<string, unknown>) {
 
 function taskDefinition(extra: Record<string, unknown>) {
   aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
-    taskDefinition: { taskDefinitionArn: TASK_DEFINITION_ARN, containerDefinitions: [{ name: 'migrate', essential: true }], ...extra },
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      containerDefinitions: [{ name: 'migrate', essential: true }],
+      ...extra,
+    },
   });
 }
 
@@ -34,8 +38,14 @@ describe('RunTask receives the launch settings as the ECS API expects', () => {
     const { response, log } = await invoke(
       createWith({
         LaunchType: 'EC2',
-        PlacementConstraints: [{ Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ g5.*' }, { Type: 'distinctInstance' }],
-        PlacementStrategy: [{ Type: 'spread', Field: 'attribute:ecs.availability-zone' }, { Type: 'binpack', Field: 'memory' }],
+        PlacementConstraints: [
+          { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ g5.*' },
+          { Type: 'distinctInstance' },
+        ],
+        PlacementStrategy: [
+          { Type: 'spread', Field: 'attribute:ecs.availability-zone' },
+          { Type: 'binpack', Field: 'memory' },
+        ],
         Overrides: {
           ContainerOverrides: [
             {
@@ -52,8 +62,14 @@ describe('RunTask receives the launch settings as the ECS API expects', () => {
     expect(response?.Status).toBe('SUCCESS');
     const input = runTaskInput();
     expect(input?.launchType).toBe('EC2');
-    expect(input?.placementConstraints).toEqual([{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' }, { type: 'distinctInstance' }]);
-    expect(input?.placementStrategy).toEqual([{ type: 'spread', field: 'attribute:ecs.availability-zone' }, { type: 'binpack', field: 'memory' }]);
+    expect(input?.placementConstraints).toEqual([
+      { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' },
+      { type: 'distinctInstance' },
+    ]);
+    expect(input?.placementStrategy).toEqual([
+      { type: 'spread', field: 'attribute:ecs.availability-zone' },
+      { type: 'binpack', field: 'memory' },
+    ]);
     expect(input?.overrides).toEqual({
       containerOverrides: [
         {
@@ -87,7 +103,9 @@ describe('RunTask receives the launch settings as the ECS API expects', () => {
               Iops: '3000',
               Encrypted: 'true',
               FilesystemType: 'xfs',
-              TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'purpose', Value: 'migration' }], PropagateTags: 'NONE' }],
+              TagSpecifications: [
+                { ResourceType: 'volume', Tags: [{ Key: 'purpose', Value: 'migration' }], PropagateTags: 'NONE' },
+              ],
               TerminationPolicy: { DeleteOnTermination: 'true' },
             },
           },
@@ -107,7 +125,9 @@ describe('RunTask receives the launch settings as the ECS API expects', () => {
           iops: 3000,
           encrypted: true,
           filesystemType: 'xfs',
-          tagSpecifications: [{ resourceType: 'volume', tags: [{ key: 'purpose', value: 'migration' }], propagateTags: 'NONE' }],
+          tagSpecifications: [
+            { resourceType: 'volume', tags: [{ key: 'purpose', value: 'migration' }], propagateTags: 'NONE' },
+          ],
           terminationPolicy: { deleteOnTermination: true },
         },
       },
@@ -117,17 +137,23 @@ describe('RunTask receives the launch settings as the ECS API expects', () => {
   it('leaves every new setting out when it is not given', async () => {
     await invoke(fixtures.create());
     const input = runTaskInput();
-    for (const key of ['placementConstraints', 'placementStrategy', 'volumeConfigurations']) expect(input).not.toHaveProperty(key);
+    for (const key of ['placementConstraints', 'placementStrategy', 'volumeConfigurations'])
+      expect(input).not.toHaveProperty(key);
     expect(input?.overrides).not.toHaveProperty('ephemeralStorage');
   });
 });
 
 describe('nothing starts when the launch settings cannot work', () => {
   it('a volume the task definition does not configure at launch is refused, naming the volumes it has', async () => {
-    taskDefinition({ networkMode: 'bridge', volumes: [{ name: 'scratch', configuredAtLaunch: true }, { name: 'cache' }] });
+    taskDefinition({
+      networkMode: 'bridge',
+      volumes: [{ name: 'scratch', configuredAtLaunch: true }, { name: 'cache' }],
+    });
     const volume = (name: string) => ({ Name: name, ManagedEBSVolume: { RoleArn: ROLE, SizeInGiB: '10' } });
 
-    const { response } = await invoke(createWith({ LaunchType: 'EC2', VolumeConfigurations: [volume('cache'), volume('data')] }));
+    const { response } = await invoke(
+      createWith({ LaunchType: 'EC2', VolumeConfigurations: [volume('cache'), volume('data')] }),
+    );
 
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('FAILED');
@@ -140,20 +166,38 @@ describe('nothing starts when the launch settings cannot work', () => {
   });
 
   it('placement constraints of the task definition count against the 10 a task takes', async () => {
-    taskDefinition({ networkMode: 'bridge', placementConstraints: Array.from({ length: 8 }, () => ({ type: 'memberOf', expression: 'attribute:x == y' })) });
+    taskDefinition({
+      networkMode: 'bridge',
+      placementConstraints: Array.from({ length: 8 }, () => ({ type: 'memberOf', expression: 'attribute:x == y' })),
+    });
 
-    const { response } = await invoke(createWith({ LaunchType: 'EC2', PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'distinctInstance' }, { Type: 'distinctInstance' }] }));
+    const { response } = await invoke(
+      createWith({
+        LaunchType: 'EC2',
+        PlacementConstraints: [
+          { Type: 'distinctInstance' },
+          { Type: 'distinctInstance' },
+          { Type: 'distinctInstance' },
+        ],
+      }),
+    );
 
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
-    expect(response?.Reason).toContain('PlacementConstraints: 3 here and 8 in task definition todobackend-migrate:7 make 11; a task takes at most 10');
+    expect(response?.Reason).toContain(
+      'PlacementConstraints: 3 here and 8 in task definition todobackend-migrate:7 make 11; a task takes at most 10',
+    );
   });
 
   it('an invalid setting fails the resource before anything is asked of ECS, naming the property', async () => {
-    const { response } = await invoke(createWith({ LaunchType: 'FARGATE', PlacementStrategy: [{ Type: 'binpack', Field: 'cpu' }] }));
+    const { response } = await invoke(
+      createWith({ LaunchType: 'FARGATE', PlacementStrategy: [{ Type: 'binpack', Field: 'cpu' }] }),
+    );
 
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTaskDefinitionCommand);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(/^Invalid properties: PlacementStrategy: applies to tasks on EC2 and external instances only/);
+    expect(response?.Reason).toMatch(
+      /^Invalid properties: PlacementStrategy: applies to tasks on EC2 and external instances only/,
+    );
   });
 });

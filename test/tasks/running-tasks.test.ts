@@ -38,14 +38,20 @@ describe('waiting for tasks to stop', () => {
     const result = await waitUntilStopped(CLUSTER, [TASK_ARN], clock.now() + 600_000, deps);
     expect(result).toEqual({ kind: 'stopped' });
     expect(clock.sleeps).toEqual([STOP_WAIT_POLL_MS, STOP_WAIT_POLL_MS]);
-    expect(aws.ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input)).toEqual(Array(3).fill({ cluster: CLUSTER, tasks: [TASK_ARN] }));
+    expect(aws.ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input)).toEqual(
+      Array(3).fill({ cluster: CLUSTER, tasks: [TASK_ARN] }),
+    );
   });
 
   it('asks only for the tasks still running, and counts one ECS no longer reports as stopped', async () => {
     let polls = 0;
-    describeAs((arn) => (arn === OTHER_TASK && polls++ < 2 ? 'DEPROVISIONING' : arn === TASK_ARN ? 'STOPPED' : undefined));
+    describeAs((arn) =>
+      arn === OTHER_TASK && polls++ < 2 ? 'DEPROVISIONING' : arn === TASK_ARN ? 'STOPPED' : undefined,
+    );
     const { clock, deps } = waitDeps();
-    expect(await waitUntilStopped(CLUSTER, [TASK_ARN, OTHER_TASK], clock.now() + 600_000, deps)).toEqual({ kind: 'stopped' });
+    expect(await waitUntilStopped(CLUSTER, [TASK_ARN, OTHER_TASK], clock.now() + 600_000, deps)).toEqual({
+      kind: 'stopped',
+    });
     expect(askedTasks()).toEqual([[TASK_ARN, OTHER_TASK], [OTHER_TASK], [OTHER_TASK]]);
   });
 
@@ -95,7 +101,10 @@ describe('waiting for tasks to stop', () => {
   it('hands off with a task whose status ECS left out as UNKNOWN', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [{ taskArn: TASK_ARN }] });
     const { clock, deps } = waitDeps(HAND_OFF_MARGIN_MS);
-    expect(await waitUntilStopped(CLUSTER, [TASK_ARN], clock.now() + 600_000, deps)).toEqual({ kind: 'hand-off', running: [{ taskArn: TASK_ARN, lastStatus: 'UNKNOWN' }] });
+    expect(await waitUntilStopped(CLUSTER, [TASK_ARN], clock.now() + 600_000, deps)).toEqual({
+      kind: 'hand-off',
+      running: [{ taskArn: TASK_ARN, lastStatus: 'UNKNOWN' }],
+    });
   });
 
   it('polls on through throttling, and gives up on an error that will not pass', async () => {
@@ -108,13 +117,15 @@ describe('waiting for tasks to stop', () => {
     expect(clock.sleeps).toEqual([STOP_WAIT_POLL_MS]);
     expect(log.entries.filter((entry) => entry.level === 'warn')).toHaveLength(1);
 
-    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), {
+      name: 'AccessDeniedException',
+    });
     aws.ecs.on(DescribeTasksCommand).rejects(denied);
     await expect(waitUntilStopped(CLUSTER, [TASK_ARN], clock.now() + 600_000, waitDeps().deps)).rejects.toBe(denied);
   });
 });
 
-describe('the resource\'s tasks that have not stopped', () => {
+describe("the resource's tasks that have not stopped", () => {
   it('asks DescribeTasks nothing when ListTasks names no task', async () => {
     aws.ecs.on(ListTasksCommand).resolves({});
     expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([]);
@@ -131,14 +142,24 @@ describe('the resource\'s tasks that have not stopped', () => {
 
 describe('an earlier run of the resource', () => {
   const THIS_REQUEST = 'f'.repeat(64);
-  const tagged = (arn: string, tags: { key: string; value: string }[], status: { lastStatus?: string } = { lastStatus: 'RUNNING' }) => {
+  const tagged = (
+    arn: string,
+    tags: { key: string; value: string }[],
+    status: { lastStatus?: string } = { lastStatus: 'RUNNING' },
+  ) => {
     const task = ecsTask({ taskArn: arn, tags });
     delete task.lastStatus;
     return { ...task, ...status };
   };
 
   it('is every listed task that still runs and is not tagged with this request', async () => {
-    const [own, otherValue, otherKey, stopped, noStatus] = [1, 2, 3, 4, 5].map(taskArn) as [string, string, string, string, string];
+    const [own, otherValue, otherKey, stopped, noStatus] = [1, 2, 3, 4, 5].map(taskArn) as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: [own, otherValue, otherKey, stopped, noStatus] });
     aws.ecs.on(DescribeTasksCommand).resolves({
       tasks: [
@@ -157,7 +178,7 @@ describe('an earlier run of the resource', () => {
     ]);
   });
 
-  it('reads the listed tasks\' tags 100 tasks at a time', async () => {
+  it("reads the listed tasks' tags 100 tasks at a time", async () => {
     const many = Array.from({ length: 101 }, (_, n) => taskArn(n));
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: many });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [] });

@@ -10,7 +10,16 @@ const judged = (task: ReturnType<typeof stoppedTask>) => {
 
 describe('a task that failed to start', () => {
   it('is one ECS stopped with TaskFailedToStart', () => {
-    expect(failedToStart(judged(stoppedTask(undefined, { stopCode: 'TaskFailedToStart', stoppedReason: 'ResourceInitializationError: unable to pull secrets' })))).toBe(true);
+    expect(
+      failedToStart(
+        judged(
+          stoppedTask(undefined, {
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: 'ResourceInitializationError: unable to pull secrets',
+          }),
+        ),
+      ),
+    ).toBe(true);
   });
 
   it('is one Spot reclaimed before its essential container ran, not after', () => {
@@ -30,7 +39,11 @@ describe('RunTask failures worth another attempt', () => {
   it('are capacity and agent failures', () => {
     expect(isTransientPlacementFailure([{ reason: 'RESOURCE:ENI' }, { reason: 'RESOURCE:MEMORY' }])).toBe(true);
     expect(isTransientPlacementFailure([{ reason: 'AGENT' }])).toBe(true);
-    expect(isTransientPlacementFailure([{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }])).toBe(true);
+    expect(
+      isTransientPlacementFailure([
+        { reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' },
+      ]),
+    ).toBe(true);
   });
 
   it('are not attribute mismatches, or a mix with one', () => {

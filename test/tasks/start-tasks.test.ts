@@ -6,13 +6,22 @@ import { parsed } from '../support/properties';
 
 const aws = mockedAws();
 const SECOND_TASK = 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/1b2c3d4e5f60718293a4b5c6d7e8f901';
-const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+const throttled = Object.assign(new Error('Rate exceeded'), {
+  name: 'ThrottlingException',
+  $metadata: { httpStatusCode: 400 },
+});
 
 beforeEach(() => aws.reset());
 
 function request(clock: FakeClock, count = '1', retryForMs = 60_000): StartRequest {
   return {
-    properties: parsed({ ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner', Cluster: 'todobackend-cluster', TaskDefinition: 'todobackend-migrate', Count: count, LaunchType: 'EC2' }),
+    properties: parsed({
+      ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+      Cluster: 'todobackend-cluster',
+      TaskDefinition: 'todobackend-migrate',
+      Count: count,
+      LaunchType: 'EC2',
+    }),
     taskDefinitionArn: TASK_DEFINITION_ARN,
     count: Number(count),
     requestTag: '5149222e74e5e0939543c55f02e0a969917cc107713ee74abe5d981b650914b0',
@@ -41,7 +50,12 @@ describe('starting tasks', () => {
 
   it('any placement failure fails the start, even with as many tasks as asked', async () => {
     const { clock, deps } = setup();
-    const failures = [{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/abc', reason: 'RESOURCE:MEMORY' }];
+    const failures = [
+      {
+        arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/abc',
+        reason: 'RESOURCE:MEMORY',
+      },
+    ];
     aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: SECOND_TASK }], failures });
     aws.ecs.on(StopTaskCommand).resolves({});
 
@@ -61,7 +75,10 @@ describe('starting tasks', () => {
 
   it('a ConflictException that names no task is a refusal, not an adoption', async () => {
     const { clock, deps } = setup();
-    const conflict = Object.assign(new Error('The clientToken was already used.'), { name: 'ConflictException', $metadata: { httpStatusCode: 400 } });
+    const conflict = Object.assign(new Error('The clientToken was already used.'), {
+      name: 'ConflictException',
+      $metadata: { httpStatusCode: 400 },
+    });
     aws.ecs.on(RunTaskCommand).rejects(conflict);
 
     expect(await startTasks(request(clock), deps)).toEqual({ started: false, kind: 'refused', error: conflict });

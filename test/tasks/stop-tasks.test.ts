@@ -14,15 +14,27 @@ describe('stopping tasks', () => {
     aws.ecs.on(StopTaskCommand, { task: SECOND_TASK }).resolves({});
     const log = new RecordingLog();
 
-    await expect(stopTasks(aws.ports.ecs, 'todobackend-cluster', [TASK_ARN, SECOND_TASK], 'ecs-task-runner: stack deleted', log)).resolves.toBeUndefined();
+    await expect(
+      stopTasks(aws.ports.ecs, 'todobackend-cluster', [TASK_ARN, SECOND_TASK], 'ecs-task-runner: stack deleted', log),
+    ).resolves.toBeUndefined();
 
-    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: SECOND_TASK, reason: 'ecs-task-runner: stack deleted' });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, {
+      cluster: 'todobackend-cluster',
+      task: SECOND_TASK,
+      reason: 'ecs-task-runner: stack deleted',
+    });
     expect(log.entries.filter((entry) => entry.level === 'warn')).toHaveLength(1);
   });
 
   it('cuts the reason to the 255 characters StopTask accepts', async () => {
     aws.ecs.on(StopTaskCommand).resolves({});
-    await stopTasks(aws.ports.ecs, 'todobackend-cluster', [TASK_ARN], `ecs-task-runner: ${'x'.repeat(300)}`, new RecordingLog());
+    await stopTasks(
+      aws.ports.ecs,
+      'todobackend-cluster',
+      [TASK_ARN],
+      `ecs-task-runner: ${'x'.repeat(300)}`,
+      new RecordingLog(),
+    );
     expect(aws.ecs.commandCalls(StopTaskCommand)[0]?.args[0].input.reason).toHaveLength(255);
   });
 });

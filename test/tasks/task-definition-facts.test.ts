@@ -10,10 +10,20 @@ describe('what the runner reads from a task definition', () => {
         taskDefinitionArn: TASK_DEFINITION_ARN,
         networkMode: 'awsvpc',
         containerDefinitions: [
-          { name: 'migrate', logConfiguration: awslogs({ 'awslogs-group': '/ecs/todobackend', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'migrate' }) },
+          {
+            name: 'migrate',
+            logConfiguration: awslogs({
+              'awslogs-group': '/ecs/todobackend',
+              'awslogs-region': 'eu-west-1',
+              'awslogs-stream-prefix': 'migrate',
+            }),
+          },
           { name: 'seed', essential: true, logConfiguration: awslogs({ 'awslogs-group': '/ecs/seed' }) },
           { name: 'no-group', logConfiguration: awslogs({ 'awslogs-region': 'eu-west-1' }) },
-          { name: 'firelens', logConfiguration: { logDriver: 'awsfirelens', options: { 'awslogs-group': '/ecs/other' } } },
+          {
+            name: 'firelens',
+            logConfiguration: { logDriver: 'awsfirelens', options: { 'awslogs-group': '/ecs/other' } },
+          },
           { name: 'log-router', essential: false, logConfiguration: awslogs({ 'awslogs-group': '/ecs/router' }) },
           { essential: true, logConfiguration: awslogs({ 'awslogs-group': '/ecs/unnamed' }) },
         ],
@@ -44,22 +54,54 @@ describe('what the runner reads from a task definition', () => {
   });
 
   it.each([
-    ['a secret from Secrets Manager or SSM', { secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }] }, true],
-    ['private registry credentials', { repositoryCredentials: { credentialsParameter: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:registry' } }, true],
+    [
+      'a secret from Secrets Manager or SSM',
+      { secrets: [{ name: 'DB_PASSWORD', valueFrom: 'arn:aws:ssm:us-east-1:123456789012:parameter/db' }] },
+      true,
+    ],
+    [
+      'private registry credentials',
+      {
+        repositoryCredentials: {
+          credentialsParameter: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:registry',
+        },
+      },
+      true,
+    ],
     ['an empty list of secrets', { secrets: [] }, false],
   ])('a task that reads %s at start uses secrets', (_what, container, usesSecrets) => {
-    const facts = taskDefinitionFacts({ containerDefinitions: [{ name: 'log-router', essential: false }, { name: 'migrate', ...container }] }, 'todobackend-migrate');
+    const facts = taskDefinitionFacts(
+      {
+        containerDefinitions: [
+          { name: 'log-router', essential: false },
+          { name: 'migrate', ...container },
+        ],
+      },
+      'todobackend-migrate',
+    );
     expect(facts.usesSecrets).toBe(usesSecrets);
   });
 
   it('lists the volumes, those configured at launch, and counts the placement constraints', () => {
     const facts = taskDefinitionFacts(
       {
-        volumes: [{ name: 'scratch', configuredAtLaunch: true }, { name: 'cache', configuredAtLaunch: false }, { name: 'tmp' }, { configuredAtLaunch: true }],
-        placementConstraints: [{ type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' }, { type: 'memberOf', expression: 'attribute:ecs.os-type == linux' }],
+        volumes: [
+          { name: 'scratch', configuredAtLaunch: true },
+          { name: 'cache', configuredAtLaunch: false },
+          { name: 'tmp' },
+          { configuredAtLaunch: true },
+        ],
+        placementConstraints: [
+          { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' },
+          { type: 'memberOf', expression: 'attribute:ecs.os-type == linux' },
+        ],
       },
       'todobackend-migrate',
     );
-    expect(facts).toMatchObject({ volumeNames: ['scratch', 'cache', 'tmp'], configuredAtLaunchVolumes: ['scratch'], placementConstraintCount: 2 });
+    expect(facts).toMatchObject({
+      volumeNames: ['scratch', 'cache', 'tmp'],
+      configuredAtLaunchVolumes: ['scratch'],
+      placementConstraintCount: 2,
+    });
   });
 });

@@ -3,7 +3,11 @@ import { ecsTask, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 
 describe('judgeTask', () => {
   it('is pending while an essential container runs', () => {
-    expect(judgeTask(ecsTask(), ['migrate'])).toEqual({ decided: false, taskArn: ecsTask().taskArn, lastStatus: 'RUNNING' });
+    expect(judgeTask(ecsTask(), ['migrate'])).toEqual({
+      decided: false,
+      taskArn: ecsTask().taskArn,
+      lastStatus: 'RUNNING',
+    });
   });
 
   it('decides as soon as every essential container has stopped, before the task is STOPPED', () => {
@@ -32,7 +36,11 @@ describe('judgeTask', () => {
     const task = stoppedTask(undefined, {
       containers: [
         { name: 'migrate', lastStatus: 'STOPPED', exitCode: 1 },
-        { name: 'seed', lastStatus: 'STOPPED', reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)' },
+        {
+          name: 'seed',
+          lastStatus: 'STOPPED',
+          reason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s)',
+        },
       ],
     });
     expect(judgeTask(task, ['migrate', 'seed', 'missing'])).toMatchObject({
@@ -49,14 +57,21 @@ describe('judgeTask', () => {
 
   it('fails a task that failed to start even when no container reports an exit code', () => {
     const task = stoppedTask(undefined, { stopCode: 'TaskFailedToStart', containers: [] });
-    expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: false, stopCode: 'TaskFailedToStart' });
+    expect(judgeTask(task, ['migrate'])).toMatchObject({
+      decided: true,
+      succeeded: false,
+      stopCode: 'TaskFailedToStart',
+    });
   });
 });
 
 describe('judgeTask: when a task is decided', () => {
   // Every essential container, not just the first to exit: test/lifecycle/real-aws-semantics.test.ts.
   it('waits for ECS to say why the task stops before judging stopped containers', () => {
-    const task = ecsTask({ lastStatus: 'RUNNING', containers: [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }] });
+    const task = ecsTask({
+      lastStatus: 'RUNNING',
+      containers: [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }],
+    });
     expect(judgeTask(task, ['migrate'])).toEqual({ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' });
   });
 
@@ -72,11 +87,20 @@ describe('judgeTask: when a task is decided', () => {
         { name: 'seed', lastStatus: 'STOPPED', exitCode: 2 },
       ],
     });
-    expect(judgeTask(task, [])).toMatchObject({ decided: true, succeeded: false, exitCode: 0, failures: [{ name: 'seed', exitCode: 2 }] });
+    expect(judgeTask(task, [])).toMatchObject({
+      decided: true,
+      succeeded: false,
+      exitCode: 0,
+      failures: [{ name: 'seed', exitCode: 2 }],
+    });
   });
 
   it('fails a STOPPED task that reports no container at all', () => {
-    expect(judgeTask(stoppedTask(undefined, { containers: [] }), [])).toMatchObject({ decided: true, succeeded: false, failures: [] });
+    expect(judgeTask(stoppedTask(undefined, { containers: [] }), [])).toMatchObject({
+      decided: true,
+      succeeded: false,
+      failures: [],
+    });
   });
 });
 
@@ -96,12 +120,25 @@ describe('judgeTask: what a decided task reports', () => {
 
   it('a task stopped by Spot with exit code 0 fails, stopped from outside', () => {
     const task = stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
-    expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: false, stoppedFromOutside: true, stopCode: 'SpotInterruption', exitCode: 0 });
+    expect(judgeTask(task, ['migrate'])).toMatchObject({
+      decided: true,
+      succeeded: false,
+      stoppedFromOutside: true,
+      stopCode: 'SpotInterruption',
+      exitCode: 0,
+    });
   });
 
   it('a STOPPED task without a stop code (older agents) is judged by exit codes alone', () => {
     const outcome = judgeTask(stoppedTask(0, { stopCode: undefined, stoppedReason: undefined }), ['migrate']);
-    expect(outcome).toEqual({ decided: true, taskArn: TASK_ARN, lastStatus: 'STOPPED', succeeded: true, failures: [], exitCode: 0 });
+    expect(outcome).toEqual({
+      decided: true,
+      taskArn: TASK_ARN,
+      lastStatus: 'STOPPED',
+      succeeded: true,
+      failures: [],
+      exitCode: 0,
+    });
   });
 
   it('a task that failed to start fails although its container reports exit code 0, quoting the container reason', () => {
@@ -114,7 +151,11 @@ describe('judgeTask: what a decided task reports', () => {
       ],
     });
     const outcome = judgeTask(task, ['migrate', 'seed']);
-    expect(outcome).toMatchObject({ decided: true, succeeded: false, failures: [{ name: 'migrate', reason }, { name: 'seed' }] });
+    expect(outcome).toMatchObject({
+      decided: true,
+      succeeded: false,
+      failures: [{ name: 'migrate', reason }, { name: 'seed' }],
+    });
     expect(outcome).not.toHaveProperty('stoppedFromOutside');
   });
 

@@ -16,8 +16,14 @@ beforeEach(() => aws.reset());
 
 describe('parseOutputLine', () => {
   it('reads Name=Value at the start of a line; the value is the rest of the line', () => {
-    expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042_add_index')).toEqual({ name: 'SchemaVersion', value: '0042_add_index' });
-    expect(parseOutputLine('  ECS_TASK_RUNNER_OUTPUT Url=https://x.example/?a=b c\n')).toEqual({ name: 'Url', value: 'https://x.example/?a=b c' });
+    expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042_add_index')).toEqual({
+      name: 'SchemaVersion',
+      value: '0042_add_index',
+    });
+    expect(parseOutputLine('  ECS_TASK_RUNNER_OUTPUT Url=https://x.example/?a=b c\n')).toEqual({
+      name: 'Url',
+      value: 'https://x.example/?a=b c',
+    });
     expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT Empty=')).toEqual({ name: 'Empty', value: '' });
   });
 
@@ -42,14 +48,24 @@ describe('readTaskOutputs', () => {
     const result = await read(['SchemaVersion']);
     expect(result).toEqual({ ok: true, values: { SchemaVersion: '0042' }, notFound: [], truncatedStreams: [] });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 1);
-    expect(aws.logs).toHaveReceivedCommandWith(GetLogEventsCommand, { logGroupName: '/ecs/todobackend', logStreamName: STREAM, startFromHead: false });
+    expect(aws.logs).toHaveReceivedCommandWith(GetLogEventsCommand, {
+      logGroupName: '/ecs/todobackend',
+      logStreamName: STREAM,
+      startFromHead: false,
+    });
   });
 
   it('pages backward until every name is found, and stops at the start of the stream', async () => {
     aws.logs
       .on(GetLogEventsCommand)
-      .resolvesOnce({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT TenantId=t-7', timestamp: 30 }], nextBackwardToken: 'b/2' })
-      .resolvesOnce({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 20 }], nextBackwardToken: 'b/1' })
+      .resolvesOnce({
+        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT TenantId=t-7', timestamp: 30 }],
+        nextBackwardToken: 'b/2',
+      })
+      .resolvesOnce({
+        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 20 }],
+        nextBackwardToken: 'b/1',
+      })
       .resolves({ events: [], nextBackwardToken: 'b/1' });
     const result = await read(['SchemaVersion', 'TenantId']);
     expect(result).toMatchObject({ ok: true, values: { SchemaVersion: '0042', TenantId: 't-7' }, notFound: [] });
@@ -58,20 +74,41 @@ describe('readTaskOutputs', () => {
   });
 
   it('stops at the start of a stream when a page answers without a backward token', async () => {
-    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'done', timestamp: 2 }], nextBackwardToken: 'b/1' });
-    aws.logs.on(GetLogEventsCommand, { nextToken: 'b/1' }).resolves({ events: [{ message: 'starting', timestamp: 1 }] });
+    aws.logs
+      .on(GetLogEventsCommand)
+      .resolves({ events: [{ message: 'done', timestamp: 2 }], nextBackwardToken: 'b/1' });
+    aws.logs
+      .on(GetLogEventsCommand, { nextToken: 'b/1' })
+      .resolves({ events: [{ message: 'starting', timestamp: 1 }] });
     const result = await read(['SchemaVersion']);
-    expect(result).toEqual({ ok: true, values: { SchemaVersion: '' }, notFound: ['SchemaVersion'], truncatedStreams: [] });
+    expect(result).toEqual({
+      ok: true,
+      values: { SchemaVersion: '' },
+      notFound: ['SchemaVersion'],
+      truncatedStreams: [],
+    });
     // Two pages, and the same two again after the settle time.
-    expect(aws.logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input.nextToken)).toEqual([undefined, 'b/1', undefined, 'b/1']);
+    expect(aws.logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input.nextToken)).toEqual([
+      undefined,
+      'b/1',
+      undefined,
+      'b/1',
+    ]);
   });
 
   it('gives an empty value for a name never printed, after reading once more a moment later', async () => {
-    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'done', timestamp: 1 }], nextBackwardToken: 'b/0' });
+    aws.logs
+      .on(GetLogEventsCommand)
+      .resolves({ events: [{ message: 'done', timestamp: 1 }], nextBackwardToken: 'b/0' });
     aws.logs.on(GetLogEventsCommand, { nextToken: 'b/0' }).resolves({ events: [], nextBackwardToken: 'b/0' });
     const clock = new FakeClock();
     const result = await read(['SchemaVersion'], [TASK_ARN], clock);
-    expect(result).toEqual({ ok: true, values: { SchemaVersion: '' }, notFound: ['SchemaVersion'], truncatedStreams: [] });
+    expect(result).toEqual({
+      ok: true,
+      values: { SchemaVersion: '' },
+      notFound: ['SchemaVersion'],
+      truncatedStreams: [],
+    });
     expect(clock.sleeps).toEqual([OUTPUT_SETTLE_MS]);
   });
 
@@ -79,20 +116,34 @@ describe('readTaskOutputs', () => {
     aws.logs
       .on(GetLogEventsCommand)
       .resolvesOnce({ events: [], nextBackwardToken: 'b/0' })
-      .resolves({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 5 }], nextBackwardToken: 'b/0' });
+      .resolves({
+        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 5 }],
+        nextBackwardToken: 'b/0',
+      });
     expect(await read(['SchemaVersion'])).toMatchObject({ values: { SchemaVersion: '0042' }, notFound: [] });
   });
 
   it('reads no further than its page limit in a very long stream, and says which stream', async () => {
     let page = 0;
-    aws.logs.on(GetLogEventsCommand).callsFake(() => ({ events: [{ message: `noise ${page}`, timestamp: 1000 - page }], nextBackwardToken: `b/${++page}` }));
+    aws.logs
+      .on(GetLogEventsCommand)
+      .callsFake(() => ({
+        events: [{ message: `noise ${page}`, timestamp: 1000 - page }],
+        nextBackwardToken: `b/${++page}`,
+      }));
     const result = await read(['SchemaVersion']);
-    expect(result).toMatchObject({ ok: true, values: { SchemaVersion: '' }, truncatedStreams: [`/ecs/todobackend ${STREAM}`] });
+    expect(result).toMatchObject({
+      ok: true,
+      values: { SchemaVersion: '' },
+      truncatedStreams: [`/ecs/todobackend ${STREAM}`],
+    });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 2 * MAX_PAGES_PER_STREAM);
   });
 
   it('takes the newest line across tasks', async () => {
-    aws.logs.on(GetLogEventsCommand, { logStreamName: STREAM }).resolves({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT Winner=first', timestamp: 20 }] });
+    aws.logs
+      .on(GetLogEventsCommand, { logStreamName: STREAM })
+      .resolves({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT Winner=first', timestamp: 20 }] });
     aws.logs
       .on(GetLogEventsCommand, { logStreamName: `todobackend/migrate/${SECOND_TASK.split('/').pop() as string}` })
       .resolves({ events: [{ message: 'ECS_TASK_RUNNER_OUTPUT Winner=second', timestamp: 10 }] });
@@ -100,10 +151,20 @@ describe('readTaskOutputs', () => {
   });
 
   it('treats a stream that does not exist as one that printed nothing, and any other error as a failure', async () => {
-    aws.logs.on(GetLogEventsCommand).rejects(Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }));
+    aws.logs
+      .on(GetLogEventsCommand)
+      .rejects(
+        Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }),
+      );
     expect(await read(['SchemaVersion'])).toMatchObject({ ok: true, values: { SchemaVersion: '' } });
-    const denied = Object.assign(new Error('not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('not authorized to perform: logs:GetLogEvents'), {
+      name: 'AccessDeniedException',
+    });
     aws.logs.on(GetLogEventsCommand).rejects(denied);
-    expect(await read(['SchemaVersion'])).toEqual({ ok: false, where: { region: 'eu-west-1', group: '/ecs/todobackend', stream: STREAM }, error: denied });
+    expect(await read(['SchemaVersion'])).toEqual({
+      ok: false,
+      where: { region: 'eu-west-1', group: '/ecs/todobackend', stream: STREAM },
+      error: denied,
+    });
   });
 });

@@ -3,9 +3,18 @@ import { judgeTask } from '../../src/tasks/task-outcome';
 import { stoppedTask } from '../support/aws-mocks';
 
 describe('a RunTask failure that may pass with time', () => {
-  it('is recognised in the failure\'s detail as well as its reason, in any case', () => {
-    expect(isTransientPlacementFailure([{ arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e', detail: 'RESOURCE:CPU' }])).toBe(true);
-    expect(isTransientPlacementFailure([{ reason: 'MISSING', detail: 'Capacity is unavailable at this time.' }])).toBe(true);
+  it("is recognised in the failure's detail as well as its reason, in any case", () => {
+    expect(
+      isTransientPlacementFailure([
+        {
+          arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e',
+          detail: 'RESOURCE:CPU',
+        },
+      ]),
+    ).toBe(true);
+    expect(isTransientPlacementFailure([{ reason: 'MISSING', detail: 'Capacity is unavailable at this time.' }])).toBe(
+      true,
+    );
     expect(isTransientPlacementFailure([{ reason: 'resource:memory' }])).toBe(true);
     expect(isTransientPlacementFailure([{ reason: 'CAPACITY IS UNAVAILABLE at this time' }])).toBe(true);
   });

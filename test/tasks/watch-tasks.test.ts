@@ -67,7 +67,10 @@ describe('watching tasks', () => {
     const result = await watchTasks(watchOf(clock, { deadline: clock.now() + 4000 }), deps);
 
     expect(clock.sleeps).toEqual([4000]);
-    expect(result).toEqual({ kind: 'deadline', pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
+    expect(result).toEqual({
+      kind: 'deadline',
+      pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
+    });
   });
 
   it('hands off when the next wait would eat into the time kept for the hand-off', async () => {
@@ -97,7 +100,10 @@ describe('watching tasks', () => {
 
     const result = await watchTasks(watchOf(clock, { pollIntervalSeconds: 80, deadline: clock.now() + 85_000 }), deps);
 
-    expect(result).toEqual({ kind: 'deadline', pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }] });
+    expect(result).toEqual({
+      kind: 'deadline',
+      pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
+    });
     expect(clock.sleeps).toEqual([80_000, 5000]);
   });
 
@@ -143,7 +149,9 @@ describe('watching tasks', () => {
 
   it('a DescribeTasks error that is not transient ends the watch at once', async () => {
     const { clock, deps } = setup();
-    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), { name: 'AccessDeniedException' });
+    const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), {
+      name: 'AccessDeniedException',
+    });
     aws.ecs.on(DescribeTasksCommand).rejects(denied);
 
     await expect(watchTasks(watchOf(clock), deps)).rejects.toBe(denied);
@@ -154,7 +162,10 @@ describe('watching tasks', () => {
     const { clock, deps } = setup();
     aws.ecs.on(DescribeTasksCommand).rejects(throttled);
 
-    const result = await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 15_000 }), deps);
+    const result = await watchTasks(
+      watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 15_000 }),
+      deps,
+    );
 
     expect(result).toEqual({
       kind: 'deadline',
@@ -169,15 +180,28 @@ describe('watching tasks', () => {
     const { clock, deps } = setup();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0), ecsTask({ taskArn: SECOND_TASK })] });
 
-    const result = await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 10_000 }), deps);
+    const result = await watchTasks(
+      watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 10_000 }),
+      deps,
+    );
 
-    expect(result).toEqual({ kind: 'deadline', pending: [{ decided: false, taskArn: SECOND_TASK, lastStatus: 'RUNNING' }] });
+    expect(result).toEqual({
+      kind: 'deadline',
+      pending: [{ decided: false, taskArn: SECOND_TASK, lastStatus: 'RUNNING' }],
+    });
   });
 
   it('asks DescribeTasks about at most 100 tasks at a time', async () => {
     const { clock, deps } = setup();
-    const taskArns = Array.from({ length: 101 }, (_, index) => `${TASK_ARN.slice(0, -3)}${String(index).padStart(3, '0')}`);
-    aws.ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((taskArn) => stoppedTask(0, { taskArn })) }));
+    const taskArns = Array.from(
+      { length: 101 },
+      (_, index) => `${TASK_ARN.slice(0, -3)}${String(index).padStart(3, '0')}`,
+    );
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .callsFake((input: { tasks: string[] }) => ({
+        tasks: input.tasks.map((taskArn) => stoppedTask(0, { taskArn })),
+      }));
 
     const tasks = decided(await watchTasks(watchOf(clock, { taskArns }), deps));
 
@@ -195,7 +219,9 @@ describe('a task ECS does not know yet (MISSING)', () => {
       .resolvesOnce({ tasks: [ecsTask({ taskArn: SECOND_TASK })], failures: [{ arn: TASK_ARN, reason: 'MISSING' }] })
       .resolves({ tasks: [stoppedTask(0), stoppedTask(0, { taskArn: SECOND_TASK })] });
 
-    const tasks = decided(await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 600_000 }), deps));
+    const tasks = decided(
+      await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 600_000 }), deps),
+    );
 
     expect(tasks.every((task) => task.succeeded)).toBe(true);
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
@@ -205,7 +231,10 @@ describe('a task ECS does not know yet (MISSING)', () => {
     const { clock, deps } = setup();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [], failures: [{ arn: SECOND_TASK, reason: 'INACTIVE' }] });
 
-    const result = await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 10_000 }), deps);
+    const result = await watchTasks(
+      watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 10_000 }),
+      deps,
+    );
 
     expect(result).toEqual({
       kind: 'deadline',
@@ -248,7 +277,10 @@ describe('a task ECS does not know yet (MISSING)', () => {
 
     const tasks = decided(await watchTasks(watchOf(clock, { startedAgoMs: 400_000 }), deps));
 
-    expect(tasks[0]).toMatchObject({ lastStatus: 'MISSING', problem: 'ECS still did not know the task 5 minutes after RunTask (MISSING)' });
+    expect(tasks[0]).toMatchObject({
+      lastStatus: 'MISSING',
+      problem: 'ECS still did not know the task 5 minutes after RunTask (MISSING)',
+    });
   });
 });
 

@@ -4,4 +4,6 @@
 import { synthesizeExample } from './synthesize';
 
 const { assembly } = synthesizeExample(process.env.CDK_OUTDIR ?? 'cdk.out');
-console.log(`Synthesized ${assembly.stacks.map((artifact) => artifact.templateFile).join(', ')} into ${assembly.directory}`);
+console.log(
+  `Synthesized ${assembly.stacks.map((artifact) => artifact.templateFile).join(', ')} into ${assembly.directory}`,
+);

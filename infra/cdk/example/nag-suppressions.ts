@@ -14,14 +14,17 @@ export function acknowledgeJustifiedFindings(stack: TodobackendStack): void {
 
   if (stack.migrate.policy) {
     const runnerPermissions = (finding: string, reason: string): void =>
-      Validations.of(stack.migrate.policy as NonNullable<typeof stack.migrate.policy>).acknowledge({ id: `AwsSolutions-IAM5[Resource::${finding}]`, reason });
+      Validations.of(stack.migrate.policy as NonNullable<typeof stack.migrate.policy>).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${finding}]`,
+        reason,
+      });
     runnerPermissions(
       `${region}:task-definition/${stack.migrateTaskDefinition.family}:*`,
       'Every revision of the one task definition family: an update registers a new revision, and its rollback runs the old one. Limited to the cluster by the ecs:cluster condition.',
     );
     runnerPermissions(
       `${region}:task/${cluster}/*`,
-      'The tasks the runner starts, tags as they start, watches and stops: their IDs exist only once RunTask has started them. Limited to the cluster\'s tasks by the ARN, and further by the ecs:cluster condition (DescribeTasks, StopTask) or ecs:CreateAction RunTask (TagResource).',
+      "The tasks the runner starts, tags as they start, watches and stops: their IDs exist only once RunTask has started them. Limited to the cluster's tasks by the ARN, and further by the ecs:cluster condition (DescribeTasks, StopTask) or ecs:CreateAction RunTask (TagResource).",
     );
     runnerPermissions(
       '*',
@@ -29,7 +32,7 @@ export function acknowledgeJustifiedFindings(stack: TodobackendStack): void {
     );
     runnerPermissions(
       `arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${ref(stack.taskLogGroup.node.defaultChild)}:*`,
-      'The streams of the task log group (one per task and container, named after the task ID): read to quote a failed migration\'s last log lines.',
+      "The streams of the task log group (one per task and container, named after the task ID): read to quote a failed migration's last log lines.",
     );
   }
 
@@ -38,11 +41,13 @@ export function acknowledgeJustifiedFindings(stack: TodobackendStack): void {
   if (invokeItself && runnerFunction) {
     Validations.of(invokeItself).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(runnerFunction.node.defaultChild as CfnElement)}.Arn>:*]`,
-      reason: 'The function\'s own versions and aliases: a ServiceToken may name one, and the hand-off invokes the ARN it was invoked as.',
+      reason:
+        "The function's own versions and aliases: a ServiceToken may name one, and the hand-off invokes the ARN it was invoked as.",
     });
     Validations.of(runnerFunction).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'The runner is built and tested for nodejs22.x (esbuild target, the moto tests); it moves to a newer runtime once it is tested there.',
+      reason:
+        'The runner is built and tested for nodejs22.x (esbuild target, the moto tests); it moves to a newer runtime once it is tested there.',
     });
   }
 }

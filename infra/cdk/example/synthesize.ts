@@ -10,7 +10,10 @@ export const EXAMPLE_STACK_NAME = 'todobackend';
  * The example app, checked by cdk-nag's AwsSolutions pack: synthesis throws, with the report, on any finding that
  * is not acknowledged with its justification. `acknowledge: false` leaves every finding in (the tests read them).
  */
-export function synthesizeExample(outdir: string, options: { acknowledge?: boolean } = {}): { assembly: CloudAssembly; stack: TodobackendStack } {
+export function synthesizeExample(
+  outdir: string,
+  options: { acknowledge?: boolean } = {},
+): { assembly: CloudAssembly; stack: TodobackendStack } {
   const app = new App({ outdir });
   const stack = new TodobackendStack(app, EXAMPLE_STACK_NAME);
   if (options.acknowledge !== false) acknowledgeJustifiedFindings(stack);

@@ -39,19 +39,32 @@ export class TodobackendStack extends Stack {
       ],
     });
     vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogGroup', { retention: logs.RetentionDays.ONE_MONTH })),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(
+        new logs.LogGroup(this, 'FlowLogGroup', { retention: logs.RetentionDays.ONE_MONTH }),
+      ),
     });
     const cluster = new ecs.Cluster(this, 'Cluster', { vpc, containerInsightsV2: ecs.ContainerInsights.ENABLED });
 
     // An inline egress list replaces the allow-all rule: DNS, and HTTPS through the NAT gateway.
-    const tasksGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', { vpc, description: 'todobackend tasks (application and migrations)', allowAllOutbound: false });
+    const tasksGroup = new ec2.SecurityGroup(this, 'TaskSecurityGroup', {
+      vpc,
+      description: 'todobackend tasks (application and migrations)',
+      allowAllOutbound: false,
+    });
     tasksGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.udp(53), 'DNS');
-    tasksGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS, through the NAT gateway (ECR, S3, CloudWatch Logs)');
+    tasksGroup.addEgressRule(
+      ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS, through the NAT gateway (ECR, S3, CloudWatch Logs)',
+    );
 
     const taskLogGroup = new logs.LogGroup(this, 'TaskLogGroup', { retention: logs.RetentionDays.ONE_MONTH });
     this.taskLogGroup = taskLogGroup;
 
-    const migrateTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrateTaskDefinition', { cpu: 256, memoryLimitMiB: 512 });
+    const migrateTaskDefinition = new ecs.FargateTaskDefinition(this, 'MigrateTaskDefinition', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+    });
     this.migrateTaskDefinition = migrateTaskDefinition;
     // The command comes from the runner's overrides, so the stack shows what runs.
     migrateTaskDefinition.addContainer('migrate', {
@@ -60,7 +73,10 @@ export class TodobackendStack extends Stack {
       logging: ecs.LogDrivers.awsLogs({ logGroup: taskLogGroup, streamPrefix: 'migrate' }),
     });
 
-    const applicationTaskDefinition = new ecs.FargateTaskDefinition(this, 'ApplicationTaskDefinition', { cpu: 256, memoryLimitMiB: 512 });
+    const applicationTaskDefinition = new ecs.FargateTaskDefinition(this, 'ApplicationTaskDefinition', {
+      cpu: 256,
+      memoryLimitMiB: 512,
+    });
     applicationTaskDefinition.addContainer('todobackend', {
       containerName: 'todobackend',
       image,
@@ -81,7 +97,9 @@ export class TodobackendStack extends Stack {
     this.migrate = new EcsRunTask(this, 'Migrate', {
       service: this.service,
       taskDefinition: migrateTaskDefinition,
-      overrides: { containerOverrides: [{ containerName: 'migrate', command: ['python3', 'manage.py', 'migrate', '--no-input'] }] },
+      overrides: {
+        containerOverrides: [{ containerName: 'migrate', command: ['python3', 'manage.py', 'migrate', '--no-input'] }],
+      },
       timeout: Duration.minutes(10),
       serviceTimeout: Duration.minutes(15),
       triggers: [imageTag.valueAsString],

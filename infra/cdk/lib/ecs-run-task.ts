@@ -33,7 +33,8 @@ export class EcsRunTask extends Construct {
     this.runner = props.runner ?? EcsTaskRunnerFunction.of(this);
     const cluster = props.cluster ?? props.service?.cluster;
     const taskDefinition = props.taskDefinition ?? props.service?.taskDefinition;
-    if (!cluster || !taskDefinition) throw new Error(`${this.node.path}: give \`service\`, or \`cluster\` and \`taskDefinition\``);
+    if (!cluster || !taskDefinition)
+      throw new Error(`${this.node.path}: give \`service\`, or \`cluster\` and \`taskDefinition\``);
     if (props.launchType && props.capacityProviderStrategies) {
       throw new Error(`${this.node.path}: give \`launchType\` or \`capacityProviderStrategies\`, not both`);
     }
@@ -61,7 +62,9 @@ export class EcsRunTask extends Construct {
           awsvpc: target.networkConfiguration !== undefined,
           fargate: runsOnFargate({
             launchType: target.launchType as ecs.LaunchType | undefined,
-            capacityProviderStrategy: target.capacityProviderStrategy?.map((item) => ({ capacityProvider: item.CapacityProvider })),
+            capacityProviderStrategy: target.capacityProviderStrategy?.map((item) => ({
+              capacityProvider: item.CapacityProvider,
+            })),
           }),
         }),
       });
@@ -120,7 +123,8 @@ export class EcsRunTask extends Construct {
    */
   output(name: string): string {
     if (!this.declaredOutputs.includes(name)) {
-      const declared = this.declaredOutputs.length > 0 ? `it declares ${this.declaredOutputs.join(', ')}` : 'it declares none';
+      const declared =
+        this.declaredOutputs.length > 0 ? `it declares ${this.declaredOutputs.join(', ')}` : 'it declares none';
       throw new Error(`${this.node.path}: no output named ${name} (${declared}); add it to \`outputs\``);
     }
     return this.resource.getAttString(name);
@@ -132,14 +136,22 @@ export class EcsRunTask extends Construct {
    */
   private failIfATaskDefinitionChangesLater(runs: TaskRun[]): void {
     const fingerprints = (): string[] =>
-      runs.map((run) => JSON.stringify([passedRoles([run]).map((role) => role.node.path), taskLogGroups(run.taskDefinition).map((group) => group.name)]));
+      runs.map((run) =>
+        JSON.stringify([
+          passedRoles([run]).map((role) => role.node.path),
+          taskLogGroups(run.taskDefinition).map((group) => group.name),
+        ]),
+      );
     const atConstruction = fingerprints();
     this.node.addValidation({
       validate: () => {
         const now = fingerprints();
-        const changed = new Set(runs.filter((_run, index) => now[index] !== atConstruction[index]).map((run) => run.taskDefinition.node.path));
+        const changed = new Set(
+          runs.filter((_run, index) => now[index] !== atConstruction[index]).map((run) => run.taskDefinition.node.path),
+        );
         return [...changed].map(
-          (path) => `${path} got another role or log group after ${this.node.path} was created; create the EcsRunTask after adding the task definition's containers, so that the runner is granted them`,
+          (path) =>
+            `${path} got another role or log group after ${this.node.path} was created; create the EcsRunTask after adding the task definition's containers, so that the runner is granted them`,
         );
       },
     });
@@ -158,14 +170,26 @@ function taskRuns(props: EcsRunTaskProps, taskDefinition: ecs.TaskDefinition): T
     readsLogs: quotesFailures || (props.outputs?.length ?? 0) > 0,
   };
   if (!props.onDelete) return [own];
-  return [own, { taskDefinition: props.onDelete.taskDefinition ?? taskDefinition, overrideRoles: overrideRoles(props.onDelete.overrides), readsLogs: quotesFailures }];
+  return [
+    own,
+    {
+      taskDefinition: props.onDelete.taskDefinition ?? taskDefinition,
+      overrideRoles: overrideRoles(props.onDelete.overrides),
+      readsLogs: quotesFailures,
+    },
+  ];
 }
 
 function overrideRoles(overrides: TaskOverrides | undefined): iam.IRole[] {
   return [overrides?.taskRole, overrides?.executionRole].filter((role): role is iam.IRole => role !== undefined);
 }
 
-function runTarget(scope: Construct, props: EcsRunTaskProps, cluster: ecs.ICluster, taskDefinition: ecs.TaskDefinition): RunTarget {
+function runTarget(
+  scope: Construct,
+  props: EcsRunTaskProps,
+  cluster: ecs.ICluster,
+  taskDefinition: ecs.TaskDefinition,
+): RunTarget {
   const service = props.service?.node.defaultChild as ecs.CfnService | undefined;
   const fromService = service && !props.launchType && !props.capacityProviderStrategies;
   const capacityProviderStrategy = props.capacityProviderStrategies?.map((item) => ({
@@ -190,8 +214,15 @@ function serviceLaunch(service: ecs.CfnService): Pick<RunTarget, 'launchType' | 
   if (Array.isArray(strategy) && strategy.length > 0) {
     return {
       capacityProviderStrategy: strategy.map((item) => {
-        if (Token.isUnresolved(item) || typeof item !== 'object' || !('capacityProvider' in item) || !item.capacityProvider) {
-          throw new Error(`${service.node.path}: its capacity provider strategy is not known at synth time; give \`capacityProviderStrategies\``);
+        if (
+          Token.isUnresolved(item) ||
+          typeof item !== 'object' ||
+          !('capacityProvider' in item) ||
+          !item.capacityProvider
+        ) {
+          throw new Error(
+            `${service.node.path}: its capacity provider strategy is not known at synth time; give \`capacityProviderStrategies\``,
+          );
         }
         return {
           CapacityProvider: item.capacityProvider,
@@ -215,12 +246,16 @@ function networkConfiguration(
   taskDefinition: ecs.TaskDefinition,
   service: ecs.CfnService | undefined,
 ): unknown {
-  const given = props.vpcSubnets !== undefined || props.securityGroups !== undefined || props.assignPublicIp !== undefined;
+  const given =
+    props.vpcSubnets !== undefined || props.securityGroups !== undefined || props.assignPublicIp !== undefined;
   if (!given && taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) return undefined;
   if (!given && service?.networkConfiguration) {
     return new ServiceNetwork(service.networkConfiguration);
   }
-  if (!cluster.vpc) throw new Error(`${scope.node.path}: the cluster has no VPC to select subnets in; give \`service\`, or a cluster with its \`vpc\``);
+  if (!cluster.vpc)
+    throw new Error(
+      `${scope.node.path}: the cluster has no VPC to select subnets in; give \`service\`, or a cluster with its \`vpc\``,
+    );
   return {
     AwsvpcConfiguration: {
       Subnets: cluster.vpc.selectSubnets(props.vpcSubnets ?? {}).subnetIds,
@@ -246,7 +281,10 @@ class ServiceNetwork implements IResolvable {
 }
 
 function pascalCaseNetwork(resolved: unknown): unknown {
-  const awsvpc = (resolved as { awsvpcConfiguration?: { subnets?: unknown; securityGroups?: unknown; assignPublicIp?: unknown } } | undefined)?.awsvpcConfiguration;
+  const awsvpc = (
+    resolved as
+      { awsvpcConfiguration?: { subnets?: unknown; securityGroups?: unknown; assignPublicIp?: unknown } } | undefined
+  )?.awsvpcConfiguration;
   if (!awsvpc) return undefined;
   return {
     AwsvpcConfiguration: {

@@ -52,12 +52,20 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(SINGLETON_ID);
     if (existing instanceof EcsTaskRunnerFunction) return existing;
-    if (existing) throw new Error(`${stack.node.path}/${SINGLETON_ID} is taken by another construct; the stack's task runner needs that id`);
+    if (existing)
+      throw new Error(
+        `${stack.node.path}/${SINGLETON_ID} is taken by another construct; the stack's task runner needs that id`,
+      );
     return new EcsTaskRunnerFunction(stack, SINGLETON_ID);
   }
 
   /** A runner deployed elsewhere (e.g. `infra/task-runner.yml`, shared by several stacks), by its ARN. */
-  static fromFunctionArn(scope: Construct, id: string, functionArn: string, options: ImportedRunnerOptions = {}): IEcsTaskRunner {
+  static fromFunctionArn(
+    scope: Construct,
+    id: string,
+    functionArn: string,
+    options: ImportedRunnerOptions = {},
+  ): IEcsTaskRunner {
     class ImportedRunner extends Construct implements IEcsTaskRunner {
       readonly serviceToken = functionArn;
       readonly role = options.role;
@@ -72,7 +80,9 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
 
   constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
     // No AWSLambdaBasicExecutionRole: it allows logs:CreateLogGroup on every log group. The function writes to its
     // own log group only.
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
@@ -94,7 +104,10 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     });
     // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
     // Lambda otherwise retries throttled events for up to 6 hours.
-    const asyncInvokeConfig = new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', { function: this.function, maxEventAge: Duration.hours(1) });
+    const asyncInvokeConfig = new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', {
+      function: this.function,
+      maxEventAge: Duration.hours(1),
+    });
 
     // Apart from the role's default policy, which the function depends on: a statement naming the function there
     // would make the function depend on itself. EcsRunTask resources depend on it instead.
@@ -117,7 +130,9 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
-    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', { config: { ignore_checks: ['W3005'] } });
+    (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {
+      config: { ignore_checks: ['W3005'] },
+    });
   }
 
   get serviceToken(): string {
@@ -127,7 +142,9 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
 
 function bundledCode(): lambda.Code {
   if (!existsSync(path.join(RUNNER_BUNDLE_DIR, 'index.mjs'))) {
-    throw new Error(`The runner's bundle is missing in ${RUNNER_BUNDLE_DIR}: run \`npm run build\` first, or pass \`code\``);
+    throw new Error(
+      `The runner's bundle is missing in ${RUNNER_BUNDLE_DIR}: run \`npm run build\` first, or pass \`code\``,
+    );
   }
   return lambda.Code.fromAsset(RUNNER_BUNDLE_DIR);
 }

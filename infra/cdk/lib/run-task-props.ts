@@ -174,4 +174,6 @@ export interface ContainerOverride {
 }
 
 /** `{ Type: GPU, Value }` (a number of GPUs, or ALL) or `{ Type: InferenceAccelerator, Value }` (a device name). */
-export type ResourceRequirement = { readonly type: 'GPU'; readonly value: number | 'ALL' } | { readonly type: 'InferenceAccelerator'; readonly value: string };
+export type ResourceRequirement =
+  | { readonly type: 'GPU'; readonly value: number | 'ALL' }
+  | { readonly type: 'InferenceAccelerator'; readonly value: string };

@@ -2,13 +2,21 @@ import { Stack } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
 import type { PROPERTY_NAMES } from '../../../src/properties/runner-properties';
-import type { EcsRunTaskProps, ManagedEbsVolume, ResourceRequirement, TaskOverrides, TeardownTask } from './run-task-props';
+import type {
+  EcsRunTaskProps,
+  ManagedEbsVolume,
+  ResourceRequirement,
+  TaskOverrides,
+  TeardownTask,
+} from './run-task-props';
 
 /** The runner's property names, from its own parser: the construct can write no other. */
 export type RunnerPropertyName = (typeof PROPERTY_NAMES)[number];
 
 /** The resource's properties but `ServiceToken` and `ServiceTimeout`, which `CustomResource` writes itself. */
-export type RunnerTemplateProperties = Partial<Record<Exclude<RunnerPropertyName, 'ServiceToken' | 'ServiceTimeout'>, unknown>>;
+export type RunnerTemplateProperties = Partial<
+  Record<Exclude<RunnerPropertyName, 'ServiceToken' | 'ServiceTimeout'>, unknown>
+>;
 
 /** Where the task runs, as the construct worked it out from the cluster, task definition and service. */
 export interface RunTarget {
@@ -26,7 +34,11 @@ export interface RunTarget {
  * the template and a hand-written one are checked alike. A new runner property is one line here and one prop.
  * `scope` is where environment files are bound (an asset file becomes an asset there).
  */
-export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget, scope: Construct): RunnerTemplateProperties {
+export function toRunnerProperties(
+  props: EcsRunTaskProps,
+  target: RunTarget,
+  scope: Construct,
+): RunnerTemplateProperties {
   const properties: RunnerTemplateProperties = {
     Cluster: target.clusterArn,
     TaskDefinition: target.taskDefinitionArn,
@@ -49,9 +61,16 @@ export function toRunnerProperties(props: EcsRunTaskProps, target: RunTarget, sc
     PropagateTags: props.propagateTags,
     EnableExecuteCommand: props.enableExecuteCommand,
     EnableECSManagedTags: props.enableEcsManagedTags,
-    PlacementConstraints: props.placementConstraints?.flatMap((constraint) => constraint.toJson()).map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),
-    PlacementStrategy: props.placementStrategies?.flatMap((strategy) => strategy.toJson()).map(({ type, field }) => withoutUndefined({ Type: type, Field: field })),
-    VolumeConfigurations: props.volumeConfigurations?.map((volume) => ({ Name: volume.name, ManagedEBSVolume: toManagedEbsVolume(volume.managedEBSVolume) })),
+    PlacementConstraints: props.placementConstraints
+      ?.flatMap((constraint) => constraint.toJson())
+      .map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),
+    PlacementStrategy: props.placementStrategies
+      ?.flatMap((strategy) => strategy.toJson())
+      .map(({ type, field }) => withoutUndefined({ Type: type, Field: field })),
+    VolumeConfigurations: props.volumeConfigurations?.map((volume) => ({
+      Name: volume.name,
+      ManagedEBSVolume: toManagedEbsVolume(volume.managedEBSVolume),
+    })),
     StartRetries: props.startRetries,
     IfRunning: props.ifRunning,
     OnDelete: props.onDelete && toOnDelete(props.onDelete, scope),
@@ -66,19 +85,23 @@ function toOverrides(overrides: TaskOverrides, scope: Construct): Record<string,
       withoutUndefined({
         Name: container.containerName,
         Command: container.command,
-        Environment: container.environment && Object.entries(container.environment).map(([Name, Value]) => ({ Name, Value })),
+        Environment:
+          container.environment && Object.entries(container.environment).map(([Name, Value]) => ({ Name, Value })),
         Cpu: container.cpu,
         Memory: container.memoryLimitMiB,
         MemoryReservation: container.memoryReservationMiB,
         ResourceRequirements: container.resourceRequirements?.map(toResourceRequirement),
-        EnvironmentFiles: container.environmentFiles && toEnvironmentFiles(container.environmentFiles, new Construct(scope, `ContainerOverride${index}`)),
+        EnvironmentFiles:
+          container.environmentFiles &&
+          toEnvironmentFiles(container.environmentFiles, new Construct(scope, `ContainerOverride${index}`)),
       }),
     ),
     Cpu: overrides.cpu,
     Memory: overrides.memory,
     TaskRoleArn: overrides.taskRole?.roleArn,
     ExecutionRoleArn: overrides.executionRole?.roleArn,
-    EphemeralStorage: overrides.ephemeralStorageGiB === undefined ? undefined : { SizeInGiB: overrides.ephemeralStorageGiB },
+    EphemeralStorage:
+      overrides.ephemeralStorageGiB === undefined ? undefined : { SizeInGiB: overrides.ephemeralStorageGiB },
   });
 }
 
@@ -115,9 +138,14 @@ function toManagedEbsVolume(volume: ManagedEbsVolume): Record<string, unknown> {
     SnapshotId: volume.snapshotId,
     FilesystemType: volume.fileSystemType,
     TagSpecifications: volume.tagSpecifications?.map((specification) =>
-      withoutUndefined({ ResourceType: 'volume', Tags: specification.tags && toTags(specification.tags), PropagateTags: specification.propagateTags }),
+      withoutUndefined({
+        ResourceType: 'volume',
+        Tags: specification.tags && toTags(specification.tags),
+        PropagateTags: specification.propagateTags,
+      }),
     ),
-    TerminationPolicy: volume.deleteOnTermination === undefined ? undefined : { DeleteOnTermination: volume.deleteOnTermination },
+    TerminationPolicy:
+      volume.deleteOnTermination === undefined ? undefined : { DeleteOnTermination: volume.deleteOnTermination },
   });
 }
 

@@ -38,7 +38,9 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
       sid: 'RunTheTaskDefinitionInTheCluster',
       actions: ['ecs:RunTask'],
       // Every revision of the family: an update's new revision and its rollback's old one.
-      resources: distinct(runs.map((run) => run.taskDefinition.family)).map((family) => stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` })),
+      resources: distinct(runs.map((run) => run.taskDefinition.family)).map((family) =>
+        stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` }),
+      ),
       conditions: onCluster,
     }),
     // RunTask tags every task as it creates it: with the request it belongs to (IfRunning tells an earlier run by
@@ -56,7 +58,12 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
       resources: [clusterTasks],
       conditions: onCluster,
     }),
-    new iam.PolicyStatement({ sid: 'ListTasksInTheCluster', actions: ['ecs:ListTasks'], resources: ['*'], conditions: onCluster }),
+    new iam.PolicyStatement({
+      sid: 'ListTasksInTheCluster',
+      actions: ['ecs:ListTasks'],
+      resources: ['*'],
+      conditions: onCluster,
+    }),
     // Takes no resource-level permissions: IAM accepts only "*".
     new iam.PolicyStatement({ sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
     new iam.PolicyStatement({
@@ -65,7 +72,11 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
       resources: passedRoles(runs).map((role) => role.roleArn),
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
     }),
-    new iam.PolicyStatement({ sid: 'RecogniseUpdateRollbacks', actions: ['cloudformation:DescribeStacks'], resources: [stack.stackId] }),
+    new iam.PolicyStatement({
+      sid: 'RecogniseUpdateRollbacks',
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stack.stackId],
+    }),
   ];
   const infrastructureRoles = distinct(access.infrastructureRoles);
   if (infrastructureRoles.length > 0) {
@@ -83,31 +94,54 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
     statements.push(
       new iam.PolicyStatement({
         sid: 'CheckTheTaskNetwork',
-        actions: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+        actions: [
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeVpcEndpoints',
+        ],
         resources: ['*'],
       }),
     );
   }
   if (access.fargate !== true) {
     statements.push(
-      new iam.PolicyStatement({ sid: 'ListContainerInstancesOfTheCluster', actions: ['ecs:ListContainerInstances'], resources: [cluster.clusterArn] }),
+      new iam.PolicyStatement({
+        sid: 'ListContainerInstancesOfTheCluster',
+        actions: ['ecs:ListContainerInstances'],
+        resources: [cluster.clusterArn],
+      }),
       new iam.PolicyStatement({
         sid: 'DescribeContainerInstancesInTheCluster',
         actions: ['ecs:DescribeContainerInstances'],
-        resources: [stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: `${cluster.clusterName}/*` })],
+        resources: [
+          stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: `${cluster.clusterName}/*` }),
+        ],
         conditions: onCluster,
       }),
-      new iam.PolicyStatement({ sid: 'ReadInstanceEniCapacity', actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'], resources: ['*'] }),
+      new iam.PolicyStatement({
+        sid: 'ReadInstanceEniCapacity',
+        actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'],
+        resources: ['*'],
+      }),
     );
   }
-  const logGroups = distinctLogGroups(runs.filter((run) => run.readsLogs).flatMap((run) => taskLogGroups(run.taskDefinition)));
+  const logGroups = distinctLogGroups(
+    runs.filter((run) => run.readsLogs).flatMap((run) => taskLogGroups(run.taskDefinition)),
+  );
   if (logGroups.length > 0) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'ReadTheTaskLogs',
         actions: ['logs:GetLogEvents'],
         resources: logGroups.map((group) =>
-          stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${group.name}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME, region: group.region }),
+          stack.formatArn({
+            service: 'logs',
+            resource: 'log-group',
+            resourceName: `${group.name}:*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            region: group.region,
+          }),
         ),
       }),
     );
@@ -118,7 +152,11 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
 /** The roles RunTask passes: each run's task definition's task and execution roles, and any role in its overrides. */
 export function passedRoles(runs: TaskRun[]): iam.IRole[] {
   return distinct(
-    runs.flatMap(({ taskDefinition, overrideRoles }) => [taskDefinition.taskRole, ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []), ...overrideRoles]),
+    runs.flatMap(({ taskDefinition, overrideRoles }) => [
+      taskDefinition.taskRole,
+      ...(taskDefinition.executionRole ? [taskDefinition.executionRole] : []),
+      ...overrideRoles,
+    ]),
   );
 }
 
@@ -141,5 +179,7 @@ export function taskLogGroups(taskDefinition: ecs.TaskDefinition): { name: strin
 }
 
 function distinctLogGroups(groups: { name: string; region?: string }[]): { name: string; region?: string }[] {
-  return groups.filter((group, index) => groups.findIndex((other) => other.name === group.name && other.region === group.region) === index);
+  return groups.filter(
+    (group, index) => groups.findIndex((other) => other.name === group.name && other.region === group.region) === index,
+  );
 }

@@ -46,10 +46,14 @@ function everyPropertyStack() {
       logging: ecs.LogDrivers.awsLogs({ logGroup, streamPrefix: 'migrate' }),
     })
     .addMountPoints({ sourceVolume: 'scratch', containerPath: '/scratch', readOnly: false });
-  const overrideRole = new iam.Role(stack, 'OverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const overrideRole = new iam.Role(stack, 'OverrideTaskRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+  });
   const infrastructureRole = new iam.Role(stack, 'EcsInfrastructureRole', {
     assumedBy: new iam.ServicePrincipal('ecs.amazonaws.com'),
-    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForVolumes')],
+    managedPolicies: [
+      iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonECSInfrastructureRolePolicyForVolumes'),
+    ],
   });
   const configBucket = s3.Bucket.fromBucketName(stack, 'ConfigBucket', 'todobackend-config');
   const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
@@ -58,7 +62,9 @@ function everyPropertyStack() {
     image: ecs.ContainerImage.fromRegistry('app:1'),
     logging: ecs.LogDrivers.awsLogs({ logGroup: new logs.LogGroup(stack, 'TeardownLogs'), streamPrefix: 'teardown' }),
   });
-  const teardownOverrideRole = new iam.Role(stack, 'TeardownOverrideTaskRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const teardownOverrideRole = new iam.Role(stack, 'TeardownOverrideTaskRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+  });
   const migrate = new EcsRunTask(stack, 'Migrate', {
     cluster,
     taskDefinition: migrateDefinition,
@@ -121,7 +127,13 @@ function everyPropertyStack() {
     onDelete: {
       taskDefinition: teardownDefinition,
       overrides: {
-        containerOverrides: [{ containerName: 'teardown', command: ['drop-tenant'], environmentFiles: [ecs.EnvironmentFile.fromBucket(configBucket, 'teardown.env')] }],
+        containerOverrides: [
+          {
+            containerName: 'teardown',
+            command: ['drop-tenant'],
+            environmentFiles: [ecs.EnvironmentFile.fromBucket(configBucket, 'teardown.env')],
+          },
+        ],
         taskRole: teardownOverrideRole,
       },
     },
@@ -129,26 +141,60 @@ function everyPropertyStack() {
   });
 
   const seedDefinition = new ecs.Ec2TaskDefinition(stack, 'SeedDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
-  seedDefinition.addContainer('seed', { containerName: 'seed', image: ecs.ContainerImage.fromRegistry('app:1'), memoryLimitMiB: 256 });
-  const seed = new EcsRunTask(stack, 'Seed', { cluster, taskDefinition: seedDefinition, launchType: ecs.LaunchType.EC2 });
+  seedDefinition.addContainer('seed', {
+    containerName: 'seed',
+    image: ecs.ContainerImage.fromRegistry('app:1'),
+    memoryLimitMiB: 256,
+  });
+  const seed = new EcsRunTask(stack, 'Seed', {
+    cluster,
+    taskDefinition: seedDefinition,
+    launchType: ecs.LaunchType.EC2,
+  });
 
   const trainDefinition = new ecs.Ec2TaskDefinition(stack, 'TrainDefinition', { networkMode: ecs.NetworkMode.BRIDGE });
-  trainDefinition.addContainer('train', { containerName: 'train', image: ecs.ContainerImage.fromRegistry('train:1'), memoryLimitMiB: 1024 });
+  trainDefinition.addContainer('train', {
+    containerName: 'train',
+    image: ecs.ContainerImage.fromRegistry('train:1'),
+    memoryLimitMiB: 1024,
+  });
   const train = new EcsRunTask(stack, 'Train', {
     cluster,
     taskDefinition: trainDefinition,
     launchType: ecs.LaunchType.EC2,
-    placementConstraints: [ecs.PlacementConstraint.distinctInstances(), ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*')],
-    placementStrategies: [ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE), ecs.PlacementStrategy.packedByMemory()],
+    placementConstraints: [
+      ecs.PlacementConstraint.distinctInstances(),
+      ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*'),
+    ],
+    placementStrategies: [
+      ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
+      ecs.PlacementStrategy.packedByMemory(),
+    ],
     overrides: { containerOverrides: [{ containerName: 'train', resourceRequirements: [{ type: 'GPU', value: 1 }] }] },
   });
-  return { stack, migrate, seed, train, migrateDefinition, seedDefinition, teardownDefinition, overrideRole, teardownOverrideRole, infrastructureRole, template: Template.fromStack(stack) };
+  return {
+    stack,
+    migrate,
+    seed,
+    train,
+    migrateDefinition,
+    seedDefinition,
+    teardownDefinition,
+    overrideRole,
+    teardownOverrideRole,
+    infrastructureRole,
+    template: Template.fromStack(stack),
+  };
 }
 
 /** A resource that takes everything from a Fargate service on capacity providers. */
 function serviceStack() {
   const stack = new Stack(new App(), 'FromService');
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+  });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc, enableFargateCapacityProviders: true });
   const taskDefinition = new ecs.FargateTaskDefinition(stack, 'AppDefinition');
   taskDefinition.addContainer('app', { containerName: 'app', image: ecs.ContainerImage.fromRegistry('app:1') });
@@ -157,7 +203,10 @@ function serviceStack() {
     taskDefinition,
     assignPublicIp: true,
     platformVersion: ecs.FargatePlatformVersion.VERSION1_4,
-    capacityProviderStrategies: [{ capacityProvider: 'FARGATE_SPOT', weight: 2 }, { capacityProvider: 'FARGATE', base: 1 }],
+    capacityProviderStrategies: [
+      { capacityProvider: 'FARGATE_SPOT', weight: 2 },
+      { capacityProvider: 'FARGATE', base: 1 },
+    ],
   });
   const migrate = new EcsRunTask(stack, 'Migrate', {
     service,
@@ -170,9 +219,20 @@ function serviceStack() {
 /** Resources on runners deployed elsewhere, with and without their role. */
 function importedRunnerStack() {
   const stack = new Stack(new App(), 'ImportedRunner');
-  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', { clusterName: 'app', vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+  const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', {
+    clusterName: 'app',
+    vpc: new ec2.Vpc(stack, 'Vpc', {
+      natGateways: 0,
+      maxAzs: 1,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+    }),
+  });
   const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
-  taskDefinition.addContainer('job', { containerName: 'job', image: ecs.ContainerImage.fromRegistry('job:1'), memoryLimitMiB: 256 });
+  taskDefinition.addContainer('job', {
+    containerName: 'job',
+    image: ecs.ContainerImage.fromRegistry('job:1'),
+    memoryLimitMiB: 256,
+  });
   const sharedArn = `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`;
   const withRole = EcsTaskRunnerFunction.fromFunctionArn(stack, 'SharedRunner', sharedArn, {
     role: iam.Role.fromRoleArn(stack, 'SharedRunnerRole', `arn:aws:iam::${FAKE_ACCOUNT}:role/shared-runner`),
@@ -189,7 +249,13 @@ function importedRunnerStack() {
  */
 function runPolicyStack() {
   const stack = new Stack(new App(), 'RunPolicies');
-  const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+  const cluster = new ecs.Cluster(stack, 'Cluster', {
+    vpc: new ec2.Vpc(stack, 'Vpc', {
+      natGateways: 0,
+      maxAzs: 1,
+      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+    }),
+  });
   const loggedDefinition = (id: string) => {
     const definition = new ecs.Ec2TaskDefinition(stack, `${id}Definition`, { networkMode: ecs.NetworkMode.BRIDGE });
     definition.addContainer(id, {
@@ -202,7 +268,9 @@ function runPolicyStack() {
   };
   const migrateDefinition = loggedDefinition('Migrate');
   const teardownDefinition = loggedDefinition('Teardown');
-  const teardownRole = new iam.Role(stack, 'TeardownRole', { assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com') });
+  const teardownRole = new iam.Role(stack, 'TeardownRole', {
+    assumedBy: new iam.ServicePrincipal('ecs-tasks.amazonaws.com'),
+  });
   const withOutputs = new EcsRunTask(stack, 'WithOutputs', {
     cluster,
     taskDefinition: migrateDefinition,
@@ -213,10 +281,21 @@ function runPolicyStack() {
   const ownTeardown = new EcsRunTask(stack, 'OwnTeardown', {
     cluster,
     taskDefinition: migrateDefinition,
-    onDelete: { overrides: { containerOverrides: [{ containerName: 'Migrate', command: ['drop'] }], taskRole: teardownRole } },
+    onDelete: {
+      overrides: { containerOverrides: [{ containerName: 'Migrate', command: ['drop'] }], taskRole: teardownRole },
+    },
   });
   const quiet = new EcsRunTask(stack, 'Quiet', { cluster, taskDefinition: migrateDefinition, logLines: 0 });
-  return { stack, withOutputs, ownTeardown, quiet, migrateDefinition, teardownDefinition, teardownRole, template: Template.fromStack(stack) };
+  return {
+    stack,
+    withOutputs,
+    ownTeardown,
+    quiet,
+    migrateDefinition,
+    teardownDefinition,
+    teardownRole,
+    template: Template.fromStack(stack),
+  };
 }
 
 const every = everyPropertyStack();
@@ -224,7 +303,8 @@ const fromService = serviceStack();
 const imported = importedRunnerStack();
 const runPolicies = runPolicyStack();
 
-const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.getLogicalId(construct.node.defaultChild as never);
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.getLogicalId(construct.node.defaultChild as never);
 const templateOf = (template: Template): SynthesizedTemplate => template.toJSON() as SynthesizedTemplate;
 
 function resourceProperties(template: Template, id: string): Record<string, unknown> {
@@ -237,7 +317,8 @@ function policyStatements(template: Template, id: string): Statement[] {
   return (resourceProperties(template, id).PolicyDocument as { Statement: Statement[] }).Statement;
 }
 
-const actionsOf = (statement: Statement): string[] => (typeof statement.Action === 'string' ? [statement.Action] : statement.Action);
+const actionsOf = (statement: Statement): string[] =>
+  typeof statement.Action === 'string' ? [statement.Action] : statement.Action;
 
 describe('EcsRunTask', () => {
   const migrateId = logicalId(every.stack, every.migrate.resource);
@@ -254,7 +335,10 @@ describe('EcsRunTask', () => {
       TaskDefinition: { Ref: logicalId(every.stack, every.migrateDefinition) },
       NetworkConfiguration: {
         AwsvpcConfiguration: {
-          Subnets: [{ Ref: expect.stringMatching(/^VpcPrivateSubnet1/) }, { Ref: expect.stringMatching(/^VpcPrivateSubnet2/) }],
+          Subnets: [
+            { Ref: expect.stringMatching(/^VpcPrivateSubnet1/) },
+            { Ref: expect.stringMatching(/^VpcPrivateSubnet2/) },
+          ],
           SecurityGroups: [{ 'Fn::GetAtt': [expect.stringMatching(/^TaskGroup/), 'GroupId'] }],
           AssignPublicIp: 'DISABLED',
         },
@@ -271,7 +355,14 @@ describe('EcsRunTask', () => {
             Cpu: 128,
             Memory: 256,
             MemoryReservation: 128,
-            EnvironmentFiles: [{ Type: 's3', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/migrate.env']] } }],
+            EnvironmentFiles: [
+              {
+                Type: 's3',
+                Value: {
+                  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/migrate.env']],
+                },
+              },
+            ],
           },
         ],
         Cpu: '512',
@@ -304,7 +395,9 @@ describe('EcsRunTask', () => {
             Encrypted: true,
             KmsKeyId: VOLUME_KEY_ARN,
             FilesystemType: 'xfs',
-            TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'db' }], PropagateTags: 'TASK_DEFINITION' }],
+            TagSpecifications: [
+              { ResourceType: 'volume', Tags: [{ Key: 'team', Value: 'db' }], PropagateTags: 'TASK_DEFINITION' },
+            ],
             TerminationPolicy: { DeleteOnTermination: true },
           },
         },
@@ -318,7 +411,14 @@ describe('EcsRunTask', () => {
             {
               Name: 'teardown',
               Command: ['drop-tenant'],
-              EnvironmentFiles: [{ Type: 's3', Value: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/teardown.env']] } }],
+              EnvironmentFiles: [
+                {
+                  Type: 's3',
+                  Value: {
+                    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::todobackend-config/teardown.env']],
+                  },
+                },
+              ],
             },
           ],
           TaskRoleArn: { 'Fn::GetAtt': [logicalId(every.stack, every.teardownOverrideRole), 'Arn'] },
@@ -331,7 +431,10 @@ describe('EcsRunTask', () => {
   it('writes placement as the ecs placement helpers render it, one entry per expression or field, and GPUs as strings', () => {
     expect(resourceProperties(every.template, trainId)).toMatchObject({
       LaunchType: 'EC2',
-      PlacementConstraints: [{ Type: 'distinctInstance' }, { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ g5.*' }],
+      PlacementConstraints: [
+        { Type: 'distinctInstance' },
+        { Type: 'memberOf', Expression: 'attribute:ecs.instance-type =~ g5.*' },
+      ],
       PlacementStrategy: [
         { Type: 'spread', Field: 'attribute:ecs.availability-zone' },
         // As for AWS::ECS::Service: the runner's parser turns it into the API's "memory" (next tests).
@@ -348,40 +451,86 @@ describe('EcsRunTask', () => {
       return ecs.EnvironmentFile.fromAsset(path.join(directory, name));
     });
     const stack = new Stack(new App(), 'AssetFiles');
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const cluster = new ecs.Cluster(stack, 'Cluster', {
+      vpc: new ec2.Vpc(stack, 'Vpc', {
+        natGateways: 0,
+        maxAzs: 1,
+        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+      }),
+    });
     const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
-    taskDefinition.addContainer('job', { containerName: 'job', image: ecs.ContainerImage.fromRegistry('job:1'), memoryLimitMiB: 256 });
-    new EcsRunTask(stack, 'Job', { cluster, taskDefinition, overrides: { containerOverrides: [{ containerName: 'job', environmentFiles: files }] } });
+    taskDefinition.addContainer('job', {
+      containerName: 'job',
+      image: ecs.ContainerImage.fromRegistry('job:1'),
+      memoryLimitMiB: 256,
+    });
+    new EcsRunTask(stack, 'Job', {
+      cluster,
+      taskDefinition,
+      overrides: { containerOverrides: [{ containerName: 'job', environmentFiles: files }] },
+    });
 
-    const values = JSON.stringify((onlyCustomResource(Template.fromStack(stack)).Overrides as { ContainerOverrides: { EnvironmentFiles: unknown[] }[] }).ContainerOverrides[0]?.EnvironmentFiles);
+    const values = JSON.stringify(
+      (
+        onlyCustomResource(Template.fromStack(stack)).Overrides as {
+          ContainerOverrides: { EnvironmentFiles: unknown[] }[];
+        }
+      ).ContainerOverrides[0]?.EnvironmentFiles,
+    );
     const keys = [...values.matchAll(/\/([0-9a-f]{64}\.env)/g)].map((match) => match[1]);
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(2);
   });
 
   it('writes nothing for props left out, so that the runner applies its own defaults', () => {
-    expect(Object.keys(resourceProperties(every.template, seedId)).sort()).toEqual(['Cluster', 'LaunchType', 'ServiceToken', 'TaskDefinition']);
+    expect(Object.keys(resourceProperties(every.template, seedId)).sort()).toEqual([
+      'Cluster',
+      'LaunchType',
+      'ServiceToken',
+      'TaskDefinition',
+    ]);
   });
 
   it.each([
     ['every property', () => resourceProperties(every.template, migrateId), () => templateOf(every.template)],
     ['no optional property', () => resourceProperties(every.template, seedId), () => templateOf(every.template)],
     ['placement and GPUs on EC2', () => resourceProperties(every.template, trainId), () => templateOf(every.template)],
-    ['the settings of a service', () => onlyCustomResource(fromService.template), () => templateOf(fromService.template)],
-    ['outputs and a teardown without log lines', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.withOutputs.resource)), () => templateOf(runPolicies.template)],
-    ['a teardown of its own task definition', () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.ownTeardown.resource)), () => templateOf(runPolicies.template)],
-  ])('synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)', (_name, properties, template) => {
-    const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
-    expect(parsed).toMatchObject({ ok: true });
-  });
+    [
+      'the settings of a service',
+      () => onlyCustomResource(fromService.template),
+      () => templateOf(fromService.template),
+    ],
+    [
+      'outputs and a teardown without log lines',
+      () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.withOutputs.resource)),
+      () => templateOf(runPolicies.template),
+    ],
+    [
+      'a teardown of its own task definition',
+      () => resourceProperties(runPolicies.template, logicalId(runPolicies.stack, runPolicies.ownTeardown.resource)),
+      () => templateOf(runPolicies.template),
+    ],
+  ])(
+    'synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)',
+    (_name, properties, template) => {
+      const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
+      expect(parsed).toMatchObject({ ok: true });
+    },
+  );
 
   it('passes the values through the runner’s parser unchanged', () => {
-    const parsed = parseRunnerProperties(asDeployed(templateOf(every.template), resourceProperties(every.template, migrateId)) as Record<string, unknown>);
+    const parsed = parseRunnerProperties(
+      asDeployed(templateOf(every.template), resourceProperties(every.template, migrateId)) as Record<string, unknown>,
+    );
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
     expect(parsed.properties).toMatchObject({
       cluster: expect.stringMatching(/^arn:aws:ecs:eu-west-1:123456789012:cluster\//),
       taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyMigrateDefinition[0-9A-F]+:1$/),
-      network: { subnets: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)], securityGroups: [expect.stringMatching(/^sg-/)], assignPublicIp: 'DISABLED' },
+      network: {
+        subnets: [expect.stringMatching(/^subnet-/), expect.stringMatching(/^subnet-/)],
+        securityGroups: [expect.stringMatching(/^sg-/)],
+        assignPublicIp: 'DISABLED',
+      },
       launchType: 'FARGATE',
       platformVersion: '1.4.0',
       count: 2,
@@ -427,7 +576,9 @@ describe('EcsRunTask', () => {
             encrypted: true,
             kmsKeyId: VOLUME_KEY_ARN,
             filesystemType: 'xfs',
-            tagSpecifications: [{ resourceType: 'volume', tags: [{ key: 'team', value: 'db' }], propagateTags: 'TASK_DEFINITION' }],
+            tagSpecifications: [
+              { resourceType: 'volume', tags: [{ key: 'team', value: 'db' }], propagateTags: 'TASK_DEFINITION' },
+            ],
             terminationPolicy: { deleteOnTermination: true },
           },
         },
@@ -437,7 +588,13 @@ describe('EcsRunTask', () => {
       onDelete: {
         taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyTeardownDefinition[0-9A-F]+:1$/),
         overrides: {
-          containerOverrides: [{ name: 'teardown', command: ['drop-tenant'], environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::todobackend-config/teardown.env' }] }],
+          containerOverrides: [
+            {
+              name: 'teardown',
+              command: ['drop-tenant'],
+              environmentFiles: [{ type: 's3', value: 'arn:aws:s3:::todobackend-config/teardown.env' }],
+            },
+          ],
           taskRoleArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/TeardownOverrideTaskRole/),
         },
       },
@@ -446,10 +603,15 @@ describe('EcsRunTask', () => {
   });
 
   it('passes placement and GPUs through the runner’s parser as RunTask takes them', () => {
-    const parsed = parseRunnerProperties(asDeployed(templateOf(every.template), resourceProperties(every.template, trainId)) as Record<string, unknown>);
+    const parsed = parseRunnerProperties(
+      asDeployed(templateOf(every.template), resourceProperties(every.template, trainId)) as Record<string, unknown>,
+    );
     if (!parsed.ok) throw new Error(parsed.problems.join('; '));
     expect(parsed.properties).toMatchObject({
-      placementConstraints: [{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' }],
+      placementConstraints: [
+        { type: 'distinctInstance' },
+        { type: 'memberOf', expression: 'attribute:ecs.instance-type =~ g5.*' },
+      ],
       placementStrategy: [
         { type: 'spread', field: 'attribute:ecs.availability-zone' },
         { type: 'binpack', field: 'memory' },
@@ -460,26 +622,45 @@ describe('EcsRunTask', () => {
 
   it('reads the attributes the runner answers with', () => {
     const { migrate, stack } = every;
-    const attributes = { taskArn: 'TaskArn', taskArns: 'TaskArns', taskId: 'TaskId', exitCode: 'ExitCode', stopCode: 'StopCode', stoppedReason: 'StoppedReason', attempts: 'Attempts' } as const;
+    const attributes = {
+      taskArn: 'TaskArn',
+      taskArns: 'TaskArns',
+      taskId: 'TaskId',
+      exitCode: 'ExitCode',
+      stopCode: 'StopCode',
+      stoppedReason: 'StoppedReason',
+      attempts: 'Attempts',
+    } as const;
     for (const [getter, attribute] of Object.entries(attributes)) {
-      expect(stack.resolve(migrate[getter as keyof typeof attributes])).toEqual({ 'Fn::GetAtt': [migrateId, attribute] });
+      expect(stack.resolve(migrate[getter as keyof typeof attributes])).toEqual({
+        'Fn::GetAtt': [migrateId, attribute],
+      });
     }
   });
 
   it('reads each declared output as the attribute of its name', () => {
-    expect(every.stack.resolve(every.migrate.output('SchemaVersion'))).toEqual({ 'Fn::GetAtt': [migrateId, 'SchemaVersion'] });
+    expect(every.stack.resolve(every.migrate.output('SchemaVersion'))).toEqual({
+      'Fn::GetAtt': [migrateId, 'SchemaVersion'],
+    });
     expect(every.stack.resolve(every.migrate.output('TenantId'))).toEqual({ 'Fn::GetAtt': [migrateId, 'TenantId'] });
   });
 
   it('refuses an output it does not declare, naming those it does, rather than leave the Fn::GetAtt to fail on deploy', () => {
-    expect(() => every.migrate.output('schemaVersion')).toThrow('EveryProperty/Migrate: no output named schemaVersion (it declares SchemaVersion, TenantId); add it to `outputs`');
-    expect(() => every.seed.output('SchemaVersion')).toThrow('EveryProperty/Seed: no output named SchemaVersion (it declares none); add it to `outputs`');
+    expect(() => every.migrate.output('schemaVersion')).toThrow(
+      'EveryProperty/Migrate: no output named schemaVersion (it declares SchemaVersion, TenantId); add it to `outputs`',
+    );
+    expect(() => every.seed.output('SchemaVersion')).toThrow(
+      'EveryProperty/Seed: no output named SchemaVersion (it declares none); add it to `outputs`',
+    );
   });
 
   it('writes a teardown of its own task definition as OnDelete with only the teardown’s overrides', () => {
     const { stack, template, ownTeardown, teardownRole } = runPolicies;
     expect(resourceProperties(template, logicalId(stack, ownTeardown.resource)).OnDelete).toEqual({
-      Overrides: { ContainerOverrides: [{ Name: 'Migrate', Command: ['drop'] }], TaskRoleArn: { 'Fn::GetAtt': [logicalId(stack, teardownRole), 'Arn'] } },
+      Overrides: {
+        ContainerOverrides: [{ Name: 'Migrate', Command: ['drop'] }],
+        TaskRoleArn: { 'Fn::GetAtt': [logicalId(stack, teardownRole), 'Arn'] },
+      },
     });
   });
 
@@ -502,24 +683,46 @@ describe('EcsRunTask', () => {
 
   it('fails synthesis when the task definition gets a container after it, which it would not have granted', () => {
     const stack = new Stack(new App(), 'Late');
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const cluster = new ecs.Cluster(stack, 'Cluster', {
+      vpc: new ec2.Vpc(stack, 'Vpc', {
+        natGateways: 0,
+        maxAzs: 1,
+        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+      }),
+    });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
     taskDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
     new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition });
-    taskDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
-    expect(() => Template.fromStack(stack)).toThrow(/create the EcsRunTask after adding the task definition's containers/);
+    taskDefinition.addContainer('late', {
+      image: ecs.ContainerImage.fromRegistry('app:1'),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }),
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /create the EcsRunTask after adding the task definition's containers/,
+    );
   });
 
   it('fails synthesis when the teardown’s task definition gets a container after it, naming that task definition', () => {
     const stack = new Stack(new App(), 'LateTeardown');
-    const cluster = new ecs.Cluster(stack, 'Cluster', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0, maxAzs: 1, subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }] }) });
+    const cluster = new ecs.Cluster(stack, 'Cluster', {
+      vpc: new ec2.Vpc(stack, 'Vpc', {
+        natGateways: 0,
+        maxAzs: 1,
+        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+      }),
+    });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
     taskDefinition.addContainer('migrate', { image: ecs.ContainerImage.fromRegistry('app:1') });
     const teardownDefinition = new ecs.FargateTaskDefinition(stack, 'TeardownDefinition');
     teardownDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
     new EcsRunTask(stack, 'Migrate', { cluster, taskDefinition, onDelete: { taskDefinition: teardownDefinition } });
-    teardownDefinition.addContainer('late', { image: ecs.ContainerImage.fromRegistry('app:1'), logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }) });
-    expect(() => Template.fromStack(stack)).toThrow(/LateTeardown\/TeardownDefinition got another role or log group after LateTeardown\/Migrate was created/);
+    teardownDefinition.addContainer('late', {
+      image: ecs.ContainerImage.fromRegistry('app:1'),
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'late' }),
+    });
+    expect(() => Template.fromStack(stack)).toThrow(
+      /LateTeardown\/TeardownDefinition got another role or log group after LateTeardown\/Migrate was created/,
+    );
   });
 });
 
@@ -527,8 +730,24 @@ describe('the permissions EcsRunTask grants the runner', () => {
   const migratePolicy = logicalId(every.stack, every.migrate.policy as iam.Policy);
   const seedPolicy = logicalId(every.stack, every.seed.policy as iam.Policy);
   const trainPolicy = logicalId(every.stack, every.train.policy as iam.Policy);
-  const clusterId = (): string => Object.entries(templateOf(every.template).Resources).find(([, resource]) => resource.Type === 'AWS::ECS::Cluster')?.[0] ?? '';
-  const arn = (service: string, ...rest: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:${service}:`, { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...rest]] });
+  const clusterId = (): string =>
+    Object.entries(templateOf(every.template).Resources).find(
+      ([, resource]) => resource.Type === 'AWS::ECS::Cluster',
+    )?.[0] ?? '';
+  const arn = (service: string, ...rest: unknown[]) => ({
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        `:${service}:`,
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ...rest,
+      ],
+    ],
+  });
   const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
 
   it('are exactly what a Fargate awsvpc task with a log group, an EBS volume, outputs and a teardown task needs, on its own cluster, roles and log groups', () => {
@@ -540,17 +759,47 @@ describe('the permissions EcsRunTask grants the runner', () => {
       every.teardownDefinition.executionRole as iam.IRole,
       every.teardownOverrideRole,
     ];
-    const logGroup = (prefix: RegExp) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(prefix) }, ':*']] });
+    const logGroup = (prefix: RegExp) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: expect.stringMatching(prefix) },
+          ':*',
+        ],
+      ],
+    });
     expect(policyStatements(every.template, migratePolicy)).toEqual([
       {
         Sid: 'RunTheTaskDefinitionInTheCluster',
         Effect: 'Allow',
         Action: 'ecs:RunTask',
-        Resource: [arn('ecs', `:task-definition/${every.migrateDefinition.family}:*`), arn('ecs', `:task-definition/${every.teardownDefinition.family}:*`)],
+        Resource: [
+          arn('ecs', `:task-definition/${every.migrateDefinition.family}:*`),
+          arn('ecs', `:task-definition/${every.teardownDefinition.family}:*`),
+        ],
         Condition: onCluster(),
       },
-      { Sid: 'TagTasksAsTheyStart', Effect: 'Allow', Action: 'ecs:TagResource', Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } } },
-      { Sid: 'WatchAndStopTasksInTheCluster', Effect: 'Allow', Action: ['ecs:DescribeTasks', 'ecs:StopTask'], Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'), Condition: onCluster() },
+      {
+        Sid: 'TagTasksAsTheyStart',
+        Effect: 'Allow',
+        Action: 'ecs:TagResource',
+        Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'),
+        Condition: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
+      },
+      {
+        Sid: 'WatchAndStopTasksInTheCluster',
+        Effect: 'Allow',
+        Action: ['ecs:DescribeTasks', 'ecs:StopTask'],
+        Resource: arn('ecs', ':task/', { Ref: clusterId() }, '/*'),
+        Condition: onCluster(),
+      },
       { Sid: 'ListTasksInTheCluster', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: onCluster() },
       { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
       {
@@ -560,7 +809,12 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Resource: taskRoles.map((role) => ({ 'Fn::GetAtt': [logicalId(every.stack, role), 'Arn'] })),
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
       },
-      { Sid: 'RecogniseUpdateRollbacks', Effect: 'Allow', Action: 'cloudformation:DescribeStacks', Resource: { Ref: 'AWS::StackId' } },
+      {
+        Sid: 'RecogniseUpdateRollbacks',
+        Effect: 'Allow',
+        Action: 'cloudformation:DescribeStacks',
+        Resource: { Ref: 'AWS::StackId' },
+      },
       {
         Sid: 'PassTheInfrastructureRolesToEcs',
         Effect: 'Allow',
@@ -571,10 +825,20 @@ describe('the permissions EcsRunTask grants the runner', () => {
       {
         Sid: 'CheckTheTaskNetwork',
         Effect: 'Allow',
-        Action: ['ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints'],
+        Action: [
+          'ec2:DescribeSubnets',
+          'ec2:DescribeSecurityGroups',
+          'ec2:DescribeRouteTables',
+          'ec2:DescribeVpcEndpoints',
+        ],
         Resource: '*',
       },
-      { Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)] },
+      {
+        Sid: 'ReadTheTaskLogs',
+        Effect: 'Allow',
+        Action: 'logs:GetLogEvents',
+        Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)],
+      },
     ]);
   });
 
@@ -593,24 +857,48 @@ describe('the permissions EcsRunTask grants the runner', () => {
       'ReadInstanceEniCapacity',
     ]);
     const statements = policyStatements(every.template, seedPolicy);
-    expect(statements.find((statement) => statement.Sid === 'ListContainerInstancesOfTheCluster')?.Resource).toEqual({ 'Fn::GetAtt': [clusterId(), 'Arn'] });
+    expect(statements.find((statement) => statement.Sid === 'ListContainerInstancesOfTheCluster')?.Resource).toEqual({
+      'Fn::GetAtt': [clusterId(), 'Arn'],
+    });
     expect(statements.find((statement) => statement.Sid === 'DescribeContainerInstancesInTheCluster')).toMatchObject({
       Resource: arn('ecs', ':container-instance/', { Ref: clusterId() }, '/*'),
       Condition: onCluster(),
     });
     // The seed task definition has no execution role: only its task role is passed.
-    expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({ 'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'] });
+    expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({
+      'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'],
+    });
   });
 
   describe('for run policies', () => {
     const { stack, template } = runPolicies;
     const statementsOf = (task: EcsRunTask) => policyStatements(template, logicalId(stack, task.policy as iam.Policy));
     const statement = (task: EcsRunTask, sid: string) => statementsOf(task).find((candidate) => candidate.Sid === sid);
-    const logGroupArn = (id: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:', { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) }, ':*']] });
+    const logGroupArn = (id: string) => ({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':logs:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':log-group:',
+          { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) },
+          ':*',
+        ],
+      ],
+    });
     const roleArn = (role: iam.IRole) => ({ 'Fn::GetAtt': [logicalId(stack, role), 'Arn'] });
 
     it('read the task’s log for its outputs though logLines is 0, and not the teardown’s, which has no outputs', () => {
-      expect(statement(runPolicies.withOutputs, 'ReadTheTaskLogs')).toEqual({ Sid: 'ReadTheTaskLogs', Effect: 'Allow', Action: 'logs:GetLogEvents', Resource: logGroupArn('Migrate') });
+      expect(statement(runPolicies.withOutputs, 'ReadTheTaskLogs')).toEqual({
+        Sid: 'ReadTheTaskLogs',
+        Effect: 'Allow',
+        Action: 'logs:GetLogEvents',
+        Resource: logGroupArn('Migrate'),
+      });
     });
 
     it('read no log with logLines 0 and no outputs', () => {
@@ -620,20 +908,33 @@ describe('the permissions EcsRunTask grants the runner', () => {
     it('run and pass the roles of the teardown’s task definition, even when its log is not read', () => {
       const { migrateDefinition, teardownDefinition } = runPolicies;
       expect(statement(runPolicies.withOutputs, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual([
-        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
-        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${teardownDefinition.family}:*`])] }),
+        expect.objectContaining({
+          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])],
+        }),
+        expect.objectContaining({
+          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${teardownDefinition.family}:*`])],
+        }),
       ]);
       expect(statement(runPolicies.withOutputs, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
-        [migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownDefinition.taskRole, teardownDefinition.executionRole as iam.IRole].map(roleArn),
+        [
+          migrateDefinition.taskRole,
+          migrateDefinition.executionRole as iam.IRole,
+          teardownDefinition.taskRole,
+          teardownDefinition.executionRole as iam.IRole,
+        ].map(roleArn),
       );
     });
 
     it('run a teardown of the resource’s own task definition under the same grant, and pass its overrides’ role', () => {
       const { migrateDefinition, teardownRole } = runPolicies;
       expect(statement(runPolicies.ownTeardown, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual(
-        expect.objectContaining({ 'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])] }),
+        expect.objectContaining({
+          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])],
+        }),
       );
-      expect(statement(runPolicies.ownTeardown, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual([migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownRole].map(roleArn));
+      expect(statement(runPolicies.ownTeardown, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
+        [migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownRole].map(roleArn),
+      );
       expect(statement(runPolicies.ownTeardown, 'ReadTheTaskLogs')?.Resource).toEqual(logGroupArn('Migrate'));
     });
   });
@@ -642,7 +943,12 @@ describe('the permissions EcsRunTask grants the runner', () => {
     const passedTo = (id: string) =>
       policyStatements(every.template, id)
         .filter((statement) => actionsOf(statement).includes('iam:PassRole'))
-        .map((statement) => ({ sid: statement.Sid, service: (statement.Condition as { StringEquals: Record<string, string> }).StringEquals['iam:PassedToService'] }));
+        .map((statement) => ({
+          sid: statement.Sid,
+          service: (statement.Condition as { StringEquals: Record<string, string> }).StringEquals[
+            'iam:PassedToService'
+          ],
+        }));
     expect(passedTo(migratePolicy)).toEqual([
       { sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' },
       { sid: 'PassTheInfrastructureRolesToEcs', service: 'ecs.amazonaws.com' },
@@ -654,29 +960,53 @@ describe('the permissions EcsRunTask grants the runner', () => {
   it('name no wildcard action, and use "*" only where IAM accepts nothing narrower or a cluster condition limits it', () => {
     const statements = [migratePolicy, seedPolicy, trainPolicy].flatMap((id) => policyStatements(every.template, id));
     expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
-    const onAnyResource = statements.filter((statement) => statement.Resource === '*' && statement.Condition === undefined).flatMap(actionsOf);
+    const onAnyResource = statements
+      .filter((statement) => statement.Resource === '*' && statement.Condition === undefined)
+      .flatMap(actionsOf);
     expect(new Set(onAnyResource)).toEqual(
-      new Set(['ecs:DescribeTaskDefinition', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeRouteTables', 'ec2:DescribeVpcEndpoints', 'ec2:DescribeInstances', 'ec2:DescribeInstanceTypes']),
+      new Set([
+        'ecs:DescribeTaskDefinition',
+        'ec2:DescribeSubnets',
+        'ec2:DescribeSecurityGroups',
+        'ec2:DescribeRouteTables',
+        'ec2:DescribeVpcEndpoints',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceTypes',
+      ]),
     );
   });
 
   it('together with the runner’s own, cover every AWS call the runner makes, and grant nothing a call or a reason does not explain', () => {
     const runner = EcsTaskRunnerFunction.of(every.stack);
-    const ownPolicies = [logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy), logicalId(every.stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy)];
-    const granted = new Set([migratePolicy, seedPolicy, ...ownPolicies].flatMap((id) => policyStatements(every.template, id)).flatMap(actionsOf));
+    const ownPolicies = [
+      logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy),
+      logicalId(every.stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy),
+    ];
+    const granted = new Set(
+      [migratePolicy, seedPolicy, ...ownPolicies]
+        .flatMap((id) => policyStatements(every.template, id))
+        .flatMap(actionsOf),
+    );
     const scan = scanDirectory(path.resolve(__dirname, '../../../src'));
     expect(scan.calls.length).toBeGreaterThan(0);
-    expect(scan.calls.filter((call) => !granted.has(call.action)).map((call) => `${call.action} (${call.file})`)).toEqual([]);
+    expect(
+      scan.calls.filter((call) => !granted.has(call.action)).map((call) => `${call.action} (${call.file})`),
+    ).toEqual([]);
 
     const grantedWithoutACall: Record<string, string> = {
-      'iam:PassRole': 'RunTask passes the task definition’s task and execution roles to ECS, and with VolumeConfigurations the EBS volumes’ infrastructure role',
-      'ecs:TagResource': 'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
+      'iam:PassRole':
+        'RunTask passes the task definition’s task and execution roles to ECS, and with VolumeConfigurations the EBS volumes’ infrastructure role',
+      'ecs:TagResource':
+        'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
       'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
       'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
-      'lambda:GetFunctionRecursionConfig': 'the runner reads its own recursive loop setting before a long watch (issue 10)',
+      'lambda:GetFunctionRecursionConfig':
+        'the runner reads its own recursive loop setting before a long watch (issue 10)',
     };
     const called = new Set(scan.calls.map((call) => call.action));
-    expect([...granted].filter((action) => !called.has(action) && grantedWithoutACall[action] === undefined)).toEqual([]);
+    expect([...granted].filter((action) => !called.has(action) && grantedWithoutACall[action] === undefined)).toEqual(
+      [],
+    );
   });
 });
 
@@ -702,22 +1032,44 @@ describe('EcsTaskRunnerFunction', () => {
   });
 
   it('drops asynchronous events older than an hour, which CloudFormation no longer waits for', () => {
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumEventAgeInSeconds: 3600, Qualifier: '$LATEST' });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumEventAgeInSeconds: 3600,
+      Qualifier: '$LATEST',
+    });
   });
 
   it('has a role with no managed policy, that writes its own log group and invokes and reads only itself', () => {
     const role = resourceProperties(template, logicalId(stack, runner.role));
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.Policies).toBeUndefined();
-    expect(role.AssumeRolePolicyDocument).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
 
     const functionArn = { 'Fn::GetAtt': [logicalId(stack, runner.function), 'Arn'] };
-    expect(policyStatements(template, logicalId(stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy))).toEqual([
-      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logicalId(stack, runner.logGroup), 'Arn'] } },
+    expect(
+      policyStatements(template, logicalId(stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy)),
+    ).toEqual([
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logicalId(stack, runner.logGroup), 'Arn'] },
+      },
     ]);
     expect(policyStatements(template, logicalId(stack, runner.node.findChild('InvokeItself') as iam.Policy))).toEqual([
-      { Sid: 'HandOffToItself', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }] },
-      { Sid: 'ReadOwnRecursionConfig', Effect: 'Allow', Action: 'lambda:GetFunctionRecursionConfig', Resource: functionArn },
+      {
+        Sid: 'HandOffToItself',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: [functionArn, { 'Fn::Join': ['', [functionArn, ':*']] }],
+      },
+      {
+        Sid: 'ReadOwnRecursionConfig',
+        Effect: 'Allow',
+        Action: 'lambda:GetFunctionRecursionConfig',
+        Resource: functionArn,
+      },
     ]);
   });
 });
@@ -727,12 +1079,17 @@ describe('EcsRunTask with a service', () => {
 
   it('runs the service’s task definition in its cluster, network, capacity providers and platform version', () => {
     const properties = onlyCustomResource(template);
-    const service = Object.values(templateOf(template).Resources).find((resource) => resource.Type === 'AWS::ECS::Service')?.Properties ?? {};
+    const service =
+      Object.values(templateOf(template).Resources).find((resource) => resource.Type === 'AWS::ECS::Service')
+        ?.Properties ?? {};
     expect(properties).toMatchObject({
       Cluster: { 'Fn::GetAtt': [expect.stringMatching(/^Cluster/), 'Arn'] },
       TaskDefinition: service.TaskDefinition,
       NetworkConfiguration: service.NetworkConfiguration,
-      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: 2 }, { CapacityProvider: 'FARGATE', Base: 1 }],
+      CapacityProviderStrategy: [
+        { CapacityProvider: 'FARGATE_SPOT', Weight: 2 },
+        { CapacityProvider: 'FARGATE', Base: 1 },
+      ],
       PlatformVersion: '1.4.0',
     });
     expect(service.NetworkConfiguration).toMatchObject({ AwsvpcConfiguration: { AssignPublicIp: 'ENABLED' } });
@@ -761,8 +1118,13 @@ describe('EcsRunTask on an imported runner (fromFunctionArn)', () => {
 
   it('uses the function’s ARN as ServiceToken and creates no function', () => {
     template.resourceCountIs('AWS::Lambda::Function', 0);
-    const tokens = resources.filter(([, resource]) => resource.Type === RESOURCE_TYPE).map(([, resource]) => resource.Properties?.ServiceToken);
-    expect(tokens.sort()).toEqual([`arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`, `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner-managed`]);
+    const tokens = resources
+      .filter(([, resource]) => resource.Type === RESOURCE_TYPE)
+      .map(([, resource]) => resource.Properties?.ServiceToken);
+    expect(tokens.sort()).toEqual([
+      `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`,
+      `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner-managed`,
+    ]);
   });
 
   it('attaches the task’s permissions to the imported role when it is given, and grants nothing without it', () => {

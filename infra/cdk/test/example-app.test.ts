@@ -28,7 +28,12 @@ describe('the example CDK app', () => {
   const service = onlyResource(template, 'AWS::ECS::Service');
 
   it('rolls the service out only after the migration, and after the runner may run it', () => {
-    expect(service.dependsOn).toEqual(expect.arrayContaining([migrate.logicalId, stack.getLogicalId(stack.migrate.policy?.node.defaultChild as CfnElement)]));
+    expect(service.dependsOn).toEqual(
+      expect.arrayContaining([
+        migrate.logicalId,
+        stack.getLogicalId(stack.migrate.policy?.node.defaultChild as CfnElement),
+      ]),
+    );
   });
 
   it('runs the migration as infra/stack.yml does: in the service’s private subnets and security group, again for each image tag', () => {
@@ -39,7 +44,9 @@ describe('the example CDK app', () => {
       TaskDefinition: { Ref: stack.getLogicalId(stack.migrateTaskDefinition.node.defaultChild as CfnElement) },
       NetworkConfiguration: service.properties.NetworkConfiguration,
       LaunchType: 'FARGATE',
-      Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'migrate', '--no-input'] }] },
+      Overrides: {
+        ContainerOverrides: [{ Name: 'migrate', Command: ['python3', 'manage.py', 'migrate', '--no-input'] }],
+      },
       Timeout: 600,
       Triggers: [{ Ref: 'ApplicationImageTag' }],
     });
@@ -47,7 +54,10 @@ describe('the example CDK app', () => {
       AwsvpcConfiguration: {
         AssignPublicIp: 'DISABLED',
         SecurityGroups: [{ 'Fn::GetAtt': [expect.stringMatching(/^TaskSecurityGroup/), 'GroupId'] }],
-        Subnets: [{ Ref: expect.stringMatching(/^VpcprivateSubnet1/) }, { Ref: expect.stringMatching(/^VpcprivateSubnet2/) }],
+        Subnets: [
+          { Ref: expect.stringMatching(/^VpcprivateSubnet1/) },
+          { Ref: expect.stringMatching(/^VpcprivateSubnet2/) },
+        ],
       },
     });
   });
@@ -55,7 +65,9 @@ describe('the example CDK app', () => {
   it('passes cdk-nag’s AwsSolutions checks: synthesis fails on a finding that is not acknowledged with a reason', () => {
     const acknowledged = stack.node
       .findAll()
-      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((construct) =>
+        construct.node.metadata.filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY),
+      )
       .flatMap((entry) => Object.entries(entry.data as Record<string, string>))
       // Stored under a namespace (`Annotation::`); the CDK's own constructs acknowledge CloudFormation-Validate rules.
       .map(([id, reason]) => [id.replace(/^[A-Za-z-]+::/, ''), reason] as const)
@@ -66,8 +78,12 @@ describe('the example CDK app', () => {
     const bare = mkdtempSync(path.join(tmpdir(), 'cdk-example-bare-'));
     try {
       expect(() => synthesizeExample(bare, { acknowledge: false })).toThrow(/AwsSolutions-/);
-      const report = JSON.parse(readFileSync(path.join(bare, 'validation-report.json'), 'utf8')) as { pluginReports: { violations: { ruleName: string }[] }[] };
-      const findings = report.pluginReports.flatMap((plugin) => plugin.violations.map((violation) => violation.ruleName));
+      const report = JSON.parse(readFileSync(path.join(bare, 'validation-report.json'), 'utf8')) as {
+        pluginReports: { violations: { ruleName: string }[] }[];
+      };
+      const findings = report.pluginReports.flatMap((plugin) =>
+        plugin.violations.map((violation) => violation.ruleName),
+      );
       // Each acknowledgement answers a finding, and each finding has one: none is stale, none is missing.
       expect(acknowledged.map(([id]) => id).sort()).toEqual(findings.sort());
     } finally {
@@ -80,43 +96,65 @@ describe('the example CDK app', () => {
     'is a template cfn-lint finds nothing in',
     () => {
       const command = cfnLint();
-      if (!command) throw new Error('cfn-lint is not installed: install it with `pip install cfn-lint` (CI must lint the synthesized templates)');
+      if (!command)
+        throw new Error(
+          'cfn-lint is not installed: install it with `pip install cfn-lint` (CI must lint the synthesized templates)',
+        );
       const [executable, ...args] = command;
       const result = spawnSync(executable, [...args, templateFile], { encoding: 'utf8' });
-      expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({ status: 0, output: '' });
+      expect({ status: result.status, output: `${result.stdout}${result.stderr}`.trim() }).toEqual({
+        status: 0,
+        output: '',
+      });
     },
     120_000,
   );
 });
 
-describeWithMoto('the example CDK app’s migration, run by the built runner against moto', { taskTransition: { progression: 'immediate' } }, (environment) => {
-  it('runs to SUCCESS with the properties the example synthesizes, its references resolved to the resources it names', async () => {
-    const env = environment();
-    const migrate = onlyResource(template, RESOURCE_TYPE);
-    const { ServiceToken, ...properties } = migrate.properties;
-    expect(template.Resources[(ServiceToken as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]?.Type).toBe('AWS::Lambda::Function');
-    const deployment = new MotoDeployment(template, env);
-    const resolved = (await deployment.resolve(properties)) as Record<string, TemplateValue>;
-    const resource = new CustomResource(migrate.logicalId, env.simulation);
+describeWithMoto(
+  'the example CDK app’s migration, run by the built runner against moto',
+  { taskTransition: { progression: 'immediate' } },
+  (environment) => {
+    it('runs to SUCCESS with the properties the example synthesizes, its references resolved to the resources it names', async () => {
+      const env = environment();
+      const migrate = onlyResource(template, RESOURCE_TYPE);
+      const { ServiceToken, ...properties } = migrate.properties;
+      expect(template.Resources[(ServiceToken as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0]]?.Type).toBe(
+        'AWS::Lambda::Function',
+      );
+      const deployment = new MotoDeployment(template, env);
+      const resolved = (await deployment.resolve(properties)) as Record<string, TemplateValue>;
+      const resource = new CustomResource(migrate.logicalId, env.simulation);
 
-    const created = expectAnswer(await resource.create(resolved), 'SUCCESS');
+      const created = expectAnswer(await resource.create(resolved), 'SUCCESS');
 
-    expect(created.Data).toMatchObject({ ExitCode: '0', TaskArn: expect.stringMatching(/^arn:aws:ecs:/) });
-    const cluster = String(resolved.Cluster);
-    const { tasks } = await env.clients.ecs.send(new DescribeTasksCommand({ cluster, tasks: [String(created.Data?.TaskArn)] }));
-    const task = tasks?.[0];
-    expect(task?.clusterArn).toBe(cluster);
-    expect(task?.taskDefinitionArn).toBe(resolved.TaskDefinition);
-    expect(task?.overrides?.containerOverrides).toEqual([expect.objectContaining({ name: 'migrate', command: ['python3', 'manage.py', 'migrate', '--no-input'] })]);
-    const eniId = task?.attachments?.flatMap((attachment) => attachment.details ?? []).find((detail) => detail.name === 'networkInterfaceId')?.value;
-    const { NetworkInterfaces } = await env.clients.ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [String(eniId)] }));
-    const awsvpc = (resolved.NetworkConfiguration as { AwsvpcConfiguration: { Subnets: string[]; SecurityGroups: string[] } }).AwsvpcConfiguration;
-    expect(awsvpc.Subnets).toContain(NetworkInterfaces?.[0]?.SubnetId);
-    expect(NetworkInterfaces?.[0]?.Groups?.map((group) => group.GroupId)).toEqual(awsvpc.SecurityGroups);
+      expect(created.Data).toMatchObject({ ExitCode: '0', TaskArn: expect.stringMatching(/^arn:aws:ecs:/) });
+      const cluster = String(resolved.Cluster);
+      const { tasks } = await env.clients.ecs.send(
+        new DescribeTasksCommand({ cluster, tasks: [String(created.Data?.TaskArn)] }),
+      );
+      const task = tasks?.[0];
+      expect(task?.clusterArn).toBe(cluster);
+      expect(task?.taskDefinitionArn).toBe(resolved.TaskDefinition);
+      expect(task?.overrides?.containerOverrides).toEqual([
+        expect.objectContaining({ name: 'migrate', command: ['python3', 'manage.py', 'migrate', '--no-input'] }),
+      ]);
+      const eniId = task?.attachments
+        ?.flatMap((attachment) => attachment.details ?? [])
+        .find((detail) => detail.name === 'networkInterfaceId')?.value;
+      const { NetworkInterfaces } = await env.clients.ec2.send(
+        new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [String(eniId)] }),
+      );
+      const awsvpc = (
+        resolved.NetworkConfiguration as { AwsvpcConfiguration: { Subnets: string[]; SecurityGroups: string[] } }
+      ).AwsvpcConfiguration;
+      expect(awsvpc.Subnets).toContain(NetworkInterfaces?.[0]?.SubnetId);
+      expect(NetworkInterfaces?.[0]?.Groups?.map((group) => group.GroupId)).toEqual(awsvpc.SecurityGroups);
 
-    expectAnswer(await resource.delete(), 'SUCCESS');
-  }, 60_000);
-});
+      expectAnswer(await resource.delete(), 'SUCCESS');
+    }, 60_000);
+  },
+);
 
 /** `cfn-lint`, or the Python entry point it calls; undefined when neither runs. */
 function cfnLint(): [string, ...string[]] | undefined {
@@ -124,5 +162,7 @@ function cfnLint(): [string, ...string[]] | undefined {
     ['cfn-lint'],
     ['python3', '-c', 'import sys; from cfnlint.runner import main; sys.argv[0] = "cfn-lint"; sys.exit(main())'],
   ];
-  return candidates.find(([command, ...args]) => spawnSync(command, [...args, '--version'], { encoding: 'utf8' }).status === 0);
+  return candidates.find(
+    ([command, ...args]) => spawnSync(command, [...args, '--version'], { encoding: 'utf8' }).status === 0,
+  );
 }

@@ -14,7 +14,12 @@ export function asDeployed(template: SynthesizedTemplate, value: unknown): Cloud
 }
 
 function fakeValue(template: SynthesizedTemplate, { logicalId, attribute }: Reference): string {
-  const pseudo: Record<string, string> = { 'AWS::Region': FAKE_REGION, 'AWS::AccountId': FAKE_ACCOUNT, 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': FAKE_REGION,
+    'AWS::AccountId': FAKE_ACCOUNT,
+    'AWS::Partition': 'aws',
+    'AWS::URLSuffix': 'amazonaws.com',
+  };
   if (pseudo[logicalId]) return pseudo[logicalId];
   const parameter = template.Parameters?.[logicalId];
   if (parameter) return String(parameter.Default);
@@ -37,6 +42,8 @@ function fakeValue(template: SynthesizedTemplate, { logicalId, attribute }: Refe
     case 'AWS::Lambda::Function Arn':
       return arn('lambda', `function:${logicalId}`);
     default:
-      throw new Error(`No fake value for ${attribute ? `Fn::GetAtt ${logicalId}.${attribute}` : `Ref ${logicalId}`} (${resource?.Type ?? 'not in the template'})`);
+      throw new Error(
+        `No fake value for ${attribute ? `Fn::GetAtt ${logicalId}.${attribute}` : `Ref ${logicalId}`} (${resource?.Type ?? 'not in the template'})`,
+      );
   }
 }

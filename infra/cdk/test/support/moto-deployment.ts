@@ -1,5 +1,16 @@
-import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
-import { CreateClusterCommand, RegisterTaskDefinitionCommand, type ContainerDefinition, type NetworkMode, type Compatibility } from '@aws-sdk/client-ecs';
+import {
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  ModifyVpcAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  RegisterTaskDefinitionCommand,
+  type ContainerDefinition,
+  type NetworkMode,
+  type Compatibility,
+} from '@aws-sdk/client-ecs';
 import type { TemplateValue } from '../../../../scripts/local/cloudformation';
 import type { LocalEnvironment } from '../../../../scripts/local/local-environment';
 import { type Reference, referencesIn, resolveIntrinsics, type SynthesizedTemplate } from './template-values';
@@ -38,7 +49,8 @@ export class MotoDeployment {
     if (parameter) return String(parameter.Default);
     const deployed = this.resolved.get(logicalId);
     const value = attribute === undefined ? deployed?.ref : deployed?.attributes[attribute];
-    if (value === undefined) throw new Error(`moto has nothing for ${attribute ? `${logicalId}.${attribute}` : `Ref ${logicalId}`}`);
+    if (value === undefined)
+      throw new Error(`moto has nothing for ${attribute ? `${logicalId}.${attribute}` : `Ref ${logicalId}`}`);
     return value;
   }
 
@@ -65,7 +77,8 @@ export class MotoDeployment {
       case 'AWS::EC2::VPC': {
         const { Vpc } = await ec2.send(new CreateVpcCommand({ CidrBlock: String(properties.CidrBlock) }));
         const vpcId = required(Vpc?.VpcId, logicalId);
-        if (properties.EnableDnsHostnames === true) await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
+        if (properties.EnableDnsHostnames === true)
+          await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsHostnames: { Value: true } }));
         return { ref: vpcId, attributes: {} };
       }
       case 'AWS::EC2::Subnet': {
@@ -81,7 +94,11 @@ export class MotoDeployment {
       }
       case 'AWS::EC2::SecurityGroup': {
         const group = await ec2.send(
-          new CreateSecurityGroupCommand({ GroupName: logicalId, Description: String(properties.GroupDescription), VpcId: String(await this.resolve(properties.VpcId)) }),
+          new CreateSecurityGroupCommand({
+            GroupName: logicalId,
+            Description: String(properties.GroupDescription),
+            VpcId: String(await this.resolve(properties.VpcId)),
+          }),
         );
         const groupId = required(group.GroupId, logicalId);
         return { ref: groupId, attributes: { GroupId: groupId } };

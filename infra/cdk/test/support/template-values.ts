@@ -20,21 +20,27 @@ export interface Reference {
 export function resolveIntrinsics(value: unknown, resolve: (reference: Reference) => string): TemplateValue {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resolve));
-  if (typeof value !== 'object' || value === null) throw new Error(`Unexpected value in a template: ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new Error(`Unexpected value in a template: ${JSON.stringify(value)}`);
   const entries = Object.entries(value);
   const [key, argument] = entries[0] ?? [];
   if (entries.length === 1 && key === 'Ref' && typeof argument === 'string') return resolve({ logicalId: argument });
-  if (entries.length === 1 && key === 'Fn::GetAtt' && Array.isArray(argument)) return resolve({ logicalId: String(argument[0]), attribute: String(argument[1]) });
+  if (entries.length === 1 && key === 'Fn::GetAtt' && Array.isArray(argument))
+    return resolve({ logicalId: String(argument[0]), attribute: String(argument[1]) });
   if (entries.length === 1 && key === 'Fn::Join' && Array.isArray(argument)) {
     const [separator, parts] = argument as [string, unknown[]];
     return parts.map((part) => String(resolveIntrinsics(part, resolve))).join(separator);
   }
-  if (entries.length === 1 && key?.startsWith('Fn::')) throw new Error(`The tests do not resolve ${key}: ${JSON.stringify(value)}`);
+  if (entries.length === 1 && key?.startsWith('Fn::'))
+    throw new Error(`The tests do not resolve ${key}: ${JSON.stringify(value)}`);
   return Object.fromEntries(entries.map(([name, item]) => [name, resolveIntrinsics(item, resolve)]));
 }
 
 /** The one resource of `type` in the template, with its logical ID. */
-export function onlyResource(template: SynthesizedTemplate, type: string): { logicalId: string; properties: Record<string, unknown>; dependsOn: string[] } {
+export function onlyResource(
+  template: SynthesizedTemplate,
+  type: string,
+): { logicalId: string; properties: Record<string, unknown>; dependsOn: string[] } {
   const found = Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
   if (found.length !== 1) throw new Error(`Expected one ${type}, found ${found.length}`);
   const [logicalId, resource] = found[0] as [string, SynthesizedTemplate['Resources'][string]];

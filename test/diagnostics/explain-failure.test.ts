@@ -223,13 +223,11 @@ describe('a task that could not reach its registry', () => {
   });
 
   it('still answers why when the runner may not read the routes', async () => {
-    aws.ec2
-      .on(DescribeRouteTablesCommand)
-      .rejects(
-        Object.assign(new Error('You are not authorized to perform this operation.'), {
-          name: 'UnauthorizedOperation',
-        }),
-      );
+    aws.ec2.on(DescribeRouteTablesCommand).rejects(
+      Object.assign(new Error('You are not authorized to perform this operation.'), {
+        name: 'UnauthorizedOperation',
+      }),
+    );
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('container "migrate" never ran');

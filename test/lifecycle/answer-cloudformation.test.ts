@@ -447,11 +447,9 @@ describe('Update', () => {
   });
 
   it('answers SUCCESS without running during an update rollback', async () => {
-    aws.cloudFormation
-      .on(DescribeStacksCommand)
-      .resolves({
-        Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }],
-      });
+    aws.cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }],
+    });
     const event = fixtures.updateRollback();
     const { response } = await invoke(event);
     expect(aws.cloudFormation).toHaveReceivedCommandWith(DescribeStacksCommand, { StackName: event.StackId });

@@ -32,16 +32,14 @@ beforeEach(() => {
     },
   });
   aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TEARDOWN_TASK }], failures: [] });
-  aws.ecs
-    .on(DescribeTasksCommand)
-    .resolves({
-      tasks: [
-        stoppedTask(0, {
-          taskArn: TEARDOWN_TASK,
-          containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 0 }],
-        }),
-      ],
-    });
+  aws.ecs.on(DescribeTasksCommand).resolves({
+    tasks: [
+      stoppedTask(0, {
+        taskArn: TEARDOWN_TASK,
+        containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 0 }],
+      }),
+    ],
+  });
 });
 
 /** The task ARNs DescribeTasks was asked about, in order. */

@@ -58,14 +58,12 @@ describe('the chain of invocations a watch needs', () => {
 describe('a hand-off Lambda refuses', () => {
   it('stops the tasks and says which permission or setting to fix', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
-    aws.lambda
-      .on(InvokeCommand)
-      .rejects(
-        Object.assign(new Error('Rate exceeded'), {
-          name: 'TooManyRequestsException',
-          $metadata: { httpStatusCode: 429 },
-        }),
-      );
+    aws.lambda.on(InvokeCommand).rejects(
+      Object.assign(new Error('Rate exceeded'), {
+        name: 'TooManyRequestsException',
+        $metadata: { httpStatusCode: 429 },
+      }),
+    );
     const { response, log } = await invoke(fixtures.create(), { budgetMs: 60_000 });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, {
       task: TASK_ARN,

@@ -117,13 +117,11 @@ describe('Outputs', () => {
   });
 
   it('fail the run, saying which permission is missing, when the log cannot be read', async () => {
-    aws.logs
-      .on(GetLogEventsCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    aws.logs.on(GetLogEventsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     const { response } = await invoke(createWithOutputs(['SchemaVersion']));
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain(

@@ -42,11 +42,9 @@ function unreadableAnswer(statusCode: number): Error {
 
 describe('a task stopped by someone else is not a success', () => {
   it('a task stopped by Spot with exit code 0 fails, and the Reason names the stop code and reason', async () => {
-    aws.ecs
-      .on(DescribeTasksCommand)
-      .resolves({
-        tasks: [stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })],
-      });
+    aws.ecs.on(DescribeTasksCommand).resolves({
+      tasks: [stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' })],
+    });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toMatch(
@@ -200,13 +198,11 @@ describe('RunTask is retried when it is safe', () => {
   });
 
   it('adopts the tasks a ConflictException names for the clientToken, and watches them to the end', async () => {
-    aws.ecs
-      .on(RunTaskCommand)
-      .rejects(
-        awsError('ConflictException', 'The clientToken was already used with different parameters.', 400, {
-          resourceIds: [TASK_ARN],
-        }),
-      );
+    aws.ecs.on(RunTaskCommand).rejects(
+      awsError('ConflictException', 'The clientToken was already used with different parameters.', 400, {
+        resourceIds: [TASK_ARN],
+      }),
+    );
     aws.ecs
       .on(DescribeTasksCommand)
       .resolvesOnce({ tasks: [ecsTask()] })
@@ -352,11 +348,9 @@ describe('what the Reason shows is public inside the account', () => {
       },
     });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
-    aws.logs
-      .on(GetLogEventsCommand)
-      .resolves({
-        events: [{ message: 'connecting with password s3cr3t-db-password to db' }, { message: 'Access denied' }],
-      });
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [{ message: 'connecting with password s3cr3t-db-password to db' }, { message: 'Access denied' }],
+    });
     const { response, log } = await invoke(fixtures.create());
     expect(response?.Reason).toContain('connecting with password **** to db | Access denied');
     expect(response?.Reason).not.toContain('s3cr3t-db-password');

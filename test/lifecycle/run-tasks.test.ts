@@ -63,13 +63,11 @@ describe('a task the runner stops says why in ECS', () => {
   });
 
   it('when the runner cannot watch it', async () => {
-    aws.ecs
-      .on(DescribeTasksCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    aws.ecs.on(DescribeTasksCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: ecs:DescribeTasks'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     await invoke(fixtures.create());
     expect(stopReasons()).toEqual([[TASK_ARN, 'ecs-task-runner: could not watch the task']]);
   });
@@ -116,13 +114,11 @@ describe('Outputs of several tasks', () => {
 
   it('say "the tasks" when their log cannot be read', async () => {
     twoTasks(stoppedTask(0), stoppedTask(0));
-    aws.logs
-      .on(GetLogEventsCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {
-          name: 'AccessDeniedException',
-        }),
-      );
+    aws.logs.on(GetLogEventsCommand).rejects(
+      Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {
+        name: 'AccessDeniedException',
+      }),
+    );
     const { response } = await invoke(createWith({ Count: '2', Outputs: ['SchemaVersion'] }));
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toMatch(
@@ -131,12 +127,10 @@ describe('Outputs of several tasks', () => {
   });
 
   it('log which declared outputs no task printed', async () => {
-    aws.logs
-      .on(GetLogEventsCommand)
-      .resolves({
-        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }],
-        nextBackwardToken: 'b/0',
-      });
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }],
+      nextBackwardToken: 'b/0',
+    });
     const { log } = await invoke(createWith({ Outputs: ['SchemaVersion', 'TenantId'] }));
     const entry = log.entries.find(
       (candidate) => candidate.message === 'Outputs not printed (their attributes are empty)',
@@ -145,12 +139,10 @@ describe('Outputs of several tasks', () => {
   });
 
   it('log nothing about unprinted outputs when every one was printed', async () => {
-    aws.logs
-      .on(GetLogEventsCommand)
-      .resolves({
-        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }],
-        nextBackwardToken: 'b/0',
-      });
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }],
+      nextBackwardToken: 'b/0',
+    });
     const { log } = await invoke(createWith({ Outputs: ['SchemaVersion'] }));
     expect(log.text()).not.toContain('Outputs not printed');
   });

@@ -122,17 +122,15 @@ describe('StartRetries', () => {
   });
 
   it('does not retry a placement that can never work (ATTRIBUTE)', async () => {
-    aws.ecs
-      .on(RunTaskCommand)
-      .resolves({
-        tasks: [],
-        failures: [
-          {
-            reason: 'ATTRIBUTE',
-            arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e',
-          },
-        ],
-      });
+    aws.ecs.on(RunTaskCommand).resolves({
+      tasks: [],
+      failures: [
+        {
+          reason: 'ATTRIBUTE',
+          arn: 'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e',
+        },
+      ],
+    });
     const { response } = await invoke(createWithRetries('3'));
     expect(response?.Status).toBe('FAILED');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);

@@ -188,11 +188,9 @@ describe('OnDelete', () => {
     });
 
     aws.ecs.resetHistory();
-    aws.ecs
-      .on(DescribeTasksCommand)
-      .resolves({
-        tasks: [stoppedTask(1, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 1 }] })],
-      });
+    aws.ecs.on(DescribeTasksCommand).resolves({
+      tasks: [stoppedTask(1, { containers: [{ name: 'teardown', lastStatus: 'STOPPED', exitCode: 1 }] })],
+    });
     const { response } = await invoke(payload);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     expect(aws.ecs).not.toHaveReceivedCommand(ListTasksCommand);

@@ -57,12 +57,10 @@ describe('reading the outputs', () => {
   });
 
   it('stops paging a stream once every name is found, also when more pages are left', async () => {
-    aws.logs
-      .on(GetLogEventsCommand)
-      .resolves({
-        events: [{ message: 'ECS_TASK_RUNNER_OUTPUT Version=0042', timestamp: 5 }],
-        nextBackwardToken: 'b/older',
-      });
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [{ message: 'ECS_TASK_RUNNER_OUTPUT Version=0042', timestamp: 5 }],
+      nextBackwardToken: 'b/older',
+    });
     const clock = new FakeClock();
     expect(await read(['Version'], { clock })).toEqual({
       ok: true,

@@ -65,14 +65,12 @@ describe('the check before anything starts', () => {
   });
 
   it('a task definition that does not exist is named, with what to give instead', async () => {
-    aws.ecs
-      .on(DescribeTaskDefinitionCommand)
-      .rejects(
-        Object.assign(new Error('Unable to describe task definition.'), {
-          name: 'ClientException',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    aws.ecs.on(DescribeTaskDefinitionCommand).rejects(
+      Object.assign(new Error('Unable to describe task definition.'), {
+        name: 'ClientException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     expect(await problems(checkBeforeStart(aws.ports, properties()))).toEqual([
       'TaskDefinition: "todobackend-migrate" was not found in this account and region — give a family, family:revision or ARN of a registered task definition',
     ]);

@@ -125,12 +125,10 @@ describe('readTaskOutputs', () => {
 
   it('reads no further than its page limit in a very long stream, and says which stream', async () => {
     let page = 0;
-    aws.logs
-      .on(GetLogEventsCommand)
-      .callsFake(() => ({
-        events: [{ message: `noise ${page}`, timestamp: 1000 - page }],
-        nextBackwardToken: `b/${++page}`,
-      }));
+    aws.logs.on(GetLogEventsCommand).callsFake(() => ({
+      events: [{ message: `noise ${page}`, timestamp: 1000 - page }],
+      nextBackwardToken: `b/${++page}`,
+    }));
     const result = await read(['SchemaVersion']);
     expect(result).toMatchObject({
       ok: true,

@@ -197,11 +197,9 @@ describe('watching tasks', () => {
       { length: 101 },
       (_, index) => `${TASK_ARN.slice(0, -3)}${String(index).padStart(3, '0')}`,
     );
-    aws.ecs
-      .on(DescribeTasksCommand)
-      .callsFake((input: { tasks: string[] }) => ({
-        tasks: input.tasks.map((taskArn) => stoppedTask(0, { taskArn })),
-      }));
+    aws.ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: input.tasks.map((taskArn) => stoppedTask(0, { taskArn })),
+    }));
 
     const tasks = decided(await watchTasks(watchOf(clock, { taskArns }), deps));
 

@@ -3,7 +3,7 @@
  *
  * Invokes the built handler with one event fixture and prints CloudFormation's answer. With --local, against moto
  * on this machine, with the sample stack's resources; otherwise against whatever the standard AWS environment
- * variables point to. Placeholders in the fixture are described in placeholders.ts and the README. Hand-offs go to
+ * variables point to. Placeholders in the fixture are described in placeholders.ts and docs/local-tools.md. Hand-offs go to
  * a local Lambda endpoint and are run here as fresh invocations. Exit code 0 when the answer is SUCCESS and
  * CloudFormation would accept it, 1 otherwise, 2 for a usage error.
  */

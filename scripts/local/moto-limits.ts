@@ -2,7 +2,7 @@ import type { Exchange } from './cloudformation';
 
 /**
  * Where moto differs from ECS in a way a local run meets: each limit knows the answer it causes, and says in one
- * line what happened and what to do here. The README lists them (Try it locally → What moto does differently).
+ * line what happened and what to do here. docs/local-tools.md lists them (What moto does differently).
  */
 interface MotoLimit {
   applies(exchange: Exchange): boolean;

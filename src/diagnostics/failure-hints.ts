@@ -42,7 +42,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     matches: /AccessDenied|not authorized/i,
-    hint: 'the runner\'s role lacks a permission — see "IAM permissions" in the ecs-task-runner README (RunTask also needs iam:PassRole for the task and execution roles)',
+    hint: 'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository (RunTask also needs iam:PassRole for the task and execution roles)',
   },
 ];
 

@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
 /**
- * The code map (README "Code map"): each folder of src/ may import only from folders below it, so that a lower
- * layer returns facts and a higher one decides what they mean. Folders on the same rank may not import each other.
+ * The code map (CONTRIBUTING.md, "Code map"): each folder of src/ may import only from folders below it, so that a
+ * lower layer returns facts and a higher one decides what they mean. Folders on the same rank may not import each
+ * other.
  */
 const RANKS: Record<string, number> = {
   handlers: 7,

@@ -6,7 +6,7 @@ import type { Log } from '../../src/runtime/log';
 import { DEFAULT_POLL_INTERVAL_SECONDS } from '../../src/properties/defaults';
 import { type Watch, watchTasks } from '../../src/tasks/watch-tasks';
 
-/** The budget and the latency target the default polling schedule must keep (see README, Performance). */
+/** The budget and the latency target the default polling schedule must keep (see docs/performance.md). */
 const MAX_CALLS_PER_TASK_MINUTE = 24;
 const MAX_DECISION_DELAY_MS = 3000;
 

@@ -10,7 +10,7 @@ import type { IEcsTaskRunner } from './ecs-task-runner-function';
 export type { IfRunning };
 
 /**
- * The runner's properties, typed. Each maps to the property of the same name in the README's table, where the
+ * The runner's properties, typed. Each maps to the property of the same name in docs/properties.md, where the
  * runner documents (and at deploy time checks) what it accepts.
  */
 export interface EcsRunTaskProps {

@@ -27,7 +27,7 @@ export interface TaskAccess {
 
 /**
  * The statements the runner's role needs for one resource, as `infra/task-runner.yml` grants them but derived from
- * the resource's own cluster, task definition and roles. See the README's "IAM permissions" for why each exists.
+ * the resource's own cluster, task definition and roles. See docs/iam.md ("IAM permissions") for why each exists.
  */
 export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
   const { stack, cluster, runs } = access;

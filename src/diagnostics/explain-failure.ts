@@ -8,7 +8,7 @@ import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type ContainerFailure, type DecidedTask, type PendingTask } from '../tasks/task-outcome';
 import { describeEniCapacity } from './eni-capacity';
-import { NETWORK_START_FAILURE } from './failure-hints';
+import { NETWORK_START_FAILURE, withLogHints } from './failure-hints';
 import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
 import { checkNetwork } from './network-check';
 import { formatLogTail, type LogTail, readLogTail } from './log-tail';
@@ -87,7 +87,11 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
     })),
   );
   logFailedContainerLines(context.log, tails);
-  let text = reason;
+  // The hint comes before the lines, which get whatever room is left.
+  let text = withLogHints(
+    reason,
+    tails.flatMap(({ tail }) => tail?.lines ?? []),
+  );
   for (const { tail } of tails) {
     if (!tail) continue;
     const room = REASON_BUDGET_BYTES - Buffer.byteLength(text) - 1;

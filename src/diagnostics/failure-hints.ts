@@ -46,6 +46,20 @@ const HINTS: readonly Hint[] = [
   },
 ];
 
+/**
+ * What a failed container's own log lines may show. Kept apart from HINTS: an application's log says anything, and
+ * only these patterns mean the same thing wherever they appear.
+ */
+const LOG_HINTS: readonly Hint[] = [
+  {
+    // Python's ssl module ("[SSL: UNSUPPORTED_PROTOCOL]", "TLSV1_ALERT_PROTOCOL_VERSION", "wrong version number"),
+    // the mysql client ("ERROR 2026 (HY000): SSL connection error") and MySQL's refusal of clear text (error 3159).
+    matches:
+      /\[SSL: [A-Z0-9_]+\]|TLSV1_ALERT_PROTOCOL_VERSION|ssl\.SSLError|SSL connection error|wrong version number|insecure transport are prohibited/i,
+    hint: "the container's client could not open a TLS connection: it offered no TLS, or a TLS version the server refuses, or did not trust the server's certificate — RDS for MySQL 8.0.28 and later and 8.4 accept TLS 1.2 and 1.3 only, and a database with require_secure_transport refuses clear text; rebuild the image with a client that negotiates TLS 1.2 (mysql-connector-python 8.0.11 and 8.0.12 offer TLS 1.0 only; 8.0.28 and later default to TLS 1.2 and 1.3) and, to verify the server, the RDS certificate bundle",
+  },
+];
+
 /** The hints that apply to a failure description; empty when nothing is known about it. */
 export function hintsFor(text: string): string[] {
   return HINTS.filter((entry) => entry.matches.test(text)).map((entry) => entry.hint);
@@ -53,6 +67,19 @@ export function hintsFor(text: string): string[] {
 
 /** `text` with every applicable hint appended. */
 export function withHints(text: string): string {
-  const hints = hintsFor(text);
+  return appendHints(text, hintsFor(text));
+}
+
+/** The hints that a failed container's last log lines call for. */
+export function logHintsFor(lines: readonly string[]): string[] {
+  return LOG_HINTS.filter((entry) => lines.some((line) => entry.matches.test(line))).map((entry) => entry.hint);
+}
+
+/** `text` with the hints for these log lines appended. */
+export function withLogHints(text: string, lines: readonly string[]): string {
+  return appendHints(text, logHintsFor(lines));
+}
+
+function appendHints(text: string, hints: readonly string[]): string {
   return hints.length === 0 ? text : `${text} Hint: ${hints.join('; ')}.`;
 }

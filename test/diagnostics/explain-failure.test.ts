@@ -98,6 +98,24 @@ describe("the last lines of a failed container's log", () => {
     );
   });
 
+  it('are read for a TLS handshake failure, whose hint comes before them', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [
+        {
+          message:
+            "mysql.connector.errors.InterfaceError: 2055: Lost connection to MySQL server at 'todo.abc.eu-west-1.rds.amazonaws.com:3306', system error: 1 [SSL: UNSUPPORTED_PROTOCOL] unsupported protocol (_ssl.c:1129)",
+        },
+      ],
+    });
+    const { response } = await invoke(fixtures.create());
+    const reason = response?.Reason ?? '';
+    expect(reason).toMatch(
+      /exited with code 1 \([^)]*\)\. Hint: the container's client could not open a TLS connection/,
+    );
+    expect(reason.indexOf('Hint:')).toBeLessThan(reason.indexOf('Last log lines of "migrate"'));
+    expect(reason).toContain('[SSL: UNSUPPORTED_PROTOCOL]');
+  });
+
   it("go whole into one error entry of the runner's own log, beside the Reason", async () => {
     const lines = Array.from({ length: 10 }, (_, i) => ({ message: `line ${i} ${'x'.repeat(400)}` }));
     aws.logs.on(GetLogEventsCommand).resolves({ events: lines });

@@ -7,6 +7,7 @@ import type { Log } from '../runtime/log';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type ContainerFailure, type DecidedTask, type PendingTask } from '../tasks/task-outcome';
+import { describeMissingCluster } from './cluster-call-refusal';
 import { describeEniCapacity } from './eni-capacity';
 import { NETWORK_START_FAILURE, withLogHints } from './failure-hints';
 import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
@@ -182,7 +183,7 @@ export async function explainSlowStart(context: DiagnosisContext): Promise<strin
  */
 export async function explainRunTaskRefusal(error: unknown, context: DiagnosisContext): Promise<string> {
   if (isClusterNotFound(error)) {
-    return `Not started: cluster ${JSON.stringify(context.cluster)} was not found in this account and region (RunTask: ClusterNotFoundException), so no task was started — check Cluster (a cluster name or ARN in the stack's region).`;
+    return describeMissingCluster('RunTask', context.cluster);
   }
   if (isNetworkRejected(error) && context.network) {
     const network = context.network;

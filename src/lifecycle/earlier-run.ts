@@ -1,6 +1,6 @@
+import { explainEarlierRunLookupFailure } from '../diagnostics/cluster-call-refusal';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { taskId } from '../shared/arns';
-import { AwsCallError } from '../shared/errors';
 import { type EarlierTask, findEarlierRun } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import type { ContinuationEvent } from './continuation';
@@ -9,7 +9,7 @@ import { defaultStartedBy, requestTag } from './resource-identity';
 
 /**
  * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
- * stopped), or the Reason a run is refused (Fail).
+ * stopped), or the Reason a run is refused (Fail, or the earlier run could not be looked for).
  */
 export async function earlierRun(
   request: RunRequest,
@@ -21,7 +21,7 @@ export async function earlierRun(
   try {
     tasks = await findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request));
   } catch (error) {
-    throw new AwsCallError('Looking for an earlier run of this resource (ListTasks, DescribeTasks)', error);
+    return explainEarlierRunLookupFailure(error, properties.cluster);
   }
   if (tasks.length === 0) return [];
   const named = tasks.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');

@@ -148,18 +148,57 @@ describe('IfRunning', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it("fails, starting nothing, when the resource's running tasks cannot be listed", async () => {
-    aws.ecs
-      .on(ListTasksCommand)
-      .rejects(
-        Object.assign(new Error('User is not authorized to perform: ecs:ListTasks'), { name: 'AccessDeniedException' }),
+  describe('when the earlier run cannot be looked for, it fails, starting nothing, and says what to check', () => {
+    const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+    it('a missing cluster (ListTasks answers ClusterNotFoundException) is named, as RunTask would name it', async () => {
+      aws.ecs.on(ListTasksCommand).rejects(awsError('ClusterNotFoundException', 'Cluster not found.'));
+      const { response } = await invoke(updateIfRunning());
+      expect(response?.Status).toBe('FAILED');
+      expect(response?.Reason).toBe(
+        'Not started: cluster "todobackend-cluster" was not found in this account and region (ListTasks: ClusterNotFoundException), so no task was started — check Cluster (a cluster name or ARN in the stack\'s region).',
       );
-    const { response } = await invoke(updateIfRunning());
-    expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toMatch(
-      /^Not started: Looking for an earlier run of this resource \(ListTasks, DescribeTasks\) failed: AccessDeniedException/,
-    );
-    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+      expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    });
+
+    it('a refused ListTasks names the permission IAM named, the cluster, Cluster and ClusterArns', async () => {
+      aws.ecs
+        .on(ListTasksCommand)
+        .rejects(
+          awsError(
+            'AccessDeniedException',
+            'User: arn:aws:sts::123456789012:assumed-role/runner/fn is not authorized to perform: ecs:ListTasks on resource: * because no identity-based policy allows the ecs:ListTasks action',
+          ),
+        );
+      const { response } = await invoke(updateIfRunning());
+      expect(response?.Status).toBe('FAILED');
+      expect(response?.Reason).toMatch(
+        /^Not started: the runner's role may not call ecs:ListTasks on cluster "todobackend-cluster" \(looking for an earlier run of this resource, IfRunning; AccessDeniedException: User: .* is not authorized to perform: ecs:ListTasks .*\), so no task was started — check Cluster; if it is right, add the cluster's ARN to ClusterArns of the runner's stack \(infra\/task-runner.yml\), or grant its role ecs:ListTasks on it\.$/,
+      );
+      expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    });
+
+    it('a refused DescribeTasks names ecs:DescribeTasks; an answer that names no action, both permissions', async () => {
+      aws.ecs.on(ListTasksCommand).resolves({ taskArns: [EARLIER_TASK] });
+      aws.ecs
+        .on(DescribeTasksCommand, { tasks: [EARLIER_TASK] })
+        .rejects(awsError('AccessDeniedException', 'User is not authorized to perform: ecs:DescribeTasks'));
+      expect((await invoke(updateIfRunning())).response?.Reason).toContain(
+        'may not call ecs:DescribeTasks on cluster "todobackend-cluster"',
+      );
+      aws.ecs.on(ListTasksCommand).rejects(awsError('AccessDeniedException', 'Access denied'));
+      expect((await invoke(updateIfRunning())).response?.Reason).toContain(
+        'may not call ecs:ListTasks and ecs:DescribeTasks on cluster "todobackend-cluster"',
+      );
+    });
+
+    it('any other error is told by the calls and what AWS answered', async () => {
+      aws.ecs.on(ListTasksCommand).rejects(awsError('InvalidParameterException', 'startedBy is not valid.'));
+      const { response } = await invoke(updateIfRunning());
+      expect(response?.Reason).toBe(
+        'Not started: Looking for an earlier run of this resource (ListTasks, DescribeTasks) failed: InvalidParameterException: startedBy is not valid.',
+      );
+    });
   });
 
   describe('with two tasks of an earlier run', () => {

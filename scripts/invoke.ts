@@ -8,19 +8,16 @@
  * CloudFormation would accept it, 1 otherwise, 2 for a usage error.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { ensureBundle } from './local/bundle';
-import { runCli, UsageError } from './local/cli';
+import { parseCommandLine, readJsonFile, runCli, UsageError } from './local/cli';
 import { deliverRequest, describeEvent, isCustomResourceRequest } from './local/cloudformation';
 import { HandlerInvoker } from './local/handler-invoker';
 import { loggedAnswer } from './local/logged-answer';
 import { startLocalLambdaEndpoint } from './local/lambda-endpoint';
-import { quietNodeVersionWarning, startLocalEnvironment } from './local/local-environment';
 import { motoLimitNotes } from './local/moto-limits';
-import { placeholdersIn, substitutePlaceholders } from './local/placeholders';
+import { refuseUnfilledPlaceholders, substitutePlaceholders } from './local/placeholders';
 import { printExchange, ProgressPrinter } from './local/progress';
-import { type ResponseReceiver, startHttpResponseReceiver } from './local/response-receiver';
+import type { ResponseReceiver } from './local/response-receiver';
 
 const USAGE = `Usage: npm run invoke -- <event.json> [--local] [--set Name=Value ...] [--timeout SECONDS] [--function-arn ARN] [--verbose]
 
@@ -30,10 +27,13 @@ const USAGE = `Usage: npm run invoke -- <event.json> [--local] [--set Name=Value
   --timeout SECONDS  the function's timeout (default 900): short ones make the handler hand off
   --function-arn ARN the ARN the handler is invoked as (and hands off to)
   --verbose          print the handler's JSON logs as they are
+  --help             print this and exit
 
 Placeholders: \${RequestId} a fresh UUID, \${ResponseURL} a local ResponseURL that is read back and printed,
 \${FunctionArn} the function ARN; with --local also \${Cluster} \${TaskDefinition} \${SubnetId}
-\${SecurityGroupId} \${VpcId} \${StackId}.`;
+\${SecurityGroupId} \${VpcId} \${StackId}.
+
+Exit code 0 when the answer is SUCCESS and CloudFormation would accept it, 1 otherwise, 2 for a usage error.`;
 
 const REQUEST_SHAPE =
   'A request has RequestType (Create, Update or Delete), ResponseURL, StackId, RequestId, LogicalResourceId, ResourceType and ResourceProperties, and PhysicalResourceId on Update and Delete: see test/fixtures/invoke-*.json.';
@@ -46,7 +46,7 @@ interface Target {
 }
 
 async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
-  const { values: flags, positionals } = parseArgs({
+  const { values: flags, positionals } = parseCommandLine({
     allowPositionals: true,
     options: {
       local: { type: 'boolean', default: false },
@@ -61,19 +61,25 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     console.log(USAGE);
     return 0;
   }
+  // Everything the user typed is checked before anything starts (the bundle's build, moto, local servers).
   const [fixturePath, ...extra] = positionals;
-  if (!fixturePath || extra.length > 0) throw new UsageError('Give exactly one event fixture');
-  const fixture: unknown = JSON.parse(await readFile(fixturePath, 'utf8'));
-  // Before anything starts: placeholders stand for strings, so the fixture's shape can be checked as it is.
+  if (!fixturePath) throw new UsageError('Give one event fixture, such as test/fixtures/invoke-create.json');
+  if (extra.length > 0) throw new UsageError(`Give exactly one event fixture, not also ${extra.join(' ')}`);
+  const timeoutMs = flags.timeout === undefined ? undefined : seconds(flags.timeout) * 1000;
+  const sets = Object.fromEntries(flags.set.map(parseSet));
+  const fixture = await readJsonFile(fixturePath);
+  // Placeholders stand for strings, so the fixture's shape can be checked as it is.
   if (!isCustomResourceRequest(fixture))
     throw new UsageError(
       `${fixturePath} is not a CloudFormation custom resource request: it is ${describeEvent(fixture)}. ${REQUEST_SHAPE}`,
     );
-  ensureBundle((line) => console.log(line));
-  const timeoutMs = flags.timeout === undefined ? undefined : seconds(flags.timeout) * 1000;
-  const sets = Object.fromEntries(flags.set.map(parseSet));
-  const progress = new ProgressPrinter(undefined, flags.verbose);
   const wantsLocalResponseUrl = hasResponseUrlPlaceholder(fixture);
+  refuseUnfilledPlaceholders(fixture, {
+    filledIn: [...(wantsLocalResponseUrl ? ['ResponseURL'] : []), ...Object.keys(sets)],
+    local: flags.local,
+  });
+  ensureBundle((line) => console.log(line));
+  const progress = new ProgressPrinter(undefined, flags.verbose);
 
   const target = flags.local
     ? await localTarget(progress, timeoutMs)
@@ -84,13 +90,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     let event = substitutePlaceholders(fixture, { ...target.values, ...sets, RequestId: requestId });
     const slot = wantsLocalResponseUrl && target.receiver ? await target.receiver.slot(requestId) : undefined;
     if (slot) event = substitutePlaceholders(event, { ResponseURL: slot.url });
-    const missing = placeholdersIn(event);
-    if (missing.length > 0) {
-      const how = flags.local ? '' : ' run with --local, or';
-      throw new UsageError(
-        `The fixture's placeholders ${missing.map((name) => `\${${name}}`).join(', ')} have no value:${how} give --set ${missing[0]}=…`,
-      );
-    }
+    refuseUnfilledPlaceholders(event, { filledIn: [], local: flags.local });
     if (!isCustomResourceRequest(event))
       throw new UsageError(
         `${fixturePath} with its placeholders filled in is ${describeEvent(event)}. ${REQUEST_SHAPE}`,
@@ -121,6 +121,8 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
 
 async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefined): Promise<Target> {
   console.log('Starting moto (local AWS) with the sample stack');
+  // Loaded only now: the AWS SDK takes a while to load, and a usage error should not wait for it.
+  const { startLocalEnvironment } = await import('./local/local-environment');
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
     onSetup: (line) => console.log(`  ${line}`),
@@ -150,9 +152,12 @@ async function accountTarget(
   timeoutMs: number | undefined,
   functionArn: string | undefined,
 ): Promise<Target> {
+  const { quietNodeVersionWarning } = await import('./local/local-environment');
   quietNodeVersionWarning();
   const lambda = await startLocalLambdaEndpoint();
-  const receiver = localResponseUrl ? await startHttpResponseReceiver() : undefined;
+  const receiver = localResponseUrl
+    ? await (await import('./local/response-receiver')).startHttpResponseReceiver()
+    : undefined;
   const arn =
     functionArn ??
     `arn:aws:lambda:${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'}:123456789012:function:ecs-task-runner`;
@@ -200,4 +205,4 @@ function seconds(text: string): number {
   return value;
 }
 
-runCli(main, USAGE);
+runCli(main, 'npm run invoke -- --help');

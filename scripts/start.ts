@@ -3,20 +3,39 @@
  * CloudFormation would send them, against moto on this machine. Exits non-zero when an answer is not what
  * CloudFormation should get.
  */
+import { ensureBundle } from './local/bundle';
 import { CustomResource, type Exchange, type TemplateValue } from './local/cloudformation';
-import { runCli } from './local/cli';
-import { startLocalEnvironment } from './local/local-environment';
+import { parseCommandLine, runCli } from './local/cli';
 import { motoLimitNotes } from './local/moto-limits';
 import { printExchange, ProgressPrinter } from './local/progress';
 
 const LOGICAL_ID = 'MigrateTask';
 
+const USAGE = `Usage: npm start [-- --verbose]
+
+Builds the bundle when it is missing or older than its sources, starts moto (local AWS) with the sample stack, and
+sends the built handler the Create, Update and Delete of a MigrateTask resource, as CloudFormation would. Exit code
+0 when every answer is what CloudFormation should get, 1 otherwise, 2 for a usage error.
+
+  --verbose  print the handler's JSON logs as they are
+  --help     print this and exit`;
+
 async function main(onStop: (stop: () => Promise<void>) => void): Promise<number> {
+  const { values: flags } = parseCommandLine({
+    options: { verbose: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+  });
+  if (flags.help) {
+    console.log(USAGE);
+    return 0;
+  }
   const started = Date.now();
-  const progress = new ProgressPrinter(undefined, process.argv.includes('--verbose'));
+  ensureBundle((line) => console.log(line));
+  const progress = new ProgressPrinter(undefined, flags.verbose);
   console.log(
     'Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition',
   );
+  // Loaded only now: the AWS SDK takes a while to load, and a usage error should not wait for it.
+  const { startLocalEnvironment } = await import('./local/local-environment');
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
     onSetup: (line) => console.log(`  ${line}`),
@@ -121,4 +140,4 @@ function newTask(exchange: Exchange, previous: Exchange): string[] {
     : [];
 }
 
-runCli(main, 'Usage: npm start [-- --verbose]');
+runCli(main, 'npm start -- --help');

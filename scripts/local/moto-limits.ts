@@ -19,6 +19,14 @@ const LIMITS: MotoLimit[] = [
       /RunTask failed[\s\S]*(<!doctype|Deserialization error)/i.test(response.Reason ?? ''),
     note: "moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto with an HTML 500 when the cluster has no container instances (ECS would use the cluster's default capacity provider strategy). Set LaunchType: FARGATE to run it here.",
   },
+  {
+    // ECS refuses a missing subnet with InvalidParameterException "Error retrieving subnet information for [...]: The
+    // subnet ID '...' does not exist (ErrorCode: InvalidSubnetID.NotFound)", which the runner recognises and
+    // explains; moto passes EC2's error through as it is, which the runner does not take for a refused network.
+    applies: ({ response }) =>
+      response?.Status === 'FAILED' && /^RunTask failed: InvalidSubnetID\.NotFound\b/.test(response.Reason ?? ''),
+    note: 'moto, not the runner: moto refuses a subnet that does not exist with EC2\'s own InvalidSubnetID.NotFound, where ECS answers InvalidParameterException ("Error retrieving subnet information …"); on AWS the runner then describes the network and answers "Not started: Subnets: subnet-… does not exist in this account and region." Check the subnet ID either way.',
+  },
 ];
 
 /** The notes on moto's limits that explain this exchange's answer; empty when none does. */

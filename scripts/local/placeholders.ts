@@ -3,6 +3,8 @@
  * for what only exists when the fixture is run: a fresh RequestId, a local ResponseURL, the IDs of the resources
  * in moto. Substitution works on the parsed JSON, so values need no escaping.
  */
+import { UsageError } from './cli';
+
 const PLACEHOLDER = /\$\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 export function substitutePlaceholders(value: unknown, values: Readonly<Record<string, string>>): unknown {
@@ -24,4 +26,30 @@ export function placeholdersIn(value: unknown): string[] {
   };
   visit(value);
   return [...names];
+}
+
+/** Placeholders the tool fills in itself, whatever the fixture. */
+const TOOL_PLACEHOLDERS = ['RequestId', 'FunctionArn'];
+/** What --local fills in from the sample stack in moto. */
+const SAMPLE_STACK_PLACEHOLDERS = ['Cluster', 'TaskDefinition', 'SubnetId', 'SecurityGroupId', 'VpcId', 'StackId'];
+
+/**
+ * Refuses, as a usage error, placeholders in `value` that nothing fills in: neither the tool, nor --local (when
+ * `local`), nor `filledIn` (--set names; ResponseURL when the tool serves it). Names them and says how to give
+ * them a value.
+ */
+export function refuseUnfilledPlaceholders(value: unknown, options: { filledIn: readonly string[]; local: boolean }) {
+  const filled = new Set([
+    ...TOOL_PLACEHOLDERS,
+    ...(options.local ? SAMPLE_STACK_PLACEHOLDERS : []),
+    ...options.filledIn,
+  ]);
+  const names = placeholdersIn(value).filter((name) => !filled.has(name));
+  if (names.length === 0) return;
+  const fromStack = options.local ? [] : names.filter((name) => SAMPLE_STACK_PLACEHOLDERS.includes(name));
+  const how = fromStack.length > 0 ? `run with --local (which fills in ${fromStack.join(', ')}), or ` : '';
+  const listed = names.map((name) => `\${${name}}`).join(', ');
+  throw new UsageError(
+    `The fixture's placeholder${names.length === 1 ? '' : 's'} ${listed} ${names.length === 1 ? 'has' : 'have'} no value: ${how}give --set ${names[0]}=…`,
+  );
 }

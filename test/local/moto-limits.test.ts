@@ -33,6 +33,20 @@ describe('notes on where moto differs from ECS', () => {
     );
   });
 
+  it('explains in one line that a missing subnet is refused differently by moto, saying what AWS would answer', () => {
+    const notes = motoLimitNotes(
+      exchange(
+        { LaunchType: 'FARGATE' },
+        "RunTask failed: InvalidSubnetID.NotFound: The subnet ID 'subnet-0123456789abcdef0' does not exist",
+      ),
+    );
+
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(
+      /^moto, not the runner: moto refuses a subnet that does not exist with EC2's own InvalidSubnetID\.NotFound, .* "Not started: Subnets: subnet-… does not exist in this account and region\." Check the subnet ID either way\.$/,
+    );
+  });
+
   it('says nothing when the request names a launch type, or the failure is another one', () => {
     expect(motoLimitNotes(exchange({ LaunchType: 'FARGATE' }, HTML_500_REASON))).toEqual([]);
     expect(

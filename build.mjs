@@ -1,9 +1,8 @@
 // Bundles the Lambda into dist/ecs-task-runner/ (index.mjs + lazily loaded chunks) and zips that folder's files
 // at the zip root, so the Lambda handler setting is `index.handler`.
 import { build } from 'esbuild';
-import { zipSync } from 'fflate';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { zipFolder } from './scripts/zip-folder.mjs';
 
 const outdir = 'dist/ecs-task-runner';
 const zipPath = 'dist/ecs-task-runner.zip';
@@ -33,27 +32,7 @@ const result = await build({
   logLevel: 'warning',
 });
 
-const files = [];
-async function collect(dir) {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) await collect(full);
-    else files.push(full);
-  }
-}
-await collect(outdir);
-
-// The same code gives the same zip: names in sorted order, one fixed timestamp (fflate writes DOS times in local
-// time, so the date is built in local time too), Unix -rw-r--r-- on every file.
-const FIXED_MTIME = new Date(2020, 0, 1);
-const entries = {};
-for (const file of files.sort()) {
-  entries[path.relative(outdir, file).split(path.sep).join('/')] = [
-    await readFile(file),
-    { mtime: FIXED_MTIME, os: 3, attrs: 0o100644 << 16 },
-  ];
-}
-await writeFile(zipPath, zipSync(entries, { level: 9 }));
+await zipFolder(outdir, zipPath);
 
 const outputs = Object.entries(result.metafile.outputs).map(
   ([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`,

@@ -88,9 +88,9 @@ function releasedTemplate(text, code) {
       }),
       document.createPair('CodeKey', {
         Type: 'String',
-        Default: zipName,
-        MinLength: 1,
-        Description: `Key of ${zipName} in CodeBucket.`,
+        AllowedPattern: '^\\S+\\.zip$',
+        ConstraintDescription: 'must be the key of a .zip object',
+        Description: `Key of the released zip in CodeBucket, e.g. ${zipName}. Give it on every deployment: a new key is what makes CloudFormation update the function's code (aws cloudformation deploy keeps the previous value of a parameter it is not given).`,
       }),
     );
   }

@@ -95,7 +95,9 @@ describe('npm run release', () => {
     const fn = released.Resources.Function;
 
     expect(fn?.Properties?.Code).toEqual({ S3Bucket: { Ref: 'CodeBucket' }, S3Key: { Ref: 'CodeKey' } });
-    expect(released.Parameters?.CodeKey).toMatchObject({ Type: 'String', Default: ZIP });
+    expect(released.Parameters?.CodeKey).toMatchObject({ Type: 'String' });
+    expect(released.Parameters?.CodeKey?.Default).toBeUndefined();
+    expect(ZIP).toMatch(new RegExp(String(released.Parameters?.CodeKey?.AllowedPattern)));
     expect(released.Parameters?.CodeBucket).toMatchObject({ Type: 'String' });
     expect(fn?.Metadata).toBeUndefined();
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { ensureBundle, PROJECT_ROOT } from '../../scripts/local/bundle';
 import { findCfnLint } from '../infra/cfn-lint-command';
-import { isRecord, parseCfnYaml, type Template } from '../infra/cfn-yaml';
+import { evaluate, isRecord, parseCfnYaml, type Template } from '../infra/cfn-yaml';
 
 /**
  * `npm run release` (release.mjs), from the bundle `npm run build` wrote (built here when missing or stale): run
@@ -132,6 +132,43 @@ describe('npm run release', () => {
         expect(existsSync(path.join(first, String(local)))).toBe(true);
     }
     expect(template(first, SAR_TEMPLATE).Resources.Function?.Properties?.Code).toBe(ZIP);
+  });
+
+  it("is what the README's quick start deploys: its template, every parameter it needs, the log group it tails", () => {
+    const [first] = releases as [string];
+    const readme = readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const quickStart = /^## Quick start on AWS\n([\s\S]*?)^## /m.exec(readme)?.[1] ?? '';
+    // Shell lines as the shell reads them: continuations joined, $VERSION as the release's.
+    const commands = quickStart
+      .replace(/\\\n\s*/g, '')
+      .split('\n')
+      .map((line) => line.trim().replaceAll('$VERSION', version));
+    const deploy = commands.find((line) => line.startsWith('aws cloudformation deploy --stack-name ecs-task-runner '));
+    if (!deploy)
+      throw new Error(
+        'the quick start has no runner deployment (aws cloudformation deploy --stack-name ecs-task-runner ...)',
+      );
+    const words = deploy.split(/\s+/);
+    const after = (flag: string) => words[words.indexOf(flag) + 1] ?? '';
+
+    expect(after('--template-file')).toBe(`dist/release/${TEMPLATE}`);
+    expect(commands).toContain(`aws s3 cp dist/release/${ZIP} s3://${/CodeBucket=(\S+)/.exec(deploy)?.[1]}/`);
+    const overrides = Object.fromEntries(
+      words.slice(words.indexOf('--parameter-overrides') + 1).map((word) => word.split('=', 2) as [string, string]),
+    );
+    const released = template(first, TEMPLATE);
+    const parameters = released.Parameters ?? {};
+    const required = Object.keys(parameters).filter((name) => parameters[name]?.Default === undefined);
+    expect(Object.keys(overrides).filter((name) => !(name in parameters))).toEqual([]);
+    expect(required.filter((name) => !(name in overrides))).toEqual([]);
+    expect(overrides.CodeKey).toBe(ZIP);
+
+    const functionName = evaluate(released.Resources.Function?.Properties?.FunctionName, {
+      values: { 'AWS::StackName': after('--stack-name'), FunctionName: overrides.FunctionName ?? '' },
+      conditions: { NamedAfterStack: (overrides.FunctionName ?? '') === '' },
+    });
+    const tail = commands.find((line) => line.startsWith('aws logs tail '));
+    expect(tail?.split(/\s+/)[3]).toBe(`/aws/lambda/${String(functionName)}`);
   });
 
   const cfnLint = findCfnLint();

@@ -8,8 +8,9 @@ export class UsageError extends Error {
 }
 
 /**
- * The command line parsed as `config` says (strict, parseArgs' default: an unknown option is an error). What `node:util`'s parseArgs
- * refuses becomes a UsageError with the first sentence of its message ("Unknown option '--bogus'.").
+ * The command line parsed as `config` says, strictly (parseArgs' default: an unknown option is an error). What
+ * `node:util`'s parseArgs refuses becomes a UsageError with the first sentence of its message ("Unknown option
+ * '--bogus'.").
  */
 export function parseCommandLine<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
   try {

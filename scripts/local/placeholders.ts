@@ -38,7 +38,10 @@ const SAMPLE_STACK_PLACEHOLDERS = ['Cluster', 'TaskDefinition', 'SubnetId', 'Sec
  * `local`), nor `filledIn` (--set names; ResponseURL when the tool serves it). Names them and says how to give
  * them a value.
  */
-export function refuseUnfilledPlaceholders(value: unknown, options: { filledIn: readonly string[]; local: boolean }) {
+export function refuseUnfilledPlaceholders(
+  value: unknown,
+  options: { filledIn: readonly string[]; local: boolean },
+): void {
   const filled = new Set([
     ...TOOL_PLACEHOLDERS,
     ...(options.local ? SAMPLE_STACK_PLACEHOLDERS : []),

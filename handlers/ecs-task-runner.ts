@@ -20,5 +20,6 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     log: logger,
     http: nodeHttpPut,
     allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
+    allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
   });
 }

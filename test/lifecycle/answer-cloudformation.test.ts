@@ -535,13 +535,13 @@ describe('answering CloudFormation', () => {
     expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
   });
 
-  it('never contacts a ResponseURL that is not an AWS https URL', async () => {
+  it("never contacts a ResponseURL that is not CloudFormation's response bucket", async () => {
     const event = fixtures.create();
     event.ResponseURL = 'https://attacker.example.com/collect?X-Amz-Signature=abc';
     const { puts, log } = await invoke(event);
     expect(puts).toHaveLength(0);
     expect(aws.ecs.calls()).toHaveLength(0);
-    expect(log.text()).toContain('not an AWS host');
+    expect(log.text()).toContain("attacker.example.com is not CloudFormation's response bucket");
     expect(log.text()).not.toContain('X-Amz-Signature');
   });
 

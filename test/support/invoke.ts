@@ -9,6 +9,10 @@ export interface InvokeOptions {
   /** What the ResponseURL answers, in turn (then 200). */
   statuses?: (number | Error)[];
   allowedResponseHosts?: string;
+  /** ALLOWED_ACCOUNT_IDS. */
+  allowedAccountIds?: string;
+  /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
+  functionArn?: string;
 }
 
 /** Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. */
@@ -20,10 +24,14 @@ export function invokeWith(ports: AwsPorts) {
     await answerCloudFormation(event, {
       aws: ports,
       clock,
-      invocation: fakeInvocation(clock, options.budgetMs),
+      invocation: {
+        ...fakeInvocation(clock, options.budgetMs),
+        ...(options.functionArn ? { functionArn: options.functionArn } : {}),
+      },
       log,
       http,
       ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
+      ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
     });
     const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
     return { clock, log, puts, responses, response: responses[0] };

@@ -5,7 +5,9 @@ import { type ContinuationEvent, isTeardown } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { deleteResource } from './delete-resource';
 import { followTasks, runTasks } from './run-tasks';
-import { stackStatus, UPDATE_ROLLBACK } from './stack-status';
+import { UPDATE_ROLLBACK } from './stack-status';
+import { readStackStatus } from './stack-status-reader';
+import { cannotTellUpdateRollback } from './unreadable-stack-status';
 import { emptyData } from './task-attributes';
 import { asTeardownOutcome, teardownProperties } from './teardown';
 
@@ -55,8 +57,13 @@ async function updateResource(
   if (!properties.runOnUpdate) {
     return skipped('RunOnUpdate is false: no task was run for this update.', properties);
   }
-  if (!properties.runOnRollback && (await stackStatus(request.StackId, deps)) === UPDATE_ROLLBACK) {
-    return skipped('The stack is rolling back an update and RunOnRollback is false: no task was run.', properties);
+  if (!properties.runOnRollback) {
+    // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
+    const reading = await readStackStatus(request.StackId, properties, deps);
+    if (reading.kind === 'unreadable')
+      return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
+    if (reading.status === UPDATE_ROLLBACK)
+      return skipped('The stack is rolling back an update and RunOnRollback is false: no task was run.', properties);
   }
   return runTasks(request, properties, deps);
 }

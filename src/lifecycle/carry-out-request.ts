@@ -4,6 +4,7 @@ import { InvalidPropertiesError } from '../shared/errors';
 import { type ContinuationEvent, isTeardown } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { deleteResource } from './delete-resource';
+import { retryingDeniedCalls } from './iam-propagation';
 import { followTasks, runTasks } from './run-tasks';
 import { UPDATE_ROLLBACK } from './stack-status';
 import { readStackStatus } from './stack-status-reader';
@@ -18,9 +19,9 @@ export async function carryOutRequest(
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
     case 'Create':
-      return runTasks(request, requireProperties(request), deps);
+      return runTasks(request, requireProperties(request), retryingDeniedCalls(deps));
     case 'Update':
-      return updateResource(request, requireProperties(request), deps);
+      return updateResource(request, requireProperties(request), retryingDeniedCalls(deps));
     case 'Delete':
       return deleteResource(request, deps);
   }

@@ -17,6 +17,8 @@ export interface RunnerDependencies extends LifecycleDependencies {
   allowedResponseHosts?: string;
   /** ALLOWED_ACCOUNT_IDS: accounts besides the function's own whose stacks the runner serves. */
   allowedAccountIds?: string;
+  /** The event came through the SNS topic: a request, never a hand-off, which only the runner itself sends. */
+  throughTopic?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface RunnerDependencies extends LifecycleDependencies {
  */
 export async function answerCloudFormation(event: unknown, deps: RunnerDependencies): Promise<void> {
   const { log } = deps;
-  const continuation = isContinuationEvent(event) ? event : undefined;
+  const continuation = !deps.throughTopic && isContinuationEvent(event) ? event : undefined;
   const request = continuation?.request ?? event;
   if (!isCloudFormationRequest(request)) {
     log.error('Not a CloudFormation custom resource request: nothing to do, nobody to answer');

@@ -2,7 +2,6 @@ import { DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudfo
 import { DescribeTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_NAME } from '../../src/aws/assumed-role';
-import { unwrapSnsNotification } from '../../src/runtime/sns-notification';
 import { snsNotification } from '../../scripts/local/sns-notification';
 import { mockedAws, stubHappyPath } from '../support/aws-mocks';
 import { fixtures, withProperties } from '../support/fixtures';
@@ -33,7 +32,7 @@ function throughTopicFromOtherAccount<E extends { StackId: string; ResponseURL: 
   event.StackId = event.StackId.replace('123456789012', OTHER_ACCOUNT);
   event.ResponseURL = event.ResponseURL.replace('123456789012', OTHER_ACCOUNT);
   event.ServiceToken = TOPIC;
-  return unwrapSnsNotification(snsNotification(event, TOPIC));
+  return snsNotification(event, TOPIC);
 }
 
 function deleteWithTeardown() {

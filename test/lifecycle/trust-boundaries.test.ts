@@ -1,5 +1,4 @@
 import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { unwrapSnsNotification } from '../../src/runtime/sns-notification';
 import { snsNotification } from '../../scripts/local/sns-notification';
 import { mockedAws, stubHappyPath } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
@@ -52,11 +51,20 @@ describe('a ResponseURL other than CloudFormation’s response bucket', () => {
     event.ServiceToken = TOPIC;
     event.ResponseURL = 'https://attackers-bucket.s3.amazonaws.com/loot?X-Amz-Signature=abc';
     event.ResourceProperties.Overrides = { ContainerOverrides: [{ Name: 'migrate', Command: ['sh', '-c', 'env'] }] };
-    const { puts, log } = await invoke(unwrapSnsNotification(snsNotification(event, TOPIC)));
+    const { puts, log } = await invoke(snsNotification(event, TOPIC));
 
     expect(awsCalls()).toBe(0);
     expect(puts).toHaveLength(0);
     expect(log.text()).toContain("attackers-bucket.s3.amazonaws.com is not CloudFormation's response bucket");
+  });
+
+  it('is never a hand-off when it comes through the SNS topic: only the runner itself hands off', async () => {
+    const continuation = fixtures.continuation();
+    const { puts, log } = await invoke(snsNotification(continuation, TOPIC));
+
+    expect(awsCalls()).toBe(0);
+    expect(puts).toHaveLength(0);
+    expect(log.text()).toContain('Not a CloudFormation custom resource request');
   });
 
   it('is refused in a hand-off event too, which is never resumed', async () => {
@@ -103,7 +111,7 @@ describe('the accounts served', () => {
   it('serves the accounts of ALLOWED_ACCOUNT_IDS, through the SNS topic', async () => {
     const event = fromAccount(fixtures.create(), OTHER_ACCOUNT);
     event.ServiceToken = TOPIC;
-    const { response } = await invoke(unwrapSnsNotification(snsNotification(event, TOPIC)), {
+    const { response } = await invoke(snsNotification(event, TOPIC), {
       allowedAccountIds: ` 111111111111 , ${OTHER_ACCOUNT}`,
     });
 
@@ -114,7 +122,7 @@ describe('the accounts served', () => {
   it('refuses through the SNS topic an account that is not listed, before any AWS call', async () => {
     const event = fromAccount(fixtures.create(), OTHER_ACCOUNT);
     event.ServiceToken = TOPIC;
-    const { response } = await invoke(unwrapSnsNotification(snsNotification(event, TOPIC)), {
+    const { response } = await invoke(snsNotification(event, TOPIC), {
       allowedAccountIds: '111111111111',
     });
 

@@ -20,8 +20,8 @@ export interface Cleanup {
  * Runs the OnDelete teardown task with the resource's network and launch settings and watches it like a Create
  * (Timeout, hand-off, StartRetries), once the resource's tasks just stopped have ended. Skipped while the stack
  * rolls back a failed creation: nothing was created that needs tearing down; and when the stack's status cannot be
- * read, as the runner then cannot tell. `cleanup` says what became of the
- * resource's own tasks; the Reason adds the teardown's outcome.
+ * read, as the runner then cannot tell. `cleanup` says what became of the resource's own tasks; the Reason adds the
+ * teardown's outcome.
  */
 export async function runTeardown(
   request: CloudFormationCustomResourceDeleteEvent,

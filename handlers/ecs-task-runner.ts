@@ -5,7 +5,7 @@ import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
-import { unwrapSnsNotification } from '../src/runtime/sns-notification';
+import { deliveryOf } from '../src/runtime/sns-notification';
 
 // Created once per process and reused by warm invocations; nothing here changes between invocations.
 const logger = new Logger({ serviceName: 'ecs-task-runner' });
@@ -13,12 +13,15 @@ const aws = createSdkPorts();
 
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
-  await answerCloudFormation(unwrapSnsNotification(event), {
+  const delivery = deliveryOf(event);
+  await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
     aws,
     clock: systemClock,
     invocation: invocationFromContext(context),
     log: logger,
     http: nodeHttpPut,
     allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
+    allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
+    throughTopic: delivery.kind === 'topic',
   });
 }

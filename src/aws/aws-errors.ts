@@ -106,3 +106,8 @@ export function isTaskDefinitionNotFound(error: unknown): boolean {
 export function isResourceNotFound(error: unknown): boolean {
   return errorName(error) === 'ResourceNotFoundException';
 }
+
+/** DescribeStacks does not know the stack (ValidationError "Stack with id … does not exist"). */
+export function isStackNotFound(error: unknown): boolean {
+  return errorName(error) === 'ValidationError' && /does not exist/i.test(errorMessage(error));
+}

@@ -75,7 +75,7 @@ export interface LambdaApi {
   recursiveLoop(functionName: string): Promise<string | undefined>;
 }
 
-/** Reads a stack's status (to recognise an update rollback). */
+/** Reads a stack's status (to recognise a rollback); undefined when DescribeStacks returns no such stack. */
 export interface CloudFormationApi {
   stackStatus(stackId: string): Promise<string | undefined>;
 }
@@ -90,5 +90,7 @@ export interface AwsPorts {
   ec2(): Promise<Ec2Api>;
   lambda(): Promise<LambdaApi>;
   cloudFormation(): Promise<CloudFormationApi>;
+  /** CloudFormation with the credentials of `roleArn` (sts:AssumeRole): a stack in another account. */
+  cloudFormationAs(roleArn: string): Promise<CloudFormationApi>;
   logs(): Promise<LogsApi>;
 }

@@ -4,7 +4,7 @@ import { createEcsApi } from './ecs-api';
 /**
  * The real AWS ports. Clients read region, credentials and endpoints (`AWS_ENDPOINT_URL_<SERVICE>`) from the
  * standard environment. The dynamic imports become separate chunks in the bundle, so EC2, Lambda, CloudFormation
- * and CloudWatch Logs code loads only on the paths that call them, once per process.
+ * CloudWatch Logs and STS code loads only on the paths that call them, once per process.
  */
 export function createSdkPorts(): AwsPorts {
   return {
@@ -12,6 +12,8 @@ export function createSdkPorts(): AwsPorts {
     ec2: once(async () => (await import('./ec2-api')).createEc2Api()),
     lambda: once(async () => (await import('./lambda-api')).createLambdaApi()),
     cloudFormation: once(async () => (await import('./cloudformation-api')).createCloudFormationApi()),
+    // Not cached: the role differs per resource, and its credentials expire.
+    cloudFormationAs: async (roleArn) => (await import('./assumed-role')).createCloudFormationApiAs(roleArn),
     logs: once(async () => (await import('./logs-api')).createLogsApi()),
   };
 }

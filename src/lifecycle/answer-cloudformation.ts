@@ -4,6 +4,7 @@ import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
+import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
 import { answerBody } from './answer-body';
 import { carryOutRequest, resumeWatch } from './carry-out-request';
 import { isContinuationEvent } from './continuation';
@@ -12,8 +13,12 @@ import type { LifecycleDependencies, RequestOutcome } from './contract';
 
 export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;
-  /** RESPONSE_URL_ALLOWED_HOSTS: replaces the AWS hosts a ResponseURL may point to (local testing). */
+  /** RESPONSE_URL_ALLOWED_HOSTS: replaces CloudFormation's response bucket as where answers may go (local testing). */
   allowedResponseHosts?: string;
+  /** ALLOWED_ACCOUNT_IDS: accounts besides the function's own whose stacks the runner serves. */
+  allowedAccountIds?: string;
+  /** The event came through the SNS topic: a request, never a hand-off, which only the runner itself sends. */
+  throughTopic?: boolean;
 }
 
 /**
@@ -23,22 +28,24 @@ export interface RunnerDependencies extends LifecycleDependencies {
  */
 export async function answerCloudFormation(event: unknown, deps: RunnerDependencies): Promise<void> {
   const { log } = deps;
-  const continuation = isContinuationEvent(event) ? event : undefined;
+  const continuation = !deps.throughTopic && isContinuationEvent(event) ? event : undefined;
   const request = continuation?.request ?? event;
   if (!isCloudFormationRequest(request)) {
     log.error('Not a CloudFormation custom resource request: nothing to do, nobody to answer');
     return;
   }
-  let url: URL;
-  try {
-    url = checkResponseUrl(request.ResponseURL, deps.allowedResponseHosts);
-  } catch (error) {
-    log.error('Refused the ResponseURL: it will not be contacted, and CloudFormation will time out waiting', {
-      problem: error instanceof Error ? error.message : String(error),
-      responseUrl: redactUrl(request.ResponseURL),
+  // Before any AWS call: a request that names somewhere else to answer to is nobody's to run.
+  const checked = checkResponseUrl(request.ResponseURL, {
+    allowedHosts: deps.allowedResponseHosts,
+    functionArn: deps.invocation.functionArn,
+  });
+  if (checked.kind === 'refused') {
+    log.error('Refused the ResponseURL: nothing was started, and nothing will be sent to it', {
+      problem: checked.problem,
     });
     return;
   }
+  const { url } = checked;
   log.info(continuation ? 'Taking over the watch' : 'Request', {
     requestType: request.RequestType,
     stackId: request.StackId,
@@ -49,16 +56,27 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
     ...(continuation ? { handOffs: continuation.handOffs, taskArns: continuation.watch.taskArns } : {}),
   });
 
+  const served = accountsServed(deps.invocation.functionArn, deps.allowedAccountIds);
+  if (served.ignored.length > 0)
+    log.warn('ALLOWED_ACCOUNT_IDS has entries that are not 12-digit account IDs; they are ignored', {
+      ignored: served.ignored,
+    });
+  const account = checkStackAccount(request.StackId, served);
   let answer: Answer;
-  try {
-    const outcome: RequestOutcome = continuation
-      ? await resumeWatch(continuation, deps)
-      : await carryOutRequest(request, deps);
-    if (outcome.kind === 'handed-off') return;
-    answer = outcome.answer;
-  } catch (error) {
-    answer = answerForError(request, error);
-    logIfUnexpected(log, error);
+  if (account.kind === 'refused') {
+    log.error("Refused the request: the stack's account is not one this runner serves", { stackId: request.StackId });
+    answer = answerToUnservedAccount(request.RequestType, account);
+  } else {
+    try {
+      const outcome: RequestOutcome = continuation
+        ? await resumeWatch(continuation, deps)
+        : await carryOutRequest(request, deps);
+      if (outcome.kind === 'handed-off') return;
+      answer = outcome.answer;
+    } catch (error) {
+      answer = answerForError(request, error);
+      logIfUnexpected(log, error);
+    }
   }
 
   try {

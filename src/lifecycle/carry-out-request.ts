@@ -4,8 +4,11 @@ import { InvalidPropertiesError } from '../shared/errors';
 import { type ContinuationEvent, isTeardown } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
 import { deleteResource } from './delete-resource';
+import { retryingDeniedCalls } from './iam-propagation';
 import { followTasks, runTasks } from './run-tasks';
-import { stackStatus, UPDATE_ROLLBACK } from './stack-status';
+import { UPDATE_ROLLBACK } from './stack-status';
+import { readStackStatus } from './stack-status-reader';
+import { cannotTellUpdateRollback } from './unreadable-stack-status';
 import { emptyData } from './task-attributes';
 import { asTeardownOutcome, teardownProperties } from './teardown';
 
@@ -16,9 +19,9 @@ export async function carryOutRequest(
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
     case 'Create':
-      return runTasks(request, requireProperties(request), deps);
+      return runTasks(request, requireProperties(request), retryingDeniedCalls(deps));
     case 'Update':
-      return updateResource(request, requireProperties(request), deps);
+      return updateResource(request, requireProperties(request), retryingDeniedCalls(deps));
     case 'Delete':
       return deleteResource(request, deps);
   }
@@ -55,8 +58,13 @@ async function updateResource(
   if (!properties.runOnUpdate) {
     return skipped('RunOnUpdate is false: no task was run for this update.', properties);
   }
-  if (!properties.runOnRollback && (await stackStatus(request.StackId, deps)) === UPDATE_ROLLBACK) {
-    return skipped('The stack is rolling back an update and RunOnRollback is false: no task was run.', properties);
+  if (!properties.runOnRollback) {
+    // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
+    const reading = await readStackStatus(request.StackId, properties, deps);
+    if (reading.kind === 'unreadable')
+      return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
+    if (reading.status === UPDATE_ROLLBACK)
+      return skipped('The stack is rolling back an update and RunOnRollback is false: no task was run.', properties);
   }
   return runTasks(request, properties, deps);
 }

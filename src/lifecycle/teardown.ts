@@ -6,7 +6,9 @@ import { answered, type LifecycleDependencies, type RequestOutcome } from './con
 import { explainError, logIfUnexpected } from './error-explanation';
 import { defaultStartedBy, teardownStartedBy } from './resource-identity';
 import { startAndFollow } from './run-tasks';
-import { CREATE_ROLLBACK, stackStatus } from './stack-status';
+import { CREATE_ROLLBACK } from './stack-status';
+import { readStackStatus } from './stack-status-reader';
+import { cannotTellCreateRollback } from './unreadable-stack-status';
 
 /** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */
 export interface Cleanup {
@@ -17,8 +19,9 @@ export interface Cleanup {
 /**
  * Runs the OnDelete teardown task with the resource's network and launch settings and watches it like a Create
  * (Timeout, hand-off, StartRetries), once the resource's tasks just stopped have ended. Skipped while the stack
- * rolls back a failed creation: nothing was created that needs tearing down. `cleanup` says what became of the
- * resource's own tasks; the Reason adds the teardown's outcome.
+ * rolls back a failed creation: nothing was created that needs tearing down; and when the stack's status cannot be
+ * read, as the runner then cannot tell. `cleanup` says what became of the resource's own tasks; the Reason adds the
+ * teardown's outcome.
  */
 export async function runTeardown(
   request: CloudFormationCustomResourceDeleteEvent,
@@ -26,7 +29,14 @@ export async function runTeardown(
   cleanup: Cleanup,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
-  if ((await stackStatus(request.StackId, deps)) === CREATE_ROLLBACK) {
+  const reading = await readStackStatus(request.StackId, properties, deps);
+  // Not knowing is not "no rollback": a teardown during a failed creation's rollback is what the check rules out.
+  if (reading.kind === 'unreadable')
+    return answered({
+      status: 'SUCCESS',
+      reason: `${cleanup.summary} ${cannotTellCreateRollback(request.StackId, reading.cause)}`,
+    });
+  if (reading.status === CREATE_ROLLBACK) {
     return answered({
       status: 'SUCCESS',
       reason: `${cleanup.summary} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,

@@ -8,6 +8,7 @@ import type {
   TaskOverride,
   TaskVolumeConfiguration,
 } from '@aws-sdk/client-ecs';
+import { ROLE_ARN } from './arn-patterns';
 import { DEFAULT_LOG_LINES, DEFAULT_POLL_INTERVAL_SECONDS } from './defaults';
 import { readNetworkConfiguration } from './network-configuration';
 import { type IfRunning, readIfRunning } from './if-running';
@@ -60,6 +61,8 @@ export interface RunnerProperties {
   onDelete?: OnDelete;
   /** Names the essential containers may print as `ECS_TASK_RUNNER_OUTPUT Name=Value`, returned as attributes. */
   outputs?: string[];
+  /** A role in the stack's account the runner assumes to read the stack's status (DescribeStacks). */
+  stackStatusRoleArn?: string;
 }
 
 export type PropertiesResult = { ok: true; properties: RunnerProperties } | { ok: false; problems: string[] };
@@ -99,6 +102,8 @@ export const PROPERTY_NAMES = [
   'IfRunning',
   'OnDelete',
   'Outputs',
+  // Trust boundaries (issue 23)
+  'StackStatusRoleArn',
 ] as const;
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
@@ -163,6 +168,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   const ifRunning = readIfRunning(reader, properties.IfRunning);
   const onDelete = readOnDelete(reader, properties.OnDelete);
   const outputs = readOutputs(reader, properties.Outputs);
+  const stackStatusRoleArn = reader.string('StackStatusRoleArn', properties.StackStatusRoleArn, ROLE_ARN);
 
   if (launchType && capacityProviderStrategy) {
     reader.problem(
@@ -240,6 +246,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       ...optional('volumeConfigurations', volumeConfigurations),
       ...optional('onDelete', onDelete),
       ...optional('outputs', outputs),
+      ...optional('stackStatusRoleArn', stackStatusRoleArn),
     },
   };
 }

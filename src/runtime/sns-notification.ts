@@ -8,13 +8,24 @@ import type { SNSEvent } from 'aws-lambda';
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-sns.html
  */
 export function unwrapSnsNotification(event: unknown): unknown {
-  if (!isSnsEvent(event)) return event;
+  const delivery = deliveryOf(event);
+  return delivery.kind === 'topic' ? delivery.message : delivery.event;
+}
+
+/**
+ * How an event arrived: through an SNS topic, with the message it carried, or invoked directly. Only a direct
+ * invocation can be a hand-off: a topic's publishers may send requests, never an invocation's state.
+ */
+export type Delivery = { kind: 'topic'; message: unknown } | { kind: 'invoke'; event: unknown };
+
+export function deliveryOf(event: unknown): Delivery {
+  if (!isSnsEvent(event)) return { kind: 'invoke', event };
   const [record] = event.Records;
   try {
-    return JSON.parse(record?.Sns.Message ?? '') as unknown;
+    return { kind: 'topic', message: JSON.parse(record?.Sns.Message ?? '') as unknown };
   } catch {
     // Not JSON: no CloudFormation request either, and the handler says so about the event as it came.
-    return event;
+    return { kind: 'invoke', event };
   }
 }
 

@@ -14,3 +14,18 @@ export function taskId(taskArn: string): string {
 export function stackName(stackId: string): string | undefined {
   return stackId.split('/')[1];
 }
+
+/** The fields of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`), or undefined when it is not one. */
+export interface ArnFields {
+  partition: string;
+  service: string;
+  region: string;
+  account: string;
+}
+
+export function arnFields(arn: string): ArnFields | undefined {
+  const [prefix, partition, service, region, account, ...resource] = arn.split(':');
+  if (prefix !== 'arn' || !partition || !service || region === undefined || account === undefined) return undefined;
+  if (resource.length === 0) return undefined;
+  return { partition, service, region, account };
+}

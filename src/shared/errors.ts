@@ -36,11 +36,6 @@ export class AwsCallError extends Error {
   }
 }
 
-/** The ResponseURL is not one the runner may contact: it is never called. */
-export class ResponseUrlRefusedError extends Error {
-  override readonly name = 'ResponseUrlRefusedError';
-}
-
 /** CloudFormation's ResponseURL did not take the response after every retry. */
 export class ResponseDeliveryError extends Error {
   override readonly name = 'ResponseDeliveryError';

@@ -23,6 +23,7 @@ const IAM_PREFIX: Record<string, string> = {
   lambda: 'lambda',
   cloudformation: 'cloudformation',
   'cloudwatch-logs': 'logs',
+  sts: 'sts',
 };
 
 /** Commands whose IAM action is not named like the command. */

@@ -467,12 +467,17 @@ describe('Update', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('runs when the stack status cannot be read, and says so in the logs', async () => {
-    aws.cloudFormation.on(DescribeStacksCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
-    const { response, log } = await invoke(fixtures.update());
-    expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
-    expect(response?.Status).toBe('SUCCESS');
-    expect(log.entries.some((entry) => entry.level === 'warn' && entry.message.includes('DescribeStacks'))).toBe(true);
+  it('does not take an update whose stack status cannot be read for a forward one: FAILED, with the ways out', async () => {
+    aws.cloudFormation
+      .on(DescribeStacksCommand)
+      .rejects(
+        Object.assign(new Error('not authorized to perform cloudformation:DescribeStacks'), { name: 'AccessDenied' }),
+      );
+    const { response } = await invoke(fixtures.update());
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('could not read the status of stack todobackend: DescribeStacks was denied');
+    expect(response?.Reason).toContain('Or set RunOnRollback to true');
   });
 });
 
@@ -535,13 +540,13 @@ describe('answering CloudFormation', () => {
     expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
   });
 
-  it('never contacts a ResponseURL that is not an AWS https URL', async () => {
+  it("never contacts a ResponseURL that is not CloudFormation's response bucket", async () => {
     const event = fixtures.create();
     event.ResponseURL = 'https://attacker.example.com/collect?X-Amz-Signature=abc';
     const { puts, log } = await invoke(event);
     expect(puts).toHaveLength(0);
     expect(aws.ecs.calls()).toHaveLength(0);
-    expect(log.text()).toContain('not an AWS host');
+    expect(log.text()).toContain("attacker.example.com is not CloudFormation's response bucket");
     expect(log.text()).not.toContain('X-Amz-Signature');
   });
 

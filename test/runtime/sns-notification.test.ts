@@ -1,4 +1,4 @@
-import { unwrapSnsNotification } from '../../src/runtime/sns-notification';
+import { deliveryOf, unwrapSnsNotification } from '../../src/runtime/sns-notification';
 import { snsNotification } from '../../scripts/local/sns-notification';
 import { fixtures } from '../support/fixtures';
 
@@ -32,5 +32,16 @@ describe('unwrapSnsNotification', () => {
 
     expect(unwrapSnsNotification(s3Event)).toBe(s3Event);
     expect(unwrapSnsNotification(undefined)).toBeUndefined();
+  });
+});
+
+describe('deliveryOf', () => {
+  it('tells a notification of the topic from a direct invocation, which alone may be a hand-off', () => {
+    const request = fixtures.create();
+    const continuation = fixtures.continuation();
+
+    expect(deliveryOf(snsNotification(request, topicArn))).toEqual({ kind: 'topic', message: request });
+    expect(deliveryOf(snsNotification(continuation, topicArn))).toEqual({ kind: 'topic', message: continuation });
+    expect(deliveryOf(continuation)).toEqual({ kind: 'invoke', event: continuation });
   });
 });

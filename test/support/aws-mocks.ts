@@ -12,7 +12,9 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import { createCloudFormationApiAs } from '../../src/aws/assumed-role';
 import { createCloudFormationApi } from '../../src/aws/cloudformation-api';
 import { createEc2Api } from '../../src/aws/ec2-api';
 import { createEcsApi } from '../../src/aws/ecs-api';
@@ -30,6 +32,7 @@ export function mockedAws() {
   const lambda = mockClient(LambdaClient);
   const cloudFormation = mockClient(CloudFormationClient);
   const logs = mockClient(CloudWatchLogsClient);
+  const sts = mockClient(STSClient);
   /** Which lazily loaded clients the runner asked for, in order (the success path should load none but ECS). */
   const loaded: string[] = [];
   const ports: AwsPorts = {
@@ -40,6 +43,8 @@ export function mockedAws() {
     },
     lambda: async () => createLambdaApi(new LambdaClient({ region, credentials })),
     cloudFormation: async () => createCloudFormationApi(new CloudFormationClient({ region, credentials })),
+    // The assumed role's CloudFormation client is mocked with every other one: `cloudFormation` records its calls.
+    cloudFormationAs: async (roleArn) => createCloudFormationApiAs(roleArn, new STSClient({ region, credentials })),
     logs: async () => createLogsApi((logRegion) => new CloudWatchLogsClient({ region: logRegion, credentials })),
   };
   return {
@@ -48,11 +53,12 @@ export function mockedAws() {
     lambda,
     cloudFormation,
     logs,
+    sts,
     ports,
     loaded,
     reset() {
       loaded.length = 0;
-      for (const mock of [ecs, ec2, lambda, cloudFormation, logs]) mock.reset();
+      for (const mock of [ecs, ec2, lambda, cloudFormation, logs, sts]) mock.reset();
     },
   };
 }
@@ -125,6 +131,15 @@ export function stubHappyPath(aws: MockedAws): void {
   aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Allow' });
   aws.cloudFormation.on(DescribeStacksCommand).resolves({
     Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }],
+  });
+  // A StackStatusRoleArn that trusts the runner's role.
+  aws.sts.on(AssumeRoleCommand).resolves({
+    Credentials: {
+      AccessKeyId: 'ASIAEXAMPLESTACKSTATUS',
+      SecretAccessKey: 'stack-status-secret',
+      SessionToken: 'stack-status-session',
+      Expiration: new Date(Date.UTC(2026, 10, 25, 13, 0, 0)),
+    },
   });
 }
 

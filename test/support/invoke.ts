@@ -1,4 +1,5 @@
 import { answerCloudFormation } from '../../src/lifecycle/answer-cloudformation';
+import { deliveryOf } from '../../src/runtime/sns-notification';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';
 import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './fakes';
@@ -9,21 +10,34 @@ export interface InvokeOptions {
   /** What the ResponseURL answers, in turn (then 200). */
   statuses?: (number | Error)[];
   allowedResponseHosts?: string;
+  /** ALLOWED_ACCOUNT_IDS. */
+  allowedAccountIds?: string;
+  /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
+  functionArn?: string;
 }
 
-/** Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. */
+/**
+ * Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. An SNS
+ * notification is taken apart as the handler does.
+ */
 export function invokeWith(ports: AwsPorts) {
   return async (event: unknown, options: InvokeOptions = {}) => {
     const clock = new FakeClock();
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
-    await answerCloudFormation(event, {
+    const delivery = deliveryOf(event);
+    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
       aws: ports,
       clock,
-      invocation: fakeInvocation(clock, options.budgetMs),
+      invocation: {
+        ...fakeInvocation(clock, options.budgetMs),
+        ...(options.functionArn ? { functionArn: options.functionArn } : {}),
+      },
       log,
       http,
       ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
+      ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
+      throughTopic: delivery.kind === 'topic',
     });
     const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
     return { clock, log, puts, responses, response: responses[0] };

@@ -1,0 +1,60 @@
+import type { Answer } from '../response/answer';
+import { arnFields } from '../shared/arns';
+
+/** The environment variable that lists the accounts, besides its own, whose stacks the runner serves. */
+export const ALLOWED_ACCOUNTS_VARIABLE = 'ALLOWED_ACCOUNT_IDS';
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** Whose stacks the runner serves: its own account's, and those of ALLOWED_ACCOUNT_IDS. */
+export interface AccountsServed {
+  own: string | undefined;
+  others: readonly string[];
+  /** Entries of ALLOWED_ACCOUNT_IDS that are not 12-digit account IDs: ignored, and worth a warning. */
+  ignored: readonly string[];
+}
+
+/**
+ * The accounts served by a function with ARN `functionArn` (`arn:aws:lambda:REGION:ACCOUNT:function:NAME`)
+ * and ALLOWED_ACCOUNT_IDS `setting` (comma-separated; blank or unset: none but its own).
+ */
+export function accountsServed(functionArn: string, setting: string | undefined): AccountsServed {
+  const entries = (setting ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  return {
+    own: arnFields(functionArn)?.account,
+    others: entries.filter((entry) => ACCOUNT_ID.test(entry)),
+    ignored: entries.filter((entry) => !ACCOUNT_ID.test(entry)),
+  };
+}
+
+/** Served; or refused, naming the stack's account when its StackId shows one. */
+export type AccountCheck = { kind: 'served'; account: string } | { kind: 'refused'; account: string | undefined };
+
+/** Whether the stack `stackId` names (`arn:aws:cloudformation:REGION:ACCOUNT:stack/NAME/ID`) is one the runner serves. */
+export function checkStackAccount(stackId: string, served: AccountsServed): AccountCheck {
+  const account = arnFields(stackId)?.account;
+  if (account !== undefined && (account === served.own || served.others.includes(account)))
+    return { kind: 'served', account };
+  return { kind: 'refused', account: account !== undefined && ACCOUNT_ID.test(account) ? account : undefined };
+}
+
+/**
+ * The answer to a request from a stack the runner does not serve: nothing runs. Create and Update fail; a Delete
+ * succeeds (nothing of the runner's is there to clean up), so that the requester's stack is not stuck deleting.
+ * The Reason goes to the requester: it names no other account.
+ */
+export function answerToUnservedAccount(
+  requestType: 'Create' | 'Update' | 'Delete',
+  refusal: Extract<AccountCheck, { kind: 'refused' }>,
+): Answer {
+  const whose = refusal.account ? `account ${refusal.account}` : 'an account the StackId does not show';
+  const why =
+    `this runner does not serve stacks of ${whose}. Its owner can add the account to the runner's ` +
+    `${ALLOWED_ACCOUNTS_VARIABLE} (TopicAccountIds in the runner template), or deploy a runner in that account.`;
+  return requestType === 'Delete'
+    ? { status: 'SUCCESS', reason: `Nothing was done: ${why}` }
+    : { status: 'FAILED', reason: `Not started: ${why}` };
+}

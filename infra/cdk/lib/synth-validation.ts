@@ -61,7 +61,8 @@ function containerProblems(
 
 /** The runner's verdict on what it would receive, as far as synthesis knows it: deploy-time values pass. */
 function runnerProblems(scope: IConstruct, properties: Record<string, unknown>): string[] {
-  const asSent = asCloudFormationSends(Stack.of(scope).resolve(properties));
+  let placeholders = 0;
+  const asSent = asCloudFormationSends(Stack.of(scope).resolve(properties), '', () => String(++placeholders));
   const parsed = parseRunnerProperties(asSent as Record<string, unknown>);
   if (parsed.ok) return [];
   return parsed.problems
@@ -69,12 +70,26 @@ function runnerProblems(scope: IConstruct, properties: Record<string, unknown>):
     .map((problem) => `${problem} (the runner would answer FAILED on deploy)`);
 }
 
-/** As CloudFormation delivers properties: every scalar a string; here, every intrinsic function a placeholder. */
-function asCloudFormationSends(value: unknown): unknown {
+/**
+ * As CloudFormation delivers properties: every scalar a string. An intrinsic function becomes a value of the shape
+ * the runner checks where it can tell (a subnet or security group ID, a role ARN), so that the checks that combine
+ * properties still run; else a placeholder whose problems are dropped.
+ */
+function asCloudFormationSends(value: unknown, key: string, next: () => string): unknown {
   if (value === undefined || value === null) return value;
   if (typeof value !== 'object') return String(value);
-  if (Array.isArray(value)) return value.map(asCloudFormationSends);
+  if (Array.isArray(value)) return value.map((item) => asCloudFormationSends(item, key, next));
   const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 1 && (entries[0]?.[0] === 'Ref' || entries[0]?.[0].startsWith('Fn::'))) return DEPLOY_TIME;
-  return Object.fromEntries(entries.map(([key, item]) => [key, asCloudFormationSends(item)]));
+  if (entries.length === 1 && (entries[0]?.[0] === 'Ref' || entries[0]?.[0].startsWith('Fn::'))) {
+    return deployTimeValue(key, next());
+  }
+  return Object.fromEntries(entries.map(([name, item]) => [name, asCloudFormationSends(item, name, next)]));
+}
+
+/** Each one distinct (`unique`), as the resources they stand for are. */
+function deployTimeValue(key: string, unique: string): string {
+  if (key === 'Subnets') return `subnet-0deploytime${unique}`;
+  if (key === 'SecurityGroups') return `sg-0deploytime${unique}`;
+  if (key.endsWith('RoleArn')) return `arn:aws:iam::123456789012:role/deploy-time-${unique}`;
+  return DEPLOY_TIME;
 }

@@ -12,6 +12,6 @@ export declare function parseRunnerProperties(
 
 /** true or false when launch type or capacity providers say where the tasks run; undefined for the cluster's default. */
 export declare function runsOnFargate(properties: {
-  launchType?: string;
-  capacityProviderStrategy?: { capacityProvider?: string }[];
+  launchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
+  capacityProviderStrategy?: { capacityProvider: string }[];
 }): boolean | undefined;

@@ -40,7 +40,7 @@ describe('EcsRunTask’s network, field by field', () => {
   });
 
   it('keeps the service’s security groups and public IP when only subnets are given', () => {
-    expect(withService({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS } }).awsvpc).toEqual({
+    expect(withService({ vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED } }).awsvpc).toEqual({
       Subnets: subnets('Private'),
       SecurityGroups: [groupId('ServiceGroup')],
       AssignPublicIp: 'ENABLED',
@@ -76,6 +76,7 @@ describe('EcsRunTask’s network, field by field', () => {
     const database = new rds.DatabaseInstance(stack, 'Database', {
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
       vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     });
     database.connections.allowDefaultPortFrom(migrate);
     Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupIngress', {

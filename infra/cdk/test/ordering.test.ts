@@ -11,6 +11,7 @@ function orderedStack(order: 'props' | 'methods') {
   const database = new rds.DatabaseInstance(stack, 'Database', {
     engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
     vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
   });
   const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition });
   const ingress = new ec2.CfnSecurityGroupIngress(stack, 'Ingress', {

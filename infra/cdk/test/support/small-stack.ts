@@ -3,10 +3,20 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
-/** A stack with a VPC (public and private subnets), a cluster and a Fargate task definition with one logged container. */
+/**
+ * A stack with a VPC (public and private subnets; no NAT gateway, which synthesis does not need), a cluster and a
+ * Fargate task definition with one logged container.
+ */
 export function smallStack(name: string) {
   const stack = new Stack(new App(), name);
-  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const vpc = new ec2.Vpc(stack, 'Vpc', {
+    maxAzs: 2,
+    natGateways: 0,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+    ],
+  });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
   const taskDefinition = migrateDefinition(stack, 'MigrateDefinition');
   return { stack, vpc, cluster, taskDefinition };

@@ -3,7 +3,8 @@ export enum RunOn {
   /**
    * Only when what runs changes: the cluster, task definition (a new revision), overrides, network, launch settings,
    * count or `triggers`. A change of `pollInterval`, `logLines`, `timeout` and the like updates the resource without
-   * running the task. The default.
+   * running the task. The default. Needs a runner that knows `RerunOn` (this package's own does); for an older
+   * runner imported with `fromFunctionArn`, use `ANY_CHANGE`.
    */
   TASK_CHANGE = 'TaskChange',
   /** On any change of the resource's properties (the runner's own default, `RunOnUpdate: true`). */

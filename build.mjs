@@ -38,3 +38,6 @@ const outputs = Object.entries(result.metafile.outputs).map(
   ([file, info]) => `${file} ${(info.bytes / 1024).toFixed(0)} KB`,
 );
 console.log(`built ${zipPath}\n  ${outputs.join('\n  ')}`);
+
+// The CDK package (infra/cdk) carries the runner and its property parser: built from what was just bundled.
+await import('./infra/cdk/build.mjs');

@@ -1,8 +1,9 @@
-import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
+import { whatRunsChanged } from '../properties/rerun-on';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
 import { type ContinuationEvent, isTeardown } from './continuation';
-import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
+import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { deleteResource } from './delete-resource';
 import { retryingDeniedCalls } from './iam-propagation';
 import { followTasks, runTasks } from './run-tasks';
@@ -51,12 +52,22 @@ function requireProperties(request: CloudFormationCustomResourceEvent): RunnerPr
 }
 
 async function updateResource(
-  request: RunRequest,
+  request: CloudFormationCustomResourceUpdateEvent,
   properties: RunnerProperties,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   if (!properties.runOnUpdate) {
     return skipped('RunOnUpdate is false: no task was run for this update.', properties);
+  }
+  if (
+    properties.rerunOn === 'TaskChange' &&
+    !whatRunsChanged(request.OldResourceProperties, request.ResourceProperties)
+  ) {
+    return skipped(
+      'RerunOn is TaskChange and this update changes nothing that decides what runs ' +
+        '(task definition, overrides, network, launch settings, count, Triggers): no task was run.',
+      properties,
+    );
   }
   if (!properties.runOnRollback) {
     // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.

@@ -14,6 +14,7 @@ import { readNetworkConfiguration } from './network-configuration';
 import { type IfRunning, readIfRunning } from './if-running';
 import { type OnDelete, readOnDelete } from './on-delete';
 import { readOutputs } from './outputs';
+import { type RerunOn, readRerunOn } from './rerun-on';
 import { readStartRetries } from './start-retries';
 import { optional } from '../shared/records';
 import { readPlacementConstraints } from './placement-constraints';
@@ -42,6 +43,8 @@ export interface RunnerProperties {
   /** Lines of a failed container's log to quote in the Reason (0: none). */
   logLines: number;
   runOnUpdate: boolean;
+  /** Whether an Update reruns on any change of the properties, or only when what runs changes. */
+  rerunOn: RerunOn;
   runOnRollback: boolean;
   stopOnDelete: boolean;
   startedBy?: string;
@@ -85,6 +88,7 @@ export const PROPERTY_NAMES = [
   'PollInterval',
   'LogLines',
   'RunOnUpdate',
+  'RerunOn',
   'RunOnRollback',
   'StopOnDelete',
   'Triggers',
@@ -146,6 +150,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   });
   const logLines = reader.integer('LogLines', properties.LogLines, { min: 0, max: 50, unit: 'lines' });
   const runOnUpdate = reader.boolean('RunOnUpdate', properties.RunOnUpdate);
+  const rerunOn = readRerunOn(reader, properties.RerunOn);
   const runOnRollback = reader.boolean('RunOnRollback', properties.RunOnRollback);
   const stopOnDelete = reader.boolean('StopOnDelete', properties.StopOnDelete);
   const startedBy = reader.string('StartedBy', properties.StartedBy, {
@@ -224,6 +229,7 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
       pollIntervalSeconds: pollIntervalSeconds ?? DEFAULT_POLL_INTERVAL_SECONDS,
       logLines: logLines ?? DEFAULT_LOG_LINES,
       runOnUpdate: runOnUpdate ?? true,
+      rerunOn: rerunOn ?? 'AnyChange',
       runOnRollback: runOnRollback ?? false,
       stopOnDelete: stopOnDelete ?? true,
       startRetries: startRetries ?? 0,

@@ -446,6 +446,28 @@ describe('Update', () => {
     ]);
   });
 
+  it('with RerunOn TaskChange, runs nothing when only how the run is watched changed', async () => {
+    const event = fixtures.update();
+    event.OldResourceProperties = { ...event.ResourceProperties, RerunOn: 'TaskChange', PollInterval: '5' };
+    event.ResourceProperties = { ...event.ResourceProperties, RerunOn: 'TaskChange', PollInterval: '10' };
+    const { response } = await invoke(event);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Reason).toContain('RerunOn is TaskChange');
+  });
+
+  it('with RerunOn TaskChange, runs again when the task definition or Triggers changed', async () => {
+    for (const changed of [{ TaskDefinition: `${TASK_DEFINITION_ARN.replace(/:\d+$/, '')}:99` }, { Triggers: ['2'] }]) {
+      aws.ecs.resetHistory();
+      const event = fixtures.update();
+      event.OldResourceProperties = { ...event.ResourceProperties, RerunOn: 'TaskChange', Triggers: ['1'] };
+      event.ResourceProperties = { ...event.ResourceProperties, RerunOn: 'TaskChange', Triggers: ['1'], ...changed };
+      const { response } = await invoke(event);
+      expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
+      expect(response?.Status).toBe('SUCCESS');
+    }
+  });
+
   it('answers SUCCESS without running during an update rollback', async () => {
     aws.cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }],

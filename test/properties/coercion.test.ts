@@ -169,6 +169,7 @@ describe('strings', () => {
       pollIntervalSeconds: 2.75,
       logLines: 10,
       runOnUpdate: true,
+      rerunOn: 'AnyChange',
       runOnRollback: false,
       stopOnDelete: true,
       startRetries: 0,

@@ -104,6 +104,8 @@ export class TodobackendStack extends Stack {
       serviceTimeout: Duration.minutes(15),
       triggers: [imageTag.valueAsString],
     });
-    this.service.node.addDependency(this.migrate);
+    // Only the service waits for the migration: its security group is where the migration runs
+    // (`service.node.addDependency(migrate)` would make that group wait too, a cycle).
+    this.migrate.executeBefore(this.service);
   }
 }

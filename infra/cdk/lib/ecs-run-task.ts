@@ -1,31 +1,44 @@
-import { CustomResource, type IResolvable, type IResolveContext, Stack, Token } from 'aws-cdk-lib';
-import * as ecs from 'aws-cdk-lib/aws-ecs';
-import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
-import { runsOnFargate } from '../../../src/properties/runner-properties';
+import { CustomResource, Token } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
+import { runsOnFargate } from '../parser';
 import { EcsTaskRunnerFunction, type IEcsTaskRunner } from './ecs-task-runner-function';
 import type { EcsRunTaskProps, TaskOverrides } from './run-task-props';
 import { type RunTarget, toRunnerProperties } from './runner-properties';
-import { passedRoles, type TaskRun, taskLogGroups, taskStatements } from './task-permissions';
+import { validateAtSynth } from './synth-validation';
+import { taskNetwork } from './task-network';
+import { passedRoles, RunnerPermissions, type TaskRun, taskLogGroups } from './task-permissions';
 
+/** The CloudFormation type of the resources `EcsRunTask` creates. */
 export const RESOURCE_TYPE = 'Custom::ECSTaskRunner';
 
 /**
- * A `Custom::ECSTaskRunner` resource: runs the task on Create (and on Update, unless `runOnUpdate` is false), waits
- * for its essential containers to exit and fails the deployment when one exits non-zero. The runner's role gets
- * exactly what this task needs, and the resource waits for those permissions.
+ * A `Custom::ECSTaskRunner` resource: runs the task on Create (and on an Update that changes what runs; see
+ * `runOn`), waits for its essential containers to exit and fails the deployment when one exits non-zero. The
+ * runner's role gets exactly what this task needs, and the resource waits for those permissions.
  *
  * ```ts
  * const migrate = new EcsRunTask(this, 'Migrate', { service, taskDefinition: migrateTaskDefinition,
  *   overrides: { containerOverrides: [{ containerName: 'migrate', command: ['python3', 'manage.py', 'migrate'] }] } });
- * migrate.runBefore(service); // or service.node.addDependency(migrate), when the service's security groups are not its own
+ * migrate.executeAfter(database);
+ * migrate.executeBefore(service);
+ * database.connections.allowDefaultPortFrom(migrate);
  * ```
  */
-export class EcsRunTask extends Construct {
+export class EcsRunTask extends Construct implements ec2.IConnectable {
+  /** The `Custom::ECSTaskRunner` resource. */
   readonly resource: CustomResource;
+  /** The function that runs the task. */
   readonly runner: IEcsTaskRunner;
-  /** The permissions given to the runner's role for this task; undefined for an imported runner without a role. */
+  /**
+   * The runner's permissions in this stack, shared by every `EcsRunTask` of the stack on the same runner; undefined
+   * for an imported runner without a role.
+   */
   readonly policy?: iam.Policy;
+  /** The task's security groups (`awsvpc` only): the service's, the ones given, or the one created for it. */
+  readonly connections: ec2.Connections;
   private readonly declaredOutputs: readonly string[];
 
   constructor(scope: Construct, id: string, props: EcsRunTaskProps) {
@@ -39,47 +52,67 @@ export class EcsRunTask extends Construct {
       throw new Error(`${this.node.path}: give \`launchType\` or \`capacityProviderStrategies\`, not both`);
     }
 
-    const target = runTarget(this, props, cluster, taskDefinition);
+    const network = taskNetwork(this, props, cluster, taskDefinition);
+    this.connections = network.connections;
+    const target = runTarget(props, cluster, taskDefinition, network.configuration);
+    const properties = toRunnerProperties(props, target, this);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.runner.serviceToken,
       resourceType: RESOURCE_TYPE,
-      properties: toRunnerProperties(props, target, this),
+      properties,
       ...(props.serviceTimeout ? { serviceTimeout: props.serviceTimeout } : {}),
     });
     // On Delete, the runner and its permissions outlive the task.
     if (this.runner.invokePrerequisites) this.resource.node.addDependency(this.runner.invokePrerequisites);
+    validateAtSynth(this, props, taskDefinition, () => ({
+      ...properties,
+      ...(props.serviceTimeout ? { ServiceTimeout: props.serviceTimeout.toSeconds() } : {}),
+    }));
 
     this.declaredOutputs = props.outputs ?? [];
     if (this.runner.role) {
       const runs = taskRuns(props, taskDefinition);
-      this.policy = new iam.Policy(this, 'RunnerPermissions', {
-        roles: [this.runner.role],
-        statements: taskStatements({
-          stack: Stack.of(this),
-          cluster,
-          runs,
-          infrastructureRoles: props.volumeConfigurations?.map((volume) => volume.managedEBSVolume.role) ?? [],
-          awsvpc: target.networkConfiguration !== undefined,
-          fargate: runsOnFargate({
-            launchType: target.launchType as ecs.LaunchType | undefined,
-            capacityProviderStrategy: target.capacityProviderStrategy?.map((item) => ({
-              capacityProvider: item.CapacityProvider,
-            })),
-          }),
+      const permissions = RunnerPermissions.of(this, this.runner, this.runner.role);
+      permissions.grant({
+        cluster,
+        runs,
+        infrastructureRoles: props.volumeConfigurations?.map((volume) => volume.managedEBSVolume.role) ?? [],
+        awsvpc: target.networkConfiguration !== undefined,
+        fargate: runsOnFargate({
+          launchType: target.launchType as 'EC2' | 'FARGATE' | 'EXTERNAL' | undefined,
+          capacityProviderStrategy: target.capacityProviderStrategy?.map((item) => ({
+            capacityProvider: item.CapacityProvider,
+          })),
         }),
       });
+      this.policy = permissions.policy;
       this.resource.node.addDependency(this.policy);
       this.failIfATaskDefinitionChangesLater(runs);
     }
+    if (props.executeAfter) this.executeAfter(...props.executeAfter);
+    if (props.executeBefore) this.executeBefore(...props.executeBefore);
   }
 
   /**
-   * Makes the services wait for this resource: they roll out only once the task succeeded. Unlike
-   * `service.node.addDependency(this)`, only the services themselves wait, not what they own: a security group the
-   * service created, which this resource runs the task in, cannot wait for it.
+   * Runs the task only once these exist (are created or updated): a database, an ingress rule, a secret. The
+   * resource depends on each construct and everything it contains.
    */
+  executeAfter(...scopes: IConstruct[]): void {
+    this.resource.node.addDependency(...scopes);
+  }
+
+  /**
+   * Makes these wait for the task: they are created or updated only once it succeeded. Only each one's own
+   * CloudFormation resource (its `defaultChild`) waits, not what it owns: a security group the service created, which
+   * the task runs in, must not wait for the task (`service.node.addDependency(migrate)` would be that cycle).
+   */
+  executeBefore(...scopes: IConstruct[]): void {
+    for (const scope of scopes) (scope.node.defaultChild ?? scope).node.addDependency(this.resource);
+  }
+
+  /** The services roll out only once the task succeeded: `executeBefore` for services. */
   runBefore(...services: ecs.BaseService[]): void {
-    for (const service of services) (service.node.defaultChild as ecs.CfnService).node.addDependency(this);
+    this.executeBefore(...services);
   }
 
   /** `TaskArn`: the first task's ARN. */
@@ -164,10 +197,12 @@ export class EcsRunTask extends Construct {
  */
 function taskRuns(props: EcsRunTaskProps, taskDefinition: ecs.TaskDefinition): TaskRun[] {
   const quotesFailures = props.logLines !== 0;
+  const anyRevision = props.runOnRollback === true;
   const own: TaskRun = {
     taskDefinition,
     overrideRoles: overrideRoles(props.overrides),
     readsLogs: quotesFailures || (props.outputs?.length ?? 0) > 0,
+    anyRevision,
   };
   if (!props.onDelete) return [own];
   return [
@@ -176,6 +211,7 @@ function taskRuns(props: EcsRunTaskProps, taskDefinition: ecs.TaskDefinition): T
       taskDefinition: props.onDelete.taskDefinition ?? taskDefinition,
       overrideRoles: overrideRoles(props.onDelete.overrides),
       readsLogs: quotesFailures,
+      anyRevision,
     },
   ];
 }
@@ -185,10 +221,10 @@ function overrideRoles(overrides: TaskOverrides | undefined): iam.IRole[] {
 }
 
 function runTarget(
-  scope: Construct,
   props: EcsRunTaskProps,
   cluster: ecs.ICluster,
   taskDefinition: ecs.TaskDefinition,
+  networkConfiguration: unknown,
 ): RunTarget {
   const service = props.service?.node.defaultChild as ecs.CfnService | undefined;
   const fromService = service && !props.launchType && !props.capacityProviderStrategies;
@@ -201,7 +237,7 @@ function runTarget(
   return {
     clusterArn: cluster.clusterArn,
     taskDefinitionArn: taskDefinition.taskDefinitionArn,
-    networkConfiguration: networkConfiguration(scope, props, cluster, taskDefinition, service),
+    networkConfiguration,
     ...(fromService ? serviceLaunch(service) : {}),
     ...(props.launchType ? { launchType: props.launchType } : {}),
     ...(capacityProviderStrategy ? { capacityProviderStrategy } : {}),
@@ -233,64 +269,4 @@ function serviceLaunch(service: ecs.CfnService): Pick<RunTarget, 'launchType' | 
     };
   }
   return service.launchType ? { launchType: service.launchType } : {};
-}
-
-/**
- * `NetworkConfiguration` for an awsvpc task definition (or when network props are given): the props, else the
- * service's own, in the shape `AWS::ECS::Service` and the runner share.
- */
-function networkConfiguration(
-  scope: Construct,
-  props: EcsRunTaskProps,
-  cluster: ecs.ICluster,
-  taskDefinition: ecs.TaskDefinition,
-  service: ecs.CfnService | undefined,
-): unknown {
-  const given =
-    props.vpcSubnets !== undefined || props.securityGroups !== undefined || props.assignPublicIp !== undefined;
-  if (!given && taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) return undefined;
-  if (!given && service?.networkConfiguration) {
-    return new ServiceNetwork(service.networkConfiguration);
-  }
-  if (!cluster.vpc)
-    throw new Error(
-      `${scope.node.path}: the cluster has no VPC to select subnets in; give \`service\`, or a cluster with its \`vpc\``,
-    );
-  return {
-    AwsvpcConfiguration: {
-      Subnets: cluster.vpc.selectSubnets(props.vpcSubnets ?? {}).subnetIds,
-      ...(props.securityGroups ? { SecurityGroups: props.securityGroups.map((group) => group.securityGroupId) } : {}),
-      ...(props.assignPublicIp !== undefined ? { AssignPublicIp: props.assignPublicIp ? 'ENABLED' : 'DISABLED' } : {}),
-    },
-  };
-}
-
-/** The service's network configuration: rendered lazily by the service, in the L1's camelCase; the runner reads PascalCase. */
-class ServiceNetwork implements IResolvable {
-  readonly creationStack: string[] = [];
-
-  constructor(private readonly network: unknown) {}
-
-  resolve(context: IResolveContext): unknown {
-    return pascalCaseNetwork(context.resolve(this.network));
-  }
-
-  toString(): string {
-    return Token.asString(this);
-  }
-}
-
-function pascalCaseNetwork(resolved: unknown): unknown {
-  const awsvpc = (
-    resolved as
-      { awsvpcConfiguration?: { subnets?: unknown; securityGroups?: unknown; assignPublicIp?: unknown } } | undefined
-  )?.awsvpcConfiguration;
-  if (!awsvpc) return undefined;
-  return {
-    AwsvpcConfiguration: {
-      Subnets: awsvpc.subnets,
-      ...(awsvpc.securityGroups !== undefined ? { SecurityGroups: awsvpc.securityGroups } : {}),
-      ...(awsvpc.assignPublicIp !== undefined ? { AssignPublicIp: awsvpc.assignPublicIp } : {}),
-    },
-  };
 }

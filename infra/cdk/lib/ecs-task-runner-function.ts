@@ -6,8 +6,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
 
-/** What `npm run build` writes: index.mjs and the chunks it loads, the Lambda handler being `index.handler`. */
-export const RUNNER_BUNDLE_DIR = path.resolve(__dirname, '../../../dist/ecs-task-runner');
+/**
+ * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
+ * copied there by the build from what the root `npm run build` writes to dist/ecs-task-runner/.
+ */
+export const RUNNER_BUNDLE_DIR = path.resolve(__dirname, '../runner');
 
 /** A function that answers `Custom::ECSTaskRunner` requests. */
 export interface IEcsTaskRunner extends IConstruct {
@@ -23,12 +26,28 @@ export interface IEcsTaskRunner extends IConstruct {
 }
 
 export interface EcsTaskRunnerFunctionProps {
-  /** The runner's code; default: the bundle `npm run build` writes to `dist/ecs-task-runner/`. */
+  /** The runner's code; default: the bundle this package carries. */
   readonly code?: lambda.Code;
   /** Default 256 MB, as the sample template. */
   readonly memorySize?: number;
-  /** Days to keep the runner's own logs; default one month. */
+  /** Days to keep the runner's own logs, in the log group it creates; default one month. Not with `logGroup`. */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The log group the function writes to, with your retention and removal policy; default: one it creates
+   * (`logRetention`, and the CDK's default removal policy, RETAIN).
+   */
+  readonly logGroup?: logs.ILogGroup;
+  /**
+   * An existing role for the function (it must trust `lambda.amazonaws.com`); default: a role it creates. Each
+   * `EcsRunTask` attaches its permissions to it, as to the created one: for an imported role, import it mutable
+   * (`iam.Role.fromRoleArn(this, 'Role', arn)`), or grant what the runner needs where the role is defined.
+   */
+  readonly role?: iam.IRole;
+  /**
+   * Accounts besides the function's own whose stacks it serves (requests through an SNS topic from other
+   * accounts): its `ALLOWED_ACCOUNT_IDS` environment variable. Default: its own account only.
+   */
+  readonly allowedAccountIds?: string[];
 }
 
 export interface ImportedRunnerOptions {
@@ -73,20 +92,34 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     return new ImportedRunner(scope, id);
   }
 
+  /** The Lambda function. */
   readonly function: lambda.Function;
-  readonly role: iam.Role;
-  readonly logGroup: logs.LogGroup;
-  readonly invokePrerequisites: IDependable;
+  /**
+   * The role it runs with, which each `EcsRunTask` grants what its task needs. Always set here (optional only as
+   * `IEcsTaskRunner` declares it, which jsii requires to stay so).
+   */
+  readonly role?: iam.IRole;
+  /** The log group it writes to. */
+  readonly logGroup: logs.ILogGroup;
+  /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
+  readonly invokePrerequisites?: IDependable;
 
   constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
     super(scope, id);
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
-    });
+    if (props.logGroup && props.logRetention !== undefined) {
+      throw new Error(
+        `${this.node.path}: give \`logGroup\` or \`logRetention\`, not both; set the retention on your log group`,
+      );
+    }
+    this.logGroup =
+      props.logGroup ??
+      new logs.LogGroup(this, 'LogGroup', { retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH });
     // No AWSLambdaBasicExecutionRole: it allows logs:CreateLogGroup on every log group. The function writes to its
     // own log group only.
-    this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
-    this.logGroup.grantWrite(this.role);
+    const role =
+      props.role ?? new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.role = role;
+    this.logGroup.grantWrite(role);
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
@@ -97,10 +130,13 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       memorySize: props.memorySize ?? 256,
       // Lambda's limit; the function hands off to a fresh invocation of itself before it is reached.
       timeout: Duration.minutes(15),
-      role: this.role,
+      role,
       logGroup: this.logGroup,
       // The hand-offs are a chain of invocations of this function: Lambda's loop detection would stop it after ~16.
       recursiveLoop: lambda.RecursiveLoop.ALLOW,
+      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0
+        ? { environment: { ALLOWED_ACCOUNT_IDS: props.allowedAccountIds.join(',') } }
+        : {}),
     });
     // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
     // Lambda otherwise retries throttled events for up to 6 hours.
@@ -112,7 +148,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     // Apart from the role's default policy, which the function depends on: a statement naming the function there
     // would make the function depend on itself. EcsRunTask resources depend on it instead.
     const invokeItself = new iam.Policy(this, 'InvokeItself', {
-      roles: [this.role],
+      roles: [role],
       statements: [
         new iam.PolicyStatement({
           sid: 'HandOffToItself',
@@ -143,7 +179,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
 function bundledCode(): lambda.Code {
   if (!existsSync(path.join(RUNNER_BUNDLE_DIR, 'index.mjs'))) {
     throw new Error(
-      `The runner's bundle is missing in ${RUNNER_BUNDLE_DIR}: run \`npm run build\` first, or pass \`code\``,
+      `The runner's bundle is missing in ${RUNNER_BUNDLE_DIR}: in a checkout, run \`npm run build\` at the repository's root first; or pass \`code\``,
     );
   }
   return lambda.Code.fromAsset(RUNNER_BUNDLE_DIR);

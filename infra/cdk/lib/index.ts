@@ -6,5 +6,16 @@ export {
   type ImportedRunnerOptions,
   RUNNER_BUNDLE_DIR,
 } from './ecs-task-runner-function';
-export type { ContainerOverride, EcsRunTaskProps, IfRunning, TaskOverrides, TeardownTask } from './run-task-props';
-export type { RunnerPropertyName, RunnerTemplateProperties } from './runner-properties';
+export { IfRunning } from './if-running';
+export { ResourceRequirement } from './resource-requirement';
+export { RunOn } from './run-on';
+export { EcsTaskRunnerFindings } from './runner-findings';
+export type {
+  ContainerOverride,
+  EcsRunTaskProps,
+  ManagedEbsVolume,
+  TaskOverrides,
+  TaskVolumeConfiguration,
+  TeardownTask,
+  VolumeTagSpecification,
+} from './run-task-props';

@@ -3,11 +3,11 @@ import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type { IfRunning } from '../../../src/properties/if-running';
+import type { IConstruct } from 'constructs';
 import type { IEcsTaskRunner } from './ecs-task-runner-function';
-
-/** `'Wait' | 'Stop' | 'Fail'`: the runner's own list. */
-export type { IfRunning };
+import type { IfRunning } from './if-running';
+import type { ResourceRequirement } from './resource-requirement';
+import type { RunOn } from './run-on';
 
 /**
  * The runner's properties, typed. Each maps to the property of the same name in docs/properties.md, where the
@@ -19,7 +19,7 @@ export interface EcsRunTaskProps {
   /**
    * Run the task like this service: its cluster, network configuration (for an `awsvpc` task definition), launch
    * type or capacity provider strategy and platform version, and, unless `taskDefinition` is given, its task
-   * definition. Then `service.node.addDependency(migrate)` is all that is left to do.
+   * definition. Then `migrate.executeBefore(service)` is all that is left to do.
    */
   readonly service?: ecs.BaseService;
   /** `Cluster`; default: the service's. Required without `service`. */
@@ -27,13 +27,16 @@ export interface EcsRunTaskProps {
   /** `TaskDefinition`; default: the service's. Required without `service`. */
   readonly taskDefinition?: ecs.TaskDefinition;
   /**
-   * `Subnets`, selected in the cluster's VPC; default: the service's, or else the VPC's private subnets when the
-   * task definition uses `awsvpc`.
+   * `Subnets`, selected in the cluster's VPC (`awsvpc` task definitions only); default: the service's, or else the
+   * VPC's private subnets. Each network prop falls back on its own: giving subnets keeps the service's groups.
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
-  /** `SecurityGroups`; default: the service's, or none (RunTask then uses the VPC's default group). */
+  /**
+   * `SecurityGroups` (`awsvpc` only); default: the service's, or else a group the construct creates in the cluster's
+   * VPC, allowing all outbound traffic. Either way they are `connections`: `database.connections.allowDefaultPortFrom(migrate)`.
+   */
   readonly securityGroups?: ec2.ISecurityGroup[];
-  /** `AssignPublicIp` (Fargate only); default: the service's, or RunTask's (DISABLED). */
+  /** `AssignPublicIp` (`awsvpc` on Fargate only); default: the service's, or RunTask's (DISABLED). */
   readonly assignPublicIp?: boolean;
   /** `LaunchType`; default: the service's. Not together with `capacityProviderStrategies`. */
   readonly launchType?: ecs.LaunchType;
@@ -53,22 +56,30 @@ export interface EcsRunTaskProps {
   readonly pollInterval?: Duration;
   /** `LogLines`: lines of a failed container's `awslogs` log quoted in the Reason, 0 to 50; default 10. */
   readonly logLines?: number;
-  /** `RunOnUpdate`: run again on every Update; default true. */
+  /**
+   * When an Update runs the task again: only when what runs changes (`RunOn.TASK_CHANGE`, the default), on any
+   * property change, or on every deployment (the template then changes at each synthesis).
+   */
+  readonly runOn?: RunOn;
+  /** `RunOnUpdate`: false never runs the task on an Update, whatever `runOn` says; default true. */
   readonly runOnUpdate?: boolean;
-  /** `RunOnRollback`: run during an update rollback; default false. */
+  /**
+   * `RunOnRollback`: run during an update rollback; default false. Off, the runner may run only the task
+   * definition's current revision; on, every revision of its family (a rollback runs the previous one).
+   */
   readonly runOnRollback?: boolean;
   /** `StopOnDelete`: stop the resource's running tasks on Delete; default true. */
   readonly stopOnDelete?: boolean;
   /** `Triggers`: no meaning to the runner; change it (e.g. to the image tag) to run the task again. */
-  readonly triggers?: Record<string, string> | string[];
+  readonly triggers?: { [key: string]: string } | string[];
   /** `StartedBy`; default `cfn/<LogicalId>/<hash>`. */
   readonly startedBy?: string;
   /** `Group`, as RunTask. */
   readonly group?: string;
   /** `Tags` of the tasks. */
-  readonly tags?: Record<string, string>;
-  /** `PropagateTags`, as RunTask. */
-  readonly propagateTags?: 'TASK_DEFINITION' | 'NONE';
+  readonly tags?: { [key: string]: string };
+  /** `PropagateTags`, as RunTask: `TASK_DEFINITION` or `NONE` (RunTask has no service to take tags from). */
+  readonly propagateTags?: ecs.PropagatedTagSource;
   /** `EnableExecuteCommand`, as RunTask. */
   readonly enableExecuteCommand?: boolean;
   /** `EnableECSManagedTags`, as RunTask. */
@@ -99,6 +110,17 @@ export interface EcsRunTaskProps {
    * log; each is an attribute, read with `output(name)`. The runner reads the task's log groups for them, whatever `logLines`.
    */
   readonly outputs?: string[];
+  /**
+   * Constructs the task runs after, as `triggers.Trigger`'s: a database, an ingress rule. The resource depends on
+   * each of them (and so on everything they contain).
+   */
+  readonly executeAfter?: IConstruct[];
+  /**
+   * Constructs that wait for the task, e.g. the service it migrates for: each one's CloudFormation resource (its
+   * `defaultChild`, or else the construct) depends on this resource, not what it owns, so a security group the
+   * service created can still be where the task runs.
+   */
+  readonly executeBefore?: IConstruct[];
 }
 
 /** `OnDelete`: the teardown task. The runner may run its family, pass its roles, and read its logs (unless `logLines` is 0). */
@@ -138,8 +160,8 @@ export interface ManagedEbsVolume {
 }
 
 export interface VolumeTagSpecification {
-  readonly tags?: Record<string, string>;
-  readonly propagateTags?: 'TASK_DEFINITION' | 'NONE';
+  readonly tags?: { [key: string]: string };
+  readonly propagateTags?: ecs.PropagatedTagSource;
 }
 
 /** `Overrides`, as RunTask takes them. */
@@ -160,11 +182,11 @@ export interface ContainerOverride {
   readonly containerName: string;
   readonly command?: string[];
   /** Never logged by the runner. */
-  readonly environment?: Record<string, string>;
+  readonly environment?: { [key: string]: string };
   readonly cpu?: number;
   readonly memoryLimitMiB?: number;
   readonly memoryReservationMiB?: number;
-  /** `ResourceRequirements`: GPUs (EC2 only) or an inference accelerator of the task definition. */
+  /** `ResourceRequirements`: `ResourceRequirement.gpus(1)` (EC2 only) or an inference accelerator of the task definition. */
   readonly resourceRequirements?: ResourceRequirement[];
   /**
    * `EnvironmentFiles`, e.g. `ecs.EnvironmentFile.fromBucket(bucket, 'migrate.env')`: ECS reads them with the
@@ -172,8 +194,3 @@ export interface ContainerOverride {
    */
   readonly environmentFiles?: ecs.EnvironmentFile[];
 }
-
-/** `{ Type: GPU, Value }` (a number of GPUs, or ALL) or `{ Type: InferenceAccelerator, Value }` (a device name). */
-export type ResourceRequirement =
-  | { readonly type: 'GPU'; readonly value: number | 'ALL' }
-  | { readonly type: 'InferenceAccelerator'; readonly value: string };

@@ -1,22 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { Stack } from 'aws-cdk-lib';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import { Construct } from 'constructs';
-import type { PROPERTY_NAMES } from '../../../src/properties/runner-properties';
-import type {
-  EcsRunTaskProps,
-  ManagedEbsVolume,
-  ResourceRequirement,
-  TaskOverrides,
-  TeardownTask,
-} from './run-task-props';
+import type { ResourceRequirement } from './resource-requirement';
+import { RunOn } from './run-on';
+import type { EcsRunTaskProps, ManagedEbsVolume, TaskOverrides, TeardownTask } from './run-task-props';
 
-/** The runner's property names, from its own parser: the construct can write no other. */
-export type RunnerPropertyName = (typeof PROPERTY_NAMES)[number];
-
-/** The resource's properties but `ServiceToken` and `ServiceTimeout`, which `CustomResource` writes itself. */
-export type RunnerTemplateProperties = Partial<
-  Record<Exclude<RunnerPropertyName, 'ServiceToken' | 'ServiceTimeout'>, unknown>
->;
+/**
+ * The resource's properties but `ServiceToken` and `ServiceTimeout`, which `CustomResource` writes itself. The
+ * synth-time validation runs them through the runner's parser, which rejects any name it does not know.
+ */
+export type RunnerTemplateProperties = Record<string, unknown>;
 
 /** Where the task runs, as the construct worked it out from the cluster, task definition and service. */
 export interface RunTarget {
@@ -52,9 +46,10 @@ export function toRunnerProperties(
     PollInterval: props.pollInterval?.toSeconds({ integral: false }),
     LogLines: props.logLines,
     RunOnUpdate: props.runOnUpdate,
+    RerunOn: (props.runOn ?? RunOn.TASK_CHANGE) === RunOn.TASK_CHANGE ? RunOn.TASK_CHANGE : undefined,
     RunOnRollback: props.runOnRollback,
     StopOnDelete: props.stopOnDelete,
-    Triggers: props.triggers,
+    Triggers: props.runOn === RunOn.EVERY_DEPLOY ? withDeploymentTrigger(props.triggers) : props.triggers,
     StartedBy: props.startedBy,
     Group: props.group,
     Tags: props.tags && toTags(props.tags),
@@ -114,7 +109,15 @@ function toOnDelete(onDelete: TeardownTask, scope: Construct): Record<string, un
 }
 
 function toResourceRequirement(requirement: ResourceRequirement): { Type: string; Value: string } {
-  return { Type: requirement.type, Value: String(requirement.value) };
+  return { Type: requirement.type, Value: requirement.value };
+}
+
+/** `RunOn.EVERY_DEPLOY`: a value no two syntheses share, beside the user's own triggers, in their shape. */
+function withDeploymentTrigger(triggers: EcsRunTaskProps['triggers']): Record<string, string> | string[] {
+  const deployment = randomUUID();
+  if (triggers === undefined) return [deployment];
+  if (Array.isArray(triggers)) return [...triggers, deployment];
+  return { ...triggers, EcsRunTaskDeployment: deployment };
 }
 
 /** As a container definition writes them: `arn:<partition>:s3:::<bucket>/<key>`, each file bound in its own scope. */

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
 
 /** One kind of task the runner starts for the resource: its own, or the OnDelete teardown. */
 export interface TaskRun {
@@ -9,11 +10,15 @@ export interface TaskRun {
   overrideRoles: iam.IRole[];
   /** Its containers' `awslogs` logs are read: to quote a failed container (`LogLines` not 0), or for `Outputs`. */
   readsLogs: boolean;
+  /**
+   * Any revision of the family may run (`RunOnRollback`: a rollback runs the previous one); otherwise only the
+   * revision the template names.
+   */
+  anyRevision: boolean;
 }
 
 /** What the runner touches for one resource: the grants follow from these and nothing else. */
 export interface TaskAccess {
-  stack: Stack;
   cluster: ecs.ICluster;
   /** The resource's own run, and the OnDelete teardown's when there is one. */
   runs: TaskRun[];
@@ -25,75 +30,106 @@ export interface TaskAccess {
   fargate: boolean | undefined;
 }
 
+const PERMISSIONS_ID = 'TaskPermissions';
+
 /**
- * The statements the runner's role needs for one resource, as `infra/task-runner.yml` grants them but derived from
- * the resource's own cluster, task definition and roles. See docs/iam.md ("IAM permissions") for why each exists.
+ * The permissions a runner's role gets in one stack: one inline policy, shared by every `EcsRunTask` of the stack
+ * on that runner. What every run needs (reading task definitions and networks, the stack's rollback status) is
+ * granted once; what a run adds is its own ARNs in the statements of its cluster: a task definition, its roles, its
+ * log groups. IAM allows 10,240 characters of inline policy per role ("IAM and AWS STS quotas"), so a policy per run
+ * would stop a stack at about five runs. See docs/iam.md ("IAM permissions") for why each statement exists.
  */
-export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
-  const { stack, cluster, runs } = access;
-  const onCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
-  const clusterTasks = stack.formatArn({ service: 'ecs', resource: 'task', resourceName: `${cluster.clusterName}/*` });
-  const statements = [
-    new iam.PolicyStatement({
-      sid: 'RunTheTaskDefinitionInTheCluster',
+export class RunnerPermissions extends Construct {
+  /** The runner's permissions in `scope`'s stack, created on first use: beside the runner when it is in that stack. */
+  static of(scope: IConstruct, runner: IConstruct, role: iam.IRole): RunnerPermissions {
+    const stack = Stack.of(scope);
+    const parent = Stack.of(runner) === stack ? runner : stack;
+    const id = parent === runner ? PERMISSIONS_ID : `${runner.node.id}${PERMISSIONS_ID}`;
+    const existing = parent.node.tryFindChild(id);
+    if (existing instanceof RunnerPermissions) return existing;
+    return new RunnerPermissions(parent, id, role);
+  }
+
+  readonly policy: iam.Policy;
+  private readonly statements = new Map<string, iam.PolicyStatement>();
+  private readonly granted = new Set<string>();
+  private readonly clusters: string[] = [];
+
+  private constructor(scope: Construct, id: string, role: iam.IRole) {
+    super(scope, id);
+    this.policy = new iam.Policy(this, 'Policy', { roles: [role] });
+    const stack = Stack.of(this);
+    // Takes no resource-level permissions: IAM accepts only "*".
+    this.statement('ReadTaskDefinitions', { actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] });
+    this.statement('RecogniseUpdateRollbacks', {
+      actions: ['cloudformation:DescribeStacks'],
+      resources: [stack.stackId],
+    });
+  }
+
+  /** Adds what the runner needs to run one resource's tasks. */
+  grant(access: TaskAccess): void {
+    const { cluster, runs } = access;
+    const stack = Stack.of(this);
+    const suffix = this.clusterSuffix(cluster);
+    const onCluster = { ArnEquals: { 'ecs:cluster': cluster.clusterArn } };
+    const clusterTasks = stack.formatArn({
+      service: 'ecs',
+      resource: 'task',
+      resourceName: `${cluster.clusterName}/*`,
+    });
+
+    const runTask = this.statement(`RunTheTaskDefinitionInTheCluster${suffix}`, {
       actions: ['ecs:RunTask'],
-      // Every revision of the family: an update's new revision and its rollback's old one.
-      resources: distinct(runs.map((run) => run.taskDefinition.family)).map((family) =>
-        stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` }),
-      ),
       conditions: onCluster,
-    }),
+    });
+    for (const run of runs) {
+      const { family, node } = run.taskDefinition;
+      if (run.anyRevision) {
+        this.addResource(runTask, `family ${family}`, () =>
+          stack.formatArn({ service: 'ecs', resource: 'task-definition', resourceName: `${family}:*` }),
+        );
+      } else {
+        this.addResource(runTask, `revision ${node.path}`, () => run.taskDefinition.taskDefinitionArn);
+      }
+    }
     // RunTask tags every task as it creates it: with the request it belongs to (IfRunning tells an earlier run by
     // it), and with Tags, PropagateTags or EnableECSManagedTags. Scoped to the cluster's tasks by the resource, not
     // by an ecs:cluster condition, as in infra/task-runner.yml (which says why).
-    new iam.PolicyStatement({
-      sid: 'TagTasksAsTheyStart',
+    this.statement(`TagTasksAsTheyStart${suffix}`, {
       actions: ['ecs:TagResource'],
       resources: [clusterTasks],
       conditions: { StringEquals: { 'ecs:CreateAction': 'RunTask' } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'WatchAndStopTasksInTheCluster',
+    });
+    this.statement(`WatchAndStopTasksInTheCluster${suffix}`, {
       actions: ['ecs:DescribeTasks', 'ecs:StopTask'],
       resources: [clusterTasks],
       conditions: onCluster,
-    }),
-    new iam.PolicyStatement({
-      sid: 'ListTasksInTheCluster',
+    });
+    this.statement(`ListTasksInTheCluster${suffix}`, {
       actions: ['ecs:ListTasks'],
       resources: ['*'],
       conditions: onCluster,
-    }),
-    // Takes no resource-level permissions: IAM accepts only "*".
-    new iam.PolicyStatement({ sid: 'ReadTaskDefinitions', actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] }),
-    new iam.PolicyStatement({
-      sid: 'PassTheTaskRolesToEcsTasks',
+    });
+
+    const passRoles = this.statement('PassTheTaskRolesToEcsTasks', {
       actions: ['iam:PassRole'],
-      resources: passedRoles(runs).map((role) => role.roleArn),
       conditions: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-    }),
-    new iam.PolicyStatement({
-      sid: 'RecogniseUpdateRollbacks',
-      actions: ['cloudformation:DescribeStacks'],
-      resources: [stack.stackId],
-    }),
-  ];
-  const infrastructureRoles = distinct(access.infrastructureRoles);
-  if (infrastructureRoles.length > 0) {
-    statements.push(
+    });
+    for (const role of passedRoles(runs)) this.addResource(passRoles, `role ${role.node.path}`, () => role.roleArn);
+
+    if (access.infrastructureRoles.length > 0) {
       // RunTask with VolumeConfigurations passes each volume's infrastructure role to ECS, which creates the volume with it.
-      new iam.PolicyStatement({
-        sid: 'PassTheInfrastructureRolesToEcs',
+      const passInfrastructure = this.statement('PassTheInfrastructureRolesToEcs', {
         actions: ['iam:PassRole'],
-        resources: infrastructureRoles.map((role) => role.roleArn),
         conditions: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
-      }),
-    );
-  }
-  if (access.awsvpc) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'CheckTheTaskNetwork',
+      });
+      for (const role of access.infrastructureRoles) {
+        this.addResource(passInfrastructure, `infrastructure role ${role.node.path}`, () => role.roleArn);
+      }
+    }
+    if (access.awsvpc) {
+      this.statement('CheckTheTaskNetwork', {
         actions: [
           'ec2:DescribeSubnets',
           'ec2:DescribeSecurityGroups',
@@ -101,40 +137,36 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
           'ec2:DescribeVpcEndpoints',
         ],
         resources: ['*'],
-      }),
-    );
-  }
-  if (access.fargate !== true) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'ListContainerInstancesOfTheCluster',
+      });
+    }
+    if (access.fargate !== true) {
+      this.statement(`ListContainerInstancesOfTheCluster${suffix}`, {
         actions: ['ecs:ListContainerInstances'],
         resources: [cluster.clusterArn],
-      }),
-      new iam.PolicyStatement({
-        sid: 'DescribeContainerInstancesInTheCluster',
+      });
+      this.statement(`DescribeContainerInstancesInTheCluster${suffix}`, {
         actions: ['ecs:DescribeContainerInstances'],
         resources: [
-          stack.formatArn({ service: 'ecs', resource: 'container-instance', resourceName: `${cluster.clusterName}/*` }),
+          stack.formatArn({
+            service: 'ecs',
+            resource: 'container-instance',
+            resourceName: `${cluster.clusterName}/*`,
+          }),
         ],
         conditions: onCluster,
-      }),
-      new iam.PolicyStatement({
-        sid: 'ReadInstanceEniCapacity',
+      });
+      this.statement('ReadInstanceEniCapacity', {
         actions: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'],
         resources: ['*'],
-      }),
+      });
+    }
+    const logGroups = distinctLogGroups(
+      runs.filter((run) => run.readsLogs).flatMap((run) => taskLogGroups(run.taskDefinition)),
     );
-  }
-  const logGroups = distinctLogGroups(
-    runs.filter((run) => run.readsLogs).flatMap((run) => taskLogGroups(run.taskDefinition)),
-  );
-  if (logGroups.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'ReadTheTaskLogs',
-        actions: ['logs:GetLogEvents'],
-        resources: logGroups.map((group) =>
+    if (logGroups.length > 0) {
+      const readLogs = this.statement('ReadTheTaskLogs', { actions: ['logs:GetLogEvents'] });
+      for (const group of logGroups) {
+        this.addResource(readLogs, `log group ${group.name} ${group.region ?? ''}`, () =>
           stack.formatArn({
             service: 'logs',
             resource: 'log-group',
@@ -142,11 +174,36 @@ export function taskStatements(access: TaskAccess): iam.PolicyStatement[] {
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
             region: group.region,
           }),
-        ),
-      }),
-    );
+        );
+      }
+    }
   }
-  return statements;
+
+  /** The statement of that Sid, added to the policy the first time it is asked for. */
+  private statement(sid: string, props: iam.PolicyStatementProps): iam.PolicyStatement {
+    let statement = this.statements.get(sid);
+    if (!statement) {
+      statement = new iam.PolicyStatement({ sid, ...props });
+      this.statements.set(sid, statement);
+      this.policy.addStatements(statement);
+    }
+    return statement;
+  }
+
+  /** One ARN per thing granted, however many runs need it. */
+  private addResource(statement: iam.PolicyStatement, key: string, arn: () => string): void {
+    const grant = `${statement.sid} ${key}`;
+    if (this.granted.has(grant)) return;
+    this.granted.add(grant);
+    statement.addResources(arn());
+  }
+
+  /** '' for the first cluster, '2', '3'... for the next ones: a Sid is unique in a policy. */
+  private clusterSuffix(cluster: ecs.ICluster): string {
+    if (!this.clusters.includes(cluster.node.path)) this.clusters.push(cluster.node.path);
+    const index = this.clusters.indexOf(cluster.node.path);
+    return index === 0 ? '' : String(index + 1);
+  }
 }
 
 /** The roles RunTask passes: each run's task definition's task and execution roles, and any role in its overrides. */

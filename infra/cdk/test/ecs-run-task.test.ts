@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { parseRunnerProperties } from '../../../src/properties/runner-properties';
 import { scanDirectory } from '../../../test/infra/sdk-calls';
-import { EcsRunTask, EcsTaskRunnerFunction, RESOURCE_TYPE } from '../lib';
+import { EcsRunTask, EcsTaskRunnerFunction, IfRunning, RESOURCE_TYPE, ResourceRequirement } from '../lib';
 import { asDeployed, FAKE_ACCOUNT, FAKE_REGION } from './support/fake-deployment';
 import type { SynthesizedTemplate } from './support/template-values';
 
@@ -102,7 +102,7 @@ function everyPropertyStack() {
     startedBy: 'deploy/migrate',
     group: 'migrations',
     tags: { team: 'db' },
-    propagateTags: 'TASK_DEFINITION',
+    propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
     enableExecuteCommand: true,
     enableEcsManagedTags: true,
     volumeConfigurations: [
@@ -117,13 +117,13 @@ function everyPropertyStack() {
           encrypted: true,
           kmsKey: kms.Key.fromKeyArn(stack, 'VolumeKey', VOLUME_KEY_ARN),
           fileSystemType: ecs.FileSystemType.XFS,
-          tagSpecifications: [{ tags: { team: 'db' }, propagateTags: 'TASK_DEFINITION' }],
+          tagSpecifications: [{ tags: { team: 'db' }, propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION }],
           deleteOnTermination: true,
         },
       },
     ],
     startRetries: 3,
-    ifRunning: 'Stop',
+    ifRunning: IfRunning.STOP,
     onDelete: {
       taskDefinition: teardownDefinition,
       overrides: {
@@ -170,7 +170,9 @@ function everyPropertyStack() {
       ecs.PlacementStrategy.spreadAcross(ecs.BuiltInAttributes.AVAILABILITY_ZONE),
       ecs.PlacementStrategy.packedByMemory(),
     ],
-    overrides: { containerOverrides: [{ containerName: 'train', resourceRequirements: [{ type: 'GPU', value: 1 }] }] },
+    overrides: {
+      containerOverrides: [{ containerName: 'train', resourceRequirements: [ResourceRequirement.gpus(1)] }],
+    },
   });
   return {
     stack,
@@ -179,6 +181,7 @@ function everyPropertyStack() {
     train,
     migrateDefinition,
     seedDefinition,
+    trainDefinition,
     teardownDefinition,
     overrideRole,
     teardownOverrideRole,
@@ -374,6 +377,7 @@ describe('EcsRunTask', () => {
       PollInterval: 1.5,
       LogLines: 20,
       RunOnUpdate: false,
+      RerunOn: 'TaskChange',
       RunOnRollback: true,
       StopOnDelete: false,
       Triggers: { ImageTag: '1.2.3' },
@@ -486,6 +490,8 @@ describe('EcsRunTask', () => {
     expect(Object.keys(resourceProperties(every.template, seedId)).sort()).toEqual([
       'Cluster',
       'LaunchType',
+      // The construct's own default (runOn: RunOn.TASK_CHANGE), not the runner's.
+      'RerunOn',
       'ServiceToken',
       'TaskDefinition',
     ]);
@@ -561,7 +567,7 @@ describe('EcsRunTask', () => {
       startedBy: 'deploy/migrate',
       group: 'migrations',
       tags: [{ key: 'team', value: 'db' }],
-      propagateTags: 'TASK_DEFINITION',
+      propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
       enableExecuteCommand: true,
       enableEcsManagedTags: true,
       volumeConfigurations: [
@@ -584,7 +590,7 @@ describe('EcsRunTask', () => {
         },
       ],
       startRetries: 3,
-      ifRunning: 'Stop',
+      ifRunning: IfRunning.STOP,
       onDelete: {
         taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyTeardownDefinition[0-9A-F]+:1$/),
         overrides: {
@@ -727,9 +733,9 @@ describe('EcsRunTask', () => {
 });
 
 describe('the permissions EcsRunTask grants the runner', () => {
-  const migratePolicy = logicalId(every.stack, every.migrate.policy as iam.Policy);
-  const seedPolicy = logicalId(every.stack, every.seed.policy as iam.Policy);
-  const trainPolicy = logicalId(every.stack, every.train.policy as iam.Policy);
+  // The three resources of the stack share the runner's one policy in it.
+  const policyId = logicalId(every.stack, every.migrate.policy as iam.Policy);
+  const statements = () => policyStatements(every.template, policyId);
   const clusterId = (): string =>
     Object.entries(templateOf(every.template).Resources).find(
       ([, resource]) => resource.Type === 'AWS::ECS::Cluster',
@@ -750,7 +756,16 @@ describe('the permissions EcsRunTask grants the runner', () => {
   });
   const onCluster = () => ({ ArnEquals: { 'ecs:cluster': { 'Fn::GetAtt': [clusterId(), 'Arn'] } } });
 
-  it('are exactly what a Fargate awsvpc task with a log group, an EBS volume, outputs and a teardown task needs, on its own cluster, roles and log groups', () => {
+  it('are one policy for every resource of the stack on the runner, attached to the runner’s role', () => {
+    expect(every.seed.policy).toBe(every.migrate.policy);
+    expect(every.train.policy).toBe(every.migrate.policy);
+    const runner = EcsTaskRunnerFunction.of(every.stack);
+    expect(resourceProperties(every.template, policyId).Roles).toEqual([
+      { Ref: logicalId(every.stack, runner.role as iam.Role) },
+    ]);
+  });
+
+  it('are exactly what the runs need: each run’s own task definition, roles and log groups on the statements of its cluster', () => {
     const taskRoles = [
       every.migrateDefinition.taskRole,
       every.migrateDefinition.executionRole as iam.IRole,
@@ -758,6 +773,8 @@ describe('the permissions EcsRunTask grants the runner', () => {
       every.teardownDefinition.taskRole,
       every.teardownDefinition.executionRole as iam.IRole,
       every.teardownOverrideRole,
+      every.seedDefinition.taskRole,
+      every.trainDefinition.taskRole,
     ];
     const logGroup = (prefix: RegExp) => ({
       'Fn::Join': [
@@ -775,14 +792,24 @@ describe('the permissions EcsRunTask grants the runner', () => {
         ],
       ],
     });
-    expect(policyStatements(every.template, migratePolicy)).toEqual([
+    expect(statements()).toEqual([
+      { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
+      {
+        Sid: 'RecogniseUpdateRollbacks',
+        Effect: 'Allow',
+        Action: 'cloudformation:DescribeStacks',
+        Resource: { Ref: 'AWS::StackId' },
+      },
       {
         Sid: 'RunTheTaskDefinitionInTheCluster',
         Effect: 'Allow',
         Action: 'ecs:RunTask',
         Resource: [
+          // Migrate runs on rollback: every revision of its families. Seed and Train: the revision the template names.
           arn('ecs', `:task-definition/${every.migrateDefinition.family}:*`),
           arn('ecs', `:task-definition/${every.teardownDefinition.family}:*`),
+          { Ref: logicalId(every.stack, every.seedDefinition) },
+          { Ref: logicalId(every.stack, every.trainDefinition) },
         ],
         Condition: onCluster(),
       },
@@ -801,19 +828,12 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Condition: onCluster(),
       },
       { Sid: 'ListTasksInTheCluster', Effect: 'Allow', Action: 'ecs:ListTasks', Resource: '*', Condition: onCluster() },
-      { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
       {
         Sid: 'PassTheTaskRolesToEcsTasks',
         Effect: 'Allow',
         Action: 'iam:PassRole',
         Resource: taskRoles.map((role) => ({ 'Fn::GetAtt': [logicalId(every.stack, role), 'Arn'] })),
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com' } },
-      },
-      {
-        Sid: 'RecogniseUpdateRollbacks',
-        Effect: 'Allow',
-        Action: 'cloudformation:DescribeStacks',
-        Resource: { Ref: 'AWS::StackId' },
       },
       {
         Sid: 'PassTheInfrastructureRolesToEcs',
@@ -839,41 +859,34 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Action: 'logs:GetLogEvents',
         Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)],
       },
+      {
+        Sid: 'ListContainerInstancesOfTheCluster',
+        Effect: 'Allow',
+        Action: 'ecs:ListContainerInstances',
+        Resource: { 'Fn::GetAtt': [clusterId(), 'Arn'] },
+      },
+      {
+        Sid: 'DescribeContainerInstancesInTheCluster',
+        Effect: 'Allow',
+        Action: 'ecs:DescribeContainerInstances',
+        Resource: arn('ecs', ':container-instance/', { Ref: clusterId() }, '/*'),
+        Condition: onCluster(),
+      },
+      {
+        Sid: 'ReadInstanceEniCapacity',
+        Effect: 'Allow',
+        Action: ['ec2:DescribeInstances', 'ec2:DescribeInstanceTypes'],
+        Resource: '*',
+      },
     ]);
-  });
-
-  it('add the ENI capacity reads on EC2, tag every task though it has no tags, and leave out network and log reads a task without them does not need', () => {
-    const sids = policyStatements(every.template, seedPolicy).map((statement) => statement.Sid);
-    expect(sids).toEqual([
-      'RunTheTaskDefinitionInTheCluster',
-      'TagTasksAsTheyStart',
-      'WatchAndStopTasksInTheCluster',
-      'ListTasksInTheCluster',
-      'ReadTaskDefinitions',
-      'PassTheTaskRolesToEcsTasks',
-      'RecogniseUpdateRollbacks',
-      'ListContainerInstancesOfTheCluster',
-      'DescribeContainerInstancesInTheCluster',
-      'ReadInstanceEniCapacity',
-    ]);
-    const statements = policyStatements(every.template, seedPolicy);
-    expect(statements.find((statement) => statement.Sid === 'ListContainerInstancesOfTheCluster')?.Resource).toEqual({
-      'Fn::GetAtt': [clusterId(), 'Arn'],
-    });
-    expect(statements.find((statement) => statement.Sid === 'DescribeContainerInstancesInTheCluster')).toMatchObject({
-      Resource: arn('ecs', ':container-instance/', { Ref: clusterId() }, '/*'),
-      Condition: onCluster(),
-    });
-    // The seed task definition has no execution role: only its task role is passed.
-    expect(statements.find((statement) => statement.Sid === 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual({
-      'Fn::GetAtt': [logicalId(every.stack, every.seedDefinition.taskRole), 'Arn'],
-    });
   });
 
   describe('for run policies', () => {
     const { stack, template } = runPolicies;
-    const statementsOf = (task: EcsRunTask) => policyStatements(template, logicalId(stack, task.policy as iam.Policy));
-    const statement = (task: EcsRunTask, sid: string) => statementsOf(task).find((candidate) => candidate.Sid === sid);
+    const statement = (sid: string) =>
+      policyStatements(template, logicalId(stack, runPolicies.quiet.policy as iam.Policy)).find(
+        (candidate) => candidate.Sid === sid,
+      );
     const logGroupArn = (id: string) => ({
       'Fn::Join': [
         '',
@@ -892,8 +905,8 @@ describe('the permissions EcsRunTask grants the runner', () => {
     });
     const roleArn = (role: iam.IRole) => ({ 'Fn::GetAtt': [logicalId(stack, role), 'Arn'] });
 
-    it('read the task’s log for its outputs though logLines is 0, and not the teardown’s, which has no outputs', () => {
-      expect(statement(runPolicies.withOutputs, 'ReadTheTaskLogs')).toEqual({
+    it('read the task’s log for its outputs though logLines is 0 (and a failure’s lines with logLines), not a teardown’s without them', () => {
+      expect(statement('ReadTheTaskLogs')).toEqual({
         Sid: 'ReadTheTaskLogs',
         Effect: 'Allow',
         Action: 'logs:GetLogEvents',
@@ -901,66 +914,53 @@ describe('the permissions EcsRunTask grants the runner', () => {
       });
     });
 
-    it('read no log with logLines 0 and no outputs', () => {
-      expect(statementsOf(runPolicies.quiet).flatMap(actionsOf)).not.toContain('logs:GetLogEvents');
+    it('read no log with logLines 0 and no outputs, and check no network for bridge tasks', () => {
+      const quietStack = new Stack(new App(), 'Quiet');
+      const cluster = ecs.Cluster.fromClusterArn(
+        quietStack,
+        'Cluster',
+        `arn:aws:ecs:${FAKE_REGION}:${FAKE_ACCOUNT}:cluster/app`,
+      );
+      const definition = new ecs.Ec2TaskDefinition(quietStack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
+      definition.addContainer('job', {
+        image: ecs.ContainerImage.fromRegistry('app:1'),
+        memoryLimitMiB: 256,
+        logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'job' }),
+      });
+      const quiet = new EcsRunTask(quietStack, 'Quiet', { cluster, taskDefinition: definition, logLines: 0 });
+      const actions = policyStatements(
+        Template.fromStack(quietStack),
+        logicalId(quietStack, quiet.policy as iam.Policy),
+      ).flatMap(actionsOf);
+      expect(actions).not.toContain('logs:GetLogEvents');
+      expect(actions).not.toContain('ec2:DescribeSubnets');
     });
 
-    it('run and pass the roles of the teardown’s task definition, even when its log is not read', () => {
-      const { migrateDefinition, teardownDefinition } = runPolicies;
-      expect(statement(runPolicies.withOutputs, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual([
-        expect.objectContaining({
-          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])],
-        }),
-        expect.objectContaining({
-          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${teardownDefinition.family}:*`])],
-        }),
+    it('run the revisions of the resource’s and the teardown’s task definitions, and pass their roles and the overrides’ role', () => {
+      const { migrateDefinition, teardownDefinition, teardownRole } = runPolicies;
+      expect(statement('RunTheTaskDefinitionInTheCluster')?.Resource).toEqual([
+        { Ref: logicalId(stack, migrateDefinition) },
+        { Ref: logicalId(stack, teardownDefinition) },
       ]);
-      expect(statement(runPolicies.withOutputs, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
+      expect(statement('PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
         [
           migrateDefinition.taskRole,
           migrateDefinition.executionRole as iam.IRole,
           teardownDefinition.taskRole,
           teardownDefinition.executionRole as iam.IRole,
+          teardownRole,
         ].map(roleArn),
       );
     });
-
-    it('run a teardown of the resource’s own task definition under the same grant, and pass its overrides’ role', () => {
-      const { migrateDefinition, teardownRole } = runPolicies;
-      expect(statement(runPolicies.ownTeardown, 'RunTheTaskDefinitionInTheCluster')?.Resource).toEqual(
-        expect.objectContaining({
-          'Fn::Join': ['', expect.arrayContaining([`:task-definition/${migrateDefinition.family}:*`])],
-        }),
-      );
-      expect(statement(runPolicies.ownTeardown, 'PassTheTaskRolesToEcsTasks')?.Resource).toEqual(
-        [migrateDefinition.taskRole, migrateDefinition.executionRole as iam.IRole, teardownRole].map(roleArn),
-      );
-      expect(statement(runPolicies.ownTeardown, 'ReadTheTaskLogs')?.Resource).toEqual(logGroupArn('Migrate'));
-    });
-  });
-
-  it('pass roles to ECS (ecs.amazonaws.com) only with volume configurations, and the task roles to ECS tasks only', () => {
-    const passedTo = (id: string) =>
-      policyStatements(every.template, id)
-        .filter((statement) => actionsOf(statement).includes('iam:PassRole'))
-        .map((statement) => ({
-          sid: statement.Sid,
-          service: (statement.Condition as { StringEquals: Record<string, string> }).StringEquals[
-            'iam:PassedToService'
-          ],
-        }));
-    expect(passedTo(migratePolicy)).toEqual([
-      { sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' },
-      { sid: 'PassTheInfrastructureRolesToEcs', service: 'ecs.amazonaws.com' },
-    ]);
-    expect(passedTo(seedPolicy)).toEqual([{ sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' }]);
-    expect(passedTo(trainPolicy)).toEqual([{ sid: 'PassTheTaskRolesToEcsTasks', service: 'ecs-tasks.amazonaws.com' }]);
   });
 
   it('name no wildcard action, and use "*" only where IAM accepts nothing narrower or a cluster condition limits it', () => {
-    const statements = [migratePolicy, seedPolicy, trainPolicy].flatMap((id) => policyStatements(every.template, id));
-    expect(statements.flatMap(actionsOf).filter((action) => action.includes('*'))).toEqual([]);
-    const onAnyResource = statements
+    expect(
+      statements()
+        .flatMap(actionsOf)
+        .filter((action) => action.includes('*')),
+    ).toEqual([]);
+    const onAnyResource = statements()
       .filter((statement) => statement.Resource === '*' && statement.Condition === undefined)
       .flatMap(actionsOf);
     expect(new Set(onAnyResource)).toEqual(
@@ -980,12 +980,10 @@ describe('the permissions EcsRunTask grants the runner', () => {
     const runner = EcsTaskRunnerFunction.of(every.stack);
     const ownPolicies = [
       logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy),
-      logicalId(every.stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy),
+      logicalId(every.stack, (runner.role as iam.Role).node.findChild('DefaultPolicy') as iam.Policy),
     ];
     const granted = new Set(
-      [migratePolicy, seedPolicy, ...ownPolicies]
-        .flatMap((id) => policyStatements(every.template, id))
-        .flatMap(actionsOf),
+      [policyId, ...ownPolicies].flatMap((id) => policyStatements(every.template, id)).flatMap(actionsOf),
     );
     const scan = scanDirectory(path.resolve(__dirname, '../../../src'));
     expect(scan.calls.length).toBeGreaterThan(0);
@@ -1039,7 +1037,7 @@ describe('EcsTaskRunnerFunction', () => {
   });
 
   it('has a role with no managed policy, that writes its own log group and invokes and reads only itself', () => {
-    const role = resourceProperties(template, logicalId(stack, runner.role));
+    const role = resourceProperties(template, logicalId(stack, runner.role as iam.Role));
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.Policies).toBeUndefined();
     expect(role.AssumeRolePolicyDocument).toEqual({
@@ -1049,7 +1047,10 @@ describe('EcsTaskRunnerFunction', () => {
 
     const functionArn = { 'Fn::GetAtt': [logicalId(stack, runner.function), 'Arn'] };
     expect(
-      policyStatements(template, logicalId(stack, runner.role.node.findChild('DefaultPolicy') as iam.Policy)),
+      policyStatements(
+        template,
+        logicalId(stack, (runner.role as iam.Role).node.findChild('DefaultPolicy') as iam.Policy),
+      ),
     ).toEqual([
       {
         Effect: 'Allow',
@@ -1131,7 +1132,7 @@ describe('EcsRunTask on an imported runner (fromFunctionArn)', () => {
     const policies = resources.filter(([, resource]) => resource.Type === 'AWS::IAM::Policy');
     expect(policies).toHaveLength(1);
     expect(policies[0]?.[1].Properties?.Roles).toEqual(['shared-runner']);
-    expect(policies[0]?.[0]).toMatch(/^WithRole/);
+    expect(policies[0]?.[0]).toMatch(/^SharedRunnerTaskPermissions/);
   });
 });
 

@@ -1,0 +1,64 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { EcsRunTask, EcsTaskRunnerFunction } from '../lib';
+import { smallStack } from './support/small-stack';
+
+describe('EcsTaskRunnerFunction', () => {
+  it('writes to the log group it is given, with its retention and removal policy, and creates none', () => {
+    const stack = new Stack(new App(), 'GivenLogGroup');
+    const logGroup = new logs.LogGroup(stack, 'RunnerLogs', {
+      retention: logs.RetentionDays.ONE_WEEK,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    new EcsTaskRunnerFunction(stack, 'Runner', { logGroup });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Logs::LogGroup', 1);
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 7 } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('^RunnerLogs') } },
+    });
+  });
+
+  it('refuses a log group together with a retention for the one it would create', () => {
+    const stack = new Stack(new App(), 'Both');
+    expect(
+      () =>
+        new EcsTaskRunnerFunction(stack, 'Runner', {
+          logGroup: new logs.LogGroup(stack, 'RunnerLogs'),
+          logRetention: logs.RetentionDays.ONE_DAY,
+        }),
+    ).toThrow('give `logGroup` or `logRetention`, not both');
+  });
+
+  it('runs with an existing role, to which the runs attach their permissions, and creates none', () => {
+    const { stack, cluster, taskDefinition } = smallStack('GivenRole');
+    const role = new iam.Role(stack, 'ProviderRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner', { role });
+    new EcsRunTask(stack, 'Migrate', { runner, cluster, taskDefinition });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Role', 3); // the given role, the task definition's task and execution roles
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ProviderRole'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: Match.stringLikeRegexp('^ProviderRole') }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Sid: 'RunTheTaskDefinitionInTheCluster' })]),
+      },
+    });
+  });
+
+  it('serves the accounts it is given besides its own (ALLOWED_ACCOUNT_IDS, comma-separated), and only its own by default', () => {
+    const stack = new Stack(new App(), 'Accounts');
+    new EcsTaskRunnerFunction(stack, 'Shared', { allowedAccountIds: ['111111111111', '222222222222'] });
+    new EcsTaskRunnerFunction(stack, 'Own');
+    const functions = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    const environment = (prefix: string) =>
+      (functions.find(([id]) => id.startsWith(prefix))?.[1] as { Properties: { Environment?: unknown } }).Properties
+        .Environment;
+    expect(environment('Shared')).toEqual({ Variables: { ALLOWED_ACCOUNT_IDS: '111111111111,222222222222' } });
+    expect(environment('Own')).toBeUndefined();
+  });
+});

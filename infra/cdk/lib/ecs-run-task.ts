@@ -77,6 +77,7 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
         cluster,
         runs,
         infrastructureRoles: props.volumeConfigurations?.map((volume) => volume.managedEBSVolume.role) ?? [],
+        stackStatusRoles: props.stackStatusRole ? [props.stackStatusRole] : [],
         awsvpc: target.networkConfiguration !== undefined,
         fargate: runsOnFargate({
           launchType: target.launchType as 'EC2' | 'FARGATE' | 'EXTERNAL' | undefined,

@@ -68,6 +68,12 @@ export interface EcsRunTaskProps {
    * definition's current revision; on, every revision of its family (a rollback runs the previous one).
    */
   readonly runOnRollback?: boolean;
+  /**
+   * `StackStatusRoleArn`: a role in the stack's account that the runner assumes to read the stack's status
+   * (`cloudformation:DescribeStacks`) when the runner serves the stack from another account; the runner's role is
+   * granted `sts:AssumeRole` on it. Default: none (the runner reads its own account's stacks with its own role).
+   */
+  readonly stackStatusRole?: iam.IRole;
   /** `StopOnDelete`: stop the resource's running tasks on Delete; default true. */
   readonly stopOnDelete?: boolean;
   /** `Triggers`: no meaning to the runner; change it (e.g. to the image tag) to run the task again. */

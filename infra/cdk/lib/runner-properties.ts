@@ -48,6 +48,7 @@ export function toRunnerProperties(
     RunOnUpdate: props.runOnUpdate,
     RerunOn: (props.runOn ?? RunOn.TASK_CHANGE) === RunOn.TASK_CHANGE ? RunOn.TASK_CHANGE : undefined,
     RunOnRollback: props.runOnRollback,
+    StackStatusRoleArn: props.stackStatusRole?.roleArn,
     StopOnDelete: props.stopOnDelete,
     Triggers: props.runOn === RunOn.EVERY_DEPLOY ? withDeploymentTrigger(props.triggers) : props.triggers,
     StartedBy: props.startedBy,

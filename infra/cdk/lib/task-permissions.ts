@@ -24,6 +24,8 @@ export interface TaskAccess {
   runs: TaskRun[];
   /** `VolumeConfigurations[].ManagedEBSVolume.RoleArn`: the ECS infrastructure roles that create the tasks' EBS volumes. */
   infrastructureRoles: iam.IRole[];
+  /** `StackStatusRoleArn`: the role the runner assumes to read the stack's status in another account. */
+  stackStatusRoles: iam.IRole[];
   /** The tasks use awsvpc networking: the runner describes their subnets and security groups. */
   awsvpc: boolean;
   /** As `runsOnFargate` decides: on Fargate there are no container instances whose ENIs could run out. */
@@ -126,6 +128,12 @@ export class RunnerPermissions extends Construct {
       });
       for (const role of access.infrastructureRoles) {
         this.addResource(passInfrastructure, `infrastructure role ${role.node.path}`, () => role.roleArn);
+      }
+    }
+    if (access.stackStatusRoles.length > 0) {
+      const assume = this.statement('ReadTheStackStatusAsItsRole', { actions: ['sts:AssumeRole'] });
+      for (const role of access.stackStatusRoles) {
+        this.addResource(assume, `stack status role ${role.node.path}`, () => role.roleArn);
       }
     }
     if (access.awsvpc) {

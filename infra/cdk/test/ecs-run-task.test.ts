@@ -24,6 +24,7 @@ interface Statement {
 }
 
 const VOLUME_KEY_ARN = `arn:aws:kms:${FAKE_REGION}:${FAKE_ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const STACK_STATUS_ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT}:role/read-stack-status`;
 
 // Synthesis is slow: each stack is built and synthesized once, and its tests read the same template.
 
@@ -97,6 +98,7 @@ function everyPropertyStack() {
     logLines: 20,
     runOnUpdate: false,
     runOnRollback: true,
+    stackStatusRole: iam.Role.fromRoleArn(stack, 'StackStatusRole', STACK_STATUS_ROLE_ARN),
     stopOnDelete: false,
     triggers: { ImageTag: '1.2.3' },
     startedBy: 'deploy/migrate',
@@ -379,6 +381,7 @@ describe('EcsRunTask', () => {
       RunOnUpdate: false,
       RerunOn: 'TaskChange',
       RunOnRollback: true,
+      StackStatusRoleArn: STACK_STATUS_ROLE_ARN,
       StopOnDelete: false,
       Triggers: { ImageTag: '1.2.3' },
       StartedBy: 'deploy/migrate',
@@ -841,6 +844,12 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Action: 'iam:PassRole',
         Resource: { 'Fn::GetAtt': [logicalId(every.stack, every.infrastructureRole), 'Arn'] },
         Condition: { StringEquals: { 'iam:PassedToService': 'ecs.amazonaws.com' } },
+      },
+      {
+        Sid: 'ReadTheStackStatusAsItsRole',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: STACK_STATUS_ROLE_ARN,
       },
       {
         Sid: 'CheckTheTaskNetwork',

@@ -55,7 +55,7 @@ const NOT_RETRIED_BECAUSE: Record<FinalCause, string> = {
     'the task definition names something that does not exist or is invalid (a log group, secret or parameter)',
   'cannot-start-command': "the container's command could not be started",
   'no-instance-can-run': 'no container instance can run the task as it is defined',
-  unrecognised: "ECS's reason is not one known to pass with time",
+  unrecognised: "ECS's reason is none of those known to pass with time",
 };
 
 /**
@@ -64,5 +64,5 @@ const NOT_RETRIED_BECAUSE: Record<FinalCause, string> = {
  */
 export function notRetriedNote(verdict: StartFailureVerdict | undefined): string | undefined {
   if (verdict?.kind !== 'final') return undefined;
-  return `Not retried: ${NOT_RETRIED_BECAUSE[verdict.cause]}, which time does not fix (StartRetries retries capacity shortages, throttling and network timeouts only).`;
+  return `Not retried: ${NOT_RETRIED_BECAUSE[verdict.cause]} — StartRetries retries only what passes with time (capacity shortages, throttling, network timeouts).`;
 }

@@ -152,7 +152,7 @@ describe('StartRetries', () => {
     expect(clock.sleeps).not.toContain(startRetryDelayMs(1));
     expect(response?.Reason).toMatch(/CannotPullContainerError/);
     expect(response?.Reason).toMatch(
-      /Not retried: the image or its tag was not found, which time does not fix \(StartRetries retries capacity shortages, throttling and network timeouts only\)\.$/,
+      /Not retried: the image or its tag was not found — StartRetries retries only what passes with time \(capacity shortages, throttling, network timeouts\)\.$/,
     );
   });
 

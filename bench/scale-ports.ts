@@ -133,6 +133,7 @@ export function simulatedPorts(account: SimulatedAccount, stackStatus: string): 
       recursiveLoop: async () => 'Allow',
     }),
     cloudFormation: async () => ({ stackStatus: async () => stackStatus }),
+    cloudFormationAs: async () => ({ stackStatus: async () => stackStatus }),
     logs: async () => ({
       lastLines: async () => [],
       pageBackward: async () => ({ events: [] }),

@@ -69,7 +69,8 @@ export interface FakeEcs {
   close(): Promise<void>;
 }
 
-class AwsError extends Error {
+/** An error answer of the fake, as ECS's JSON protocol names it (`__type`). */
+export class FakeAwsError extends Error {
   constructor(
     readonly type: string,
     message: string,
@@ -79,18 +80,24 @@ class AwsError extends Error {
   }
 }
 
-export async function startFakeEcs(plan: (cluster: string) => TaskScript | undefined): Promise<FakeEcs> {
+/** The ECS half of the fake without its HTTP server: the scale benchmark (bench/scale.ts) calls it in-process. */
+export interface FakeEcsCore {
+  tasks: Map<string, FakeTask>;
+  describeCalls: DescribeCall[];
+  /**
+   * ECS's answer to one call at `at` (ms on the caller's clock), in the JSON protocol's shape (timestamps in epoch
+   * seconds); undefined for an operation the fake does not script. Throws FakeAwsError for an error answer.
+   */
+  answer(operation: string, input: unknown, at: number): unknown;
+}
+
+export function createFakeEcsCore(plan: (cluster: string) => TaskScript | undefined): FakeEcsCore {
   const tasks = new Map<string, FakeTask>();
   const byClientToken = new Map<string, string[]>();
   const describeCalls: DescribeCall[] = [];
-  const unexpected: UnexpectedRequest[] = [];
-  const calls: Record<string, number> = {};
-  const count = (name: string): void => {
-    calls[name] = (calls[name] ?? 0) + 1;
-  };
   const known = (arn: string): FakeTask => {
     const task = tasks.get(arn);
-    if (!task) throw new AwsError('InvalidParameterException', 'The referenced task was not found.');
+    if (!task) throw new FakeAwsError('InvalidParameterException', 'The referenced task was not found.');
     return task;
   };
 
@@ -102,7 +109,7 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
           .pop() ?? ''
       ).split(':')[0];
       if (family !== TASK_DEFINITION_FAMILY)
-        throw new AwsError('ClientException', 'Unable to describe task definition.');
+        throw new FakeAwsError('ClientException', 'Unable to describe task definition.');
       return {
         taskDefinition: {
           taskDefinitionArn: TASK_DEFINITION_ARN,
@@ -134,13 +141,13 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     RunTask(input: RunTaskRequest, at: number) {
       const cluster = String(input.cluster ?? 'default');
       const script = plan(cluster);
-      if (!script) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+      if (!script) throw new FakeAwsError('ClusterNotFoundException', 'Cluster not found.');
       if (!String(input.taskDefinition ?? '').startsWith(TASK_DEFINITION_ARN.split(':').slice(0, -1).join(':'))) {
-        throw new AwsError('ClientException', 'TaskDefinition not found.');
+        throw new FakeAwsError('ClientException', 'TaskDefinition not found.');
       }
       const subnets = input.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
       if (subnets.length === 0)
-        throw new AwsError(
+        throw new FakeAwsError(
           'InvalidParameterException',
           "Network Configuration must be provided when networkMode 'awsvpc' is specified.",
         );
@@ -170,7 +177,7 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     },
     DescribeTasks(input: DescribeTasksRequest, at: number) {
       const arns = input.tasks ?? [];
-      if (arns.length > 100) throw new AwsError('InvalidParameterException', 'Tasks cannot be longer than 100.');
+      if (arns.length > 100) throw new FakeAwsError('InvalidParameterException', 'Tasks cannot be longer than 100.');
       describeCalls.push({ at, taskArns: arns });
       return {
         tasks: arns.filter((arn) => tasks.has(arn)).map((arn) => view(known(arn), at)),
@@ -198,6 +205,21 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     },
   };
 
+  return {
+    tasks,
+    describeCalls,
+    answer: (operation, input, at) => ecs[operation]?.(input as never, at),
+  };
+}
+
+export async function startFakeEcs(plan: (cluster: string) => TaskScript | undefined): Promise<FakeEcs> {
+  const core = createFakeEcsCore(plan);
+  const unexpected: UnexpectedRequest[] = [];
+  const calls: Record<string, number> = {};
+  const count = (name: string): void => {
+    calls[name] = (calls[name] ?? 0) + 1;
+  };
+
   const answerEcs = (operation: string, request: ReceivedRequest): Reply => {
     count(`ecs:${operation}`);
     const json = (status: number, value: unknown): Reply => ({
@@ -205,12 +227,13 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
       body: JSON.stringify(value),
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() },
     });
-    const handle = ecs[operation];
-    if (!handle) return json(400, { __type: 'UnknownOperationException', message: `${operation} is not scripted` });
     try {
-      return json(200, handle(JSON.parse(request.body || '{}') as never, request.receivedAt));
+      const answer = core.answer(operation, JSON.parse(request.body || '{}'), request.receivedAt);
+      if (answer === undefined)
+        return json(400, { __type: 'UnknownOperationException', message: `${operation} is not scripted` });
+      return json(200, answer);
     } catch (error) {
-      if (error instanceof AwsError) return json(error.status, { __type: error.type, message: error.message });
+      if (error instanceof FakeAwsError) return json(error.status, { __type: error.type, message: error.message });
       throw error;
     }
   };
@@ -262,7 +285,14 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
     return { status: 404 };
   });
 
-  return { endpoint: server.url, tasks, describeCalls, unexpected, calls, close: () => server.close() };
+  return {
+    endpoint: server.url,
+    tasks: core.tasks,
+    describeCalls: core.describeCalls,
+    unexpected,
+    calls,
+    close: () => server.close(),
+  };
 }
 
 /** The task as DescribeTasks reports it at `now`. */

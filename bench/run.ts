@@ -9,7 +9,7 @@
  * The child processes are bundled to plain JavaScript first, so that no TypeScript loader is in the figures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,8 +25,18 @@ import {
 import { DEPROVISIONING_MS, type FakeEcs, startFakeEcs, type TaskScript } from './fake-ecs';
 import { BENCH_RESULT_PREFIX, type BenchRun, type BenchSpec, type ChildReport } from './protocol';
 import { markdownTable, row, type Row, verdict } from './report';
+import { runScaleBenchmark, SCALE_DEFAULTS } from './scale-bench';
+import { seededRandom } from './seeded-random';
 
-const { values: flags } = parseArgs({ options: { write: { type: 'boolean', default: false } } });
+const { values: flags } = parseArgs({
+  options: {
+    write: { type: 'boolean', default: false },
+    /** The scale benchmark instead (bench/scale-bench.ts), with its own options. */
+    scale: { type: 'boolean', default: false },
+    runs: { type: 'string' },
+    spread: { type: 'string' },
+  },
+});
 
 const benchDir = path.join(PROJECT_ROOT, 'bench');
 const bundleDir = path.dirname(BUNDLE);
@@ -76,7 +86,7 @@ interface ImportSample {
 }
 
 const seed = Number(process.env.BENCH_SEED ?? Date.now() % 2 ** 31);
-const random = mulberry32(seed);
+const random = seededRandom(seed);
 const benchStarted = performance.now();
 const children = new Set<ChildProcess>();
 setTimeout(() => {
@@ -197,6 +207,8 @@ async function main(): Promise<number> {
   const cpus = os.cpus();
   const durationSeconds = round((performance.now() - benchStarted) / 1000);
   if (flags.write) {
+    // The scale benchmark's figures (`--scale --write`) stay.
+    const { scale } = await recordedResults();
     const results = {
       date: new Date().toISOString(),
       node: process.version,
@@ -212,6 +224,7 @@ async function main(): Promise<number> {
       sizes,
       latency,
       peakRss: rss,
+      ...(scale === undefined ? {} : { scale }),
     };
     await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nWrote bench/results.json (seed ${seed}, ${durationSeconds} s)`);
@@ -225,7 +238,47 @@ async function main(): Promise<number> {
   return exitCode;
 }
 
-main().then(
+/**
+ * `--scale`: the scale benchmark in virtual time (no child processes, no bundle). Prints its table; with --write
+ * records it under `scale` in bench/results.json, beside the other figures.
+ */
+async function scaleMain(): Promise<number> {
+  const runs = Number(flags.runs ?? SCALE_DEFAULTS.runs);
+  const spreadMinutes = Number(flags.spread ?? SCALE_DEFAULTS.spreadMinutes);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 2000) throw new Error('--runs must be a whole number, 1 to 2000');
+  if (!(spreadMinutes >= 1 && spreadMinutes <= 120)) throw new Error('--spread must be 1 to 120 minutes');
+  const { rows, problems, record } = await runScaleBenchmark({ runs, spreadMinutes, seed });
+  console.log(`\n${markdownTable(rows)}\n`);
+  const durationSeconds = round((performance.now() - benchStarted) / 1000);
+  if (flags.write) {
+    const scale = {
+      date: new Date().toISOString(),
+      node: process.version,
+      seed,
+      durationSeconds,
+      table: rows,
+      ...record,
+    };
+    await writeFile(resultsFile, `${JSON.stringify({ ...(await recordedResults()), scale }, null, 2)}\n`);
+    console.log(`Wrote the scale figures to bench/results.json (seed ${seed}, ${durationSeconds} s)`);
+  } else {
+    console.log(`Seed ${seed}, ${durationSeconds} s. \`npm run bench -- --scale --write\` records this run.`);
+  }
+  const { exitCode, lines } = verdict(rows, problems);
+  for (const line of lines) console.log(line);
+  return exitCode;
+}
+
+/** What bench/results.json holds now: each benchmark rewrites its own part and keeps the other's. */
+async function recordedResults(): Promise<Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(resultsFile, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+(flags.scale ? scaleMain() : main()).then(
   (code) => {
     process.exitCode = code;
   },
@@ -575,15 +628,4 @@ function kb(bytes: number): string {
 
 function mb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-/** A small seeded generator, so that a run's exit times can be repeated with BENCH_SEED. */
-function mulberry32(initial: number): () => number {
-  let state = initial;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -16,7 +16,9 @@ const LIMITS: MotoLimit[] = [
       response?.Status === 'FAILED' &&
       request.ResourceProperties.LaunchType === undefined &&
       request.ResourceProperties.CapacityProviderStrategy === undefined &&
-      /RunTask failed[\s\S]*(<!doctype|Deserialization error)/i.test(response.Reason ?? ''),
+      /RunTask failed[\s\S]*(<!doctype|Deserialization error|a body that is not the API's)/i.test(
+        response.Reason ?? '',
+      ),
     note: "moto, not the runner: RunTask without LaunchType or CapacityProviderStrategy fails in moto with an HTML 500 when the cluster has no container instances (ECS would use the cluster's default capacity provider strategy). Set LaunchType: FARGATE to run it here.",
   },
   {

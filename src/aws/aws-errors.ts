@@ -27,15 +27,15 @@ export function httpStatus(error: unknown): number | undefined {
 
 /**
  * The answer could not be read: its body is not what the API speaks (an HTML 502 page from a proxy or load
- * balancer). The SDK then throws the parser's error with the raw response attached as `$response` and no
- * `$metadata` (@smithy/core's deserialization middleware).
+ * balancer). The SDK then throws the parser's error (a SyntaxError for JSON, "XML parse error" for XML) with the raw
+ * response attached as `$response` and a note "Deserialization error: ..." in its message, with or without
+ * `$metadata` depending on the SDK's version; an error page the XML parser did read has no AWS error code: the SDK
+ * names it `Unknown`. A service's own error (ThrottlingException, ...) also carries `$response`, and `$fault`.
  */
 export function isUnreadableAnswer(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    '$response' in error &&
-    !('$metadata' in error && (error as { $metadata?: unknown }).$metadata !== undefined)
-  );
+  if (!(error instanceof Error) || !('$response' in error)) return false;
+  if (/Deserialization error/i.test(error.message) || !('$fault' in error)) return true;
+  return error.name === 'Unknown' || error.name === 'UnknownError';
 }
 
 /**

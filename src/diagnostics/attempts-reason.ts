@@ -1,6 +1,7 @@
 import type { Failure } from '@aws-sdk/client-ecs';
 import { byteLength } from '../response/response-body';
 import { taskId } from '../shared/arns';
+import type { FinalCause, StartFailureVerdict } from '../tasks/start-failure';
 import type { DecidedTask } from '../tasks/task-outcome';
 
 /** Why RunTask placed no (or too few) tasks, in a few words: one earlier attempt in a Reason. */
@@ -44,4 +45,24 @@ export function describeAttempts(
   }
   const left = earlier.length - kept.length;
   return `${head}${kept.map((cause) => cause.text).join('')}${left > 0 ? ` (${left} more in the runner's log.)` : ''}`;
+}
+
+const NOT_RETRIED_BECAUSE: Record<FinalCause, string> = {
+  'image-not-found': 'the image or its tag was not found',
+  'access-denied':
+    'access was denied (the task execution role, or a registry, secret, parameter, log group or KMS key policy)',
+  'missing-or-invalid-reference':
+    'the task definition names something that does not exist or is invalid (a log group, secret or parameter)',
+  'cannot-start-command': "the container's command could not be started",
+  'no-instance-can-run': 'no container instance can run the task as it is defined',
+  unrecognised: "ECS's reason is none of those known to pass with time",
+};
+
+/**
+ * Why StartRetries did not try again although retries were left, for the end of the Reason. Undefined when the
+ * failure passes with time (it was retried, or no retry was left).
+ */
+export function notRetriedNote(verdict: StartFailureVerdict | undefined): string | undefined {
+  if (verdict?.kind !== 'final') return undefined;
+  return `Not retried: ${NOT_RETRIED_BECAUSE[verdict.cause]} — StartRetries retries only what passes with time (capacity shortages, throttling, network timeouts).`;
 }

@@ -83,6 +83,16 @@ export function describeAwsError(action: string, error: unknown): string {
   return withHints(`${action} failed: ${errorName(error)}${message ? `: ${message}` : ''}${statusNote}`);
 }
 
+/**
+ * An error the runner did not expect, on one line: an AWS answer that is not the API's is said so (no parser
+ * complaint about an HTML page), anything else keeps its name and message.
+ */
+export function describeUnexpectedError(error: unknown): string {
+  if (isUnreadableAnswer(error)) return describeAwsError('An AWS call', error);
+  if (!(error instanceof Error)) return oneLine(String(error));
+  return oneLine(`${error.name}: ${error.message}`);
+}
+
 /** The SDK appends notes on new lines; a Reason is one line. */
 function oneLine(text: string): string {
   return text

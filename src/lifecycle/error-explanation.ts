@@ -1,4 +1,4 @@
-import { describeAwsError } from '../diagnostics/failure-reason';
+import { describeAwsError, describeUnexpectedError } from '../diagnostics/failure-reason';
 import type { Log } from '../runtime/log';
 import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/errors';
 
@@ -6,7 +6,7 @@ import { AwsCallError, InvalidPropertiesError, PreflightError } from '../shared/
 export function explainError(error: unknown): string {
   if (error instanceof AwsCallError) return `Not started: ${describeAwsError(error.call, error.cause)}`;
   if (error instanceof InvalidPropertiesError || error instanceof PreflightError) return error.message;
-  return `Unexpected error: ${String(error)}`;
+  return `Unexpected error: ${describeUnexpectedError(error)}`;
 }
 
 /** The runner's own errors already say what went wrong; anything else gets its stack trace logged. */

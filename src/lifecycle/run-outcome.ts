@@ -8,6 +8,9 @@ import type { LifecycleDependencies } from './contract';
 import { outputsThatDoNotFit } from './outputs-fit';
 import { taskData } from './task-attributes';
 
+/** Time kept after reading the Outputs to answer CloudFormation within this invocation. */
+const ANSWER_TIME_MS = 20_000;
+
 /**
  * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
  * the printed values cannot be read or do not fit CloudFormation's response.
@@ -20,11 +23,16 @@ export async function successAnswer(
   deps: LifecycleDependencies,
 ): Promise<Answer> {
   const subject = `The task${tasks.length === 1 ? '' : 's'} succeeded, but`;
-  const read = await readTaskOutputs(() => deps.aws.logs(), deps.clock, {
-    taskArns: tasks.map((task) => task.taskArn),
-    logs: state.watch.logs,
-    names,
-  });
+  const read = await readTaskOutputs(
+    { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock },
+    {
+      cluster: state.watch.cluster,
+      taskArns: tasks.map((task) => task.taskArn),
+      logs: state.watch.logs,
+      names,
+      until: Math.min(state.watch.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
+    },
+  );
   if (!read.ok) {
     return {
       status: 'FAILED',
@@ -33,9 +41,10 @@ export async function successAnswer(
     };
   }
   if (read.notFound.length > 0)
-    deps.log.info('Outputs not printed (their attributes are empty)', {
+    deps.log.warn('Declared Outputs never appeared in the log; their attributes are empty', {
       outputs: read.notFound,
       truncatedStreams: read.truncatedStreams,
+      hint: "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or raise max-buffer-size.",
     });
   const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
   const tooLarge = outputsThatDoNotFit(state.request, answer, read.values);

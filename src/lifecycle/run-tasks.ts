@@ -12,7 +12,7 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
 import { waitUntilStopped } from '../tasks/running-tasks';
-import { failedToStart, isTransientPlacementFailure } from '../tasks/start-failure';
+import { failedToStart, judgeFailedStarts, judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, type Watch, watchTasks } from '../tasks/watch-tasks';
@@ -25,7 +25,7 @@ import { refuseLongChain } from './invocation-chain';
 import { refuseOutputsThatCannotFit } from './outputs-fit';
 import { clientToken, defaultStartedBy, requestTag } from './resource-identity';
 import { successAnswer } from './run-outcome';
-import { retryAfter, withAttempts } from './start-retries';
+import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 import { taskData } from './task-attributes';
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
@@ -195,8 +195,9 @@ export async function followTasks(
           );
         }
         const failed = result.tasks.filter((task) => !task.succeeded);
+        const startVerdict = failed.every(failedToStart) ? judgeFailedStarts(failed) : undefined;
         const retry =
-          progress && failed.every(failedToStart)
+          progress && startVerdict?.kind === 'passes-with-time'
             ? retryAfter(
                 current,
                 { ...progress, succeeded: tasks.filter((task) => task.succeeded) },
@@ -212,7 +213,10 @@ export async function followTasks(
         }
         return answered({
           status: 'FAILED',
-          reason: withAttempts(await explainFailedTasks(result.tasks, diagnosis), progress),
+          reason: withAttempts(
+            withNotRetried(await explainFailedTasks(result.tasks, diagnosis), startVerdict, progress, properties),
+            progress,
+          ),
           data: taskData(tasks, { attempts }),
         });
       }
@@ -265,15 +269,21 @@ async function startAttempt(
       state: { ...state, watch: { ...watch, taskArns: start.taskArns, startedAt: clock.now() }, progress: watching },
     };
   }
-  if (start.kind === 'not-placed' && isTransientPlacementFailure(start.failures)) {
-    const retry = retryAfter(state, progress, properties, briefPlacementFailure(start.failures), count, deps);
+  const verdict = start.kind === 'refused' ? judgeRunTaskRefusal(start.error) : judgePlacementFailures(start.failures);
+  if (verdict.kind === 'passes-with-time') {
+    const cause =
+      start.kind === 'refused' ? describeAwsError('RunTask', start.error) : briefPlacementFailure(start.failures);
+    const retry = retryAfter(state, progress, properties, cause, count, deps);
     if (retry) return { kind: 'carry-on', state: retry };
   }
   const reason =
     start.kind === 'refused'
       ? await explainRunTaskRefusal(start.error, diagnosis)
       : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: count });
-  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+  return {
+    kind: 'answer',
+    answer: { status: 'FAILED', reason: withAttempts(withNotRetried(reason, verdict, progress, properties), progress) },
+  };
 }
 
 function withNext(state: ContinuationEvent, next: NextStep): ContinuationEvent {

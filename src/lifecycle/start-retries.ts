@@ -1,6 +1,7 @@
-import { describeAttempts } from '../diagnostics/attempts-reason';
+import { describeAttempts, notRetriedNote } from '../diagnostics/attempts-reason';
 import { REASON_BUDGET_BYTES } from '../diagnostics/explain-failure';
 import type { RunnerProperties } from '../properties/runner-properties';
+import type { StartFailureVerdict } from '../tasks/start-failure';
 import type { ContinuationEvent, RunProgress } from './continuation';
 import type { LifecycleDependencies } from './contract';
 
@@ -57,4 +58,15 @@ export function retryAfter(
 export function withAttempts(reason: string, progress: RunProgress | undefined): string {
   if (!progress || progress.startFailures.length === 0) return reason;
   return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
+}
+
+/** `reason`, with why the start failure was not retried when StartRetries had retries left for it. */
+export function withNotRetried(
+  reason: string,
+  verdict: StartFailureVerdict | undefined,
+  progress: RunProgress | undefined,
+  properties: RunnerProperties,
+): string {
+  const note = progress && progress.attempt <= properties.startRetries ? notRetriedNote(verdict) : undefined;
+  return note ? `${reason} ${note}` : reason;
 }

@@ -1,12 +1,12 @@
 import { isResourceNotFound } from '../aws/aws-errors';
-import type { LogsApi } from '../aws/ports';
+import type { EcsApi, LogsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import { type AwsLogsLocation, type AwsLogsStream, awsLogsStream } from './task-definition-facts';
 
 /** What a container prints, at the start of a line, to return a value: `ECS_TASK_RUNNER_OUTPUT Name=Value`. */
 export const OUTPUT_MARKER = 'ECS_TASK_RUNNER_OUTPUT';
 
-const OUTPUT_LINE = new RegExp(`^\\s*${OUTPUT_MARKER} ([A-Za-z0-9]+)=(.*)$`, 's');
+const OUTPUT_LINE = new RegExp(`^\\s*${OUTPUT_MARKER} ([A-Za-z0-9]+)=(.*)$`);
 
 /**
  * GetLogEvents pages read per stream at most (each up to 1 MB or 10,000 events), newest first: outputs are printed
@@ -15,23 +15,56 @@ const OUTPUT_LINE = new RegExp(`^\\s*${OUTPUT_MARKER} ([A-Za-z0-9]+)=(.*)$`, 's'
 export const MAX_PAGES_PER_STREAM = 10;
 
 /**
- * CloudWatch Logs may show a container's last lines a moment after ECS reports the container stopped: when a
- * declared name was not found, the streams are read once more after this long.
+ * CloudWatch Logs may show a container's last lines a moment after ECS reports the task STOPPED (the log driver
+ * flushes as the container exits, then CloudWatch ingests): a declared name not found yet is looked for again until
+ * this long after the task is STOPPED.
  */
-export const OUTPUT_SETTLE_MS = 3_000;
+export const OUTPUT_SETTLE_MS = 5_000;
 
-/** `Name=Value` of one output line; the value is the rest of the line, without its line ending. */
+/** While the tasks are not STOPPED yet (ECS detaching their network), the streams are read again this often. */
+export const OUTPUT_RECHECK_MS = 10_000;
+
+/**
+ * The longest wait for a declared name after the first read: more than Fargate's longest stop (120 s), less than an
+ * answer CloudFormation should wait for.
+ */
+export const OUTPUT_WAIT_MAX_MS = 150_000;
+
+/**
+ * The output lines of one log event, last first. awslogs joins lines into one event under `awslogs-multiline-pattern`
+ * or `awslogs-datetime-format`: a marker counts at the start of any line of the event, and its value is the rest of
+ * that line.
+ */
+export function parseOutputLines(message: string): { name: string; value: string }[] {
+  return message
+    .split(/\r?\n/)
+    .reverse()
+    .flatMap((line) => {
+      const match = OUTPUT_LINE.exec(line);
+      return match ? [{ name: match[1] as string, value: match[2] as string }] : [];
+    });
+}
+
+/** `Name=Value` of the last output line of one log event; the value ends at the end of its line. */
 export function parseOutputLine(message: string): { name: string; value: string } | undefined {
-  const match = OUTPUT_LINE.exec(message);
-  if (!match) return undefined;
-  return { name: match[1] as string, value: (match[2] as string).replace(/\r?\n$/, '') };
+  return parseOutputLines(message)[0];
 }
 
 export interface OutputsRequest {
+  cluster: string;
   taskArns: readonly string[];
   /** The essential containers' awslogs locations. */
   logs: Readonly<Record<string, AwsLogsLocation>>;
   names: readonly string[];
+  /** Epoch milliseconds: no read starts later (the deadline, or this invocation's end). */
+  until: number;
+}
+
+export interface OutputsDependencies {
+  logs: () => Promise<LogsApi>;
+  /** DescribeTasks: whether the tasks are STOPPED, after which their logs are complete. */
+  ecs: EcsApi;
+  clock: Clock;
 }
 
 /** The streams read, and every declared name's value (empty when nothing printed it). */
@@ -48,16 +81,44 @@ interface Printed {
 /**
  * Reads the declared outputs the essential containers printed to their awslogs streams. For each name the last
  * line wins: the newest within a stream, and across streams (several tasks or containers) the newest by timestamp.
+ * A name not found yet is looked for again until the tasks are STOPPED and OUTPUT_SETTLE_MS has passed (the answer
+ * usually comes while ECS still detaches the task's network, before its last lines are ingested).
  */
-export async function readTaskOutputs(
-  logs: () => Promise<LogsApi>,
-  clock: Clock,
-  request: OutputsRequest,
-): Promise<OutputsRead> {
-  const first = await readOnce(logs, request);
-  if (!first.ok || first.notFound.length === 0) return first;
-  await clock.sleep(OUTPUT_SETTLE_MS);
-  return readOnce(logs, request);
+export async function readTaskOutputs(deps: OutputsDependencies, request: OutputsRequest): Promise<OutputsRead> {
+  const { clock } = deps;
+  const giveUpAt = Math.min(request.until, clock.now() + OUTPUT_WAIT_MAX_MS);
+  let read = await readOnce(deps.logs, request);
+  let readAt = clock.now();
+  let settledAt: number | undefined;
+  while (read.ok && read.notFound.length > 0) {
+    settledAt ??= await stoppedAndSettled(deps.ecs, request, clock.now());
+    if (settledAt !== undefined && readAt >= settledAt) return read;
+    const next = settledAt ?? clock.now() + OUTPUT_RECHECK_MS;
+    if (next > giveUpAt) return read;
+    await clock.sleep(next - clock.now());
+    read = await readOnce(deps.logs, request);
+    readAt = clock.now();
+  }
+  return read;
+}
+
+/** When every task was STOPPED, plus OUTPUT_SETTLE_MS; undefined while one is not (or ECS cannot say). */
+async function stoppedAndSettled(ecs: EcsApi, request: OutputsRequest, now: number): Promise<number | undefined> {
+  let latest: number | undefined;
+  for (let i = 0; i < request.taskArns.length; i += 100) {
+    let tasks;
+    try {
+      tasks = (await ecs.describeTasks({ cluster: request.cluster, tasks: request.taskArns.slice(i, i + 100) })).tasks;
+    } catch {
+      return undefined;
+    }
+    for (const task of tasks ?? []) {
+      if (task.lastStatus !== 'STOPPED') return undefined;
+      latest = Math.max(latest ?? 0, task.stoppedAt?.getTime() ?? now);
+    }
+  }
+  // A task ECS no longer reports has long stopped.
+  return (latest ?? now) + OUTPUT_SETTLE_MS;
 }
 
 async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): Promise<OutputsRead> {
@@ -102,9 +163,10 @@ async function readStream(
   for (let page = 0; page < MAX_PAGES_PER_STREAM; page++) {
     const result = await api.pageBackward(where.region, where.group, where.stream as string, token);
     for (const event of [...result.events].reverse()) {
-      const line = parseOutputLine(event.message);
-      if (line && names.includes(line.name) && !values.has(line.name))
-        values.set(line.name, { value: line.value, timestamp: event.timestamp });
+      for (const line of parseOutputLines(event.message)) {
+        if (names.includes(line.name) && !values.has(line.name))
+          values.set(line.name, { value: line.value, timestamp: event.timestamp });
+      }
     }
     // The start of the stream: GetLogEvents answers with the token it was given (or none).
     const atStart = result.nextBackwardToken === undefined || result.nextBackwardToken === token;

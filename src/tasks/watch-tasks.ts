@@ -1,9 +1,9 @@
-import { isTransient } from '../aws/aws-errors';
+import { isThrottled, isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
-import { nextPollDelayMs } from './poll-schedule';
+import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
 
@@ -22,6 +22,7 @@ export interface Watch {
   startedAt: number;
   /** The Timeout in force, for the message when it passes. */
   timeoutSeconds: number;
+  /** PollInterval: the longest wait between two DescribeTasks calls; the schedule is shorter while a task is young. */
   pollIntervalSeconds: number;
 }
 
@@ -76,7 +77,17 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
   const { clock, invocation, log } = deps;
   let consecutiveErrors = 0;
   let slowStartReported = false;
-  let wait = pollFirst ? 0 : nextPollDelayMs(watch.pollIntervalSeconds, watch.deadline - clock.now());
+  let lastThrottledAt: number | undefined;
+  const nextWait = (): number =>
+    nextPollDelayMs(
+      {
+        ageMs: clock.now() - watch.startedAt,
+        capSeconds: watch.pollIntervalSeconds,
+        throttledRecently: throttledRecently(lastThrottledAt, clock.now()),
+      },
+      watch.deadline - clock.now(),
+    );
+  let wait = pollFirst ? 0 : nextWait();
   // A fresh invocation polls at least once before it may hand off again: every invocation makes progress, and the
   // deadline is always checked.
   let mayHandOff = !pollFirst;
@@ -92,6 +103,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
       consecutiveErrors = 0;
     } catch (error) {
       consecutiveErrors += 1;
+      if (isThrottled(error)) lastThrottledAt = clock.now();
       if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS || !isTransient(error)) throw error;
       log.warn('DescribeTasks failed; polling on', { error: String(error), consecutiveErrors });
       outcomes = [];
@@ -117,7 +129,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
         pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })),
       };
     }
-    wait = nextPollDelayMs(watch.pollIntervalSeconds, msUntilDeadline);
+    wait = nextWait();
   }
 }
 

@@ -26,6 +26,19 @@ describe('what the stack event says about an error', () => {
     expect(explainError(new TypeError('boom'))).toBe('Unexpected error: TypeError: boom');
     expect(explainError('a string')).toBe('Unexpected error: a string');
   });
+
+  it('says so, on one line, when an unexpected error is an AWS answer that is not the API’s', () => {
+    const html = Object.assign(
+      new SyntaxError(
+        'Unexpected token \'<\', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      { $metadata: { httpStatusCode: 502 } },
+    );
+    Object.defineProperty(html, '$response', { value: { statusCode: 502 }, enumerable: false });
+    expect(explainError(html)).toMatch(
+      /^Unexpected error: An AWS call failed: AWS answered HTTP 502 with a body that is not the API's[^\n]*$/,
+    );
+  });
 });
 
 describe("what the runner's log keeps of an error", () => {

@@ -41,9 +41,14 @@ describe('Outputs', () => {
 
   it('returns an empty attribute for a declared output that was not printed', async () => {
     printed('ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042');
-    const { response } = await invoke(createWithOutputs(['SchemaVersion', 'TenantId']));
+    const { response, log } = await invoke(createWithOutputs(['SchemaVersion', 'TenantId']));
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Data).toMatchObject({ SchemaVersion: '0042', TenantId: '' });
+    // Said in the log, with the likely cause of a line that was printed and lost.
+    const warning = log.entries.find((entry) => entry.message.startsWith('Declared Outputs never appeared'));
+    expect(warning?.level).toBe('warn');
+    expect(warning?.extra[0]).toMatchObject({ outputs: ['TenantId'] });
+    expect(JSON.stringify(warning?.extra)).toMatch(/non-blocking mode/);
   });
 
   it('are present, empty, when an Update runs nothing', async () => {

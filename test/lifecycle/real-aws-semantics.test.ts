@@ -28,11 +28,15 @@ function awsError(name: string, message: string, httpStatusCode = 400, extra: Re
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode }, ...extra });
 }
 
-/** What the SDK throws when the answer is not JSON at all (an HTML 502 page from a proxy): the parser's error, with `$response` and no `$metadata`. */
+/**
+ * What the SDK (the version installed) throws when the answer is not JSON at all (an HTML 502 page from a proxy):
+ * the parser's error, with `$metadata` and a hidden `$response`.
+ */
 function unreadableAnswer(statusCode: number): Error {
   const error = new SyntaxError(
     'Unexpected token \'<\', "<html><bod"... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
   );
+  Object.assign(error, { $metadata: { httpStatusCode: statusCode, attempts: 3, totalRetryDelay: 1500 } });
   Object.defineProperty(error, '$response', {
     value: { statusCode, body: '<html><body>502 Bad Gateway</body></html>' },
     enumerable: false,

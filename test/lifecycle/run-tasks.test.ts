@@ -133,7 +133,7 @@ describe('Outputs of several tasks', () => {
     });
     const { log } = await invoke(createWith({ Outputs: ['SchemaVersion', 'TenantId'] }));
     const entry = log.entries.find(
-      (candidate) => candidate.message === 'Outputs not printed (their attributes are empty)',
+      (candidate) => candidate.message === 'Declared Outputs never appeared in the log; their attributes are empty',
     );
     expect(entry?.extra[0]).toMatchObject({ outputs: ['TenantId'] });
   });
@@ -144,6 +144,6 @@ describe('Outputs of several tasks', () => {
       nextBackwardToken: 'b/0',
     });
     const { log } = await invoke(createWith({ Outputs: ['SchemaVersion'] }));
-    expect(log.text()).not.toContain('Outputs not printed');
+    expect(log.text()).not.toContain('Declared Outputs never appeared');
   });
 });

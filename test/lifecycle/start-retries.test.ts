@@ -134,6 +134,78 @@ describe('StartRetries', () => {
     const { response } = await invoke(createWithRetries('3'));
     expect(response?.Status).toBe('FAILED');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(response?.Reason).toMatch(/Not retried: no container instance can run the task as it is defined/);
+  });
+
+  it('never retries a missing image tag, and says why in the Reason', async () => {
+    attempts(
+      stoppedTask(undefined, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason:
+          'CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.3: 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.3: not found',
+        containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
+      }),
+    );
+    const { response, clock } = await invoke(createWithRetries('3'));
+    expect(response?.Status).toBe('FAILED');
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(clock.sleeps).not.toContain(startRetryDelayMs(1));
+    expect(response?.Reason).toMatch(/CannotPullContainerError/);
+    expect(response?.Reason).toMatch(
+      /Not retried: the image or its tag was not found — StartRetries retries only what passes with time \(capacity shortages, throttling, network timeouts\)\.$/,
+    );
+  });
+
+  it('never retries a secret the execution role may not read', async () => {
+    attempts(
+      stoppedTask(undefined, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason:
+          'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/todobackend-execution/8f1e2d3c is not authorized to perform: secretsmanager:GetSecretValue on resource: arn:aws:secretsmanager:us-east-1:123456789012:secret:todobackend-db-AbCdEf',
+        containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
+      }),
+    );
+    const { response } = await invoke(createWithRetries('2'));
+    expect(response?.Status).toBe('FAILED');
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(response?.Reason).toMatch(/Not retried: access was denied/);
+  });
+
+  it('says nothing of retries when StartRetries asked for none, or when none was left', async () => {
+    attempts(
+      stoppedTask(undefined, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: todobackend:1.4.3: not found',
+      }),
+    );
+    expect((await invoke(fixtures.create())).response?.Reason).not.toMatch(/Not retried/);
+
+    stubHappyPath(aws);
+    attempts(
+      pullFailure(),
+      stoppedTask(undefined, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: todobackend:1.4.3: not found',
+      }),
+    );
+    const { response } = await invoke(createWithRetries('1'));
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 2);
+    expect(response?.Reason).not.toMatch(/Not retried/);
+  });
+
+  it('retries a RunTask refused because the cluster has no container instance yet', async () => {
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejectsOnce(
+        Object.assign(new Error('No Container Instances were found in your cluster.'), {
+          name: 'InvalidParameterException',
+        }),
+      )
+      .resolves({ tasks: [{ taskArn: TASK_ARN }], failures: [] });
+    const { response } = await invoke(createWithRetries('1'));
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Data?.Attempts).toBe('2');
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 2);
   });
 
   it('does not retry by default', async () => {

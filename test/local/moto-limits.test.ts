@@ -3,7 +3,8 @@ import { motoLimitNotes } from '../../scripts/local/moto-limits';
 import { fixtures } from '../support/fixtures';
 
 /** The Reason the runner gives when moto answers RunTask with its HTML error page. */
-const HTML_500_REASON = `RunTask failed: SyntaxError: Unexpected token '<', "<!doctype "... is not valid JSON\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.`;
+const HTML_500_REASON =
+  "RunTask failed: AWS answered HTTP 500 with a body that is not the API's (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.";
 
 function exchange(properties: Record<string, unknown>, reason: string): Exchange {
   const request = fixtures.create();

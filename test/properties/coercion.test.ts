@@ -166,7 +166,7 @@ describe('strings', () => {
       cluster: 'app',
       taskDefinition: 'migrate',
       count: 1,
-      pollIntervalSeconds: 2.75,
+      pollIntervalSeconds: 60,
       logLines: 10,
       runOnUpdate: true,
       rerunOn: 'AnyChange',

@@ -1,6 +1,14 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { parseOutputLine, readTaskOutputs } from '../../src/tasks/task-outputs';
-import { mockedAws, TASK_ARN } from '../support/aws-mocks';
+import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
+import {
+  OUTPUT_RECHECK_MS,
+  OUTPUT_SETTLE_MS,
+  OUTPUT_WAIT_MAX_MS,
+  parseOutputLine,
+  parseOutputLines,
+  readTaskOutputs,
+} from '../../src/tasks/task-outputs';
+import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 
 const aws = mockedAws();
@@ -16,19 +24,30 @@ const read = (
     clock?: FakeClock;
   } = {},
 ) =>
-  readTaskOutputs(() => aws.ports.logs(), options.clock ?? new FakeClock(), {
-    taskArns: options.taskArns ?? [TASK_ARN],
-    logs: options.logs ?? LOGS,
-    names,
-  });
+  readTaskOutputs(
+    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: options.clock ?? new FakeClock() },
+    {
+      cluster: 'todobackend-cluster',
+      taskArns: options.taskArns ?? [TASK_ARN],
+      logs: options.logs ?? LOGS,
+      names,
+      until: Number.POSITIVE_INFINITY,
+    },
+  );
 
-beforeEach(() => aws.reset());
+beforeEach(() => {
+  aws.reset();
+  // The tasks stopped just now: a name not found is looked for once more after the settle time.
+  aws.ecs
+    .on(DescribeTasksCommand)
+    .resolves({ tasks: [stoppedTask(0, { stoppedAt: new Date(new FakeClock().now()) })] });
+});
 
 describe('an output line', () => {
-  it('keeps a value that spans lines, less only its final line ending (LF or CRLF)', () => {
+  it('ends its value at the end of its line (LF or CRLF)', () => {
     expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT Notes=first\nsecond\r\n')).toEqual({
       name: 'Notes',
-      value: 'first\nsecond',
+      value: 'first',
     });
     expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT Version=0042\r\n')).toEqual({ name: 'Version', value: '0042' });
     expect(parseOutputLine('\tECS_TASK_RUNNER_OUTPUT Version=0042')).toEqual({ name: 'Version', value: '0042' });
@@ -39,6 +58,27 @@ describe('an output line', () => {
     expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT Version 0042')).toBeUndefined();
     expect(parseOutputLine('ECS_TASK_RUNNER_OUTPUT =0042')).toBeUndefined();
     expect(parseOutputLine('x ECS_TASK_RUNNER_OUTPUT Version=0042')).toBeUndefined();
+  });
+});
+
+describe('an event of several lines (awslogs-multiline-pattern, awslogs-datetime-format)', () => {
+  it('yields every output line in it, the last first, each value ending at its line', () => {
+    const event = [
+      '2026-11-25 12:00:01 INFO Applying todo.0042_add_index... OK',
+      'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0041',
+      '  ECS_TASK_RUNNER_OUTPUT TenantId=t-7',
+      'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042',
+      'Done.',
+    ].join('\n');
+    expect(parseOutputLines(event)).toEqual([
+      { name: 'SchemaVersion', value: '0042' },
+      { name: 'TenantId', value: 't-7' },
+      { name: 'SchemaVersion', value: '0041' },
+    ]);
+  });
+
+  it('ignores a marker that does not start its line', () => {
+    expect(parseOutputLines('2026-11-25 12:00:01 + echo ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042')).toEqual([]);
   });
 });
 
@@ -104,5 +144,84 @@ describe('reading the outputs', () => {
     expect(await read(['Version'], { clock })).toMatchObject({ ok: false });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 1);
     expect(clock.sleeps).toEqual([]);
+  });
+
+  it('finds a marker inside an event of several lines, the last line of a name winning', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [
+        { message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0040', timestamp: 1 },
+        {
+          message:
+            '2026-11-25 12:00:01 migrated\nECS_TASK_RUNNER_OUTPUT SchemaVersion=0042\nECS_TASK_RUNNER_OUTPUT TenantId=t-7\nbye',
+          timestamp: 2,
+        },
+      ],
+    });
+    expect(await read(['SchemaVersion', 'TenantId'])).toMatchObject({
+      values: { SchemaVersion: '0042', TenantId: 't-7' },
+      notFound: [],
+    });
+  });
+});
+
+describe('a declared output not found at first', () => {
+  const START = new FakeClock().now();
+  const line = { message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: START + 28_000 };
+
+  /** ECS detaches the task's network for 25 s (DEACTIVATING) before it is STOPPED; the line is ingested at 28 s. */
+  function stoppingTask(clock: FakeClock, lineIngested = true) {
+    aws.ecs.on(DescribeTasksCommand).callsFake(() => ({
+      tasks: [
+        clock.now() - START < 25_000
+          ? stoppedTask(0, { lastStatus: 'DEACTIVATING' })
+          : stoppedTask(0, { stoppedAt: new Date(START + 25_000) }),
+      ],
+    }));
+    aws.logs
+      .on(GetLogEventsCommand)
+      .callsFake(() => ({ events: lineIngested && clock.now() >= line.timestamp ? [line] : [] }));
+  }
+
+  it('is read again while the task stops, and found once its last lines are ingested', async () => {
+    const clock = new FakeClock();
+    stoppingTask(clock);
+    expect(await read(['SchemaVersion'], { clock })).toMatchObject({ values: { SchemaVersion: '0042' }, notFound: [] });
+    expect(clock.sleeps).toEqual([OUTPUT_RECHECK_MS, OUTPUT_RECHECK_MS, OUTPUT_RECHECK_MS]);
+  });
+
+  it('is given up only once the task is STOPPED and the settle time has passed', async () => {
+    const clock = new FakeClock();
+    stoppingTask(clock, false);
+    expect(await read(['SchemaVersion'], { clock })).toMatchObject({
+      values: { SchemaVersion: '' },
+      notFound: ['SchemaVersion'],
+    });
+    // Reads at 0, 10, 20 and 30 s: STOPPED at 25 s, settled at 30 s.
+    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 4);
+    expect(clock.now() - START).toBe(25_000 + OUTPUT_SETTLE_MS);
+  });
+
+  it('is given up when ECS never says STOPPED, after the longest wait or at the time limit', async () => {
+    const clock = new FakeClock();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0, { lastStatus: 'DEPROVISIONING' })] });
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
+    expect(await read(['SchemaVersion'], { clock })).toMatchObject({ notFound: ['SchemaVersion'] });
+    expect(clock.now() - START).toBeLessThanOrEqual(OUTPUT_WAIT_MAX_MS);
+    expect(clock.now() - START).toBeGreaterThan(OUTPUT_WAIT_MAX_MS - OUTPUT_RECHECK_MS);
+
+    const limited = new FakeClock();
+    aws.logs.resetHistory();
+    const result = await readTaskOutputs(
+      { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: limited },
+      {
+        cluster: 'todobackend-cluster',
+        taskArns: [TASK_ARN],
+        logs: LOGS,
+        names: ['SchemaVersion'],
+        until: START + 15_000,
+      },
+    );
+    expect(result).toMatchObject({ notFound: ['SchemaVersion'] });
+    expect(limited.sleeps).toEqual([OUTPUT_RECHECK_MS]);
   });
 });

@@ -1,6 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { MAX_PAGES_PER_STREAM, OUTPUT_SETTLE_MS, parseOutputLine, readTaskOutputs } from '../../src/tasks/task-outputs';
-import { mockedAws, TASK_ARN } from '../support/aws-mocks';
+import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 
 const aws = mockedAws();
@@ -10,9 +11,18 @@ const LOGS = { migrate: { group: '/ecs/todobackend', region: 'eu-west-1', stream
 const STREAM = `todobackend/migrate/${TASK_ID}`;
 
 const read = (names: string[], taskArns: string[] = [TASK_ARN], clock = new FakeClock()) =>
-  readTaskOutputs(() => aws.ports.logs(), clock, { taskArns, logs: LOGS, names });
+  readTaskOutputs(
+    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock },
+    { cluster: 'todobackend-cluster', taskArns, logs: LOGS, names, until: Number.POSITIVE_INFINITY },
+  );
 
-beforeEach(() => aws.reset());
+beforeEach(() => {
+  aws.reset();
+  // The tasks stopped just now: a name not found is looked for once more after the settle time.
+  aws.ecs
+    .on(DescribeTasksCommand)
+    .resolves({ tasks: [stoppedTask(0, { stoppedAt: new Date(new FakeClock().now()) })] });
+});
 
 describe('parseOutputLine', () => {
   it('reads Name=Value at the start of a line; the value is the rest of the line', () => {

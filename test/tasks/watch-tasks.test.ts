@@ -9,7 +9,12 @@ const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingE
 
 beforeEach(() => aws.reset());
 
-/** A watch of one task started `startedAgoMs` before the fake clock's now, polled every `pollIntervalSeconds`. */
+/**
+ * A watch of one task started `startedAgoMs` before the fake clock's now, polled at most every `pollIntervalSeconds`.
+ * A task an hour old is polled at exactly that cap: the schedule's quick polls are for young tasks.
+ */
+const OLD = 3_600_000;
+
 function watchOf(clock: FakeClock, overrides: Partial<Watch> & { startedAgoMs?: number } = {}): Watch {
   const { startedAgoMs = 0, ...rest } = overrides;
   return {
@@ -48,12 +53,13 @@ function decided(result: WatchResult) {
 }
 
 describe('watching tasks', () => {
-  it('waits one poll interval before the first DescribeTasks, and none when a fresh invocation takes over', async () => {
+  it('waits one scheduled interval before the first DescribeTasks, and none when a fresh invocation takes over', async () => {
     const { clock, deps } = setup();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
 
     await watchTasks(watchOf(clock), deps);
-    expect(clock.sleeps).toEqual([10_000]);
+    // A task just started is polled every 2.75 s, below the 10 s cap.
+    expect(clock.sleeps).toEqual([2750]);
 
     const takeover = setup();
     await watchTasks(watchOf(takeover.clock), takeover.deps, true);
@@ -64,7 +70,7 @@ describe('watching tasks', () => {
     const { clock, deps } = setup();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
 
-    const result = await watchTasks(watchOf(clock, { deadline: clock.now() + 4000 }), deps);
+    const result = await watchTasks(watchOf(clock, { startedAgoMs: OLD, deadline: clock.now() + 4000 }), deps);
 
     expect(clock.sleeps).toEqual([4000]);
     expect(result).toEqual({
@@ -77,7 +83,7 @@ describe('watching tasks', () => {
     const { clock, deps } = setup(80_000);
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
 
-    const result = await watchTasks(watchOf(clock, { pollIntervalSeconds: 60 }), deps);
+    const result = await watchTasks(watchOf(clock, { startedAgoMs: OLD, pollIntervalSeconds: 60 }), deps);
 
     expect(result).toEqual({ kind: 'hand-off' });
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
@@ -87,7 +93,7 @@ describe('watching tasks', () => {
     const { clock, deps } = setup(90_000);
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
 
-    const result = await watchTasks(watchOf(clock, { pollIntervalSeconds: 60 }), deps);
+    const result = await watchTasks(watchOf(clock, { startedAgoMs: OLD, pollIntervalSeconds: 60 }), deps);
 
     expect(decided(result)).toHaveLength(1);
     expect(clock.sleeps).toEqual([60_000]);
@@ -98,7 +104,10 @@ describe('watching tasks', () => {
     const { clock, deps } = setup(100_000);
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
 
-    const result = await watchTasks(watchOf(clock, { pollIntervalSeconds: 80, deadline: clock.now() + 85_000 }), deps);
+    const result = await watchTasks(
+      watchOf(clock, { startedAgoMs: OLD, pollIntervalSeconds: 80, deadline: clock.now() + 85_000 }),
+      deps,
+    );
 
     expect(result).toEqual({
       kind: 'deadline',
@@ -111,7 +120,10 @@ describe('watching tasks', () => {
     const { clock, deps } = setup(100_000);
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
 
-    const result = await watchTasks(watchOf(clock, { pollIntervalSeconds: 80, deadline: clock.now() + 100_000 }), deps);
+    const result = await watchTasks(
+      watchOf(clock, { startedAgoMs: OLD, pollIntervalSeconds: 80, deadline: clock.now() + 100_000 }),
+      deps,
+    );
 
     expect(result).toEqual({ kind: 'hand-off' });
   });
@@ -145,6 +157,36 @@ describe('watching tasks', () => {
 
     expect(tasks[0]).toMatchObject({ taskArn: TASK_ARN, succeeded: true });
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 10);
+  });
+
+  it('polls more slowly for a minute after ECS throttled a DescribeTasks, then returns to its schedule', async () => {
+    const { clock, deps } = setup();
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .rejectsOnce(throttled)
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolves({ tasks: [stoppedTask(0)] });
+
+    decided(await watchTasks(watchOf(clock), deps));
+
+    // Throttled at 2.75 s: 15 s waits until a minute has passed since (at 62.75 s), then 2.75 s again.
+    expect(clock.sleeps).toEqual([2750, 15_000, 15_000, 15_000, 15_000, 2750]);
+  });
+
+  it('a transient error that is not throttling does not slow the polls', async () => {
+    const { clock, deps } = setup();
+    const unavailable = Object.assign(new Error('Service unavailable'), { name: 'ServerException' });
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .rejectsOnce(unavailable)
+      .resolves({ tasks: [stoppedTask(0)] });
+
+    decided(await watchTasks(watchOf(clock), deps));
+
+    expect(clock.sleeps).toEqual([2750, 2750]);
   });
 
   it('a DescribeTasks error that is not transient ends the watch at once', async () => {
@@ -292,8 +334,8 @@ describe('a slow start', () => {
 
     decided(await watchTasks(watchOf(clock), deps));
 
-    // Polls at 10 s, 20 s, ... 180 s (exactly three minutes: not yet), 190 s.
-    expect(slowStarts).toEqual([startedAt + 190_000]);
+    // Polls every 2.75 s: at 178.75 s (not yet three minutes), then 181.5 s.
+    expect(slowStarts).toEqual([startedAt + 181_500]);
   });
 
   it('is reported for a task still PENDING', async () => {

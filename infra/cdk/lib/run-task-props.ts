@@ -52,7 +52,10 @@ export interface EcsRunTaskProps {
   readonly timeout?: Duration;
   /** `ServiceTimeout`: how long CloudFormation waits for the answer (1 s to 1 hour); default 1 hour. */
   readonly serviceTimeout?: Duration;
-  /** `PollInterval`: longest wait between two DescribeTasks calls, 1 to 300 s; default 2.75 s. */
+  /**
+   * `PollInterval`: longest wait between two DescribeTasks calls, 1 to 300 s; default 60 s. Tasks younger than 5
+   * minutes are polled every 2.75 s (or this, when shorter), older ones every 4 % of their age.
+   */
   readonly pollInterval?: Duration;
   /** `LogLines`: lines of a failed container's `awslogs` log quoted in the Reason, 0 to 50; default 10. */
   readonly logLines?: number;

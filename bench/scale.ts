@@ -1,0 +1,233 @@
+/**
+ * `npm run bench -- --scale`: many stacks of one account migrating at once (a platform team's release train). Every
+ * run is a real Create through the runner's core (answerCloudFormation, hand-offs included) against the benchmark's
+ * fake ECS behind ECS's documented token buckets, in virtual time: 40-minute tasks take seconds to simulate.
+ */
+import { randomBytes } from 'node:crypto';
+import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
+import type { HttpPut } from '../src/response/http-put';
+import type { Log } from '../src/runtime/log';
+import { createRequest } from '../scripts/local/cloudformation';
+import { createFakeEcsCore, type TaskScript } from './fake-ecs';
+import {
+  type BandCalls,
+  type BandLatency,
+  callsByAge,
+  type DescribeAttempt,
+  latencyByAge,
+  type WatchedTask,
+} from './scale-accounting';
+import { CREATING, type EcsAttempt, HAND_OFF_DELAY_MS, type SimulatedAccount, simulatedPorts } from './scale-ports';
+import { seededRandom } from './seeded-random';
+import { EcsThrottle } from './token-bucket';
+import { VirtualTime } from './virtual-time';
+
+const START = Date.UTC(2026, 10, 25, 12, 0, 0);
+const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:ecs-task-runner';
+const LAMBDA_TIMEOUT_MS = 900_000;
+/** The simulation gives up after this much simulated time: every run has answered long before. */
+const SIMULATED_LIMIT_MS = 3 * 3_600_000;
+const MINUTE = 60_000;
+
+export interface ScaleSettings {
+  runs: number;
+  /** Runs start at random instants within this many minutes. */
+  spreadMinutes: number;
+  seed: number;
+  /** Every run's PollInterval property; undefined: not set (the default schedule). */
+  pollInterval?: string;
+}
+
+/** How long the tasks run: most migrations are short, some long. */
+export const TASK_LENGTH_MIX = [
+  { share: 0.5, fromMinutes: 0.2, toMinutes: 5 },
+  { share: 0.3, fromMinutes: 5, toMinutes: 30 },
+  { share: 0.2, fromMinutes: 30, toMinutes: 40 },
+] as const;
+
+export interface RunPlan {
+  id: string;
+  cluster: string;
+  startAt: number;
+  exitAfterMs: number;
+}
+
+export interface RunResult {
+  id: string;
+  exitAfterMs: number;
+  status?: string;
+  reason?: string;
+  /** The runner called StopTask on the run's task. */
+  stopped: boolean;
+}
+
+export interface ScaleOutcome {
+  settings: ScaleSettings;
+  simulatedMinutes: number;
+  wallSeconds: number;
+  /** Calls ECS refused (ThrottlingException), by action; every attempt of the SDK's retries counts. */
+  refused: Record<string, number>;
+  accepted: Record<string, number>;
+  /** Runs answered FAILED, not answered, or whose task the runner stopped. */
+  failedOrStopped: RunResult[];
+  /** Of those, the ones whose Reason names throttling. */
+  failedByThrottling: number;
+  handOffs: number;
+  callsByAge: BandCalls[];
+  latencyByAge: BandLatency[];
+  /** Warnings and errors the runner logged, by message. */
+  logged: Record<string, number>;
+  errors: string[];
+}
+
+export function planRuns(settings: ScaleSettings, random: () => number): RunPlan[] {
+  return Array.from({ length: settings.runs }, (_, i) => {
+    let pick = random();
+    const length =
+      TASK_LENGTH_MIX.find((candidate) => (pick -= candidate.share) < 0) ??
+      TASK_LENGTH_MIX[TASK_LENGTH_MIX.length - 1]!;
+    const minutes = length.fromMinutes + random() * (length.toMinutes - length.fromMinutes);
+    const id = `run-${String(i + 1).padStart(3, '0')}`;
+    return {
+      id,
+      cluster: `scale-${id}`,
+      startAt: START + Math.round(random() * settings.spreadMinutes * MINUTE),
+      exitAfterMs: Math.round(minutes * MINUTE),
+    };
+  });
+}
+
+export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutcome> {
+  const wallStart = performance.now();
+  const random = seededRandom(settings.seed);
+  const time = new VirtualTime(START);
+  const plans = planRuns(settings, random);
+  const scripts = new Map<string, TaskScript>(
+    plans.map((plan) => [plan.cluster, { runId: plan.id, exitAfterMs: plan.exitAfterMs }]),
+  );
+  const ecs = createFakeEcsCore((cluster) => scripts.get(cluster));
+  const throttle = new EcsThrottle(START);
+  const attempts: EcsAttempt[] = [];
+  const answers = new Map<string, { at: number; body: string }>();
+  const runByPath = new Map<string, string>();
+  const logged: Record<string, number> = {};
+  let handOffs = 0;
+
+  const log: Log = {
+    debug: () => {},
+    info: () => {},
+    warn: (message) => {
+      logged[message] = (logged[message] ?? 0) + 1;
+    },
+    error: (message) => {
+      logged[message] = (logged[message] ?? 0) + 1;
+    },
+  };
+  const http: HttpPut = async (url, body) => {
+    const id = runByPath.get(url.pathname);
+    if (id !== undefined && !answers.has(id)) answers.set(id, { at: time.now(), body });
+    return { statusCode: 200, body: '' };
+  };
+  const account: SimulatedAccount = {
+    time,
+    ecs,
+    throttle,
+    random,
+    attempts,
+    invoke: (event) => {
+      handOffs += 1;
+      time.spawn(time.now() + HAND_OFF_DELAY_MS, () => invocation(event));
+    },
+  };
+  const aws = simulatedPorts(account, CREATING);
+  const invocation = (event: unknown): Promise<void> => {
+    const began = time.now();
+    return answerCloudFormation(event, {
+      aws,
+      clock: time,
+      invocation: { functionArn: FUNCTION_ARN, remainingTimeMs: () => began + LAMBDA_TIMEOUT_MS - time.now() },
+      log,
+      http,
+    });
+  };
+
+  for (const plan of plans) {
+    const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/app-${plan.id}/${randomUUIDFrom(random)}`;
+    const requestId = randomUUIDFrom(random);
+    const url = responseUrl(stackId, requestId, plan.startAt);
+    runByPath.set(new URL(url).pathname, plan.id);
+    const request = createRequest({
+      serviceToken: FUNCTION_ARN,
+      responseUrl: url,
+      stackId,
+      requestId,
+      logicalResourceId: 'MigrateTask',
+      properties: {
+        Cluster: plan.cluster,
+        TaskDefinition: 'bench-migrate',
+        Subnets: ['subnet-1'],
+        SecurityGroups: ['sg-1'],
+        LaunchType: 'FARGATE',
+        ...(settings.pollInterval === undefined ? {} : { PollInterval: settings.pollInterval }),
+      },
+    });
+    time.spawn(plan.startAt, () => invocation(request));
+  }
+  await time.run(START + SIMULATED_LIMIT_MS);
+
+  const tasks = [...ecs.tasks.values()];
+  const watched: WatchedTask[] = tasks.map((task) => {
+    const answer = answers.get(task.runId);
+    return {
+      taskArn: task.arn,
+      runAt: task.runAt,
+      exitAt: task.exitAt,
+      ...(answer ? { answeredAt: answer.at } : {}),
+    };
+  });
+  const describeAttempts: DescribeAttempt[] = attempts
+    .filter((attempt) => attempt.action === 'DescribeTasks')
+    .map(({ at, taskArns }) => ({ at, taskArns }));
+  const results: RunResult[] = plans.map((plan) => {
+    const answer = answers.get(plan.id);
+    const body = answer ? (JSON.parse(answer.body) as { Status?: string; Reason?: string }) : undefined;
+    return {
+      id: plan.id,
+      exitAfterMs: plan.exitAfterMs,
+      ...(body?.Status ? { status: body.Status } : {}),
+      ...(body?.Reason ? { reason: body.Reason } : {}),
+      stopped: tasks.some((task) => task.runId === plan.id && task.stopCode === 'UserInitiated'),
+    };
+  });
+  const failedOrStopped = results.filter((result) => result.status !== 'SUCCESS' || result.stopped);
+  return {
+    settings,
+    simulatedMinutes: Math.round((time.now() - START) / MINUTE),
+    wallSeconds: Math.round((performance.now() - wallStart) / 100) / 10,
+    refused: { ...throttle.refused },
+    accepted: { ...throttle.accepted },
+    failedOrStopped,
+    failedByThrottling: failedOrStopped.filter((result) => /throttl|rate exceeded/i.test(result.reason ?? '')).length,
+    handOffs,
+    callsByAge: callsByAge(watched, describeAttempts),
+    latencyByAge: latencyByAge(watched),
+    logged,
+    errors: time.errors.map(String),
+  };
+}
+
+/** A ResponseURL as CloudFormation presigns it, signed at `signedAt`. */
+function responseUrl(stackId: string, requestId: string, signedAt: number): string {
+  const amzDate = new Date(signedAt)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
+  const key = encodeURIComponent(`${stackId}|MigrateTask|${requestId}`);
+  return `https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/${key}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${amzDate}&X-Amz-SignedHeaders=host&X-Amz-Expires=7200&X-Amz-Credential=AKIAEXAMPLE%2F${amzDate.slice(0, 8)}%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=${randomBytes(32).toString('hex')}`;
+}
+
+/** A UUID from the seeded generator, so that a run can be repeated exactly. */
+function randomUUIDFrom(random: () => number): string {
+  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16)).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,59 @@
+import { isTransient, isUnreadableAnswer } from '../../src/aws/aws-errors';
+import { describeAwsError } from '../../src/diagnostics/failure-reason';
+
+const DESERIALIZATION_NOTE =
+  '\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.';
+
+/** Hides the raw response on the error as the SDK does (not enumerable). */
+function withResponse<T extends Error>(error: T, statusCode: number, body: string): T {
+  Object.defineProperty(error, '$response', { value: { statusCode, body }, enumerable: false });
+  return error;
+}
+
+/** What @aws-sdk/client-ecs (the version installed) throws for an HTML page in place of JSON. */
+function htmlForJson(statusCode: number): Error {
+  const error = new SyntaxError(`Unexpected token '<', "<!doctype "... is not valid JSON${DESERIALIZATION_NOTE}`);
+  Object.assign(error, { $metadata: { httpStatusCode: statusCode, attempts: 1, totalRetryDelay: 0 } });
+  return withResponse(error, statusCode, '<!doctype html><html><body>502 Bad Gateway</body></html>');
+}
+
+describe('an answer that is not the API’s', () => {
+  it('is recognised in the shape the SDK throws today: the parser’s error, with $metadata and $response', () => {
+    for (const status of [502, 200, 400]) {
+      expect(isUnreadableAnswer(htmlForJson(status))).toBe(true);
+      expect(isTransient(htmlForJson(status))).toBe(true);
+    }
+  });
+
+  it('is recognised in older SDKs’ shape too (no $metadata), and for XML services', () => {
+    const old = withResponse(new SyntaxError(`Unexpected token '<'${DESERIALIZATION_NOTE}`), 502, '<html></html>');
+    expect(isUnreadableAnswer(old)).toBe(true);
+    const xml = Object.assign(new Error(`@aws-sdk XML parse error: unexpected content.${DESERIALIZATION_NOTE}`), {
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(isUnreadableAnswer(withResponse(xml, 400, '{"not":"xml"}'))).toBe(true);
+    // EC2's XML parser read an HTML 502 page and found no error code in it.
+    const unknown = Object.assign(new Error('Unknown'), {
+      name: 'Unknown',
+      $fault: 'server',
+      $metadata: { httpStatusCode: 502 },
+    });
+    expect(isUnreadableAnswer(withResponse(unknown, 502, '<html>Bad Gateway</html>'))).toBe(true);
+  });
+
+  it('is not a service’s own error, which carries $response as well', () => {
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect(isUnreadableAnswer(withResponse(throttled, 400, '{"__type":"ThrottlingException"}'))).toBe(false);
+    expect(isUnreadableAnswer(new Error('socket hang up'))).toBe(false);
+  });
+
+  it('becomes one clean line in the Reason, with the HTTP status and without SDK internals', () => {
+    const reason = describeAwsError('RunTask', htmlForJson(502));
+    expect(reason).toMatch(/^RunTask failed: AWS answered HTTP 502 with a body that is not the API's/);
+    expect(reason).not.toMatch(/SyntaxError|Deserialization|\$response|Unexpected token|doctype|\n/);
+  });
+});

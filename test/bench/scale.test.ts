@@ -1,0 +1,20 @@
+import { planRuns, simulateScale } from '../../bench/scale';
+import { seededRandom } from '../../bench/seeded-random';
+
+describe('the scale simulation', () => {
+  it('runs real Creates through the runner in virtual time: a few quiet runs all succeed unthrottled', async () => {
+    const outcome = await simulateScale({ runs: 6, spreadMinutes: 2, seed: 7 });
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.failedOrStopped).toEqual([]);
+    expect(outcome.refused).toEqual({});
+    expect(outcome.accepted).toMatchObject({ RunTask: 6, DescribeTaskDefinition: 6 });
+    expect(outcome.latencyByAge.reduce((total, band) => total + band.runs, 0)).toBe(6);
+    // Two of these tasks run 18 minutes, longer than a Lambda invocation: their watches are handed off.
+    const long = planRuns({ runs: 6, spreadMinutes: 2, seed: 7 }, seededRandom(7)).filter(
+      (plan) => plan.exitAfterMs > 15 * 60_000,
+    );
+    expect(long).toHaveLength(2);
+    expect(outcome.handOffs).toBeGreaterThanOrEqual(2);
+  });
+});

@@ -22,7 +22,7 @@ export interface Watch {
   startedAt: number;
   /** The Timeout in force, for the message when it passes. */
   timeoutSeconds: number;
-  /** PollInterval: the longest wait between two DescribeTasks calls; the schedule is shorter while a task is young. */
+  /** PollInterval: the longest wait of the poll schedule (see poll-schedule.ts; a throttled watch may wait longer). */
   pollIntervalSeconds: number;
 }
 

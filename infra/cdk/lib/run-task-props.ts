@@ -54,7 +54,8 @@ export interface EcsRunTaskProps {
   readonly serviceTimeout?: Duration;
   /**
    * `PollInterval`: longest wait between two DescribeTasks calls, 1 to 300 s; default 60 s. Tasks younger than 5
-   * minutes are polled every 2.75 s (or this, when shorter), older ones every 4 % of their age.
+   * minutes are polled every 2.75 s (or this, when shorter), older ones every 4 % of their age. While ECS throttles
+   * the calls, the wait doubles, to 15 to 60 s (or up to this, when longer).
    */
   readonly pollInterval?: Duration;
   /** `LogLines`: lines of a failed container's `awslogs` log quoted in the Reason, 0 to 50; default 10. */

@@ -9,7 +9,11 @@ import { describeAwsError } from './failure-reason';
 
 /** The cluster does not exist where the runner looks: the property, not the runner, is wrong. */
 export function describeMissingCluster(call: string, cluster: string): string {
-  return `Not started: cluster ${JSON.stringify(cluster)} was not found in this account and region (${call}: ClusterNotFoundException), so no task was started — check Cluster (a cluster name or ARN in the stack's region).`;
+  return (
+    `Not started: cluster ${JSON.stringify(cluster)} was not found in this account and region` +
+    ` (${call}: ClusterNotFoundException), so no task was started` +
+    " — check Cluster (a cluster name or ARN in the stack's region)."
+  );
 }
 
 /**
@@ -20,7 +24,11 @@ export function describeMissingCluster(call: string, cluster: string): string {
 function describeDeniedClusterCall(purpose: string, error: unknown, cluster: string, permissions: string): string {
   const permission = deniedAction(error) ?? permissions;
   const answer = [errorName(error), errorMessage(error).replace(/\s+/g, ' ').trim()].filter(Boolean).join(': ');
-  return `Not started: the runner's role may not call ${permission} on cluster ${JSON.stringify(cluster)} (${purpose}; ${answer}), so no task was started — check Cluster; if it is right, add the cluster's ARN to ClusterArns of the runner's stack (infra/task-runner.yml), or grant its role ${permission} on it.`;
+  return (
+    `Not started: the runner's role may not call ${permission} on cluster ${JSON.stringify(cluster)}` +
+    ` (${purpose}; ${answer}), so no task was started — check Cluster; if it is right, add the cluster's ARN to` +
+    ` ClusterArns of the runner's stack (infra/task-runner.yml), or grant its role ${permission} on it.`
+  );
 }
 
 /**

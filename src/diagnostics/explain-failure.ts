@@ -166,7 +166,8 @@ export async function explainTimeout(
 export async function explainSlowStart(context: DiagnosisContext): Promise<string> {
   const capacity =
     context.fargate === true
-      ? "Fargate kept the task waiting for capacity: capacity may be short in these subnets' Availability Zones — retry later, or add subnets in other Availability Zones."
+      ? "Fargate kept the task waiting for capacity: capacity may be short in these subnets' Availability Zones" +
+        ' — retry later, or add subnets in other Availability Zones.'
       : await attempt(
           'read the ENI capacity',
           'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes',

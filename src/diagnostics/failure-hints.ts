@@ -14,11 +14,16 @@ interface Hint {
 const HINTS: readonly Hint[] = [
   {
     matches: /RESOURCE:ENI/,
-    hint: 'no container instance has a free network interface: every awsvpc task on EC2 needs its own ENI and the primary ENI counts (a t2.micro fits 1 task, a c5.large 2) — add instances, use larger instance types, or turn on awsvpcTrunking',
+    hint:
+      'no container instance has a free network interface: every awsvpc task on EC2 needs its own ENI and the' +
+      ' primary ENI counts (a t2.micro fits 1 task, a c5.large 2) — add instances, use larger instance types,' +
+      ' or turn on awsvpcTrunking',
   },
   {
     matches: /\bATTRIBUTE\b/,
-    hint: 'no container instance has the attributes the task needs; awsvpc tasks need ecs.capability.task-eni — use a current ECS-optimized AMI and check placement constraints',
+    hint:
+      'no container instance has the attributes the task needs; awsvpc tasks need ecs.capability.task-eni' +
+      ' — use a current ECS-optimized AMI and check placement constraints',
   },
   {
     matches: /RESOURCE:(CPU|MEMORY)/,
@@ -34,7 +39,10 @@ const HINTS: readonly Hint[] = [
   },
   {
     matches: NETWORK_START_FAILURE,
-    hint: 'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0 route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm); a Fargate task in a public subnet needs AssignPublicIp ENABLED',
+    hint:
+      'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0' +
+      ' route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm);' +
+      ' a Fargate task in a public subnet needs AssignPublicIp ENABLED',
   },
   {
     matches: /OutOfMemory|exit code 137\b|exited with code 137\b/i,
@@ -42,7 +50,9 @@ const HINTS: readonly Hint[] = [
   },
   {
     matches: /AccessDenied|not authorized/i,
-    hint: 'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository (RunTask also needs iam:PassRole for the task and execution roles)',
+    hint:
+      'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository' +
+      ' (RunTask also needs iam:PassRole for the task and execution roles)',
   },
 ];
 
@@ -56,7 +66,12 @@ const LOG_HINTS: readonly Hint[] = [
     // the mysql client ("ERROR 2026 (HY000): SSL connection error") and MySQL's refusal of clear text (error 3159).
     matches:
       /\[SSL: [A-Z0-9_]+\]|TLSV1_ALERT_PROTOCOL_VERSION|ssl\.SSLError|SSL connection error|wrong version number|insecure transport are prohibited/i,
-    hint: "the container's client could not open a TLS connection: it offered no TLS, or a TLS version the server refuses, or did not trust the server's certificate — RDS for MySQL 8.0.28 and later and 8.4 accept TLS 1.2 and 1.3 only, and a database with require_secure_transport refuses clear text; rebuild the image with a client that negotiates TLS 1.2 (mysql-connector-python 8.0.11 and 8.0.12 offer TLS 1.0 only; 8.0.28 and later default to TLS 1.2 and 1.3) and, to verify the server, the RDS certificate bundle",
+    hint:
+      "the container's client could not open a TLS connection: it offered no TLS, or a TLS version the server" +
+      " refuses, or did not trust the server's certificate — RDS for MySQL 8.0.28 and later and 8.4 accept TLS 1.2" +
+      ' and 1.3 only, and a database with require_secure_transport refuses clear text; rebuild the image with a' +
+      ' client that negotiates TLS 1.2 (mysql-connector-python 8.0.11 and 8.0.12 offer TLS 1.0 only; 8.0.28 and' +
+      ' later default to TLS 1.2 and 1.3) and, to verify the server, the RDS certificate bundle',
   },
 ];
 

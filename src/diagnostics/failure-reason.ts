@@ -36,10 +36,16 @@ function describeFailedTask(task: DecidedTask): string {
         : task.exitCode === undefined
           ? ''
           : ` Its essential container exited with code ${task.exitCode}.`;
-    return `Task ${taskId(task.taskArn)} was stopped before it finished${stop}: ${meaning}. A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count.${exits}`;
+    return (
+      `Task ${taskId(task.taskArn)} was stopped before it finished${stop}: ${meaning}.` +
+      ` A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count.${exits}`
+    );
   }
   if (task.unknownToEcs) {
-    return `Task ${taskId(task.taskArn)} failed: ${task.problem ?? 'ECS did not know the task'}; it was stopped (StopTask, best effort) so that it cannot run unwatched.`;
+    return (
+      `Task ${taskId(task.taskArn)} failed: ${task.problem ?? 'ECS did not know the task'};` +
+      ' it was stopped (StopTask, best effort) so that it cannot run unwatched.'
+    );
   }
   const containers = task.problem ?? task.failures.map(describeContainerFailure).join(', ');
   return `Task ${taskId(task.taskArn)} failed: ${containers || 'no essential container reported an exit code'}${stop}.`;
@@ -66,7 +72,11 @@ export function describeRunTaskFailures(failures: readonly Failure[], started: n
 /** The deadline passed with tasks still running: they were stopped. */
 export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds: number): string {
   const tasks = pending.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
-  return `Timed out after ${timeoutSeconds} s waiting for task${pending.length === 1 ? '' : 's'} ${tasks}; stopped ${pending.length === 1 ? 'it' : 'them'}. Raise Timeout (and ServiceTimeout) if the task needs longer, or find out why it did not finish.`;
+  const one = pending.length === 1;
+  return (
+    `Timed out after ${timeoutSeconds} s waiting for task${one ? '' : 's'} ${tasks}; stopped ${one ? 'it' : 'them'}.` +
+    ' Raise Timeout (and ServiceTimeout) if the task needs longer, or find out why it did not finish.'
+  );
 }
 
 /**
@@ -76,7 +86,10 @@ export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds:
 export function describeAwsError(action: string, error: unknown): string {
   const status = httpStatus(error);
   if (isUnreadableAnswer(error)) {
-    return `${action} failed: AWS answered${status === undefined ? '' : ` HTTP ${status}`} with a body that is not the API's (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.`;
+    return (
+      `${action} failed: AWS answered${status === undefined ? '' : ` HTTP ${status}`} with a body that is not the API's` +
+      ' (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.'
+    );
   }
   const message = oneLine(errorMessage(error));
   const statusNote = status !== undefined && status >= 500 ? ` (HTTP ${status})` : '';

@@ -77,12 +77,18 @@ export async function inspectNetworkPath(
         : `the VPC has endpoints for ${needed.join(', ')}`;
     return {
       wayOut: egressFinding === '',
-      findings: `Network: ${via}.${egressFinding || ' Check the network ACLs and that the security groups allow outbound TCP 443 and DNS (UDP 53).'}`,
+      findings:
+        `Network: ${via}.` +
+        (egressFinding ||
+          ' Check the network ACLs and that the security groups allow outbound TCP 443 and DNS (UDP 53).'),
     };
   }
   return {
     wayOut: false,
-    findings: `Network: ${blocked.join('; ')}, and VPC ${vpcId} has no endpoint for ${missing.join(', ')} — add a 0.0.0.0/0 route to a NAT gateway to those route tables, or the missing VPC endpoints${input.publicIp ? '' : ' (or, on Fargate in a public subnet, AssignPublicIp ENABLED)'}.${egressFinding}`,
+    findings:
+      `Network: ${blocked.join('; ')}, and VPC ${vpcId} has no endpoint for ${missing.join(', ')}` +
+      ' — add a 0.0.0.0/0 route to a NAT gateway to those route tables, or the missing VPC endpoints' +
+      `${input.publicIp ? '' : ' (or, on Fargate in a public subnet, AssignPublicIp ENABLED)'}.${egressFinding}`,
   };
 }
 

@@ -25,13 +25,18 @@ export async function earlierRun(
   }
   if (tasks.length === 0) return [];
   const named = tasks.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
+  const one = tasks.length === 1;
   deps.log.warn('Tasks of an earlier run of this resource still run', {
     ifRunning: properties.ifRunning,
     taskArns: tasks.map((task) => task.taskArn),
   });
   switch (properties.ifRunning) {
     case 'Fail':
-      return `Not started: IfRunning is Fail, and ${tasks.length} task${tasks.length === 1 ? '' : 's'} of an earlier run of this resource still run${tasks.length === 1 ? 's' : ''}: ${named}. Let ${tasks.length === 1 ? 'it' : 'them'} finish or stop ${tasks.length === 1 ? 'it' : 'them'}, or set IfRunning to Wait or Stop.`;
+      return (
+        `Not started: IfRunning is Fail, and ${tasks.length} task${one ? '' : 's'} of an earlier run of this resource` +
+        ` still run${one ? 's' : ''}: ${named}.` +
+        ` Let ${one ? 'it' : 'them'} finish or stop ${one ? 'it' : 'them'}, or set IfRunning to Wait or Stop.`
+      );
     case 'Stop':
       await stopTasks(
         deps.aws.ecs,
@@ -46,7 +51,10 @@ export async function earlierRun(
   }
 }
 
-/** The Reason when the deadline passed while tasks that had to end first (an earlier run, or those a Delete stopped) still ran. */
+/**
+ * The Reason when the deadline passed while tasks that had to end first (an earlier run, or those a Delete stopped)
+ * still ran.
+ */
 export function earlierRunTimeout(
   state: ContinuationEvent,
   properties: RunnerProperties,
@@ -57,5 +65,9 @@ export function earlierRunTimeout(
     state.phase?.kind === 'teardown'
       ? "the resource's stopped tasks to end before the teardown"
       : `an earlier run of this resource to end (IfRunning ${properties.ifRunning})`;
-  return `Timed out after ${state.watch.timeoutSeconds} s waiting for ${what}: ${named} still run${running.length === 1 ? 's' : ''}; nothing was started. Stop ${running.length === 1 ? 'it' : 'them'}, or raise Timeout (and ServiceTimeout).`;
+  const one = running.length === 1;
+  return (
+    `Timed out after ${state.watch.timeoutSeconds} s waiting for ${what}: ${named} still run${one ? 's' : ''};` +
+    ` nothing was started. Stop ${one ? 'it' : 'them'}, or raise Timeout (and ServiceTimeout).`
+  );
 }

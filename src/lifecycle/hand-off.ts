@@ -29,12 +29,18 @@ export async function handOff(state: ContinuationEvent, deps: LifecycleDependenc
     if (isRecursionStopped(error)) {
       return answered({
         status: 'FAILED',
-        reason: `Lambda's recursive loop detection stopped the hand-off to a fresh invocation after ${next.handOffs} hand-off(s) (RecursiveInvocationException); the tasks were stopped. Set RecursiveLoop: Allow on the runner function (AWS::Lambda::Function property RecursiveLoop), or raise its Timeout so that fewer hand-offs are needed.`,
+        reason:
+          "Lambda's recursive loop detection stopped the hand-off to a fresh invocation after" +
+          ` ${next.handOffs} hand-off(s) (RecursiveInvocationException); the tasks were stopped.` +
+          ' Set RecursiveLoop: Allow on the runner function (AWS::Lambda::Function property RecursiveLoop),' +
+          ' or raise its Timeout so that fewer hand-offs are needed.',
       });
     }
     return answered({
       status: 'FAILED',
-      reason: `${describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error)} The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.`,
+      reason:
+        `${describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error)}` +
+        ' The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.',
     });
   }
 }

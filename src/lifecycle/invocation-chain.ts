@@ -47,7 +47,8 @@ export async function refuseLongChain(timeoutMs: number, deps: LifecycleDependen
   }
   const seconds = Math.round(invocationMs / 1000);
   return (
-    `Not started: with a function Timeout of about ${seconds} s, watching for up to ${Math.round(timeoutMs / 1000)} s would take ${needed} invocations in one chain, ` +
+    `Not started: with a function Timeout of about ${seconds} s, watching for up to ${Math.round(timeoutMs / 1000)} s` +
+    ` would take ${needed} invocations in one chain, ` +
     `and Lambda's recursive loop detection stops such a chain after about 16. Raise the runner function's Timeout (900 s needs at most 5), ` +
     'or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.'
   );

@@ -63,7 +63,11 @@ export function refuseOutputsThatCannotFit(
     log.info("Room left in the response for the Outputs' values", { bytes: room, outputs });
     return undefined;
   }
-  return `Not started: Outputs: the ${outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response even with empty values (${-room} bytes over, with ${count} task ARN${count === 1 ? '' : 's'}) — declare fewer or shorter names, or lower Count.`;
+  return (
+    `Not started: Outputs: the ${outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte` +
+    ` response even with empty values (${-room} bytes over, with ${count} task ARN${count === 1 ? '' : 's'})` +
+    ' — declare fewer or shorter names, or lower Count.'
+  );
 }
 
 /**

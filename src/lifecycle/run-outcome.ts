@@ -36,7 +36,10 @@ export async function successAnswer(
   if (!read.ok) {
     return {
       status: 'FAILED',
-      reason: `${subject} the Outputs could not be read: ${describeAwsError(`GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`, read.error)}`,
+      reason: `${subject} the Outputs could not be read: ${describeAwsError(
+        `GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`,
+        read.error,
+      )}`,
       data: taskData(tasks, { attempts }),
     };
   }
@@ -52,7 +55,9 @@ export async function successAnswer(
   const sizes = tooLarge.map((name) => `${name} (${byteLength(read.values[name] ?? '')} bytes)`).join(', ');
   return {
     status: 'FAILED',
-    reason: `${subject} the printed value of Outputs ${sizes} does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).`,
+    reason:
+      `${subject} the printed value of Outputs ${sizes} does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response` +
+      ' — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).',
     data: taskData(tasks, { attempts }),
   };
 }

@@ -56,7 +56,10 @@ export async function startAndFollow(
   if (remainingMs < MIN_INVOCATION_MS) {
     return answered({
       status: 'FAILED',
-      reason: `Not started: the runner function has only ${Math.round(remainingMs / 1000)} s left in this invocation; it needs a Lambda Timeout of at least ${Math.ceil(MIN_INVOCATION_MS / 1000) + 5} s (900 s recommended) to watch tasks and hand off to a fresh invocation safely. Raise the function's Timeout.`,
+      reason:
+        `Not started: the runner function has only ${Math.round(remainingMs / 1000)} s left in this invocation;` +
+        ` it needs a Lambda Timeout of at least ${Math.ceil(MIN_INVOCATION_MS / 1000) + 5} s (900 s recommended)` +
+        " to watch tasks and hand off to a fresh invocation safely. Raise the function's Timeout.",
     });
   }
   const timeout = effectiveTimeout(properties);

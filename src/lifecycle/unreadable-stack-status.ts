@@ -27,12 +27,18 @@ function explain(cause: UnreadableCause): { what: string; fix: string } {
   switch (cause.kind) {
     case 'other-account':
       return {
-        what: `the stack is in account ${cause.stackAccount}, and DescribeStacks sees only the runner's own account${cause.ownAccount ? ` ${cause.ownAccount}` : ''}`,
-        fix: `Give StackStatusRoleArn: a role in account ${cause.stackAccount} that the runner's role may assume, allowed cloudformation:DescribeStacks (${ROLE_TEMPLATE} creates one). `,
+        what:
+          `the stack is in account ${cause.stackAccount},` +
+          ` and DescribeStacks sees only the runner's own account${cause.ownAccount ? ` ${cause.ownAccount}` : ''}`,
+        fix:
+          `Give StackStatusRoleArn: a role in account ${cause.stackAccount} that the runner's role may assume,` +
+          ` allowed cloudformation:DescribeStacks (${ROLE_TEMPLATE} creates one). `,
       };
     case 'role-elsewhere':
       return {
-        what: `StackStatusRoleArn ${cause.roleArn} is not a role of the stack's account${cause.stackAccount ? ` ${cause.stackAccount}` : ''}, so it cannot see the stack either`,
+        what:
+          `StackStatusRoleArn ${cause.roleArn} is not a role of the stack's account` +
+          `${cause.stackAccount ? ` ${cause.stackAccount}` : ''}, so it cannot see the stack either`,
         fix: `Give a role of the stack's account (${ROLE_TEMPLATE} creates one). `,
       };
     case 'role-refused':

@@ -25,7 +25,8 @@ export function readOutputs(reader: PropertyReader, value: unknown): string[] | 
   if (builtIn.length > 0) {
     return reader.problem(
       'Outputs',
-      `${builtIn.join(', ')} ${builtIn.length === 1 ? 'is the name of a built-in attribute' : 'are names of built-in attributes'} (${BUILT_IN_ATTRIBUTES.join(', ')}); choose another name`,
+      `${builtIn.join(', ')} ${builtIn.length === 1 ? 'is the name of a built-in attribute' : 'are names of built-in attributes'}` +
+        ` (${BUILT_IN_ATTRIBUTES.join(', ')}); choose another name`,
     );
   }
   return names;

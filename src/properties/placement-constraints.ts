@@ -13,7 +13,8 @@ const MAX_EXPRESSION = 2000;
 
 /** Why placement properties are refused for Fargate tasks. */
 export const FARGATE_PLACES_ITSELF =
-  'applies to tasks on EC2 and external instances only; Fargate places tasks itself — remove it, or use LaunchType EC2 (or a strategy of EC2 capacity providers)';
+  'applies to tasks on EC2 and external instances only; Fargate places tasks itself' +
+  ' — remove it, or use LaunchType EC2 (or a strategy of EC2 capacity providers)';
 
 /** `PlacementConstraints: [{ Type, Expression }]`, as in `AWS::ECS::Service`; refused when the tasks run on Fargate. */
 export function readPlacementConstraints(

@@ -20,20 +20,24 @@ export function checkLaunchSettings(properties: RunnerProperties, definition: Ta
         : 'it has no volume configured at launch';
     if (definition.volumeNames.includes(volume.name)) {
       problems.push(
-        `${where}: volume ${JSON.stringify(volume.name)} of task definition ${name} is not ConfiguredAtLaunch (${configurable}) — register the task definition with ConfiguredAtLaunch: true on that volume`,
+        `${where}: volume ${JSON.stringify(volume.name)} of task definition ${name} is not ConfiguredAtLaunch` +
+          ` (${configurable}) — register the task definition with ConfiguredAtLaunch: true on that volume`,
       );
     } else {
       const has =
         definition.volumeNames.length > 0 ? `its volumes are ${quoted(definition.volumeNames)}` : 'it has no volumes';
+      const andConfigurable = definition.volumeNames.length > 0 ? `, and ${configurable}` : '';
       problems.push(
-        `${where}: task definition ${name} has no volume ${JSON.stringify(volume.name)}; ${has}${definition.volumeNames.length > 0 ? `, and ${configurable}` : ''}`,
+        `${where}: task definition ${name} has no volume ${JSON.stringify(volume.name)}; ${has}${andConfigurable}`,
       );
     }
   });
   const constraints = properties.placementConstraints?.length ?? 0;
-  if (constraints > 0 && constraints + definition.placementConstraintCount > MAX_PLACEMENT_CONSTRAINTS) {
+  const total = constraints + definition.placementConstraintCount;
+  if (constraints > 0 && total > MAX_PLACEMENT_CONSTRAINTS) {
     problems.push(
-      `PlacementConstraints: ${constraints} here and ${definition.placementConstraintCount} in task definition ${name} make ${constraints + definition.placementConstraintCount}; a task takes at most ${MAX_PLACEMENT_CONSTRAINTS}`,
+      `PlacementConstraints: ${constraints} here and ${definition.placementConstraintCount} in task definition ${name}` +
+        ` make ${total}; a task takes at most ${MAX_PLACEMENT_CONSTRAINTS}`,
     );
   }
   return problems;

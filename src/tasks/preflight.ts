@@ -30,7 +30,8 @@ async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Pr
     if (isTaskDefinitionNotFound(error)) {
       throw new PreflightError(
         [
-          `TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region — give a family, family:revision or ARN of a registered task definition`,
+          `TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region` +
+            ' — give a family, family:revision or ARN of a registered task definition',
         ],
         { cause: error },
       );
@@ -47,23 +48,29 @@ function checkAgainstTaskDefinition(properties: RunnerProperties, definition: Ta
   const name = resourceName(definition.arn);
   if (definition.networkMode === 'awsvpc' && !properties.network) {
     problems.push(
-      `NetworkConfiguration: task definition ${name} uses network mode awsvpc, so RunTask needs subnets — add NetworkConfiguration.AwsvpcConfiguration (Subnets, SecurityGroups) or the Subnets/SecurityGroups shorthand`,
+      `NetworkConfiguration: task definition ${name} uses network mode awsvpc, so RunTask needs subnets` +
+        ' — add NetworkConfiguration.AwsvpcConfiguration (Subnets, SecurityGroups) or the Subnets/SecurityGroups shorthand',
     );
   }
   if (definition.networkMode !== 'awsvpc' && properties.network) {
     problems.push(
-      `NetworkConfiguration: task definition ${name} uses network mode ${definition.networkMode}; subnets and security groups apply only to awsvpc — remove the network configuration or register the task definition with NetworkMode awsvpc`,
+      `NetworkConfiguration: task definition ${name} uses network mode ${definition.networkMode};` +
+        ' subnets and security groups apply only to awsvpc' +
+        ' — remove the network configuration or register the task definition with NetworkMode awsvpc',
     );
   }
   if (properties.outputs && !Object.values(definition.logs).some((location) => location.streamPrefix !== undefined)) {
     problems.push(
-      `Outputs: no essential container of task definition ${name} logs with the awslogs driver and an awslogs-stream-prefix, so the runner cannot read what it prints — add that log configuration, or remove Outputs`,
+      `Outputs: no essential container of task definition ${name} logs with the awslogs driver` +
+        ' and an awslogs-stream-prefix, so the runner cannot read what it prints' +
+        ' — add that log configuration, or remove Outputs',
     );
   }
   for (const container of properties.overrides?.containerOverrides ?? []) {
     if (container.name !== undefined && !definition.containerNames.includes(container.name)) {
       problems.push(
-        `Overrides.ContainerOverrides: task definition ${name} has no container ${JSON.stringify(container.name)}; its containers are ${definition.containerNames.map((known) => JSON.stringify(known)).join(', ')}`,
+        `Overrides.ContainerOverrides: task definition ${name} has no container ${JSON.stringify(container.name)};` +
+          ` its containers are ${definition.containerNames.map((known) => JSON.stringify(known)).join(', ')}`,
       );
     }
   }

@@ -149,6 +149,7 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
       if (deps.clock.now() - watch.startedAt < MISSING_GRACE_MS) {
         outcomes.push({ decided: false, taskArn, lastStatus: failure?.reason ?? 'MISSING' });
       } else {
+        const said = `${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''}`;
         outcomes.push({
           decided: true,
           taskArn,
@@ -156,7 +157,7 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
           succeeded: false,
           failures: [],
           unknownToEcs: true,
-          problem: `ECS still did not know the task ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''})`,
+          problem: `ECS still did not know the task ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${said})`,
         });
       }
     }

@@ -6,10 +6,11 @@ import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
 import { answerBody } from './answer-body';
-import { carryOutRequest, resumeWatch } from './carry-out-request';
-import { isContinuationEvent } from './continuation';
+import { carryOutRequest, resumeRun } from './carry-out-request';
+import { isContinuationEvent, runOf } from './continuation';
 import { explainError, logIfUnexpected } from './error-explanation';
 import type { LifecycleDependencies, RequestOutcome } from './contract';
+import { unexplainedError } from './run-wording';
 
 export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;
@@ -28,7 +29,8 @@ export interface RunnerDependencies extends LifecycleDependencies {
  */
 export async function answerCloudFormation(event: unknown, deps: RunnerDependencies): Promise<void> {
   const { log } = deps;
-  const continuation = !deps.throughTopic && isContinuationEvent(event) ? event : undefined;
+  // A hand-off written by any runner version is converted here, once: everything below sees the current run.
+  const continuation = !deps.throughTopic && isContinuationEvent(event) ? runOf(event) : undefined;
   const request = continuation?.request ?? event;
   if (!isCloudFormationRequest(request)) {
     log.error('Not a CloudFormation custom resource request: nothing to do, nobody to answer');
@@ -53,7 +55,7 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
     requestId: request.RequestId,
     responseUrl: redactUrl(request.ResponseURL),
     properties: redactProperties(request.ResourceProperties),
-    ...(continuation ? { handOffs: continuation.handOffs, taskArns: continuation.watch.taskArns } : {}),
+    ...(continuation ? { handOffs: continuation.handOffs, state: continuation.state } : {}),
   });
 
   const served = accountsServed(deps.invocation.functionArn, deps.allowedAccountIds);
@@ -69,7 +71,7 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
   } else {
     try {
       const outcome: RequestOutcome = continuation
-        ? await resumeWatch(continuation, deps)
+        ? await resumeRun(continuation, deps)
         : await carryOutRequest(request, deps);
       if (outcome.kind === 'handed-off') return;
       answer = outcome.answer;
@@ -87,10 +89,11 @@ export async function answerCloudFormation(event: unknown, deps: RunnerDependenc
 }
 
 function answerForError(request: CloudFormationCustomResourceEvent, error: unknown): Answer {
-  const message = explainError(error);
   // A Delete never fails the stack (see delete-resource.ts).
-  if (request.RequestType === 'Delete') return { status: 'SUCCESS', reason: `Deleted; cleaning up failed: ${message}` };
-  return { status: 'FAILED', reason: message };
+  return {
+    status: request.RequestType === 'Delete' ? 'SUCCESS' : 'FAILED',
+    reason: unexplainedError(request.RequestType, explainError(error)),
+  };
 }
 
 function isCloudFormationRequest(event: unknown): event is CloudFormationCustomResourceEvent {

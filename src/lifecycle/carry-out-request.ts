@@ -2,11 +2,13 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpd
 import { whatRunsChanged } from '../properties/rerun-on';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
-import { type ContinuationEvent, isTeardown } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { deleteResource } from './delete-resource';
+import { followRun } from './follow-run';
 import { retryingDeniedCalls } from './iam-propagation';
-import { followTasks, runTasks } from './run-tasks';
+import { isTeardown, type Run } from './run-state';
+import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from './run-wording';
+import { runTasks } from './run-tasks';
 import { UPDATE_ROLLBACK } from './stack-status';
 import { readStackStatus } from './stack-status-reader';
 import { cannotTellUpdateRollback } from './unreadable-stack-status';
@@ -28,20 +30,16 @@ export async function carryOutRequest(
   }
 }
 
-/** A fresh invocation takes over the watch an earlier one handed off, and answers when it is done. */
-export async function resumeWatch(event: ContinuationEvent, deps: LifecycleDependencies): Promise<RequestOutcome> {
-  const properties = requireProperties(event.request);
-  if (!isTeardown(event)) return followTasks(event, properties, deps, true);
+/** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
+export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
+  const properties = requireProperties(run.request);
+  if (!isTeardown(run)) return followRun(run, properties, deps, true);
   const { onDelete } = properties;
   // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
-  if (!onDelete)
-    return answered({
-      status: 'SUCCESS',
-      reason: `${event.phase.cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.`,
-    });
+  if (!onDelete) return answered({ status: 'SUCCESS', reason: teardownWords.notCarriedOn(run.phase.cleanup) });
   return asTeardownOutcome(
-    await followTasks(event, teardownProperties(event.request, { ...properties, onDelete }), deps, true),
-    event.phase,
+    await followRun(run, teardownProperties(run.request, { ...properties, onDelete }), deps, true),
+    run.phase,
   );
 }
 
@@ -56,26 +54,19 @@ async function updateResource(
   properties: RunnerProperties,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
-  if (!properties.runOnUpdate) {
-    return skipped('RunOnUpdate is false: no task was run for this update.', properties);
-  }
+  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties);
   if (
     properties.rerunOn === 'TaskChange' &&
     !whatRunsChanged(request.OldResourceProperties, request.ResourceProperties)
   ) {
-    return skipped(
-      'RerunOn is TaskChange and this update changes nothing that decides what runs ' +
-        '(task definition, overrides, network, launch settings, count, Triggers): no task was run.',
-      properties,
-    );
+    return skipped(RERUN_ON_NOTHING_CHANGED, properties);
   }
   if (!properties.runOnRollback) {
     // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
     const reading = await readStackStatus(request.StackId, properties, deps);
     if (reading.kind === 'unreadable')
       return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
-    if (reading.status === UPDATE_ROLLBACK)
-      return skipped('The stack is rolling back an update and RunOnRollback is false: no task was run.', properties);
+    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN, properties);
   }
   return runTasks(request, properties, deps);
 }

@@ -2,71 +2,101 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { DecidedTask } from '../tasks/task-outcome';
 import type { Watch } from '../tasks/watch-tasks';
 import type { RunRequest } from './contract';
+import type { Run, RunPhase, RunState, TeardownPhase } from './run-state';
 
-/** Create or Update: the watched tasks are the resource's run. */
-export interface RunPhase {
-  kind: 'run';
-}
-
-/** Delete: the watched task is the OnDelete teardown. */
-export interface TeardownPhase {
-  kind: 'teardown';
-  /** What became of the resource's own running tasks before the teardown started, for the Delete's Reason. */
-  cleanup: string;
-}
+/** The version of the hand-off payload this runner writes. Raise it whenever the payload's shape changes. */
+export const CONTINUATION_VERSION = 2;
 
 /**
- * What the watched tasks are for. It travels with every hand-off, so that the invocation that finishes the request
- * answers it as the first one would have. A run's phase is absent in events from runner versions before phases.
+ * The event a runner invocation sends to a fresh invocation of the same function when its own time runs short: the
+ * run — the CloudFormation request it still owes an answer, what the tasks are for, the plan, the progress and the
+ * state it is in.
  */
-export type Purpose =
-  | { request: RunRequest; phase?: RunPhase }
-  | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase };
-
-/** What comes before the watch, while no task is watched yet (`watch.taskArns` is empty). */
-export type NextStep =
-  /** Tasks of an earlier run (IfRunning), or the resource's tasks stopped before a teardown, must stop first. */
-  | { step: 'wait-for-earlier-run'; taskArns: string[] }
-  /** Start `count` tasks (attempt `RunProgress.attempt`), not before `notBefore` (epoch ms; the retry backoff). */
-  | { step: 'start'; count: number; notBefore: number };
-
-/** How far the run has come: everything a policy needs across invocations. */
-export interface RunProgress {
-  /** The attempt being made: 1 for the first start, one more for each StartRetries retry. */
-  attempt: number;
-  /** Why each earlier attempt failed to start, oldest first: the final Reason lists them. */
-  startFailures: string[];
-  /** Tasks of earlier attempts that succeeded: with Count above 1, only the tasks that failed to start are retried. */
-  succeeded: DecidedTask[];
-  /** The task definition's ARN with its revision: every attempt runs the same one. */
-  taskDefinitionArn: string;
-  /** Set while no task is watched yet. */
-  next?: NextStep;
-}
-
-export function isTeardown(purpose: Purpose): purpose is Extract<Purpose, { phase: TeardownPhase }> {
-  return purpose.phase?.kind === 'teardown';
-}
+export type ContinuationEvent = Run & { ecsTaskRunnerContinuation: typeof CONTINUATION_VERSION };
 
 /**
- * The event a runner invocation sends to a fresh invocation of the same function when its own time runs short:
- * the CloudFormation request it still owes an answer, what the tasks are for, and the tasks it is watching.
+ * Version 1, written by runners before the run's states were explicit: the state was read from `progress.next` (absent
+ * while watching) and `watch.taskArns`; `progress` is absent in events from before run policies, `phase` in events
+ * from before the OnDelete teardown.
  */
-export type ContinuationEvent = Purpose & {
+export type ContinuationEventV1 = (
+  { request: RunRequest; phase?: RunPhase } | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase }
+) & {
   ecsTaskRunnerContinuation: 1;
   watch: Watch;
-  /** How many hand-offs came before this one. */
   handOffs: number;
-  /** Absent in events from runner versions before run policies: one attempt, already started. */
-  progress?: RunProgress;
+  progress?: {
+    attempt: number;
+    startFailures: string[];
+    succeeded: DecidedTask[];
+    taskDefinitionArn: string;
+    next?: { step: 'wait-for-earlier-run'; taskArns: string[] } | { step: 'start'; count: number; notBefore: number };
+  };
 };
 
-export function isContinuationEvent(event: unknown): event is ContinuationEvent {
+/** The payload of a hand-off, of this version or of an earlier one. */
+export type AnyContinuationEvent = ContinuationEvent | ContinuationEventV1;
+
+export function isContinuationEvent(event: unknown): event is AnyContinuationEvent {
   if (typeof event !== 'object' || event === null) return false;
-  const candidate = event as Partial<ContinuationEvent>;
-  return (
-    candidate.ecsTaskRunnerContinuation === 1 &&
-    typeof candidate.request === 'object' &&
-    typeof candidate.watch === 'object'
-  );
+  const candidate = event as Record<string, unknown>;
+  if (typeof candidate.request !== 'object') return false;
+  switch (candidate.ecsTaskRunnerContinuation) {
+    case 1:
+      return typeof candidate.watch === 'object';
+    case CONTINUATION_VERSION:
+      return typeof candidate.plan === 'object' && typeof candidate.state === 'object';
+    default:
+      return false;
+  }
+}
+
+/** The run a hand-off carries on, whatever version of the runner wrote it: converted here once, on entry. */
+export function runOf(event: AnyContinuationEvent): Run {
+  if (event.ecsTaskRunnerContinuation === CONTINUATION_VERSION) {
+    return withoutMarker(event);
+  }
+  return fromVersion1(event);
+}
+
+function fromVersion1(event: ContinuationEventV1): Run {
+  const { watch, progress } = event;
+  const { taskArns, startedAt, ...plan } = watch;
+  const next = progress?.next;
+  const state: RunState =
+    next === undefined
+      ? { kind: 'watching', taskArns, startedAt }
+      : next.step === 'start'
+        ? { kind: 'starting', count: next.count, notBefore: next.notBefore }
+        : { kind: 'waiting-for-earlier-run', taskArns: next.taskArns };
+  const purpose =
+    event.phase?.kind === 'teardown'
+      ? { request: event.request as CloudFormationCustomResourceDeleteEvent, phase: event.phase }
+      : { request: event.request as RunRequest, phase: { kind: 'run' as const } };
+  return {
+    ...purpose,
+    handOffs: event.handOffs,
+    plan: {
+      ...plan,
+      // Events from before run policies were always watching their one attempt: the ARN is never used to start.
+      taskDefinitionArn: progress?.taskDefinitionArn ?? String(event.request.ResourceProperties.TaskDefinition),
+    },
+    progress: {
+      attempt: progress?.attempt ?? 1,
+      startFailures: progress?.startFailures ?? [],
+      succeeded: progress?.succeeded ?? [],
+    },
+    state,
+  };
+}
+
+function withoutMarker(event: ContinuationEvent): Run {
+  const run: Run & { ecsTaskRunnerContinuation?: number } = { ...event };
+  delete run.ecsTaskRunnerContinuation;
+  return run;
+}
+
+/** The payload that hands `run` to a fresh invocation. */
+export function continuationOf(run: Run): ContinuationEvent {
+  return { ecsTaskRunnerContinuation: CONTINUATION_VERSION, ...run };
 }

@@ -2,11 +2,11 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
-import { taskId } from '../shared/arns';
 import { unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { defaultStartedBy } from './resource-identity';
+import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from './run-wording';
 import { type Cleanup, runTeardown } from './teardown';
 
 /**
@@ -19,11 +19,7 @@ export async function deleteResource(
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
-  if (!parsed.ok)
-    return answered({
-      status: 'SUCCESS',
-      reason: "Nothing to clean up: the resource's properties were invalid, so it never started a task.",
-    });
+  if (!parsed.ok) return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
   const { properties } = parsed;
   const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;
@@ -37,23 +33,15 @@ async function stopResourceTasks(
   properties: RunnerProperties,
   deps: LifecycleDependencies,
 ): Promise<Cleanup> {
-  if (!properties.stopOnDelete)
-    return { summary: 'StopOnDelete is false: tasks still running were left alone.', stopped: [] };
+  if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
     const running = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
     await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
-    return {
-      summary:
-        running.length === 0
-          ? 'No task of this resource was running.'
-          : `Stopped ${running.length} task(s) still running: ${running.map(taskId).join(', ')}.`,
-      stopped: running,
-    };
+    return { summary: cleanupWords.stopped(running), stopped: running };
   } catch (error) {
-    if (isClusterNotFound(error))
-      return { summary: `Cluster ${properties.cluster} no longer exists: nothing to stop.`, stopped: [] };
+    if (isClusterNotFound(error)) return { summary: cleanupWords.noCluster(properties.cluster), stopped: [] };
     deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });
-    return { summary: `Deleted without stopping tasks: ${describeAwsError('ListTasks', error)}`, stopped: [] };
+    return { summary: cleanupWords.failed(describeAwsError('ListTasks', error)), stopped: [] };
   }
 }

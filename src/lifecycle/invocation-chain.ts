@@ -1,6 +1,7 @@
 import { errorName } from '../aws/aws-errors';
 import { HAND_OFF_MARGIN_MS } from '../tasks/watch-tasks';
 import type { LifecycleDependencies } from './contract';
+import { chainTooLong } from './run-wording';
 
 /**
  * Lambda's recursive loop detection stops a chain of about 16 invocations of the same function, a function that
@@ -22,14 +23,17 @@ export function unqualifiedFunctionArn(functionArn: string): string {
   return parts.length > 7 ? parts.slice(0, 7).join(':') : functionArn;
 }
 
+/** Whether a watch can start: it fits in one chain of invocations, or the function allows recursion. */
+export type ChainCheck = { kind: 'fits' } | { kind: 'refused'; reason: string };
+
 /**
- * Returns why a watch cannot be started (a Reason), or undefined when it can: it fits in one chain of invocations,
- * or the function allows recursion. The setting is read only when it matters; not knowing counts as not allowed.
+ * Whether a watch of `timeoutMs` can be started: it fits in one chain of invocations, or the function allows
+ * recursion. The setting is read only when it matters; not knowing counts as not allowed.
  */
-export async function refuseLongChain(timeoutMs: number, deps: LifecycleDependencies): Promise<string | undefined> {
+export async function checkInvocationChain(timeoutMs: number, deps: LifecycleDependencies): Promise<ChainCheck> {
   const invocationMs = deps.invocation.remainingTimeMs();
   const needed = invocationsNeeded(timeoutMs, invocationMs);
-  if (needed <= MAX_INVOCATIONS_IN_CHAIN) return undefined;
+  if (needed <= MAX_INVOCATIONS_IN_CHAIN) return { kind: 'fits' };
   const functionName = unqualifiedFunctionArn(deps.invocation.functionArn);
   try {
     const setting = await (await deps.aws.lambda()).recursiveLoop(functionName);
@@ -37,7 +41,7 @@ export async function refuseLongChain(timeoutMs: number, deps: LifecycleDependen
       deps.log.info('The watch needs a long chain of invocations; the function allows recursion', {
         invocationsNeeded: needed,
       });
-      return undefined;
+      return { kind: 'fits' };
     }
   } catch (error) {
     deps.log.warn(
@@ -45,11 +49,5 @@ export async function refuseLongChain(timeoutMs: number, deps: LifecycleDependen
       { error: errorName(error) },
     );
   }
-  const seconds = Math.round(invocationMs / 1000);
-  return (
-    `Not started: with a function Timeout of about ${seconds} s, watching for up to ${Math.round(timeoutMs / 1000)} s` +
-    ` would take ${needed} invocations in one chain, ` +
-    `and Lambda's recursive loop detection stops such a chain after about 16. Raise the runner function's Timeout (900 s needs at most 5), ` +
-    'or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.'
-  );
+  return { kind: 'refused', reason: chainTooLong(invocationMs, timeoutMs, needed) };
 }

@@ -5,6 +5,7 @@ import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
 import type { Log } from '../runtime/log';
 import { resourceName } from '../shared/arns';
 import { answerBody } from './answer-body';
+import { outputNamesTooLong } from './run-wording';
 
 /** What a successful answer's built-in attributes typically hold, to see up front whether the Outputs fit. */
 const TYPICAL_SUCCESS = {
@@ -40,17 +41,20 @@ export function roomForOutputValues(
   return MAX_RESPONSE_BYTES - bodyBytes(request, { status: 'SUCCESS', data });
 }
 
+/** Whether the declared Outputs can fit the response: with empty values at least, or the run is refused. */
+export type OutputsFit = { kind: 'fits' } | { kind: 'refused'; reason: string };
+
 /**
- * The Reason a run is refused before anything starts because its declared Outputs cannot fit the response even
- * with empty values; undefined (and the room left logged) when they can.
+ * Refuses a run before anything starts when its declared Outputs cannot fit the response even with empty values;
+ * when they can, the room left is logged.
  */
-export function refuseOutputsThatCannotFit(
+export function checkOutputsFit(
   request: CloudFormationCustomResourceEvent,
-  properties: RunnerProperties,
+  properties: Pick<RunnerProperties, 'outputs' | 'count' | 'startRetries' | 'cluster'>,
   taskDefinitionArn: string,
   log: Log,
-): string | undefined {
-  if (!properties.outputs) return undefined;
+): OutputsFit {
+  if (!properties.outputs) return { kind: 'fits' };
   const { outputs, count } = properties;
   const room = roomForOutputValues(request, {
     outputs,
@@ -61,13 +65,9 @@ export function refuseOutputsThatCannotFit(
   });
   if (room >= 0) {
     log.info("Room left in the response for the Outputs' values", { bytes: room, outputs });
-    return undefined;
+    return { kind: 'fits' };
   }
-  return (
-    `Not started: Outputs: the ${outputs.length} declared names do not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte` +
-    ` response even with empty values (${-room} bytes over, with ${count} task ARN${count === 1 ? '' : 's'})` +
-    ' — declare fewer or shorter names, or lower Count.'
-  );
+  return { kind: 'refused', reason: outputNamesTooLong(outputs.length, -room, count, MAX_RESPONSE_BYTES) };
 }
 
 /**

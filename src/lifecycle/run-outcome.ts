@@ -3,9 +3,10 @@ import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
 import type { DecidedTask } from '../tasks/task-outcome';
 import { readTaskOutputs } from '../tasks/task-outputs';
-import type { ContinuationEvent } from './continuation';
 import type { LifecycleDependencies } from './contract';
 import { outputsThatDoNotFit } from './outputs-fit';
+import type { Run } from './run-state';
+import { outputsTooLarge, outputsUnreadable } from './run-wording';
 import { taskData } from './task-attributes';
 
 /** Time kept after reading the Outputs to answer CloudFormation within this invocation. */
@@ -16,30 +17,27 @@ const ANSWER_TIME_MS = 20_000;
  * the printed values cannot be read or do not fit CloudFormation's response.
  */
 export async function successAnswer(
-  state: ContinuationEvent,
+  run: Pick<Run, 'request' | 'plan'>,
   names: readonly string[],
   tasks: readonly DecidedTask[],
   attempts: number,
   deps: LifecycleDependencies,
 ): Promise<Answer> {
-  const subject = `The task${tasks.length === 1 ? '' : 's'} succeeded, but`;
   const read = await readTaskOutputs(
     { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock },
     {
-      cluster: state.watch.cluster,
+      cluster: run.plan.cluster,
       taskArns: tasks.map((task) => task.taskArn),
-      logs: state.watch.logs,
+      logs: run.plan.logs,
       names,
-      until: Math.min(state.watch.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
+      until: Math.min(run.plan.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
     },
   );
   if (!read.ok) {
+    const call = `GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`;
     return {
       status: 'FAILED',
-      reason: `${subject} the Outputs could not be read: ${describeAwsError(
-        `GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`,
-        read.error,
-      )}`,
+      reason: outputsUnreadable(tasks.length, describeAwsError(call, read.error)),
       data: taskData(tasks, { attempts }),
     };
   }
@@ -50,14 +48,12 @@ export async function successAnswer(
       hint: "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or raise max-buffer-size.",
     });
   const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
-  const tooLarge = outputsThatDoNotFit(state.request, answer, read.values);
+  const tooLarge = outputsThatDoNotFit(run.request, answer, read.values);
   if (tooLarge.length === 0) return answer;
-  const sizes = tooLarge.map((name) => `${name} (${byteLength(read.values[name] ?? '')} bytes)`).join(', ');
+  const sizes = tooLarge.map((name) => ({ name, bytes: byteLength(read.values[name] ?? '') }));
   return {
     status: 'FAILED',
-    reason:
-      `${subject} the printed value of Outputs ${sizes} does not fit CloudFormation's ${MAX_RESPONSE_BYTES}-byte response` +
-      ' — print a shorter value (an ID, a version), and keep larger results elsewhere (SSM Parameter Store, S3).',
+    reason: outputsTooLarge(tasks.length, sizes, MAX_RESPONSE_BYTES),
     data: taskData(tasks, { attempts }),
   };
 }

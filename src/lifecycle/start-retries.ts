@@ -2,8 +2,8 @@ import { describeAttempts, notRetriedNote } from '../diagnostics/attempts-reason
 import { REASON_BUDGET_BYTES } from '../diagnostics/explain-failure';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { StartFailureVerdict } from '../tasks/start-failure';
-import type { ContinuationEvent, RunProgress } from './continuation';
 import type { LifecycleDependencies } from './contract';
+import type { Run, RunProgress } from './run-state';
 
 /**
  * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to
@@ -17,22 +17,22 @@ export function startRetryDelayMs(retry: number): number {
 }
 
 /**
- * The state that starts the next attempt after its backoff, when StartRetries allows one and enough of the Timeout
- * is left for it; undefined otherwise. `cause` is why this attempt failed to start.
+ * The run starting its next attempt after a backoff, when StartRetries allows one and enough of the Timeout is left
+ * for it; undefined otherwise. `cause` is why this attempt failed to start; `count` how many tasks to start again.
  */
 export function retryAfter(
-  state: ContinuationEvent,
-  progress: RunProgress,
-  properties: RunnerProperties,
+  run: Run,
+  properties: Pick<RunnerProperties, 'startRetries'>,
   cause: string,
   count: number,
-  deps: LifecycleDependencies,
-): ContinuationEvent | undefined {
+  deps: Pick<LifecycleDependencies, 'clock' | 'log'>,
+): Run | undefined {
+  const { progress } = run;
   const retry = progress.attempt;
   if (retry > properties.startRetries) return undefined;
   const delay = startRetryDelayMs(retry);
   const notBefore = deps.clock.now() + delay;
-  if (notBefore + RETRY_MIN_LEFT_MS > state.watch.deadline) {
+  if (notBefore + RETRY_MIN_LEFT_MS > run.plan.deadline) {
     deps.log.warn('A start retry would not fit in the Timeout; not retrying', { attempt: progress.attempt, cause });
     return undefined;
   }
@@ -43,19 +43,17 @@ export function retryAfter(
     delayMs: delay,
   });
   return {
-    ...state,
-    watch: { ...state.watch, taskArns: [] },
-    progress: {
-      ...progress,
-      attempt: progress.attempt + 1,
-      startFailures: [...progress.startFailures, cause],
-      next: { step: 'start', count, notBefore },
-    },
+    ...run,
+    progress: { ...progress, attempt: progress.attempt + 1, startFailures: [...progress.startFailures, cause] },
+    state: { kind: 'starting', count, notBefore },
   };
 }
 
 /** The Reason of a run's failure, with every earlier attempt's cause when there were retries. */
-export function withAttempts(reason: string, progress: RunProgress | undefined): string {
+export function withAttempts(
+  reason: string,
+  progress: Pick<RunProgress, 'attempt' | 'startFailures'> | undefined,
+): string {
   if (!progress || progress.startFailures.length === 0) return reason;
   return describeAttempts(reason, progress.attempt, progress.startFailures, REASON_BUDGET_BYTES);
 }
@@ -64,9 +62,9 @@ export function withAttempts(reason: string, progress: RunProgress | undefined):
 export function withNotRetried(
   reason: string,
   verdict: StartFailureVerdict | undefined,
-  progress: RunProgress | undefined,
-  properties: RunnerProperties,
+  progress: Pick<RunProgress, 'attempt'>,
+  properties: Pick<RunnerProperties, 'startRetries'>,
 ): string {
-  const note = progress && progress.attempt <= properties.startRetries ? notRetriedNote(verdict) : undefined;
+  const note = progress.attempt <= properties.startRetries ? notRetriedNote(verdict) : undefined;
   return note ? `${reason} ${note}` : reason;
 }

@@ -1,10 +1,11 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { OnDelete } from '../properties/on-delete';
 import type { RunnerProperties } from '../properties/runner-properties';
-import type { TeardownPhase } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { explainError, logIfUnexpected } from './error-explanation';
 import { defaultStartedBy, teardownStartedBy } from './resource-identity';
+import type { TeardownPhase } from './run-state';
+import { teardownWords } from './run-wording';
 import { startAndFollow } from './run-tasks';
 import { CREATE_ROLLBACK } from './stack-status';
 import { readStackStatus } from './stack-status-reader';
@@ -37,10 +38,7 @@ export async function runTeardown(
       reason: `${cleanup.summary} ${cannotTellCreateRollback(request.StackId, reading.cause)}`,
     });
   if (reading.status === CREATE_ROLLBACK) {
-    return answered({
-      status: 'SUCCESS',
-      reason: `${cleanup.summary} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,
-    });
+    return answered({ status: 'SUCCESS', reason: teardownWords.skippedOnCreateRollback(cleanup.summary) });
   }
   const phase: TeardownPhase = { kind: 'teardown', cleanup: cleanup.summary };
   try {
@@ -51,7 +49,7 @@ export async function runTeardown(
     );
   } catch (error) {
     logIfUnexpected(deps.log, error);
-    return answered({ status: 'SUCCESS', reason: `${cleanup.summary} Teardown failed: ${explainError(error)}` });
+    return answered({ status: 'SUCCESS', reason: teardownWords.failed(cleanup.summary, explainError(error)) });
   }
 }
 
@@ -62,13 +60,12 @@ export async function runTeardown(
 export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase): RequestOutcome {
   if (outcome.kind === 'handed-off') return outcome;
   const { answer } = outcome;
-  const taskArn = answer.data?.TaskArn;
   return answered({
     status: 'SUCCESS',
     reason:
       answer.status === 'SUCCESS'
-        ? `${phase.cleanup} Teardown task ${answer.data?.TaskId ?? taskArn ?? ''} succeeded.`
-        : `${phase.cleanup} Teardown failed: ${answer.reason ?? "no reason was recorded; see the runner's log."}`,
+        ? teardownWords.succeeded(phase.cleanup, answer.data?.TaskId ?? answer.data?.TaskArn ?? '')
+        : teardownWords.failed(phase.cleanup, answer.reason),
   });
 }
 

@@ -10,9 +10,9 @@ import { REQUEST_TAG_KEY } from '../shared/request-tag';
 /** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
   /** `adopted`: RunTask's ConflictException named the tasks this clientToken already started. */
-  | { started: true; taskArns: string[]; adopted?: true }
-  | { started: false; kind: 'refused'; error: unknown }
-  | { started: false; kind: 'not-placed'; failures: Failure[]; startedCount: number };
+  | { kind: 'started'; taskArns: string[]; adopted?: true }
+  | { kind: 'refused'; error: unknown }
+  | { kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
 export interface StartRequest {
   properties: RunnerProperties;
@@ -57,18 +57,18 @@ export async function startTasks(request: StartRequest, deps: StartDependencies)
     const adopted = conflictingTaskArns(error);
     if (adopted && adopted.length > 0) {
       log.warn('RunTask: this clientToken already started tasks; watching those', { taskArns: adopted });
-      return { started: true, taskArns: adopted, adopted: true };
+      return { kind: 'started', taskArns: adopted, adopted: true };
     }
-    return { started: false, kind: 'refused', error };
+    return { kind: 'refused', error };
   }
   const taskArns = (response.tasks ?? []).flatMap((task) => (task.taskArn === undefined ? [] : [task.taskArn]));
   const failures = response.failures ?? [];
   log.info('RunTask answered', { taskArns, failures });
   if (failures.length > 0 || taskArns.length < request.count) {
     await stopTasks(ecs, properties.cluster, taskArns, 'ecs-task-runner: RunTask could not start every task', log);
-    return { started: false, kind: 'not-placed', failures, startedCount: taskArns.length };
+    return { kind: 'not-placed', failures, startedCount: taskArns.length };
   }
-  return { started: true, taskArns };
+  return { kind: 'started', taskArns };
 }
 
 async function runTaskWithRetries(request: StartRequest, deps: StartDependencies): Promise<RunTaskCommandOutput> {

@@ -102,6 +102,6 @@ describe('the code map', () => {
       'src/tasks/start.ts imports from diagnostics/',
       'src/response/x.ts imports from properties/',
     ]);
-    expect(imports).toContainEqual({ file: 'src/lifecycle/run-tasks.ts', from: 'lifecycle', to: 'tasks' });
+    expect(imports).toContainEqual({ file: 'src/lifecycle/start-attempt.ts', from: 'lifecycle', to: 'tasks' });
   });
 });

@@ -329,8 +329,8 @@ describe('hand-off to a fresh invocation', () => {
     expect(invokeCall?.InvocationType).toBe('Event');
     const payload = JSON.parse(Buffer.from(invokeCall?.Payload as Uint8Array).toString('utf8')) as ContinuationEvent;
     expect(payload.request).toEqual(event);
-    expect(payload.watch.taskArns).toEqual([TASK_ARN]);
-    expect(payload.watch.essentialContainers).toEqual(['migrate']);
+    expect(payload.state).toMatchObject({ kind: 'watching', taskArns: [TASK_ARN] });
+    expect(payload.plan.essentialContainers).toEqual(['migrate']);
     expect(payload.handOffs).toBe(1);
     expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
   });
@@ -341,7 +341,7 @@ describe('hand-off to a fresh invocation', () => {
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
     ) as ContinuationEvent;
-    expect(payload.watch.deadline - payload.watch.startedAt).toBe(600_000);
+    expect(payload.state.kind === 'watching' && payload.plan.deadline - payload.state.startedAt).toBe(600_000);
     aws.ecs.resetHistory();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
     const { response } = await invoke(payload);
@@ -373,7 +373,8 @@ describe('hand-off to a fresh invocation', () => {
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
     expect(aws.lambda).toHaveReceivedCommandTimes(InvokeCommand, 1);
 
-    const late = { ...payload, watch: { ...payload.watch, deadline: payload.watch.startedAt } };
+    const startedAt = payload.state.kind === 'watching' ? payload.state.startedAt : 0;
+    const late = { ...payload, plan: { ...payload.plan, deadline: startedAt } };
     const { response } = await invoke(late, { budgetMs: 10_000 });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Status).toBe('FAILED');
@@ -779,15 +780,16 @@ describe('the Lambda time a run needs', () => {
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
     ) as ContinuationEvent;
-    expect(payload.ecsTaskRunnerContinuation).toBe(1);
+    expect(payload.ecsTaskRunnerContinuation).toBe(2);
     expect(payload.phase).toEqual({ kind: 'run' });
     expect(payload.progress).toEqual({
       attempt: 1,
       startFailures: [],
       succeeded: [],
-      taskDefinitionArn: TASK_DEFINITION_ARN,
     });
-    expect(payload.watch).toMatchObject({
+    expect(payload.state).toEqual({ kind: 'watching', taskArns: [TASK_ARN], startedAt: expect.any(Number) });
+    expect(payload.plan).toMatchObject({
+      taskDefinitionArn: TASK_DEFINITION_ARN,
       cluster: 'todobackend-cluster',
       timeoutSeconds: 600,
       pollIntervalSeconds: expect.any(Number),

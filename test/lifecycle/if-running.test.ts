@@ -139,8 +139,7 @@ describe('IfRunning', () => {
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
     ) as ContinuationEvent;
-    expect(payload.progress?.next).toEqual({ step: 'wait-for-earlier-run', taskArns: [EARLIER_TASK] });
-    expect(payload.watch.taskArns).toEqual([]);
+    expect(payload.state).toEqual({ kind: 'waiting-for-earlier-run', taskArns: [EARLIER_TASK] });
 
     const { response } = await invoke(payload);
     expect(aws.ecs).toHaveReceivedCommandTimes(ListTasksCommand, 1);

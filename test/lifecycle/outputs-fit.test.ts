@@ -1,4 +1,4 @@
-import { outputsThatDoNotFit, refuseOutputsThatCannotFit, roomForOutputValues } from '../../src/lifecycle/outputs-fit';
+import { checkOutputsFit, outputsThatDoNotFit, roomForOutputValues } from '../../src/lifecycle/outputs-fit';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { answerBody } from '../../src/lifecycle/answer-body';
 import { taskData } from '../../src/lifecycle/task-attributes';
@@ -88,22 +88,23 @@ describe('declared Outputs that cannot fit', () => {
 
   it('are refused only when even empty values would not fit', () => {
     const log = new RecordingLog();
-    expect(refuseOutputsThatCannotFit(request, properties(namesLeaving(0)), TASK_DEFINITION_ARN, log)).toBeUndefined();
+    expect(checkOutputsFit(request, properties(namesLeaving(0)), TASK_DEFINITION_ARN, log)).toEqual({ kind: 'fits' });
     expect(
       log.entries.find((entry) => entry.message === "Room left in the response for the Outputs' values")?.extra[0],
     ).toMatchObject({ bytes: 0 });
     const names = namesLeaving(-1);
-    expect(refuseOutputsThatCannotFit(request, properties(names), TASK_DEFINITION_ARN, log)).toBe(
-      `Not started: Outputs: the ${names.length} declared names do not fit CloudFormation's 4096-byte response even with empty values (1 bytes over, with 1 task ARN) — declare fewer or shorter names, or lower Count.`,
-    );
+    expect(checkOutputsFit(request, properties(names), TASK_DEFINITION_ARN, log)).toEqual({
+      kind: 'refused',
+      reason: `Not started: Outputs: the ${names.length} declared names do not fit CloudFormation's 4096-byte response even with empty values (1 bytes over, with 1 task ARN) — declare fewer or shorter names, or lower Count.`,
+    });
   });
 
   it('are nothing to refuse when none are declared', () => {
     const parsed = parseRunnerProperties(request.ResourceProperties);
     if (!parsed.ok) throw new Error('invalid properties');
-    expect(
-      refuseOutputsThatCannotFit(request, parsed.properties, TASK_DEFINITION_ARN, new RecordingLog()),
-    ).toBeUndefined();
+    expect(checkOutputsFit(request, parsed.properties, TASK_DEFINITION_ARN, new RecordingLog())).toEqual({
+      kind: 'fits',
+    });
   });
 });
 

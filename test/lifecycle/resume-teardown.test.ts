@@ -1,5 +1,5 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import type { ContinuationEventV1 } from '../../src/lifecycle/continuation';
 import { mockedAws, stoppedTask, stubHappyPath } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
@@ -9,7 +9,7 @@ const invoke = invokeWith(aws.ports);
 const CLEANUP = 'Stopped 1 task(s) still running: 5e6f7a8b4e5f46789abcdef012345678.';
 
 /** A teardown an earlier invocation handed off while watching the teardown task. */
-function takenOverTeardown(onDelete: unknown): ContinuationEvent {
+function takenOverTeardown(onDelete: unknown): ContinuationEventV1 {
   const continuation = fixtures.continuation();
   const request = fixtures.delete();
   if (onDelete !== undefined) (request.ResourceProperties as Record<string, unknown>).OnDelete = onDelete;

@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import { type ContinuationEvent, runOf } from '../../src/lifecycle/continuation';
 import { RETRY_MIN_LEFT_MS, retryAfter, startRetryDelayMs, withAttempts } from '../../src/lifecycle/start-retries';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
@@ -290,9 +290,9 @@ describe('StartRetries', () => {
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
     ) as ContinuationEvent;
-    expect(payload.watch.taskArns).toEqual([]);
-    expect(payload.progress).toMatchObject({ attempt: 2, next: { step: 'start', count: 1 } });
-    expect(payload.progress?.startFailures).toHaveLength(1);
+    expect(payload.state).toMatchObject({ kind: 'starting', count: 1 });
+    expect(payload.progress).toMatchObject({ attempt: 2 });
+    expect(payload.progress.startFailures).toHaveLength(1);
 
     const { response, clock } = await invoke(payload);
     expect(clock.sleeps[0]).toBeGreaterThan(0);
@@ -319,19 +319,14 @@ describe('the start retry schedule', () => {
   function retryState(leftMs: number, attempt: number, startRetries: string) {
     const clock = new FakeClock();
     const log = new RecordingLog();
-    const state = fixtures.continuation();
-    state.watch.deadline = clock.now() + leftMs;
-    const parsed = parseRunnerProperties({ ...state.request.ResourceProperties, StartRetries: startRetries });
+    const continued = runOf(fixtures.continuation());
+    const parsed = parseRunnerProperties({ ...continued.request.ResourceProperties, StartRetries: startRetries });
     if (!parsed.ok) throw new Error('invalid properties');
-    const progress = {
-      attempt,
-      startFailures: ['RunTask could not place the task (AGENT)'],
-      succeeded: [],
-      taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7',
-    };
+    const progress = { attempt, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [] };
+    const run = { ...continued, plan: { ...continued.plan, deadline: clock.now() + leftMs }, progress };
     const deps = { aws: aws.ports, clock, invocation: fakeInvocation(clock), log };
     return {
-      retry: () => retryAfter(state, progress, parsed.properties, 'task 0a1b TaskFailedToStart', 2, deps),
+      retry: () => retryAfter(run, parsed.properties, 'task 0a1b TaskFailedToStart', 2, deps),
       clock,
       log,
     };
@@ -340,11 +335,10 @@ describe('the start retry schedule', () => {
   it('retries when the backoff leaves exactly the minimum time before the deadline, not a millisecond less', () => {
     const { retry, clock } = retryState(startRetryDelayMs(2) + RETRY_MIN_LEFT_MS, 2, '2');
     expect(retry()).toMatchObject({
-      watch: { taskArns: [] },
+      state: { kind: 'starting', count: 2, notBefore: clock.now() + startRetryDelayMs(2) },
       progress: {
         attempt: 3,
         startFailures: ['RunTask could not place the task (AGENT)', 'task 0a1b TaskFailedToStart'],
-        next: { step: 'start', count: 2, notBefore: clock.now() + startRetryDelayMs(2) },
       },
     });
     expect(retryState(startRetryDelayMs(2) + RETRY_MIN_LEFT_MS - 1, 2, '2').retry()).toBeUndefined();
@@ -357,15 +351,11 @@ describe('the start retry schedule', () => {
 
   it('leaves a Reason as it is when every attempt so far started', () => {
     expect(withAttempts('Task x failed.', undefined)).toBe('Task x failed.');
-    expect(
-      withAttempts('Task x failed.', { attempt: 1, startFailures: [], succeeded: [], taskDefinitionArn: 'td' }),
-    ).toBe('Task x failed.');
+    expect(withAttempts('Task x failed.', { attempt: 1, startFailures: [] })).toBe('Task x failed.');
     expect(
       withAttempts('Task x failed.', {
         attempt: 2,
         startFailures: ['RunTask could not place the task (AGENT)'],
-        succeeded: [],
-        taskDefinitionArn: 'td',
       }),
     ).toBe('Attempt 2: Task x failed. Earlier attempts failed to start: (1) RunTask could not place the task (AGENT).');
   });

@@ -8,7 +8,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import type { ContinuationEvent, ContinuationEventV1 } from '../../src/lifecycle/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { asTeardownOutcome } from '../../src/lifecycle/teardown';
 import { fixtures } from '../support/fixtures';
@@ -208,7 +208,7 @@ describe('OnDelete', () => {
       ...continuation.watch,
       logs: { teardown: { group: '/ecs/todobackend', region: 'eu-west-1', streamPrefix: 'todobackend' } },
     };
-    const event: ContinuationEvent = {
+    const event: ContinuationEventV1 = {
       ...continuation,
       request,
       watch,

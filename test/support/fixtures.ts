@@ -4,7 +4,7 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
-import type { ContinuationEvent } from '../../src/lifecycle/continuation';
+import type { ContinuationEventV1 } from '../../src/lifecycle/continuation';
 import path from 'node:path';
 
 function load<T>(name: string): T {
@@ -17,8 +17,11 @@ export const fixtures = {
   update: () => load<CloudFormationCustomResourceUpdateEvent>('update.json'),
   updateRollback: () => load<CloudFormationCustomResourceUpdateEvent>('update-rollback.json'),
   delete: () => load<CloudFormationCustomResourceDeleteEvent>('delete.json'),
-  /** What an invocation hands to a fresh one: the Create request it still owes an answer, and the watch. */
-  continuation: () => load<ContinuationEvent>('continuation.json'),
+  /**
+   * What an invocation of an earlier runner version (hand-off payload version 1, before run policies) hands to a
+   * fresh one: the Create request it still owes an answer, and the watch. Converted on entry.
+   */
+  continuation: () => load<ContinuationEventV1>('continuation.json'),
 };
 
 /** `event` with `properties` set over its fixture's ones (give scalars as strings, as CloudFormation sends them). */

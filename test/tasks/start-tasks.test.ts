@@ -44,7 +44,7 @@ describe('starting tasks', () => {
 
     const result = await startTasks(request(clock, '2'), deps);
 
-    expect(result).toEqual({ started: false, kind: 'not-placed', failures: [], startedCount: 1 });
+    expect(result).toEqual({ kind: 'not-placed', failures: [], startedCount: 1 });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
   });
 
@@ -61,7 +61,7 @@ describe('starting tasks', () => {
 
     const result = await startTasks(request(clock, '2'), deps);
 
-    expect(result).toEqual({ started: false, kind: 'not-placed', failures, startedCount: 2 });
+    expect(result).toEqual({ kind: 'not-placed', failures, startedCount: 2 });
     expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 2);
   });
 
@@ -69,7 +69,7 @@ describe('starting tasks', () => {
     const { clock, deps } = setup();
     aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: SECOND_TASK }] });
 
-    expect(await startTasks(request(clock, '2'), deps)).toEqual({ started: true, taskArns: [TASK_ARN, SECOND_TASK] });
+    expect(await startTasks(request(clock, '2'), deps)).toEqual({ kind: 'started', taskArns: [TASK_ARN, SECOND_TASK] });
     expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
   });
 
@@ -81,7 +81,7 @@ describe('starting tasks', () => {
     });
     aws.ecs.on(RunTaskCommand).rejects(conflict);
 
-    expect(await startTasks(request(clock), deps)).toEqual({ started: false, kind: 'refused', error: conflict });
+    expect(await startTasks(request(clock), deps)).toEqual({ kind: 'refused', error: conflict });
   });
 
   it('retries a throttled RunTask while the retry still ends in time, and not after', async () => {
@@ -91,7 +91,7 @@ describe('starting tasks', () => {
     // 1 s + 2 s of waiting fit exactly into 3 s; the next wait (4 s) would not.
     const result = await startTasks(request(clock, '1', 3000), deps);
 
-    expect(result).toEqual({ started: false, kind: 'refused', error: throttled });
+    expect(result).toEqual({ kind: 'refused', error: throttled });
     expect(clock.sleeps).toEqual([1000, 2000]);
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 3);
   });

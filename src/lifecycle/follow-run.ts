@@ -1,0 +1,48 @@
+import type { RunnerProperties } from '../properties/runner-properties';
+import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { handOff } from './hand-off';
+import type { Run, Transition } from './run-state';
+import type { StepContext } from './run-steps';
+import { startAttempt } from './start-attempt';
+import { waitForEarlierRun } from './wait-for-earlier-run';
+import { watchAttempt } from './watch-attempt';
+
+/**
+ * Carries the run on from its state, one step at a time, until the answer is known or a fresh invocation of the same
+ * function must take over. `takenOver`: this invocation received the run from an earlier one.
+ */
+export async function followRun(
+  run: Run,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+  takenOver: boolean,
+): Promise<RequestOutcome> {
+  let current = run;
+  let context: StepContext = { properties, deps, takenOver };
+  for (;;) {
+    const transition = await step(current, context);
+    switch (transition.kind) {
+      case 'next':
+        current = transition.run;
+        context = { ...context, takenOver: false };
+        continue;
+      case 'hand-off':
+        return handOff(transition.run, deps);
+      case 'answer':
+        return answered(transition.answer);
+    }
+  }
+}
+
+/** The step of the state the run is in. */
+function step(run: Run, context: StepContext): Promise<Transition> {
+  const { state } = run;
+  switch (state.kind) {
+    case 'waiting-for-earlier-run':
+      return waitForEarlierRun(run, state, context);
+    case 'starting':
+      return startAttempt(run, state, context);
+    case 'watching':
+      return watchAttempt(run, state, context);
+  }
+}

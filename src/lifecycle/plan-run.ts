@@ -1,0 +1,71 @@
+import type { RunnerProperties } from '../properties/runner-properties';
+import { checkBeforeStart } from '../tasks/preflight';
+import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import type { LifecycleDependencies } from './contract';
+import { effectiveTimeout } from './deadline';
+import { earlierRun } from './earlier-run';
+import { checkInvocationChain } from './invocation-chain';
+import { checkOutputsFit } from './outputs-fit';
+import { isTeardown, type Purpose, type Run } from './run-state';
+import { tooLittleInvocationTime } from './run-wording';
+
+/** The planning step's verdict: the run to carry out, or why nothing is started (a Reason). */
+export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason: string };
+
+/**
+ * Everything decided once, before anything starts: the deadline, and every reason not to start — too little time in
+ * this invocation, a watch longer than Lambda's recursion limit allows, a task definition that does not match the
+ * properties (PreflightError), declared Outputs that cannot fit the response, an earlier run still running
+ * (IfRunning Fail). Before a teardown, the resource's tasks just stopped (`waitFor`) end first.
+ */
+export async function planRun(
+  purpose: Purpose,
+  properties: RunnerProperties,
+  deps: LifecycleDependencies,
+  waitFor: readonly string[] = [],
+): Promise<Planned> {
+  const { clock, log } = deps;
+  // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
+  const receivedAt = clock.now();
+  const remainingMs = deps.invocation.remainingTimeMs();
+  if (remainingMs < MIN_INVOCATION_MS) return { kind: 'refused', reason: tooLittleInvocationTime(remainingMs) };
+  const timeout = effectiveTimeout(properties);
+  if (timeout.capped) {
+    log.warn(
+      "Timeout lowered to fit CloudFormation's wait (ServiceTimeout, default 3600 s, less a margin to answer)",
+      timeout.capped,
+    );
+  }
+  const deadline = receivedAt + timeout.seconds * 1000;
+  const chain = await checkInvocationChain(deadline - receivedAt, deps);
+  if (chain.kind === 'refused') return chain;
+  const definition = await checkBeforeStart(deps.aws, properties);
+  const outputs = checkOutputsFit(purpose.request, properties, definition.arn, log);
+  if (outputs.kind === 'refused') return outputs;
+  const earlier = isTeardown(purpose)
+    ? { kind: 'wait-for' as const, taskArns: [...waitFor] }
+    : await earlierRun(purpose.request, properties, deps);
+  if (earlier.kind === 'refused') return earlier;
+  return {
+    kind: 'planned',
+    run: {
+      ...purpose,
+      handOffs: 0,
+      plan: {
+        cluster: properties.cluster,
+        taskDefinitionArn: definition.arn,
+        essentialContainers: definition.essentialContainers,
+        logs: definition.logs,
+        usesSecrets: definition.usesSecrets,
+        deadline,
+        timeoutSeconds: timeout.seconds,
+        pollIntervalSeconds: properties.pollIntervalSeconds,
+      },
+      progress: { attempt: 1, startFailures: [], succeeded: [] },
+      state:
+        earlier.taskArns.length > 0
+          ? { kind: 'waiting-for-earlier-run', taskArns: earlier.taskArns }
+          : { kind: 'starting', count: properties.count, notBefore: 0 },
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
+import type { Answer } from '../response/answer';
+import type { DecidedTask } from '../tasks/task-outcome';
+import type { Watch } from '../tasks/watch-tasks';
+import type { RunRequest } from './contract';
+
+/** Create or Update: the watched tasks are the resource's run. */
+export interface RunPhase {
+  kind: 'run';
+}
+
+/** Delete: the watched task is the OnDelete teardown. */
+export interface TeardownPhase {
+  kind: 'teardown';
+  /** What became of the resource's own running tasks before the teardown started, for the Delete's Reason. */
+  cleanup: string;
+}
+
+/**
+ * What the tasks are for. It travels with every hand-off, so that the invocation that finishes the request answers
+ * it as the first one would have.
+ */
+export type Purpose =
+  { request: RunRequest; phase: RunPhase } | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase };
+
+export type TeardownPurpose = Extract<Purpose, { phase: TeardownPhase }>;
+
+export function isTeardown<P extends Purpose>(purpose: P): purpose is P & TeardownPurpose {
+  return purpose.phase.kind === 'teardown';
+}
+
+/** What the planning step decided once, before anything started; the same in every invocation of the run. */
+export interface RunPlan extends Omit<Watch, 'taskArns' | 'startedAt'> {
+  /** The task definition's ARN with its revision: every attempt runs the same one. */
+  taskDefinitionArn: string;
+}
+
+/** How far the run has come, across attempts. */
+export interface RunProgress {
+  /** The attempt being made: 1 for the first start, one more for each StartRetries retry. */
+  attempt: number;
+  /** Why each earlier attempt failed to start, oldest first: the final Reason lists them. */
+  startFailures: string[];
+  /** Tasks of earlier attempts that succeeded: with Count above 1, only the tasks that failed to start are retried. */
+  succeeded: DecidedTask[];
+}
+
+/**
+ * Where the run is. Each state has one step (run-steps.ts) that takes it to the next transition; every state can be
+ * handed to a fresh invocation, so each carries all it needs.
+ */
+export type RunState =
+  /** Tasks that must end before anything starts: an earlier run (IfRunning), or the tasks a Delete just stopped. */
+  | { kind: 'waiting-for-earlier-run'; taskArns: string[] }
+  /** RunTask for `count` tasks (attempt `progress.attempt`), not before `notBefore` (epoch ms; a retry's backoff). */
+  | { kind: 'starting'; count: number; notBefore: number }
+  /** Polling the tasks RunTask started at `startedAt` (epoch ms) until each one's outcome is known. */
+  | { kind: 'watching'; taskArns: string[]; startedAt: number };
+
+/** Everything a run is: what it is for, what was planned, how far it came and where it is. */
+export type Run = Purpose & {
+  plan: RunPlan;
+  progress: RunProgress;
+  state: RunState;
+  /** How many hand-offs came before the invocation that holds this run. */
+  handOffs: number;
+};
+
+/** What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. */
+export type Transition =
+  { kind: 'next'; run: Run } | { kind: 'hand-off'; run: Run } | { kind: 'answer'; answer: Answer };
+
+/** The run in `state`. */
+export function moveTo(run: Run, state: RunState): Run {
+  return { ...run, state };
+}
+
+/** The tasks the run has started and not yet judged: those a failed hand-off must stop. */
+export function startedTasks(state: RunState): string[] {
+  return state.kind === 'watching' ? state.taskArns : [];
+}
+
+/** What watch-tasks.ts polls in the watching state. */
+export function watchOf(plan: RunPlan, state: Extract<RunState, { kind: 'watching' }>): Watch {
+  return { ...plan, taskArns: state.taskArns, startedAt: state.startedAt };
+}

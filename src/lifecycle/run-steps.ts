@@ -1,0 +1,19 @@
+import type { RunnerProperties } from '../properties/runner-properties';
+import type { LifecycleDependencies } from './contract';
+import type { Run, RunState, Transition } from './run-state';
+
+/** What every step is given besides the run. */
+export interface StepContext {
+  /** The properties the run works from (a teardown's: OnDelete's task definition, one task). */
+  properties: RunnerProperties;
+  deps: LifecycleDependencies;
+  /** The first step of an invocation that took the run over: time has passed since the last invocation's poll. */
+  takenOver: boolean;
+}
+
+/** One step: from the run in `state` to the next transition. */
+export type Step<K extends RunState['kind']> = (
+  run: Run,
+  state: Extract<RunState, { kind: K }>,
+  context: StepContext,
+) => Promise<Transition>;

@@ -1,0 +1,34 @@
+import { waitUntilStopped } from '../tasks/running-tasks';
+import { moveTo } from './run-state';
+import type { Step } from './run-steps';
+import { earlierRunTimeout } from './run-wording';
+
+/**
+ * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's
+ * time runs short; fails, starting nothing, when the deadline passes first.
+ */
+export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, state, { properties, deps }) => {
+  const { aws, clock, invocation, log } = deps;
+  const waited = await waitUntilStopped(run.plan.cluster, state.taskArns, run.plan.deadline, {
+    ecs: aws.ecs,
+    clock,
+    invocation,
+    log,
+  });
+  switch (waited.kind) {
+    case 'stopped':
+      return { kind: 'next', run: moveTo(run, { kind: 'starting', count: properties.count, notBefore: 0 }) };
+    case 'hand-off': {
+      const taskArns = waited.running.map((task) => task.taskArn);
+      return { kind: 'hand-off', run: moveTo(run, { kind: 'waiting-for-earlier-run', taskArns }) };
+    }
+    case 'deadline': {
+      const waitedFor =
+        run.phase.kind === 'teardown'
+          ? { teardown: true as const }
+          : { teardown: false as const, ifRunning: properties.ifRunning };
+      const reason = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor);
+      return { kind: 'answer', answer: { status: 'FAILED', reason } };
+    }
+  }
+};

@@ -1,0 +1,114 @@
+import { briefStartFailure } from '../diagnostics/attempts-reason';
+import {
+  diagnosisContext,
+  type DiagnosisContext,
+  explainFailedTasks,
+  explainSlowStart,
+  explainTimeout,
+} from '../diagnostics/explain-failure';
+import { describeAwsError } from '../diagnostics/failure-reason';
+import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
+import { stopTasks } from '../tasks/stop-tasks';
+import type { DecidedTask } from '../tasks/task-outcome';
+import { watchTasks } from '../tasks/watch-tasks';
+import { successAnswer } from './run-outcome';
+import { type Run, type Transition, watchOf } from './run-state';
+import type { Step, StepContext } from './run-steps';
+import { watchFailed } from './run-wording';
+import { retryAfter, withAttempts, withNotRetried } from './start-retries';
+import { taskData } from './task-attributes';
+
+/**
+ * Polls the tasks until each one's outcome is known, then judges the run; hands the watch off when this invocation's
+ * time runs short; stops the tasks and fails when the deadline passes or the tasks cannot be watched.
+ */
+export const watchAttempt: Step<'watching'> = async (run, state, context) => {
+  const { properties, deps, takenOver } = context;
+  const { aws, clock, invocation, log } = deps;
+  const watch = watchOf(run.plan, state);
+  const diagnosis = diagnosisContext(aws, log, properties, run.plan);
+  let result;
+  try {
+    result = await watchTasks(
+      watch,
+      {
+        ecs: aws.ecs,
+        clock,
+        invocation,
+        log,
+        onSlowStart: async () =>
+          log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
+      },
+      takenOver,
+    );
+  } catch (error) {
+    await stopTasks(aws.ecs, watch.cluster, watch.taskArns, 'ecs-task-runner: could not watch the task', log);
+    return {
+      kind: 'answer',
+      answer: { status: 'FAILED', reason: watchFailed(describeAwsError('DescribeTasks', error)) },
+    };
+  }
+  switch (result.kind) {
+    case 'decided':
+      return judgeRun(run, result.tasks, diagnosis, context);
+    case 'deadline': {
+      const pending = result.pending.map((task) => task.taskArn);
+      await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
+      const reason = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis);
+      return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
+    }
+    case 'hand-off':
+      return { kind: 'hand-off', run };
+  }
+};
+
+/**
+ * Every task of this attempt is decided: the run succeeds when they all did (with the earlier attempts' successes),
+ * starts the failed ones again when none of them started (StartRetries), or fails.
+ */
+async function judgeRun(
+  run: Run,
+  decided: readonly DecidedTask[],
+  diagnosis: DiagnosisContext,
+  { properties, deps }: StepContext,
+): Promise<Transition> {
+  const { aws, log } = deps;
+  const unknown = decided.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
+  // A task ECS never reported may still start later: stop it rather than let it run unwatched.
+  if (unknown.length > 0)
+    await stopTasks(
+      aws.ecs,
+      run.plan.cluster,
+      unknown,
+      'ecs-task-runner: ECS did not report the task after RunTask',
+      log,
+    );
+  const { progress } = run;
+  const tasks = [...progress.succeeded, ...decided];
+  const attempts = progress.attempt;
+  if (tasks.every((task) => task.succeeded)) {
+    const answer =
+      run.phase.kind !== 'teardown' && properties.outputs
+        ? await successAnswer(run, properties.outputs, tasks, attempts, deps)
+        : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
+    return { kind: 'answer', answer };
+  }
+  const failed = decided.filter((task) => !task.succeeded);
+  const startVerdict = failed.every(failedToStart) ? judgeFailedStarts(failed) : undefined;
+  if (startVerdict?.kind === 'passes-with-time') {
+    const kept: Run = { ...run, progress: { ...progress, succeeded: tasks.filter((task) => task.succeeded) } };
+    const retry = retryAfter(kept, properties, briefStartFailure(failed), failed.length, deps);
+    if (retry) return { kind: 'next', run: retry };
+  }
+  return {
+    kind: 'answer',
+    answer: {
+      status: 'FAILED',
+      reason: withAttempts(
+        withNotRetried(await explainFailedTasks(decided, diagnosis), startVerdict, progress, properties),
+        progress,
+      ),
+      data: taskData(tasks, { attempts }),
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { overrideEnvironmentValues } from '../properties/task-overrides';
 import type { Log } from '../runtime/log';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
-import { type ContainerFailure, type DecidedTask, type PendingTask } from '../tasks/task-outcome';
+import { type ContainerFailure, type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
 import { describeMissingCluster } from './cluster-call-refusal';
 import { describeEniCapacity } from './eni-capacity';
 import { NETWORK_START_FAILURE, withLogHints } from './failure-hints';
@@ -62,7 +62,7 @@ const MAX_LOG_TAILS = 2;
 
 /** Why tasks failed: the containers' exits, what the network path lacks, and the last lines they logged. */
 export async function explainFailedTasks(tasks: readonly DecidedTask[], context: DiagnosisContext): Promise<string> {
-  const failed = tasks.filter((task) => !task.succeeded);
+  const failed = tasks.filter((task) => !hasSucceeded(task));
   const parts = [describeFailedTasks(tasks)];
   const startFailure = failed.some((task) =>
     NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])),

@@ -1,7 +1,7 @@
 import type { Failure } from '@aws-sdk/client-ecs';
 import { errorMessage, errorName, httpStatus, isUnreadableAnswer } from '../aws/aws-errors';
 import { taskId } from '../shared/arns';
-import type { DecidedTask, PendingTask } from '../tasks/task-outcome';
+import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
 import { withHints } from './failure-hints';
 
 /** What a stop code other than EssentialContainerExited tells the user, and what to do about it. */
@@ -17,7 +17,7 @@ const STOPPED_FROM_OUTSIDE: Record<string, string> = {
 
 /** "Task 1a2b… failed: container "migrate" exited with code 1 (stopCode …: "…")." for every failed task. */
 export function describeFailedTasks(tasks: readonly DecidedTask[]): string {
-  const failed = tasks.filter((task) => !task.succeeded);
+  const failed = tasks.filter((task) => !hasSucceeded(task));
   const lines = failed.map(describeFailedTask);
   const summary = tasks.length > 1 ? `${failed.length} of ${tasks.length} tasks failed. ` : '';
   return withHints(summary + lines.join(' '));
@@ -28,7 +28,7 @@ function describeFailedTask(task: DecidedTask): string {
     task.stopCode || task.stoppedReason
       ? ` (${[task.stopCode, task.stoppedReason && JSON.stringify(task.stoppedReason)].filter(Boolean).join(': ')})`
       : '';
-  if (task.stoppedFromOutside) {
+  if (task.verdict === 'stopped-from-outside') {
     const meaning = STOPPED_FROM_OUTSIDE[task.stopCode ?? ''] ?? 'it was stopped from outside';
     const exits =
       task.failures.length > 0
@@ -41,13 +41,13 @@ function describeFailedTask(task: DecidedTask): string {
       ` A container that handles SIGTERM may exit 0 although it was cut short, so this run does not count.${exits}`
     );
   }
-  if (task.unknownToEcs) {
+  if (task.verdict === 'unknown-to-ecs') {
     return (
-      `Task ${taskId(task.taskArn)} failed: ${task.problem ?? 'ECS did not know the task'};` +
+      `Task ${taskId(task.taskArn)} failed: ${task.problem};` +
       ' it was stopped (StopTask, best effort) so that it cannot run unwatched.'
     );
   }
-  const containers = task.problem ?? task.failures.map(describeContainerFailure).join(', ');
+  const containers = task.failures.map(describeContainerFailure).join(', ');
   return `Task ${taskId(task.taskArn)} failed: ${containers || 'no essential container reported an exit code'}${stop}.`;
 }
 

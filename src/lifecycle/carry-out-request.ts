@@ -45,7 +45,7 @@ export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<
 
 function requireProperties(request: CloudFormationCustomResourceEvent): RunnerProperties {
   const parsed = parseRunnerProperties(request.ResourceProperties);
-  if (!parsed.ok) throw new InvalidPropertiesError(parsed.problems);
+  if (parsed.kind === 'invalid') throw new InvalidPropertiesError(parsed.problems);
   return parsed.properties;
 }
 

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import type { DecidedTask } from '../tasks/task-outcome';
+import type { DecidedTask, TaskFacts } from '../tasks/task-outcome';
 import type { Watch } from '../tasks/watch-tasks';
 import type { RunRequest } from './contract';
 import type { Run, RunPhase, RunState, TeardownPhase } from './run-state';
@@ -28,7 +28,8 @@ export type ContinuationEventV1 = (
   progress?: {
     attempt: number;
     startFailures: string[];
-    succeeded: DecidedTask[];
+    /** Version 1 told a task's outcome by flags: these all have `succeeded: true`. */
+    succeeded: (TaskFacts & { succeeded: boolean })[];
     taskDefinitionArn: string;
     next?: { step: 'wait-for-earlier-run'; taskArns: string[] } | { step: 'start'; count: number; notBefore: number };
   };
@@ -84,10 +85,17 @@ function fromVersion1(event: ContinuationEventV1): Run {
     progress: {
       attempt: progress?.attempt ?? 1,
       startFailures: progress?.startFailures ?? [],
-      succeeded: progress?.succeeded ?? [],
+      succeeded: (progress?.succeeded ?? []).map(succeededTask),
     },
     state,
   };
+}
+
+function succeededTask(task: TaskFacts & { succeeded: boolean }): DecidedTask {
+  const facts: TaskFacts & { succeeded?: boolean; decided?: boolean } = { ...task };
+  delete facts.succeeded;
+  delete facts.decided;
+  return { ...facts, verdict: 'succeeded' };
 }
 
 function withoutMarker(event: ContinuationEvent): Run {

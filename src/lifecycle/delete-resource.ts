@@ -19,7 +19,7 @@ export async function deleteResource(
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
-  if (!parsed.ok) return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
+  if (parsed.kind === 'invalid') return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
   const { properties } = parsed;
   const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;

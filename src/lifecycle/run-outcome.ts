@@ -33,7 +33,7 @@ export async function successAnswer(
       until: Math.min(run.plan.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
     },
   );
-  if (!read.ok) {
+  if (read.kind === 'unreadable') {
     const call = `GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`;
     return {
       status: 'FAILED',

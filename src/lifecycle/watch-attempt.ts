@@ -9,7 +9,7 @@ import {
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
 import { stopTasks } from '../tasks/stop-tasks';
-import type { DecidedTask } from '../tasks/task-outcome';
+import { type DecidedTask, hasSucceeded } from '../tasks/task-outcome';
 import { watchTasks } from '../tasks/watch-tasks';
 import { successAnswer } from './run-outcome';
 import { type Run, type Transition, watchOf } from './run-state';
@@ -73,7 +73,7 @@ async function judgeRun(
   { properties, deps }: StepContext,
 ): Promise<Transition> {
   const { aws, log } = deps;
-  const unknown = decided.filter((task) => task.unknownToEcs).map((task) => task.taskArn);
+  const unknown = decided.filter((task) => task.verdict === 'unknown-to-ecs').map((task) => task.taskArn);
   // A task ECS never reported may still start later: stop it rather than let it run unwatched.
   if (unknown.length > 0)
     await stopTasks(
@@ -86,17 +86,17 @@ async function judgeRun(
   const { progress } = run;
   const tasks = [...progress.succeeded, ...decided];
   const attempts = progress.attempt;
-  if (tasks.every((task) => task.succeeded)) {
+  if (tasks.every(hasSucceeded)) {
     const answer =
       run.phase.kind !== 'teardown' && properties.outputs
         ? await successAnswer(run, properties.outputs, tasks, attempts, deps)
         : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
     return { kind: 'answer', answer };
   }
-  const failed = decided.filter((task) => !task.succeeded);
+  const failed = decided.filter((task) => !hasSucceeded(task));
   const startVerdict = failed.every(failedToStart) ? judgeFailedStarts(failed) : undefined;
   if (startVerdict?.kind === 'passes-with-time') {
-    const kept: Run = { ...run, progress: { ...progress, succeeded: tasks.filter((task) => task.succeeded) } };
+    const kept: Run = { ...run, progress: { ...progress, succeeded: tasks.filter(hasSucceeded) } };
     const retry = retryAfter(kept, properties, briefStartFailure(failed), failed.length, deps);
     if (retry) return { kind: 'next', run: retry };
   }

@@ -68,7 +68,8 @@ export interface RunnerProperties {
   stackStatusRoleArn?: string;
 }
 
-export type PropertiesResult = { ok: true; properties: RunnerProperties } | { ok: false; problems: string[] };
+export type PropertiesResult =
+  { kind: 'valid'; properties: RunnerProperties } | { kind: 'invalid'; problems: string[] };
 
 export const PROPERTY_NAMES = [
   'ServiceToken',
@@ -218,10 +219,10 @@ export function parseRunnerProperties(raw: Record<string, unknown> | undefined):
   }
 
   if (problems.length > 0 || cluster === undefined || taskDefinition === undefined) {
-    return { ok: false, problems };
+    return { kind: 'invalid', problems };
   }
   return {
-    ok: true,
+    kind: 'valid',
     properties: {
       cluster,
       taskDefinition,

@@ -127,6 +127,12 @@ export function isTransientPlacementFailure(failures: readonly Failure[]): boole
  * essential container ran and exited — with any exit code — did start.
  */
 export function failedToStart(task: DecidedTask): boolean {
-  if (task.succeeded || task.unknownToEcs) return false;
-  return task.stopCode === 'TaskFailedToStart' || (task.stopCode === 'SpotInterruption' && task.neverRan === true);
+  switch (task.verdict) {
+    case 'succeeded':
+    case 'unknown-to-ecs':
+      return false;
+    case 'failed':
+    case 'stopped-from-outside':
+      return task.stopCode === 'TaskFailedToStart' || (task.stopCode === 'SpotInterruption' && task.neverRan === true);
+  }
 }

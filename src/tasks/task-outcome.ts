@@ -11,18 +11,29 @@ export interface ContainerFailure {
   notReported?: true;
 }
 
+/**
+ * What a decided task came to:
+ * - `succeeded`: every essential container exited 0, and ECS stopped the task because they exited;
+ * - `failed`: an essential container exited with another code, never ran, or was not reported;
+ * - `stopped-from-outside`: something other than its essential containers' exit stopped it (Spot, StopTask, a
+ *   draining instance), whatever their exit codes;
+ * - `unknown-to-ecs`: ECS never reported the task (MISSING) within the grace period after RunTask; `problem` says so.
+ */
+export type Verdict =
+  | { verdict: 'succeeded' }
+  | { verdict: 'failed' }
+  | { verdict: 'stopped-from-outside' }
+  | { verdict: 'unknown-to-ecs'; problem: string };
+
 /** A task whose outcome is known: every essential container has stopped, or the task itself has. */
-export interface DecidedTask {
+export type DecidedTask = TaskFacts & Verdict;
+
+/** What ECS reported of a decided task. */
+export interface TaskFacts {
   taskArn: string;
   lastStatus: string;
-  succeeded: boolean;
+  /** The essential containers that did not exit 0. */
   failures: ContainerFailure[];
-  /** What went wrong with the task as a whole, when it is not about one container (e.g. ECS lost track of it). */
-  problem?: string;
-  /** Stopped by something other than its essential containers' exit (Spot, StopTask, a draining instance). */
-  stoppedFromOutside?: true;
-  /** ECS never reported the task (MISSING) within the grace period after RunTask. */
-  unknownToEcs?: true;
   /** No essential container reported an exit code: none of them ran (or ECS does not know). */
   neverRan?: true;
   /** The first essential container's exit code, for `Fn::GetAtt ... ExitCode`. */
@@ -36,7 +47,12 @@ export interface PendingTask {
   lastStatus: string;
 }
 
-export type TaskOutcome = ({ decided: true } & DecidedTask) | ({ decided: false } & PendingTask);
+/** A task judged from one DescribeTasks answer: decided, or still pending. */
+export type TaskOutcome = ({ kind: 'decided' } & DecidedTask) | ({ kind: 'pending' } & PendingTask);
+
+export function hasSucceeded(task: DecidedTask): boolean {
+  return task.verdict === 'succeeded';
+}
 
 /**
  * The only stop code under which a task ended on its own: its essential container exited. Every other code means
@@ -65,7 +81,7 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
   const byName = new Map(containers.map((container) => [container.name, container] as const));
   const taskStopped = lastStatus === 'STOPPED';
   const containersStopped = judged.length > 0 && judged.every((name) => byName.get(name)?.lastStatus === 'STOPPED');
-  if (!taskStopped && !(containersStopped && task.stopCode)) return { decided: false, taskArn, lastStatus };
+  if (!taskStopped && !(containersStopped && task.stopCode)) return { kind: 'pending', taskArn, lastStatus };
 
   const failures = judged.flatMap((name) => containerFailure(name, byName.get(name)));
   const failedToStart = task.stopCode === 'TaskFailedToStart';
@@ -73,13 +89,15 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
     failures.push(...judged.map((name) => ({ name, reason: byName.get(name)?.reason })).map(withoutUndefined));
   const stoppedFromOutside = task.stopCode !== undefined && task.stopCode !== COMPLETED_STOP_CODE && !failedToStart;
   const first = judged[0] === undefined ? undefined : byName.get(judged[0]);
+  const verdict: Verdict = stoppedFromOutside
+    ? { verdict: 'stopped-from-outside' }
+    : { verdict: failures.length === 0 && judged.length > 0 ? 'succeeded' : 'failed' };
   return {
-    decided: true,
+    kind: 'decided',
     taskArn,
     lastStatus,
-    succeeded: failures.length === 0 && judged.length > 0 && !stoppedFromOutside,
+    ...verdict,
     failures,
-    ...(stoppedFromOutside ? { stoppedFromOutside: true as const } : {}),
     ...(judged.every((name) => byName.get(name)?.exitCode == null) ? { neverRan: true as const } : {}),
     ...(first?.exitCode != null ? { exitCode: first.exitCode } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),

@@ -69,9 +69,9 @@ export interface OutputsDependencies {
 
 /** The streams read, and every declared name's value (empty when nothing printed it). */
 export type OutputsRead =
-  | { ok: true; values: Record<string, string>; notFound: string[]; truncatedStreams: string[] }
+  | { kind: 'read'; values: Record<string, string>; notFound: string[]; truncatedStreams: string[] }
   /** A stream could not be read (not a missing stream: that one printed nothing). */
-  | { ok: false; where: AwsLogsStream; error: unknown };
+  | { kind: 'unreadable'; where: AwsLogsStream; error: unknown };
 
 interface Printed {
   value: string;
@@ -90,7 +90,7 @@ export async function readTaskOutputs(deps: OutputsDependencies, request: Output
   let read = await readOnce(deps.logs, request);
   let readAt = clock.now();
   let settledAt: number | undefined;
-  while (read.ok && read.notFound.length > 0) {
+  while (read.kind === 'read' && read.notFound.length > 0) {
     settledAt ??= await stoppedAndSettled(deps.ecs, request, clock.now());
     if (settledAt !== undefined && readAt >= settledAt) return read;
     const next = settledAt ?? clock.now() + OUTPUT_RECHECK_MS;
@@ -135,7 +135,7 @@ async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): 
       printed = await readStream(api, where, request.names);
     } catch (error) {
       if (isResourceNotFound(error)) continue;
-      return { ok: false, where, error };
+      return { kind: 'unreadable', where, error };
     }
     if (printed.truncated) truncatedStreams.push(`${where.group} ${where.stream}`);
     for (const [name, entry] of printed.values) {
@@ -145,7 +145,7 @@ async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): 
     }
   }
   return {
-    ok: true,
+    kind: 'read',
     values: Object.fromEntries(request.names.map((name) => [name, found.get(name)?.value ?? ''])),
     notFound: request.names.filter((name) => !found.has(name)),
     truncatedStreams,

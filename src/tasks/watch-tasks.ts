@@ -108,14 +108,14 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
       log.warn('DescribeTasks failed; polling on', { error: String(error), consecutiveErrors });
       outcomes = [];
     }
-    if (outcomes.length === watch.taskArns.length && outcomes.every((outcome) => outcome.decided)) {
-      return {
-        kind: 'decided',
-        tasks: outcomes.filter((outcome): outcome is Extract<TaskOutcome, { decided: true }> => outcome.decided),
-      };
+    const decided = outcomes.filter((outcome): outcome is Extract<TaskOutcome, { kind: 'decided' }> =>
+      isDecided(outcome),
+    );
+    if (outcomes.length === watch.taskArns.length && decided.length === outcomes.length) {
+      return { kind: 'decided', tasks: decided };
     }
     const waiting = outcomes.some(
-      (outcome) => !outcome.decided && (outcome.lastStatus === 'PROVISIONING' || outcome.lastStatus === 'PENDING'),
+      (outcome) => !isDecided(outcome) && (outcome.lastStatus === 'PROVISIONING' || outcome.lastStatus === 'PENDING'),
     );
     if (waiting && !slowStartReported && clock.now() - watch.startedAt > SLOW_START_WARNING_MS) {
       slowStartReported = true;
@@ -123,7 +123,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     }
     const msUntilDeadline = watch.deadline - clock.now();
     if (msUntilDeadline <= 0) {
-      const pending = outcomes.filter((outcome) => !outcome.decided);
+      const pending = outcomes.filter((outcome) => !isDecided(outcome));
       return {
         kind: 'deadline',
         pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })),
@@ -131,6 +131,10 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     }
     wait = nextWait();
   }
+}
+
+function isDecided(outcome: TaskOutcome): boolean {
+  return outcome.kind === 'decided';
 }
 
 async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutcome[]> {
@@ -147,16 +151,15 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
       }
       const failure = response.failures?.find((entry) => entry.arn === taskArn);
       if (deps.clock.now() - watch.startedAt < MISSING_GRACE_MS) {
-        outcomes.push({ decided: false, taskArn, lastStatus: failure?.reason ?? 'MISSING' });
+        outcomes.push({ kind: 'pending', taskArn, lastStatus: failure?.reason ?? 'MISSING' });
       } else {
         const said = `${failure?.reason ?? 'MISSING'}${failure?.detail ? `: ${failure.detail}` : ''}`;
         outcomes.push({
-          decided: true,
+          kind: 'decided',
           taskArn,
           lastStatus: failure?.reason ?? 'MISSING',
-          succeeded: false,
+          verdict: 'unknown-to-ecs',
           failures: [],
-          unknownToEcs: true,
           problem: `ECS still did not know the task ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${said})`,
         });
       }
@@ -166,7 +169,7 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
     tasks: outcomes.map((outcome) => ({
       taskArn: outcome.taskArn,
       lastStatus: outcome.lastStatus,
-      decided: outcome.decided,
+      decided: isDecided(outcome),
     })),
   });
   return outcomes;

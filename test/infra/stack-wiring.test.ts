@@ -480,7 +480,7 @@ describe('stack.yml MigrateTask', () => {
         },
         conditions,
       );
-      expect(parseRunnerProperties(delivered)).toMatchObject({ ok: true });
+      expect(parseRunnerProperties(delivered)).toMatchObject({ kind: 'valid' });
     }
   });
 

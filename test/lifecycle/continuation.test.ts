@@ -60,6 +60,15 @@ describe('a hand-off payload of version 1', () => {
     });
   });
 
+  it('keeps the tasks of earlier attempts that succeeded, told by their verdict', () => {
+    const event = version1WithProgress({ step: 'start', count: 1, notBefore: 0 });
+    const facts = { taskArn: EARLIER_TASK, lastStatus: 'STOPPED', failures: [], exitCode: 0 };
+    event.progress?.succeeded.push({ ...facts, succeeded: true, decided: true } as typeof facts & {
+      succeeded: boolean;
+    });
+    expect(runOf(event).progress.succeeded).toEqual([{ ...facts, verdict: 'succeeded' }]);
+  });
+
   it('keeps a teardown phase', () => {
     const phase = { kind: 'teardown' as const, cleanup: 'No task of this resource was running.' };
     const event = { ...fixtures.continuation(), request: fixtures.delete(), phase };

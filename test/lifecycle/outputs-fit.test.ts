@@ -19,14 +19,14 @@ const TASK_ARN_BYTES = 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-clus
 
 function properties(outputs: string[], extra: Record<string, string> = {}) {
   const parsed = parseRunnerProperties({ ...request.ResourceProperties, ...extra });
-  if (!parsed.ok) throw new Error('invalid properties');
+  if (parsed.kind === 'invalid') throw new Error('invalid properties');
   return { ...parsed.properties, outputs };
 }
 
 describe("the room the Outputs' values have", () => {
   it('is what a typical successful answer leaves, to the byte', () => {
     const task = judgeTask(stoppedTask(0), ['migrate']);
-    if (!task.decided) throw new Error('not decided');
+    if (task.kind !== 'decided') throw new Error('not decided');
     const body = answerBody(request, {
       status: 'SUCCESS',
       data: taskData([task], { attempts: 1, outputs: { SchemaVersion: '' } }),
@@ -101,7 +101,7 @@ describe('declared Outputs that cannot fit', () => {
 
   it('are nothing to refuse when none are declared', () => {
     const parsed = parseRunnerProperties(request.ResourceProperties);
-    if (!parsed.ok) throw new Error('invalid properties');
+    if (parsed.kind === 'invalid') throw new Error('invalid properties');
     expect(checkOutputsFit(request, parsed.properties, TASK_DEFINITION_ARN, new RecordingLog())).toEqual({
       kind: 'fits',
     });

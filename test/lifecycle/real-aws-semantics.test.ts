@@ -71,19 +71,19 @@ describe('a task stopped by someone else is not a success', () => {
       stoppedTask(0, { stopCode: stopCode as TaskStopCode, stoppedReason: 'Task stopped by user' }),
       ['migrate'],
     );
-    expect(outcome).toMatchObject({ decided: true, succeeded: false, stopCode, stoppedFromOutside: true });
+    expect(outcome).toMatchObject({ kind: 'decided', verdict: 'stopped-from-outside', stopCode });
   });
 
   it('a task whose essential container exited 0 on its own succeeds', () => {
-    expect(judgeTask(stoppedTask(0), ['migrate'])).toMatchObject({ decided: true, succeeded: true });
+    expect(judgeTask(stoppedTask(0), ['migrate'])).toMatchObject({ kind: 'decided', verdict: 'succeeded' });
   });
 
   it('waits for ECS to say why a task stops before deciding early on stopped containers', () => {
     const containers = [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }];
-    expect(judgeTask(ecsTask({ lastStatus: 'RUNNING', containers }), ['migrate'])).toMatchObject({ decided: false });
+    expect(judgeTask(ecsTask({ lastStatus: 'RUNNING', containers }), ['migrate'])).toMatchObject({ kind: 'pending' });
     expect(
       judgeTask(ecsTask({ lastStatus: 'DEACTIVATING', stopCode: 'UserInitiated', containers }), ['migrate']),
-    ).toMatchObject({ decided: true, succeeded: false });
+    ).toMatchObject({ kind: 'decided', verdict: 'stopped-from-outside' });
   });
 
   it('with two essential containers, decides only when both have stopped', () => {
@@ -94,7 +94,7 @@ describe('a task stopped by someone else is not a success', () => {
         { name: 'seed', lastStatus: 'RUNNING' },
       ],
     });
-    expect(judgeTask(task, ['migrate', 'seed'])).toMatchObject({ decided: false });
+    expect(judgeTask(task, ['migrate', 'seed'])).toMatchObject({ kind: 'pending' });
   });
 });
 

@@ -321,7 +321,7 @@ describe('the start retry schedule', () => {
     const log = new RecordingLog();
     const continued = runOf(fixtures.continuation());
     const parsed = parseRunnerProperties({ ...continued.request.ResourceProperties, StartRetries: startRetries });
-    if (!parsed.ok) throw new Error('invalid properties');
+    if (parsed.kind === 'invalid') throw new Error('invalid properties');
     const progress = { attempt, startFailures: ['RunTask could not place the task (AGENT)'], succeeded: [] };
     const run = { ...continued, plan: { ...continued.plan, deadline: clock.now() + leftMs }, progress };
     const deps = { aws: aws.ports, clock, invocation: fakeInvocation(clock), log };

@@ -5,7 +5,7 @@ import { stoppedTask, TASK_ARN } from '../support/aws-mocks';
 
 const decided = (task: ReturnType<typeof stoppedTask>) => {
   const outcome = judgeTask(task, ['migrate']);
-  if (!outcome.decided) throw new Error('not decided');
+  if (outcome.kind !== 'decided') throw new Error('not decided');
   return outcome;
 };
 

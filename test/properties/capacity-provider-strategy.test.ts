@@ -80,8 +80,8 @@ describe('CapacityProviderStrategy', () => {
         ...base,
         ...fargateOnly,
         CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE' }, { CapacityProvider: 'FARGATE_SPOT' }],
-      }).ok,
-    ).toBe(true);
+      }).kind,
+    ).toBe('valid');
     expect(
       problems(
         parseRunnerProperties({
@@ -101,8 +101,8 @@ describe('CapacityProviderStrategy', () => {
         ...base,
         CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE' }, { CapacityProvider: 'ec2' }],
         PlacementStrategy: [{ Type: 'random' }],
-      }).ok,
-    ).toBe(true);
+      }).kind,
+    ).toBe('valid');
   });
 });
 
@@ -124,6 +124,6 @@ describe('where the tasks run', () => {
       PlatformVersion: 'LATEST',
       Overrides: { EphemeralStorage: { SizeInGiB: '21' } },
     };
-    expect(parseRunnerProperties({ ...base, ...anywhere }).ok).toBe(true);
+    expect(parseRunnerProperties({ ...base, ...anywhere }).kind).toBe('valid');
   });
 });

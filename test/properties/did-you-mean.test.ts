@@ -4,7 +4,7 @@ import { parseRunnerProperties, type PropertiesResult } from '../../src/properti
 const serviceToken = 'arn:aws:lambda:us-east-1:123456789012:function:runner';
 
 function problems(result: PropertiesResult): string[] {
-  return result.ok ? [] : result.problems;
+  return result.kind === 'valid' ? [] : result.problems;
 }
 
 describe('an unknown property name', () => {

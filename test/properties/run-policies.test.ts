@@ -9,12 +9,12 @@ const base = {
 
 function problemsOf(properties: Record<string, unknown>): string[] {
   const result = parseRunnerProperties({ ...base, ...properties });
-  return result.ok ? [] : result.problems;
+  return result.kind === 'valid' ? [] : result.problems;
 }
 
 function parsed(properties: Record<string, unknown>) {
   const result = parseRunnerProperties({ ...base, ...properties });
-  if (!result.ok) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
+  if (result.kind === 'invalid') throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
   return result.properties;
 }
 

@@ -123,8 +123,8 @@ describe('PlacementStrategy', () => {
       ),
     ).toHaveLength(2);
     // The cluster's default capacity provider decides: the runner cannot know, so ECS judges.
-    expect(parseRunnerProperties({ ...base, ...placement }).ok).toBe(true);
-    expect(parseRunnerProperties({ ...base, LaunchType: 'EXTERNAL', ...placement }).ok).toBe(true);
+    expect(parseRunnerProperties({ ...base, ...placement }).kind).toBe('valid');
+    expect(parseRunnerProperties({ ...base, LaunchType: 'EXTERNAL', ...placement }).kind).toBe('valid');
   });
 });
 

@@ -178,8 +178,8 @@ describe('parseRunnerProperties', () => {
           CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: '1' }],
           Subnets: ['subnet-1'],
           AssignPublicIp: 'ENABLED',
-        }).ok,
-      ).toBe(true);
+        }).kind,
+      ).toBe('valid');
     });
   });
 
@@ -293,7 +293,7 @@ describe('parseRunnerProperties', () => {
   });
 
   it('ignores Triggers, whatever their shape', () => {
-    expect(parseRunnerProperties({ ...base, Triggers: { Image: 'repo:1.2.3', Nested: ['a'] } }).ok).toBe(true);
+    expect(parseRunnerProperties({ ...base, Triggers: { Image: 'repo:1.2.3', Nested: ['a'] } }).kind).toBe('valid');
   });
 });
 
@@ -306,7 +306,7 @@ describe('values a user meets in practice', () => {
       Overrides: { ContainerOverrides: [{ Name: 'migrate', Command: ['migrate', '--from', '1', '--to', '1'] }] },
     });
     expect(result).toMatchObject({
-      ok: true,
+      kind: 'valid',
       properties: {
         overrides: { containerOverrides: [{ name: 'migrate', command: ['migrate', '--from', '1', '--to', '1'] }] },
       },
@@ -321,8 +321,8 @@ describe('values a user meets in practice', () => {
       LaunchType: 'EC2',
       PlacementConstraints: [{ Type: 'memberOf', Expression: '' }],
     });
-    expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.problems).toEqual([
+    expect(result.kind).toBe('invalid');
+    expect(result.kind === 'valid' ? [] : result.problems).toEqual([
       expect.stringMatching(/^PlacementConstraints\[0\]\.Expression: is required for memberOf/),
     ]);
   });

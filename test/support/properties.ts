@@ -6,12 +6,12 @@ import {
 
 /** The problems a parse reported (none when it succeeded). */
 export function problems(result: PropertiesResult): string[] {
-  return result.ok ? [] : result.problems;
+  return result.kind === 'valid' ? [] : result.problems;
 }
 
 /** The properties of a parse that must succeed; a failure names its problems. */
 export function parsed(properties: Record<string, unknown>): RunnerProperties {
   const result = parseRunnerProperties(properties);
-  if (!result.ok) throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
+  if (result.kind === 'invalid') throw new Error(`unexpected problems: ${result.problems.join('; ')}`);
   return result.properties;
 }

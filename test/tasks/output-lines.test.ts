@@ -103,7 +103,7 @@ describe('reading the outputs', () => {
     });
     const clock = new FakeClock();
     expect(await read(['Version'], { clock })).toEqual({
-      ok: true,
+      kind: 'read',
       values: { Version: '0042' },
       notFound: [],
       truncatedStreams: [],
@@ -115,7 +115,7 @@ describe('reading the outputs', () => {
   it("stops at a stream's start when GetLogEvents gives no backward token", async () => {
     aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'done', timestamp: 5 }] });
     expect(await read(['Version'])).toMatchObject({
-      ok: true,
+      kind: 'read',
       values: { Version: '' },
       notFound: ['Version'],
       truncatedStreams: [],
@@ -130,7 +130,7 @@ describe('reading the outputs', () => {
       logs: { migrate: { group: '/ecs/todobackend', region: 'eu-west-1' } },
       clock,
     });
-    expect(result).toEqual({ ok: true, values: { Version: '' }, notFound: ['Version'], truncatedStreams: [] });
+    expect(result).toEqual({ kind: 'read', values: { Version: '' }, notFound: ['Version'], truncatedStreams: [] });
     expect(aws.logs).not.toHaveReceivedCommand(GetLogEventsCommand);
   });
 
@@ -141,7 +141,7 @@ describe('reading the outputs', () => {
         Object.assign(new Error('not authorized to perform: logs:GetLogEvents'), { name: 'AccessDeniedException' }),
       );
     const clock = new FakeClock();
-    expect(await read(['Version'], { clock })).toMatchObject({ ok: false });
+    expect(await read(['Version'], { clock })).toMatchObject({ kind: 'unreadable' });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 1);
     expect(clock.sleeps).toEqual([]);
   });

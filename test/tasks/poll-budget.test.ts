@@ -130,7 +130,7 @@ describe('the default polling schedule', () => {
     expect(result.kind).toBe('decided');
     if (result.kind !== 'decided') return;
     expect(result.tasks).toHaveLength(1);
-    expect(result.tasks[0]).toMatchObject({ taskArn: TASK_ARN, succeeded: true, exitCode: 0, failures: [] });
+    expect(result.tasks[0]).toMatchObject({ taskArn: TASK_ARN, verdict: 'succeeded', exitCode: 0, failures: [] });
     // The early decision: a young task's outcome is known while ECS is still tearing its network down (an old one's
     // polls are further apart than that teardown).
     if (exitAfterMs < YOUNG_MS) expect(result.tasks[0]?.lastStatus).not.toBe('STOPPED');

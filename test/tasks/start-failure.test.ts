@@ -10,7 +10,7 @@ import { stoppedTask } from '../support/aws-mocks';
 
 const judged = (task: ReturnType<typeof stoppedTask>) => {
   const outcome = judgeTask(task, ['migrate']);
-  if (!outcome.decided) throw new Error('not decided');
+  if (outcome.kind !== 'decided') throw new Error('not decided');
   return outcome;
 };
 

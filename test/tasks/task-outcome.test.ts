@@ -4,7 +4,7 @@ import { ecsTask, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 describe('judgeTask', () => {
   it('is pending while an essential container runs', () => {
     expect(judgeTask(ecsTask(), ['migrate'])).toEqual({
-      decided: false,
+      kind: 'pending',
       taskArn: ecsTask().taskArn,
       lastStatus: 'RUNNING',
     });
@@ -19,7 +19,7 @@ describe('judgeTask', () => {
         { name: 'log-router', lastStatus: 'RUNNING' },
       ],
     });
-    expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: true, exitCode: 0 });
+    expect(judgeTask(task, ['migrate'])).toMatchObject({ kind: 'decided', verdict: 'succeeded', exitCode: 0 });
   });
 
   it('ignores non-essential sidecars killed when the essential container ended', () => {
@@ -29,7 +29,7 @@ describe('judgeTask', () => {
         { name: 'log-router', lastStatus: 'STOPPED', exitCode: 137 },
       ],
     });
-    expect(judgeTask(task, ['migrate'])).toMatchObject({ decided: true, succeeded: true });
+    expect(judgeTask(task, ['migrate'])).toMatchObject({ kind: 'decided', verdict: 'succeeded' });
   });
 
   it('fails every essential container that did not exit 0, and one with no exit code', () => {
@@ -44,8 +44,8 @@ describe('judgeTask', () => {
       ],
     });
     expect(judgeTask(task, ['migrate', 'seed', 'missing'])).toMatchObject({
-      decided: true,
-      succeeded: false,
+      kind: 'decided',
+      verdict: 'failed',
       exitCode: 1,
       failures: [
         { name: 'migrate', exitCode: 1 },
@@ -58,8 +58,8 @@ describe('judgeTask', () => {
   it('fails a task that failed to start even when no container reports an exit code', () => {
     const task = stoppedTask(undefined, { stopCode: 'TaskFailedToStart', containers: [] });
     expect(judgeTask(task, ['migrate'])).toMatchObject({
-      decided: true,
-      succeeded: false,
+      kind: 'decided',
+      verdict: 'failed',
       stopCode: 'TaskFailedToStart',
     });
   });
@@ -72,12 +72,12 @@ describe('judgeTask: when a task is decided', () => {
       lastStatus: 'RUNNING',
       containers: [{ name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 }],
     });
-    expect(judgeTask(task, ['migrate'])).toEqual({ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' });
+    expect(judgeTask(task, ['migrate'])).toEqual({ kind: 'pending', taskArn: TASK_ARN, lastStatus: 'RUNNING' });
   });
 
   it('is not decided by a stop code alone while no container is reported', () => {
     const task = ecsTask({ lastStatus: 'DEACTIVATING', stopCode: 'EssentialContainerExited', containers: [] });
-    expect(judgeTask(task, [])).toMatchObject({ decided: false });
+    expect(judgeTask(task, [])).toMatchObject({ kind: 'pending' });
   });
 
   it('without known essential containers, judges every container the task reports', () => {
@@ -88,8 +88,8 @@ describe('judgeTask: when a task is decided', () => {
       ],
     });
     expect(judgeTask(task, [])).toMatchObject({
-      decided: true,
-      succeeded: false,
+      kind: 'decided',
+      verdict: 'failed',
       exitCode: 0,
       failures: [{ name: 'seed', exitCode: 2 }],
     });
@@ -97,8 +97,8 @@ describe('judgeTask: when a task is decided', () => {
 
   it('fails a STOPPED task that reports no container at all', () => {
     expect(judgeTask(stoppedTask(undefined, { containers: [] }), [])).toMatchObject({
-      decided: true,
-      succeeded: false,
+      kind: 'decided',
+      verdict: 'failed',
       failures: [],
     });
   });
@@ -107,10 +107,10 @@ describe('judgeTask: when a task is decided', () => {
 describe('judgeTask: what a decided task reports', () => {
   it('a clean exit succeeds, with the exit code, stop code and stopped reason and no failures', () => {
     expect(judgeTask(stoppedTask(0), ['migrate'])).toEqual({
-      decided: true,
+      kind: 'decided',
       taskArn: TASK_ARN,
       lastStatus: 'STOPPED',
-      succeeded: true,
+      verdict: 'succeeded',
       failures: [],
       exitCode: 0,
       stopCode: 'EssentialContainerExited',
@@ -121,9 +121,8 @@ describe('judgeTask: what a decided task reports', () => {
   it('a task stopped by Spot with exit code 0 fails, stopped from outside', () => {
     const task = stoppedTask(0, { stopCode: 'SpotInterruption', stoppedReason: 'Your Spot Task was interrupted.' });
     expect(judgeTask(task, ['migrate'])).toMatchObject({
-      decided: true,
-      succeeded: false,
-      stoppedFromOutside: true,
+      kind: 'decided',
+      verdict: 'stopped-from-outside',
       stopCode: 'SpotInterruption',
       exitCode: 0,
     });
@@ -132,10 +131,10 @@ describe('judgeTask: what a decided task reports', () => {
   it('a STOPPED task without a stop code (older agents) is judged by exit codes alone', () => {
     const outcome = judgeTask(stoppedTask(0, { stopCode: undefined, stoppedReason: undefined }), ['migrate']);
     expect(outcome).toEqual({
-      decided: true,
+      kind: 'decided',
       taskArn: TASK_ARN,
       lastStatus: 'STOPPED',
-      succeeded: true,
+      verdict: 'succeeded',
       failures: [],
       exitCode: 0,
     });
@@ -152,11 +151,11 @@ describe('judgeTask: what a decided task reports', () => {
     });
     const outcome = judgeTask(task, ['migrate', 'seed']);
     expect(outcome).toMatchObject({
-      decided: true,
-      succeeded: false,
+      kind: 'decided',
+      verdict: 'failed',
       failures: [{ name: 'migrate', reason }, { name: 'seed' }],
     });
-    expect(outcome).not.toHaveProperty('stoppedFromOutside');
+    expect(outcome).toMatchObject({ verdict: 'failed' });
   });
 
   it('reports no exit code when the first essential container has none', () => {
@@ -164,10 +163,10 @@ describe('judgeTask: what a decided task reports', () => {
     const outcome = judgeTask(task, ['migrate']);
     expect(outcome).not.toHaveProperty('exitCode');
     expect(outcome).toMatchObject({ failures: [{ name: 'migrate' }] });
-    expect(outcome.decided && outcome.failures[0]).toEqual({ name: 'migrate' });
+    expect(outcome.kind === 'decided' && outcome.failures[0]).toEqual({ name: 'migrate' });
   });
 
   it('names an unknown task and status when ECS leaves them out', () => {
-    expect(judgeTask({}, ['migrate'])).toEqual({ decided: false, taskArn: 'unknown task', lastStatus: 'UNKNOWN' });
+    expect(judgeTask({}, ['migrate'])).toEqual({ kind: 'pending', taskArn: 'unknown task', lastStatus: 'UNKNOWN' });
   });
 });

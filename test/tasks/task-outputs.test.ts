@@ -56,7 +56,7 @@ describe('readTaskOutputs', () => {
       nextBackwardToken: 'b/1',
     });
     const result = await read(['SchemaVersion']);
-    expect(result).toEqual({ ok: true, values: { SchemaVersion: '0042' }, notFound: [], truncatedStreams: [] });
+    expect(result).toEqual({ kind: 'read', values: { SchemaVersion: '0042' }, notFound: [], truncatedStreams: [] });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 1);
     expect(aws.logs).toHaveReceivedCommandWith(GetLogEventsCommand, {
       logGroupName: '/ecs/todobackend',
@@ -78,7 +78,7 @@ describe('readTaskOutputs', () => {
       })
       .resolves({ events: [], nextBackwardToken: 'b/1' });
     const result = await read(['SchemaVersion', 'TenantId']);
-    expect(result).toMatchObject({ ok: true, values: { SchemaVersion: '0042', TenantId: 't-7' }, notFound: [] });
+    expect(result).toMatchObject({ kind: 'read', values: { SchemaVersion: '0042', TenantId: 't-7' }, notFound: [] });
     const tokens = aws.logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input.nextToken);
     expect(tokens).toEqual([undefined, 'b/2']);
   });
@@ -92,7 +92,7 @@ describe('readTaskOutputs', () => {
       .resolves({ events: [{ message: 'starting', timestamp: 1 }] });
     const result = await read(['SchemaVersion']);
     expect(result).toEqual({
-      ok: true,
+      kind: 'read',
       values: { SchemaVersion: '' },
       notFound: ['SchemaVersion'],
       truncatedStreams: [],
@@ -114,7 +114,7 @@ describe('readTaskOutputs', () => {
     const clock = new FakeClock();
     const result = await read(['SchemaVersion'], [TASK_ARN], clock);
     expect(result).toEqual({
-      ok: true,
+      kind: 'read',
       values: { SchemaVersion: '' },
       notFound: ['SchemaVersion'],
       truncatedStreams: [],
@@ -141,7 +141,7 @@ describe('readTaskOutputs', () => {
     }));
     const result = await read(['SchemaVersion']);
     expect(result).toMatchObject({
-      ok: true,
+      kind: 'read',
       values: { SchemaVersion: '' },
       truncatedStreams: [`/ecs/todobackend ${STREAM}`],
     });
@@ -164,13 +164,13 @@ describe('readTaskOutputs', () => {
       .rejects(
         Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }),
       );
-    expect(await read(['SchemaVersion'])).toMatchObject({ ok: true, values: { SchemaVersion: '' } });
+    expect(await read(['SchemaVersion'])).toMatchObject({ kind: 'read', values: { SchemaVersion: '' } });
     const denied = Object.assign(new Error('not authorized to perform: logs:GetLogEvents'), {
       name: 'AccessDeniedException',
     });
     aws.logs.on(GetLogEventsCommand).rejects(denied);
     expect(await read(['SchemaVersion'])).toEqual({
-      ok: false,
+      kind: 'unreadable',
       where: { region: 'eu-west-1', group: '/ecs/todobackend', stream: STREAM },
       error: denied,
     });

@@ -31,14 +31,15 @@ describe('a RunTask failure that may pass with time', () => {
 describe('a task that failed to start is never', () => {
   const spot = () => {
     const outcome = judgeTask(stoppedTask(undefined, { stopCode: 'SpotInterruption' }), ['migrate']);
-    if (!outcome.decided) throw new Error('not decided');
+    if (outcome.kind !== 'decided') throw new Error('not decided');
     return outcome;
   };
 
   it('one ECS never reported, whatever else is known of it', () => {
     expect(failedToStart(spot())).toBe(true);
-    expect(failedToStart({ ...spot(), unknownToEcs: true })).toBe(false);
-    expect(failedToStart({ ...spot(), stopCode: 'TaskFailedToStart', unknownToEcs: true })).toBe(false);
+    const unknown = { verdict: 'unknown-to-ecs' as const, problem: 'ECS still did not know the task' };
+    expect(failedToStart({ ...spot(), ...unknown })).toBe(false);
+    expect(failedToStart({ ...spot(), stopCode: 'TaskFailedToStart', ...unknown })).toBe(false);
   });
 
   it('one Spot reclaimed without knowing that its container never ran', () => {

@@ -75,7 +75,7 @@ describe('watching tasks', () => {
     expect(clock.sleeps).toEqual([4000]);
     expect(result).toEqual({
       kind: 'deadline',
-      pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
+      pending: [{ kind: 'pending', taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
     });
   });
 
@@ -111,7 +111,7 @@ describe('watching tasks', () => {
 
     expect(result).toEqual({
       kind: 'deadline',
-      pending: [{ decided: false, taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
+      pending: [{ kind: 'pending', taskArn: TASK_ARN, lastStatus: 'RUNNING' }],
     });
     expect(clock.sleeps).toEqual([80_000, 5000]);
   });
@@ -155,7 +155,7 @@ describe('watching tasks', () => {
 
     const tasks = decided(await watchTasks(watchOf(clock), deps));
 
-    expect(tasks[0]).toMatchObject({ taskArn: TASK_ARN, succeeded: true });
+    expect(tasks[0]).toMatchObject({ taskArn: TASK_ARN, verdict: 'succeeded' });
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 10);
   });
 
@@ -229,7 +229,7 @@ describe('watching tasks', () => {
 
     expect(result).toEqual({
       kind: 'deadline',
-      pending: [{ decided: false, taskArn: SECOND_TASK, lastStatus: 'RUNNING' }],
+      pending: [{ kind: 'pending', taskArn: SECOND_TASK, lastStatus: 'RUNNING' }],
     });
   });
 
@@ -263,7 +263,7 @@ describe('a task ECS does not know yet (MISSING)', () => {
       await watchTasks(watchOf(clock, { taskArns: [TASK_ARN, SECOND_TASK], deadline: clock.now() + 600_000 }), deps),
     );
 
-    expect(tasks.every((task) => task.succeeded)).toBe(true);
+    expect(tasks.every((task) => task.verdict === 'succeeded')).toBe(true);
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
   });
 
@@ -279,8 +279,8 @@ describe('a task ECS does not know yet (MISSING)', () => {
     expect(result).toEqual({
       kind: 'deadline',
       pending: [
-        { decided: false, taskArn: TASK_ARN, lastStatus: 'MISSING' },
-        { decided: false, taskArn: SECOND_TASK, lastStatus: 'INACTIVE' },
+        { kind: 'pending', taskArn: TASK_ARN, lastStatus: 'MISSING' },
+        { kind: 'pending', taskArn: SECOND_TASK, lastStatus: 'INACTIVE' },
       ],
     });
   });
@@ -300,12 +300,11 @@ describe('a task ECS does not know yet (MISSING)', () => {
 
     expect(tasks).toEqual([
       {
-        decided: true,
+        kind: 'decided',
         taskArn: TASK_ARN,
         lastStatus: 'MISSING',
-        succeeded: false,
+        verdict: 'unknown-to-ecs',
         failures: [],
-        unknownToEcs: true,
         problem: 'ECS still did not know the task 5 minutes after RunTask (MISSING: The task was not found)',
       },
     ]);

@@ -64,7 +64,7 @@ function runnerProblems(scope: IConstruct, properties: Record<string, unknown>):
   let placeholders = 0;
   const asSent = asCloudFormationSends(Stack.of(scope).resolve(properties), '', () => String(++placeholders));
   const parsed = parseRunnerProperties(asSent as Record<string, unknown>);
-  if (parsed.ok) return [];
+  if (parsed.kind === 'valid') return [];
   return parsed.problems
     .filter((problem) => !problem.includes(DEPLOY_TIME))
     .map((problem) => `${problem} (the runner would answer FAILED on deploy)`);

@@ -8,7 +8,7 @@ export declare const PROPERTY_NAMES: readonly string[];
 /** The runner's verdict on a resource's properties (every scalar a string, as CloudFormation sends them). */
 export declare function parseRunnerProperties(
   raw: Record<string, unknown> | undefined,
-): { ok: true } | { ok: false; problems: string[] };
+): { kind: 'valid' } | { kind: 'invalid'; problems: string[] };
 
 /** true or false when launch type or capacity providers say where the tasks run; undefined for the cluster's default. */
 export declare function runsOnFargate(properties: {

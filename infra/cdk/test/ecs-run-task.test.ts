@@ -523,7 +523,7 @@ describe('EcsRunTask', () => {
     'synthesizes properties the runner’s own parser accepts, as CloudFormation delivers them (%s)',
     (_name, properties, template) => {
       const parsed = parseRunnerProperties(asDeployed(template(), properties()) as Record<string, unknown>);
-      expect(parsed).toMatchObject({ ok: true });
+      expect(parsed).toMatchObject({ kind: 'valid' });
     },
   );
 
@@ -531,7 +531,7 @@ describe('EcsRunTask', () => {
     const parsed = parseRunnerProperties(
       asDeployed(templateOf(every.template), resourceProperties(every.template, migrateId)) as Record<string, unknown>,
     );
-    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    if (parsed.kind === 'invalid') throw new Error(parsed.problems.join('; '));
     expect(parsed.properties).toMatchObject({
       cluster: expect.stringMatching(/^arn:aws:ecs:eu-west-1:123456789012:cluster\//),
       taskDefinition: expect.stringMatching(/:task-definition\/EveryPropertyMigrateDefinition[0-9A-F]+:1$/),
@@ -615,7 +615,7 @@ describe('EcsRunTask', () => {
     const parsed = parseRunnerProperties(
       asDeployed(templateOf(every.template), resourceProperties(every.template, trainId)) as Record<string, unknown>,
     );
-    if (!parsed.ok) throw new Error(parsed.problems.join('; '));
+    if (parsed.kind === 'invalid') throw new Error(parsed.problems.join('; '));
     expect(parsed.properties).toMatchObject({
       placementConstraints: [
         { type: 'distinctInstance' },

@@ -13,9 +13,28 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The error's message on one line, without what the SDK appends on new lines (its deserialization notes): a Reason
+ * is one line.
+ */
+export function errorSummary(error: unknown): string {
+  return errorMessage(error)
+    .replace(/\s*Deserialization error:.*$/s, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
 /** The caller lacks an IAM permission (each service spells it differently). */
 export function isPermissionDenied(error: unknown): boolean {
   return /AccessDenied|UnauthorizedOperation|not authorized/i.test(`${errorName(error)} ${String(error)}`);
+}
+
+/**
+ * The action an IAM refusal names: "User: ARN is not authorized to perform: ecs:ListTasks on resource: ..."
+ * (IAM User Guide, "Troubleshoot access denied error messages"). Undefined when the message does not say.
+ */
+export function deniedAction(error: unknown): string | undefined {
+  return /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(errorMessage(error))?.[1];
 }
 
 /** The HTTP status AWS (or whatever stood in its way) answered with, when one is known. */
@@ -87,6 +106,11 @@ export function isNetworkRejected(error: unknown): boolean {
     !isThrottled(error) &&
     /subnet|security group/i.test(errorMessage(error))
   );
+}
+
+/** RunTask found no container instance in the cluster (an Auto Scaling group scaling out from zero, say). */
+export function isNoContainerInstances(error: unknown): boolean {
+  return /No Container Instances were found/i.test(`${errorName(error)} ${errorMessage(error)}`);
 }
 
 /** ECS does not know the cluster. */

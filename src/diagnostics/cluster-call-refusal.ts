@@ -1,4 +1,4 @@
-import { errorMessage, errorName, isClusterNotFound, isPermissionDenied } from '../aws/aws-errors';
+import { deniedAction, errorName, errorSummary, isClusterNotFound, isPermissionDenied } from '../aws/aws-errors';
 import { describeAwsError } from './failure-reason';
 
 /**
@@ -23,7 +23,7 @@ export function describeMissingCluster(call: string, cluster: string): string {
  */
 function describeDeniedClusterCall(purpose: string, error: unknown, cluster: string, permissions: string): string {
   const permission = deniedAction(error) ?? permissions;
-  const answer = [errorName(error), errorMessage(error).replace(/\s+/g, ' ').trim()].filter(Boolean).join(': ');
+  const answer = [errorName(error), errorSummary(error)].filter(Boolean).join(': ');
   return (
     `Not started: the runner's role may not call ${permission} on cluster ${JSON.stringify(cluster)}` +
     ` (${purpose}; ${answer}), so no task was started — check Cluster; if it is right, add the cluster's ARN to` +
@@ -45,12 +45,4 @@ export function explainEarlierRunLookupFailure(error: unknown, cluster: string):
       'ecs:ListTasks and ecs:DescribeTasks',
     );
   return `Not started: ${describeAwsError('Looking for an earlier run of this resource (ListTasks, DescribeTasks)', error)}`;
-}
-
-/**
- * The action an IAM refusal names: "User: ARN is not authorized to perform: ecs:ListTasks on resource: ..."
- * (IAM User Guide, "Troubleshoot access denied error messages"). Undefined when the message does not say.
- */
-function deniedAction(error: unknown): string | undefined {
-  return /not authorized to perform:?\s+([a-z0-9-]+:[A-Za-z0-9]+)/i.exec(errorMessage(error))?.[1];
 }

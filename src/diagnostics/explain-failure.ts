@@ -9,7 +9,7 @@ import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definit
 import { type ContainerFailure, type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
 import { describeMissingCluster } from './cluster-call-refusal';
 import { describeEniCapacity } from './eni-capacity';
-import { NETWORK_START_FAILURE, withLogHints } from './failure-hints';
+import { failedOnTheNetwork, withLogHints } from './failure-hints';
 import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
 import { checkNetwork } from './network-check';
 import { formatLogTail, type LogTail, readLogTail } from './log-tail';
@@ -64,10 +64,7 @@ const MAX_LOG_TAILS = 2;
 export async function explainFailedTasks(tasks: readonly DecidedTask[], context: DiagnosisContext): Promise<string> {
   const failed = tasks.filter((task) => !hasSucceeded(task));
   const parts = [describeFailedTasks(tasks)];
-  const startFailure = failed.some((task) =>
-    NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])),
-  );
-  if (startFailure && context.network) parts.push(await networkFindings(context, context.network));
+  if (failedOnTheNetwork(failed) && context.network) parts.push(await networkFindings(context, context.network));
   const reason = parts.join(' ');
   if (context.logLines === 0) return reason;
 

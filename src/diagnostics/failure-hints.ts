@@ -1,10 +1,25 @@
+import type { DecidedTask } from '../tasks/task-outcome';
+
 /**
- * Hints for the failures people meet most with ECS task networking, keyed on what ECS says. Each hint tells the
- * reader what to change, so that the stack event answers the question without another console.
+ * What ECS's own words about a task or a placement mean (stop reasons, container reasons, RunTask `failures[]`):
+ * read here only. Hints for the failures people meet most with ECS task networking; each tells the reader what to
+ * change, so that the stack event answers the question without another console. An AWS error is never read here: the
+ * classifier in aws/aws-errors.ts says what it is.
  */
+
 /** ECS's words when a task could not reach a registry, secrets or logs at start: the network path is suspect. */
-export const NETWORK_START_FAILURE =
+const NETWORK_START_FAILURE =
   /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout|failed to initialize logging driver/i;
+
+/** An AWS call was denied (aws-errors.ts's isPermissionDenied), or ECS says a task was. */
+export const PERMISSION_HINT =
+  'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository' +
+  ' (RunTask also needs iam:PassRole for the task and execution roles)';
+
+/** ECS says a failed task could not reach what it needs to start: the network path is worth inspecting. */
+export function failedOnTheNetwork(tasks: readonly DecidedTask[]): boolean {
+  return tasks.some((task) => NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])));
+}
 
 interface Hint {
   matches: RegExp;
@@ -50,9 +65,7 @@ const HINTS: readonly Hint[] = [
   },
   {
     matches: /AccessDenied|not authorized/i,
-    hint:
-      'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository' +
-      ' (RunTask also needs iam:PassRole for the task and execution roles)',
+    hint: PERMISSION_HINT,
   },
 ];
 
@@ -80,9 +93,9 @@ export function hintsFor(text: string): string[] {
   return HINTS.filter((entry) => entry.matches.test(text)).map((entry) => entry.hint);
 }
 
-/** `text` with every applicable hint appended. */
+/** `text` (a description quoting ECS) with every applicable hint appended. */
 export function withHints(text: string): string {
-  return appendHints(text, hintsFor(text));
+  return withHintList(text, hintsFor(text));
 }
 
 /** The hints that a failed container's last log lines call for. */
@@ -92,9 +105,10 @@ export function logHintsFor(lines: readonly string[]): string[] {
 
 /** `text` with the hints for these log lines appended. */
 export function withLogHints(text: string, lines: readonly string[]): string {
-  return appendHints(text, logHintsFor(lines));
+  return withHintList(text, logHintsFor(lines));
 }
 
-function appendHints(text: string, hints: readonly string[]): string {
+/** `text` with `hints` appended. */
+export function withHintList(text: string, hints: readonly string[]): string {
   return hints.length === 0 ? text : `${text} Hint: ${hints.join('; ')}.`;
 }

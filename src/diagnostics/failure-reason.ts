@@ -1,8 +1,8 @@
 import type { Failure } from '@aws-sdk/client-ecs';
-import { errorMessage, errorName, httpStatus, isUnreadableAnswer } from '../aws/aws-errors';
+import { errorName, errorSummary, httpStatus, isPermissionDenied, isUnreadableAnswer } from '../aws/aws-errors';
 import { taskId } from '../shared/arns';
 import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
-import { withHints } from './failure-hints';
+import { PERMISSION_HINT, withHintList, withHints } from './failure-hints';
 
 /** What a stop code other than EssentialContainerExited tells the user, and what to do about it. */
 const STOPPED_FROM_OUTSIDE: Record<string, string> = {
@@ -91,9 +91,12 @@ export function describeAwsError(action: string, error: unknown): string {
       ' (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.'
     );
   }
-  const message = oneLine(errorMessage(error));
+  const message = errorSummary(error);
   const statusNote = status !== undefined && status >= 500 ? ` (HTTP ${status})` : '';
-  return withHints(`${action} failed: ${errorName(error)}${message ? `: ${message}` : ''}${statusNote}`);
+  return withHintList(
+    `${action} failed: ${errorName(error)}${message ? `: ${message}` : ''}${statusNote}`,
+    isPermissionDenied(error) ? [PERMISSION_HINT] : [],
+  );
 }
 
 /**
@@ -102,14 +105,6 @@ export function describeAwsError(action: string, error: unknown): string {
  */
 export function describeUnexpectedError(error: unknown): string {
   if (isUnreadableAnswer(error)) return describeAwsError('An AWS call', error);
-  if (!(error instanceof Error)) return oneLine(String(error));
-  return oneLine(`${error.name}: ${error.message}`);
-}
-
-/** The SDK appends notes on new lines; a Reason is one line. */
-function oneLine(text: string): string {
-  return text
-    .replace(/\s*Deserialization error:.*$/s, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  if (!(error instanceof Error)) return errorSummary(error);
+  return `${errorName(error)}: ${errorSummary(error)}`.trim();
 }

@@ -1,10 +1,16 @@
 /**
- * The errors the runner raises on purpose. Each carries a message written for the person reading the stack event:
- * what was wrong, which property or resource, and what to do. An error caused by another keeps it as `cause`.
+ * The errors the runner raises on purpose, all of them here. Each carries a message written for the person reading
+ * the stack event or the log: what was wrong, which property or resource, and what to do. An error caused by another
+ * keeps it as `cause`. Anything thrown that is not a TaskRunnerError is a bug, logged with its stack trace.
  */
 
+/** The base of the runner's own errors: their message already explains them. */
+export abstract class TaskRunnerError extends Error {
+  abstract override readonly name: string;
+}
+
 /** The resource's properties are invalid; `problems` lists every one of them. */
-export class InvalidPropertiesError extends Error {
+export class InvalidPropertiesError extends TaskRunnerError {
   override readonly name = 'InvalidPropertiesError';
   constructor(readonly problems: readonly string[]) {
     super(`Invalid properties: ${problems.join('; ')}`);
@@ -12,7 +18,7 @@ export class InvalidPropertiesError extends Error {
 }
 
 /** The properties are well-formed, but AWS says they cannot work (missing subnet, wrong network mode, ...). */
-export class PreflightError extends Error {
+export class PreflightError extends TaskRunnerError {
   override readonly name = 'PreflightError';
   constructor(
     readonly problems: readonly string[],
@@ -26,7 +32,7 @@ export class PreflightError extends Error {
  * An AWS call the runner needed before it could start anything failed; `cause` is the SDK's error. The layer that
  * answers CloudFormation explains it (diagnostics), naming `call`.
  */
-export class AwsCallError extends Error {
+export class AwsCallError extends TaskRunnerError {
   override readonly name = 'AwsCallError';
   constructor(
     readonly call: string,
@@ -37,6 +43,6 @@ export class AwsCallError extends Error {
 }
 
 /** CloudFormation's ResponseURL did not take the response after every retry. */
-export class ResponseDeliveryError extends Error {
+export class ResponseDeliveryError extends TaskRunnerError {
   override readonly name = 'ResponseDeliveryError';
 }

@@ -1,5 +1,5 @@
 import type { Failure } from '@aws-sdk/client-ecs';
-import { errorMessage, errorName, isThrottled, isTransient } from '../aws/aws-errors';
+import { errorName, errorSummary, isNoContainerInstances, isThrottled, isTransient } from '../aws/aws-errors';
 import type { DecidedTask } from './task-outcome';
 
 /**
@@ -110,10 +110,9 @@ export function judgePlacementFailures(failures: readonly Failure[]): StartFailu
  */
 export function judgeRunTaskRefusal(error: unknown): StartFailureVerdict {
   if (isThrottled(error)) return { kind: 'passes-with-time', cause: 'throttling' };
-  const message = `${errorName(error)}: ${errorMessage(error)}`;
-  if (/No Container Instances were found/i.test(message)) return { kind: 'passes-with-time', cause: 'capacity' };
+  if (isNoContainerInstances(error)) return { kind: 'passes-with-time', cause: 'capacity' };
   if (isTransient(error)) return { kind: 'passes-with-time', cause: 'network' };
-  return { kind: 'final', cause: 'unrecognised', evidence: message };
+  return { kind: 'final', cause: 'unrecognised', evidence: `${errorName(error)}: ${errorSummary(error)}` };
 }
 
 /** Every failure RunTask reported may pass with time: starting again can work. */

@@ -1,5 +1,12 @@
 import { explainError, logIfUnexpected } from '../../src/lifecycle/error-explanation';
-import { AwsCallError, InvalidPropertiesError, PreflightError } from '../../src/shared/errors';
+import { describeAwsError } from '../../src/diagnostics/failure-reason';
+import {
+  AwsCallError,
+  InvalidPropertiesError,
+  PreflightError,
+  ResponseDeliveryError,
+  TaskRunnerError,
+} from '../../src/shared/errors';
 import { RecordingLog } from '../support/fakes';
 
 const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), {
@@ -69,5 +76,48 @@ describe("what the runner's log keeps of an error", () => {
       logIfUnexpected(log, error);
     }
     expect(log.entries).toEqual([]);
+  });
+});
+
+describe("the runner's error hierarchy", () => {
+  it('makes every error the runner raises on purpose a TaskRunnerError that keeps its cause', () => {
+    const errors = [
+      new InvalidPropertiesError(['Cluster: required']),
+      new PreflightError(['no subnet'], { cause: denied }),
+      new AwsCallError('DescribeTaskDefinition', denied),
+      new ResponseDeliveryError('HTTP 403'),
+    ];
+    for (const error of errors) expect(error).toBeInstanceOf(TaskRunnerError);
+    expect(errors.map((error) => error.name)).toEqual([
+      'InvalidPropertiesError',
+      'PreflightError',
+      'AwsCallError',
+      'ResponseDeliveryError',
+    ]);
+    expect(errors[1]?.cause).toBe(denied);
+    expect(errors[2]?.cause).toBe(denied);
+    const log = new RecordingLog();
+    logIfUnexpected(log, errors[3]);
+    expect(log.entries).toEqual([]);
+    expect(explainError(errors[3])).toBe('HTTP 403');
+  });
+});
+
+describe('an AWS error in a Reason', () => {
+  it('gets the permission hint when the classifier says it was denied, whatever the service calls it', () => {
+    const unauthorized = Object.assign(new Error('You are not authorized to perform this operation.'), {
+      name: 'UnauthorizedOperation',
+    });
+    expect(describeAwsError('DescribeSubnets', unauthorized)).toMatch(/Hint: the runner's role lacks a permission/);
+    expect(describeAwsError('DescribeTaskDefinition', denied)).toMatch(/Hint: the runner's role lacks a permission/);
+  });
+
+  it("gets no hint read from ECS's words in its message", () => {
+    const busy = Object.assign(new Error('Capacity is unavailable at this time (RESOURCE:ENI)'), {
+      name: 'ServerException',
+    });
+    expect(describeAwsError('RunTask', busy)).toBe(
+      'RunTask failed: ServerException: Capacity is unavailable at this time (RESOURCE:ENI)',
+    );
   });
 });

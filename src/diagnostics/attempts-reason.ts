@@ -1,5 +1,5 @@
 import type { Failure } from '@aws-sdk/client-ecs';
-import { byteLength } from '../response/response-body';
+import { byteLength } from '../response/response-budget';
 import { taskId } from '../shared/arns';
 import type { FinalCause, StartFailureVerdict } from '../tasks/start-failure';
 import type { DecidedTask } from '../tasks/task-outcome';

@@ -3,6 +3,7 @@ import { errorName, isClusterNotFound, isNetworkRejected, isPermissionDenied } f
 import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
 import { overrideEnvironmentValues } from '../properties/task-overrides';
+import { reasonRoomAfter } from '../response/response-budget';
 import type { Log } from '../runtime/log';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
@@ -51,12 +52,6 @@ export function diagnosisContext(
   };
 }
 
-/**
- * The Reason is kept to this many bytes, well inside CloudFormation's 4096-byte response with its other fields and
- * Data; the log tail gets what the explanation leaves.
- */
-export const REASON_BUDGET_BYTES = 3200;
-
 /** Log tails read for one failure, at most: the first failed containers say the most. */
 const MAX_LOG_TAILS = 2;
 
@@ -92,7 +87,7 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
   );
   for (const { tail } of tails) {
     if (!tail) continue;
-    const room = REASON_BUDGET_BYTES - Buffer.byteLength(text) - 1;
+    const room = reasonRoomAfter(text);
     if (room < 200) break;
     text += ` ${formatLogTail(tail, room)}`;
   }

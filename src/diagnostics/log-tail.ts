@@ -1,5 +1,6 @@
 import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
+import { byteLength } from '../response/response-budget';
 import { maskValues } from '../runtime/redact';
 import { type AwsLogsLocation, awsLogsStream } from '../tasks/task-definition-facts';
 
@@ -59,10 +60,10 @@ export function formatLogTail(tail: LogTail, maxBytes: number): string {
   const link = ` Logs: ${tail.link}`;
   if (tail.lines.length === 0) return `Log of ${JSON.stringify(tail.container)}: ${tail.note ?? 'no lines'}.${link}`;
   const kept: string[] = [];
-  let used = Buffer.byteLength(`Last log lines of ${JSON.stringify(tail.container)}: .${link}`);
+  let used = byteLength(`Last log lines of ${JSON.stringify(tail.container)}: .${link}`);
   for (const line of [...tail.lines].reverse()) {
     const shortened = line.length > 300 ? `${line.slice(0, 299)}…` : line;
-    const size = Buffer.byteLength(shortened) + 3;
+    const size = byteLength(shortened) + 3;
     if (used + size > maxBytes) break;
     kept.unshift(shortened);
     used += size;

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { Answer } from '../response/answer';
-import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
+import { jsonBytes, jsonValueBytes, MAX_RESPONSE_BYTES } from '../response/response-budget';
 import type { Log } from '../runtime/log';
 import { resourceName } from '../shared/arns';
 import { answerBody } from './answer-body';
@@ -80,21 +80,16 @@ export function outputsThatDoNotFit(
   outputs: Readonly<Record<string, string>>,
 ): string[] {
   let excess = bodyBytes(request, answer) - MAX_RESPONSE_BYTES;
-  const largestFirst = Object.entries(outputs).sort(([, a], [, b]) => valueBytes(b) - valueBytes(a));
+  const largestFirst = Object.entries(outputs).sort(([, a], [, b]) => jsonValueBytes(b) - jsonValueBytes(a));
   const left: string[] = [];
   for (const [name, value] of largestFirst) {
     if (excess <= 0) break;
     left.push(name);
-    excess -= valueBytes(value);
+    excess -= jsonValueBytes(value);
   }
   return left;
 }
 
 function bodyBytes(request: CloudFormationCustomResourceEvent, answer: Answer): number {
-  return byteLength(JSON.stringify(answerBody(request, answer)));
-}
-
-/** The bytes a value takes inside the JSON body (escapes included), beyond an empty string's. */
-function valueBytes(value: string): number {
-  return byteLength(JSON.stringify(value)) - 2;
+  return jsonBytes(answerBody(request, answer));
 }

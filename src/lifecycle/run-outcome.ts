@@ -1,6 +1,6 @@
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
-import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-body';
+import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-budget';
 import type { DecidedTask } from '../tasks/task-outcome';
 import { readTaskOutputs } from '../tasks/task-outputs';
 import type { LifecycleDependencies } from './contract';

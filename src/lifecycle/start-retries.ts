@@ -1,6 +1,6 @@
 import { describeAttempts, notRetriedNote } from '../diagnostics/attempts-reason';
-import { REASON_BUDGET_BYTES } from '../diagnostics/explain-failure';
 import type { RunnerProperties } from '../properties/runner-properties';
+import { REASON_BUDGET_BYTES } from '../response/response-budget';
 import type { StartFailureVerdict } from '../tasks/start-failure';
 import type { LifecycleDependencies } from './contract';
 import type { Run, RunProgress } from './run-state';

@@ -1,3 +1,5 @@
+import { byteLength, jsonValueBytes, MAX_RESPONSE_BYTES } from './response-budget';
+
 /** The JSON CloudFormation reads back from the ResponseURL. */
 export interface ResponseBody {
   Status: 'SUCCESS' | 'FAILED';
@@ -9,9 +11,6 @@ export interface ResponseBody {
   NoEcho?: boolean;
   Data?: Record<string, string>;
 }
-
-/** CloudFormation fails the stack with "Response object is too long" above this many bytes. */
-export const MAX_RESPONSE_BYTES = 4096;
 
 const ELLIPSIS = '…';
 
@@ -34,16 +33,12 @@ export function serializeResponse(body: ResponseBody): string {
     const data: Record<string, string> = current.Data;
     const [longestKey, longestValue] = Object.entries(data).sort((a, b) => b[1].length - a[1].length)[0] ?? ['', ''];
     const excess = byteLength(text) - MAX_RESPONSE_BYTES;
-    const keep = byteLength(JSON.stringify(longestValue)) - 2 - excess;
+    const keep = jsonValueBytes(longestValue) - excess;
     if (keep > 16) data[longestKey] = truncateToJsonBytes(longestValue, keep);
     else delete data[longestKey];
     text = JSON.stringify(current);
   }
   return text;
-}
-
-export function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
 }
 
 /** The longest prefix of `text` (plus an ellipsis) whose JSON-escaped form takes at most `maxBytes` bytes. */
@@ -52,7 +47,7 @@ function truncateToJsonBytes(text: string, maxBytes: number): string {
   let used = 0;
   let end = 0;
   for (const char of text) {
-    const size = byteLength(JSON.stringify(char)) - 2;
+    const size = jsonValueBytes(char);
     if (used + size > limit) break;
     used += size;
     end += char.length;

@@ -2,7 +2,8 @@ import { ResponseDeliveryError } from '../shared/errors';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import type { HttpPut } from './http-put';
-import { byteLength, type ResponseBody, serializeResponse } from './response-body';
+import { byteLength } from './response-budget';
+import { type ResponseBody, serializeResponse } from './response-body';
 import { redactUrl } from './response-url';
 
 export interface SendResponseDependencies {

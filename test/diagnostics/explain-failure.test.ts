@@ -12,7 +12,7 @@ import {
   ListContainerInstancesCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { MAX_RESPONSE_BYTES } from '../../src/response/response-body';
+import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
 import {
   ecsTask,
   mockedAws,

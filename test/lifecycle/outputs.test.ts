@@ -1,6 +1,6 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { MAX_RESPONSE_BYTES } from '../../src/response/response-body';
+import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
 import { BUILT_IN_ATTRIBUTES } from '../../src/shared/attribute-names';
 import { mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';

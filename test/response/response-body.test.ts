@@ -1,4 +1,5 @@
-import { MAX_RESPONSE_BYTES, type ResponseBody, serializeResponse } from '../../src/response/response-body';
+import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
+import { type ResponseBody, serializeResponse } from '../../src/response/response-body';
 
 const body: ResponseBody = {
   Status: 'FAILED',

@@ -4,7 +4,7 @@
  * fake ECS behind ECS's documented token buckets, in virtual time: 40-minute tasks take seconds to simulate.
  */
 import { randomBytes } from 'node:crypto';
-import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
+import { answerCloudFormation } from '../src/requests/answer-cloudformation';
 import type { HttpPut } from '../src/response/http-put';
 import type { Log } from '../src/runtime/log';
 import { createRequest } from '../scripts/local/cloudformation';

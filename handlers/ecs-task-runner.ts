@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createSdkPorts } from '../src/aws/sdk-ports';
-import { answerCloudFormation } from '../src/lifecycle/answer-cloudformation';
+import { answerCloudFormation } from '../src/requests/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';

@@ -1,6 +1,6 @@
 /**
  * `npm run mutate [-- --mutate <file>]`: runs StrykerJS (stryker.config.json) over src/ against the unit tests,
- * then prints the mutation score of each folder of src/ and of the four the team's target covers, from the JSON
+ * then prints the mutation score of each folder of src/ and of those the team's target covers, from the JSON
  * report. The score is (killed + timed out) ÷ every valid mutant (survived and uncovered included; mutants that
  * do not compile are not valid).
  */
@@ -10,8 +10,11 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPORT = path.join(ROOT, 'reports/mutation/mutation.json');
-/** The folders whose combined score docs/measurements/mutation.json records (issue 16's target: at least 85 %). */
-const TARGET_FOLDERS = ['tasks', 'response', 'lifecycle', 'properties'];
+/**
+ * The folders whose combined score docs/measurements/mutation.json records (issue 16's target: at least 85 %).
+ * requests/, run/ and answers/ were one folder, lifecycle/, when the target was set.
+ */
+const TARGET_FOLDERS = ['tasks', 'response', 'requests', 'run', 'answers', 'properties'];
 
 interface MutationReport {
   files: Record<string, { mutants: { status: string }[] }>;

@@ -35,7 +35,10 @@ export interface DiagnosisContext {
 export function diagnosisContext(
   aws: AwsPorts,
   log: Log,
-  properties: RunnerProperties,
+  properties: Pick<
+    RunnerProperties,
+    'cluster' | 'logLines' | 'network' | 'overrides' | 'launchType' | 'capacityProviderStrategy'
+  >,
   definition: Pick<TaskDefinitionFacts, 'logs' | 'usesSecrets'>,
 ): DiagnosisContext {
   const fargate = runsOnFargate(properties);

@@ -8,7 +8,10 @@ import type { TaskDefinitionFacts } from './task-definition-facts';
  * a volume the task definition marks `configuredAtLaunch`, and its placement constraints count against RunTask's 10.
  * Returns a problem for each mismatch, naming what the task definition has.
  */
-export function checkLaunchSettings(properties: RunnerProperties, definition: TaskDefinitionFacts): string[] {
+/** The launch settings checked against the task definition. */
+export type LaunchSettings = Pick<RunnerProperties, 'volumeConfigurations' | 'placementConstraints'>;
+
+export function checkLaunchSettings(properties: LaunchSettings, definition: TaskDefinitionFacts): string[] {
   const problems: string[] = [];
   const name = resourceName(definition.arn);
   (properties.volumeConfigurations ?? []).forEach((volume, index) => {

@@ -3,7 +3,7 @@ import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
 import { AwsCallError, PreflightError } from '../shared/errors';
-import { checkLaunchSettings } from './launch-settings-check';
+import { checkLaunchSettings, type LaunchSettings } from './launch-settings-check';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
 /**
@@ -14,7 +14,11 @@ import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition
  * or one from another VPC, synchronously and before anything starts (InvalidParameterException naming the IDs), so
  * a run that succeeds makes no EC2 call; diagnostics describe the network only when RunTask refused it.
  */
-export async function checkBeforeStart(aws: AwsPorts, properties: RunnerProperties): Promise<TaskDefinitionFacts> {
+/** What the pre-flight check compares with the task definition. */
+export type PreflightProperties = Pick<RunnerProperties, 'taskDefinition' | 'network' | 'outputs' | 'overrides'> &
+  LaunchSettings;
+
+export async function checkBeforeStart(aws: AwsPorts, properties: PreflightProperties): Promise<TaskDefinitionFacts> {
   const definition = await describeTaskDefinition(aws, properties.taskDefinition);
   const problems = checkAgainstTaskDefinition(properties, definition);
   problems.push(...checkLaunchSettings(properties, definition));
@@ -43,7 +47,7 @@ async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Pr
   return taskDefinitionFacts(response.taskDefinition, taskDefinition);
 }
 
-function checkAgainstTaskDefinition(properties: RunnerProperties, definition: TaskDefinitionFacts): string[] {
+function checkAgainstTaskDefinition(properties: PreflightProperties, definition: TaskDefinitionFacts): string[] {
   const problems: string[] = [];
   const name = resourceName(definition.arn);
   if (definition.networkMode === 'awsvpc' && !properties.network) {

@@ -14,8 +14,27 @@ export type StartResult =
   | { kind: 'refused'; error: unknown }
   | { kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
+/** The properties RunTask's input is made of. */
+export type RunTaskSettings = Pick<
+  RunnerProperties,
+  | 'cluster'
+  | 'network'
+  | 'launchType'
+  | 'capacityProviderStrategy'
+  | 'platformVersion'
+  | 'overrides'
+  | 'group'
+  | 'tags'
+  | 'propagateTags'
+  | 'enableExecuteCommand'
+  | 'enableEcsManagedTags'
+  | 'placementConstraints'
+  | 'placementStrategy'
+  | 'volumeConfigurations'
+>;
+
 export interface StartRequest {
-  properties: RunnerProperties;
+  properties: RunTaskSettings;
   /** The task definition's ARN with its revision, as the pre-flight check resolved it. */
   taskDefinitionArn: string;
   /** Tasks to start: `Count`, or on a start retry as many as failed to start. */

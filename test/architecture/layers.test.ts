@@ -7,8 +7,10 @@ import { dirname, join, relative, resolve } from 'node:path';
  * other.
  */
 const RANKS: Record<string, number> = {
-  handlers: 7,
-  lifecycle: 6,
+  handlers: 9,
+  requests: 8,
+  run: 7,
+  answers: 6,
   diagnostics: 5,
   tasks: 4,
   response: 3,
@@ -96,12 +98,12 @@ describe('the code map', () => {
     const sample: Import[] = [
       { file: 'src/tasks/start.ts', from: 'tasks', to: 'diagnostics' },
       { file: 'src/response/x.ts', from: 'response', to: 'properties' },
-      { file: 'src/lifecycle/y.ts', from: 'lifecycle', to: 'tasks' },
+      { file: 'src/run/y.ts', from: 'run', to: 'tasks' },
     ];
     expect(upwardImports(sample)).toEqual([
       'src/tasks/start.ts imports from diagnostics/',
       'src/response/x.ts imports from properties/',
     ]);
-    expect(imports).toContainEqual({ file: 'src/lifecycle/start-attempt.ts', from: 'lifecycle', to: 'tasks' });
+    expect(imports).toContainEqual({ file: 'src/run/start-attempt.ts', from: 'run', to: 'tasks' });
   });
 });

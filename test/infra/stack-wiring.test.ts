@@ -485,7 +485,7 @@ describe('stack.yml MigrateTask', () => {
   });
 
   it('is read only through attributes the runner returns', async () => {
-    const { DATA_KEYS } = await import('../../src/lifecycle/task-attributes');
+    const { DATA_KEYS } = await import('../../src/answers/task-attributes');
     const attributes = attributesRead(stack, 'MigrateTask');
     expect(attributes).toContain('TaskArn');
     expect(attributes.filter((attribute) => !(DATA_KEYS as readonly string[]).includes(attribute))).toEqual([]);

@@ -1,4 +1,4 @@
-import { ALLOWED_ACCOUNTS_VARIABLE } from '../../src/lifecycle/accounts-served';
+import { ALLOWED_ACCOUNTS_VARIABLE } from '../../src/requests/accounts-served';
 import { evaluate, isRecord, loadTemplate, properties, ref } from './cfn-yaml';
 
 const runner = loadTemplate('task-runner.yml');

@@ -1,4 +1,4 @@
-import { continuationOf, type ContinuationEventV1, isContinuationEvent, runOf } from '../../src/lifecycle/continuation';
+import { continuationOf, type ContinuationEventV1, isContinuationEvent, runOf } from '../../src/run/continuation';
 import { TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 

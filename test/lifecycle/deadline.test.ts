@@ -1,4 +1,4 @@
-import { effectiveTimeout } from '../../src/lifecycle/deadline';
+import { effectiveTimeout } from '../../src/run/deadline';
 
 describe('effectiveTimeout', () => {
   it("defaults to CloudFormation's hour less a minute to answer", () => {

@@ -1,4 +1,4 @@
-import { explainError, logIfUnexpected } from '../../src/lifecycle/error-explanation';
+import { explainError, logIfUnexpected } from '../../src/answers/error-explanation';
 import { describeAwsError } from '../../src/diagnostics/failure-reason';
 import {
   AwsCallError,

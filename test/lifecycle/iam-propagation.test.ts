@@ -5,7 +5,7 @@ import {
   ListTasksCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { IAM_PROPAGATION_MS } from '../../src/lifecycle/iam-propagation';
+import { IAM_PROPAGATION_MS } from '../../src/requests/iam-propagation';
 import { mockedAws, stubHappyPath, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';

@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { invocationsNeeded, unqualifiedFunctionArn } from '../../src/lifecycle/invocation-chain';
+import { invocationsNeeded, unqualifiedFunctionArn } from '../../src/run/invocation-chain';
 import { ecsTask, mockedAws, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';

@@ -1,7 +1,7 @@
-import { checkOutputsFit, outputsThatDoNotFit, roomForOutputValues } from '../../src/lifecycle/outputs-fit';
+import { checkOutputsFit, outputsThatDoNotFit, roomForOutputValues } from '../../src/answers/outputs-fit';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
-import { answerBody } from '../../src/lifecycle/answer-body';
-import { taskData } from '../../src/lifecycle/task-attributes';
+import { answerBody } from '../../src/answers/answer-body';
+import { taskData } from '../../src/answers/task-attributes';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { stoppedTask, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { RecordingLog } from '../support/fakes';

@@ -5,7 +5,7 @@ import {
   physicalResourceId,
   requestTag,
   teardownStartedBy,
-} from '../../src/lifecycle/resource-identity';
+} from '../../src/shared/resource-identity';
 import { fixtures } from '../support/fixtures';
 
 describe('resource identity', () => {

@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { type ContinuationEvent, runOf } from '../../src/lifecycle/continuation';
-import { RETRY_MIN_LEFT_MS, retryAfter, startRetryDelayMs, withAttempts } from '../../src/lifecycle/start-retries';
+import { type ContinuationEvent, runOf } from '../../src/run/continuation';
+import { RETRY_MIN_LEFT_MS, retryAfter, startRetryDelayMs, withAttempts } from '../../src/run/start-retries';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';

@@ -1,4 +1,4 @@
-import { emptyData, taskData } from '../../src/lifecycle/task-attributes';
+import { emptyData, taskData } from '../../src/answers/task-attributes';
 import { BUILT_IN_ATTRIBUTES } from '../../src/shared/attribute-names';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { stoppedTask, TASK_ARN } from '../support/aws-mocks';

@@ -8,9 +8,9 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent, ContinuationEventV1 } from '../../src/lifecycle/continuation';
+import type { ContinuationEvent, ContinuationEventV1 } from '../../src/run/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
-import { asTeardownOutcome } from '../../src/lifecycle/teardown';
+import { asTeardownOutcome } from '../../src/requests/teardown';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 

@@ -4,7 +4,7 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
-import type { ContinuationEventV1 } from '../../src/lifecycle/continuation';
+import type { ContinuationEventV1 } from '../../src/run/continuation';
 import path from 'node:path';
 
 function load<T>(name: string): T {

@@ -1,4 +1,4 @@
-import { answerCloudFormation } from '../../src/lifecycle/answer-cloudformation';
+import { answerCloudFormation } from '../../src/requests/answer-cloudformation';
 import { deliveryOf } from '../../src/runtime/sns-notification';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';

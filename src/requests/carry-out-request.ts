@@ -2,17 +2,17 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpd
 import { whatRunsChanged } from '../properties/rerun-on';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
 import { deleteResource } from './delete-resource';
-import { followRun } from './follow-run';
+import { followRun } from '../run/follow-run';
 import { retryingDeniedCalls } from './iam-propagation';
-import { isTeardown, type Run } from './run-state';
-import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from './run-wording';
-import { runTasks } from './run-tasks';
+import { isTeardown, type Run } from '../run/run-state';
+import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from '../answers/wording';
+import { runTasks } from '../run/start-run';
 import { UPDATE_ROLLBACK } from './stack-status';
 import { readStackStatus } from './stack-status-reader';
 import { cannotTellUpdateRollback } from './unreadable-stack-status';
-import { emptyData } from './task-attributes';
+import { emptyData } from '../answers/task-attributes';
 import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
@@ -54,23 +54,23 @@ async function updateResource(
   properties: RunnerProperties,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
-  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties);
+  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties.outputs);
   if (
     properties.rerunOn === 'TaskChange' &&
     !whatRunsChanged(request.OldResourceProperties, request.ResourceProperties)
   ) {
-    return skipped(RERUN_ON_NOTHING_CHANGED, properties);
+    return skipped(RERUN_ON_NOTHING_CHANGED, properties.outputs);
   }
   if (!properties.runOnRollback) {
     // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
     const reading = await readStackStatus(request.StackId, properties, deps);
     if (reading.kind === 'unreadable')
       return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
-    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN, properties);
+    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN, properties.outputs);
   }
   return runTasks(request, properties, deps);
 }
 
-function skipped(reason: string, properties: RunnerProperties): RequestOutcome {
-  return answered({ status: 'SUCCESS', reason, data: emptyData(properties.outputs) });
+function skipped(reason: string, outputs: readonly string[] | undefined): RequestOutcome {
+  return answered({ status: 'SUCCESS', reason, data: emptyData(outputs) });
 }

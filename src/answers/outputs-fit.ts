@@ -5,7 +5,7 @@ import { jsonBytes, jsonValueBytes, MAX_RESPONSE_BYTES } from '../response/respo
 import type { Log } from '../runtime/log';
 import { resourceName } from '../shared/arns';
 import { answerBody } from './answer-body';
-import { outputNamesTooLong } from './run-wording';
+import { outputNamesTooLong } from './wording';
 
 /** What a successful answer's built-in attributes typically hold, to see up front whether the Outputs fit. */
 const TYPICAL_SUCCESS = {

@@ -5,12 +5,12 @@ import { checkResponseUrl, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
-import { answerBody } from './answer-body';
+import { answerBody } from '../answers/answer-body';
 import { carryOutRequest, resumeRun } from './carry-out-request';
-import { isContinuationEvent, runOf } from './continuation';
-import { explainError, logIfUnexpected } from './error-explanation';
-import type { LifecycleDependencies, RequestOutcome } from './contract';
-import { unexplainedError } from './run-wording';
+import { isContinuationEvent, runOf } from '../run/continuation';
+import { explainError, logIfUnexpected } from '../answers/error-explanation';
+import type { LifecycleDependencies, RequestOutcome } from '../run/contract';
+import { unexplainedError } from '../answers/wording';
 
 export interface RunnerDependencies extends LifecycleDependencies {
   http: HttpPut;

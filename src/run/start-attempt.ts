@@ -4,7 +4,7 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../tasks/watch-tasks';
-import { clientToken, defaultStartedBy, requestTag } from './resource-identity';
+import { clientToken, defaultStartedBy, requestTag } from '../shared/resource-identity';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';

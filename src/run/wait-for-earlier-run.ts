@@ -1,7 +1,7 @@
 import { waitUntilStopped } from '../tasks/running-tasks';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
-import { earlierRunTimeout } from './run-wording';
+import { earlierRunTimeout } from '../answers/wording';
 
 /**
  * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stackName } from '../shared/arns';
+import { stackName } from './arns';
 
 /** The parts of a CloudFormation request that identify the resource and the request. */
 export interface RequestIdentity {

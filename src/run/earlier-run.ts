@@ -3,8 +3,8 @@ import type { RunnerProperties } from '../properties/runner-properties';
 import { type EarlierTask, findEarlierRun } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import type { LifecycleDependencies, RunRequest } from './contract';
-import { defaultStartedBy, requestTag } from './resource-identity';
-import { earlierRunStillRuns } from './run-wording';
+import { defaultStartedBy, requestTag } from '../shared/resource-identity';
+import { earlierRunStillRuns } from '../answers/wording';
 
 /** What IfRunning makes of an earlier run: the tasks to wait for (none: start at once), or a refusal. */
 export type EarlierRun = { kind: 'wait-for'; taskArns: string[] } | { kind: 'refused'; reason: string };

@@ -4,9 +4,9 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
-import { defaultStartedBy } from './resource-identity';
-import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from './run-wording';
+import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { defaultStartedBy } from '../shared/resource-identity';
+import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
 import { type Cleanup, runTeardown } from './teardown';
 
 /**
@@ -30,7 +30,7 @@ export async function deleteResource(
 /** Stops the resource's tasks that still run (StopOnDelete). */
 async function stopResourceTasks(
   request: CloudFormationCustomResourceDeleteEvent,
-  properties: RunnerProperties,
+  properties: Pick<RunnerProperties, 'stopOnDelete' | 'startedBy' | 'cluster'>,
   deps: LifecycleDependencies,
 ): Promise<Cleanup> {
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };

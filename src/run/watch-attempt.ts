@@ -11,12 +11,12 @@ import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
 import { stopTasks } from '../tasks/stop-tasks';
 import { type DecidedTask, hasSucceeded } from '../tasks/task-outcome';
 import { watchTasks } from '../tasks/watch-tasks';
-import { successAnswer } from './run-outcome';
+import { successAnswer } from '../answers/success-answer';
 import { type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
-import { watchFailed } from './run-wording';
+import { watchFailed } from '../answers/wording';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
-import { taskData } from './task-attributes';
+import { taskData } from '../answers/task-attributes';
 
 /**
  * Polls the tasks until each one's outcome is known, then judges the run; hands the watch off when this invocation's
@@ -89,7 +89,18 @@ async function judgeRun(
   if (tasks.every(hasSucceeded)) {
     const answer =
       run.phase.kind !== 'teardown' && properties.outputs
-        ? await successAnswer(run, properties.outputs, tasks, attempts, deps)
+        ? await successAnswer(
+            run.request,
+            {
+              outputs: properties.outputs,
+              logs: run.plan.logs,
+              cluster: run.plan.cluster,
+              deadline: run.plan.deadline,
+              attempts,
+            },
+            tasks,
+            deps,
+          )
         : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
     return { kind: 'answer', answer };
   }

@@ -1,6 +1,6 @@
 import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
-import type { LifecycleDependencies } from './contract';
+import type { LifecycleDependencies } from '../run/contract';
 
 /**
  * How long after a request arrives an AccessDenied may still be IAM catching up. IAM is eventually consistent

@@ -3,8 +3,8 @@ import type { CloudFormationApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { arnFields } from '../shared/arns';
 import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
-import type { LifecycleDependencies } from './contract';
-import { effectiveTimeout } from './deadline';
+import type { LifecycleDependencies } from '../run/contract';
+import { effectiveTimeout } from '../run/deadline';
 
 /** Why a stack's status could not be read: facts, which unreadable-stack-status.ts puts into words. */
 export type UnreadableCause =

@@ -5,9 +5,9 @@ import type { LifecycleDependencies } from './contract';
 import { effectiveTimeout } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
-import { checkOutputsFit } from './outputs-fit';
+import { checkOutputsFit } from '../answers/outputs-fit';
 import { isTeardown, type Purpose, type Run } from './run-state';
-import { tooLittleInvocationTime } from './run-wording';
+import { tooLittleInvocationTime } from '../answers/wording';
 
 /** The planning step's verdict: the run to carry out, or why nothing is started (a Reason). */
 export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason: string };

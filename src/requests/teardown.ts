@@ -1,12 +1,12 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { OnDelete } from '../properties/on-delete';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
-import { explainError, logIfUnexpected } from './error-explanation';
-import { defaultStartedBy, teardownStartedBy } from './resource-identity';
-import type { TeardownPhase } from './run-state';
-import { teardownWords } from './run-wording';
-import { startAndFollow } from './run-tasks';
+import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { explainError, logIfUnexpected } from '../answers/error-explanation';
+import { defaultStartedBy, teardownStartedBy } from '../shared/resource-identity';
+import type { TeardownPhase } from '../run/run-state';
+import { teardownWords } from '../answers/wording';
+import { startAndFollow } from '../run/start-run';
 import { CREATE_ROLLBACK } from './stack-status';
 import { readStackStatus } from './stack-status-reader';
 import { cannotTellCreateRollback } from './unreadable-stack-status';

@@ -4,7 +4,7 @@ import { stopTasks } from '../tasks/stop-tasks';
 import { continuationOf } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { type Run, startedTasks } from './run-state';
-import { handOffFailed, recursionStoppedHandOff } from './run-wording';
+import { handOffFailed, recursionStoppedHandOff } from '../answers/wording';
 
 /**
  * Hands the run to a fresh asynchronous invocation of this same function. If that fails, nobody would watch the

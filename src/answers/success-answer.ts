@@ -1,12 +1,16 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-budget';
 import type { DecidedTask } from '../tasks/task-outcome';
 import { readTaskOutputs } from '../tasks/task-outputs';
-import type { LifecycleDependencies } from './contract';
+import type { AwsPorts } from '../aws/ports';
+import type { Clock } from '../runtime/clock';
+import type { Invocation } from '../runtime/invocation';
+import type { Log } from '../runtime/log';
+import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { outputsThatDoNotFit } from './outputs-fit';
-import type { Run } from './run-state';
-import { outputsTooLarge, outputsUnreadable } from './run-wording';
+import { outputsTooLarge, outputsUnreadable } from './wording';
 import { taskData } from './task-attributes';
 
 /** Time kept after reading the Outputs to answer CloudFormation within this invocation. */
@@ -17,20 +21,27 @@ const ANSWER_TIME_MS = 20_000;
  * the printed values cannot be read or do not fit CloudFormation's response.
  */
 export async function successAnswer(
-  run: Pick<Run, 'request' | 'plan'>,
-  names: readonly string[],
+  request: CloudFormationCustomResourceEvent,
+  run: {
+    outputs: readonly string[];
+    logs: Readonly<Record<string, AwsLogsLocation>>;
+    cluster: string;
+    /** Epoch milliseconds: no read of the Outputs starts later. */
+    deadline: number;
+    attempts: number;
+  },
   tasks: readonly DecidedTask[],
-  attempts: number,
-  deps: LifecycleDependencies,
+  deps: { aws: Pick<AwsPorts, 'logs' | 'ecs'>; clock: Clock; invocation: Invocation; log: Log },
 ): Promise<Answer> {
+  const { attempts } = run;
   const read = await readTaskOutputs(
     { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock },
     {
-      cluster: run.plan.cluster,
+      cluster: run.cluster,
       taskArns: tasks.map((task) => task.taskArn),
-      logs: run.plan.logs,
-      names,
-      until: Math.min(run.plan.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
+      logs: run.logs,
+      names: run.outputs,
+      until: Math.min(run.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
     },
   );
   if (read.kind === 'unreadable') {
@@ -48,7 +59,7 @@ export async function successAnswer(
       hint: "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or raise max-buffer-size.",
     });
   const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
-  const tooLarge = outputsThatDoNotFit(run.request, answer, read.values);
+  const tooLarge = outputsThatDoNotFit(request, answer, read.values);
   if (tooLarge.length === 0) return answer;
   const sizes = tooLarge.map((name) => ({ name, bytes: byteLength(read.values[name] ?? '') }));
   return {

@@ -1,7 +1,7 @@
 import { errorName } from '../aws/aws-errors';
 import { HAND_OFF_MARGIN_MS } from '../tasks/watch-tasks';
 import type { LifecycleDependencies } from './contract';
-import { chainTooLong } from './run-wording';
+import { chainTooLong } from '../answers/wording';
 
 /**
  * Lambda's recursive loop detection stops a chain of about 16 invocations of the same function, a function that

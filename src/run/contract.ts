@@ -5,7 +5,7 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 
-/** What every lifecycle step is given: the AWS ports, time, the Lambda invocation and the log. */
+/** What every request handler and run step is given: the AWS ports, time, the Lambda invocation and the log. */
 export interface LifecycleDependencies {
   aws: AwsPorts;
   clock: Clock;
@@ -16,7 +16,7 @@ export interface LifecycleDependencies {
 /** A request that runs tasks. */
 export type RunRequest = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
-/** How a lifecycle step ended: with the answer for CloudFormation, or with the watch handed to a fresh invocation. */
+/** How a request ended in this invocation: with the answer for CloudFormation, or handed to a fresh invocation. */
 export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'handed-off' };
 
 export function answered(answer: Answer): RequestOutcome {

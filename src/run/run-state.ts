@@ -46,8 +46,11 @@ export interface RunProgress {
 }
 
 /**
- * Where the run is. Each state has one step (run-steps.ts) that takes it to the next transition; every state can be
- * handed to a fresh invocation, so each carries all it needs.
+ * Where the run is. Each state has one step that takes it to the next transition (follow-run.ts picks it:
+ * wait-for-earlier-run.ts, start-attempt.ts, watch-attempt.ts); every state can be handed to a fresh invocation, so
+ * each carries all it needs. A new state is a member here, a step file and a case in follow-run.ts's switch (the
+ * lint's exhaustiveness check finds a missing one); a state that outlives an invocation in a new shape raises
+ * CONTINUATION_VERSION (continuation.ts), with a conversion of the older payloads.
  */
 export type RunState =
   /** Tasks that must end before anything starts: an earlier run (IfRunning), or the tasks a Delete just stopped. */

@@ -2,6 +2,7 @@ import type { Failure } from '@aws-sdk/client-ecs';
 import { errorName, errorSummary, httpStatus, isPermissionDenied, isUnreadableAnswer } from '../aws/aws-errors';
 import { taskId } from '../shared/arns';
 import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
+import { MISSING_GRACE_MS } from '../tasks/watch-tasks';
 import { PERMISSION_HINT, withHintList, withHints } from './failure-hints';
 
 /** What a stop code other than EssentialContainerExited tells the user, and what to do about it. */
@@ -43,7 +44,8 @@ function describeFailedTask(task: DecidedTask): string {
   }
   if (task.verdict === 'unknown-to-ecs') {
     return (
-      `Task ${taskId(task.taskArn)} failed: ${task.problem};` +
+      `Task ${taskId(task.taskArn)} failed: ECS still did not know the task` +
+      ` ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${task.ecsSaid});` +
       ' it was stopped (StopTask, best effort) so that it cannot run unwatched.'
     );
   }

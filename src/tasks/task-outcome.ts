@@ -17,13 +17,14 @@ export interface ContainerFailure {
  * - `failed`: an essential container exited with another code, never ran, or was not reported;
  * - `stopped-from-outside`: something other than its essential containers' exit stopped it (Spot, StopTask, a
  *   draining instance), whatever their exit codes;
- * - `unknown-to-ecs`: ECS never reported the task (MISSING) within the grace period after RunTask; `problem` says so.
+ * - `unknown-to-ecs`: ECS never reported the task within the grace period after RunTask; `ecsSaid` is what it said
+ *   instead (`MISSING`, or a DescribeTasks failure's reason and detail).
  */
 export type Verdict =
   | { verdict: 'succeeded' }
   | { verdict: 'failed' }
   | { verdict: 'stopped-from-outside' }
-  | { verdict: 'unknown-to-ecs'; problem: string };
+  | { verdict: 'unknown-to-ecs'; ecsSaid: string };
 
 /** A task whose outcome is known: every essential container has stopped, or the task itself has. */
 export type DecidedTask = TaskFacts & Verdict;

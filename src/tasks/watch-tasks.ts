@@ -160,7 +160,7 @@ async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutc
           lastStatus: failure?.reason ?? 'MISSING',
           verdict: 'unknown-to-ecs',
           failures: [],
-          problem: `ECS still did not know the task ${Math.round(MISSING_GRACE_MS / 60_000)} minutes after RunTask (${said})`,
+          ecsSaid: said,
         });
       }
     }

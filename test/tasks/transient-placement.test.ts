@@ -37,7 +37,7 @@ describe('a task that failed to start is never', () => {
 
   it('one ECS never reported, whatever else is known of it', () => {
     expect(failedToStart(spot())).toBe(true);
-    const unknown = { verdict: 'unknown-to-ecs' as const, problem: 'ECS still did not know the task' };
+    const unknown = { verdict: 'unknown-to-ecs' as const, ecsSaid: 'MISSING' };
     expect(failedToStart({ ...spot(), ...unknown })).toBe(false);
     expect(failedToStart({ ...spot(), stopCode: 'TaskFailedToStart', ...unknown })).toBe(false);
   });

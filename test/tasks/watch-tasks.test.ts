@@ -305,7 +305,7 @@ describe('a task ECS does not know yet (MISSING)', () => {
         lastStatus: 'MISSING',
         verdict: 'unknown-to-ecs',
         failures: [],
-        problem: 'ECS still did not know the task 5 minutes after RunTask (MISSING: The task was not found)',
+        ecsSaid: 'MISSING: The task was not found',
       },
     ]);
   });
@@ -318,7 +318,7 @@ describe('a task ECS does not know yet (MISSING)', () => {
 
     expect(tasks[0]).toMatchObject({
       lastStatus: 'MISSING',
-      problem: 'ECS still did not know the task 5 minutes after RunTask (MISSING)',
+      ecsSaid: 'MISSING',
     });
   });
 });

@@ -56,7 +56,10 @@ export async function successAnswer(
     deps.log.warn('Declared Outputs never appeared in the log; their attributes are empty', {
       outputs: read.notFound,
       truncatedStreams: read.truncatedStreams,
-      hint: "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or raise max-buffer-size.",
+      hint:
+        "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default" +
+        " since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or raise" +
+        ' max-buffer-size.',
     });
   const answer: Answer = { status: 'SUCCESS', data: taskData(tasks, { attempts, outputs: read.values }) };
   const tooLarge = outputsThatDoNotFit(request, answer, read.values);

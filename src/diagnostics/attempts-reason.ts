@@ -64,5 +64,8 @@ const NOT_RETRIED_BECAUSE: Record<FinalCause, string> = {
  */
 export function notRetriedNote(verdict: StartFailureVerdict | undefined): string | undefined {
   if (verdict?.kind !== 'final') return undefined;
-  return `Not retried: ${NOT_RETRIED_BECAUSE[verdict.cause]} — StartRetries retries only what passes with time (capacity shortages, throttling, network timeouts).`;
+  return (
+    `Not retried: ${NOT_RETRIED_BECAUSE[verdict.cause]}` +
+    ' — StartRetries retries only what passes with time (capacity shortages, throttling, network timeouts).'
+  );
 }

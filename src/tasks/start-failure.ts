@@ -47,15 +47,28 @@ const FINAL: readonly (readonly [FinalCause, RegExp])[] = [
   ['no-instance-can-run', /^ATTRIBUTE\b/],
 ];
 
+/** One case-insensitive pattern matching any of `patterns` (written apart to keep each line readable). */
+function anyOf(...patterns: RegExp[]): RegExp {
+  return new RegExp(patterns.map((pattern) => pattern.source).join('|'), 'i');
+}
+
 const TRANSIENT: readonly (readonly [TransientCause, RegExp])[] = [
   [
     'capacity',
-    /^RESOURCE:|^AGENT\b|Capacity is unavailable|InsufficientFreeAddresses|insufficient free (ip )?addresses|network interface provisioning|NetworkInterfaceLimitExceeded|AttachmentLimitExceeded|No Container Instances were found/i,
+    anyOf(
+      /^RESOURCE:|^AGENT\b|Capacity is unavailable|InsufficientFreeAddresses|insufficient free (ip )?addresses/,
+      /network interface provisioning|NetworkInterfaceLimitExceeded|AttachmentLimitExceeded/,
+      /No Container Instances were found/,
+    ),
   ],
   ['throttling', /Throttl|Rate exceeded|TooManyRequests|RequestLimitExceeded|pull rate limit|\b429\b/i],
   [
     'network',
-    /i\/o timeout|timed out|timeout|deadline exceeded|context canceled|request canceled|connection (reset|refused)|TLS handshake|unexpected EOF|no such host|temporary failure|InternalError|Internal Server Error|Service Unavailable|Bad Gateway|API error \(5\d\d\)/i,
+    anyOf(
+      /i\/o timeout|timed out|timeout|deadline exceeded|context canceled|request canceled|connection (reset|refused)/,
+      /TLS handshake|unexpected EOF|no such host|temporary failure/,
+      /InternalError|Internal Server Error|Service Unavailable|Bad Gateway|API error \(5\d\d\)/,
+    ),
   ],
 ];
 

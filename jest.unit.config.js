@@ -1,6 +1,9 @@
 /**
  * The unit tests alone: no moto, no cfn-lint, no bundle. What mutation testing (`npm run mutate`) runs for every
- * mutant; fast enough to run many times.
+ * mutant; fast enough to run many times. `npm run test:unit`. The folders that mirror src/, test/behaviour/ (whole
+ * requests through the handler, over mocked clients), test/architecture/ and test/docs/ run; the suites ignored
+ * below need moto, cfn-lint, the bundle or a synthesized CDK app, or run the local tools and the benchmark
+ * (test/README.md).
  */
 const base = require('./jest.config');
 

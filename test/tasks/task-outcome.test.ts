@@ -66,7 +66,7 @@ describe('judgeTask', () => {
 });
 
 describe('judgeTask: when a task is decided', () => {
-  // Every essential container, not just the first to exit: test/lifecycle/real-aws-semantics.test.ts.
+  // Every essential container, not just the first to exit: test/behaviour/real-aws-semantics.test.ts.
   it('waits for ECS to say why the task stops before judging stopped containers', () => {
     const task = ecsTask({
       lastStatus: 'RUNNING',

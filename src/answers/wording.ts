@@ -133,10 +133,17 @@ export const INVALID_PROPERTIES_ON_DELETE =
 /** What became of the resource's tasks on Delete. */
 export const cleanupWords = {
   notStopped: 'StopOnDelete is false: tasks still running were left alone.',
-  stopped: (taskArns: readonly string[]) =>
-    taskArns.length === 0
+  stopped: (taskArns: readonly string[], alreadyStopping: readonly string[] = []) =>
+    taskArns.length + alreadyStopping.length === 0
       ? 'No task of this resource was running.'
-      : `Stopped ${taskArns.length} task(s) still running: ${taskArns.map(taskId).join(', ')}.`,
+      : [
+          ...(taskArns.length > 0
+            ? [`Stopped ${taskArns.length} task(s) still running: ${taskArns.map(taskId).join(', ')}.`]
+            : []),
+          ...(alreadyStopping.length > 0
+            ? [`${alreadyStopping.length} task(s) already stopping: ${alreadyStopping.map(taskId).join(', ')}.`]
+            : []),
+        ].join(' '),
   noCluster: (cluster: string) => `Cluster ${cluster} no longer exists: nothing to stop.`,
   /** `failure` is the failed call, as diagnostics describe it. */
   failed: (failure: string) => `Deleted without stopping tasks: ${failure}`,

@@ -1,6 +1,6 @@
 import { explainEarlierRunLookupFailure } from '../diagnostics/cluster-call-refusal';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { type EarlierTask, findEarlierRun } from '../tasks/running-tasks';
+import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import type { LifecycleDependencies, RunRequest } from './contract';
 import { defaultStartedBy, requestTag } from '../shared/resource-identity';
@@ -32,10 +32,11 @@ export async function earlierRun(
     case 'Fail':
       return { kind: 'refused', reason: earlierRunStillRuns(tasks) };
     case 'Stop':
+      // A task already asked to stop is waited for, not stopped again.
       await stopTasks(
         deps.aws.ecs,
         properties.cluster,
-        taskArns,
+        byStopRequest(tasks).toStop,
         'ecs-task-runner: a new run of this resource starts (IfRunning Stop)',
         deps.log,
       );

@@ -1,3 +1,4 @@
+import type { Task } from '@aws-sdk/client-ecs';
 import { isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
@@ -7,35 +8,51 @@ import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
- * The resource's tasks whose desired status is RUNNING. "When you specify startedBy as the filter, it must be the
- * only filter that you use" (ECS API reference, ListTasks): the default desiredStatus, RUNNING, is the one wanted.
+ * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
+ * deadline, or an operator) keeps running for its stop timeout but leaves the default listing. "When you specify
+ * startedBy as the filter, it must be the only filter that you use" (ECS API reference, ListTasks, `startedBy`);
+ * `desiredStatus` is not one of those filters but the status every listing has — "The default status filter is
+ * RUNNING" (ListTasks, `desiredStatus`) — so each listing pairs startedBy with one desired status.
  */
-export async function listRunningTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
-  const taskArns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ecs.listTasks({ cluster, startedBy, ...(nextToken ? { nextToken } : {}) });
-    taskArns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return taskArns;
+export async function listResourceTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
+  const taskArns = new Set<string>();
+  for (const desiredStatus of LISTED_DESIRED_STATUSES) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ecs.listTasks({ cluster, startedBy, desiredStatus, ...(nextToken ? { nextToken } : {}) });
+      for (const taskArn of page.taskArns ?? []) taskArns.add(taskArn);
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  return [...taskArns];
 }
 
-/**
- * The resource's tasks that have not stopped: those ListTasks names, less those DescribeTasks reports STOPPED or
- * no longer knows. ListTasks can still name a task that has just stopped (and moto names stopped tasks whatever
- * their desired status), and a task that has stopped needs no StopTask.
- */
-export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
-  const listed = await listRunningTasks(ecs, cluster, startedBy);
-  if (listed.length === 0) return [];
-  return (await stillRunning(ecs, cluster, listed)).map((task) => task.taskArn);
-}
+/** PENDING is never a desired status ("Amazon ECS never sets the desired status of a task to that value"). */
+const LISTED_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
 
-/** A task of an earlier run that has not stopped yet. */
+/** A task of the resource that has not stopped yet. */
 export interface EarlierTask {
   taskArn: string;
   lastStatus: string;
+  /** Someone has asked it to stop already (desired status STOPPED): it is waited for, never stopped again. */
+  askedToStop?: true;
+}
+
+/**
+ * The resource's tasks that have not stopped: those ListTasks names (either desired status), less those
+ * DescribeTasks reports STOPPED or no longer knows. A task that has stopped needs no StopTask, and a task listed
+ * with desired status STOPPED has mostly stopped already (stopped tasks stay listed for at least an hour).
+ */
+export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<EarlierTask[]> {
+  const listed = await listResourceTasks(ecs, cluster, startedBy);
+  if (listed.length === 0) return [];
+  return stillRunning(ecs, cluster, listed);
+}
+
+/** The tasks that still need a StopTask (nobody has asked them to stop yet), and those already stopping. */
+export function byStopRequest(tasks: readonly EarlierTask[]): { toStop: string[]; alreadyStopping: string[] } {
+  const arns = (asked: boolean) => tasks.filter((task) => (task.askedToStop ?? false) === asked).map((t) => t.taskArn);
+  return { toStop: arns(false), alreadyStopping: arns(true) };
 }
 
 /**
@@ -48,17 +65,25 @@ export async function findEarlierRun(
   startedBy: string,
   requestTag: string,
 ): Promise<EarlierTask[]> {
-  const running = await listRunningTasks(ecs, cluster, startedBy);
+  const listed = await listResourceTasks(ecs, cluster, startedBy);
   const earlier: EarlierTask[] = [];
-  for (let i = 0; i < running.length; i += 100) {
-    const response = await ecs.describeTasks({ cluster, tasks: running.slice(i, i + 100), include: ['TAGS'] });
+  for (let i = 0; i < listed.length; i += 100) {
+    const response = await ecs.describeTasks({ cluster, tasks: listed.slice(i, i + 100), include: ['TAGS'] });
     for (const task of response.tasks ?? []) {
       if (!task.taskArn || task.lastStatus === 'STOPPED') continue;
       if (task.tags?.some((tag) => tag.key === REQUEST_TAG_KEY && tag.value === requestTag)) continue;
-      earlier.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
+      earlier.push(earlierTask(task.taskArn, task));
     }
   }
   return earlier;
+}
+
+function earlierTask(taskArn: string, task: Task): EarlierTask {
+  return {
+    taskArn,
+    lastStatus: task.lastStatus ?? 'UNKNOWN',
+    ...(task.desiredStatus === 'STOPPED' ? { askedToStop: true as const } : {}),
+  };
 }
 
 export interface StopWaitDependencies {
@@ -89,7 +114,11 @@ export async function waitUntilStopped(
   deps: StopWaitDependencies,
 ): Promise<StopWaitResult> {
   const { clock, invocation } = deps;
-  let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
+  let running: EarlierTask[] = taskArns.map((taskArn) => ({
+    taskArn,
+    lastStatus: 'RUNNING',
+    desiredStatus: 'UNKNOWN',
+  }));
   for (;;) {
     try {
       running = await stillRunning(
@@ -118,7 +147,7 @@ async function stillRunning(ecs: EcsApi, cluster: string, taskArns: readonly str
     // A task ECS does not report (MISSING) stopped long ago: stopped tasks stay visible for at least an hour.
     for (const task of response.tasks ?? []) {
       if (task.taskArn && asked.includes(task.taskArn) && task.lastStatus !== 'STOPPED')
-        running.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
+        running.push(earlierTask(task.taskArn, task));
     }
   }
   return running;

@@ -21,6 +21,16 @@ function them(count: number): string {
   return count === 1 ? 'it' : 'them';
 }
 
+/** The request reached the runner after CloudFormation's wait for it (less the margin to answer) had passed. */
+export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSeconds: number }, now: number): string {
+  return (
+    `Not started: CloudFormation sent this request at ${new Date(wait.sentAt).toISOString()} (the ResponseURL's` +
+    ` X-Amz-Date) and waits ${wait.waitSeconds} s for its answer (ServiceTimeout); it reached the runner` +
+    ` ${Math.round((now - wait.sentAt) / 1000)} s later, too late to run a task (an SNS delay, or Lambda's` +
+    ' asynchronous retries of a failed invocation). Run the stack operation again.'
+  );
+}
+
 export function tooLittleInvocationTime(remainingMs: number): string {
   return (
     `Not started: the runner function has only ${Math.round(remainingMs / 1000)} s left in this invocation;` +

@@ -21,6 +21,12 @@ function them(count: number): string {
   return count === 1 ? 'it' : 'them';
 }
 
+/** The deadline passed while every poll of the tasks' status failed (throttled, or a transient error). */
+export function statusUnread(forMs: number, failure: string): string {
+  const said = failure.endsWith('.') ? failure : `${failure}.`;
+  return `Their status could not be read for the last ${Math.round(forMs / 1000)} s before the deadline: ${said}`;
+}
+
 /** The request reached the runner after CloudFormation's wait for it (less the margin to answer) had passed. */
 export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSeconds: number }, now: number): string {
   return (

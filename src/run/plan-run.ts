@@ -52,7 +52,7 @@ export async function planRun(
   if (outputs.kind === 'refused') return outputs;
   const earlier = isTeardown(purpose)
     ? { kind: 'wait-for' as const, taskArns: [...waitFor] }
-    : await earlierRun(purpose.request, properties, deps);
+    : await earlierRun(purpose.request, properties, deadline, deps);
   if (earlier.kind === 'refused') return earlier;
   return {
     kind: 'planned',

@@ -1,3 +1,7 @@
+import { isTransient } from '../aws/aws-errors';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/log';
+
 /**
  * How long to wait before asking AWS again after a throttled or transient failure: exponential backoff with "full
  * jitter" (a uniform wait between 0 and the exponential bound), so that the many watches of a busy account do not
@@ -23,4 +27,25 @@ export function jitterFraction(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash / 2 ** 32;
+}
+
+/**
+ * Calls `call` until it answers, asking again with backoff after a throttled or transient failure while `until`
+ * (epoch milliseconds) allows; any other failure, or the last one at `until`, is thrown.
+ */
+export async function askWithBackoff<T>(
+  call: () => Promise<T>,
+  options: { what: string; until: number; seed: string },
+  deps: { clock: Clock; log: Log },
+): Promise<T> {
+  for (let failures = 1; ; failures += 1) {
+    try {
+      return await call();
+    } catch (error) {
+      const left = options.until - deps.clock.now();
+      if (!isTransient(error) || left <= 0) throw error;
+      deps.log.warn(`${options.what} failed; asking again with backoff`, { error: String(error), failures });
+      await deps.clock.sleep(Math.min(backoffMs(failures, options.seed), left));
+    }
+  }
 }

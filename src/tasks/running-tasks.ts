@@ -5,6 +5,7 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
+import { backoffMs } from './call-backoff';
 import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
@@ -95,8 +96,8 @@ export interface StopWaitDependencies {
 
 export type StopWaitResult =
   | { kind: 'stopped' }
-  /** The deadline passed with these tasks still running. */
-  | { kind: 'deadline'; running: EarlierTask[] }
+  /** The deadline passed with these tasks still running (`unread`: the polls had been failing since `since`). */
+  | { kind: 'deadline'; running: EarlierTask[]; unread?: { since: number; error: unknown } }
   /** This invocation is about to run out of time: a fresh one must wait on. */
   | { kind: 'hand-off'; running: EarlierTask[] };
 
@@ -114,11 +115,8 @@ export async function waitUntilStopped(
   deps: StopWaitDependencies,
 ): Promise<StopWaitResult> {
   const { clock, invocation } = deps;
-  let running: EarlierTask[] = taskArns.map((taskArn) => ({
-    taskArn,
-    lastStatus: 'RUNNING',
-    desiredStatus: 'UNKNOWN',
-  }));
+  let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
+  let failing: { since: number; count: number; error: unknown } | undefined;
   for (;;) {
     try {
       running = await stillRunning(
@@ -126,14 +124,26 @@ export async function waitUntilStopped(
         cluster,
         running.map((task) => task.taskArn),
       );
+      failing = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      deps.log.warn('DescribeTasks failed while waiting for tasks to stop; polling on', { error: String(error) });
+      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      deps.log.warn('DescribeTasks failed while waiting for tasks to stop; asking again with backoff', {
+        error: String(error),
+        failures: failing.count,
+      });
     }
     if (running.length === 0) return { kind: 'stopped' };
     const untilDeadline = deadline - clock.now();
-    if (untilDeadline <= 0) return { kind: 'deadline', running };
-    const wait = Math.min(STOP_WAIT_POLL_MS, untilDeadline);
+    if (untilDeadline <= 0)
+      return {
+        kind: 'deadline',
+        running,
+        ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
+      };
+    // After a failure, the backoff's wait when it is longer than the regular one.
+    const retryWait = failing ? backoffMs(failing.count, taskArns[0] ?? cluster) : 0;
+    const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
     if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off', running };
     await clock.sleep(wait);
   }

@@ -1,8 +1,8 @@
 import { waitUntilStopped } from '../tasks/running-tasks';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
-import { earlierRunTimeout, statusUnread } from '../answers/wording';
-import { describeAwsError } from '../diagnostics/failure-reason';
+import { earlierRunTimeout } from '../answers/wording';
+import { withUnreadStatus } from './unread-status';
 
 /**
  * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's
@@ -29,10 +29,7 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
           ? { teardown: true as const }
           : { teardown: false as const, ifRunning: properties.ifRunning };
       const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor);
-      const { unread } = waited;
-      const reason = unread
-        ? `${timedOut} ${statusUnread(clock.now() - unread.since, describeAwsError('DescribeTasks', unread.error))}`
-        : timedOut;
+      const reason = withUnreadStatus(timedOut, waited.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason } };
     }
   }

@@ -14,7 +14,8 @@ import { watchTasks } from '../tasks/watch-tasks';
 import { successAnswer } from '../answers/success-answer';
 import { type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
-import { statusUnread, watchFailed } from '../answers/wording';
+import { watchFailed } from '../answers/wording';
+import { withUnreadStatus } from './unread-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 import { taskData } from '../answers/task-attributes';
 
@@ -55,10 +56,7 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
       const pending = result.pending.map((task) => task.taskArn);
       await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
       const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis);
-      const { unread } = result;
-      const reason = unread
-        ? `${timedOut} ${statusUnread(clock.now() - unread.since, describeAwsError('DescribeTasks', unread.error))}`
-        : timedOut;
+      const reason = withUnreadStatus(timedOut, result.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
     }
     case 'hand-off':

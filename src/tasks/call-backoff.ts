@@ -10,6 +10,12 @@ import type { Log } from '../runtime/log';
  * watches of different tasks spread out, and a test replays exactly.
  */
 
+/** The polls of a watch or wait had been failing since `since` (epoch ms) when its deadline passed; `error` the last. */
+export interface UnreadStatus {
+  since: number;
+  error: unknown;
+}
+
 export const BACKOFF_BASE_MS = 1_000;
 export const BACKOFF_CAP_MS = 30_000;
 

@@ -5,7 +5,7 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
-import { backoffMs } from './call-backoff';
+import { backoffMs, type UnreadStatus } from './call-backoff';
 import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
@@ -97,7 +97,7 @@ export interface StopWaitDependencies {
 export type StopWaitResult =
   | { kind: 'stopped' }
   /** The deadline passed with these tasks still running (`unread`: the polls had been failing since `since`). */
-  | { kind: 'deadline'; running: EarlierTask[]; unread?: { since: number; error: unknown } }
+  | { kind: 'deadline'; running: EarlierTask[]; unread?: UnreadStatus }
   /** This invocation is about to run out of time: a fresh one must wait on. */
   | { kind: 'hand-off'; running: EarlierTask[] };
 

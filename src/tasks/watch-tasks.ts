@@ -3,7 +3,7 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
-import { backoffMs } from './call-backoff';
+import { backoffMs, type UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
@@ -30,7 +30,7 @@ export interface Watch {
 export type WatchResult =
   | { kind: 'decided'; tasks: DecidedTask[] }
   /** `unread`: the polls had been failing (throttled, or a transient error) since `since` when the deadline passed. */
-  | { kind: 'deadline'; pending: PendingTask[]; unread?: { since: number; error: unknown } }
+  | { kind: 'deadline'; pending: PendingTask[]; unread?: UnreadStatus }
   /** This invocation is about to run out of time: a fresh one must carry on. */
   | { kind: 'hand-off' };
 

@@ -21,6 +21,22 @@ function them(count: number): string {
   return count === 1 ? 'it' : 'them';
 }
 
+/** The deadline passed while every poll of the tasks' status failed (throttled, or a transient error). */
+export function statusUnread(forMs: number, failure: string): string {
+  const said = failure.endsWith('.') ? failure : `${failure}.`;
+  return `Their status could not be read for the last ${Math.round(forMs / 1000)} s before the deadline: ${said}`;
+}
+
+/** The request reached the runner after CloudFormation's wait for it (less the margin to answer) had passed. */
+export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSeconds: number }, now: number): string {
+  return (
+    `Not started: CloudFormation sent this request at ${new Date(wait.sentAt).toISOString()} (the ResponseURL's` +
+    ` X-Amz-Date) and waits ${wait.waitSeconds} s for its answer (ServiceTimeout); it reached the runner` +
+    ` ${Math.round((now - wait.sentAt) / 1000)} s later, too late to run a task (an SNS delay, or Lambda's` +
+    ' asynchronous retries of a failed invocation). Run the stack operation again.'
+  );
+}
+
 export function tooLittleInvocationTime(remainingMs: number): string {
   return (
     `Not started: the runner function has only ${Math.round(remainingMs / 1000)} s left in this invocation;` +
@@ -133,10 +149,17 @@ export const INVALID_PROPERTIES_ON_DELETE =
 /** What became of the resource's tasks on Delete. */
 export const cleanupWords = {
   notStopped: 'StopOnDelete is false: tasks still running were left alone.',
-  stopped: (taskArns: readonly string[]) =>
-    taskArns.length === 0
+  stopped: (taskArns: readonly string[], alreadyStopping: readonly string[] = []) =>
+    taskArns.length + alreadyStopping.length === 0
       ? 'No task of this resource was running.'
-      : `Stopped ${taskArns.length} task(s) still running: ${taskArns.map(taskId).join(', ')}.`,
+      : [
+          ...(taskArns.length > 0
+            ? [`Stopped ${taskArns.length} task(s) still running: ${taskArns.map(taskId).join(', ')}.`]
+            : []),
+          ...(alreadyStopping.length > 0
+            ? [`${alreadyStopping.length} task(s) already stopping: ${alreadyStopping.map(taskId).join(', ')}.`]
+            : []),
+        ].join(' '),
   noCluster: (cluster: string) => `Cluster ${cluster} no longer exists: nothing to stop.`,
   /** `failure` is the failed call, as diagnostics describe it. */
   failed: (failure: string) => `Deleted without stopping tasks: ${failure}`,

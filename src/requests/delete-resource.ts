@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
-import { unstoppedTasks } from '../tasks/running-tasks';
+import { byStopRequest, unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
 import { defaultStartedBy } from '../shared/resource-identity';
@@ -36,9 +36,11 @@ async function stopResourceTasks(
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
-    const running = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
-    await stopTasks(deps.aws.ecs, properties.cluster, running, 'ecs-task-runner: the resource was deleted', deps.log);
-    return { summary: cleanupWords.stopped(running), stopped: running };
+    // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
+    const unstopped = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
+    const { toStop, alreadyStopping } = byStopRequest(unstopped);
+    await stopTasks(deps.aws.ecs, properties.cluster, toStop, 'ecs-task-runner: the resource was deleted', deps.log);
+    return { summary: cleanupWords.stopped(toStop, alreadyStopping), stopped: [...toStop, ...alreadyStopping] };
   } catch (error) {
     if (isClusterNotFound(error)) return { summary: cleanupWords.noCluster(properties.cluster), stopped: [] };
     deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });

@@ -1,7 +1,9 @@
 import { explainEarlierRunLookupFailure } from '../diagnostics/cluster-call-refusal';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { type EarlierTask, findEarlierRun } from '../tasks/running-tasks';
+import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/running-tasks';
+import { askWithBackoff } from '../tasks/call-backoff';
 import { stopTasks } from '../tasks/stop-tasks';
+import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
 import type { LifecycleDependencies, RunRequest } from './contract';
 import { defaultStartedBy, requestTag } from '../shared/resource-identity';
 import { earlierRunStillRuns } from '../answers/wording';
@@ -11,17 +13,25 @@ export type EarlierRun = { kind: 'wait-for'; taskArns: string[] } | { kind: 'ref
 
 /**
  * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
- * stopped), or the Reason a run is refused (Fail, or the earlier run could not be looked for).
+ * stopped), or the Reason a run is refused (Fail, or the earlier run could not be looked for). A throttled or
+ * transient failure of the lookup is asked again with backoff until the deadline, or until this invocation has only
+ * the time left that a run needs.
  */
 export async function earlierRun(
   request: RunRequest,
   properties: Pick<RunnerProperties, 'startedBy' | 'cluster' | 'ifRunning'>,
+  deadline: number,
   deps: LifecycleDependencies,
 ): Promise<EarlierRun> {
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
+  const until = Math.min(deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - MIN_INVOCATION_MS);
   let tasks: EarlierTask[];
   try {
-    tasks = await findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request));
+    tasks = await askWithBackoff(
+      () => findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request)),
+      { what: "Looking for an earlier run's tasks", until, seed: startedBy },
+      deps,
+    );
   } catch (error) {
     return { kind: 'refused', reason: explainEarlierRunLookupFailure(error, properties.cluster) };
   }
@@ -32,10 +42,11 @@ export async function earlierRun(
     case 'Fail':
       return { kind: 'refused', reason: earlierRunStillRuns(tasks) };
     case 'Stop':
+      // A task already asked to stop is waited for, not stopped again.
       await stopTasks(
         deps.aws.ecs,
         properties.cluster,
-        taskArns,
+        byStopRequest(tasks).toStop,
         'ecs-task-runner: a new run of this resource starts (IfRunning Stop)',
         deps.log,
       );

@@ -2,12 +2,12 @@ import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
 import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
 import type { LifecycleDependencies } from './contract';
-import { effectiveTimeout } from './deadline';
+import { cloudFormationWait, effectiveTimeout } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
 import { checkOutputsFit } from '../answers/outputs-fit';
 import { isTeardown, type Purpose, type Run } from './run-state';
-import { tooLittleInvocationTime } from '../answers/wording';
+import { requestTooLate, tooLittleInvocationTime } from '../answers/wording';
 
 /** The planning step's verdict: the run to carry out, or why nothing is started (a Reason). */
 export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason: string };
@@ -36,7 +36,15 @@ export async function planRun(
       timeout.capped,
     );
   }
-  const deadline = receivedAt + timeout.seconds * 1000;
+  const wait = cloudFormationWait(purpose.request.ResponseURL, properties.serviceTimeoutSeconds);
+  if (wait && wait.answerBy <= receivedAt) return { kind: 'refused', reason: requestTooLate(wait, receivedAt) };
+  // A request delivered late (an SNS delay, Lambda's asynchronous retries) gets what is left of CloudFormation's wait.
+  const deadline = Math.min(receivedAt + timeout.seconds * 1000, wait?.answerBy ?? Infinity);
+  if (wait && deadline === wait.answerBy)
+    log.warn("The request arrived late: the deadline is CloudFormation's (ResponseURL's X-Amz-Date + ServiceTimeout)", {
+      sentAt: new Date(wait.sentAt).toISOString(),
+      deadline: new Date(deadline).toISOString(),
+    });
   const chain = await checkInvocationChain(deadline - receivedAt, deps);
   if (chain.kind === 'refused') return chain;
   const definition = await checkBeforeStart(deps.aws, properties);
@@ -44,7 +52,7 @@ export async function planRun(
   if (outputs.kind === 'refused') return outputs;
   const earlier = isTeardown(purpose)
     ? { kind: 'wait-for' as const, taskArns: [...waitFor] }
-    : await earlierRun(purpose.request, properties, deps);
+    : await earlierRun(purpose.request, properties, deadline, deps);
   if (earlier.kind === 'refused') return earlier;
   return {
     kind: 'planned',
@@ -58,7 +66,7 @@ export async function planRun(
         logs: definition.logs,
         usesSecrets: definition.usesSecrets,
         deadline,
-        timeoutSeconds: timeout.seconds,
+        timeoutSeconds: Math.floor((deadline - receivedAt) / 1000),
         pollIntervalSeconds: properties.pollIntervalSeconds,
       },
       progress: { attempt: 1, startFailures: [], succeeded: [] },

@@ -2,6 +2,7 @@ import { waitUntilStopped } from '../tasks/running-tasks';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
 import { earlierRunTimeout } from '../answers/wording';
+import { withUnreadStatus } from './unread-status';
 
 /**
  * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's
@@ -27,7 +28,8 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
         run.phase.kind === 'teardown'
           ? { teardown: true as const }
           : { teardown: false as const, ifRunning: properties.ifRunning };
-      const reason = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor);
+      const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor);
+      const reason = withUnreadStatus(timedOut, waited.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason } };
     }
   }

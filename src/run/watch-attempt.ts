@@ -15,6 +15,7 @@ import { successAnswer } from '../answers/success-answer';
 import { type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
 import { watchFailed } from '../answers/wording';
+import { withUnreadStatus } from './unread-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 import { taskData } from '../answers/task-attributes';
 
@@ -54,7 +55,8 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
     case 'deadline': {
       const pending = result.pending.map((task) => task.taskArn);
       await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
-      const reason = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis);
+      const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis);
+      const reason = withUnreadStatus(timedOut, result.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
     }
     case 'hand-off':

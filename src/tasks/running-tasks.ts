@@ -1,41 +1,59 @@
+import type { Task } from '@aws-sdk/client-ecs';
 import { isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
+import { backoffMs, type UnreadStatus } from './call-backoff';
 import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
- * The resource's tasks whose desired status is RUNNING. "When you specify startedBy as the filter, it must be the
- * only filter that you use" (ECS API reference, ListTasks): the default desiredStatus, RUNNING, is the one wanted.
+ * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
+ * deadline, or an operator) keeps running for its stop timeout but leaves the default listing. "When you specify
+ * startedBy as the filter, it must be the only filter that you use" (ECS API reference, ListTasks, `startedBy`);
+ * `desiredStatus` is not one of those filters but the status every listing has — "The default status filter is
+ * RUNNING" (ListTasks, `desiredStatus`) — so each listing pairs startedBy with one desired status.
  */
-export async function listRunningTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
-  const taskArns: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ecs.listTasks({ cluster, startedBy, ...(nextToken ? { nextToken } : {}) });
-    taskArns.push(...(page.taskArns ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return taskArns;
+export async function listResourceTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
+  const taskArns = new Set<string>();
+  for (const desiredStatus of LISTED_DESIRED_STATUSES) {
+    let nextToken: string | undefined;
+    do {
+      const page = await ecs.listTasks({ cluster, startedBy, desiredStatus, ...(nextToken ? { nextToken } : {}) });
+      for (const taskArn of page.taskArns ?? []) taskArns.add(taskArn);
+      nextToken = page.nextToken;
+    } while (nextToken);
+  }
+  return [...taskArns];
 }
 
-/**
- * The resource's tasks that have not stopped: those ListTasks names, less those DescribeTasks reports STOPPED or
- * no longer knows. ListTasks can still name a task that has just stopped (and moto names stopped tasks whatever
- * their desired status), and a task that has stopped needs no StopTask.
- */
-export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
-  const listed = await listRunningTasks(ecs, cluster, startedBy);
-  if (listed.length === 0) return [];
-  return (await stillRunning(ecs, cluster, listed)).map((task) => task.taskArn);
-}
+/** PENDING is never a desired status ("Amazon ECS never sets the desired status of a task to that value"). */
+const LISTED_DESIRED_STATUSES = ['RUNNING', 'STOPPED'] as const;
 
-/** A task of an earlier run that has not stopped yet. */
+/** A task of the resource that has not stopped yet. */
 export interface EarlierTask {
   taskArn: string;
   lastStatus: string;
+  /** Someone has asked it to stop already (desired status STOPPED): it is waited for, never stopped again. */
+  askedToStop?: true;
+}
+
+/**
+ * The resource's tasks that have not stopped: those ListTasks names (either desired status), less those
+ * DescribeTasks reports STOPPED or no longer knows. A task that has stopped needs no StopTask, and a task listed
+ * with desired status STOPPED has mostly stopped already (stopped tasks stay listed for at least an hour).
+ */
+export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<EarlierTask[]> {
+  const listed = await listResourceTasks(ecs, cluster, startedBy);
+  if (listed.length === 0) return [];
+  return stillRunning(ecs, cluster, listed);
+}
+
+/** The tasks that still need a StopTask (nobody has asked them to stop yet), and those already stopping. */
+export function byStopRequest(tasks: readonly EarlierTask[]): { toStop: string[]; alreadyStopping: string[] } {
+  const arns = (asked: boolean) => tasks.filter((task) => (task.askedToStop ?? false) === asked).map((t) => t.taskArn);
+  return { toStop: arns(false), alreadyStopping: arns(true) };
 }
 
 /**
@@ -48,17 +66,25 @@ export async function findEarlierRun(
   startedBy: string,
   requestTag: string,
 ): Promise<EarlierTask[]> {
-  const running = await listRunningTasks(ecs, cluster, startedBy);
+  const listed = await listResourceTasks(ecs, cluster, startedBy);
   const earlier: EarlierTask[] = [];
-  for (let i = 0; i < running.length; i += 100) {
-    const response = await ecs.describeTasks({ cluster, tasks: running.slice(i, i + 100), include: ['TAGS'] });
+  for (let i = 0; i < listed.length; i += 100) {
+    const response = await ecs.describeTasks({ cluster, tasks: listed.slice(i, i + 100), include: ['TAGS'] });
     for (const task of response.tasks ?? []) {
       if (!task.taskArn || task.lastStatus === 'STOPPED') continue;
       if (task.tags?.some((tag) => tag.key === REQUEST_TAG_KEY && tag.value === requestTag)) continue;
-      earlier.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
+      earlier.push(earlierTask(task.taskArn, task));
     }
   }
   return earlier;
+}
+
+function earlierTask(taskArn: string, task: Task): EarlierTask {
+  return {
+    taskArn,
+    lastStatus: task.lastStatus ?? 'UNKNOWN',
+    ...(task.desiredStatus === 'STOPPED' ? { askedToStop: true as const } : {}),
+  };
 }
 
 export interface StopWaitDependencies {
@@ -70,8 +96,8 @@ export interface StopWaitDependencies {
 
 export type StopWaitResult =
   | { kind: 'stopped' }
-  /** The deadline passed with these tasks still running. */
-  | { kind: 'deadline'; running: EarlierTask[] }
+  /** The deadline passed with these tasks still running (`unread`: the polls had been failing since `since`). */
+  | { kind: 'deadline'; running: EarlierTask[]; unread?: UnreadStatus }
   /** This invocation is about to run out of time: a fresh one must wait on. */
   | { kind: 'hand-off'; running: EarlierTask[] };
 
@@ -90,6 +116,7 @@ export async function waitUntilStopped(
 ): Promise<StopWaitResult> {
   const { clock, invocation } = deps;
   let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
+  let failing: { since: number; count: number; error: unknown } | undefined;
   for (;;) {
     try {
       running = await stillRunning(
@@ -97,14 +124,26 @@ export async function waitUntilStopped(
         cluster,
         running.map((task) => task.taskArn),
       );
+      failing = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      deps.log.warn('DescribeTasks failed while waiting for tasks to stop; polling on', { error: String(error) });
+      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      deps.log.warn('DescribeTasks failed while waiting for tasks to stop; asking again with backoff', {
+        error: String(error),
+        failures: failing.count,
+      });
     }
     if (running.length === 0) return { kind: 'stopped' };
     const untilDeadline = deadline - clock.now();
-    if (untilDeadline <= 0) return { kind: 'deadline', running };
-    const wait = Math.min(STOP_WAIT_POLL_MS, untilDeadline);
+    if (untilDeadline <= 0)
+      return {
+        kind: 'deadline',
+        running,
+        ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
+      };
+    // After a failure, the backoff's wait when it is longer than the regular one.
+    const retryWait = failing ? backoffMs(failing.count, taskArns[0] ?? cluster) : 0;
+    const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
     if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off', running };
     await clock.sleep(wait);
   }
@@ -118,7 +157,7 @@ async function stillRunning(ecs: EcsApi, cluster: string, taskArns: readonly str
     // A task ECS does not report (MISSING) stopped long ago: stopped tasks stay visible for at least an hour.
     for (const task of response.tasks ?? []) {
       if (task.taskArn && asked.includes(task.taskArn) && task.lastStatus !== 'STOPPED')
-        running.push({ taskArn: task.taskArn, lastStatus: task.lastStatus ?? 'UNKNOWN' });
+        running.push(earlierTask(task.taskArn, task));
     }
   }
   return running;

@@ -3,6 +3,7 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
+import { backoffMs, type UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
@@ -28,7 +29,8 @@ export interface Watch {
 
 export type WatchResult =
   | { kind: 'decided'; tasks: DecidedTask[] }
-  | { kind: 'deadline'; pending: PendingTask[] }
+  /** `unread`: the polls had been failing (throttled, or a transient error) since `since` when the deadline passed. */
+  | { kind: 'deadline'; pending: PendingTask[]; unread?: UnreadStatus }
   /** This invocation is about to run out of time: a fresh one must carry on. */
   | { kind: 'hand-off' };
 
@@ -57,9 +59,6 @@ export const MISSING_GRACE_MS = 300_000;
 /** A task still waiting to be placed or provisioned after this long gets its likely cause logged (once). */
 export const SLOW_START_WARNING_MS = 180_000;
 
-/** Consecutive DescribeTasks errors tolerated (the SDK has already retried each) before giving up. */
-const MAX_CONSECUTIVE_ERRORS = 5;
-
 export interface WatchDependencies {
   ecs: EcsApi;
   clock: Clock;
@@ -71,11 +70,14 @@ export interface WatchDependencies {
 
 /**
  * Polls DescribeTasks (one call for up to 100 tasks) until every task's outcome is known, the deadline passes, or
- * this invocation must hand off. `pollFirst` skips the first wait (a fresh invocation that took over).
+ * this invocation must hand off. `pollFirst` skips the first wait (a fresh invocation that took over). A throttled or
+ * transient failure of DescribeTasks never ends the watch: it is asked again with backoff until the deadline (a poll
+ * that failed says nothing about the task, which must not be stopped for it); any other failure is thrown.
  */
 export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
   const { clock, invocation, log } = deps;
-  let consecutiveErrors = 0;
+  let failing: { since: number; count: number; error: unknown } | undefined;
+  let lastKnown: TaskOutcome[] = [];
   let slowStartReported = false;
   let lastThrottledAt: number | undefined;
   const nextWait = (): number =>
@@ -100,12 +102,13 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     let outcomes: TaskOutcome[];
     try {
       outcomes = await describe(watch, deps);
-      consecutiveErrors = 0;
+      lastKnown = outcomes;
+      failing = undefined;
     } catch (error) {
-      consecutiveErrors += 1;
+      if (!isTransient(error)) throw error;
       if (isThrottled(error)) lastThrottledAt = clock.now();
-      if (consecutiveErrors >= MAX_CONSECUTIVE_ERRORS || !isTransient(error)) throw error;
-      log.warn('DescribeTasks failed; polling on', { error: String(error), consecutiveErrors });
+      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      log.warn('DescribeTasks failed; asking again with backoff', { error: String(error), failures: failing.count });
       outcomes = [];
     }
     const decided = outcomes.filter((outcome): outcome is Extract<TaskOutcome, { kind: 'decided' }> =>
@@ -123,13 +126,16 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     }
     const msUntilDeadline = watch.deadline - clock.now();
     if (msUntilDeadline <= 0) {
-      const pending = outcomes.filter((outcome) => !isDecided(outcome));
+      const pending = (failing ? lastKnown : outcomes).filter((outcome) => !isDecided(outcome));
       return {
         kind: 'deadline',
         pending: pending.length > 0 ? pending : watch.taskArns.map((taskArn) => ({ taskArn, lastStatus: 'UNKNOWN' })),
+        ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     }
-    wait = nextWait();
+    // After a failure, the backoff's wait when it is longer than the schedule's (never past the deadline).
+    const retryWait = failing ? backoffMs(failing.count, watch.taskArns[0] ?? watch.cluster) : 0;
+    wait = Math.max(nextWait(), Math.min(retryWait, msUntilDeadline));
   }
 }
 

@@ -61,6 +61,7 @@ describe('IfRunning', () => {
     expect(listed).toEqual({
       cluster: 'todobackend-cluster',
       startedBy: expect.stringMatching(/^cfn\/MigrateTask\/[0-9a-f]{16}$/),
+      desiredStatus: 'RUNNING',
     });
     expect(aws.ecs.commandCalls(RunTaskCommand)[0]?.args[0].input.startedBy).toBe(listed?.startedBy);
     expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
@@ -142,7 +143,7 @@ describe('IfRunning', () => {
     expect(payload.state).toEqual({ kind: 'waiting-for-earlier-run', taskArns: [EARLIER_TASK] });
 
     const { response } = await invoke(payload);
-    expect(aws.ecs).toHaveReceivedCommandTimes(ListTasksCommand, 1);
+    expect(aws.ecs).toHaveReceivedCommandTimes(ListTasksCommand, 2);
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
     expect(response?.Status).toBe('SUCCESS');
   });

@@ -106,6 +106,7 @@ describe('Delete', () => {
     expect(aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input).toEqual({
       cluster: 'todobackend-cluster',
       startedBy,
+      desiredStatus: 'RUNNING',
     });
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: PHYSICAL_ID, RequestId: event.RequestId });

@@ -135,7 +135,9 @@ describe("the resource's tasks that have not stopped", () => {
   it('are those listed that DescribeTasks reports not STOPPED', async () => {
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN, OTHER_TASK] });
     describeAs((arn) => (arn === TASK_ARN ? 'STOPPED' : 'RUNNING'));
-    expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([OTHER_TASK]);
+    expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([
+      { taskArn: OTHER_TASK, lastStatus: 'RUNNING' },
+    ]);
     expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { cluster: CLUSTER, startedBy: STARTED_BY });
   });
 });

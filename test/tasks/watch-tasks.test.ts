@@ -215,6 +215,7 @@ describe('watching tasks', () => {
         { taskArn: TASK_ARN, lastStatus: 'UNKNOWN' },
         { taskArn: SECOND_TASK, lastStatus: 'UNKNOWN' },
       ],
+      unread: { since: expect.any(Number) as number, error: throttled },
     });
   });
 

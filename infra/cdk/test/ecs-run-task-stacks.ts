@@ -8,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EcsRunTask, EcsTaskRunnerFunction, IfRunning, RESOURCE_TYPE, ResourceRequirement } from '../lib';
+import { bridgeJobDefinition, publicOnlyVpc } from './support/small-stack';
 import { FAKE_ACCOUNT, FAKE_REGION } from './support/fake-deployment';
 import type { SynthesizedTemplate } from './support/template-values';
 
@@ -221,18 +222,9 @@ export function importedRunnerStack() {
   const stack = new Stack(new App(), 'ImportedRunner');
   const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', {
     clusterName: 'app',
-    vpc: new ec2.Vpc(stack, 'Vpc', {
-      natGateways: 0,
-      maxAzs: 1,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-    }),
+    vpc: publicOnlyVpc(stack),
   });
-  const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
-  taskDefinition.addContainer('job', {
-    containerName: 'job',
-    image: ecs.ContainerImage.fromRegistry('job:1'),
-    memoryLimitMiB: 256,
-  });
+  const taskDefinition = bridgeJobDefinition(stack);
   const sharedArn = `arn:aws:lambda:${FAKE_REGION}:${FAKE_ACCOUNT}:function:ecs-task-runner`;
   const withRole = EcsTaskRunnerFunction.fromFunctionArn(stack, 'SharedRunner', sharedArn, {
     role: iam.Role.fromRoleArn(stack, 'SharedRunnerRole', `arn:aws:iam::${FAKE_ACCOUNT}:role/shared-runner`),
@@ -250,11 +242,7 @@ export function importedRunnerStack() {
 export function runPolicyStack() {
   const stack = new Stack(new App(), 'RunPolicies');
   const cluster = new ecs.Cluster(stack, 'Cluster', {
-    vpc: new ec2.Vpc(stack, 'Vpc', {
-      natGateways: 0,
-      maxAzs: 1,
-      subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-    }),
+    vpc: publicOnlyVpc(stack),
   });
   const loggedDefinition = (id: string) => {
     const definition = new ecs.Ec2TaskDefinition(stack, `${id}Definition`, { networkMode: ecs.NetworkMode.BRIDGE });

@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { parseRunnerProperties } from '../../../src/properties/runner-properties';
 import { EcsRunTask, EcsTaskRunnerFunction, IfRunning, RESOURCE_TYPE } from '../lib';
+import { bridgeJobDefinition, publicOnlyVpc } from './support/small-stack';
 import { asDeployed } from './support/fake-deployment';
 import {
   VOLUME_KEY_ARN,
@@ -160,18 +160,9 @@ describe('EcsRunTask', () => {
     });
     const stack = new Stack(new App(), 'AssetFiles');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
-      vpc: new ec2.Vpc(stack, 'Vpc', {
-        natGateways: 0,
-        maxAzs: 1,
-        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-      }),
+      vpc: publicOnlyVpc(stack),
     });
-    const taskDefinition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
-    taskDefinition.addContainer('job', {
-      containerName: 'job',
-      image: ecs.ContainerImage.fromRegistry('job:1'),
-      memoryLimitMiB: 256,
-    });
+    const taskDefinition = bridgeJobDefinition(stack);
     new EcsRunTask(stack, 'Job', {
       cluster,
       taskDefinition,
@@ -394,11 +385,7 @@ describe('EcsRunTask', () => {
   it('fails synthesis when the task definition gets a container after it, which it would not have granted', () => {
     const stack = new Stack(new App(), 'Late');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
-      vpc: new ec2.Vpc(stack, 'Vpc', {
-        natGateways: 0,
-        maxAzs: 1,
-        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-      }),
+      vpc: publicOnlyVpc(stack),
     });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
     taskDefinition.addContainer('early', { image: ecs.ContainerImage.fromRegistry('app:1') });
@@ -415,11 +402,7 @@ describe('EcsRunTask', () => {
   it('fails synthesis when the teardown’s task definition gets a container after it, naming that task definition', () => {
     const stack = new Stack(new App(), 'LateTeardown');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
-      vpc: new ec2.Vpc(stack, 'Vpc', {
-        natGateways: 0,
-        maxAzs: 1,
-        subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
-      }),
+      vpc: publicOnlyVpc(stack),
     });
     const taskDefinition = new ecs.FargateTaskDefinition(stack, 'Definition');
     taskDefinition.addContainer('migrate', { image: ecs.ContainerImage.fromRegistry('app:1') });

@@ -22,6 +22,26 @@ export function smallStack(name: string) {
   return { stack, vpc, cluster, taskDefinition };
 }
 
+/** A VPC of one Availability Zone with public subnets only: enough to synthesize, and quick. */
+export function publicOnlyVpc(stack: Stack): ec2.Vpc {
+  return new ec2.Vpc(stack, 'Vpc', {
+    natGateways: 0,
+    maxAzs: 1,
+    subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC }],
+  });
+}
+
+/** An EC2 task definition in bridge mode with one container `job` (no network configuration to give). */
+export function bridgeJobDefinition(stack: Stack): ecs.Ec2TaskDefinition {
+  const definition = new ecs.Ec2TaskDefinition(stack, 'Definition', { networkMode: ecs.NetworkMode.BRIDGE });
+  definition.addContainer('job', {
+    containerName: 'job',
+    image: ecs.ContainerImage.fromRegistry('job:1'),
+    memoryLimitMiB: 256,
+  });
+  return definition;
+}
+
 /** A Fargate task definition with a container `migrate` that logs to a log group of its own. */
 export function migrateDefinition(stack: Stack, id: string): ecs.FargateTaskDefinition {
   const definition = new ecs.FargateTaskDefinition(stack, id);

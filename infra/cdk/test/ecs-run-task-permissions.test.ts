@@ -20,6 +20,24 @@ import {
 const every = everyPropertyStack();
 const runPolicies = runPolicyStack();
 
+/** The ARN the runner is granted for a log group the stack creates, whose logical ID matches `prefix`. */
+const logGroupArn = (prefix: RegExp) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':logs:',
+      { Ref: 'AWS::Region' },
+      ':',
+      { Ref: 'AWS::AccountId' },
+      ':log-group:',
+      { Ref: expect.stringMatching(prefix) },
+      ':*',
+    ],
+  ],
+});
+
 describe('the permissions EcsRunTask grants the runner', () => {
   // The three resources of the stack share the runner's one policy in it.
   const policyId = logicalId(every.stack, every.migrate.policy as iam.Policy);
@@ -64,22 +82,6 @@ describe('the permissions EcsRunTask grants the runner', () => {
       every.seedDefinition.taskRole,
       every.trainDefinition.taskRole,
     ];
-    const logGroup = (prefix: RegExp) => ({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':logs:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':log-group:',
-          { Ref: expect.stringMatching(prefix) },
-          ':*',
-        ],
-      ],
-    });
     expect(statements()).toEqual([
       { Sid: 'ReadTaskDefinitions', Effect: 'Allow', Action: 'ecs:DescribeTaskDefinition', Resource: '*' },
       {
@@ -151,7 +153,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Sid: 'ReadTheTaskLogs',
         Effect: 'Allow',
         Action: 'logs:GetLogEvents',
-        Resource: [logGroup(/^TaskLogs/), logGroup(/^TeardownLogs/)],
+        Resource: [logGroupArn(/^TaskLogs/), logGroupArn(/^TeardownLogs/)],
       },
       {
         Sid: 'ListContainerInstancesOfTheCluster',
@@ -181,22 +183,6 @@ describe('the permissions EcsRunTask grants the runner', () => {
       policyStatements(template, logicalId(stack, runPolicies.quiet.policy as iam.Policy)).find(
         (candidate) => candidate.Sid === sid,
       );
-    const logGroupArn = (id: string) => ({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':logs:',
-          { Ref: 'AWS::Region' },
-          ':',
-          { Ref: 'AWS::AccountId' },
-          ':log-group:',
-          { Ref: expect.stringMatching(new RegExp(`^${id}Logs`)) },
-          ':*',
-        ],
-      ],
-    });
     const roleArn = (role: iam.IRole) => ({ 'Fn::GetAtt': [logicalId(stack, role), 'Arn'] });
 
     it('read the task’s log for its outputs though logLines is 0 (and a failure’s lines with logLines), not a teardown’s without them', () => {
@@ -204,7 +190,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
         Sid: 'ReadTheTaskLogs',
         Effect: 'Allow',
         Action: 'logs:GetLogEvents',
-        Resource: logGroupArn('Migrate'),
+        Resource: logGroupArn(/^MigrateLogs/),
       });
     });
 

@@ -161,8 +161,30 @@ export const cleanupWords = {
             : []),
         ].join(' '),
   noCluster: (cluster: string) => `Cluster ${cluster} no longer exists: nothing to stop.`,
+  /** Tasks only a second listing named (ListTasks is eventually consistent right after RunTask). */
+  foundLate: (taskArns: readonly string[], afterSeconds: number) =>
+    `${taskArns.length === 1 ? 'Task' : 'Tasks'} ${taskArns.map(taskId).join(', ')} had just started: ECS listed` +
+    ` ${taskArns.length === 1 ? 'it' : 'them'} only on a second look, ${afterSeconds} s after the Delete was sent.`,
   /** `failure` is the failed call, as diagnostics describe it. */
   failed: (failure: string) => `Deleted without stopping tasks: ${failure}`,
+};
+
+/**
+ * Why a Create or Update started no task, or stopped those it had just started: its stack moved on (stack-moved-on.ts
+ * says why), so CloudFormation no longer waits for the answer.
+ */
+export const cancellationWords = {
+  notStarted: (stack: string, moved: { status: string; why: string }, requestType: string) =>
+    `Not started: stack ${stack} is ${moved.status} (${moved.why}), so CloudFormation no longer waits for this` +
+    ` ${requestType}.`,
+  stoppedJustStarted: (
+    stack: string,
+    moved: { status: string; why: string },
+    requestType: string,
+    taskArns: readonly string[],
+  ) =>
+    `Stopped ${taskArns.length} task(s) just started (${taskArns.map(taskId).join(', ')}): stack ${stack} became` +
+    ` ${moved.status} while RunTask was called (${moved.why}), so CloudFormation no longer waits for this ${requestType}.`,
 };
 
 /** What the OnDelete teardown came to, after `cleanup` (what became of the resource's tasks). */

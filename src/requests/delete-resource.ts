@@ -2,9 +2,10 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
-import { byStopRequest, unstoppedTasks } from '../tasks/running-tasks';
+import { byStopRequest, type EarlierTask, unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { cloudFormationWait } from '../run/deadline';
 import { defaultStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
 import { type Cleanup, runTeardown } from './teardown';
@@ -27,23 +28,77 @@ export async function deleteResource(
   return answered({ status: 'SUCCESS', reason: cleanup.summary });
 }
 
-/** Stops the resource's tasks that still run (StopOnDelete). */
+/**
+ * How long after CloudFormation sent a Delete the resource's tasks are listed once more. ListTasks is eventually
+ * consistent — "the result of an API command you run that affects your Amazon ECS resources might not be immediately
+ * visible to all subsequent commands you run" (ECS API reference, RunTask) — so a Delete that cancels a Create a
+ * second after its RunTask may not see that task yet. No RunTask of the resource follows the cancellation (the run
+ * reads its stack's status before and after each one, stack-moved-on.ts), so a listing this long after the Delete was
+ * sent sees every task the Create started.
+ */
+export const DELETE_RELIST_AFTER_MS = 10_000;
+
+/**
+ * Stops the resource's tasks that still run (StopOnDelete): those listed now, and those a second listing finds once
+ * DELETE_RELIST_AFTER_MS have passed since CloudFormation sent the Delete (the ResponseURL's X-Amz-Date; its arrival
+ * when the URL has none). A Delete delivered later than that lists once.
+ */
 async function stopResourceTasks(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: Pick<RunnerProperties, 'stopOnDelete' | 'startedBy' | 'cluster'>,
   deps: LifecycleDependencies,
 ): Promise<Cleanup> {
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
+  const { clock } = deps;
+  const sentAt = Math.min(cloudFormationWait(request.ResponseURL)?.sentAt ?? clock.now(), clock.now());
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
-    const unstopped = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
-    const { toStop, alreadyStopping } = byStopRequest(unstopped);
-    await stopTasks(deps.aws.ecs, properties.cluster, toStop, 'ecs-task-runner: the resource was deleted', deps.log);
-    return { summary: cleanupWords.stopped(toStop, alreadyStopping), stopped: [...toStop, ...alreadyStopping] };
+    const first = await stopUnstopped(
+      await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy),
+      properties,
+      deps,
+    );
+    const relistAt = sentAt + DELETE_RELIST_AFTER_MS;
+    if (clock.now() >= relistAt) return cleanupOf(first, []);
+    await clock.sleep(relistAt - clock.now());
+    const seen = new Set([...first.toStop, ...first.alreadyStopping]);
+    const unseen = (await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy)).filter(
+      (t) => !seen.has(t.taskArn),
+    );
+    if (unseen.length > 0)
+      deps.log.warn('A second listing found tasks of the resource the first did not name', {
+        taskArns: unseen.map((t) => t.taskArn),
+      });
+    return cleanupOf(first, unseen.length > 0 ? [await stopUnstopped(unseen, properties, deps)] : []);
   } catch (error) {
     if (isClusterNotFound(error)) return { summary: cleanupWords.noCluster(properties.cluster), stopped: [] };
     deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });
     return { summary: cleanupWords.failed(describeAwsError('ListTasks', error)), stopped: [] };
   }
+}
+
+type StopRound = ReturnType<typeof byStopRequest>;
+
+async function stopUnstopped(
+  unstopped: readonly EarlierTask[],
+  { cluster }: Pick<RunnerProperties, 'cluster'>,
+  deps: LifecycleDependencies,
+): Promise<StopRound> {
+  const round = byStopRequest(unstopped);
+  await stopTasks(deps.aws.ecs, cluster, round.toStop, 'ecs-task-runner: the resource was deleted', deps.log);
+  return round;
+}
+
+/** What both listings came to: the second one's tasks are named as found late. */
+function cleanupOf(first: StopRound, later: StopRound[]): Cleanup {
+  const toStop = [...first.toStop, ...later.flatMap((round) => round.toStop)];
+  const alreadyStopping = [...first.alreadyStopping, ...later.flatMap((round) => round.alreadyStopping)];
+  const lateArns = later.flatMap((round) => [...round.toStop, ...round.alreadyStopping]);
+  const summary = cleanupWords.stopped(toStop, alreadyStopping);
+  return {
+    summary:
+      lateArns.length > 0 ? `${summary} ${cleanupWords.foundLate(lateArns, DELETE_RELIST_AFTER_MS / 1000)}` : summary,
+    stopped: [...toStop, ...alreadyStopping],
+  };
 }

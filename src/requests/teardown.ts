@@ -7,8 +7,8 @@ import { defaultStartedBy, teardownStartedBy } from '../shared/resource-identity
 import type { TeardownPhase } from '../run/run-state';
 import { teardownWords } from '../answers/wording';
 import { startAndFollow } from '../run/start-run';
-import { CREATE_ROLLBACK } from './stack-status';
-import { readStackStatus } from './stack-status-reader';
+import { CREATE_ROLLBACK } from '../run/stack-status';
+import { readStackStatus } from '../run/stack-status-reader';
 import { cannotTellCreateRollback } from './unreadable-stack-status';
 
 /** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */

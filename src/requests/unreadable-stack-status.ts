@@ -1,5 +1,5 @@
 import { stackName } from '../shared/arns';
-import type { UnreadableCause } from './stack-status-reader';
+import type { UnreadableCause } from '../run/stack-status-reader';
 
 /** The template users deploy in the stack's account to create a StackStatusRoleArn. */
 const ROLE_TEMPLATE = 'infra/stack-status-role.yml';

@@ -5,16 +5,25 @@ import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-fail
 import { startTasks } from '../tasks/start-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../tasks/watch-tasks';
 import { clientToken, defaultStartedBy, requestTag } from '../shared/resource-identity';
-import { moveTo } from './run-state';
-import type { Step } from './run-steps';
+import { stopTasks } from '../tasks/stop-tasks';
+import { stackName } from '../shared/arns';
+import { cancellationWords } from '../answers/wording';
+import { isTeardown, moveTo, type Run, type Transition } from './run-state';
+import type { Step, StepContext } from './run-steps';
+import type { LifecycleDependencies } from './contract';
+import type { StackStance } from './stack-moved-on';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
+import { stackStillWaits } from './stack-check';
 
 /**
  * RunTask for the attempt the run is at, once its backoff has passed: then the run watches the tasks, starts again
  * after a backoff (a placement that may work later, StartRetries), or fails with the reason. A backoff longer than
- * this invocation can wait is handed to a fresh invocation.
+ * this invocation can wait is handed to a fresh invocation. Right before RunTask, and right after it, a Create's or
+ * Update's stack status is read again: when CloudFormation has moved on (a sibling failed and the stack rolls back,
+ * the stack is being deleted), nothing starts, or what just started is stopped (stack-moved-on.ts).
  */
-export const startAttempt: Step<'starting'> = async (run, state, { properties, deps }) => {
+export const startAttempt: Step<'starting'> = async (run, state, context) => {
+  const { properties, deps } = context;
   const { aws, clock, invocation, log } = deps;
   const { request, plan, progress } = run;
   const delay = state.notBefore - clock.now();
@@ -23,6 +32,8 @@ export const startAttempt: Step<'starting'> = async (run, state, { properties, d
     if (invocation.remainingTimeMs() - delay < MIN_INVOCATION_MS) return { kind: 'hand-off', run };
     await clock.sleep(delay);
   }
+  const before = await stackStanceOf(run, context);
+  if (before.kind === 'moved-on') return notStarted(run, before);
   const start = await startTasks(
     {
       properties,
@@ -36,6 +47,8 @@ export const startAttempt: Step<'starting'> = async (run, state, { properties, d
     { ecs: aws.ecs, clock, log },
   );
   if (start.kind === 'started') {
+    const after = await stackStanceOf(run, context);
+    if (after.kind === 'moved-on') return stopJustStarted(run, start.taskArns, after, deps);
     return { kind: 'next', run: moveTo(run, { kind: 'watching', taskArns: start.taskArns, startedAt: clock.now() }) };
   }
   const verdict = start.kind === 'refused' ? judgeRunTaskRefusal(start.error) : judgePlacementFailures(start.failures);
@@ -55,3 +68,39 @@ export const startAttempt: Step<'starting'> = async (run, state, { properties, d
     answer: { status: 'FAILED', reason: withAttempts(withNotRetried(reason, verdict, progress, properties), progress) },
   };
 };
+
+/** Where the run's stack is: a teardown keeps its own rule (teardown.ts), so it is never taken for cancelled. */
+function stackStanceOf(run: Run, { properties, deps }: StepContext): Promise<StackStance> {
+  if (isTeardown(run)) return Promise.resolve({ kind: 'waits' });
+  return stackStillWaits(run.request, properties, run.plan.deadline, deps);
+}
+
+/** FAILED: the stack moved on before RunTask; nothing was started. */
+function notStarted(run: Run, moved: MovedOn): Transition {
+  const { request, progress } = run;
+  const reason = cancellationWords.notStarted(stackOf(run), moved, request.RequestType);
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+}
+
+/** FAILED: the stack moved on while RunTask was called; the tasks it started are stopped. */
+async function stopJustStarted(
+  run: Run,
+  taskArns: readonly string[],
+  moved: MovedOn,
+  deps: LifecycleDependencies,
+): Promise<Transition> {
+  const { request, plan, progress } = run;
+  deps.log.warn('The stack moved on while RunTask was called: stopping the tasks just started', {
+    stackStatus: moved.status,
+    taskArns,
+  });
+  await stopTasks(deps.aws.ecs, plan.cluster, taskArns, `ecs-task-runner: the stack is ${moved.status}`, deps.log);
+  const reason = cancellationWords.stoppedJustStarted(stackOf(run), moved, request.RequestType, taskArns);
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+}
+
+type MovedOn = Extract<StackStance, { kind: 'moved-on' }>;
+
+function stackOf(run: Run): string {
+  return stackName(run.request.StackId) ?? run.request.StackId;
+}

@@ -176,7 +176,7 @@ describe('OnDelete', () => {
   it('hands a long teardown off like a run, and the fresh invocation answers the Delete', async () => {
     teardownTaskIs(ecsTask({ containers: [{ name: 'teardown', lastStatus: 'RUNNING' }] }));
     const event = deleteWithTeardown();
-    const { puts } = await invoke(event, { budgetMs: 60_000 });
+    const { puts } = await invoke(event, { budgetMs: 70_000 });
     expect(puts).toHaveLength(0);
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
@@ -228,7 +228,7 @@ describe('OnDelete', () => {
     event.ResourceProperties.Count = '3';
     // The stopped task takes its time to end: the first invocation runs out of time while waiting.
     aws.ecs.on(DescribeTasksCommand, { tasks: [OLD_TASK] }).resolves({ tasks: [ecsTask({ taskArn: OLD_TASK })] });
-    const { puts } = await invoke(event, { budgetMs: 60_000 });
+    const { puts } = await invoke(event, { budgetMs: 70_000 });
     expect(puts).toHaveLength(0);
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
     const payload = JSON.parse(

@@ -70,11 +70,13 @@ describe('Update', () => {
     expect(response?.Reason).toContain('rolling back');
   });
 
-  it('runs during a rollback when RunOnRollback is true, without asking for the stack status', async () => {
+  it('runs during a rollback when RunOnRollback is true', async () => {
+    aws.cloudFormation.on(DescribeStacksCommand).resolves({
+      Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_ROLLBACK_IN_PROGRESS', CreationTime: new Date() }],
+    });
     const event = fixtures.updateRollback();
     event.ResourceProperties.RunOnRollback = 'true';
     const { response } = await invoke(event);
-    expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
     expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('SUCCESS');
   });

@@ -73,7 +73,8 @@ describe('AccessDenied while new IAM grants apply', () => {
       });
     const { response } = await invoke(fixtures.update());
 
-    expect(aws.cloudFormation).toHaveReceivedCommandTimes(DescribeStacksCommand, 2);
+    // Denied, then read (the rollback check); then once before RunTask and once after it (still waited for?).
+    expect(aws.cloudFormation).toHaveReceivedCommandTimes(DescribeStacksCommand, 4);
     expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
     expect(response?.Status).toBe('SUCCESS');
   });

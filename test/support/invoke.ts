@@ -14,6 +14,8 @@ export interface InvokeOptions {
   allowedAccountIds?: string;
   /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
   functionArn?: string;
+  /** The fake clock to run on, for mocks that answer by the time (a fresh one, at 2026-11-25 12:00 UTC, by default). */
+  clock?: FakeClock;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface InvokeOptions {
  */
 export function invokeWith(ports: AwsPorts) {
   return async (event: unknown, options: InvokeOptions = {}) => {
-    const clock = new FakeClock();
+    const clock = options.clock ?? new FakeClock();
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
     const delivery = deliveryOf(event);

@@ -3,8 +3,8 @@ import type { CloudFormationApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { arnFields } from '../shared/arns';
 import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
-import type { LifecycleDependencies } from '../run/contract';
-import { effectiveTimeout } from '../run/deadline';
+import type { LifecycleDependencies } from './contract';
+import { effectiveTimeout } from './deadline';
 
 /** Why a stack's status could not be read: facts, which unreadable-stack-status.ts puts into words. */
 export type UnreadableCause =
@@ -30,13 +30,14 @@ export function stackStatusRetryDelayMs(attempt: number): number {
 /**
  * The status of the stack `stackId` names, read with the runner's own role when the stack is in the runner's
  * account, or with StackStatusRoleArn (assumed) when one is given. Throttling and transient errors are retried with
- * backoff while the request's Timeout and this invocation allow; anything else is final. The caller decides what
- * not knowing means — never "no rollback".
+ * backoff while the request's Timeout and this invocation allow (or until `until`, epoch ms, when that is sooner);
+ * anything else is final. The caller decides what not knowing means — never "no rollback".
  */
 export async function readStackStatus(
   stackId: string,
   properties: Pick<RunnerProperties, 'stackStatusRoleArn' | 'timeoutSeconds' | 'serviceTimeoutSeconds'>,
   deps: LifecycleDependencies,
+  until = Infinity,
 ): Promise<StackStatusReading> {
   const { clock, invocation } = deps;
   const roleArn = properties.stackStatusRoleArn;
@@ -47,7 +48,8 @@ export async function readStackStatus(
   if (roleArn !== undefined && arnFields(roleArn)?.account !== stackAccount)
     return unreadable({ kind: 'role-elsewhere', roleArn, stackAccount });
 
-  const until = Math.min(
+  const retryUntil = Math.min(
+    until,
     clock.now() + effectiveTimeout(properties).seconds * 1000,
     clock.now() + invocation.remainingTimeMs() - MIN_INVOCATION_MS,
   );
@@ -70,7 +72,8 @@ export async function readStackStatus(
       if (isPermissionDenied(error)) return unreadable({ kind: 'denied', roleArn, error: described });
       if (!isTransient(error)) return unreadable({ kind: 'failed', error: described });
       const delay = stackStatusRetryDelayMs(attempt);
-      if (clock.now() + delay > until) return unreadable({ kind: 'gave-up', error: described, attempts: attempt + 1 });
+      if (clock.now() + delay > retryUntil)
+        return unreadable({ kind: 'gave-up', error: described, attempts: attempt + 1 });
       deps.log.warn('DescribeStacks failed; retrying', {
         attempt: attempt + 1,
         error: errorName(error),

@@ -45,7 +45,7 @@ export const startAttempt: Step<'starting'> = async (run, state, { properties, d
     const retry = retryAfter(run, properties, cause, state.count, deps);
     if (retry) return { kind: 'next', run: retry };
   }
-  const diagnosis = diagnosisContext(aws, log, properties, plan);
+  const diagnosis = diagnosisContext(deps, properties, plan);
   const reason =
     start.kind === 'refused'
       ? await explainRunTaskRefusal(start.error, diagnosis)

@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-budget';
+import { ANSWER_TIME_MS } from '../response/send-response';
 import type { DecidedTask } from '../tasks/task-outcome';
 import { readTaskOutputs } from '../tasks/task-outputs';
 import type { AwsPorts } from '../aws/ports';
@@ -12,9 +13,6 @@ import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { outputsThatDoNotFit } from './outputs-fit';
 import { outputsTooLarge, outputsUnreadable } from './wording';
 import { taskData } from './task-attributes';
-
-/** Time kept after reading the Outputs to answer CloudFormation within this invocation. */
-const ANSWER_TIME_MS = 20_000;
 
 /**
  * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
@@ -35,7 +33,7 @@ export async function successAnswer(
 ): Promise<Answer> {
   const { attempts } = run;
   const read = await readTaskOutputs(
-    { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock },
+    { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock, log: deps.log },
     {
       cluster: run.cluster,
       taskArns: tasks.map((task) => task.taskArn),

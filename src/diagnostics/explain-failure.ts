@@ -4,6 +4,8 @@ import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
 import { overrideEnvironmentValues } from '../properties/task-overrides';
 import { reasonRoomAfter } from '../response/response-budget';
+import type { Clock } from '../runtime/clock';
+import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
@@ -13,13 +15,16 @@ import { describeEniCapacity } from './eni-capacity';
 import { failedOnTheNetwork, withLogHints } from './failure-hints';
 import { describeAwsError, describeFailedTasks, describeRunTaskFailures, describeTimeout } from './failure-reason';
 import { checkNetwork } from './network-check';
-import { formatLogTail, type LogTail, readLogTail } from './log-tail';
+import { formatLogTail, type LogTail, logTailUntil, readLogTail } from './log-tail';
 import { inspectNetworkPath } from './network-path';
 
 /** What the diagnostics may look at, beyond the failure itself. */
 export interface DiagnosisContext {
   aws: AwsPorts;
   log: Log;
+  clock: Clock;
+  /** The time this invocation has left: a log tail must leave enough to answer. */
+  invocation: Invocation;
   cluster: string;
   network?: AwsVpcConfiguration;
   /** true or false when the properties say where tasks run; undefined: the cluster's default decides. */
@@ -33,8 +38,7 @@ export interface DiagnosisContext {
 }
 
 export function diagnosisContext(
-  aws: AwsPorts,
-  log: Log,
+  { aws, log, clock, invocation }: Pick<DiagnosisContext, 'aws' | 'log' | 'clock' | 'invocation'>,
   properties: Pick<
     RunnerProperties,
     'cluster' | 'logLines' | 'network' | 'overrides' | 'launchType' | 'capacityProviderStrategy'
@@ -45,6 +49,8 @@ export function diagnosisContext(
   return {
     aws,
     log,
+    clock,
+    invocation,
     cluster: properties.cluster,
     logLines: properties.logLines,
     logs: definition.logs,
@@ -69,17 +75,23 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
   const wanted = failed
     .flatMap((task) => task.failures.map((failure) => ({ task, failure })))
     .filter(({ failure }) => context.logs[failure.name] !== undefined);
+  const { clock, log } = context;
+  const until = logTailUntil(clock.now(), context.invocation.remainingTimeMs());
   const tails = await Promise.all(
     wanted.slice(0, MAX_LOG_TAILS).map(async ({ task, failure }) => ({
       task,
       failure,
-      tail: await readLogTail(() => context.aws.logs(), {
-        taskArn: task.taskArn,
-        container: failure.name,
-        location: context.logs[failure.name] as AwsLogsLocation,
-        lines: context.logLines,
-        masked: context.masked,
-      }),
+      tail: await readLogTail(
+        { logs: () => context.aws.logs(), clock, log },
+        {
+          taskArn: task.taskArn,
+          container: failure.name,
+          location: context.logs[failure.name] as AwsLogsLocation,
+          lines: context.logLines,
+          masked: context.masked,
+          until,
+        },
+      ),
     })),
   );
   logFailedContainerLines(context.log, tails);

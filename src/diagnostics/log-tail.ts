@@ -1,8 +1,33 @@
 import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import { byteLength } from '../response/response-budget';
+import { ANSWER_TIME_MS } from '../response/send-response';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/log';
 import { maskValues } from '../runtime/redact';
+import { askWithBackoff } from '../tasks/call-backoff';
 import { type AwsLogsLocation, awsLogsStream } from '../tasks/task-definition-facts';
+
+/**
+ * The longest a throttled or transient GetLogEvents of a log tail is asked again: the FAILED answer waits for the
+ * tail, and a tail is worth a short wait, not a long one. GetLogEvents' rate quota cannot be raised and is shared
+ * with every reader of the account's logs (`readStream` in src/tasks/task-outputs.ts cites the sources).
+ */
+export const LOG_TAIL_RETRY_MS = 20_000;
+
+/**
+ * When a log tail stops asking again (epoch milliseconds): LOG_TAIL_RETRY_MS from now, and never so late that the
+ * invocation has less than ANSWER_TIME_MS left to answer.
+ */
+export function logTailUntil(now: number, remainingMs: number): number {
+  return now + Math.min(LOG_TAIL_RETRY_MS, remainingMs - ANSWER_TIME_MS);
+}
+
+export interface LogTailDependencies {
+  logs: () => Promise<LogsApi>;
+  clock: Clock;
+  log: Log;
+}
 
 export interface LogTailRequest {
   taskArn: string;
@@ -11,6 +36,8 @@ export interface LogTailRequest {
   lines: number;
   /** Values masked in every line read (override environment values). */
   masked: readonly string[];
+  /** Epoch milliseconds: a throttled or transient read is asked again with backoff until then, and not after. */
+  until: number;
 }
 
 export interface LogTail {
@@ -23,8 +50,10 @@ export interface LogTail {
 
 /**
  * The last lines a failed container wrote to CloudWatch Logs (awslogs driver), and a console link to the stream.
+ * A read that is throttled or fails transiently is asked again with backoff until `request.until`; one that still
+ * fails then gives a note instead of the lines, as any other error does.
  */
-export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTailRequest): Promise<LogTail | undefined> {
+export async function readLogTail(deps: LogTailDependencies, request: LogTailRequest): Promise<LogTail | undefined> {
   const { location, container, taskArn } = request;
   const { region, stream } = awsLogsStream(location, container, taskArn);
   if (!stream) {
@@ -37,7 +66,16 @@ export async function readLogTail(logs: () => Promise<LogsApi>, request: LogTail
   }
   const link = consoleLink(region, location.group, stream);
   try {
-    const lines = await (await logs()).lastLines(region, location.group, stream, request.lines);
+    const api = await deps.logs();
+    const lines = await askWithBackoff(
+      () => api.lastLines(region, location.group, stream, request.lines),
+      {
+        what: `Reading the log tail of ${JSON.stringify(container)} from ${location.group} ${stream}`,
+        until: request.until,
+        seed: stream,
+      },
+      deps,
+    );
     return {
       container,
       lines: lines.map((line) => maskValues(line, request.masked).trim()).filter((line) => line.length > 0),

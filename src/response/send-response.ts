@@ -12,6 +12,12 @@ export interface SendResponseDependencies {
   log: Log;
 }
 
+/**
+ * Time an invocation keeps for answering after work it may cut short (reading the Outputs, a log tail): the PUT,
+ * with a retry or two.
+ */
+export const ANSWER_TIME_MS = 20_000;
+
 /** Waits between attempts; five attempts in about 15 seconds. */
 const RETRY_DELAYS_MS = [1000, 2000, 4000, 8000];
 

@@ -58,7 +58,7 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
     const retry = retryAfter(run, properties, cause, state.count, deps);
     if (retry) return { kind: 'next', run: retry };
   }
-  const diagnosis = diagnosisContext(aws, log, properties, plan);
+  const diagnosis = diagnosisContext(deps, properties, plan);
   const reason =
     start.kind === 'refused'
       ? await explainRunTaskRefusal(start.error, diagnosis)

@@ -27,7 +27,7 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
   const { properties, deps, takenOver } = context;
   const { aws, clock, invocation, log } = deps;
   const watch = watchOf(run.plan, state);
-  const diagnosis = diagnosisContext(aws, log, properties, run.plan);
+  const diagnosis = diagnosisContext(deps, properties, run.plan);
   let result;
   try {
     result = await watchTasks(

@@ -37,7 +37,8 @@ export function jitterFraction(text: string): number {
 
 /**
  * Calls `call` until it answers, asking again with backoff after a throttled or transient failure while `until`
- * (epoch milliseconds) allows; any other failure, or the last one at `until`, is thrown.
+ * (epoch milliseconds) allows: the last wait ends at `until`, and no call starts after it. Any other failure, or the
+ * last one at `until` (logged with the number of attempts), is thrown.
  */
 export async function askWithBackoff<T>(
   call: () => Promise<T>,
@@ -48,8 +49,15 @@ export async function askWithBackoff<T>(
     try {
       return await call();
     } catch (error) {
+      if (!isTransient(error)) throw error;
       const left = options.until - deps.clock.now();
-      if (!isTransient(error) || left <= 0) throw error;
+      if (left <= 0) {
+        deps.log.warn(`${options.what} failed; gave up after ${failures} attempt(s)`, {
+          error: String(error),
+          attempts: failures,
+        });
+        throw error;
+      }
       deps.log.warn(`${options.what} failed; asking again with backoff`, { error: String(error), failures });
       await deps.clock.sleep(Math.min(backoffMs(failures, options.seed), left));
     }

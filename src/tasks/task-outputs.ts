@@ -1,6 +1,8 @@
 import { isResourceNotFound } from '../aws/aws-errors';
 import type { EcsApi, LogsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/log';
+import { askWithBackoff } from './call-backoff';
 import { type AwsLogsLocation, type AwsLogsStream, awsLogsStream } from './task-definition-facts';
 
 /** What a container prints, at the start of a line, to return a value: `ECS_TASK_RUNNER_OUTPUT Name=Value`. */
@@ -56,7 +58,10 @@ export interface OutputsRequest {
   /** The essential containers' awslogs locations. */
   logs: Readonly<Record<string, AwsLogsLocation>>;
   names: readonly string[];
-  /** Epoch milliseconds: no read starts later (the deadline, or this invocation's end). */
+  /**
+   * Epoch milliseconds: no read starts later (the deadline, or this invocation's end). A throttled or transient read
+   * is asked again with backoff until then.
+   */
   until: number;
 }
 
@@ -65,12 +70,16 @@ export interface OutputsDependencies {
   /** DescribeTasks: whether the tasks are STOPPED, after which their logs are complete. */
   ecs: EcsApi;
   clock: Clock;
+  log: Log;
 }
 
 /** The streams read, and every declared name's value (empty when nothing printed it). */
 export type OutputsRead =
   | { kind: 'read'; values: Record<string, string>; notFound: string[]; truncatedStreams: string[] }
-  /** A stream could not be read (not a missing stream: that one printed nothing). */
+  /**
+   * A stream could not be read (not a missing stream: that one printed nothing): a refusal, or throttling or a
+   * transient error that lasted until `until`.
+   */
   | { kind: 'unreadable'; where: AwsLogsStream; error: unknown };
 
 interface Printed {
@@ -87,7 +96,7 @@ interface Printed {
 export async function readTaskOutputs(deps: OutputsDependencies, request: OutputsRequest): Promise<OutputsRead> {
   const { clock } = deps;
   const giveUpAt = Math.min(request.until, clock.now() + OUTPUT_WAIT_MAX_MS);
-  let read = await readOnce(deps.logs, request);
+  let read = await readOnce(deps, request);
   let readAt = clock.now();
   let settledAt: number | undefined;
   while (read.kind === 'read' && read.notFound.length > 0) {
@@ -96,7 +105,7 @@ export async function readTaskOutputs(deps: OutputsDependencies, request: Output
     const next = settledAt ?? clock.now() + OUTPUT_RECHECK_MS;
     if (next > giveUpAt) return read;
     await clock.sleep(next - clock.now());
-    read = await readOnce(deps.logs, request);
+    read = await readOnce(deps, request);
     readAt = clock.now();
   }
   return read;
@@ -121,18 +130,18 @@ async function stoppedAndSettled(ecs: EcsApi, request: OutputsRequest, now: numb
   return (latest ?? now) + OUTPUT_SETTLE_MS;
 }
 
-async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): Promise<OutputsRead> {
+async function readOnce(deps: OutputsDependencies, request: OutputsRequest): Promise<OutputsRead> {
   const streams = request.taskArns.flatMap((taskArn) =>
     Object.entries(request.logs).map(([container, location]) => awsLogsStream(location, container, taskArn)),
   );
-  const api = await logs();
+  const api = await deps.logs();
   const found = new Map<string, Printed>();
   const truncatedStreams: string[] = [];
   for (const where of streams) {
     if (!where.stream) continue;
     let printed;
     try {
-      printed = await readStream(api, where, request.names);
+      printed = await readStream(api, where, request, deps);
     } catch (error) {
       if (isResourceNotFound(error)) continue;
       return { kind: 'unreadable', where, error };
@@ -152,16 +161,32 @@ async function readOnce(logs: () => Promise<LogsApi>, request: OutputsRequest): 
   };
 }
 
-/** Pages backward from the newest event; a name's first match is its last line, so reading stops once all are found. */
+/**
+ * Pages backward from the newest event; a name's first match is its last line, so reading stops once all are found.
+ * Each page is asked again with backoff while GetLogEvents is throttled or fails transiently, until `request.until`.
+ * GetLogEvents has a per-account, per-Region rate quota that does not qualify for an increase, shared with every
+ * other reader of the account's logs (the console, log shippers), and AWS advises exponential backoff and retries
+ * for it: "How do I determine throttling in my CloudWatch logs?", AWS Knowledge Center
+ * (https://repost.aws/knowledge-center/cloudwatch-logs-throttling); the current figures are in "Amazon CloudWatch
+ * Logs endpoints and quotas" (https://docs.aws.amazon.com/general/latest/gr/cwl_region.html).
+ */
 async function readStream(
   api: LogsApi,
   where: AwsLogsStream,
-  names: readonly string[],
+  request: Pick<OutputsRequest, 'names' | 'until'>,
+  deps: Pick<OutputsDependencies, 'clock' | 'log'>,
 ): Promise<{ values: Map<string, Printed>; truncated: boolean }> {
+  const { names } = request;
+  const stream = where.stream as string;
   const values = new Map<string, Printed>();
   let token: string | undefined;
   for (let page = 0; page < MAX_PAGES_PER_STREAM; page++) {
-    const result = await api.pageBackward(where.region, where.group, where.stream as string, token);
+    const pageToken = token;
+    const result = await askWithBackoff(
+      () => api.pageBackward(where.region, where.group, stream, pageToken),
+      { what: `Reading the Outputs from log stream ${where.group} ${stream}`, until: request.until, seed: stream },
+      deps,
+    );
     for (const event of [...result.events].reverse()) {
       for (const line of parseOutputLines(event.message)) {
         if (names.includes(line.name) && !values.has(line.name))

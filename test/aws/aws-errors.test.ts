@@ -57,3 +57,22 @@ describe('an answer that is not the API’s', () => {
     expect(reason).not.toMatch(/SyntaxError|Deserialization|\$response|Unexpected token|doctype|\n/);
   });
 });
+
+describe("CloudWatch Logs' errors (GetLogEvents: Outputs and log tails)", () => {
+  const named = (name: string, message: string, extra: object = {}) =>
+    Object.assign(new Error(message), { name, ...extra });
+
+  it('are transient when throttled, a server fault or an answer that is not the API’s', () => {
+    expect(isTransient(named('ThrottlingException', 'Rate exceeded'))).toBe(true);
+    expect(
+      isTransient(named('ServiceUnavailableException', 'Service Unavailable', { $metadata: { httpStatusCode: 503 } })),
+    ).toBe(true);
+    expect(isTransient(htmlForJson(502))).toBe(true);
+  });
+
+  it('are not transient when denied, not found or invalid', () => {
+    expect(isTransient(named('AccessDeniedException', 'not authorized to perform: logs:GetLogEvents'))).toBe(false);
+    expect(isTransient(named('ResourceNotFoundException', 'The specified log stream does not exist.'))).toBe(false);
+    expect(isTransient(named('InvalidParameterException', 'The specified nextToken is invalid.'))).toBe(false);
+  });
+});

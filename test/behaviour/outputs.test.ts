@@ -121,6 +121,18 @@ describe('Outputs', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
+  it('are read again with backoff while CloudWatch Logs throttles GetLogEvents', async () => {
+    let calls = 0;
+    aws.logs.on(GetLogEventsCommand).callsFake(() => {
+      if (calls++ < 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { events: [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }] };
+    });
+    const { response } = await invoke(createWithOutputs(['SchemaVersion']));
+    expect(response?.Status).toBe('SUCCESS');
+    expect(response?.Data).toMatchObject({ SchemaVersion: '0042' });
+    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 3);
+  });
+
   it('fail the run, saying which permission is missing, when the log cannot be read', async () => {
     aws.logs.on(GetLogEventsCommand).rejects(
       Object.assign(new Error('User is not authorized to perform: logs:GetLogEvents'), {

@@ -160,6 +160,17 @@ describe("the last lines of a failed container's log", () => {
     );
   });
 
+  it('are read again with backoff while CloudWatch Logs throttles GetLogEvents', async () => {
+    let calls = 0;
+    aws.logs.on(GetLogEventsCommand).callsFake(() => {
+      if (calls++ < 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return { events: [{ message: 'relation "todo" already exists' }] };
+    });
+    const { response } = await invoke(fixtures.create());
+    expect(response?.Reason).toContain('Last log lines of "migrate": relation "todo" already exists.');
+    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 3);
+  });
+
   it('are replaced by a note when the stream does not exist', async () => {
     aws.logs
       .on(GetLogEventsCommand)

@@ -9,7 +9,7 @@ import {
   readTaskOutputs,
 } from '../../src/tasks/task-outputs';
 import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
-import { FakeClock } from '../support/fakes';
+import { FakeClock, RecordingLog } from '../support/fakes';
 
 const aws = mockedAws();
 const TASK_ID = TASK_ARN.split('/').pop() as string;
@@ -25,7 +25,12 @@ const read = (
   } = {},
 ) =>
   readTaskOutputs(
-    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: options.clock ?? new FakeClock() },
+    {
+      logs: () => aws.ports.logs(),
+      ecs: aws.ports.ecs,
+      clock: options.clock ?? new FakeClock(),
+      log: new RecordingLog(),
+    },
     {
       cluster: 'todobackend-cluster',
       taskArns: options.taskArns ?? [TASK_ARN],
@@ -212,7 +217,7 @@ describe('a declared output not found at first', () => {
     const limited = new FakeClock();
     aws.logs.resetHistory();
     const result = await readTaskOutputs(
-      { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: limited },
+      { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: limited, log: new RecordingLog() },
       {
         cluster: 'todobackend-cluster',
         taskArns: [TASK_ARN],

@@ -2,7 +2,7 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { MAX_PAGES_PER_STREAM, OUTPUT_SETTLE_MS, parseOutputLine, readTaskOutputs } from '../../src/tasks/task-outputs';
 import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
-import { FakeClock } from '../support/fakes';
+import { FakeClock, RecordingLog } from '../support/fakes';
 
 const aws = mockedAws();
 const TASK_ID = TASK_ARN.split('/').pop() as string;
@@ -12,7 +12,7 @@ const STREAM = `todobackend/migrate/${TASK_ID}`;
 
 const read = (names: string[], taskArns: string[] = [TASK_ARN], clock = new FakeClock()) =>
   readTaskOutputs(
-    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock },
+    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock, log: new RecordingLog() },
     { cluster: 'todobackend-cluster', taskArns, logs: LOGS, names, until: Number.POSITIVE_INFINITY },
   );
 

@@ -14,6 +14,11 @@ import { deliverRequest, describeEvent, isCustomResourceRequest } from './local/
 import { HandlerInvoker } from './local/handler-invoker';
 import { loggedAnswer } from './local/logged-answer';
 import { startLocalLambdaEndpoint } from './local/lambda-endpoint';
+import {
+  type LocalCloudFormationEndpoint,
+  startLocalCloudFormationEndpoint,
+  statusWhileSending,
+} from './local/cloudformation-endpoint';
 import { motoLimitNotes } from './local/moto-limits';
 import { refuseUnfilledPlaceholders, substitutePlaceholders } from './local/placeholders';
 import { printExchange, ProgressPrinter } from './local/progress';
@@ -40,6 +45,8 @@ const REQUEST_SHAPE =
 
 interface Target {
   invoker: HandlerInvoker;
+  /** This tool plays CloudFormation: DescribeStacks says the stack is in the operation that sends the request. */
+  cloudFormation: LocalCloudFormationEndpoint;
   receiver?: ResponseReceiver;
   values: Record<string, string>;
   stop(): Promise<void>;
@@ -99,6 +106,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     console.log(
       `→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`,
     );
+    target.cloudFormation.setStackStatus(event.StackId, statusWhileSending(event.RequestType));
     progress.begin();
     if (slot) {
       const exchange = await deliverRequest(event, slot, target.invoker);
@@ -131,6 +139,7 @@ async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefi
   const { stack } = environment;
   return {
     invoker: environment.invoker,
+    cloudFormation: environment.cloudFormation,
     receiver: environment.responses,
     values: {
       FunctionArn: environment.functionArn,
@@ -155,6 +164,7 @@ async function accountTarget(
   const { quietNodeVersionWarning } = await import('./local/local-environment');
   quietNodeVersionWarning();
   const lambda = await startLocalLambdaEndpoint();
+  const cloudFormation = await startLocalCloudFormationEndpoint();
   const receiver = localResponseUrl
     ? await (await import('./local/response-receiver')).startHttpResponseReceiver()
     : undefined;
@@ -162,7 +172,12 @@ async function accountTarget(
     functionArn ??
     `arn:aws:lambda:${process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1'}:123456789012:function:ecs-task-runner`;
   const invoker = new HandlerInvoker({
-    env: { ...process.env, ...(receiver ? { RESPONSE_URL_ALLOWED_HOSTS: receiver.host } : {}) },
+    env: {
+      ...process.env,
+      // The stack's status is the one this tool plays, not that of a stack at rest in the account.
+      AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
+      ...(receiver ? { RESPONSE_URL_ALLOWED_HOSTS: receiver.host } : {}),
+    },
     functionArn: arn,
     lambda,
     onLog: progress.onLog,
@@ -170,11 +185,12 @@ async function accountTarget(
   });
   return {
     invoker,
+    cloudFormation,
     ...(receiver ? { receiver } : {}),
     values: { FunctionArn: arn },
     stop: once(async () => {
       invoker.stop();
-      await Promise.all([lambda.close(), receiver?.close()]);
+      await Promise.all([lambda.close(), cloudFormation.close(), receiver?.close()]);
     }),
   };
 }

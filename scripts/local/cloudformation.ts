@@ -8,6 +8,7 @@ import type {
 import type { HandlerInvoker, InvocationRecord } from './handler-invoker';
 import type { ResponseReceiver, ResponseSlot } from './response-receiver';
 import { snsNotification } from './sns-notification';
+import { statusWhileSending } from './cloudformation-endpoint';
 
 /** A property value as a template writes it. */
 export type TemplateValue = string | number | boolean | TemplateValue[] | { [key: string]: TemplateValue };
@@ -179,12 +180,25 @@ function resourceProperties(serviceToken: string, properties: Record<string, Tem
   return { ServiceToken: serviceToken, ...delivered };
 }
 
+export interface RequestOptions {
+  /** How long the first invocation may take before it counts as timed out. */
+  firstTimeoutMs?: number;
+  /**
+   * The stack's status while the request is sent (what DescribeStacks answers): by default the status of the
+   * operation that sends such a request (CREATE_IN_PROGRESS, UPDATE_IN_PROGRESS, DELETE_IN_PROGRESS); a rollback's
+   * status to play one.
+   */
+  stackStatus?: string;
+}
+
 export interface StackSimulation {
   stackId: string;
   /** The runner function's ARN: every request's ServiceToken unless the resource goes through an SNS topic. */
   serviceToken: string;
   receiver: ResponseReceiver;
   invoker: HandlerInvoker;
+  /** Sets what DescribeStacks says of the stack from now on (the local CloudFormation endpoint). */
+  setStackStatus(status: string): void;
   /** Runs after every request was answered (the local environment uses it to patch a gap in moto). */
   afterRequest?: () => Promise<void>;
 }
@@ -218,22 +232,16 @@ export class CustomResource {
     return this.physicalResourceId;
   }
 
-  async create(
-    properties: Record<string, TemplateValue>,
-    options: { firstTimeoutMs?: number } = {},
-  ): Promise<Exchange> {
+  async create(properties: Record<string, TemplateValue>, options: RequestOptions = {}): Promise<Exchange> {
     const { slot, common } = await this.prepare(this.resourceProperties(properties));
     const request: CloudFormationCustomResourceCreateEvent<ResourceProperties> = { RequestType: 'Create', ...common };
-    const exchange = await this.deliver(request, slot, options.firstTimeoutMs);
+    const exchange = await this.deliver(request, slot, options);
     if (exchange.response?.PhysicalResourceId) this.physicalResourceId = exchange.response.PhysicalResourceId;
     this.properties = request.ResourceProperties;
     return exchange;
   }
 
-  async update(
-    properties: Record<string, TemplateValue>,
-    options: { firstTimeoutMs?: number } = {},
-  ): Promise<Exchange> {
+  async update(properties: Record<string, TemplateValue>, options: RequestOptions = {}): Promise<Exchange> {
     const { physicalResourceId, properties: oldProperties } = this.existing('Update');
     const { slot, common } = await this.prepare(this.resourceProperties(properties));
     const request: CloudFormationCustomResourceUpdateEvent<ResourceProperties> = {
@@ -242,7 +250,7 @@ export class CustomResource {
       PhysicalResourceId: physicalResourceId,
       OldResourceProperties: oldProperties,
     };
-    const exchange = await this.deliver(request, slot, options.firstTimeoutMs);
+    const exchange = await this.deliver(request, slot, options);
     // A failed Update leaves the resource as it was; a different ID on success would mean a replacement.
     if (exchange.response?.Status === 'SUCCESS') {
       this.physicalResourceId = exchange.response.PhysicalResourceId;
@@ -251,7 +259,7 @@ export class CustomResource {
     return exchange;
   }
 
-  async delete(): Promise<Exchange> {
+  async delete(options: RequestOptions = {}): Promise<Exchange> {
     const { physicalResourceId, properties } = this.existing('Delete');
     const { slot, common } = await this.prepare(properties);
     const request: CloudFormationCustomResourceDeleteEvent<ResourceProperties> = {
@@ -259,7 +267,7 @@ export class CustomResource {
       ...common,
       PhysicalResourceId: physicalResourceId,
     };
-    return this.deliver(request, slot);
+    return this.deliver(request, slot, options);
   }
 
   private existing(requestType: string): { physicalResourceId: string; properties: ResourceProperties } {
@@ -292,8 +300,9 @@ export class CustomResource {
   private async deliver(
     request: CustomResourceRequest,
     slot: ResponseSlot,
-    firstTimeoutMs?: number,
+    { firstTimeoutMs, stackStatus }: RequestOptions,
   ): Promise<Exchange> {
+    this.stack.setStackStatus(stackStatus ?? statusWhileSending(request.RequestType));
     const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
     const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
     await this.stack.afterRequest?.();

@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { StackSimulation } from './cloudformation';
+import { type LocalCloudFormationEndpoint, startLocalCloudFormationEndpoint } from './cloudformation-endpoint';
 import { HandlerInvoker, type HandlerInvokerOptions } from './handler-invoker';
 import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from './lambda-endpoint';
 import { type MotoServer, startMoto, type TaskTransition } from './moto';
@@ -18,6 +19,8 @@ export interface LocalEnvironment {
   stack: SampleStack;
   clients: { ec2: EC2Client; ecs: ECSClient; s3: S3Client; cloudFormation: CloudFormationClient };
   lambda: LocalLambdaEndpoint;
+  /** DescribeStacks as the local CloudFormation answers it: the status of the stack operation being played. */
+  cloudFormation: LocalCloudFormationEndpoint;
   responses: ResponseReceiver;
   invoker: HandlerInvoker;
   functionArn: string;
@@ -63,12 +66,16 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const stack = await createSampleStack(clients, moto.region);
     const lambda = await startLocalLambdaEndpoint();
     stoppers.push(() => lambda.close());
+    const cloudFormation = await startLocalCloudFormationEndpoint();
+    stoppers.push(() => cloudFormation.close());
     const responses = await startS3ResponseReceiver(clients.s3);
     const functionArn = `arn:aws:lambda:${moto.region}:${ACCOUNT_ID}:function:ecs-task-runner`;
     const invoker = new HandlerInvoker({
       env: {
         ...withoutAwsVariables(process.env),
         ...moto.awsEnvironment,
+        // The stack's status comes from the local CloudFormation, which sends the requests; moto's stacks are complete.
+        AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
         RESPONSE_URL_ALLOWED_HOSTS: responses.host,
         AWS_EC2_METADATA_DISABLED: 'true',
       },
@@ -83,11 +90,13 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       stack,
       clients,
       lambda,
+      cloudFormation,
       responses,
       invoker,
       functionArn,
       simulation: {
         stackId: stack.stackId,
+        setStackStatus: (status) => cloudFormation.setStackStatus(stack.stackId, status),
         serviceToken: functionArn,
         receiver: responses,
         invoker,

@@ -41,8 +41,21 @@ describeWithMoto(
       expect((await clusterTasks(env)).sort()).toEqual(before.sort());
 
       // CloudFormation rolls the failed Create back with a Delete of the ID the failure carried.
-      const deleted = expectAnswer(await resource.delete(), 'SUCCESS');
+      const deleted = expectAnswer(await resource.delete({ stackStatus: 'ROLLBACK_IN_PROGRESS' }), 'SUCCESS');
       expect(deleted.PhysicalResourceId).toBe(failed.PhysicalResourceId);
+    });
+
+    it('starts no task for a Create CloudFormation has cancelled: its stack already rolls back', async () => {
+      const resource = new CustomResource('MigrateCancelled', env.simulation);
+      const before = await clusterTasks(env);
+
+      const failed = expectAnswer(
+        await resource.create(properties(env.stack.subnetId), { stackStatus: 'ROLLBACK_IN_PROGRESS' }),
+        'FAILED',
+      );
+
+      expect(failed.Reason).toMatch(/^Not started: stack migrate-demo is ROLLBACK_IN_PROGRESS /);
+      expect((await clusterTasks(env)).sort()).toEqual(before.sort());
     });
 
     it('hands a long watch off to a fresh invocation of itself, which answers', async () => {

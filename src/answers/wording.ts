@@ -1,3 +1,4 @@
+import { lateDeliveryAdvice } from '../diagnostics/failure-reason';
 import { taskId } from '../shared/arns';
 import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
 
@@ -72,13 +73,16 @@ export function earlierRunTimeout(
   timeoutSeconds: number,
   running: readonly NamedTask[],
   waitedFor: { teardown: true } | { teardown: false; ifRunning: string },
+  late?: { lateSeconds: number; waitSeconds: number },
 ): string {
   const what = waitedFor.teardown
     ? "the resource's stopped tasks to end before the teardown"
     : `an earlier run of this resource to end (IfRunning ${waitedFor.ifRunning})`;
   return (
     `Timed out after ${timeoutSeconds} s waiting for ${what}: ${named(running)} still run${running.length === 1 ? 's' : ''};` +
-    ` nothing was started. Stop ${them(running.length)}, or raise Timeout (and ServiceTimeout).`
+    (late
+      ? ` nothing was started. ${lateDeliveryAdvice(late, timeoutSeconds)}`
+      : ` nothing was started. Stop ${them(running.length)}, or raise Timeout (and ServiceTimeout).`)
   );
 }
 

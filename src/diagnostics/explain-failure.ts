@@ -158,8 +158,9 @@ export async function explainTimeout(
   pending: readonly PendingTask[],
   timeoutSeconds: number,
   context: DiagnosisContext,
+  late?: { lateSeconds: number; waitSeconds: number },
 ): Promise<string> {
-  const reason = describeTimeout(pending, timeoutSeconds);
+  const reason = describeTimeout(pending, timeoutSeconds, late);
   const unplaced = pending.some((task) => task.lastStatus === 'PROVISIONING' || task.lastStatus === 'PENDING');
   if (!unplaced) return reason;
   return `${reason} ${await explainSlowStart(context)}`;

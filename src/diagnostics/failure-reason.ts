@@ -71,13 +71,31 @@ export function describeRunTaskFailures(failures: readonly Failure[], started: n
   return withHints(`${count}${stopped}: ${details || 'ECS gave no reason'}.`);
 }
 
-/** The deadline passed with tasks still running: they were stopped. */
-export function describeTimeout(pending: readonly PendingTask[], timeoutSeconds: number): string {
+/**
+ * The deadline passed with tasks still running: they were stopped. `late`: the request reached the runner late, so
+ * the deadline was what was left of CloudFormation's wait, and a longer Timeout would not have helped.
+ */
+export function describeTimeout(
+  pending: readonly PendingTask[],
+  timeoutSeconds: number,
+  late?: { lateSeconds: number; waitSeconds: number },
+): string {
   const tasks = pending.map((task) => `${taskId(task.taskArn)} (${task.lastStatus})`).join(', ');
   const one = pending.length === 1;
   return (
     `Timed out after ${timeoutSeconds} s waiting for task${one ? '' : 's'} ${tasks}; stopped ${one ? 'it' : 'them'}.` +
-    ' Raise Timeout (and ServiceTimeout) if the task needs longer, or find out why it did not finish.'
+    (late
+      ? ` ${lateDeliveryAdvice(late, timeoutSeconds)}`
+      : ' Raise Timeout (and ServiceTimeout) if the task needs longer, or find out why it did not finish.')
+  );
+}
+
+/** Why a late request had less time than its Timeout, and what to do. */
+export function lateDeliveryAdvice(late: { lateSeconds: number; waitSeconds: number }, timeoutSeconds: number): string {
+  return (
+    `The request reached the runner ${late.lateSeconds} s after CloudFormation sent it (an SNS delay, or Lambda's` +
+    ` asynchronous retries), so only ${timeoutSeconds} s of CloudFormation's ${late.waitSeconds} s wait were left:` +
+    ' run the stack operation again.'
   );
 }
 

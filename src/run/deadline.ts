@@ -66,3 +66,48 @@ export function cloudFormationWait(
   const waitSeconds = serviceTimeoutSeconds ?? CLOUDFORMATION_DEFAULT_TIMEOUT_SECONDS;
   return { sentAt, answerBy: sentAt + (waitSeconds - answerMarginSeconds(waitSeconds)) * 1000, waitSeconds };
 }
+
+/**
+ * How much later than CloudFormation sent it a request may reach the runner and still count as on time: SNS and
+ * Lambda's asynchronous queue take seconds, and X-Amz-Date counts whole seconds. Later than this, with CloudFormation's
+ * wait ending before the Timeout would, the request was delivered late (an SNS delay, Lambda's retries).
+ */
+export const LATE_AFTER_MS = 60_000;
+
+/** A request delivered late, whose deadline is what was left of CloudFormation's wait. */
+export interface LateDelivery {
+  /** How long after CloudFormation sent it the request reached the runner, in whole seconds. */
+  lateSeconds: number;
+  /** CloudFormation's wait (ServiceTimeout). */
+  waitSeconds: number;
+}
+
+/**
+ * Whether the run's deadline — `deadline`, for a request received at `receivedAt` (epoch ms) — was cut short by a late
+ * delivery: then raising Timeout would not have helped, and the Reason says so. Derived from the request's
+ * ResponseURL, so every invocation of the run tells the same.
+ */
+export function lateDelivery(
+  responseUrl: string,
+  serviceTimeoutSeconds: number | undefined,
+  receivedAt: number,
+  deadline: number,
+): LateDelivery | undefined {
+  const wait = cloudFormationWait(responseUrl, serviceTimeoutSeconds);
+  if (!wait || deadline < wait.answerBy || receivedAt - wait.sentAt <= LATE_AFTER_MS) return undefined;
+  return { lateSeconds: Math.round((receivedAt - wait.sentAt) / 1000), waitSeconds: wait.waitSeconds };
+}
+
+/** The run's late delivery, if any: from its request and plan (the plan's Timeout counts from the arrival). */
+export function lateDeliveryOfRun(
+  request: { ResponseURL: string },
+  plan: { deadline: number; timeoutSeconds: number },
+  serviceTimeoutSeconds: number | undefined,
+): LateDelivery | undefined {
+  return lateDelivery(
+    request.ResponseURL,
+    serviceTimeoutSeconds,
+    plan.deadline - plan.timeoutSeconds * 1000,
+    plan.deadline,
+  );
+}

@@ -2,7 +2,7 @@ import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
 import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
 import type { LifecycleDependencies } from './contract';
-import { cloudFormationWait, effectiveTimeout } from './deadline';
+import { cloudFormationWait, effectiveTimeout, lateDelivery } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
 import { checkOutputsFit } from '../answers/outputs-fit';
@@ -40,9 +40,10 @@ export async function planRun(
   if (wait && wait.answerBy <= receivedAt) return { kind: 'refused', reason: requestTooLate(wait, receivedAt) };
   // A request delivered late (an SNS delay, Lambda's asynchronous retries) gets what is left of CloudFormation's wait.
   const deadline = Math.min(receivedAt + timeout.seconds * 1000, wait?.answerBy ?? Infinity);
-  if (wait && deadline === wait.answerBy)
+  const late = lateDelivery(purpose.request.ResponseURL, properties.serviceTimeoutSeconds, receivedAt, deadline);
+  if (late)
     log.warn("The request arrived late: the deadline is CloudFormation's (ResponseURL's X-Amz-Date + ServiceTimeout)", {
-      sentAt: new Date(wait.sentAt).toISOString(),
+      lateSeconds: late.lateSeconds,
       deadline: new Date(deadline).toISOString(),
     });
   const chain = await checkInvocationChain(deadline - receivedAt, deps);

@@ -1,3 +1,4 @@
+import { lateDeliveryOfRun } from './deadline';
 import { waitUntilStopped } from '../tasks/running-tasks';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
@@ -28,7 +29,8 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
         run.phase.kind === 'teardown'
           ? { teardown: true as const }
           : { teardown: false as const, ifRunning: properties.ifRunning };
-      const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor);
+      const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
+      const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor, late);
       const reason = withUnreadStatus(timedOut, waited.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason } };
     }

@@ -1,3 +1,4 @@
+import { lateDeliveryOfRun } from './deadline';
 import { briefStartFailure } from '../diagnostics/attempts-reason';
 import {
   diagnosisContext,
@@ -55,7 +56,8 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
     case 'deadline': {
       const pending = result.pending.map((task) => task.taskArn);
       await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
-      const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis);
+      const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
+      const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis, late);
       const reason = withUnreadStatus(timedOut, result.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
     }

@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, ListTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { cloudFormationWait } from '../../src/run/deadline';
-import { ecsTask, mockedAws, stubHappyPath } from '../support/aws-mocks';
+import { ecsTask, mockedAws, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -67,6 +67,12 @@ describe('a request delivered late', () => {
     expect(aws.ecs).toHaveReceivedCommand(StopTaskCommand);
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toMatch(/^Timed out after 540 s waiting for task/);
+    // Raising Timeout would not have helped: the Reason says why the time was short.
+    expect(response?.Reason).toContain(
+      "The request reached the runner 3000 s after CloudFormation sent it (an SNS delay, or Lambda's asynchronous" +
+        " retries), so only 540 s of CloudFormation's 3600 s wait were left: run the stack operation again.",
+    );
+    expect(response?.Reason).not.toContain('Raise Timeout');
     // 59 minutes after CloudFormation sent it: a minute before its wait ends.
     expect(clock.now() - RECEIVED_AT).toBeLessThanOrEqual(540_000 + 5_000);
     expect(log.entries.map((entry) => entry.message)).toContain(
@@ -79,5 +85,28 @@ describe('a request delivered late', () => {
     const event = withProperties(sentBefore(fixtures.create(), 1), { Timeout: '120' });
     const { response } = await invoke(event);
     expect(response?.Reason).toMatch(/^Timed out after 120 s waiting for task/);
+  });
+
+  it("on time with the default Timeout (CloudFormation's wait less the margin) is not called late", async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    // Signed in the second before the runner received it: X-Amz-Date counts whole seconds.
+    const { response, log } = await invoke({
+      ...fixtures.create(),
+      ResponseURL: fixtures.create().ResponseURL.replace(/X-Amz-Date=\d{8}T\d{6}Z/, 'X-Amz-Date=20261125T115959Z'),
+    });
+    expect(response?.Reason).toMatch(/^Timed out after \d+ s waiting for task .* Raise Timeout \(and ServiceTimeout\)/);
+    expect(log.entries.map((entry) => entry.message).join('\n')).not.toContain('arrived late');
+  });
+
+  it('that waited for an earlier run says so when its time ran out', async () => {
+    const earlier = ecsTask({ taskArn: TASK_ARN.replace('0a1b2c3d', 'e1e2e3e4') });
+    aws.ecs.on(ListTasksCommand).resolves({ taskArns: [earlier.taskArn as string] });
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [earlier] });
+    const event = withProperties(sentBefore(fixtures.update(), 55), { IfRunning: 'Wait' });
+    const { response } = await invoke(event);
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Reason).toMatch(
+      /^Timed out after 240 s waiting for an earlier run .* nothing was started\. The request reached the runner 3300 s after/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { effectiveTimeout } from '../../src/run/deadline';
+import { effectiveTimeout, LATE_AFTER_MS, lateDelivery } from '../../src/run/deadline';
 
 describe('effectiveTimeout', () => {
   it("defaults to CloudFormation's hour less a minute to answer", () => {
@@ -37,5 +37,28 @@ describe('effectiveTimeout', () => {
       seconds: 1,
       capped: { requested: 30, cap: 1 },
     });
+  });
+});
+
+describe('a late delivery', () => {
+  const sentAt = Date.UTC(2026, 10, 25, 11, 0, 0);
+  const url =
+    'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/key?X-Amz-Date=20261125T110000Z';
+  const answerBy = sentAt + 3540_000;
+
+  it('is one that reached the runner more than LATE_AFTER_MS after CloudFormation sent it, its deadline cut short', () => {
+    expect(lateDelivery(url, undefined, sentAt + LATE_AFTER_MS, answerBy)).toBeUndefined();
+    expect(lateDelivery(url, undefined, sentAt + LATE_AFTER_MS + 1000, answerBy)).toEqual({
+      lateSeconds: 61,
+      waitSeconds: 3600,
+    });
+  });
+
+  it('is not one whose deadline came from its own, shorter Timeout', () => {
+    expect(lateDelivery(url, undefined, sentAt + 600_000, sentAt + 900_000)).toBeUndefined();
+  });
+
+  it('is unknown without an X-Amz-Date', () => {
+    expect(lateDelivery('http://127.0.0.1:9000/r', undefined, sentAt + 600_000, answerBy)).toBeUndefined();
   });
 });

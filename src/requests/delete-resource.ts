@@ -60,17 +60,16 @@ async function stopResourceTasks(
       deps,
     );
     const relistAt = sentAt + DELETE_RELIST_AFTER_MS;
-    if (clock.now() >= relistAt) return cleanupOf(first, []);
+    if (clock.now() >= relistAt) return cleanupOf(first, byStopRequest([]));
     await clock.sleep(relistAt - clock.now());
     const seen = new Set([...first.toStop, ...first.alreadyStopping]);
-    const unseen = (await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy)).filter(
-      (t) => !seen.has(t.taskArn),
-    );
+    const relisted = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
+    const unseen = relisted.filter((task) => !seen.has(task.taskArn));
     if (unseen.length > 0)
       deps.log.warn('A second listing found tasks of the resource the first did not name', {
-        taskArns: unseen.map((t) => t.taskArn),
+        taskArns: unseen.map((task) => task.taskArn),
       });
-    return cleanupOf(first, unseen.length > 0 ? [await stopUnstopped(unseen, properties, deps)] : []);
+    return cleanupOf(first, await stopUnstopped(unseen, properties, deps));
   } catch (error) {
     if (isClusterNotFound(error)) return { summary: cleanupWords.noCluster(properties.cluster), stopped: [] };
     deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });
@@ -90,15 +89,14 @@ async function stopUnstopped(
   return round;
 }
 
-/** What both listings came to: the second one's tasks are named as found late. */
-function cleanupOf(first: StopRound, later: StopRound[]): Cleanup {
-  const toStop = [...first.toStop, ...later.flatMap((round) => round.toStop)];
-  const alreadyStopping = [...first.alreadyStopping, ...later.flatMap((round) => round.alreadyStopping)];
-  const lateArns = later.flatMap((round) => [...round.toStop, ...round.alreadyStopping]);
+/** What both listings came to: the tasks only the second one named are said to have been found late. */
+function cleanupOf(first: StopRound, second: StopRound): Cleanup {
+  const toStop = [...first.toStop, ...second.toStop];
+  const alreadyStopping = [...first.alreadyStopping, ...second.alreadyStopping];
+  const late = [...second.toStop, ...second.alreadyStopping];
   const summary = cleanupWords.stopped(toStop, alreadyStopping);
   return {
-    summary:
-      lateArns.length > 0 ? `${summary} ${cleanupWords.foundLate(lateArns, DELETE_RELIST_AFTER_MS / 1000)}` : summary,
+    summary: late.length > 0 ? `${summary} ${cleanupWords.foundLate(late, DELETE_RELIST_AFTER_MS / 1000)}` : summary,
     stopped: [...toStop, ...alreadyStopping],
   };
 }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { DELETE_RELIST_AFTER_MS } from '../../src/requests/delete-resource';
 import { STACK_CHECK_PATIENCE_MS } from '../../src/run/stack-check';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, stubStackStatuses, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
@@ -19,18 +19,8 @@ const invoke = invokeWith(aws.ports);
 const RECEIVED_AT = Date.UTC(2026, 10, 25, 12, 0, 0);
 const EARLIER_TASK = TASK_ARN.replace('0a1b2c3d', 'e1e2e3e4');
 
-/** DescribeStacks answers these statuses in turn, then the last one again. */
-function stackStatuses(...statuses: StackStatus[]) {
-  let call = 0;
-  aws.cloudFormation.on(DescribeStacksCommand).callsFake(() => ({
-    Stacks: [
-      {
-        StackName: 'todobackend',
-        StackStatus: statuses[Math.min(call++, statuses.length - 1)],
-        CreationTime: new Date(RECEIVED_AT),
-      },
-    ],
-  }));
+function stackStatuses(...statuses: [StackStatus, ...StackStatus[]]) {
+  stubStackStatuses(aws, ...statuses);
 }
 
 beforeEach(() => stubHappyPath(aws));

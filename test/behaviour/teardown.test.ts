@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent, ContinuationEventV1 } from '../../src/run/continuation';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, stubStackStatuses } from '../support/aws-mocks';
 import { asTeardownOutcome } from '../../src/requests/teardown';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
@@ -30,9 +30,7 @@ function deleteWithTeardown() {
 }
 
 function stackIs(status: StackStatus) {
-  aws.cloudFormation
-    .on(DescribeStacksCommand)
-    .resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: status, CreationTime: new Date() }] });
+  stubStackStatuses(aws, status);
 }
 
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { DescribeTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-e
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_NAME } from '../../src/aws/assumed-role';
 import { snsNotification } from '../../scripts/local/sns-notification';
-import { mockedAws, stubHappyPath } from '../support/aws-mocks';
+import { mockedAws, stubHappyPath, stubStackStatuses } from '../support/aws-mocks';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -16,9 +16,7 @@ const STATUS_ROLE = `arn:aws:iam::${OTHER_ACCOUNT}:role/ecs-task-runner-stack-st
 beforeEach(() => stubHappyPath(aws));
 
 function stackIs(status: StackStatus) {
-  aws.cloudFormation
-    .on(DescribeStacksCommand)
-    .resolves({ Stacks: [{ StackName: 'todobackend', StackStatus: status, CreationTime: new Date() }] });
+  stubStackStatuses(aws, status);
 }
 
 function awsError(name: string, message: string, httpStatusCode = 400): Error {

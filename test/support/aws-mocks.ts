@@ -1,4 +1,4 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { CloudFormationClient, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -166,4 +166,18 @@ export function stubAwsLogsTaskDefinition(aws: MockedAws): void {
       ],
     },
   });
+}
+
+/** DescribeStacks answers these statuses of the fixtures' stack in turn, then the last one again. */
+export function stubStackStatuses(aws: MockedAws, ...statuses: [StackStatus, ...StackStatus[]]): void {
+  let call = 0;
+  aws.cloudFormation.on(DescribeStacksCommand).callsFake(() => ({
+    Stacks: [
+      {
+        StackName: 'todobackend',
+        StackStatus: statuses[Math.min(call++, statuses.length - 1)],
+        CreationTime: new Date(Date.UTC(2026, 10, 25, 12, 0, 0)),
+      },
+    ],
+  }));
 }

@@ -25,6 +25,8 @@ export interface DiagnosisContext {
   clock: Clock;
   /** The time this invocation has left: a log tail must leave enough to answer. */
   invocation: Invocation;
+  /** The run's deadline (epoch ms): a log tail is not asked again after it, in the margin kept for answering. */
+  deadline: number;
   cluster: string;
   network?: AwsVpcConfiguration;
   /** true or false when the properties say where tasks run; undefined: the cluster's default decides. */
@@ -43,7 +45,7 @@ export function diagnosisContext(
     RunnerProperties,
     'cluster' | 'logLines' | 'network' | 'overrides' | 'launchType' | 'capacityProviderStrategy'
   >,
-  definition: Pick<TaskDefinitionFacts, 'logs' | 'usesSecrets'>,
+  plan: Pick<TaskDefinitionFacts, 'logs' | 'usesSecrets'> & { deadline: number },
 ): DiagnosisContext {
   const fargate = runsOnFargate(properties);
   return {
@@ -51,10 +53,11 @@ export function diagnosisContext(
     log,
     clock,
     invocation,
+    deadline: plan.deadline,
     cluster: properties.cluster,
     logLines: properties.logLines,
-    logs: definition.logs,
-    usesSecrets: definition.usesSecrets,
+    logs: plan.logs,
+    usesSecrets: plan.usesSecrets,
     masked: overrideEnvironmentValues(properties.overrides),
     ...(properties.network ? { network: properties.network } : {}),
     ...(fargate === undefined ? {} : { fargate }),
@@ -76,7 +79,7 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
     .flatMap((task) => task.failures.map((failure) => ({ task, failure })))
     .filter(({ failure }) => context.logs[failure.name] !== undefined);
   const { clock, log } = context;
-  const until = logTailUntil(clock.now(), context.invocation.remainingTimeMs());
+  const until = logTailUntil(clock.now(), context.invocation.remainingTimeMs(), context.deadline);
   const tails = await Promise.all(
     wanted.slice(0, MAX_LOG_TAILS).map(async ({ task, failure }) => ({
       task,

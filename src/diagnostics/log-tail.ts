@@ -16,11 +16,13 @@ import { type AwsLogsLocation, awsLogsStream } from '../tasks/task-definition-fa
 export const LOG_TAIL_RETRY_MS = 20_000;
 
 /**
- * When a log tail stops asking again (epoch milliseconds): LOG_TAIL_RETRY_MS from now, and never so late that the
- * invocation has less than ANSWER_TIME_MS left to answer.
+ * When a log tail stops asking again (epoch milliseconds): LOG_TAIL_RETRY_MS from now, never after the run's
+ * `deadline` (what follows it is the margin kept for stopping the tasks and answering before CloudFormation stops
+ * waiting, 5 to 60 s: run/deadline.ts), and never so late that the invocation has less than ANSWER_TIME_MS left to
+ * answer. The Outputs read has the same bounds (answers/success-answer.ts).
  */
-export function logTailUntil(now: number, remainingMs: number): number {
-  return now + Math.min(LOG_TAIL_RETRY_MS, remainingMs - ANSWER_TIME_MS);
+export function logTailUntil(now: number, remainingMs: number, deadline: number): number {
+  return Math.min(now + LOG_TAIL_RETRY_MS, deadline, now + remainingMs - ANSWER_TIME_MS);
 }
 
 export interface LogTailDependencies {

@@ -11,7 +11,8 @@ import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/clien
 import { invocationsNeeded, MAX_INVOCATIONS_IN_CHAIN, unqualifiedFunctionArn } from '../../src/run/invocation-chain';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
-import { fixtures } from '../support/fixtures';
+import { fixtures, withProperties } from '../support/fixtures';
+import { FakeClock } from '../support/fakes';
 import { invokeWith } from '../support/invoke';
 
 const aws = mockedAws();
@@ -330,24 +331,29 @@ describe("Lambda's recursive loop detection", () => {
   });
 });
 
+/** The task definition with its container logging to CloudWatch Logs (awslogs), so that a failure quotes its log. */
+function withAwsLogs(): void {
+  aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
+    taskDefinition: {
+      taskDefinitionArn: TASK_DEFINITION_ARN,
+      networkMode: 'awsvpc',
+      containerDefinitions: [
+        {
+          name: 'migrate',
+          essential: true,
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-stream-prefix': 'todobackend' },
+          },
+        },
+      ],
+    },
+  });
+}
+
 describe('what the Reason shows is public inside the account', () => {
   it("masks override environment values in the quoted log tail and in the runner's logs", async () => {
-    aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
-      taskDefinition: {
-        taskDefinitionArn: TASK_DEFINITION_ARN,
-        networkMode: 'awsvpc',
-        containerDefinitions: [
-          {
-            name: 'migrate',
-            essential: true,
-            logConfiguration: {
-              logDriver: 'awslogs',
-              options: { 'awslogs-group': '/ecs/todobackend', 'awslogs-stream-prefix': 'todobackend' },
-            },
-          },
-        ],
-      },
-    });
+    withAwsLogs();
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(1)] });
     aws.logs.on(GetLogEventsCommand).resolves({
       events: [{ message: 'connecting with password s3cr3t-db-password to db' }, { message: 'Access denied' }],
@@ -356,5 +362,28 @@ describe('what the Reason shows is public inside the account', () => {
     expect(response?.Reason).toContain('connecting with password **** to db | Access denied');
     expect(response?.Reason).not.toContain('s3cr3t-db-password');
     expect(log.text()).not.toContain('s3cr3t-db-password');
+  });
+});
+
+describe("a failed task's log tail while CloudWatch Logs throttles", () => {
+  it("is not asked for again past the run's deadline: the margin after it is for answering CloudFormation", async () => {
+    withAwsLogs();
+    const clock = new FakeClock();
+    const deadline = clock.now() + 120_000;
+    // The task fails 5 s before the Timeout ends; every GetLogEvents is throttled.
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .callsFake(() => ({ tasks: [clock.now() < deadline - 5_000 ? ecsTask() : stoppedTask(1)] }));
+    aws.logs.on(GetLogEventsCommand).rejects(awsError('ThrottlingException', 'Rate exceeded'));
+
+    const { response } = await invoke(withProperties(fixtures.create(), { Timeout: '120' }), { clock });
+
+    expect(response?.Reason).toMatch(
+      /^Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" exited with code 1 /,
+    );
+    expect(response?.Reason).toContain('could not read the log (ThrottlingException)');
+    expect(aws.logs.commandCalls(GetLogEventsCommand).length).toBeGreaterThan(1);
+    // Answered by the deadline, not LOG_TAIL_RETRY_MS (20 s) after the failure.
+    expect(clock.now()).toBeLessThanOrEqual(deadline);
   });
 });

@@ -83,14 +83,21 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
 
 describe('how long a log tail may be asked again', () => {
   const now = Date.UTC(2026, 10, 25, 12, 0, 0);
+  const farDeadline = now + 3_600_000;
 
-  it('is LOG_TAIL_RETRY_MS when the invocation has time', () => {
-    expect(logTailUntil(now, 600_000)).toBe(now + LOG_TAIL_RETRY_MS);
+  it('is LOG_TAIL_RETRY_MS when the invocation and the run have time', () => {
+    expect(logTailUntil(now, 600_000, farDeadline)).toBe(now + LOG_TAIL_RETRY_MS);
   });
 
   it('leaves the invocation ANSWER_TIME_MS to answer', () => {
-    expect(logTailUntil(now, ANSWER_TIME_MS + 5_000)).toBe(now + 5_000);
+    expect(logTailUntil(now, ANSWER_TIME_MS + 5_000, farDeadline)).toBe(now + 5_000);
     // With less than that left, the tail is read once and never asked again.
-    expect(logTailUntil(now, ANSWER_TIME_MS - 1_000)).toBeLessThan(now);
+    expect(logTailUntil(now, ANSWER_TIME_MS - 1_000, farDeadline)).toBeLessThan(now);
+  });
+
+  it("ends at the run's deadline: the margin after it is kept for answering CloudFormation", () => {
+    expect(logTailUntil(now, 600_000, now + 3_000)).toBe(now + 3_000);
+    // A failure judged after the deadline gets one read, not a retry in the answer's margin.
+    expect(logTailUntil(now, 600_000, now - 1_000)).toBeLessThan(now);
   });
 });

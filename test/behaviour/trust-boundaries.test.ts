@@ -133,6 +133,7 @@ describe('the accounts served', () => {
   it("serves the function's own account without ALLOWED_ACCOUNT_IDS, and only it", async () => {
     const ownAccount = await invoke(fixtures.create());
     expect(ownAccount.response?.Status).toBe('SUCCESS');
+    expect(ownAccount.log.text()).not.toContain('ALLOWED_ACCOUNT_IDS');
 
     const elsewhere = await invoke(fixtures.create(), {
       functionArn: `arn:aws:lambda:us-east-1:${OTHER_ACCOUNT}:function:runner`,
@@ -141,14 +142,37 @@ describe('the accounts served', () => {
     expect(elsewhere.response?.Reason).toContain('does not serve stacks of account 123456789012');
   });
 
-  it('ignores entries of ALLOWED_ACCOUNT_IDS that are not account IDs, and says so', async () => {
+  it('ignores entries of ALLOWED_ACCOUNT_IDS that are not account IDs, and names them', async () => {
+    const notAccounts = [
+      '*',
+      `arn:aws:iam::${OTHER_ACCOUNT}:root`,
+      `arn:aws:iam::${OTHER_ACCOUNT}`,
+      `${OTHER_ACCOUNT}0`,
+    ];
     const { response, log } = await invoke(fromAccount(fixtures.create(), OTHER_ACCOUNT), {
-      allowedAccountIds: `*, arn:aws:iam::${OTHER_ACCOUNT}:root`,
+      allowedAccountIds: ` ${notAccounts.join(' , ')},,111111111111 `,
     });
 
     expect(awsCalls()).toBe(0);
     expect(response?.Status).toBe('FAILED');
-    expect(log.text()).toContain('ALLOWED_ACCOUNT_IDS has entries that are not 12-digit account IDs');
+    const warning = log.entries.find((entry) => entry.message.startsWith('ALLOWED_ACCOUNT_IDS has entries'));
+    expect(warning?.message).toBe(
+      'ALLOWED_ACCOUNT_IDS has entries that are not 12-digit account IDs; they are ignored',
+    );
+    // Exactly the entries that are not 12 digits, trimmed; the empty entry and the account ID are not among them.
+    expect(warning?.extra[0]).toEqual({ ignored: notAccounts });
+  });
+
+  it('refuses a stack whose StackId shows no account, saying so rather than naming one', async () => {
+    const event = fixtures.create();
+    event.StackId = 'migrate-demo';
+    const { response } = await invoke(event);
+
+    expect(awsCalls()).toBe(0);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toBe(
+      "Not started: this runner does not serve stacks of an account the StackId does not show. Its owner can add the account to the runner's ALLOWED_ACCOUNT_IDS (TopicAccountIds in the runner template), or deploy a runner in that account.",
+    );
   });
 
   it('refuses a hand-off whose request is from an account not served', async () => {

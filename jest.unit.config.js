@@ -10,6 +10,9 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 const config = {
   ...base,
+  // src/ too, so that `jest --findRelatedTests src/<file>` (what Stryker runs for each mutant) follows imports
+  // through every folder of src/ back to the tests that reach the file.
+  roots: [...base.roots, '<rootDir>/src'],
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/integration/',

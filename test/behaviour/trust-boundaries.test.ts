@@ -164,15 +164,17 @@ describe('the accounts served', () => {
   });
 
   it('refuses a stack whose StackId shows no account, saying so rather than naming one', async () => {
-    const event = fixtures.create();
-    event.StackId = 'migrate-demo';
-    const { response } = await invoke(event);
+    for (const stackId of ['migrate-demo', 'arn:aws:cloudformation:us-east-1:not-an-account:stack/migrate-demo/1']) {
+      const event = fixtures.create();
+      event.StackId = stackId;
+      const { response } = await invoke(event);
 
-    expect(awsCalls()).toBe(0);
-    expect(response?.Status).toBe('FAILED');
-    expect(response?.Reason).toBe(
-      "Not started: this runner does not serve stacks of an account the StackId does not show. Its owner can add the account to the runner's ALLOWED_ACCOUNT_IDS (TopicAccountIds in the runner template), or deploy a runner in that account.",
-    );
+      expect(awsCalls()).toBe(0);
+      expect(response?.Status).toBe('FAILED');
+      expect(response?.Reason).toBe(
+        "Not started: this runner does not serve stacks of an account the StackId does not show. Its owner can add the account to the runner's ALLOWED_ACCOUNT_IDS (TopicAccountIds in the runner template), or deploy a runner in that account.",
+      );
+    }
   });
 
   it('refuses a hand-off whose request is from an account not served', async () => {

@@ -46,6 +46,15 @@ describe('Update', () => {
     expect(response?.Reason).toContain('RerunOn is TaskChange');
   });
 
+  it('with RerunOn AnyChange (the default), runs again when only how the run is watched changed', async () => {
+    const event = fixtures.update();
+    event.OldResourceProperties = { ...event.ResourceProperties, PollInterval: '5' };
+    event.ResourceProperties = { ...event.ResourceProperties, PollInterval: '10' };
+    const { response } = await invoke(event);
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
   it('with RerunOn TaskChange, runs again when the task definition or Triggers changed', async () => {
     for (const changed of [{ TaskDefinition: `${TASK_DEFINITION_ARN.replace(/:\d+$/, '')}:99` }, { Triggers: ['2'] }]) {
       aws.ecs.resetHistory();

@@ -150,9 +150,14 @@ describe('a Delete that comes right after a RunTask', () => {
   it('lists the resource tasks again 10 s after the Delete was sent, and stops the one the first listing missed', async () => {
     const clock = new FakeClock();
     listedOnceSixSecondsOld(clock, RECEIVED_AT - 1_000);
-    const { response } = await invoke(fixtures.delete(), { clock });
+    const { response, log } = await invoke(fixtures.delete(), { clock });
     expect(clock.now()).toBe(RECEIVED_AT + DELETE_RELIST_AFTER_MS);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'A second listing found tasks of the resource the first did not name',
+      extra: [{ taskArns: [TASK_ARN] }],
+    });
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Reason).toBe(
       'Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678. Task 0a1b2c3d4e5f46789abcdef012345678 had' +
@@ -169,10 +174,19 @@ describe('a Delete that comes right after a RunTask', () => {
     expect(response?.Reason).toBe('Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678.');
   });
 
+  it('lists once when the Delete arrives exactly 10 s after CloudFormation sent it', async () => {
+    const clock = new FakeClock(RECEIVED_AT + DELETE_RELIST_AFTER_MS);
+    listedOnceSixSecondsOld(clock, RECEIVED_AT - 1_000);
+    await invoke(fixtures.delete(), { clock });
+    expect(clock.sleeps).toEqual([]);
+    expect(aws.ecs).toHaveReceivedCommandTimes(ListTasksCommand, 2);
+  });
+
   it('does not stop a task twice when both listings name it', async () => {
     const clock = new FakeClock();
     listedOnceSixSecondsOld(clock, RECEIVED_AT - 60_000);
-    const { response } = await invoke(fixtures.delete(), { clock });
+    const { response, log } = await invoke(fixtures.delete(), { clock });
+    expect(log.text()).not.toContain('A second listing');
     expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 1);
     expect(response?.Reason).toBe('Stopped 1 task(s) still running: 0a1b2c3d4e5f46789abcdef012345678.');
   });

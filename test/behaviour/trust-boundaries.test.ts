@@ -1,4 +1,6 @@
 import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import type { HandlerLogRecord } from '../../scripts/local/handler-invoker';
+import { loggedAnswer } from '../../scripts/local/logged-answer';
 import { snsNotification } from '../../scripts/local/sns-notification';
 import { mockedAws, stubHappyPath } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
@@ -44,6 +46,17 @@ describe('a ResponseURL other than CloudFormation’s response bucket', () => {
     expect(log.entries[0]?.level).toBe('error');
     expect(log.text()).toContain(`${new URL(responseUrl).hostname} is not CloudFormation's response bucket`);
     expect(log.text()).not.toContain('X-Amz-Signature');
+    // `npm run invoke` tells the refusal from this log record (its message and problem), as Powertools prints it.
+    const records: HandlerLogRecord[] = log.entries.map((entry) => ({
+      level: entry.level,
+      message: entry.message,
+      ...(entry.extra[0] as Record<string, unknown>),
+    }));
+    expect(loggedAnswer(records, responseUrl).text).toBe(
+      `✗ The handler refused the ResponseURL (${new URL(responseUrl).origin}): ${String(records[0]?.problem)}. It did` +
+        ' not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).',
+    );
+    expect(records[0]?.message).toBe('Refused the ResponseURL: nothing was started, and nothing will be sent to it');
   });
 
   it('is refused the same way when it comes through the SNS topic, Overrides and all', async () => {
@@ -87,7 +100,11 @@ describe('the accounts served', () => {
     expect(response?.Reason).toBe(
       `Not started: this runner does not serve stacks of account ${OTHER_ACCOUNT}. Its owner can add the account to the runner's ALLOWED_ACCOUNT_IDS (TopicAccountIds in the runner template), or deploy a runner in that account.`,
     );
-    expect(log.text()).toContain("the stack's account is not one this runner serves");
+    expect(log.entries).toContainEqual({
+      level: 'error',
+      message: "Refused the request: the stack's account is not one this runner serves",
+      extra: [{ stackId: fromAccount(fixtures.create(), OTHER_ACCOUNT).StackId }],
+    });
   });
 
   it('refuses an Update the same way', async () => {

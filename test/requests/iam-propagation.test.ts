@@ -44,7 +44,11 @@ describe('AccessDenied while new IAM grants apply', () => {
 
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTaskDefinitionCommand, 3);
     expect(clock.sleeps.slice(0, 2)).toEqual([2000, 4000]);
-    expect(log.text()).toContain('new IAM grants can take seconds to apply');
+    const retries = log.entries.filter((entry) => entry.message.includes('new IAM grants can take seconds to apply'));
+    expect(retries.map((entry) => entry.extra[0])).toEqual([
+      { call: 'describeTaskDefinition', error: 'AccessDeniedException', attempt: 1, delayMs: 2000 },
+      { call: 'describeTaskDefinition', error: 'AccessDeniedException', attempt: 2, delayMs: 4000 },
+    ]);
     expect(response?.Status).toBe('SUCCESS');
   });
 

@@ -144,6 +144,32 @@ describe('StackStatusRoleArn', () => {
     expect(response?.Reason).toContain("The role must trust the runner's role");
   });
 
+  it('assumes the role again while a new grant to assume it applies, naming AssumeRole in the log', async () => {
+    stackIs('UPDATE_IN_PROGRESS');
+    aws.sts
+      .on(AssumeRoleCommand)
+      .rejectsOnce(
+        awsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${STATUS_ROLE}`, 403),
+      )
+      .resolves({
+        Credentials: {
+          AccessKeyId: 'ASIAEXAMPLESTACKSTATUS',
+          SecretAccessKey: 'stack-status-secret',
+          SessionToken: 'stack-status-session',
+          Expiration: new Date(Date.UTC(2026, 10, 25, 13, 0, 0)),
+        },
+      });
+    const event = withProperties(fixtures.update(), { StackStatusRoleArn: STATUS_ROLE });
+    const { response, log } = await invoke(throughTopicFromOtherAccount(event), { allowedAccountIds: OTHER_ACCOUNT });
+
+    expect(log.entries.find((entry) => entry.message.startsWith('Access denied'))?.extra[0]).toMatchObject({
+      call: 'AssumeRole',
+      error: 'AccessDenied',
+    });
+    expect(aws.ecs).toHaveReceivedCommand(RunTaskCommand);
+    expect(response?.Status).toBe('SUCCESS');
+  });
+
   it("answers FAILED without calling STS when the role is not of the stack's account", async () => {
     const event = withProperties(fixtures.update(), {
       StackStatusRoleArn: 'arn:aws:iam::111111111111:role/ecs-task-runner-stack-status',

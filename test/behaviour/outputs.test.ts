@@ -1,8 +1,11 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
+import { ANSWER_TIME_MS } from '../../src/response/send-response';
+import { OUTPUT_RECHECK_MS } from '../../src/tasks/task-outputs';
 import { BUILT_IN_ATTRIBUTES } from '../../src/shared/attribute-names';
 import { mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { FakeClock } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -131,6 +134,41 @@ describe('Outputs', () => {
     expect(response?.Status).toBe('SUCCESS');
     expect(response?.Data).toMatchObject({ SchemaVersion: '0042' });
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 3);
+  });
+
+  it('are looked for again only while the invocation can still answer in time', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const readAt: number[] = [];
+    aws.logs.on(GetLogEventsCommand).callsFake(() => {
+      readAt.push(clock.now() - start);
+      return { events: [] };
+    });
+    // Whether the task has STOPPED (after which its log is complete) cannot be read: the runner looks again.
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [stoppedTask(0)] })
+      .rejects(Object.assign(new Error('Service unavailable'), { name: 'ServerException' }));
+    const { response, log } = await invoke(createWithOutputs(['SchemaVersion']), { clock, budgetMs: 90_000 });
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { SchemaVersion: '' } });
+    expect(readAt.length).toBeGreaterThan(2);
+    // 20 s (ANSWER_TIME_MS) before the invocation's 90 s end, at the latest.
+    expect(Math.max(...readAt)).toBeLessThanOrEqual(90_000 - ANSWER_TIME_MS);
+    expect(Math.max(...readAt)).toBeGreaterThan(90_000 - ANSWER_TIME_MS - OUTPUT_RECHECK_MS);
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'Declared Outputs never appeared in the log; their attributes are empty',
+      extra: [
+        {
+          outputs: ['SchemaVersion'],
+          truncatedStreams: [],
+          hint:
+            "If the container printed them, awslogs may have dropped the lines: its non-blocking mode (ECS's default" +
+            " since June 2025) drops what does not fit its buffer. Set the log configuration's mode to blocking, or" +
+            ' raise max-buffer-size.',
+        },
+      ],
+    });
   });
 
   it('fail the run, saying which permission is missing, when the log cannot be read', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { backoffMs } from '../../src/tasks/call-backoff';
 import { STOP_WAIT_POLL_MS, waitUntilStopped } from '../../src/tasks/running-tasks';
+import { MIN_INVOCATION_MS } from '../../src/tasks/watch-tasks';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';
@@ -34,6 +35,28 @@ describe('looking for an earlier run (IfRunning)', () => {
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
     const startedBy = aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input.startedBy ?? '';
     expect(clock.sleeps.slice(0, 3)).toEqual([1, 2, 3].map((failures) => backoffMs(failures, startedBy)));
+  });
+
+  it('stops asking while this invocation still has the time to answer (MIN_INVOCATION_MS before its end)', async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const askedAt: number[] = [];
+    aws.ecs.on(ListTasksCommand).callsFake(() => {
+      askedAt.push(clock.now() - start);
+      throw throttled();
+    });
+    const { response, log } = await invoke(withProperties(fixtures.update(), { IfRunning: 'Wait', Timeout: '3600' }), {
+      clock,
+      budgetMs: 120_000,
+    });
+    expect(response?.Status).toBe('FAILED');
+    expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+    expect(Math.max(...askedAt)).toBe(120_000 - MIN_INVOCATION_MS);
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: "Looking for an earlier run's tasks failed; asking again with backoff",
+      extra: [{ error: 'ThrottlingException: Rate exceeded', failures: 1 }],
+    });
   });
 
   it('still refuses when ListTasks is denied', async () => {

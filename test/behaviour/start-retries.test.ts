@@ -261,7 +261,53 @@ describe('StartRetries', () => {
     const { response, log } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
-    expect(log.text()).toContain('A start retry would not fit in the Timeout');
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'A start retry would not fit in the Timeout; not retrying',
+      extra: [{ attempt: 1, cause: expect.stringContaining('CannotPullContainerError') }],
+    });
+  });
+
+  it('logs each retry with its attempt, out of how many, its cause and its backoff', async () => {
+    attempts(pullFailure(), stoppedTask(0));
+    const { log } = await invoke(createWithRetries('2'));
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'The task failed to start; starting again after a backoff (StartRetries)',
+      extra: [
+        {
+          attempt: 1,
+          of: 3,
+          cause: expect.stringContaining('CannotPullContainerError'),
+          delayMs: startRetryDelayMs(1),
+        },
+      ],
+    });
+  });
+
+  it('says why a start failure was not retried when StartRetries had exactly one retry left', async () => {
+    attempts(
+      stoppedTask(undefined, {
+        stopCode: 'TaskFailedToStart',
+        stoppedReason: 'CannotPullContainerError: todobackend:1.4.3: not found',
+        containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
+      }),
+    );
+    const { response } = await invoke(createWithRetries('1'));
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(response?.Reason).toMatch(/Not retried: the image or its tag was not found/);
+  });
+
+  it('retries none of a Count when one task failed to start and another ran and failed', async () => {
+    const event = createWithRetries('1');
+    event.ResourceProperties.Count = '2';
+    aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: TASK_ARN }, { taskArn: THIRD_TASK }] });
+    aws.ecs
+      .on(DescribeTasksCommand, { tasks: [TASK_ARN, THIRD_TASK] })
+      .resolves({ tasks: [stoppedTask(1), pullFailure(THIRD_TASK)] });
+    const { response } = await invoke(event);
+    expect(response?.Status).toBe('FAILED');
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
   });
 
   it('retries only the tasks of a Count that failed to start, keeping the ones that succeeded', async () => {

@@ -153,7 +153,7 @@ export const INVALID_PROPERTIES_ON_DELETE =
 /** What became of the resource's tasks on Delete. */
 export const cleanupWords = {
   notStopped: 'StopOnDelete is false: tasks still running were left alone.',
-  stopped: (taskArns: readonly string[], alreadyStopping: readonly string[] = []) =>
+  stopped: (taskArns: readonly string[], alreadyStopping: readonly string[]) =>
     taskArns.length + alreadyStopping.length === 0
       ? 'No task of this resource was running.'
       : [

@@ -31,7 +31,9 @@ export function serializeResponse(body: ResponseBody): string {
   }
   while (byteLength(text) > MAX_RESPONSE_BYTES && current.Data && Object.keys(current.Data).length > 0) {
     const data: Record<string, string> = current.Data;
-    const [longestKey, longestValue] = Object.entries(data).sort((a, b) => b[1].length - a[1].length)[0] ?? ['', ''];
+    const [longestKey, longestValue] = Object.entries(data).reduce((longest, entry) =>
+      entry[1].length > longest[1].length ? entry : longest,
+    );
     const excess = byteLength(text) - MAX_RESPONSE_BYTES;
     const keep = jsonValueBytes(longestValue) - excess;
     if (keep > 16) data[longestKey] = truncateToJsonBytes(longestValue, keep);

@@ -102,6 +102,7 @@ function refused(problem: string): ResponseUrlCheck {
   return { kind: 'refused', problem };
 }
 
+/** `host` as URL.hostname gives it: an IPv6 address keeps its brackets. */
 function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { nodeHttpPut } from '../../src/response/http-put';
+import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
+import { createHttpPut, nodeHttpPut } from '../../src/response/http-put';
 
 interface Received {
   method?: string;
@@ -73,13 +73,53 @@ describe('nodeHttpPut', () => {
   });
 
   it('speaks TLS to an https URL, never plain text', async () => {
+    // A bare TCP listener: the first byte a client sends over TLS is a handshake record (content type 22).
+    const firstBytes: Buffer[] = [];
+    const sockets: Socket[] = [];
+    const tcp = createTcpServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', (chunk: Buffer) => {
+        firstBytes.push(chunk);
+        socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+    const { port } = tcp.address() as AddressInfo;
+    try {
+      await expect(nodeHttpPut(new URL(`https://127.0.0.1:${port}/x`), '{"Status":"SUCCESS"}', {})).rejects.toThrow();
+      expect(firstBytes).toHaveLength(1);
+      expect(firstBytes[0]?.[0]).toBe(0x16);
+      expect(firstBytes[0]?.toString('latin1')).not.toContain('PUT');
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => tcp.close(resolve));
+    }
+  });
+
+  it('rejects when the connection breaks in the middle of the answer', async () => {
+    server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(500, { 'content-length': '100' });
+        response.write('<Error>', () => response.socket?.destroy());
+      });
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+
+    await expect(nodeHttpPut(new URL(`http://127.0.0.1:${port}/x`), '{}', {})).rejects.toThrow(/aborted|ECONNRESET/);
+  });
+
+  it('gives up a connection that stays silent, saying how long it waited', async () => {
     const started = await startServer(200, '');
     server = started.server;
+    server.removeAllListeners('request');
+    server.on('request', () => undefined); // takes the request and never answers
 
-    await expect(
-      nodeHttpPut(new URL(started.base.replace('http:', 'https:')), '{"Status":"SUCCESS"}', {}),
-    ).rejects.toThrow();
-    expect(started.received).toEqual([]);
+    await expect(createHttpPut({ idleTimeoutMs: 200 })(new URL(`${started.base}/x`), '{}', {})).rejects.toThrow(
+      new Error('No answer within 200 ms'),
+    );
+    server.closeAllConnections();
   });
 
   it('rejects when nothing listens at the URL', async () => {

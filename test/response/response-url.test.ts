@@ -82,6 +82,12 @@ describe("CloudFormation's response bucket, the default", () => {
     ['a look-alike domain', 'https://cloudformation-custom-resource-response-useast1.s3.evil-amazonaws.com/x'],
     ['another port', 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com:8443/x'],
     ['credentials in the URL', 'https://user:pw@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x'],
+    ['a user name alone in the URL', 'https://user@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x'],
+    ['a password alone in the URL', 'https://:pw@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x'],
+    [
+      'a host that only ends like S3, with the bucket in the path',
+      'https://evils3.amazonaws.com/cloudformation-custom-resource-response-useast1/x',
+    ],
     [
       'the China domain outside China',
       'https://cloudformation-custom-resource-response-useast1.s3.us-east-1.amazonaws.com.cn/x',

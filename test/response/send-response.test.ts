@@ -66,6 +66,50 @@ describe('sendResponse', () => {
     expect(log.text()).not.toContain('X-Amz-Signature');
   });
 
+  it('logs each retry with its attempt and problem, then the answer it delivered (`npm run invoke` finds the answer by these words)', async () => {
+    const log = new RecordingLog();
+    const answered = { ...body, Status: 'FAILED' as const, Reason: 'migrate exited 1', Data: { TaskArns: 'arn:t' } };
+    const where = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x';
+    await sendResponse(url, answered, {
+      http: recordingHttp([503, new Error('ECONNRESET')]).http,
+      clock: new FakeClock(),
+      log,
+    });
+    expect(log.entries).toEqual([
+      {
+        level: 'warn',
+        message: 'Retrying the response to CloudFormation',
+        extra: [{ attempt: 1, problem: 'HTTP 503', url: where }],
+      },
+      {
+        level: 'warn',
+        message: 'Retrying the response to CloudFormation',
+        extra: [{ attempt: 2, problem: 'Error: ECONNRESET', url: where }],
+      },
+      {
+        level: 'info',
+        message: 'Answered CloudFormation',
+        extra: [
+          {
+            status: 'FAILED',
+            reason: 'migrate exited 1',
+            physicalResourceId: 'p',
+            data: { TaskArns: 'arn:t' },
+            url: where,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('does not take an informational status (below 200) as delivered', async () => {
+    const { http, puts } = recordingHttp([199]);
+    await expect(sendResponse(url, body, { http, clock: new FakeClock(), log: new RecordingLog() })).rejects.toThrow(
+      'The ResponseURL refused the response: HTTP 199',
+    );
+    expect(puts).toHaveLength(1);
+  });
+
   it('quotes at most 300 characters of a refusal', async () => {
     const answer = `<Error><Code>AccessDenied</Code><Message>${'m'.repeat(1000)}</Message></Error>`;
     const http = async () => ({ statusCode: 403, body: answer });

@@ -84,6 +84,38 @@ describe('starting tasks', () => {
     expect(await startTasks(request(clock), deps)).toEqual({ kind: 'refused', error: conflict });
   });
 
+  it('adopts the tasks a ConflictException names for its clientToken, saying so in the log', async () => {
+    const { clock, deps } = setup();
+    const conflict = Object.assign(new Error('The clientToken was already used.'), {
+      name: 'ConflictException',
+      $metadata: { httpStatusCode: 400 },
+      resourceIds: [TASK_ARN, SECOND_TASK],
+    });
+    aws.ecs.on(RunTaskCommand).rejects(conflict);
+
+    expect(await startTasks(request(clock, '2'), deps)).toEqual({
+      kind: 'started',
+      taskArns: [TASK_ARN, SECOND_TASK],
+      adopted: true,
+    });
+    expect(deps.log.entries).toEqual([
+      {
+        level: 'warn',
+        message: 'RunTask: this clientToken already started tasks; watching those',
+        extra: [{ taskArns: [TASK_ARN, SECOND_TASK] }],
+      },
+    ]);
+  });
+
+  it('an answer with failures and no tasks field started nothing, and stops nothing', async () => {
+    const { clock, deps } = setup();
+    const failures = [{ reason: 'RESOURCE:MEMORY' }];
+    aws.ecs.on(RunTaskCommand).resolves({ failures });
+
+    expect(await startTasks(request(clock), deps)).toEqual({ kind: 'not-placed', failures, startedCount: 0 });
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+  });
+
   it('retries a throttled RunTask while the retry still ends in time, and not after', async () => {
     const { clock, deps } = setup();
     aws.ecs.on(RunTaskCommand).rejects(throttled);

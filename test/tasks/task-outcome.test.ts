@@ -166,6 +166,21 @@ describe('judgeTask: what a decided task reports', () => {
     expect(outcome.kind === 'decided' && outcome.failures[0]).toEqual({ name: 'migrate' });
   });
 
+  it('judges every named container when no essential container is known', () => {
+    const task = stoppedTask(undefined, {
+      containers: [
+        { name: 'migrate', lastStatus: 'STOPPED', exitCode: 0 },
+        { name: 'seed', lastStatus: 'STOPPED', exitCode: 3 },
+        { lastStatus: 'STOPPED', exitCode: 9 },
+      ],
+    });
+    expect(judgeTask(task, [])).toMatchObject({
+      kind: 'decided',
+      verdict: 'failed',
+      failures: [{ name: 'seed', exitCode: 3 }],
+    });
+  });
+
   it('names an unknown task and status when ECS leaves them out', () => {
     expect(judgeTask({}, ['migrate'])).toEqual({ kind: 'pending', taskArn: 'unknown task', lastStatus: 'UNKNOWN' });
   });

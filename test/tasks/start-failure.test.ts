@@ -141,12 +141,29 @@ describe('the verdict on failed tasks', () => {
       }),
     );
 
-  it("reads the container's reason when the task's only says it failed to start", () => {
-    expect(
-      judgeFailedStarts([failedWith('Task failed to start', `CannotPullContainerError: ${IMAGE}: not found`)]),
-    ).toMatchObject({
+  it("reads the container's reason alone when the task's only says it failed to start", () => {
+    const pull = `CannotPullContainerError: ${IMAGE}: not found`;
+    for (const generic of ['Task failed to start', ' task failed to start. ']) {
+      expect(judgeFailedStarts([failedWith(generic, pull)])).toEqual({
+        kind: 'final',
+        cause: 'image-not-found',
+        evidence: pull,
+      });
+    }
+  });
+
+  it("quotes the task's reason when it is all ECS gave, and the task's and containers' reasons together otherwise", () => {
+    expect(judgeFailedStarts([failedWith('Task failed to start')])).toEqual({
       kind: 'final',
-      cause: 'image-not-found',
+      cause: 'unrecognised',
+      evidence: 'Task failed to start',
+    });
+    expect(
+      judgeFailedStarts([failedWith('Essential container in task exited', 'OutOfMemoryError: Container killed')]),
+    ).toEqual({
+      kind: 'final',
+      cause: 'unrecognised',
+      evidence: 'Essential container in task exited OutOfMemoryError: Container killed',
     });
   });
 

@@ -45,7 +45,16 @@ describe('starting tasks', () => {
     const result = await startTasks(request(clock, '2'), deps);
 
     expect(result).toEqual({ kind: 'not-placed', failures: [], startedCount: 1 });
-    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { cluster: 'todobackend-cluster', task: TASK_ARN });
+    expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, {
+      cluster: 'todobackend-cluster',
+      task: TASK_ARN,
+      reason: 'ecs-task-runner: RunTask could not start every task',
+    });
+    expect(deps.log.entries[0]).toEqual({
+      level: 'info',
+      message: 'RunTask answered',
+      extra: [{ taskArns: [TASK_ARN], failures: [] }],
+    });
   });
 
   it('any placement failure fails the start, even with as many tasks as asked', async () => {
@@ -125,6 +134,13 @@ describe('starting tasks', () => {
 
     expect(result).toEqual({ kind: 'refused', error: throttled });
     expect(clock.sleeps).toEqual([1000, 2000]);
+    expect(deps.log.entries).toEqual(
+      [1000, 2000].map((delayMs, index) => ({
+        level: 'warn',
+        message: 'RunTask failed; retrying with the same clientToken',
+        extra: [{ attempt: index + 1, error: 'ThrottlingException', delayMs }],
+      })),
+    );
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 3);
   });
 

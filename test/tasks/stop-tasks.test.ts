@@ -23,7 +23,22 @@ describe('stopping tasks', () => {
       task: SECOND_TASK,
       reason: 'ecs-task-runner: stack deleted',
     });
-    expect(log.entries.filter((entry) => entry.level === 'warn')).toHaveLength(1);
+    // `npm run invoke` shows "Stopped task" lines by these fields (scripts/local/progress.ts).
+    expect(log.entries).toEqual(
+      expect.arrayContaining([
+        {
+          level: 'warn',
+          message: 'Could not stop task',
+          extra: [{ taskArn: TASK_ARN, error: 'Error: ServerException: try again' }],
+        },
+        {
+          level: 'info',
+          message: 'Stopped task',
+          extra: [{ taskArn: SECOND_TASK, reason: 'ecs-task-runner: stack deleted' }],
+        },
+      ]),
+    );
+    expect(log.entries).toHaveLength(2);
   });
 
   it('cuts the reason to the 255 characters StopTask accepts', async () => {

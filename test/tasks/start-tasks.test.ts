@@ -13,6 +13,15 @@ const throttled = Object.assign(new Error('Rate exceeded'), {
 
 beforeEach(() => aws.reset());
 
+/** RunTask's ConflictException for a clientToken already used, naming the tasks it started (if any). */
+function conflictFor(resourceIds?: string[]): Error {
+  return Object.assign(new Error('The clientToken was already used.'), {
+    name: 'ConflictException',
+    $metadata: { httpStatusCode: 400 },
+    ...(resourceIds ? { resourceIds } : {}),
+  });
+}
+
 function request(clock: FakeClock, count = '1', retryForMs = 60_000): StartRequest {
   return {
     properties: parsed({
@@ -84,10 +93,7 @@ describe('starting tasks', () => {
 
   it('a ConflictException that names no task is a refusal, not an adoption', async () => {
     const { clock, deps } = setup();
-    const conflict = Object.assign(new Error('The clientToken was already used.'), {
-      name: 'ConflictException',
-      $metadata: { httpStatusCode: 400 },
-    });
+    const conflict = conflictFor();
     aws.ecs.on(RunTaskCommand).rejects(conflict);
 
     expect(await startTasks(request(clock), deps)).toEqual({ kind: 'refused', error: conflict });
@@ -95,12 +101,7 @@ describe('starting tasks', () => {
 
   it('adopts the tasks a ConflictException names for its clientToken, saying so in the log', async () => {
     const { clock, deps } = setup();
-    const conflict = Object.assign(new Error('The clientToken was already used.'), {
-      name: 'ConflictException',
-      $metadata: { httpStatusCode: 400 },
-      resourceIds: [TASK_ARN, SECOND_TASK],
-    });
-    aws.ecs.on(RunTaskCommand).rejects(conflict);
+    aws.ecs.on(RunTaskCommand).rejects(conflictFor([TASK_ARN, SECOND_TASK]));
 
     expect(await startTasks(request(clock, '2'), deps)).toEqual({
       kind: 'started',

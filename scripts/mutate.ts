@@ -6,7 +6,14 @@
  *
  * `npm run mutate -- --partial`: the same tally, and the survivors, over the mutants tested so far by a run that is
  * still going or was stopped (Stryker writes its report only at the end; its event recorder writes one file per
- * tested mutant to reports/mutation/events).
+ * tested mutant to reports/mutation/events). `--partial <folder> [<folder>…]` tallies the events of several runs
+ * together (a mutant tested twice counts once, as its last run saw it).
+ *
+ * `npm run mutate -- --resume <folder>`: finishes a run that was stopped, from a copy of its events folder (copy it
+ * first: a new run empties reports/mutation/events). Stryker is given only the mutants that run did not test, as
+ * mutation ranges; a range also selects the mutants nested in it, so a few are tested again. The command ends with
+ * the score over both runs. Resume from the same commit the stopped run started from, or the locations name other
+ * code.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -21,11 +28,20 @@ const EVENTS = path.join(ROOT, 'reports/mutation/events');
  */
 const TARGET_FOLDERS = ['tasks', 'response', 'requests', 'run', 'answers', 'properties'];
 
+/**
+ * Where a mutant is. Its report and the onMutantTested events count lines and columns from 1; the plan
+ * (onMutationTestingPlanReady) counts both from 0.
+ */
+interface Location {
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+}
+
 interface Mutant {
   status: string;
   mutatorName?: string;
   replacement?: string;
-  location?: { start: { line: number } };
+  location?: Location;
 }
 
 interface MutationReport {
@@ -34,7 +50,13 @@ interface MutationReport {
 
 /** What the event recorder writes for each tested mutant (onMutantTested). */
 interface TestedMutant extends Mutant {
+  id: string;
   fileName: string;
+}
+
+/** What the event recorder writes when Stryker has planned the run (onMutationTestingPlanReady). */
+interface MutationTestingPlan {
+  mutantPlans: { mutant: { id: string; fileName: string; location: Location } }[];
 }
 
 interface Tally {
@@ -45,10 +67,19 @@ interface Tally {
 const DETECTED = new Set(['Killed', 'Timeout']);
 const INVALID = new Set(['CompileError', 'RuntimeError', 'Ignored', 'Pending']);
 
+/**
+ * A mutated file's path from `src/` on, wherever the run was (its events name files by absolute path, in the
+ * checkout that ran it).
+ */
+function sourcePath(file: string): string {
+  const relative = path.relative(ROOT, path.resolve(ROOT, file)).split(path.sep);
+  return relative.slice(relative.lastIndexOf('src')).join('/');
+}
+
 function tally(report: MutationReport): Map<string, Tally> {
   const folders = new Map<string, Tally>();
   for (const [file, { mutants }] of Object.entries(report.files)) {
-    const folder = path.relative(ROOT, path.resolve(ROOT, file)).split(path.sep)[1] ?? '';
+    const folder = sourcePath(file).split('/')[1] ?? '';
     const entry = folders.get(folder) ?? { detected: 0, valid: 0 };
     for (const mutant of mutants) {
       if (INVALID.has(mutant.status)) continue;
@@ -77,13 +108,49 @@ function printScores(folders: Map<string, Tally>): void {
   console.log(`  ${TARGET_FOLDERS.map((folder) => `src/${folder}`).join(' + ')}: ${percent(combined)}`);
 }
 
-/** The mutants a run has tested so far, grouped by file as in the JSON report. */
-function testedSoFar(): MutationReport {
-  const files: MutationReport['files'] = {};
-  for (const name of readdirSync(EVENTS).filter((file) => file.endsWith('-onMutantTested.json'))) {
-    const mutant = JSON.parse(readFileSync(path.join(EVENTS, name), 'utf8')) as TestedMutant;
-    (files[mutant.fileName] ??= { mutants: [] }).mutants.push(mutant);
+function eventsOf(folder: string, suffix: string): string[] {
+  if (!existsSync(folder)) {
+    console.error(`No events at ${path.relative(ROOT, folder) || folder}: start a run with npm run mutate first`);
+    process.exit(1);
   }
+  return readdirSync(folder)
+    .filter((file) => file.endsWith(suffix))
+    .sort()
+    .map((file) => readFileSync(path.join(folder, file), 'utf8'));
+}
+
+function testedIn(folder: string): TestedMutant[] {
+  return eventsOf(folder, '-onMutantTested.json').map((text) => JSON.parse(text) as TestedMutant);
+}
+
+/** A tested mutant's place and change, the same in every run of the same source. */
+function changeAt({ fileName, location, mutatorName, replacement }: TestedMutant): string {
+  const place =
+    location === undefined
+      ? ''
+      : `${location.start.line}:${location.start.column}-${location.end.line}:${location.end.column}`;
+  return `${sourcePath(fileName)}:${place} ${mutatorName} ${replacement}`;
+}
+
+/**
+ * A planned mutant as a mutation range: `file:line:column-line:column`, lines from 1 and columns from 0 (what
+ * Stryker's `--mutate` reads), from the plan's place, where both count from 0.
+ */
+function rangeOf(file: string, { start, end }: Location): string {
+  return `${sourcePath(file)}:${start.line + 1}:${start.column}-${end.line + 1}:${end.column}`;
+}
+
+/**
+ * The mutants the runs recorded in these event folders tested, grouped by file as in the JSON report. A mutant
+ * tested by more than one run (the same change at the same place) counts once, as the last folder has it.
+ */
+function testedSoFar(folders: string[]): MutationReport {
+  const latest = new Map<string, TestedMutant>();
+  for (const mutant of folders.flatMap(testedIn)) {
+    latest.set(changeAt(mutant), mutant);
+  }
+  const files: MutationReport['files'] = {};
+  for (const mutant of latest.values()) (files[sourcePath(mutant.fileName)] ??= { mutants: [] }).mutants.push(mutant);
   return { files };
 }
 
@@ -93,32 +160,75 @@ function printSurvivors(report: MutationReport): void {
       .filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage')
       .map(
         (mutant) =>
-          `  ${path.relative(ROOT, file)}:${mutant.location?.start.line ?? '?'} ${mutant.mutatorName ?? ''} → ` +
+          `  ${sourcePath(file)}:${mutant.location?.start.line ?? '?'} ${mutant.mutatorName ?? ''} → ` +
           `${JSON.stringify(mutant.replacement ?? '')} (${mutant.status})`,
       ),
   );
   console.log(`\nSurvivors so far (${survivors.length}):\n${survivors.sort().join('\n')}`);
 }
 
-if (process.argv[2] === '--partial') {
-  if (!existsSync(EVENTS)) {
-    console.error(`No events at ${path.relative(ROOT, EVENTS)}: start a run with npm run mutate first`);
-    process.exit(1);
-  }
-  const report = testedSoFar();
+function printTested(folders: string[]): void {
+  const report = testedSoFar(folders);
   const tested = Object.values(report.files).reduce((sum, { mutants }) => sum + mutants.length, 0);
   console.log(`${tested} mutants tested so far (compile errors included).`);
   printScores(tally(report));
   printSurvivors(report);
-  process.exit(0);
 }
 
-// The package's exports hide its bin script from require.resolve: run it from node_modules/.bin, as npm would.
-const stryker = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'stryker.cmd' : 'stryker');
-const run = spawnSync(stryker, ['run', ...process.argv.slice(2)], { cwd: ROOT, stdio: 'inherit' });
-if (run.status !== 0) process.exit(run.status ?? 1);
-if (!existsSync(REPORT)) {
-  console.error(`No report at ${path.relative(ROOT, REPORT)}`);
-  process.exit(1);
+/** Runs Stryker with these arguments; exits as it does when it fails. */
+function runStryker(args: string[]): void {
+  // The package's exports hide its bin script from require.resolve: run it from node_modules/.bin, as npm would.
+  const stryker = path.join(ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'stryker.cmd' : 'stryker');
+  const run = spawnSync(stryker, ['run', ...args], { cwd: ROOT, stdio: 'inherit' });
+  if (run.status !== 0) process.exit(run.status ?? 1);
 }
-printScores(tally(JSON.parse(readFileSync(REPORT, 'utf8')) as MutationReport));
+
+/** The mutation ranges (`file:line:column-line:column`, lines from 1) of the mutants a stopped run did not test. */
+function untestedRanges(folder: string): { planned: number; untested: number; ranges: string[] } {
+  const [plan] = eventsOf(folder, '-onMutationTestingPlanReady.json');
+  if (plan === undefined) {
+    console.error(`${folder} holds no plan (onMutationTestingPlanReady): was it a run's events folder?`);
+    process.exit(1);
+  }
+  const planned = (JSON.parse(plan) as MutationTestingPlan).mutantPlans.map(({ mutant }) => mutant);
+  const tested = new Set(testedIn(folder).map((mutant) => mutant.id));
+  const untested = planned.filter((mutant) => !tested.has(mutant.id));
+  return {
+    planned: planned.length,
+    untested: untested.length,
+    ranges: [...new Set(untested.map((mutant) => rangeOf(mutant.fileName, mutant.location)))],
+  };
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === '--partial') {
+  printTested(rest.length === 0 ? [EVENTS] : rest.map((folder) => path.resolve(folder)));
+} else if (command === '--resume') {
+  const [folder, ...strykerArgs] = rest;
+  if (folder === undefined || path.resolve(folder) === EVENTS) {
+    console.error(
+      "Usage: npm run mutate -- --resume <folder>, where <folder> is a copy of the stopped run's " +
+        'reports/mutation/events (the new run empties that folder)',
+    );
+    process.exit(1);
+  }
+  const { planned, untested, ranges } = untestedRanges(path.resolve(folder));
+  if (untested === 0) {
+    console.log(`The run in ${folder} tested all of its ${planned} mutants.`);
+    printTested([path.resolve(folder)]);
+    process.exit(0);
+  }
+  console.log(
+    `${untested} of the ${planned} mutants of the run in ${folder} are left to test (${ranges.length} places).`,
+  );
+  runStryker(['--mutate', ranges.join(','), ...strykerArgs]);
+  console.log(`\nThe two runs together (${folder} and ${path.relative(ROOT, EVENTS)}):`);
+  printTested([path.resolve(folder), EVENTS]);
+} else {
+  runStryker(process.argv.slice(2));
+  if (!existsSync(REPORT)) {
+    console.error(`No report at ${path.relative(ROOT, REPORT)}`);
+    process.exit(1);
+  }
+  printScores(tally(JSON.parse(readFileSync(REPORT, 'utf8')) as MutationReport));
+}

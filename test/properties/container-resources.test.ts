@@ -147,6 +147,21 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
     ]);
   });
 
+  it('require the value of an inference accelerator, and both fields of an empty requirement', () => {
+    expect(
+      problems(
+        parseRunnerProperties({
+          ...onFargate,
+          ...container({ ResourceRequirements: [{ Type: 'InferenceAccelerator' }, {}] }),
+        }),
+      ),
+    ).toEqual([
+      'Overrides.ContainerOverrides[0].ResourceRequirements[0].Value: is required',
+      'Overrides.ContainerOverrides[0].ResourceRequirements[1].Type: is required: one of GPU, InferenceAccelerator',
+      'Overrides.ContainerOverrides[0].ResourceRequirements[1].Value: is required',
+    ]);
+  });
+
   it('name every container that asks Fargate for GPUs', () => {
     expect(
       problems(

@@ -147,6 +147,13 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
     ]);
   });
 
+  it('take any device name for an inference accelerator, one that reads as 0 too (the GPU count check is for GPUs)', () => {
+    expect(
+      parsed({ ...onFargate, ...container({ ResourceRequirements: [{ Type: 'InferenceAccelerator', Value: '0' }] }) })
+        .overrides?.containerOverrides,
+    ).toEqual([{ name: 'migrate', resourceRequirements: [{ type: 'InferenceAccelerator', value: '0' }] }]);
+  });
+
   it('require the value of an inference accelerator, and both fields of an empty requirement', () => {
     expect(
       problems(

@@ -13,6 +13,11 @@ function container(fields: Record<string, unknown>): Record<string, unknown> {
   return { Overrides: { ContainerOverrides: [{ Name: 'migrate', ...fields }] } };
 }
 
+/** The container overrides sent to RunTask for one container given these ResourceRequirements. */
+function containerOverridesWith(launch: Record<string, unknown>, requirements: Record<string, unknown>[]) {
+  return parsed({ ...launch, ...container({ ResourceRequirements: requirements }) }).overrides?.containerOverrides;
+}
+
 describe('Overrides.EphemeralStorage', () => {
   it('takes 21 and 200 GiB on Fargate, as numbers', () => {
     expect(parsed({ ...onFargate, Overrides: { EphemeralStorage: { SizeInGiB: '21' } } }).overrides).toEqual({
@@ -75,21 +80,18 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
   });
 
   it('take a count of GPUs of more than one digit, and a fraction of one', () => {
-    expect(
-      parsed({ ...onEc2, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '16' }] }) }).overrides
-        ?.containerOverrides,
-    ).toEqual([{ name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '16' }] }]);
-    expect(
-      parsed({ ...onEc2, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '0.25' }] }) }).overrides
-        ?.containerOverrides,
-    ).toEqual([{ name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '0.25' }] }]);
+    expect(containerOverridesWith(onEc2, [{ Type: 'GPU', Value: '16' }])).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '16' }] },
+    ]);
+    expect(containerOverridesWith(onEc2, [{ Type: 'GPU', Value: '0.25' }])).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '0.25' }] },
+    ]);
   });
 
   it('take GPUs when the cluster default decides where the tasks run', () => {
-    expect(
-      parsed({ ...base, ...container({ ResourceRequirements: [{ Type: 'GPU', Value: '1' }] }) }).overrides
-        ?.containerOverrides,
-    ).toEqual([{ name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '1' }] }]);
+    expect(containerOverridesWith(base, [{ Type: 'GPU', Value: '1' }])).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'GPU', value: '1' }] },
+    ]);
   });
 
   it('refuse a type listed twice (naming each such type), a missing value or type, and GPU counts that are not numbers', () => {
@@ -148,10 +150,9 @@ describe('Overrides.ContainerOverrides[].ResourceRequirements', () => {
   });
 
   it('take any device name for an inference accelerator, one that reads as 0 too (the GPU count check is for GPUs)', () => {
-    expect(
-      parsed({ ...onFargate, ...container({ ResourceRequirements: [{ Type: 'InferenceAccelerator', Value: '0' }] }) })
-        .overrides?.containerOverrides,
-    ).toEqual([{ name: 'migrate', resourceRequirements: [{ type: 'InferenceAccelerator', value: '0' }] }]);
+    expect(containerOverridesWith(onFargate, [{ Type: 'InferenceAccelerator', Value: '0' }])).toEqual([
+      { name: 'migrate', resourceRequirements: [{ type: 'InferenceAccelerator', value: '0' }] },
+    ]);
   });
 
   it('require the value of an inference accelerator, and both fields of an empty requirement', () => {

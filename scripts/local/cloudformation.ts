@@ -352,7 +352,8 @@ const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceI
 /** SNS records say `EventSource`; S3, SQS and DynamoDB records `eventSource`. */
 function recordSource(record: unknown): string {
   const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
-  return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
+  const source = fields.EventSource ?? fields.eventSource;
+  return typeof source === 'string' ? source : 'unknown';
 }
 
 /** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */

@@ -157,8 +157,7 @@ function parseLogLine(line: string): HandlerLogRecord | string {
   try {
     const parsed: unknown = JSON.parse(line);
     if (typeof parsed === 'object' && parsed !== null && 'level' in parsed && 'message' in parsed) {
-      const record = parsed as { level: unknown; message: unknown };
-      if (typeof record.level === 'string' && typeof record.message === 'string') return parsed as HandlerLogRecord;
+      if (typeof parsed.level === 'string' && typeof parsed.message === 'string') return parsed as HandlerLogRecord;
     }
   } catch {
     // Not JSON: passed on as it is.

@@ -138,6 +138,8 @@ export function readResponse(
   }
   if (
     response.Data !== undefined &&
+    // The response is parsed JSON: its Data may be anything, whatever CloudFormationResponse says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))
   )
     problems.push('Data is not a JSON object');

@@ -28,9 +28,8 @@ export async function stackStillWaits(
   const reading = await readStackStatus(request.StackId, properties, deps, until);
   if (reading.kind === 'unreadable') {
     // Expected for every stack of another account without StackStatusRoleArn; anything else is worth a warning.
-    const say = reading.cause.kind === 'other-account' ? deps.log.info : deps.log.warn;
-    say.call(
-      deps.log,
+    const level = reading.cause.kind === 'other-account' ? 'info' : 'warn';
+    deps.log[level](
       "The stack's status could not be read: RunTask goes ahead without knowing if CloudFormation still waits",
       {
         cause: reading.cause,

@@ -36,7 +36,7 @@ function attempts(...outcomes: ReturnType<typeof stoppedTask>[]) {
   outcomes.forEach((outcome, index) =>
     aws.ecs
       .on(DescribeTasksCommand, { tasks: [arns[index] as string] })
-      .resolves({ tasks: [{ ...outcome, taskArn: arns[index] as string }] }),
+      .resolves({ tasks: [{ ...outcome, taskArn: arns[index] }] }),
   );
 }
 

@@ -16,7 +16,7 @@ function exchange(properties: Record<string, unknown>, reason: string): Exchange
   };
   const { StackId, RequestId, LogicalResourceId } = request;
   return {
-    request: request as Exchange['request'],
+    request,
     response: { Status: 'FAILED', Reason: reason, PhysicalResourceId: 'id', StackId, RequestId, LogicalResourceId },
     problems: [],
     invocations: [],

@@ -263,8 +263,8 @@ function serviceLaunch(service: ecs.CfnService): Pick<RunTarget, 'launchType' | 
         }
         return {
           CapacityProvider: item.capacityProvider,
-          ...(item.weight !== undefined ? { Weight: Number(item.weight) } : {}),
-          ...(item.base !== undefined ? { Base: Number(item.base) } : {}),
+          ...(item.weight !== undefined ? { Weight: item.weight } : {}),
+          ...(item.base !== undefined ? { Base: item.base } : {}),
         };
       }),
     };

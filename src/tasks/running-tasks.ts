@@ -5,7 +5,9 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
-import { backoffMs, type UnreadStatus } from './call-backoff';
+import { fullJitterBackoffMs } from '../runtime/delays';
+import { failedAgain, type FailureStreak } from '../runtime/retry';
+import type { UnreadStatus } from './call-backoff';
 import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
@@ -116,7 +118,7 @@ export async function waitUntilStopped(
 ): Promise<StopWaitResult> {
   const { clock, invocation } = deps;
   let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
-  let failing: { since: number; count: number; error: unknown } | undefined;
+  let failing: FailureStreak | undefined;
   for (;;) {
     try {
       running = await stillRunning(
@@ -127,7 +129,7 @@ export async function waitUntilStopped(
       failing = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      failing = failedAgain(failing, error, clock.now());
       deps.log.warn('DescribeTasks failed while waiting for tasks to stop; asking again with backoff', {
         error: String(error),
         failures: failing.count,
@@ -142,7 +144,7 @@ export async function waitUntilStopped(
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     // After a failure, the backoff's wait when it is longer than the regular one.
-    const retryWait = failing ? backoffMs(failing.count, taskArns[0] ?? cluster) : 0;
+    const retryWait = failing ? fullJitterBackoffMs(failing.count, taskArns[0] ?? cluster) : 0;
     const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
     if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off', running };
     await clock.sleep(wait);

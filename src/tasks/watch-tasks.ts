@@ -3,7 +3,9 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
-import { backoffMs, type UnreadStatus } from './call-backoff';
+import { fullJitterBackoffMs } from '../runtime/delays';
+import { failedAgain, type FailureStreak } from '../runtime/retry';
+import type { UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
@@ -76,7 +78,7 @@ export interface WatchDependencies {
  */
 export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
   const { clock, invocation, log } = deps;
-  let failing: { since: number; count: number; error: unknown } | undefined;
+  let failing: FailureStreak | undefined;
   let lastKnown: TaskOutcome[] = [];
   let slowStartReported = false;
   let lastThrottledAt: number | undefined;
@@ -107,7 +109,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     } catch (error) {
       if (!isTransient(error)) throw error;
       if (isThrottled(error)) lastThrottledAt = clock.now();
-      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      failing = failedAgain(failing, error, clock.now());
       log.warn('DescribeTasks failed; asking again with backoff', { error: String(error), failures: failing.count });
       outcomes = [];
     }
@@ -134,7 +136,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
       };
     }
     // After a failure, the backoff's wait when it is longer than the schedule's (never past the deadline).
-    const retryWait = failing ? backoffMs(failing.count, watch.taskArns[0] ?? watch.cluster) : 0;
+    const retryWait = failing ? fullJitterBackoffMs(failing.count, watch.taskArns[0] ?? watch.cluster) : 0;
     wait = Math.max(nextWait(), Math.min(retryWait, msUntilDeadline));
   }
 }

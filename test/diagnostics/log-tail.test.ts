@@ -1,7 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { LOG_TAIL_RETRY_MS, logTailUntil, readLogTail } from '../../src/diagnostics/log-tail';
 import { ANSWER_TIME_MS } from '../../src/response/send-response';
-import { backoffMs } from '../../src/tasks/call-backoff';
+import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { mockedAws, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
 
@@ -42,7 +42,7 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
     expect(result?.lines).toEqual(['Applying todo.0042_add_index...', 'relation "todo" exists']);
     expect(result?.note).toBeUndefined();
     expect(calledAt).toHaveLength(3);
-    expect(clock.sleeps).toEqual([backoffMs(1, STREAM), backoffMs(2, STREAM)]);
+    expect(clock.sleeps).toEqual([fullJitterBackoffMs(1, STREAM), fullJitterBackoffMs(2, STREAM)]);
   });
 
   it('gives up at its bound with a note instead of the lines, as for any unreadable log, and logs the attempts', async () => {

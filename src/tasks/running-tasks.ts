@@ -4,11 +4,11 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
+import { timeBudget } from '../runtime/time-budget';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { fullJitterBackoffMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
 import type { UnreadStatus } from './call-backoff';
-import { HAND_OFF_MARGIN_MS } from './watch-tasks';
 
 /**
  * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
@@ -116,7 +116,9 @@ export async function waitUntilStopped(
   deadline: number,
   deps: StopWaitDependencies,
 ): Promise<StopWaitResult> {
-  const { clock, invocation } = deps;
+  const { clock } = deps;
+  // The wait returns `hand-off` when the run's time budget says this invocation must hand off.
+  const budget = timeBudget(deadline, deps);
   let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
   let failing: FailureStreak | undefined;
   for (;;) {
@@ -146,7 +148,7 @@ export async function waitUntilStopped(
     // After a failure, the backoff's wait when it is longer than the regular one.
     const retryWait = failing ? fullJitterBackoffMs(failing.count, taskArns[0] ?? cluster) : 0;
     const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
-    if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off', running };
+    if (budget.mustHandOff(wait)) return { kind: 'hand-off', running };
     await clock.sleep(wait);
   }
 }

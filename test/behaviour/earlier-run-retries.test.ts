@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { STOP_WAIT_POLL_MS, waitUntilStopped } from '../../src/tasks/running-tasks';
-import { MIN_INVOCATION_MS } from '../../src/tasks/watch-tasks';
+import { MIN_INVOCATION_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';

@@ -56,6 +56,16 @@ export function fullJitterBackoffMs(failures: number, seed: string): number {
   return Math.floor(bound * jitterFraction(`${seed}#${failures}`));
 }
 
+/**
+ * The wait before the next poll of a poll that keeps polling through failures (a watch, a wait for tasks to stop):
+ * its schedule's, or after `failures` failing polls in a row the full-jitter backoff when that is longer — a poll
+ * that failed says nothing about the task, so the watch goes on, only slower — and never past the deadline.
+ */
+export function pollWaitMs(scheduledMs: number, failures: number, seed: string, untilDeadlineMs: number): number {
+  const backoff = failures > 0 ? fullJitterBackoffMs(failures, seed) : 0;
+  return Math.min(Math.max(scheduledMs, backoff), untilDeadlineMs);
+}
+
 /** A fraction in [0, 1) from a string (FNV-1a): the same string, the same fraction. */
 export function jitterFraction(text: string): number {
   let hash = 0x811c9dc5;

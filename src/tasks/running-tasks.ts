@@ -6,7 +6,7 @@ import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
-import { fullJitterBackoffMs } from '../runtime/delays';
+import { pollWaitMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
 import type { UnreadStatus } from './call-backoff';
 
@@ -145,9 +145,7 @@ export async function waitUntilStopped(
         running,
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
-    // After a failure, the backoff's wait when it is longer than the regular one.
-    const retryWait = failing ? fullJitterBackoffMs(failing.count, taskArns[0] ?? cluster) : 0;
-    const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
+    const wait = pollWaitMs(STOP_WAIT_POLL_MS, failing?.count ?? 0, taskArns[0] ?? cluster, untilDeadline);
     if (budget.mustHandOff(wait)) return { kind: 'hand-off', running };
     await clock.sleep(wait);
   }

@@ -4,7 +4,7 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
-import { fullJitterBackoffMs } from '../runtime/delays';
+import { pollWaitMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
 import type { UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
@@ -122,9 +122,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     }
-    // After a failure, the backoff's wait when it is longer than the schedule's (never past the deadline).
-    const retryWait = failing ? fullJitterBackoffMs(failing.count, watch.taskArns[0] ?? watch.cluster) : 0;
-    wait = Math.max(nextWait(), Math.min(retryWait, msUntilDeadline));
+    wait = pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, msUntilDeadline);
   }
 }
 

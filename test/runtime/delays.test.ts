@@ -5,6 +5,7 @@ import {
   deniedCallDelayMs,
   fullJitterBackoffMs,
   jitterFraction,
+  pollWaitMs,
   startRetryDelayMs,
   throttledCallDelayMs,
 } from '../../src/runtime/delays';
@@ -47,5 +48,24 @@ describe('the fixed delays', () => {
 
   it("between the answer's PUTs: the table, its last wait repeated past its end", () => {
     expect([1, 2, 3, 4, 5].map(answerPutDelayMs)).toEqual([1000, 2000, 4000, 8000, 8000]);
+  });
+});
+
+describe('pollWaitMs', () => {
+  const seed = 'arn:task/1';
+
+  it("is the schedule's wait while the polls answer", () => {
+    expect(pollWaitMs(10_000, 0, seed, 600_000)).toBe(10_000);
+  });
+
+  it('is the backoff after failing polls when that is longer than the schedule', () => {
+    const backoff = fullJitterBackoffMs(6, seed);
+    expect(backoff).toBeGreaterThan(1_000);
+    expect(pollWaitMs(1_000, 6, seed, 600_000)).toBe(backoff);
+    expect(pollWaitMs(backoff + 1, 6, seed, 600_000)).toBe(backoff + 1);
+  });
+
+  it('never waits past the deadline', () => {
+    expect(pollWaitMs(10_000, 6, seed, 500)).toBe(500);
   });
 });

@@ -76,7 +76,8 @@ function waitWithin(bound: RetryBound, delay: number, failures: number, now: num
 
 /**
  * A poll that keeps polling through failures (a watch, a wait for tasks to stop) does not stop at a failure, so it
- * does not go through `retry`: it keeps this record of its failing polls, waits `pollWaitMs` (delays.ts) from its count, and reports `since` when its deadline passes unread.
+ * does not go through `retry`: it keeps this record of its failing polls, waits `pollWaitMs` (delays.ts) from its
+ * count, and reports `since` when its deadline passes unread.
  */
 export interface FailureStreak {
   /** Epoch ms of the first failure of the streak. */

@@ -7,8 +7,8 @@ import { readStackStatus } from './stack-status-reader';
 /**
  * Whether CloudFormation still waits for `request`, read from its stack's status just before a RunTask (and just
  * after one). A status that cannot be read — a stack in another account without StackStatusRoleArn, DescribeStacks
- * denied or failing past STACK_CHECK_PATIENCE_MS — is not taken for a cancellation: the run goes on as it did before this check
- * existed, and the log says why it could not tell.
+ * denied or failing past STACK_CHECK_PATIENCE_MS — is not taken for a cancellation: the run goes on as it did
+ * before this check existed, and the log says why it could not tell.
  */
 export async function stackStillWaits(
   request: RunRequest,

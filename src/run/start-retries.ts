@@ -9,7 +9,8 @@ import type { Run, RunProgress } from './run-state';
 
 /**
  * The run starting its next attempt after a backoff, when StartRetries allows one and enough of the Timeout is left
- * for it (RETRY_MIN_LEFT_MS); undefined otherwise. `cause` is why this attempt failed to start; `count` how many tasks to start again.
+ * for it (RETRY_MIN_LEFT_MS); undefined otherwise. `cause` is why this attempt failed to start; `count` how many
+ * tasks to start again.
  */
 export function retryAfter(
   run: Run,

@@ -75,7 +75,7 @@ export interface TimeBudget {
   invocationLeftMs(): number;
   /** Epoch ms until which a call may go on: the deadline, and `marginMs` (one of the margins above) kept. */
   callUntil(marginMs: number): number;
-  /** Epoch ms until which a call may go on when it is worth at most `patienceMs` from now, and never past the deadline. */
+  /** Epoch ms until which a call worth at most `patienceMs` from now may go on; never past the deadline. */
   patienceUntil(patienceMs: number): number;
   /** Whether waiting `waitMs` would leave this invocation less than `marginMs`: it must hand off first. */
   mustHandOff(waitMs: number, marginMs?: number): boolean;

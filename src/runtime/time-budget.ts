@@ -9,8 +9,9 @@ import type { Invocation } from './invocation';
  *
  * Not margins, and so kept where they are used: the poll intervals (tasks/poll-schedule.ts), how long Outputs are
  * waited for (OUTPUT_* in tasks/task-outputs.ts), MISSING_GRACE_MS and SLOW_START_WARNING_MS (tasks/watch-tasks.ts:
- * facts about ECS, not shares of an invocation), and the deadline's own margin before CloudFormation stops waiting
- * (run/deadline.ts).
+ * facts about ECS, not shares of an invocation), DELETE_RELIST_AFTER_MS (requests/delete-resource.ts: how long
+ * ListTasks may miss a task just started), and the deadline's own margin before CloudFormation stops waiting with
+ * LATE_AFTER_MS (run/deadline.ts: they decide the deadline itself, from CloudFormation's wait).
  */
 
 /**

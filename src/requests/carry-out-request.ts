@@ -9,6 +9,8 @@ import { retryingDeniedCalls } from './iam-propagation';
 import { isTeardown, type Run } from '../run/run-state';
 import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from '../answers/wording';
 import { runTasks } from '../run/start-run';
+import { effectiveTimeout } from '../run/deadline';
+import { timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { UPDATE_ROLLBACK } from '../run/stack-status';
 import { readStackStatus } from '../run/stack-status-reader';
 import { cannotTellUpdateRollback } from './unreadable-stack-status';
@@ -21,10 +23,14 @@ export async function carryOutRequest(
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
-    case 'Create':
-      return runTasks(request, requireProperties(request), retryingDeniedCalls(deps));
-    case 'Update':
-      return updateResource(request, requireProperties(request), retryingDeniedCalls(deps));
+    case 'Create': {
+      const properties = requireProperties(request);
+      return runTasks(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+    }
+    case 'Update': {
+      const properties = requireProperties(request);
+      return updateResource(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+    }
     case 'Delete':
       return deleteResource(request, deps);
   }
@@ -41,6 +47,11 @@ export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<
     await followRun(run, teardownProperties(run.request, { ...properties, onDelete }), deps, true),
     run.phase,
   );
+}
+
+/** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */
+function timeoutBudget(properties: RunnerProperties, deps: LifecycleDependencies): TimeBudget {
+  return timeBudget(deps.clock.now() + effectiveTimeout(properties).seconds * 1000, deps);
 }
 
 function requireProperties(request: CloudFormationCustomResourceEvent): RunnerProperties {

@@ -4,6 +4,8 @@ import type { EcsApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
+import { throttledCallDelayMs } from '../runtime/delays';
+import { retry } from '../runtime/retry';
 import { stopTasks } from './stop-tasks';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 
@@ -54,11 +56,6 @@ export interface StartDependencies {
   log: Log;
 }
 
-/** Waits between RunTask attempts after throttling, a 5xx or an unreadable answer: doubling, at most 20 s. */
-export function runTaskRetryDelayMs(attempt: number): number {
-  return Math.min(20_000, 1000 * 2 ** attempt);
-}
-
 /**
  * Calls RunTask. Throttling (also EC2's, passed through as InvalidParameterException "Rate exceeded"), 5xx and
  * unreadable answers are retried with backoff and the same clientToken, so a retry never starts a second set of
@@ -92,20 +89,21 @@ export async function startTasks(request: StartRequest, deps: StartDependencies)
 
 async function runTaskWithRetries(request: StartRequest, deps: StartDependencies): Promise<RunTaskCommandOutput> {
   const input = runTaskInput(request);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await deps.ecs.runTask(input);
-    } catch (error) {
-      const delay = runTaskRetryDelayMs(attempt);
-      if (!isTransient(error) || deps.clock.now() + delay > request.retryUntil) throw error;
-      deps.log.warn('RunTask failed; retrying with the same clientToken', {
-        attempt: attempt + 1,
-        error: errorName(error),
-        delayMs: delay,
-      });
-      await deps.clock.sleep(delay);
-    }
-  }
+  return retry(
+    () => deps.ecs.runTask(input),
+    {
+      retryable: isTransient,
+      delay: (failures) => throttledCallDelayMs(failures - 1),
+      until: { time: request.retryUntil, lastWait: 'must-fit' },
+      onRetry: ({ attempt, error, delayMs }) =>
+        deps.log.warn('RunTask failed; retrying with the same clientToken', {
+          attempt,
+          error: errorName(error),
+          delayMs,
+        }),
+    },
+    deps.clock,
+  );
 }
 
 function runTaskInput(request: StartRequest): RunTaskCommandInput {

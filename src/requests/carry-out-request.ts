@@ -4,18 +4,16 @@ import { parseRunnerProperties, type RunnerProperties } from '../properties/runn
 import { InvalidPropertiesError } from '../shared/errors';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
 import { deleteResource } from './delete-resource';
-import { followRun } from '../run/follow-run';
 import { retryingDeniedCalls } from './iam-propagation';
-import { isTeardown, type Run } from '../run/run-state';
-import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from '../answers/wording';
-import { runTasks } from '../run/start-run';
+import type { Run } from '../run/run-state';
+import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE } from '../answers/wording';
+import { carryOnRun, runTasks } from '../run/start-run';
 import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { UPDATE_ROLLBACK } from '../run/stack-status';
 import { readStackStatus } from '../run/stack-status-reader';
 import { cannotTellUpdateRollback } from './unreadable-stack-status';
 import { emptyData } from '../answers/task-attributes';
-import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
 export async function carryOutRequest(
@@ -38,15 +36,7 @@ export async function carryOutRequest(
 
 /** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
 export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
-  const properties = requireProperties(run.request);
-  if (!isTeardown(run)) return followRun(run, properties, deps, true);
-  const { onDelete } = properties;
-  // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
-  if (!onDelete) return answered({ status: 'SUCCESS', reason: teardownWords.notCarriedOn(run.phase.cleanup) });
-  return asTeardownOutcome(
-    await followRun(run, teardownProperties(run.request, { ...properties, onDelete }), deps, true),
-    run.phase,
-  );
+  return carryOnRun(run, requireProperties(run.request), deps);
 }
 
 /** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */

@@ -6,7 +6,7 @@ import { byStopRequest, type EarlierTask, unstoppedTasks } from '../tasks/runnin
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
-import { defaultStartedBy } from '../shared/resource-identity';
+import { resourceStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
 import { type Cleanup, runTeardown } from './teardown';
 
@@ -51,7 +51,7 @@ async function stopResourceTasks(
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const { clock } = deps;
   const sentAt = Math.min(cloudFormationWait(request.ResponseURL)?.sentAt ?? clock.now(), clock.now());
-  const startedBy = properties.startedBy ?? defaultStartedBy(request);
+  const startedBy = resourceStartedBy(request, properties.startedBy);
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
     const first = await stopUnstopped(

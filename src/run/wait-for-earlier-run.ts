@@ -9,7 +9,7 @@ import { withUnreadStatus } from './unread-status';
  * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's
  * time runs short; fails, starting nothing, when the deadline passes first.
  */
-export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, state, { properties, deps }) => {
+export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, state, { properties, policy, deps }) => {
   const { aws, clock, invocation, log } = deps;
   const waited = await waitUntilStopped(run.plan.cluster, state.taskArns, run.plan.deadline, {
     ecs: aws.ecs,
@@ -25,12 +25,8 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
       return { kind: 'hand-off', run: moveTo(run, { kind: 'waiting-for-earlier-run', taskArns }) };
     }
     case 'deadline': {
-      const waitedFor =
-        run.phase.kind === 'teardown'
-          ? { teardown: true as const }
-          : { teardown: false as const, ifRunning: properties.ifRunning };
       const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
-      const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, waitedFor, late);
+      const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, policy.waitedFor, late);
       const reason = withUnreadStatus(timedOut, waited.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason } };
     }

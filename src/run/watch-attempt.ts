@@ -91,21 +91,21 @@ async function judgeRun(
   const tasks = [...progress.succeeded, ...decided];
   const attempts = progress.attempt;
   if (tasks.every(hasSucceeded)) {
-    const answer =
-      run.phase.kind !== 'teardown' && properties.outputs
-        ? await successAnswer(
-            run.request,
-            {
-              outputs: properties.outputs,
-              logs: run.plan.logs,
-              cluster: run.plan.cluster,
-              deadline: run.plan.deadline,
-              attempts,
-            },
-            tasks,
-            deps,
-          )
-        : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
+    // A teardown's properties declare no Outputs (phase-policy.ts).
+    const answer = properties.outputs
+      ? await successAnswer(
+          run.request,
+          {
+            outputs: properties.outputs,
+            logs: run.plan.logs,
+            cluster: run.plan.cluster,
+            deadline: run.plan.deadline,
+            attempts,
+          },
+          tasks,
+          deps,
+        )
+      : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
     return { kind: 'answer', answer };
   }
   const failed = decided.filter((task) => !hasSucceeded(task));

@@ -38,6 +38,11 @@ export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSec
   );
 }
 
+/** Why a run is not started: the properties do not fit the task definition (preflight.ts lists each problem). */
+export function preflightRefused(problems: readonly string[]): string {
+  return `Not started: ${problems.join('; ')}`;
+}
+
 export function tooLittleInvocationTime(remainingMs: number): string {
   return (
     `Not started: the runner function has only ${Math.round(remainingMs / 1000)} s left in this invocation;` +

@@ -7,7 +7,7 @@ import { checkInvocationChain } from './invocation-chain';
 import { checkOutputsFit } from '../answers/outputs-fit';
 import type { PhasePolicy } from './phase-policy';
 import type { Purpose, Run } from './run-state';
-import { requestTooLate, tooLittleInvocationTime } from '../answers/wording';
+import { preflightRefused, requestTooLate, tooLittleInvocationTime } from '../answers/wording';
 
 /** The planning step's verdict: the run to carry out, or why nothing is started (a Reason). */
 export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason: string };
@@ -15,7 +15,7 @@ export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason:
 /**
  * Everything decided once, before anything starts: the deadline, and every reason not to start — too little time in
  * this invocation, a watch longer than Lambda's recursion limit allows, a task definition that does not match the
- * properties (PreflightError), declared Outputs that cannot fit the response, an earlier run still running
+ * properties (the preflight's problems), declared Outputs that cannot fit the response, an earlier run still running
  * (IfRunning Fail). Before a teardown, the resource's tasks just stopped (`waitFor`) end first. The run works from
  * `policy`'s properties (phase-policy.ts).
  */
@@ -51,7 +51,9 @@ export async function planRun(
     });
   const chain = await checkInvocationChain(deadline - receivedAt, deps);
   if (chain.kind === 'refused') return chain;
-  const definition = await checkBeforeStart(deps.aws, properties);
+  const checked = await checkBeforeStart(deps.aws, properties);
+  if (checked.kind === 'refused') return { kind: 'refused', reason: preflightRefused(checked.problems) };
+  const { definition } = checked;
   const outputs = checkOutputsFit(purpose.request, properties, definition.arn, log);
   if (outputs.kind === 'refused') return outputs;
   const earlier = policy.waitedFor.teardown

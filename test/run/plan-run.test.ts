@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { DescribeTaskDefinitionCommand, DescribeTasksCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand } from '@aws-sdk/client-lambda';
 import { planRun } from '../../src/run/plan-run';
 import { ecsTask, mockedAws, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
@@ -104,4 +104,21 @@ describe('planning a run', () => {
     expect(await planRun(purpose, policyOf(purpose), deps)).toMatchObject({ kind: 'refused' });
     expect(sent(aws)).toEqual(calls);
   });
+
+  it.each([{ phase: 'run' as const }, { phase: 'teardown' as const }])(
+    'refuses a $phase whose properties do not fit the task definition, as a Reason',
+    async ({ phase }) => {
+      aws.ecs.on(DescribeTaskDefinitionCommand).resolves({
+        taskDefinition: { taskDefinitionArn: TASK_DEFINITION_ARN, networkMode: 'bridge', containerDefinitions: [] },
+      });
+      const { deps } = runDeps(aws);
+      const purpose = purposeOf(phase);
+      const planned = await planRun(purpose, policyOf(purpose), deps);
+      expect(planned).toMatchObject({ kind: 'refused' });
+      expect(planned.kind === 'refused' ? planned.reason : '').toMatch(
+        /^Not started: NetworkConfiguration: task definition todobackend-migrate:7 uses network mode bridge/,
+      );
+      expect(sent(aws)).toEqual({ ecs: ['DescribeTaskDefinition'] });
+    },
+  );
 });

@@ -10,9 +10,8 @@ import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE } from 
 import { carryOnRun, runTasks } from '../run/start-run';
 import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
-import { UPDATE_ROLLBACK } from '../run/stack-status';
-import { readStackStatus } from '../run/stack-status-reader';
-import { cannotTellUpdateRollback } from './unreadable-stack-status';
+import { readStackStatus, UPDATE_ROLLBACK } from '../run/stack-status';
+import { cannotTellUpdateRollback } from '../answers/wording';
 import { emptyData } from '../answers/task-attributes';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */

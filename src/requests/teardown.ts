@@ -6,9 +6,8 @@ import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { TeardownPhase } from '../run/run-state';
 import { teardownWords } from '../answers/wording';
 import { startAndFollow } from '../run/start-run';
-import { CREATE_ROLLBACK } from '../run/stack-status';
-import { readStackStatus } from '../run/stack-status-reader';
-import { cannotTellCreateRollback } from './unreadable-stack-status';
+import { CREATE_ROLLBACK, readStackStatus } from '../run/stack-status';
+import { cannotTellCreateRollback } from '../answers/wording';
 
 /** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */
 export interface Cleanup {

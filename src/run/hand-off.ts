@@ -1,5 +1,4 @@
 import { isRecursionStopped } from '../aws/aws-errors';
-import { describeAwsError } from '../diagnostics/failure-reason';
 import { stopTasks } from '../tasks/stop-tasks';
 import { continuationOf } from './continuation';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
@@ -29,7 +28,6 @@ export async function handOff(run: Run, deps: LifecycleDependencies): Promise<Re
     if (isRecursionStopped(error)) {
       return answered({ status: 'FAILED', reason: recursionStoppedHandOff(next.handOffs) });
     }
-    const call = 'Handing off to a fresh invocation (lambda:InvokeFunction on this function)';
-    return answered({ status: 'FAILED', reason: handOffFailed(describeAwsError(call, error)) });
+    return answered({ status: 'FAILED', reason: handOffFailed(error) });
   }
 }

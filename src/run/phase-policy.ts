@@ -18,7 +18,7 @@ export interface PhasePolicy {
   /** RunTask's startedBy: the resource's, or its teardown's (never found when the resource's tasks are stopped). */
   startedBy: string;
   /**
-   * Whose stack's status is read right before and right after each RunTask (stack-check.ts): a Create's or an
+   * Whose stack's status is read right before and right after each RunTask (stack-status.ts): a Create's or an
    * Update's. A teardown's never: teardown.ts reads it once, before the teardown is planned, and a Delete's stack is
    * always being deleted, which a Create or an Update would take for a cancellation.
    */

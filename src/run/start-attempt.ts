@@ -11,16 +11,15 @@ import { cancellationWords } from '../answers/wording';
 import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
 import type { LifecycleDependencies } from './contract';
-import type { StackStance } from './stack-moved-on';
+import { type StackStance, stackStillWaits } from './stack-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
-import { stackStillWaits } from './stack-check';
 
 /**
  * RunTask for the attempt the run is at, once its backoff has passed: then the run watches the tasks, starts again
  * after a backoff (a placement that may work later, StartRetries), or fails with the reason. A backoff longer than
  * this invocation can wait is handed to a fresh invocation. Right before RunTask, and right after it, a Create's or
  * Update's stack status is read again: when CloudFormation has moved on (a sibling failed and the stack rolls back,
- * the stack is being deleted), nothing starts, or what just started is stopped (stack-moved-on.ts).
+ * the stack is being deleted), nothing starts, or what just started is stopped (stack-status.ts).
  */
 export const startAttempt: Step<'starting'> = async (run, state, context) => {
   const { properties, deps, budget } = context;

@@ -1,6 +1,7 @@
 import { describeAwsError, lateDeliveryAdvice } from '../diagnostics/failure-reason';
 import { stackName, taskId } from '../shared/arns';
 import { MIN_INVOCATION_MS } from '../runtime/time-budget';
+import type { UnreadStatus } from '../tasks/call-backoff';
 
 /**
  * The Reasons a run, a teardown or a Delete answers with, when they are about the request rather than about why a
@@ -26,6 +27,12 @@ function them(count: number): string {
 export function statusUnread(forMs: number, failure: string): string {
   const said = failure.endsWith('.') ? failure : `${failure}.`;
   return `Their status could not be read for the last ${Math.round(forMs / 1000)} s before the deadline: ${said}`;
+}
+
+/** A deadline's Reason, with why the tasks' status (DescribeTasks) could not be read at the end, when it could not. */
+export function withUnreadTaskStatus(reason: string, unread: UnreadStatus | undefined, now: number): string {
+  if (!unread) return reason;
+  return `${reason} ${statusUnread(now - unread.since, describeAwsError('DescribeTasks', unread.error))}`;
 }
 
 /** The request reached the runner after CloudFormation's wait for it (less the margin to answer) had passed. */

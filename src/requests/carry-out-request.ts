@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpd
 import { whatRunsChanged } from '../properties/rerun-on';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { deleteResource } from './delete-resource';
 import { retryingDeniedCalls } from './iam-propagation';
 import type { Run } from '../run/run-state';
@@ -17,7 +17,7 @@ import { emptyData } from '../answers/task-attributes';
 /** Decides what a CloudFormation request means for the resource and carries it out. */
 export async function carryOutRequest(
   request: CloudFormationCustomResourceEvent,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
     case 'Create': {
@@ -34,12 +34,12 @@ export async function carryOutRequest(
 }
 
 /** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
-export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function resumeRun(run: Run, deps: RunnerDeps): Promise<RequestOutcome> {
   return carryOnRun(run, requireProperties(run.request), deps);
 }
 
 /** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */
-function timeoutBudget(properties: RunnerProperties, deps: LifecycleDependencies): TimeBudget {
+function timeoutBudget(properties: RunnerProperties, deps: RunnerDeps): TimeBudget {
   return timeBudget(deps.clock.now() + effectiveTimeout(properties).seconds * 1000, deps);
 }
 
@@ -52,7 +52,7 @@ function requireProperties(request: CloudFormationCustomResourceEvent): RunnerPr
 async function updateResource(
   request: CloudFormationCustomResourceUpdateEvent,
   properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties.outputs);
   if (

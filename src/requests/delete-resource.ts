@@ -4,7 +4,7 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { byStopRequest, type EarlierTask, unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
 import { resourceStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
@@ -17,7 +17,7 @@ import { type Cleanup, runTeardown } from './teardown';
  */
 export async function deleteResource(
   request: CloudFormationCustomResourceDeleteEvent,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
   if (parsed.kind === 'invalid') return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
@@ -46,7 +46,7 @@ export const DELETE_RELIST_AFTER_MS = 10_000;
 async function stopResourceTasks(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: Pick<RunnerProperties, 'stopOnDelete' | 'startedBy' | 'cluster'>,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<Cleanup> {
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const { clock } = deps;
@@ -82,7 +82,7 @@ type StopRound = ReturnType<typeof byStopRequest>;
 async function stopUnstopped(
   unstopped: readonly EarlierTask[],
   { cluster }: Pick<RunnerProperties, 'cluster'>,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<StopRound> {
   const round = byStopRequest(unstopped);
   await stopTasks(deps.aws.ecs, cluster, round.toStop, 'ecs-task-runner: the resource was deleted', deps.log);

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { OnDelete } from '../properties/on-delete';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { TeardownPhase } from '../run/run-state';
 import { teardownWords } from '../answers/wording';
@@ -26,7 +26,7 @@ export async function runTeardown(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: RunnerProperties & { onDelete: OnDelete },
   cleanup: Cleanup,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   const reading = await readStackStatus(request.StackId, properties, deps);
   // Not knowing is not "no rollback": a teardown during a failed creation's rollback is what the check rules out.

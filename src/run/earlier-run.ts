@@ -4,7 +4,7 @@ import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/runnin
 import { askWithBackoff } from '../tasks/call-backoff';
 import { stopTasks } from '../tasks/stop-tasks';
 import { MIN_INVOCATION_MS, type TimeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import { type RequestIdentity, requestTag } from '../shared/resource-identity';
 import { earlierRunStillRuns } from '../answers/wording';
 
@@ -21,7 +21,7 @@ export async function earlierRun(
   request: RequestIdentity,
   properties: { cluster: string; startedBy: string; ifRunning: RunnerProperties['ifRunning'] },
   budget: TimeBudget,
-  deps: LifecycleDependencies,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
 ): Promise<EarlierRun> {
   const { startedBy } = properties;
   const until = budget.callUntil(MIN_INVOCATION_MS);

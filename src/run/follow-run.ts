@@ -1,5 +1,5 @@
 import { timeBudget } from '../runtime/time-budget';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { handOff } from './hand-off';
 import type { PhasePolicy } from './phase-policy';
 import type { Run, Transition } from './run-state';
@@ -16,7 +16,7 @@ import { watchAttempt } from './watch-attempt';
 export async function followRun(
   run: Run,
   policy: PhasePolicy,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
   takenOver: boolean,
 ): Promise<RequestOutcome> {
   let current = run;

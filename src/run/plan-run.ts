@@ -1,6 +1,6 @@
 import { checkBeforeStart } from '../tasks/preflight';
 import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import { cloudFormationWait, effectiveTimeout, lateDelivery } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
@@ -22,7 +22,7 @@ export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason:
 export async function planRun(
   purpose: Purpose,
   policy: PhasePolicy,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
   waitFor: readonly string[] = [],
 ): Promise<Planned> {
   const { clock, log } = deps;

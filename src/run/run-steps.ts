@@ -1,6 +1,6 @@
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { TimeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import type { PhasePolicy } from './phase-policy';
 import type { Run, RunState, Transition } from './run-state';
 
@@ -10,7 +10,7 @@ export interface StepContext {
   properties: RunnerProperties;
   /** What the run's phase decides (phase-policy.ts): read here, never the phase itself. */
   policy: PhasePolicy;
-  deps: LifecycleDependencies;
+  deps: RunnerDeps;
   /** The run's deadline and this invocation's end: until when a call may go on, and when to hand off. */
   budget: TimeBudget;
   /** The first step of an invocation that took the run over: time has passed since the last invocation's poll. */

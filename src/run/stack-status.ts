@@ -6,7 +6,7 @@ import { throttledCallDelayMs } from '../runtime/delays';
 import { retry } from '../runtime/retry';
 import { MIN_INVOCATION_MS, STACK_CHECK_PATIENCE_MS, timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { stackMovedOnWhy as why, type UnreadableCause } from '../answers/wording';
-import type { LifecycleDependencies, RunRequest } from './contract';
+import type { RunnerDeps, RunRequest } from './contract';
 import { effectiveTimeout } from './deadline';
 
 /**
@@ -32,7 +32,7 @@ export type StackStatusReading = { kind: 'read'; status: string } | { kind: 'unr
 export async function readStackStatus(
   stackId: string,
   properties: Pick<RunnerProperties, 'stackStatusRoleArn' | 'timeoutSeconds' | 'serviceTimeoutSeconds'>,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
   until = Infinity,
 ): Promise<StackStatusReading> {
   const { clock, invocation } = deps;
@@ -135,7 +135,7 @@ export async function stackStillWaits(
     'stackStatusRoleArn' | 'timeoutSeconds' | 'serviceTimeoutSeconds' | 'runOnRollback'
   >,
   budget: TimeBudget,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<StackStance> {
   const until = budget.patienceUntil(STACK_CHECK_PATIENCE_MS);
   const reading = await readStackStatus(request.StackId, properties, deps, until);

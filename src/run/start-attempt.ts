@@ -10,7 +10,7 @@ import { stackName } from '../shared/arns';
 import { cancellationWords } from '../answers/wording';
 import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import { type StackStance, stackStillWaits } from './stack-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 
@@ -90,7 +90,7 @@ async function stopJustStarted(
   run: Run,
   taskArns: readonly string[],
   moved: MovedOn,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<Transition> {
   const { request, plan, progress } = run;
   deps.log.warn('The stack moved on while RunTask was called: stopping the tasks just started', {

@@ -1,5 +1,5 @@
 import type { RunnerProperties } from '../properties/runner-properties';
-import { answered, type LifecycleDependencies, type RequestOutcome, type RunRequest } from './contract';
+import { answered, type RunnerDeps, type RequestOutcome, type RunRequest } from './contract';
 import { followRun } from './follow-run';
 import { phasePolicy } from './phase-policy';
 import { planRun } from './plan-run';
@@ -9,7 +9,7 @@ import type { Purpose, Run } from './run-state';
 export async function runTasks(
   request: RunRequest,
   properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   return startAndFollow({ request, phase: { kind: 'run' } }, properties, deps);
 }
@@ -23,7 +23,7 @@ export async function runTasks(
 export async function startAndFollow(
   purpose: Purpose,
   properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
   waitFor: readonly string[] = [],
 ): Promise<RequestOutcome> {
   const policy = phasePolicy(purpose, properties);
@@ -38,11 +38,7 @@ export async function startAndFollow(
 }
 
 /** Carries on a run an earlier invocation handed off, with the properties its request declares. */
-export async function carryOnRun(
-  run: Run,
-  properties: RunnerProperties,
-  deps: LifecycleDependencies,
-): Promise<RequestOutcome> {
+export async function carryOnRun(run: Run, properties: RunnerProperties, deps: RunnerDeps): Promise<RequestOutcome> {
   const policy = phasePolicy(run, properties);
   if (policy.kind === 'nothing-to-follow') return answered(policy.answer);
   return followRun(run, policy, deps, true);

@@ -2,8 +2,7 @@ import { lateDeliveryOfRun } from './deadline';
 import { waitUntilStopped } from '../tasks/running-tasks';
 import { moveTo } from './run-state';
 import type { Step } from './run-steps';
-import { earlierRunTimeout } from '../answers/wording';
-import { withUnreadStatus } from './unread-status';
+import { earlierRunTimeout, withUnreadTaskStatus } from '../answers/wording';
 
 /**
  * Waits until the tasks that must end first have stopped, then starts; hands the wait off when this invocation's
@@ -27,7 +26,7 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
     case 'deadline': {
       const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
       const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, policy.waitedFor, late);
-      const reason = withUnreadStatus(timedOut, waited.unread, clock.now());
+      const reason = withUnreadTaskStatus(timedOut, waited.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason } };
     }
   }

@@ -1,4 +1,4 @@
-import type { LifecycleDependencies } from '../../src/run/contract';
+import type { RunnerDeps } from '../../src/run/contract';
 import { phasePolicy, type PhasePolicy } from '../../src/run/phase-policy';
 import type { Purpose, Run, RunState } from '../../src/run/run-state';
 import type { StepContext } from '../../src/run/run-steps';
@@ -15,7 +15,7 @@ export const NOTHING_RUNNING = 'No task of this resource was running.';
 export function runDeps(aws: MockedAws, budgetMs = 900_000) {
   const clock = new FakeClock();
   const log = new RecordingLog();
-  const deps: LifecycleDependencies = { aws: aws.ports, clock, invocation: fakeInvocation(clock, budgetMs), log };
+  const deps: RunnerDeps = { aws: aws.ports, clock, invocation: fakeInvocation(clock, budgetMs), log };
   return { clock, log, deps };
 }
 
@@ -63,7 +63,7 @@ export function runIn(state: RunState, now: number, purpose: Purpose = purposeOf
 }
 
 /** What a step is given for `run`, as follow-run.ts gives it. */
-export function contextOf(run: Run, deps: LifecycleDependencies, takenOver = false): StepContext {
+export function contextOf(run: Run, deps: RunnerDeps, takenOver = false): StepContext {
   const policy = policyOf(run);
   return { properties: policy.properties, policy, deps, budget: timeBudget(run.plan.deadline, deps), takenOver };
 }

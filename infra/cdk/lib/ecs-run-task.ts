@@ -5,6 +5,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { runsOnFargate } from '../parser';
 import { EcsTaskRunnerFunction, type IEcsTaskRunner } from './ecs-task-runner-function';
+import { warnOfSecretsInEnvironment } from './environment-secrets';
 import { launchTarget } from './launch-target';
 import type { EcsRunTaskProps, TaskOverrides } from './run-task-props';
 import { type RunTarget, toRunnerProperties } from './runner-properties';
@@ -76,6 +77,7 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
     });
     // On Delete, the runner and its permissions outlive the task.
     if (this.runner.invokePrerequisites) this.resource.node.addDependency(this.runner.invokePrerequisites);
+    warnOfSecretsInEnvironment(this, props);
     validateAtSynth(this, props, taskDefinition, () => ({
       ...properties,
       ...(props.serviceTimeout ? { ServiceTimeout: props.serviceTimeout.toSeconds() } : {}),

@@ -125,7 +125,10 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
     for (const scope of scopes) (scope.node.defaultChild ?? scope).node.addDependency(this.resource);
   }
 
-  /** The services roll out only once the task succeeded: `executeBefore` for services. */
+  /**
+   * The services roll out only once the task succeeded.
+   * @deprecated use `executeBefore`, which does the same for any construct (as `triggers.Trigger` names it).
+   */
   runBefore(...services: ecs.BaseService[]): void {
     this.executeBefore(...services);
   }

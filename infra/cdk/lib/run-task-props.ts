@@ -99,7 +99,13 @@ export interface EcsRunTaskProps {
   readonly propagateTags?: ecs.PropagatedTagSource;
   /** `EnableExecuteCommand`, as RunTask. */
   readonly enableExecuteCommand?: boolean;
-  /** `EnableECSManagedTags`, as RunTask. */
+  /** `EnableECSManagedTags`, as RunTask (and as aws-cdk-lib's services name it). */
+  readonly enableECSManagedTags?: boolean;
+  /**
+   * `EnableECSManagedTags`. TypeScript only (`@jsii ignore`): in Python both names are `enable_ecs_managed_tags`.
+   * @deprecated use `enableECSManagedTags`, as aws-cdk-lib's services name it; this one is read when that is not given.
+   * @jsii ignore
+   */
   readonly enableEcsManagedTags?: boolean;
   /**
    * `PlacementConstraints` (EC2 and external instances), e.g. `ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*')`.

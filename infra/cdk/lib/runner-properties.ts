@@ -56,7 +56,7 @@ export function toRunnerProperties(
     Tags: props.tags && toTags(props.tags),
     PropagateTags: props.propagateTags,
     EnableExecuteCommand: props.enableExecuteCommand,
-    EnableECSManagedTags: props.enableEcsManagedTags,
+    EnableECSManagedTags: props.enableECSManagedTags ?? props.enableEcsManagedTags,
     PlacementConstraints: props.placementConstraints
       ?.flatMap((constraint) => constraint.toJson())
       .map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),

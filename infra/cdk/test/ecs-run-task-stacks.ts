@@ -103,7 +103,7 @@ export function everyPropertyStack() {
     tags: { team: 'db' },
     propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
     enableExecuteCommand: true,
-    enableEcsManagedTags: true,
+    enableECSManagedTags: true,
     volumeConfigurations: [
       {
         name: 'scratch',
@@ -214,7 +214,7 @@ export function serviceStack() {
     service,
     overrides: { containerOverrides: [{ containerName: 'app', command: ['migrate'] }] },
   });
-  migrate.runBefore(service);
+  migrate.executeBefore(service);
   return { stack, template: Template.fromStack(stack) };
 }
 

@@ -167,8 +167,7 @@ export const PROPERTY_TABLE = {
         pattern: STARTED_BY,
         patternHint: 'must be 1 to 128 letters, digits, hyphens, slashes or underscores',
       }),
-    // A label: how Delete and IfRunning find the resource's tasks, not what the tasks do. The tasks an Update left
-    // running are those of the run it started, found again by their request tag.
+    // A label: what Delete and IfRunning find the resource's tasks by, not what the tasks do.
     changesWhatRuns: false,
     // Or the request's default (`cfn/<LogicalId>/<hash>`).
     runTask: (_startedBy, launch) => ({ startedBy: launch.startedBy }),

@@ -60,11 +60,14 @@ export type ValueProperty<F extends string, T, P extends Presence> = Classified 
     presence: P;
     default?: T;
     runTask: RunTaskPlace<T>;
+    /** Read right after this property rather than in the table's order (its problems reported after that one's). */
+    readAfter?: string;
   };
 
 interface Spec<F extends string, T> extends Classified {
   field: F;
   runTask: RunTaskPlace<NoInfer<T>>;
+  readAfter?: string;
 }
 
 /** A property the parse fails without. */

@@ -32,13 +32,24 @@ const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
 /**
  * Every property of the resource, declared once: its name, how it is read (and so its type in `RunnerProperties`),
  * its default, whether a change of it changes what runs (`RerunOn: TaskChange`, docs/properties.md "What runs") and
- * where it goes in RunTask. The order is the order of the reading, and so of the problems reported; the properties
- * read `readWhereTasksRun` come after the launch checks (`parseRunnerProperties`). A new property is one entry here:
- * the compiler asks for `changesWhatRuns` and `runTask`.
+ * where it goes in RunTask. The order is the docs' (and so "did you mean"'s, which breaks ties by it) and that of the
+ * reading and of the problems reported, but for a `readAfter` and the properties read `readWhereTasksRun`, after the
+ * launch checks (`parseRunnerProperties`). A new property is one entry here: the compiler asks for
+ * `changesWhatRuns` and `runTask`.
  */
 export const PROPERTY_TABLE = {
   // The runner function's ARN: CloudFormation's, never read. Another runner runs the same task.
   ServiceToken: acceptedName({ changesWhatRuns: false }),
+  /** CloudFormation's own `ServiceTimeout`, in seconds, when the template sets it. */
+  ServiceTimeout: optionalProperty({
+    field: 'serviceTimeoutSeconds',
+    read: ({ reader, raw }) =>
+      reader.integer('ServiceTimeout', raw.ServiceTimeout, { min: 1, max: 3600, unit: 'seconds' }),
+    // Reported with Timeout, which it caps.
+    readAfter: 'Timeout',
+    changesWhatRuns: false,
+    runTask: NOT_SENT,
+  }),
   Cluster: requiredProperty({
     field: 'cluster',
     read: ({ reader, raw }) => reader.string('Cluster', raw.Cluster, { required: true }),
@@ -102,14 +113,6 @@ export const PROPERTY_TABLE = {
     field: 'timeoutSeconds',
     read: ({ reader, raw }) => reader.integer('Timeout', raw.Timeout, { min: 1, max: 3600, unit: 'seconds' }),
     // How long the runner waits for the run, not the run.
-    changesWhatRuns: false,
-    runTask: NOT_SENT,
-  }),
-  /** CloudFormation's own `ServiceTimeout`, in seconds, when the template sets it. */
-  ServiceTimeout: optionalProperty({
-    field: 'serviceTimeoutSeconds',
-    read: ({ reader, raw }) =>
-      reader.integer('ServiceTimeout', raw.ServiceTimeout, { min: 1, max: 3600, unit: 'seconds' }),
     changesWhatRuns: false,
     runTask: NOT_SENT,
   }),
@@ -293,7 +296,20 @@ export type RunnerProperties = Flat<Fields<'required' | 'default'> & Partial<Fie
 /** Every property name the runner accepts, for "did you mean" on the others. */
 export const PROPERTY_NAMES = Object.keys(PROPERTY_TABLE) as readonly PropertyName[];
 
-/** The entries that give a value, in the table's order. */
-export const VALUE_ENTRIES = Object.values(PROPERTY_TABLE).filter(
-  (entry): entry is Extract<Table[PropertyName], { kind: 'value' }> => entry.kind === 'value',
-);
+type ValueEntry = Extract<Table[PropertyName], { kind: 'value' }>;
+
+/** The entries that give a value, in the order they are read: the table's, each `readAfter` right after its name. */
+export const VALUE_ENTRIES: readonly ValueEntry[] = readOrder();
+
+function readOrder(): ValueEntry[] {
+  const named = PROPERTY_NAMES.flatMap((name) => {
+    const entry = PROPERTY_TABLE[name];
+    return entry.kind === 'value' ? [{ name, entry }] : [];
+  });
+  const ordered = named.flatMap(({ name, entry }) => [
+    ...(entry.readAfter === undefined ? [entry] : []),
+    ...named.filter((after) => after.entry.readAfter === name).map((after) => after.entry),
+  ]);
+  if (ordered.length !== named.length) throw new Error('PROPERTY_TABLE: a readAfter names no property that is read');
+  return ordered;
+}

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { whatRunsChanged } from '../properties/rerun-on';
+import { whatRunsChanged } from '../properties/what-runs';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';

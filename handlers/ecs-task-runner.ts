@@ -21,6 +21,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     log: logger,
     http: nodeHttpPut,
     allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
+    extraResponseEndpoints: process.env.RESPONSE_URL_EXTRA_ENDPOINTS,
     allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
     throughTopic: delivery.kind === 'topic',
   });

@@ -103,11 +103,7 @@ export function createFakeEcsCore(plan: (cluster: string) => TaskScript | undefi
 
   const ecs: Record<string, (input: never, at: number) => unknown> = {
     DescribeTaskDefinition(input: DescribeTaskDefinitionRequest) {
-      const family = (
-        String(input.taskDefinition ?? '')
-          .split('/')
-          .pop() ?? ''
-      ).split(':')[0];
+      const family = ((input.taskDefinition ?? '').split('/').pop() ?? '').split(':')[0];
       if (family !== TASK_DEFINITION_FAMILY)
         throw new FakeAwsError('ClientException', 'Unable to describe task definition.');
       return {
@@ -139,10 +135,10 @@ export function createFakeEcsCore(plan: (cluster: string) => TaskScript | undefi
       };
     },
     RunTask(input: RunTaskRequest, at: number) {
-      const cluster = String(input.cluster ?? 'default');
+      const cluster = input.cluster ?? 'default';
       const script = plan(cluster);
       if (!script) throw new FakeAwsError('ClusterNotFoundException', 'Cluster not found.');
-      if (!String(input.taskDefinition ?? '').startsWith(TASK_DEFINITION_ARN.split(':').slice(0, -1).join(':'))) {
+      if (!(input.taskDefinition ?? '').startsWith(TASK_DEFINITION_ARN.split(':').slice(0, -1).join(':'))) {
         throw new FakeAwsError('ClientException', 'TaskDefinition not found.');
       }
       const subnets = input.networkConfiguration?.awsvpcConfiguration?.subnets ?? [];
@@ -274,7 +270,7 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
         return answerEcs(target.slice(ECS_TARGET_PREFIX.length), request);
       if (
         request.method === 'POST' &&
-        String(request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
+        (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
       )
         return answerEc2(request);
     } catch (error) {

@@ -83,9 +83,8 @@ export interface ScaleOutcome {
 export function planRuns(settings: ScaleSettings, random: () => number): RunPlan[] {
   return Array.from({ length: settings.runs }, (_, i) => {
     let pick = random();
-    const length =
-      TASK_LENGTH_MIX.find((candidate) => (pick -= candidate.share) < 0) ??
-      TASK_LENGTH_MIX[TASK_LENGTH_MIX.length - 1]!;
+    // The last band, should rounding leave the shares short of 1.
+    const length = TASK_LENGTH_MIX.find((candidate) => (pick -= candidate.share) < 0) ?? TASK_LENGTH_MIX[2];
     const minutes = length.fromMinutes + random() * (length.toMinutes - length.fromMinutes);
     const id = `run-${String(i + 1).padStart(3, '0')}`;
     return {

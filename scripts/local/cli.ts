@@ -37,7 +37,7 @@ export async function readJsonFile(file: string): Promise<unknown> {
           ? 'it is a folder'
           : code === 'EACCES'
             ? 'permission denied'
-            : String((error as Error).message);
+            : (error as Error).message;
     throw new UsageError(`Cannot read ${file}: ${why}`);
   }
   try {

@@ -138,6 +138,8 @@ export function readResponse(
   }
   if (
     response.Data !== undefined &&
+    // The response is parsed JSON: its Data may be anything, whatever CloudFormationResponse says.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     (typeof response.Data !== 'object' || response.Data === null || Array.isArray(response.Data))
   )
     problems.push('Data is not a JSON object');
@@ -352,7 +354,8 @@ const REQUEST_FIELDS = ['ResponseURL', 'StackId', 'RequestId', 'LogicalResourceI
 /** SNS records say `EventSource`; S3, SQS and DynamoDB records `eventSource`. */
 function recordSource(record: unknown): string {
   const fields = typeof record === 'object' && record !== null ? (record as Record<string, unknown>) : {};
-  return String(fields.EventSource ?? fields.eventSource ?? 'unknown');
+  const source = fields.EventSource ?? fields.eventSource;
+  return typeof source === 'string' ? source : 'unknown';
 }
 
 /** Whether a parsed event fixture has the fields every CloudFormation custom resource request carries. */

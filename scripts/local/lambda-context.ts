@@ -23,8 +23,11 @@ export function lambdaContext({ functionArn, timeoutMs, memoryLimitInMB = '256' 
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: `local/${randomUUID()}`,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    // Deprecated callbacks of the Node.js runtime, still members of the Context type.
+    /* eslint-disable @typescript-eslint/no-deprecated */
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
+    /* eslint-enable @typescript-eslint/no-deprecated */
   };
 }

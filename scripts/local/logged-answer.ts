@@ -9,7 +9,7 @@ export function loggedAnswer(logs: HandlerLogRecord[], responseUrl: string): { s
   const refused = logs.find((record) => record.message.startsWith('Refused the ResponseURL'));
   if (refused) {
     return {
-      text: `✗ The handler refused the ResponseURL (${origin}): ${String(refused.problem ?? refused.message)}. It did not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).`,
+      text: `✗ The handler refused the ResponseURL (${origin}): ${typeof refused.problem === 'string' ? refused.problem : refused.message}. It did not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).`,
     };
   }
   const answered = logs.find((record) => record.message === 'Answered CloudFormation');

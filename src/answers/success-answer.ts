@@ -2,13 +2,13 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-budget';
-import { ANSWER_TIME_MS } from '../response/send-response';
 import type { DecidedTask } from '../tasks/task-outcome';
 import { readTaskOutputs } from '../tasks/task-outputs';
 import type { AwsPorts } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
+import { ANSWER_TIME_MS, timeBudget } from '../runtime/time-budget';
 import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { outputsThatDoNotFit } from './outputs-fit';
 import { outputsTooLarge, outputsUnreadable } from './wording';
@@ -39,7 +39,7 @@ export async function successAnswer(
       taskArns: tasks.map((task) => task.taskArn),
       logs: run.logs,
       names: run.outputs,
-      until: Math.min(run.deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - ANSWER_TIME_MS),
+      until: timeBudget(run.deadline, deps).callUntil(ANSWER_TIME_MS),
     },
   );
   if (read.kind === 'unreadable') {

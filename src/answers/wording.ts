@@ -1,6 +1,6 @@
 import { lateDeliveryAdvice } from '../diagnostics/failure-reason';
 import { taskId } from '../shared/arns';
-import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import { MIN_INVOCATION_MS } from '../runtime/time-budget';
 
 /**
  * The Reasons a run, a teardown or a Delete answers with, when they are about the request rather than about why a

@@ -7,6 +7,7 @@ import { reasonRoomAfter } from '../response/response-budget';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
+import { timeBudget } from '../runtime/time-budget';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type ContainerFailure, type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
@@ -79,7 +80,7 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
     .flatMap((task) => task.failures.map((failure) => ({ task, failure })))
     .filter(({ failure }) => context.logs[failure.name] !== undefined);
   const { clock, log } = context;
-  const until = logTailUntil(clock.now(), context.invocation.remainingTimeMs(), context.deadline);
+  const until = logTailUntil(timeBudget(context.deadline, context));
   const tails = await Promise.all(
     wanted.slice(0, MAX_LOG_TAILS).map(async ({ task, failure }) => ({
       task,

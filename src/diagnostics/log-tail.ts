@@ -1,28 +1,21 @@
 import { errorName, isPermissionDenied, isResourceNotFound } from '../aws/aws-errors';
 import type { LogsApi } from '../aws/ports';
 import { byteLength } from '../response/response-budget';
-import { ANSWER_TIME_MS } from '../response/send-response';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { maskValues } from '../runtime/redact';
+import { ANSWER_TIME_MS, LOG_TAIL_RETRY_MS, type TimeBudget } from '../runtime/time-budget';
 import { askWithBackoff } from '../tasks/call-backoff';
 import { type AwsLogsLocation, awsLogsStream } from '../tasks/task-definition-facts';
 
 /**
- * The longest a throttled or transient GetLogEvents of a log tail is asked again: the FAILED answer waits for the
- * tail, and a tail is worth a short wait, not a long one. GetLogEvents' rate quota cannot be raised and is shared
- * with every reader of the account's logs (`readStream` in src/tasks/task-outputs.ts cites the sources).
- */
-export const LOG_TAIL_RETRY_MS = 20_000;
-
-/**
  * When a log tail stops asking again (epoch milliseconds): LOG_TAIL_RETRY_MS from now, never after the run's
- * `deadline` (what follows it is the margin kept for stopping the tasks and answering before CloudFormation stops
+ * deadline (what follows it is the margin kept for stopping the tasks and answering before CloudFormation stops
  * waiting, 5 to 60 s: run/deadline.ts), and never so late that the invocation has less than ANSWER_TIME_MS left to
  * answer. The Outputs read has the same bounds (answers/success-answer.ts).
  */
-export function logTailUntil(now: number, remainingMs: number, deadline: number): number {
-  return Math.min(now + LOG_TAIL_RETRY_MS, deadline, now + remainingMs - ANSWER_TIME_MS);
+export function logTailUntil(budget: TimeBudget): number {
+  return Math.min(budget.patienceUntil(LOG_TAIL_RETRY_MS), budget.callUntil(ANSWER_TIME_MS));
 }
 
 export interface LogTailDependencies {

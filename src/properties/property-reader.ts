@@ -52,7 +52,8 @@ export class PropertyReader {
   list(name: string, value: unknown): unknown[] | undefined {
     if (value === undefined) return undefined;
     if (!Array.isArray(value)) return this.problem(name, `must be a list, got ${describe(value)}`);
-    return value;
+    // Array.isArray narrows to any[]; the items are unread input.
+    return value as unknown[];
   }
 
   string(

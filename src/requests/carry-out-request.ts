@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { whatRunsChanged } from '../properties/rerun-on';
+import { whatRunsChanged } from '../properties/what-runs';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
 import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
@@ -9,10 +9,12 @@ import { retryingDeniedCalls } from './iam-propagation';
 import { isTeardown, type Run } from '../run/run-state';
 import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from '../answers/wording';
 import { runTasks } from '../run/start-run';
+import { effectiveTimeout } from '../run/deadline';
+import { timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { UPDATE_ROLLBACK } from '../run/stack-status';
 import { readStackStatus } from '../run/stack-status-reader';
 import { cannotTellUpdateRollback } from './unreadable-stack-status';
-import { emptyData } from '../answers/task-attributes';
+import { forgettingAttributes, keepingAttributes, skippedUpdateData } from './kept-attributes';
 import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
@@ -21,26 +23,42 @@ export async function carryOutRequest(
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
-    case 'Create':
-      return runTasks(request, requireProperties(request), retryingDeniedCalls(deps));
-    case 'Update':
-      return updateResource(request, requireProperties(request), retryingDeniedCalls(deps));
+    case 'Create': {
+      const properties = requireProperties(request);
+      const outcome = await runTasks(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+      return keepingAttributes(request, outcome, deps);
+    }
+    case 'Update': {
+      const properties = requireProperties(request);
+      return updateResource(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+    }
     case 'Delete':
-      return deleteResource(request, deps);
+      return forgettingAttributes(request, await deleteResource(request, deps), deps);
   }
 }
 
 /** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
 export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
   const properties = requireProperties(run.request);
-  if (!isTeardown(run)) return followRun(run, properties, deps, true);
+  if (!isTeardown(run)) return keepingAttributes(run.request, await followRun(run, properties, deps, true), deps);
   const { onDelete } = properties;
   // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
-  if (!onDelete) return answered({ status: 'SUCCESS', reason: teardownWords.notCarriedOn(run.phase.cleanup) });
-  return asTeardownOutcome(
+  if (!onDelete)
+    return forgettingAttributes(
+      run.request,
+      answered({ status: 'SUCCESS', reason: teardownWords.notCarriedOn(run.phase.cleanup) }),
+      deps,
+    );
+  const torn = asTeardownOutcome(
     await followRun(run, teardownProperties(run.request, { ...properties, onDelete }), deps, true),
     run.phase,
   );
+  return forgettingAttributes(run.request, torn, deps);
+}
+
+/** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */
+function timeoutBudget(properties: RunnerProperties, deps: LifecycleDependencies): TimeBudget {
+  return timeBudget(deps.clock.now() + effectiveTimeout(properties).seconds * 1000, deps);
 }
 
 function requireProperties(request: CloudFormationCustomResourceEvent): RunnerProperties {
@@ -54,23 +72,21 @@ async function updateResource(
   properties: RunnerProperties,
   deps: LifecycleDependencies,
 ): Promise<RequestOutcome> {
-  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties.outputs);
+  const skipped = async (reason: string): Promise<RequestOutcome> =>
+    answered({ status: 'SUCCESS', reason, data: await skippedUpdateData(request, properties.outputs, deps) });
+  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE);
   if (
     properties.rerunOn === 'TaskChange' &&
     !whatRunsChanged(request.OldResourceProperties, request.ResourceProperties)
   ) {
-    return skipped(RERUN_ON_NOTHING_CHANGED, properties.outputs);
+    return skipped(RERUN_ON_NOTHING_CHANGED);
   }
   if (!properties.runOnRollback) {
     // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
     const reading = await readStackStatus(request.StackId, properties, deps);
     if (reading.kind === 'unreadable')
       return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
-    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN, properties.outputs);
+    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN);
   }
-  return runTasks(request, properties, deps);
-}
-
-function skipped(reason: string, outputs: readonly string[] | undefined): RequestOutcome {
-  return answered({ status: 'SUCCESS', reason, data: emptyData(outputs) });
+  return keepingAttributes(request, await runTasks(request, properties, deps), deps);
 }

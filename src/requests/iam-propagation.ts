@@ -1,48 +1,39 @@
 import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
 import type { LifecycleDependencies } from '../run/contract';
-
-/**
- * How long after a request arrives an AccessDenied may still be IAM catching up. IAM is eventually consistent
- * (IAM User Guide, troubleshooting): a role or policy created in the same deployment — the CDK construct grants
- * the runner's role next to the resource — can be refused for a few seconds after CloudFormation reports it
- * complete.
- */
-export const IAM_PROPAGATION_MS = 60_000;
-
-/** Waits between attempts of a denied call: 2, 4, 8, then every 10 seconds. */
-export function deniedRetryDelayMs(attempt: number): number {
-  return Math.min(10_000, 2_000 * 2 ** attempt);
-}
+import { deniedCallDelayMs } from '../runtime/delays';
+import { retry } from '../runtime/retry';
+import { HAND_OFF_MARGIN_MS, IAM_PROPAGATION_MS, type TimeBudget } from '../runtime/time-budget';
 
 type Retry = <R>(what: string, call: () => Promise<R>) => Promise<R>;
 
 /**
- * `deps` whose AWS calls are retried when denied, until IAM_PROPAGATION_MS after now; then a denial is final and
- * fails as it would have at once (the Reason names the missing permission). For Create and Update, whose grants
- * may be as new as the request; a Delete does not wait.
+ * `deps` whose AWS calls are retried when denied, for IAM_PROPAGATION_MS after now (runtime/time-budget.ts says why)
+ * and never past `budget`: not past its deadline, and not into the time this invocation keeps to hand off or answer
+ * (HAND_OFF_MARGIN_MS). Then a denial is final and fails as it would have at once (the Reason names the missing
+ * permission). For Create and Update, whose grants may be as new as the request; a Delete does not wait.
  */
-export function retryingDeniedCalls(deps: LifecycleDependencies): LifecycleDependencies {
+export function retryingDeniedCalls(deps: LifecycleDependencies, budget: TimeBudget): LifecycleDependencies {
   const { clock, log } = deps;
-  const until = clock.now() + IAM_PROPAGATION_MS;
-  const retry: Retry = async (what, call) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await call();
-      } catch (error) {
-        const delay = deniedRetryDelayMs(attempt);
-        if (!isPermissionDenied(error) || clock.now() + delay > until) throw error;
-        log.warn('Access denied; new IAM grants can take seconds to apply, so the call is retried', {
-          call: what,
-          error: errorName(error),
-          attempt: attempt + 1,
-          delayMs: delay,
-        });
-        await clock.sleep(delay);
-      }
-    }
-  };
-  return { ...deps, aws: retryingPorts(deps.aws, retry) };
+  const until = Math.min(budget.patienceUntil(IAM_PROPAGATION_MS), budget.callUntil(HAND_OFF_MARGIN_MS));
+  const retryDenied: Retry = (what, call) =>
+    retry(
+      call,
+      {
+        retryable: isPermissionDenied,
+        delay: (failures) => deniedCallDelayMs(failures - 1),
+        until: { time: until, lastWait: 'must-fit' },
+        onRetry: ({ attempt, error, delayMs }) =>
+          log.warn('Access denied; new IAM grants can take seconds to apply, so the call is retried', {
+            call: what,
+            error: errorName(error),
+            attempt,
+            delayMs,
+          }),
+      },
+      clock,
+    );
+  return { ...deps, aws: retryingPorts(deps.aws, retryDenied) };
 }
 
 function retryingPorts(aws: AwsPorts, retry: Retry): AwsPorts {
@@ -55,6 +46,10 @@ function retryingPorts(aws: AwsPorts, retry: Retry): AwsPorts {
     cloudFormationAs: async (roleArn) =>
       retrying(await retry('AssumeRole', () => aws.cloudFormationAs(roleArn)), retry),
     logs: async () => retrying(await aws.logs(), retry),
+    stateTable: async () => {
+      const table = await aws.stateTable();
+      return table && retrying(table, retry);
+    },
   };
 }
 

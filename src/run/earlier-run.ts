@@ -3,7 +3,7 @@ import type { RunnerProperties } from '../properties/runner-properties';
 import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/running-tasks';
 import { askWithBackoff } from '../tasks/call-backoff';
 import { stopTasks } from '../tasks/stop-tasks';
-import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import { MIN_INVOCATION_MS, type TimeBudget } from '../runtime/time-budget';
 import type { LifecycleDependencies, RunRequest } from './contract';
 import { defaultStartedBy, requestTag } from '../shared/resource-identity';
 import { earlierRunStillRuns } from '../answers/wording';
@@ -20,11 +20,11 @@ export type EarlierRun = { kind: 'wait-for'; taskArns: string[] } | { kind: 'ref
 export async function earlierRun(
   request: RunRequest,
   properties: Pick<RunnerProperties, 'startedBy' | 'cluster' | 'ifRunning'>,
-  deadline: number,
+  budget: TimeBudget,
   deps: LifecycleDependencies,
 ): Promise<EarlierRun> {
   const startedBy = properties.startedBy ?? defaultStartedBy(request);
-  const until = Math.min(deadline, deps.clock.now() + deps.invocation.remainingTimeMs() - MIN_INVOCATION_MS);
+  const until = budget.callUntil(MIN_INVOCATION_MS);
   let tasks: EarlierTask[];
   try {
     tasks = await askWithBackoff(

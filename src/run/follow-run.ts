@@ -1,4 +1,5 @@
 import type { RunnerProperties } from '../properties/runner-properties';
+import { timeBudget } from '../runtime/time-budget';
 import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
 import { handOff } from './hand-off';
 import type { Run, Transition } from './run-state';
@@ -18,7 +19,7 @@ export async function followRun(
   takenOver: boolean,
 ): Promise<RequestOutcome> {
   let current = run;
-  let context: StepContext = { properties, deps, takenOver };
+  let context: StepContext = { properties, deps, budget: timeBudget(run.plan.deadline, deps), takenOver };
   for (;;) {
     const transition = await step(current, context);
     switch (transition.kind) {

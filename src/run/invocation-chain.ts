@@ -1,5 +1,5 @@
 import { errorName } from '../aws/aws-errors';
-import { HAND_OFF_MARGIN_MS } from '../tasks/watch-tasks';
+import { HAND_OFF_MARGIN_MS } from '../runtime/time-budget';
 import type { LifecycleDependencies } from './contract';
 import { chainTooLong } from '../answers/wording';
 

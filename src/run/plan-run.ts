@@ -1,6 +1,6 @@
 import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
-import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import type { LifecycleDependencies } from './contract';
 import { cloudFormationWait, effectiveTimeout, lateDelivery } from './deadline';
 import { earlierRun } from './earlier-run';
@@ -27,7 +27,8 @@ export async function planRun(
   const { clock, log } = deps;
   // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
   const receivedAt = clock.now();
-  const remainingMs = deps.invocation.remainingTimeMs();
+  const budget = timeBudget(Infinity, deps);
+  const remainingMs = budget.invocationLeftMs();
   if (remainingMs < MIN_INVOCATION_MS) return { kind: 'refused', reason: tooLittleInvocationTime(remainingMs) };
   const timeout = effectiveTimeout(properties);
   if (timeout.capped) {
@@ -53,7 +54,7 @@ export async function planRun(
   if (outputs.kind === 'refused') return outputs;
   const earlier = isTeardown(purpose)
     ? { kind: 'wait-for' as const, taskArns: [...waitFor] }
-    : await earlierRun(purpose.request, properties, deadline, deps);
+    : await earlierRun(purpose.request, properties, budget.withDeadline(deadline), deps);
   if (earlier.kind === 'refused') return earlier;
   return {
     kind: 'planned',

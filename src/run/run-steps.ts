@@ -1,4 +1,5 @@
 import type { RunnerProperties } from '../properties/runner-properties';
+import type { TimeBudget } from '../runtime/time-budget';
 import type { LifecycleDependencies } from './contract';
 import type { Run, RunState, Transition } from './run-state';
 
@@ -7,6 +8,8 @@ export interface StepContext {
   /** The properties the run works from (a teardown's: OnDelete's task definition, one task). */
   properties: RunnerProperties;
   deps: LifecycleDependencies;
+  /** The run's deadline and this invocation's end: until when a call may go on, and when to hand off. */
+  budget: TimeBudget;
   /** The first step of an invocation that took the run over: time has passed since the last invocation's poll. */
   takenOver: boolean;
 }

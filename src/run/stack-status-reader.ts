@@ -2,7 +2,9 @@ import { errorMessage, errorName, isPermissionDenied, isStackNotFound, isTransie
 import type { CloudFormationApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { arnFields } from '../shared/arns';
-import { MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import { throttledCallDelayMs } from '../runtime/delays';
+import { retry } from '../runtime/retry';
+import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import type { LifecycleDependencies } from './contract';
 import { effectiveTimeout } from './deadline';
 
@@ -21,11 +23,6 @@ export type UnreadableCause =
   | { kind: 'failed'; error: string };
 
 export type StackStatusReading = { kind: 'read'; status: string } | { kind: 'unreadable'; cause: UnreadableCause };
-
-/** Waits between DescribeStacks attempts after throttling or a transient error: doubling, at most 20 s. */
-export function stackStatusRetryDelayMs(attempt: number): number {
-  return Math.min(20_000, 1000 * 2 ** attempt);
-}
 
 /**
  * The status of the stack `stackId` names, read with the runner's own role when the stack is in the runner's
@@ -48,11 +45,9 @@ export async function readStackStatus(
   if (roleArn !== undefined && arnFields(roleArn)?.account !== stackAccount)
     return unreadable({ kind: 'role-elsewhere', roleArn, stackAccount });
 
-  const retryUntil = Math.min(
-    until,
-    clock.now() + effectiveTimeout(properties).seconds * 1000,
-    clock.now() + invocation.remainingTimeMs() - MIN_INVOCATION_MS,
-  );
+  // Never past the Timeout, and with the time a run needs still left in this invocation.
+  const budget = timeBudget(Math.min(until, clock.now() + effectiveTimeout(properties).seconds * 1000), deps);
+  const retryUntil = budget.callUntil(MIN_INVOCATION_MS);
   let api: CloudFormationApi;
   if (roleArn === undefined) api = await deps.aws.cloudFormation();
   else {
@@ -62,25 +57,29 @@ export async function readStackStatus(
       return unreadable({ kind: 'role-refused', roleArn, error: `${errorName(error)}: ${errorMessage(error)}` });
     }
   }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const status = await api.stackStatus(stackId);
-      return status === undefined ? unreadable({ kind: 'not-found', roleArn }) : { kind: 'read', status };
-    } catch (error) {
-      const described = `${errorName(error)}: ${errorMessage(error)}`;
-      if (isStackNotFound(error)) return unreadable({ kind: 'not-found', roleArn });
-      if (isPermissionDenied(error)) return unreadable({ kind: 'denied', roleArn, error: described });
-      if (!isTransient(error)) return unreadable({ kind: 'failed', error: described });
-      const delay = stackStatusRetryDelayMs(attempt);
-      if (clock.now() + delay > retryUntil)
-        return unreadable({ kind: 'gave-up', error: described, attempts: attempt + 1 });
-      deps.log.warn('DescribeStacks failed; retrying', {
-        attempt: attempt + 1,
-        error: errorName(error),
-        delayMs: delay,
-      });
-      await clock.sleep(delay);
-    }
+  let attempts = 0;
+  try {
+    const status = await retry(
+      () => api.stackStatus(stackId),
+      {
+        retryable: (error) => !isStackNotFound(error) && !isPermissionDenied(error) && isTransient(error),
+        delay: (failures) => throttledCallDelayMs(failures - 1),
+        until: { time: retryUntil, lastWait: 'must-fit' },
+        onRetry: ({ attempt, error, delayMs }) =>
+          deps.log.warn('DescribeStacks failed; retrying', { attempt, error: errorName(error), delayMs }),
+        onGiveUp: (event) => {
+          attempts = event.attempts;
+        },
+      },
+      clock,
+    );
+    return status === undefined ? unreadable({ kind: 'not-found', roleArn }) : { kind: 'read', status };
+  } catch (error) {
+    const described = `${errorName(error)}: ${errorMessage(error)}`;
+    if (isStackNotFound(error)) return unreadable({ kind: 'not-found', roleArn });
+    if (isPermissionDenied(error)) return unreadable({ kind: 'denied', roleArn, error: described });
+    if (!isTransient(error)) return unreadable({ kind: 'failed', error: described });
+    return unreadable({ kind: 'gave-up', error: described, attempts });
   }
 }
 

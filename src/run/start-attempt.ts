@@ -3,7 +3,7 @@ import { diagnosisContext, explainRunTaskFailures, explainRunTaskRefusal } from 
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
-import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../tasks/watch-tasks';
+import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
 import { clientToken, defaultStartedBy, requestTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
@@ -23,13 +23,13 @@ import { stackStillWaits } from './stack-check';
  * the stack is being deleted), nothing starts, or what just started is stopped (stack-moved-on.ts).
  */
 export const startAttempt: Step<'starting'> = async (run, state, context) => {
-  const { properties, deps } = context;
-  const { aws, clock, invocation, log } = deps;
+  const { properties, deps, budget } = context;
+  const { aws, clock, log } = deps;
   const { request, plan, progress } = run;
   const delay = state.notBefore - clock.now();
   if (delay > 0) {
     // A fresh invocation waits out the backoff when this one could not start and watch afterwards.
-    if (invocation.remainingTimeMs() - delay < MIN_INVOCATION_MS) return { kind: 'hand-off', run };
+    if (budget.mustHandOff(delay, MIN_INVOCATION_MS)) return { kind: 'hand-off', run };
     await clock.sleep(delay);
   }
   const before = await stackStanceOf(run, context);
@@ -42,7 +42,7 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       clientToken: clientToken(request, progress.attempt),
       startedBy: properties.startedBy ?? defaultStartedBy(request),
       requestTag: requestTag(request),
-      retryUntil: Math.min(plan.deadline, clock.now() + invocation.remainingTimeMs() - HAND_OFF_MARGIN_MS),
+      retryUntil: budget.callUntil(HAND_OFF_MARGIN_MS),
     },
     { ecs: aws.ecs, clock, log },
   );
@@ -70,9 +70,9 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
 };
 
 /** Where the run's stack is: a teardown keeps its own rule (teardown.ts), so it is never taken for cancelled. */
-function stackStanceOf(run: Run, { properties, deps }: StepContext): Promise<StackStance> {
+function stackStanceOf(run: Run, { properties, deps, budget }: StepContext): Promise<StackStance> {
   if (isTeardown(run)) return Promise.resolve({ kind: 'waits' });
-  return stackStillWaits(run.request, properties, run.plan.deadline, deps);
+  return stackStillWaits(run.request, properties, budget, deps);
 }
 
 /** FAILED: the stack moved on before RunTask; nothing was started. */

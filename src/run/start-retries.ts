@@ -1,24 +1,16 @@
 import { describeAttempts, notRetriedNote } from '../diagnostics/attempts-reason';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { REASON_BUDGET_BYTES } from '../response/response-budget';
+import { startRetryDelayMs } from '../runtime/delays';
+import { RETRY_MIN_LEFT_MS } from '../runtime/time-budget';
 import type { StartFailureVerdict } from '../tasks/start-failure';
 import type { LifecycleDependencies } from './contract';
 import type { Run, RunProgress } from './run-state';
 
 /**
- * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to
- * be placed and to run, and one started just before the deadline would only be stopped again.
- */
-export const RETRY_MIN_LEFT_MS = 30_000;
-
-/** Backoff before start retry `retry` (1 for the first): 15 s, 30 s, then 60 s — capacity comes back in minutes. */
-export function startRetryDelayMs(retry: number): number {
-  return Math.min(60_000, 15_000 * 2 ** (retry - 1));
-}
-
-/**
  * The run starting its next attempt after a backoff, when StartRetries allows one and enough of the Timeout is left
- * for it; undefined otherwise. `cause` is why this attempt failed to start; `count` how many tasks to start again.
+ * for it (RETRY_MIN_LEFT_MS); undefined otherwise. `cause` is why this attempt failed to start; `count` how many
+ * tasks to start again.
  */
 export function retryAfter(
   run: Run,

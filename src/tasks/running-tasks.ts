@@ -4,9 +4,11 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
+import { timeBudget } from '../runtime/time-budget';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
-import { backoffMs, type UnreadStatus } from './call-backoff';
-import { HAND_OFF_MARGIN_MS } from './watch-tasks';
+import { pollWaitMs } from '../runtime/delays';
+import { failedAgain, type FailureStreak } from '../runtime/retry';
+import type { UnreadStatus } from './call-backoff';
 
 /**
  * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
@@ -114,9 +116,11 @@ export async function waitUntilStopped(
   deadline: number,
   deps: StopWaitDependencies,
 ): Promise<StopWaitResult> {
-  const { clock, invocation } = deps;
+  const { clock } = deps;
+  // The wait returns `hand-off` when the run's time budget says this invocation must hand off.
+  const budget = timeBudget(deadline, deps);
   let running: EarlierTask[] = taskArns.map((taskArn) => ({ taskArn, lastStatus: 'RUNNING' }));
-  let failing: { since: number; count: number; error: unknown } | undefined;
+  let failing: FailureStreak | undefined;
   for (;;) {
     try {
       running = await stillRunning(
@@ -127,7 +131,7 @@ export async function waitUntilStopped(
       failing = undefined;
     } catch (error) {
       if (!isTransient(error)) throw error;
-      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      failing = failedAgain(failing, error, clock.now());
       deps.log.warn('DescribeTasks failed while waiting for tasks to stop; asking again with backoff', {
         error: String(error),
         failures: failing.count,
@@ -141,10 +145,8 @@ export async function waitUntilStopped(
         running,
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
-    // After a failure, the backoff's wait when it is longer than the regular one.
-    const retryWait = failing ? backoffMs(failing.count, taskArns[0] ?? cluster) : 0;
-    const wait = Math.min(Math.max(STOP_WAIT_POLL_MS, retryWait), untilDeadline);
-    if (invocation.remainingTimeMs() - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off', running };
+    const wait = pollWaitMs(STOP_WAIT_POLL_MS, failing?.count ?? 0, taskArns[0] ?? cluster, untilDeadline);
+    if (budget.mustHandOff(wait)) return { kind: 'hand-off', running };
     await clock.sleep(wait);
   }
 }

@@ -1,11 +1,13 @@
-import type { Failure, RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
+import type { Failure, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
 import { conflictingTaskArns, errorName, isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
+import { type RunTaskLaunch, runTaskInput } from '../properties/run-task-input';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
+import { throttledCallDelayMs } from '../runtime/delays';
+import { retry } from '../runtime/retry';
 import { stopTasks } from './stop-tasks';
-import { REQUEST_TAG_KEY } from '../shared/request-tag';
 
 /** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
@@ -14,36 +16,9 @@ export type StartResult =
   | { kind: 'refused'; error: unknown }
   | { kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
-/** The properties RunTask's input is made of. */
-export type RunTaskSettings = Pick<
-  RunnerProperties,
-  | 'cluster'
-  | 'network'
-  | 'launchType'
-  | 'capacityProviderStrategy'
-  | 'platformVersion'
-  | 'overrides'
-  | 'group'
-  | 'tags'
-  | 'propagateTags'
-  | 'enableExecuteCommand'
-  | 'enableEcsManagedTags'
-  | 'placementConstraints'
-  | 'placementStrategy'
-  | 'volumeConfigurations'
->;
-
-export interface StartRequest {
-  properties: RunTaskSettings;
-  /** The task definition's ARN with its revision, as the pre-flight check resolved it. */
-  taskDefinitionArn: string;
-  /** Tasks to start: `Count`, or on a start retry as many as failed to start. */
-  count: number;
-  /** Same token for a duplicate delivery of the same request (and attempt): ECS then starts nothing new. */
-  clientToken: string;
-  startedBy: string;
-  /** The request the tasks belong to, tagged on each (REQUEST_TAG_KEY). */
-  requestTag: string;
+export interface StartRequest extends RunTaskLaunch {
+  /** RunTask's input is made of these, each where PROPERTY_TABLE puts it (runTaskInput). */
+  properties: RunnerProperties;
   /** Epoch milliseconds after which a refused RunTask is no longer retried. */
   retryUntil: number;
 }
@@ -52,11 +27,6 @@ export interface StartDependencies {
   ecs: EcsApi;
   clock: Clock;
   log: Log;
-}
-
-/** Waits between RunTask attempts after throttling, a 5xx or an unreadable answer: doubling, at most 20 s. */
-export function runTaskRetryDelayMs(attempt: number): number {
-  return Math.min(20_000, 1000 * 2 ** attempt);
 }
 
 /**
@@ -91,44 +61,20 @@ export async function startTasks(request: StartRequest, deps: StartDependencies)
 }
 
 async function runTaskWithRetries(request: StartRequest, deps: StartDependencies): Promise<RunTaskCommandOutput> {
-  const input = runTaskInput(request);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await deps.ecs.runTask(input);
-    } catch (error) {
-      const delay = runTaskRetryDelayMs(attempt);
-      if (!isTransient(error) || deps.clock.now() + delay > request.retryUntil) throw error;
-      deps.log.warn('RunTask failed; retrying with the same clientToken', {
-        attempt: attempt + 1,
-        error: errorName(error),
-        delayMs: delay,
-      });
-      await deps.clock.sleep(delay);
-    }
-  }
-}
-
-function runTaskInput(request: StartRequest): RunTaskCommandInput {
-  const { properties } = request;
-  return {
-    cluster: properties.cluster,
-    // The ARN with its revision: every task of this request runs the same revision even if a new one is registered.
-    taskDefinition: request.taskDefinitionArn,
-    count: request.count,
-    clientToken: request.clientToken,
-    startedBy: request.startedBy,
-    ...(properties.network ? { networkConfiguration: { awsvpcConfiguration: properties.network } } : {}),
-    ...(properties.launchType ? { launchType: properties.launchType } : {}),
-    ...(properties.capacityProviderStrategy ? { capacityProviderStrategy: properties.capacityProviderStrategy } : {}),
-    ...(properties.platformVersion ? { platformVersion: properties.platformVersion } : {}),
-    ...(properties.overrides ? { overrides: properties.overrides } : {}),
-    ...(properties.group ? { group: properties.group } : {}),
-    tags: [...(properties.tags ?? []), { key: REQUEST_TAG_KEY, value: request.requestTag }],
-    ...(properties.propagateTags ? { propagateTags: properties.propagateTags } : {}),
-    ...(properties.enableExecuteCommand !== undefined ? { enableExecuteCommand: properties.enableExecuteCommand } : {}),
-    ...(properties.enableEcsManagedTags !== undefined ? { enableECSManagedTags: properties.enableEcsManagedTags } : {}),
-    ...(properties.placementConstraints ? { placementConstraints: properties.placementConstraints } : {}),
-    ...(properties.placementStrategy ? { placementStrategy: properties.placementStrategy } : {}),
-    ...(properties.volumeConfigurations ? { volumeConfigurations: properties.volumeConfigurations } : {}),
-  };
+  const input = runTaskInput(request.properties, request);
+  return retry(
+    () => deps.ecs.runTask(input),
+    {
+      retryable: isTransient,
+      delay: (failures) => throttledCallDelayMs(failures - 1),
+      until: { time: request.retryUntil, lastWait: 'must-fit' },
+      onRetry: ({ attempt, error, delayMs }) =>
+        deps.log.warn('RunTask failed; retrying with the same clientToken', {
+          attempt,
+          error: errorName(error),
+          delayMs,
+        }),
+    },
+    deps.clock,
+  );
 }

@@ -3,7 +3,10 @@ import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
-import { backoffMs, type UnreadStatus } from './call-backoff';
+import { timeBudget } from '../runtime/time-budget';
+import { pollWaitMs } from '../runtime/delays';
+import { failedAgain, type FailureStreak } from '../runtime/retry';
+import type { UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
@@ -35,21 +38,6 @@ export type WatchResult =
   | { kind: 'hand-off' };
 
 /**
- * Lambda keeps this much of an invocation's time for handing off: the Invoke call, and stopping the tasks and
- * answering FAILED if the hand-off fails.
- */
-export const HAND_OFF_MARGIN_MS = 30_000;
-
-/** Time kept, at the deadline, to stop the tasks, diagnose and answer: a deadline within reach needs no hand-off. */
-const DEADLINE_WORK_MS = 15_000;
-
-/**
- * A Create or Update refuses to start tasks in an invocation with less time than this: with a shorter function
- * timeout every invocation would hand off almost at once, and the watch would become a storm of invocations.
- */
-export const MIN_INVOCATION_MS = 55_000;
-
-/**
  * How long a task ECS calls MISSING after RunTask is still waited for. ECS's API is eventually consistent: AWS
  * recommends retrying DescribeTasks with backoff "up to about five minutes" for a task just started (Amazon ECS API
  * reference, "Request eventual consistency"). The deadline still applies within it.
@@ -75,8 +63,10 @@ export interface WatchDependencies {
  * that failed says nothing about the task, which must not be stopped for it); any other failure is thrown.
  */
 export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
-  const { clock, invocation, log } = deps;
-  let failing: { since: number; count: number; error: unknown } | undefined;
+  const { clock, log } = deps;
+  // The watch returns `hand-off` when the run's time budget says this invocation must hand off.
+  const budget = timeBudget(watch.deadline, deps);
+  let failing: FailureStreak | undefined;
   let lastKnown: TaskOutcome[] = [];
   let slowStartReported = false;
   let lastThrottledAt: number | undefined;
@@ -94,9 +84,8 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
   // deadline is always checked.
   let mayHandOff = !pollFirst;
   for (;;) {
-    const remaining = invocation.remainingTimeMs();
-    const deadlineWithinReach = watch.deadline - clock.now() <= remaining - DEADLINE_WORK_MS;
-    if (mayHandOff && !deadlineWithinReach && remaining - wait < HAND_OFF_MARGIN_MS) return { kind: 'hand-off' };
+    // A deadline within reach is waited for here: this invocation can stop the tasks and answer itself.
+    if (mayHandOff && !budget.deadlineWithinReach() && budget.mustHandOff(wait)) return { kind: 'hand-off' };
     mayHandOff = true;
     await clock.sleep(wait);
     let outcomes: TaskOutcome[];
@@ -107,7 +96,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
     } catch (error) {
       if (!isTransient(error)) throw error;
       if (isThrottled(error)) lastThrottledAt = clock.now();
-      failing = { since: failing?.since ?? clock.now(), count: (failing?.count ?? 0) + 1, error };
+      failing = failedAgain(failing, error, clock.now());
       log.warn('DescribeTasks failed; asking again with backoff', { error: String(error), failures: failing.count });
       outcomes = [];
     }
@@ -133,9 +122,7 @@ export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirs
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     }
-    // After a failure, the backoff's wait when it is longer than the schedule's (never past the deadline).
-    const retryWait = failing ? backoffMs(failing.count, watch.taskArns[0] ?? watch.cluster) : 0;
-    wait = Math.max(nextWait(), Math.min(retryWait, msUntilDeadline));
+    wait = pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, msUntilDeadline);
   }
 }
 

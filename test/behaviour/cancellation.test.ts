@@ -7,7 +7,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { DELETE_RELIST_AFTER_MS } from '../../src/requests/delete-resource';
-import { STACK_CHECK_PATIENCE_MS } from '../../src/run/stack-check';
+import { STACK_CHECK_PATIENCE_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, stubStackStatuses, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';

@@ -5,9 +5,9 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { backoffMs } from '../../src/tasks/call-backoff';
+import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { STOP_WAIT_POLL_MS, waitUntilStopped } from '../../src/tasks/running-tasks';
-import { MIN_INVOCATION_MS } from '../../src/tasks/watch-tasks';
+import { MIN_INVOCATION_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';
@@ -34,7 +34,7 @@ describe('looking for an earlier run (IfRunning)', () => {
     expect(response?.Status).toBe('SUCCESS');
     expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
     const startedBy = aws.ecs.commandCalls(ListTasksCommand)[0]?.args[0].input.startedBy ?? '';
-    expect(clock.sleeps.slice(0, 3)).toEqual([1, 2, 3].map((failures) => backoffMs(failures, startedBy)));
+    expect(clock.sleeps.slice(0, 3)).toEqual([1, 2, 3].map((failures) => fullJitterBackoffMs(failures, startedBy)));
   });
 
   it('stops asking while this invocation still has the time to answer (MIN_INVOCATION_MS before its end)', async () => {
@@ -88,7 +88,9 @@ describe('waiting for an earlier run to stop', () => {
     expect(await waitUntilStopped('todobackend-cluster', [EARLIER_TASK], clock.now() + 600_000, deps)).toEqual({
       kind: 'stopped',
     });
-    const expected = [1, 2, 3, 4, 5, 6, 7].map((n) => Math.max(STOP_WAIT_POLL_MS, backoffMs(n, EARLIER_TASK)));
+    const expected = [1, 2, 3, 4, 5, 6, 7].map((n) =>
+      Math.max(STOP_WAIT_POLL_MS, fullJitterBackoffMs(n, EARLIER_TASK)),
+    );
     expect(clock.sleeps).toEqual(expected);
   });
 

@@ -1,7 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
-import { ANSWER_TIME_MS } from '../../src/response/send-response';
+import { ANSWER_TIME_MS } from '../../src/runtime/time-budget';
 import { OUTPUT_RECHECK_MS } from '../../src/tasks/task-outputs';
 import { BUILT_IN_ATTRIBUTES } from '../../src/shared/attribute-names';
 import { mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';

@@ -8,7 +8,7 @@ import {
   stubHappyPath,
   TASK_ARN,
 } from '../support/aws-mocks';
-import { HAND_OFF_MARGIN_MS } from '../../src/tasks/watch-tasks';
+import { HAND_OFF_MARGIN_MS } from '../../src/runtime/time-budget';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 

@@ -1,7 +1,9 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { type ContinuationEvent, runOf } from '../../src/run/continuation';
-import { RETRY_MIN_LEFT_MS, retryAfter, startRetryDelayMs, withAttempts } from '../../src/run/start-retries';
+import { retryAfter, withAttempts } from '../../src/run/start-retries';
+import { startRetryDelayMs } from '../../src/runtime/delays';
+import { RETRY_MIN_LEFT_MS } from '../../src/runtime/time-budget';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
@@ -36,7 +38,7 @@ function attempts(...outcomes: ReturnType<typeof stoppedTask>[]) {
   outcomes.forEach((outcome, index) =>
     aws.ecs
       .on(DescribeTasksCommand, { tasks: [arns[index] as string] })
-      .resolves({ tasks: [{ ...outcome, taskArn: arns[index] as string }] }),
+      .resolves({ tasks: [{ ...outcome, taskArn: arns[index] }] }),
   );
 }
 

@@ -1,5 +1,5 @@
 import { DescribeTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffMs } from '../../src/tasks/call-backoff';
+import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, fullJitterBackoffMs } from '../../src/runtime/delays';
 import { THROTTLED_MIN_POLL_MS, YOUNG_POLL_MS } from '../../src/tasks/poll-schedule';
 import { watchTasks } from '../../src/tasks/watch-tasks';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
@@ -27,16 +27,16 @@ describe('backoff with full jitter', () => {
   it('waits between 0 and the exponential bound, capped at 30 s, the same for the same watch and failure', () => {
     for (let failures = 1; failures <= 10; failures += 1) {
       const bound = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (failures - 1));
-      const wait = backoffMs(failures, TASK_ARN);
+      const wait = fullJitterBackoffMs(failures, TASK_ARN);
       expect(wait).toBeGreaterThanOrEqual(0);
       expect(wait).toBeLessThan(bound);
-      expect(backoffMs(failures, TASK_ARN)).toBe(wait);
+      expect(fullJitterBackoffMs(failures, TASK_ARN)).toBe(wait);
     }
   });
 
   it('spreads the watches of different tasks apart', () => {
     const waits = Array.from({ length: 20 }, (_, n) =>
-      backoffMs(6, TASK_ARN.replace('0a1b2c3d', `${n}`.padStart(8, '0'))),
+      fullJitterBackoffMs(6, TASK_ARN.replace('0a1b2c3d', `${n}`.padStart(8, '0'))),
     );
     expect(new Set(waits).size).toBeGreaterThan(15);
   });
@@ -78,7 +78,9 @@ describe('a watch whose polls fail', () => {
     describeFailsFor(() => clock.now(), 120_000, unavailable);
     await watchTasks(watch, deps);
     expect(clock.sleeps[0]).toBe(YOUNG_POLL_MS);
-    const expected = [1, 2, 3, 4, 5, 6].map((failures) => Math.max(YOUNG_POLL_MS, backoffMs(failures, TASK_ARN)));
+    const expected = [1, 2, 3, 4, 5, 6].map((failures) =>
+      Math.max(YOUNG_POLL_MS, fullJitterBackoffMs(failures, TASK_ARN)),
+    );
     expect(clock.sleeps.slice(1, 7)).toEqual(expected);
     expect(clock.sleeps.some((wait) => wait > 2 * YOUNG_POLL_MS)).toBe(true);
   });

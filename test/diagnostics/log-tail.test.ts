@@ -1,7 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { LOG_TAIL_RETRY_MS, logTailUntil, readLogTail } from '../../src/diagnostics/log-tail';
-import { ANSWER_TIME_MS } from '../../src/response/send-response';
-import { backoffMs } from '../../src/tasks/call-backoff';
+import { logTailUntil, readLogTail } from '../../src/diagnostics/log-tail';
+import { ANSWER_TIME_MS, LOG_TAIL_RETRY_MS, timeBudget } from '../../src/runtime/time-budget';
+import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { mockedAws, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
 
@@ -42,7 +42,7 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
     expect(result?.lines).toEqual(['Applying todo.0042_add_index...', 'relation "todo" exists']);
     expect(result?.note).toBeUndefined();
     expect(calledAt).toHaveLength(3);
-    expect(clock.sleeps).toEqual([backoffMs(1, STREAM), backoffMs(2, STREAM)]);
+    expect(clock.sleeps).toEqual([fullJitterBackoffMs(1, STREAM), fullJitterBackoffMs(2, STREAM)]);
   });
 
   it('gives up at its bound with a note instead of the lines, as for any unreadable log, and logs the attempts', async () => {
@@ -84,20 +84,26 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
 describe('how long a log tail may be asked again', () => {
   const now = Date.UTC(2026, 10, 25, 12, 0, 0);
   const farDeadline = now + 3_600_000;
+  /** The budget of a run with `deadline`, at `now`, in an invocation with `remainingMs` left. */
+  const budgetAt = (remainingMs: number, deadline: number) =>
+    timeBudget(deadline, {
+      clock: { now: () => now },
+      invocation: { functionArn: 'fn', remainingTimeMs: () => remainingMs },
+    });
 
   it('is LOG_TAIL_RETRY_MS when the invocation and the run have time', () => {
-    expect(logTailUntil(now, 600_000, farDeadline)).toBe(now + LOG_TAIL_RETRY_MS);
+    expect(logTailUntil(budgetAt(600_000, farDeadline))).toBe(now + LOG_TAIL_RETRY_MS);
   });
 
   it('leaves the invocation ANSWER_TIME_MS to answer', () => {
-    expect(logTailUntil(now, ANSWER_TIME_MS + 5_000, farDeadline)).toBe(now + 5_000);
+    expect(logTailUntil(budgetAt(ANSWER_TIME_MS + 5_000, farDeadline))).toBe(now + 5_000);
     // With less than that left, the tail is read once and never asked again.
-    expect(logTailUntil(now, ANSWER_TIME_MS - 1_000, farDeadline)).toBeLessThan(now);
+    expect(logTailUntil(budgetAt(ANSWER_TIME_MS - 1_000, farDeadline))).toBeLessThan(now);
   });
 
   it("ends at the run's deadline: the margin after it is kept for answering CloudFormation", () => {
-    expect(logTailUntil(now, 600_000, now + 3_000)).toBe(now + 3_000);
+    expect(logTailUntil(budgetAt(600_000, now + 3_000))).toBe(now + 3_000);
     // A failure judged after the deadline gets one read, not a retry in the answer's margin.
-    expect(logTailUntil(now, 600_000, now - 1_000)).toBeLessThan(now);
+    expect(logTailUntil(budgetAt(600_000, now - 1_000))).toBeLessThan(now);
   });
 });

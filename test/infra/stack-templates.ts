@@ -73,7 +73,7 @@ function toRule(raw: Record<string, unknown>): Rule {
   const peers = PEER_KEYS.filter((key) => raw[key] !== undefined);
   if (peers.length !== 1) throw new Error(`a rule needs exactly one peer: ${JSON.stringify(raw)}`);
   const protocol = String(raw.IpProtocol);
-  const ports = raw.FromPort === undefined ? 'all' : `${String(raw.FromPort)}-${String(raw.ToPort)}`;
+  const ports = raw.FromPort === undefined ? 'all' : `${raw.FromPort as number}-${raw.ToPort as number}`;
   return { protocol, ports, peer: raw[peers[0] as string] };
 }
 

@@ -20,7 +20,7 @@ function exchange(
   };
   const { StackId, RequestId, LogicalResourceId } = request;
   return {
-    request: request as Exchange['request'],
+    request,
     response: {
       Status: 'FAILED',
       Reason: reason,

@@ -5,7 +5,7 @@ import {
   ListTasksCommand,
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { IAM_PROPAGATION_MS } from '../../src/requests/iam-propagation';
+import { HAND_OFF_MARGIN_MS, IAM_PROPAGATION_MS } from '../../src/runtime/time-budget';
 import { mockedAws, stubHappyPath, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
@@ -66,6 +66,18 @@ describe('AccessDenied while new IAM grants apply', () => {
     // Every attempt carried the same clientToken: a grant that starts working mid-way starts one set of tasks.
     const tokens = new Set(aws.ecs.commandCalls(RunTaskCommand).map((call) => call.args[0].input.clientToken));
     expect(tokens.size).toBe(1);
+  });
+
+  it("stops sooner when this invocation's time runs short: the hand-off margin is kept", async () => {
+    aws.ecs.on(DescribeTaskDefinitionCommand).rejects(denied('ecs:DescribeTaskDefinition'));
+    const budgetMs = 70_000;
+    const { response, clock } = await invoke(fixtures.create(), { budgetMs });
+
+    const waited = clock.sleeps.reduce((total, ms) => total + ms, 0);
+    expect(waited).toBeLessThanOrEqual(budgetMs - HAND_OFF_MARGIN_MS);
+    expect(waited).toBeGreaterThan(budgetMs - HAND_OFF_MARGIN_MS - 10_000);
+    expect(response?.Status).toBe('FAILED');
+    expect(response?.Reason).toContain('ecs:DescribeTaskDefinition');
   });
 
   it('is retried on Update for the stack status, so a new grant is not taken for an unreadable stack', async () => {

@@ -1,6 +1,6 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
-import { backoffMs } from '../../src/tasks/call-backoff';
+import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { OUTPUT_SETTLE_MS, readTaskOutputs } from '../../src/tasks/task-outputs';
 import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
@@ -57,7 +57,7 @@ describe('reading the Outputs while CloudWatch Logs throttles GetLogEvents', () 
       truncatedStreams: [],
     });
     expect(calledAt).toHaveLength(3);
-    expect(clock.sleeps).toEqual([backoffMs(1, STREAM), backoffMs(2, STREAM)]);
+    expect(clock.sleeps).toEqual([fullJitterBackoffMs(1, STREAM), fullJitterBackoffMs(2, STREAM)]);
     expect(log.entries.filter((entry) => entry.message.includes('asking again with backoff'))).toHaveLength(2);
   });
 
@@ -65,7 +65,7 @@ describe('reading the Outputs while CloudWatch Logs throttles GetLogEvents', () 
     const clock = new FakeClock();
     failingThen(clock, [unavailable]);
     expect(await read(clock, new RecordingLog())).toMatchObject({ kind: 'read', values: { SchemaVersion: '0042' } });
-    expect(clock.sleeps).toEqual([backoffMs(1, STREAM)]);
+    expect(clock.sleeps).toEqual([fullJitterBackoffMs(1, STREAM)]);
   });
 
   it('gives up at its bound: the stream is unreadable, no read starts later, and the log says after how many', async () => {

@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, type DescribeTasksCommandInput, ListTasksCommand } from '@aws-sdk/client-ecs';
 import { findEarlierRun, STOP_WAIT_POLL_MS, unstoppedTasks, waitUntilStopped } from '../../src/tasks/running-tasks';
-import { HAND_OFF_MARGIN_MS } from '../../src/tasks/watch-tasks';
+import { HAND_OFF_MARGIN_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
 

@@ -1,5 +1,6 @@
 import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
-import { runTaskRetryDelayMs, type StartRequest, startTasks } from '../../src/tasks/start-tasks';
+import { throttledCallDelayMs } from '../../src/runtime/delays';
+import { type StartRequest, startTasks } from '../../src/tasks/start-tasks';
 import { mockedAws, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
 import { parsed } from '../support/properties';
@@ -146,6 +147,6 @@ describe('starting tasks', () => {
   });
 
   it('waits twice as long after each refusal, at most 20 s', () => {
-    expect([0, 1, 2, 3, 4, 5, 6].map(runTaskRetryDelayMs)).toEqual([1000, 2000, 4000, 8000, 16_000, 20_000, 20_000]);
+    expect([0, 1, 2, 3, 4, 5, 6].map(throttledCallDelayMs)).toEqual([1000, 2000, 4000, 8000, 16_000, 20_000, 20_000]);
   });
 });

@@ -123,8 +123,8 @@ function serviceLaunch(service: ecs.CfnService): LaunchTarget {
         }
         return {
           CapacityProvider: item.capacityProvider,
-          ...(item.weight !== undefined ? { Weight: Number(item.weight) } : {}),
-          ...(item.base !== undefined ? { Base: Number(item.base) } : {}),
+          ...(item.weight !== undefined ? { Weight: item.weight } : {}),
+          ...(item.base !== undefined ? { Base: item.base } : {}),
         };
       }),
     };

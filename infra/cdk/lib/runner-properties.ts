@@ -56,6 +56,8 @@ export function toRunnerProperties(
     Tags: props.tags && toTags(props.tags),
     PropagateTags: props.propagateTags,
     EnableExecuteCommand: props.enableExecuteCommand,
+    // The deprecated name is still read, for apps written before enableECSManagedTags.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     EnableECSManagedTags: props.enableECSManagedTags ?? props.enableEcsManagedTags,
     PlacementConstraints: props.placementConstraints
       ?.flatMap((constraint) => constraint.toJson())

@@ -77,6 +77,8 @@ function runnerProblems(scope: IConstruct, properties: Record<string, unknown>):
  */
 function asCloudFormationSends(value: unknown, key: string, next: () => string): unknown {
   if (value === undefined || value === null) return value;
+  // A construct's props hold no functions or symbols: a value that is not an object is a string, number or boolean.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (typeof value !== 'object') return String(value);
   if (Array.isArray(value)) return value.map((item) => asCloudFormationSends(item, key, next));
   const entries = Object.entries(value as Record<string, unknown>);

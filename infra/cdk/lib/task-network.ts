@@ -57,6 +57,8 @@ function createdGroup(scope: Construct, cluster: ecs.ICluster): ec2.SecurityGrou
 }
 
 function vpcOf(scope: Construct, cluster: ecs.ICluster): ec2.IVpc {
+  // ICluster types vpc as always there, but a JavaScript or jsii caller can import a cluster with `vpc: undefined`.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
   if (!cluster.vpc) {
     throw new Error(
       `${scope.node.path}: the cluster has no VPC to select subnets or create a security group in; give \`service\`, \`securityGroups\` and \`vpcSubnets\`, or a cluster with its \`vpc\``,

@@ -10,8 +10,10 @@ describe('names kept for the apps that use them', () => {
   it('writes EnableECSManagedTags from enableECSManagedTags, as aws-cdk-lib names it, or from the old enableEcsManagedTags', () => {
     const { stack, cluster, taskDefinition } = smallStack('ManagedTags');
     new EcsRunTask(stack, 'New', { cluster, taskDefinition, enableECSManagedTags: true });
-    // The old name keeps working; the new one wins when both are given.
+    // The old name keeps working; the new one wins when both are given. (This test is about the deprecated name.)
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     new EcsRunTask(stack, 'Old', { cluster, taskDefinition, enableEcsManagedTags: true });
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
     new EcsRunTask(stack, 'Both', { cluster, taskDefinition, enableECSManagedTags: false, enableEcsManagedTags: true });
     const resources = Template.fromStack(stack).findResources(RESOURCE_TYPE);
     const written = Object.fromEntries(
@@ -27,6 +29,7 @@ describe('names kept for the apps that use them', () => {
     const { stack, cluster, taskDefinition } = smallStack('RunBefore');
     const service = new ecs.FargateService(stack, 'Service', { cluster, taskDefinition });
     const migrate = new EcsRunTask(stack, 'Migrate', { service });
+    // eslint-disable-next-line @typescript-eslint/no-deprecated -- the deprecated name is what this test is about
     migrate.runBefore(service);
     const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string }> };
     expect(onlyOf(template, 'AWS::ECS::Service').dependsOn).toContain(resourceOf(stack).logicalId);

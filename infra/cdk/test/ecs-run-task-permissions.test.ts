@@ -260,8 +260,8 @@ describe('the permissions EcsRunTask grants the runner', () => {
   it('together with the runner’s own, cover every AWS call the runner makes, and grant nothing a call or a reason does not explain', () => {
     const runner = EcsTaskRunnerFunction.of(every.stack);
     const ownPolicies = [
-      logicalId(every.stack, runner.node.findChild('InvokeItself') as iam.Policy),
-      logicalId(every.stack, (runner.role as iam.Role).node.findChild('DefaultPolicy') as iam.Policy),
+      logicalId(every.stack, runner.node.findChild('InvokeItself')),
+      logicalId(every.stack, (runner.role as iam.Role).node.findChild('DefaultPolicy')),
     ];
     const granted = new Set(
       [policyId, ...ownPolicies].flatMap((id) => policyStatements(every.template, id)).flatMap(actionsOf),

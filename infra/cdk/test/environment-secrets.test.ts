@@ -31,7 +31,7 @@ describe('a secret in a container override’s environment', () => {
       },
     });
 
-    const messages = warningsOf(stack).map((warning) => String(warning.entry.data));
+    const messages = warningsOf(stack).map((warning) => warning.entry.data as string);
     expect(messages).toEqual([
       expect.stringMatching(
         /^overrides\.containerOverrides\[0\]\.environment\.DB_PASSWORD is a secret .*`secrets: \{ DB_PASSWORD: ecs\.Secret\.fromSecretsManager\(secret\) \}`/,

@@ -10,7 +10,7 @@ import { describeWithMoto, expectAnswer } from '../../../test/integration/moto-s
 import { EXAMPLE_STACK_NAME, synthesizeExample } from '../example/synthesize';
 import { RESOURCE_TYPE } from '../lib';
 import { MotoDeployment } from './support/moto-deployment';
-import { onlyResource, type SynthesizedTemplate } from './support/template-values';
+import { onlyResource, scalarText, type SynthesizedTemplate } from './support/template-values';
 
 const IN_CI = process.env.CI === 'true';
 
@@ -126,7 +126,7 @@ describeWithMoto(
       const created = expectAnswer(await resource.create(resolved), 'SUCCESS');
 
       expect(created.Data).toMatchObject({ ExitCode: '0', TaskArn: expect.stringMatching(/^arn:aws:ecs:/) });
-      const cluster = String(resolved.Cluster);
+      const cluster = scalarText(resolved.Cluster);
       const { tasks } = await env.clients.ecs.send(
         new DescribeTasksCommand({ cluster, tasks: [String(created.Data?.TaskArn)] }),
       );

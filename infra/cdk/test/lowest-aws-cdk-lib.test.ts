@@ -16,7 +16,7 @@ const LOWEST = (
 
 const MODULES = ['', '/aws-ec2', '/aws-ecs', '/aws-iam', '/aws-kms', '/aws-lambda', '/aws-logs', '/package.json'];
 for (const module of MODULES) {
-  jest.doMock(`aws-cdk-lib${module}`, () => jest.requireActual(`aws-cdk-lib-lowest${module}`));
+  jest.doMock(`aws-cdk-lib${module}`, () => jest.requireActual<object>(`aws-cdk-lib-lowest${module}`));
 }
 
 interface Template {

@@ -13,7 +13,13 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { TemplateValue } from '../../../../scripts/local/cloudformation';
 import type { LocalEnvironment } from '../../../../scripts/local/local-environment';
-import { type Reference, referencesIn, resolveIntrinsics, type SynthesizedTemplate } from './template-values';
+import {
+  type Reference,
+  referencesIn,
+  resolveIntrinsics,
+  scalarText,
+  type SynthesizedTemplate,
+} from './template-values';
 
 /** What a deployed resource answers to `Ref` and to `Fn::GetAtt`. */
 interface Deployed {
@@ -84,7 +90,7 @@ export class MotoDeployment {
       case 'AWS::EC2::Subnet': {
         const { Subnet } = await ec2.send(
           new CreateSubnetCommand({
-            VpcId: String(await this.resolve(properties.VpcId)),
+            VpcId: scalarText(await this.resolve(properties.VpcId)),
             CidrBlock: String(properties.CidrBlock),
             // Fn::Select [i, Fn::GetAZs ''] in the template: one availability zone after the other here.
             AvailabilityZone: `${region}${'abcdef'[this.subnets++ % 6]}`,
@@ -97,7 +103,7 @@ export class MotoDeployment {
           new CreateSecurityGroupCommand({
             GroupName: logicalId,
             Description: String(properties.GroupDescription),
-            VpcId: String(await this.resolve(properties.VpcId)),
+            VpcId: scalarText(await this.resolve(properties.VpcId)),
           }),
         );
         const groupId = required(group.GroupId, logicalId);
@@ -113,7 +119,7 @@ export class MotoDeployment {
           (properties.ContainerDefinitions as Record<string, unknown>[]).map(
             async (container): Promise<ContainerDefinition> => ({
               name: String(container.Name),
-              image: String(await this.resolve(container.Image)),
+              image: scalarText(await this.resolve(container.Image)),
               essential: container.Essential !== false,
               memory: 512,
             }),

@@ -29,11 +29,17 @@ export function resolveIntrinsics(value: unknown, resolve: (reference: Reference
     return resolve({ logicalId: String(argument[0]), attribute: String(argument[1]) });
   if (entries.length === 1 && key === 'Fn::Join' && Array.isArray(argument)) {
     const [separator, parts] = argument as [string, unknown[]];
-    return parts.map((part) => String(resolveIntrinsics(part, resolve))).join(separator);
+    return parts.map((part) => scalarText(resolveIntrinsics(part, resolve))).join(separator);
   }
   if (entries.length === 1 && key?.startsWith('Fn::'))
     throw new Error(`The tests do not resolve ${key}: ${JSON.stringify(value)}`);
   return Object.fromEntries(entries.map(([name, item]) => [name, resolveIntrinsics(item, resolve)]));
+}
+
+/** A resolved scalar as text; a list or map where a scalar belongs is a mistake in the template or the test. */
+export function scalarText(value: TemplateValue | undefined): string {
+  if (typeof value === 'object') throw new Error(`Expected a scalar, got ${JSON.stringify(value)}`);
+  return String(value);
 }
 
 /** The one resource of `type` in the template, with its logical ID. */

@@ -3,6 +3,8 @@
 //   ecs-task-runner-VERSION.yml      infra/task-runner.yml reading that zip from the parameters CodeBucket and CodeKey
 //   ecs-task-runner-VERSION.sar.yml  the same naming the zip beside it, for `sam package` and `sam publish` to the
 //                                    AWS Serverless Application Repository (with LICENSE and README.md beside it)
+//   README.md                        docs/release-README.md: for whoever downloaded the release (and the
+//                                    Serverless Application Repository's page), its links absolute or to the release
 //   SHA256SUMS                       `sha256sum -c SHA256SUMS` checks every file above
 // `--skip-build` packages the bundle that `npm run build` wrote, instead of building it again; `--out DIR` writes
 // the release to DIR instead.
@@ -34,7 +36,8 @@ await writeFile(path.join(RELEASE_DIR, `ecs-task-runner-${version}.yml`), releas
 await writeFile(path.join(RELEASE_DIR, `ecs-task-runner-${version}.sar.yml`), releasedTemplate(source, 'beside'));
 // The Serverless Application Repository metadata names them relative to the template; `sam package` uploads them.
 await copyFile('LICENSE', path.join(RELEASE_DIR, 'LICENSE'));
-await copyFile('README.md', path.join(RELEASE_DIR, 'README.md'));
+// Not the repository's README.md: its links to docs/ and CONTRIBUTING.md lead nowhere from a downloaded release.
+await copyFile('docs/release-README.md', path.join(RELEASE_DIR, 'README.md'));
 
 const files = (await readdir(RELEASE_DIR)).sort();
 const sums = await Promise.all(

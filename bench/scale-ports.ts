@@ -118,6 +118,8 @@ export function simulatedPorts(account: SimulatedAccount, stackStatus: string): 
   const ecs = ecsPort(account);
   return {
     ecs,
+    // The benchmark measures the watch without the state table (STATE_TABLE_NAME unset).
+    stateTable: async () => undefined,
     ec2: async () => ({
       describeSubnets: nothing,
       describeSecurityGroups: nothing,

@@ -9,7 +9,12 @@ import { deliveryOf } from '../src/runtime/sns-notification';
 
 // Created once per process and reused by warm invocations; nothing here changes between invocations.
 const logger = new Logger({ serviceName: 'ecs-task-runner' });
-const aws = createSdkPorts();
+const aws = createSdkPorts(process.env.STATE_TABLE_NAME);
+// Once per process: a function built by hand without the template's table still runs, and says what it cannot do.
+if (!process.env.STATE_TABLE_NAME)
+  logger.warn(
+    'STATE_TABLE_NAME is not set: no attributes are kept between requests, so an Update that runs nothing answers them empty',
+  );
 
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
@@ -21,6 +26,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     log: logger,
     http: nodeHttpPut,
     allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
+    extraResponseEndpoints: process.env.RESPONSE_URL_EXTRA_ENDPOINTS,
     allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
     throughTopic: delivery.kind === 'topic',
   });

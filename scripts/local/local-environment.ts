@@ -1,4 +1,5 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,6 +11,7 @@ import { type MotoServer, startMoto, type TaskTransition } from './moto';
 import { ensureMotoPython } from './moto-python';
 import { type ResponseReceiver, startS3ResponseReceiver } from './response-receiver';
 import { createSampleStack, type SampleStack } from './sample-stack';
+import { createStateTable } from './state-table';
 
 /** moto's account: the function ARN must be in it for the hand-off to look like the real one. */
 const ACCOUNT_ID = '123456789012';
@@ -17,7 +19,13 @@ const ACCOUNT_ID = '123456789012';
 export interface LocalEnvironment {
   moto: MotoServer;
   stack: SampleStack;
-  clients: { ec2: EC2Client; ecs: ECSClient; s3: S3Client; cloudFormation: CloudFormationClient };
+  clients: {
+    ec2: EC2Client;
+    ecs: ECSClient;
+    s3: S3Client;
+    cloudFormation: CloudFormationClient;
+    dynamodb: DynamoDBClient;
+  };
   lambda: LocalLambdaEndpoint;
   /** DescribeStacks as the local CloudFormation answers it: the status of the stack operation being played. */
   cloudFormation: LocalCloudFormationEndpoint;
@@ -61,9 +69,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ecs: new ECSClient(moto.clientConfig),
       cloudFormation: new CloudFormationClient(moto.clientConfig),
       s3: new S3Client({ ...moto.clientConfig, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' }),
+      dynamodb: new DynamoDBClient(moto.clientConfig),
     };
     stoppers.push(async () => Object.values(clients).forEach((client) => client.destroy()));
     const stack = await createSampleStack(clients, moto.region);
+    const stateTable = await createStateTable(clients.dynamodb);
     const lambda = await startLocalLambdaEndpoint();
     stoppers.push(() => lambda.close());
     const cloudFormation = await startLocalCloudFormationEndpoint();
@@ -77,6 +87,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         // The stack's status comes from the local CloudFormation, which sends the requests; moto's stacks are complete.
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
         RESPONSE_URL_ALLOWED_HOSTS: responses.host,
+        STATE_TABLE_NAME: stateTable,
         AWS_EC2_METADATA_DISABLED: 'true',
       },
       functionArn,

@@ -11,6 +11,12 @@ interface MotoLimit {
 
 const LIMITS: MotoLimit[] = [
   {
+    // moto's ECS keeps tasks as records: it pulls no image and starts no container, and its state manager moves the
+    // task to STOPPED on its own. An answer that reads like a migration that ran must say it was not one.
+    applies: ({ response }) => response?.Status === 'SUCCESS' && Boolean(response.Data?.TaskArn),
+    note: "moto, not the runner: moto's task is a stand-in, no container ran. moto moved it RUNNING → STOPPED by itself, so the ExitCode and the stop reason are moto's, not your image's; on AWS the task definition's containers run, and their exit codes decide the answer.",
+  },
+  {
     // ECS would use the cluster's default capacity provider strategy; moto answers RunTask with an HTML error page.
     applies: ({ request, response }) =>
       response?.Status === 'FAILED' &&

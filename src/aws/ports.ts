@@ -81,6 +81,31 @@ export interface CloudFormationApi {
 }
 
 /**
+ * One item of the runner's state table (DynamoDB, partition key `pk`). The record itself travels as JSON in `body`:
+ * the table is the runner's own, and one string attribute keeps the port free of DynamoDB's attribute types.
+ * `version` grows by one with every write, so that writers who read the same version cannot both win.
+ */
+export interface StateItem {
+  pk: string;
+  version: number;
+  /** The record, as JSON. */
+  body: string;
+  /** When DynamoDB's TTL may delete the item (epoch seconds); absent on an item that must not expire. */
+  expiresAt?: number;
+}
+
+/** The runner's state table (`STATE_TABLE_NAME`). */
+export interface StateTableApi {
+  /** The item, read strongly consistent; undefined when there is none. */
+  get(pk: string): Promise<StateItem | undefined>;
+  /**
+   * Writes `item` only if the stored item's version is still `expectedVersion` (undefined: only if there is no
+   * item). `conflict` when another writer got there first: read again and decide again.
+   */
+  put(item: StateItem, expectedVersion: number | undefined): Promise<'written' | 'conflict'>;
+}
+
+/**
  * Every AWS service the runner talks to. Only ECS is needed on every path; the others are loaded on first use so
  * that a cold start pays for them only when it needs them (CloudWatch Logs only when a task failed or Outputs are
  * declared).
@@ -93,4 +118,6 @@ export interface AwsPorts {
   /** CloudFormation with the credentials of `roleArn` (sts:AssumeRole): a stack in another account. */
   cloudFormationAs(roleArn: string): Promise<CloudFormationApi>;
   logs(): Promise<LogsApi>;
+  /** The state table, or undefined when the function has none (`STATE_TABLE_NAME` unset: a function built by hand). */
+  stateTable(): Promise<StateTableApi | undefined>;
 }

@@ -4,9 +4,10 @@ import { createEcsApi } from './ecs-api';
 /**
  * The real AWS ports. Clients read region, credentials and endpoints (`AWS_ENDPOINT_URL_<SERVICE>`) from the
  * standard environment. The dynamic imports become separate chunks in the bundle, so EC2, Lambda, CloudFormation
- * CloudWatch Logs and STS code loads only on the paths that call them, once per process.
+ * CloudWatch Logs, STS and DynamoDB code loads only on the paths that call them, once per process. `stateTableName`
+ * is `STATE_TABLE_NAME`: without it there is no state table.
  */
-export function createSdkPorts(): AwsPorts {
+export function createSdkPorts(stateTableName?: string): AwsPorts {
   return {
     ecs: createEcsApi(),
     ec2: once(async () => (await import('./ec2-api')).createEc2Api()),
@@ -15,6 +16,9 @@ export function createSdkPorts(): AwsPorts {
     // Not cached: the role differs per resource, and its credentials expire.
     cloudFormationAs: async (roleArn) => (await import('./assumed-role')).createCloudFormationApiAs(roleArn),
     logs: once(async () => (await import('./logs-api')).createLogsApi()),
+    stateTable: once(async () =>
+      stateTableName ? (await import('./state-table-api')).createStateTableApi(stateTableName) : undefined,
+    ),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { type Answer, answerBody } from '../response/answer';
 import type { HttpPut } from '../response/http-put';
-import { checkResponseUrl, redactUrl } from '../response/response-url';
+import { checkResponseUrl, extraResponseEndpoints, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
@@ -16,6 +16,8 @@ export interface AnswerDeps extends RunnerDeps {
   http: HttpPut;
   /** RESPONSE_URL_ALLOWED_HOSTS: replaces CloudFormation's response bucket as where answers may go (local testing). */
   allowedResponseHosts?: string;
+  /** RESPONSE_URL_EXTRA_ENDPOINTS: S3 endpoints (`<host>/<bucket>`) added to those derived from the runner's partition. */
+  extraResponseEndpoints?: string;
   /** ALLOWED_ACCOUNT_IDS: accounts besides the function's own whose stacks the runner serves. */
   allowedAccountIds?: string;
   /** The event came through the SNS topic: a request, never a hand-off, which only the runner itself sends. */
@@ -37,13 +39,20 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     return;
   }
   // Before any AWS call: a request that names somewhere else to answer to is nobody's to run.
+  const extra = extraResponseEndpoints(deps.extraResponseEndpoints);
+  if (extra.ignored.length > 0)
+    log.warn('RESPONSE_URL_EXTRA_ENDPOINTS has entries that are not <S3 endpoint host>/<bucket>; they are ignored', {
+      ignored: extra.ignored,
+    });
   const checked = checkResponseUrl(request.ResponseURL, {
     allowedHosts: deps.allowedResponseHosts,
+    extraEndpoints: deps.extraResponseEndpoints,
     functionArn: deps.invocation.functionArn,
   });
   if (checked.kind === 'refused') {
     log.error('Refused the ResponseURL: nothing was started, and nothing will be sent to it', {
       problem: checked.problem,
+      ...(checked.host === undefined ? {} : { host: checked.host }),
     });
     return;
   }

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpdateEvent } from 'aws-lambda';
-import { whatRunsChanged } from '../properties/rerun-on';
+import { whatRunsChanged } from '../properties/what-runs';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
 import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
@@ -12,7 +12,7 @@ import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { readStackStatus, UPDATE_ROLLBACK } from '../run/stack-status';
 import { cannotTellUpdateRollback } from '../answers/wording';
-import { emptyData } from '../answers/task-attributes';
+import { forgettingAttributes, keepingAttributes, skippedUpdateData } from './kept-attributes';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
 export async function carryOutRequest(
@@ -22,20 +22,28 @@ export async function carryOutRequest(
   switch (request.RequestType) {
     case 'Create': {
       const properties = requireProperties(request);
-      return runTasks(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+      const outcome = await runTasks(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
+      return keepingAttributes(request, outcome, deps);
     }
     case 'Update': {
       const properties = requireProperties(request);
       return updateResource(request, properties, retryingDeniedCalls(deps, timeoutBudget(properties, deps)));
     }
     case 'Delete':
-      return deleteResource(request, deps);
+      return forgettingAttributes(request, await deleteResource(request, deps), deps);
   }
 }
 
 /** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
 export async function resumeRun(run: Run, deps: RunnerDeps): Promise<RequestOutcome> {
-  return carryOnRun(run, requireProperties(run.request), deps);
+  const outcome = await carryOnRun(run, requireProperties(run.request), deps);
+  // A run's attributes are kept as a Create's or Update's are; a teardown ends a Delete, which forgets them.
+  switch (run.phase.kind) {
+    case 'run':
+      return keepingAttributes(run.request, outcome, deps);
+    case 'teardown':
+      return forgettingAttributes(run.request, outcome, deps);
+  }
 }
 
 /** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */
@@ -54,23 +62,21 @@ async function updateResource(
   properties: RunnerProperties,
   deps: RunnerDeps,
 ): Promise<RequestOutcome> {
-  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE, properties.outputs);
+  const skipped = async (reason: string): Promise<RequestOutcome> =>
+    answered({ status: 'SUCCESS', reason, data: await skippedUpdateData(request, properties.outputs, deps) });
+  if (!properties.runOnUpdate) return skipped(RUN_ON_UPDATE_FALSE);
   if (
     properties.rerunOn === 'TaskChange' &&
     !whatRunsChanged(request.OldResourceProperties, request.ResourceProperties)
   ) {
-    return skipped(RERUN_ON_NOTHING_CHANGED, properties.outputs);
+    return skipped(RERUN_ON_NOTHING_CHANGED);
   }
   if (!properties.runOnRollback) {
     // Not knowing is not "no rollback": a rollback run as a forward update is what RunOnRollback false rules out.
     const reading = await readStackStatus(request.StackId, properties, deps);
     if (reading.kind === 'unreadable')
       return answered({ status: 'FAILED', reason: cannotTellUpdateRollback(request.StackId, reading.cause) });
-    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN, properties.outputs);
+    if (reading.status === UPDATE_ROLLBACK) return skipped(ROLLBACK_NOT_RUN);
   }
-  return runTasks(request, properties, deps);
-}
-
-function skipped(reason: string, outputs: readonly string[] | undefined): RequestOutcome {
-  return answered({ status: 'SUCCESS', reason, data: emptyData(outputs) });
+  return keepingAttributes(request, await runTasks(request, properties, deps), deps);
 }

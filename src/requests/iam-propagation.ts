@@ -46,6 +46,10 @@ function retryingPorts(aws: AwsPorts, retry: Retry): AwsPorts {
     cloudFormationAs: async (roleArn) =>
       retrying(await retry('AssumeRole', () => aws.cloudFormationAs(roleArn)), retry),
     logs: async () => retrying(await aws.logs(), retry),
+    stateTable: async () => {
+      const table = await aws.stateTable();
+      return table && retrying(table, retry);
+    },
   };
 }
 

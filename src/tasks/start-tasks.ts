@@ -1,13 +1,13 @@
-import type { Failure, RunTaskCommandInput, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
+import type { Failure, RunTaskCommandOutput } from '@aws-sdk/client-ecs';
 import { conflictingTaskArns, errorName, isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { RunnerProperties } from '../properties/runner-properties';
+import { type RunTaskLaunch, runTaskInput } from '../properties/run-task-input';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { throttledCallDelayMs } from '../runtime/delays';
 import { retry } from '../runtime/retry';
 import { stopTasks } from './stop-tasks';
-import { REQUEST_TAG_KEY } from '../shared/request-tag';
 
 /** What RunTask did: started every task, refused the call, or placed fewer tasks than asked (those were stopped). */
 export type StartResult =
@@ -16,36 +16,9 @@ export type StartResult =
   | { kind: 'refused'; error: unknown }
   | { kind: 'not-placed'; failures: Failure[]; startedCount: number };
 
-/** The properties RunTask's input is made of. */
-export type RunTaskSettings = Pick<
-  RunnerProperties,
-  | 'cluster'
-  | 'network'
-  | 'launchType'
-  | 'capacityProviderStrategy'
-  | 'platformVersion'
-  | 'overrides'
-  | 'group'
-  | 'tags'
-  | 'propagateTags'
-  | 'enableExecuteCommand'
-  | 'enableEcsManagedTags'
-  | 'placementConstraints'
-  | 'placementStrategy'
-  | 'volumeConfigurations'
->;
-
-export interface StartRequest {
-  properties: RunTaskSettings;
-  /** The task definition's ARN with its revision, as the pre-flight check resolved it. */
-  taskDefinitionArn: string;
-  /** Tasks to start: `Count`, or on a start retry as many as failed to start. */
-  count: number;
-  /** Same token for a duplicate delivery of the same request (and attempt): ECS then starts nothing new. */
-  clientToken: string;
-  startedBy: string;
-  /** The request the tasks belong to, tagged on each (REQUEST_TAG_KEY). */
-  requestTag: string;
+export interface StartRequest extends RunTaskLaunch {
+  /** RunTask's input is made of these, each where PROPERTY_TABLE puts it (runTaskInput). */
+  properties: RunnerProperties;
   /** Epoch milliseconds after which a refused RunTask is no longer retried. */
   retryUntil: number;
 }
@@ -88,7 +61,7 @@ export async function startTasks(request: StartRequest, deps: StartDependencies)
 }
 
 async function runTaskWithRetries(request: StartRequest, deps: StartDependencies): Promise<RunTaskCommandOutput> {
-  const input = runTaskInput(request);
+  const input = runTaskInput(request.properties, request);
   return retry(
     () => deps.ecs.runTask(input),
     {
@@ -104,29 +77,4 @@ async function runTaskWithRetries(request: StartRequest, deps: StartDependencies
     },
     deps.clock,
   );
-}
-
-function runTaskInput(request: StartRequest): RunTaskCommandInput {
-  const { properties } = request;
-  return {
-    cluster: properties.cluster,
-    // The ARN with its revision: every task of this request runs the same revision even if a new one is registered.
-    taskDefinition: request.taskDefinitionArn,
-    count: request.count,
-    clientToken: request.clientToken,
-    startedBy: request.startedBy,
-    ...(properties.network ? { networkConfiguration: { awsvpcConfiguration: properties.network } } : {}),
-    ...(properties.launchType ? { launchType: properties.launchType } : {}),
-    ...(properties.capacityProviderStrategy ? { capacityProviderStrategy: properties.capacityProviderStrategy } : {}),
-    ...(properties.platformVersion ? { platformVersion: properties.platformVersion } : {}),
-    ...(properties.overrides ? { overrides: properties.overrides } : {}),
-    ...(properties.group ? { group: properties.group } : {}),
-    tags: [...(properties.tags ?? []), { key: REQUEST_TAG_KEY, value: request.requestTag }],
-    ...(properties.propagateTags ? { propagateTags: properties.propagateTags } : {}),
-    ...(properties.enableExecuteCommand !== undefined ? { enableExecuteCommand: properties.enableExecuteCommand } : {}),
-    ...(properties.enableEcsManagedTags !== undefined ? { enableECSManagedTags: properties.enableEcsManagedTags } : {}),
-    ...(properties.placementConstraints ? { placementConstraints: properties.placementConstraints } : {}),
-    ...(properties.placementStrategy ? { placementStrategy: properties.placementStrategy } : {}),
-    ...(properties.volumeConfigurations ? { volumeConfigurations: properties.volumeConfigurations } : {}),
-  };
 }

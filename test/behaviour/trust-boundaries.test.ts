@@ -57,6 +57,31 @@ describe('a ResponseURL other than CloudFormation’s response bucket', () => {
         ' not answer; CloudFormation would wait until ServiceTimeout (default 1 hour).',
     );
     expect(records[0]?.message).toBe('Refused the ResponseURL: nothing was started, and nothing will be sent to it');
+    expect(records[0]?.host).toBe(new URL(responseUrl).hostname);
+  });
+
+  it('is answered in a partition the runner cannot derive once RESPONSE_URL_EXTRA_ENDPOINTS names its endpoint and bucket', async () => {
+    const functionArn = 'arn:aws-future:lambda:fu-north-1:123456789012:function:runner';
+    const bucket = 'cloudformation-custom-resource-response-funorth1';
+    const event = fixtures.create();
+    event.ResponseURL = `https://${bucket}.s3.fu-north-1.example.cloud/key?X-Amz-Signature=abc`;
+
+    const refused = await invoke(event, { functionArn });
+    expect(refused.puts).toHaveLength(0);
+    expect(refused.log.entries[0]?.extra[0]).toMatchObject({ host: `${bucket}.s3.fu-north-1.example.cloud` });
+    expect(String((refused.log.entries[0]?.extra[0] as { problem?: unknown }).problem)).toContain(
+      'add one with RESPONSE_URL_EXTRA_ENDPOINTS',
+    );
+
+    const answered = await invoke(event, {
+      functionArn,
+      extraResponseEndpoints: `s3.fu-north-1.example.cloud, s3.fu-north-1.example.cloud/${bucket}`,
+    });
+    expect(answered.puts.map((put) => put.url.href)).toEqual([event.ResponseURL]);
+    expect(answered.response?.Status).toBe('SUCCESS');
+    const warning = answered.log.entries.find((entry) => entry.message.startsWith('RESPONSE_URL_EXTRA_ENDPOINTS'));
+    expect(warning?.level).toBe('warn');
+    expect(warning?.extra[0]).toEqual({ ignored: ['s3.fu-north-1.example.cloud'] });
   });
 
   it('is refused the same way when it comes through the SNS topic, Overrides and all', async () => {

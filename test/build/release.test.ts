@@ -58,6 +58,21 @@ describe('npm run release', () => {
     );
   });
 
+  it('writes a README for whoever downloaded the release: every link absolute, or to a file of the release', () => {
+    const [first] = releases as [string];
+    const readme = read(first, 'README.md').toString('utf8');
+    expect(readme).toBe(readFileSync(path.join(PROJECT_ROOT, 'docs', 'release-README.md'), 'utf8'));
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string);
+    expect(targets.length).toBeGreaterThan(0);
+    const broken = targets.filter((target) => {
+      if (/^https:\/\//.test(target)) return false;
+      const file = target.replace(/#.*$/, '');
+      // A relative link must name a file of the release folder itself (or a heading of this README).
+      return file !== '' && (file.includes('/') || !existsSync(path.join(first, file)));
+    });
+    expect(broken).toEqual([]);
+  });
+
   it('writes the same bytes every time, whatever the time zone', () => {
     const [first, second] = releases as [string, string];
     for (const file of readdirSync(first))

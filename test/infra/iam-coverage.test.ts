@@ -22,6 +22,8 @@ const GRANTED_WITHOUT_A_CALL: Record<string, string> = {
     'RunTask passes the task definition’s task and execution roles (and those in Overrides) to ECS tasks, and the ECS infrastructure role of VolumeConfigurations to ECS, which creates the EBS volumes with it',
   'ecs:TagResource':
     'RunTask tags every task it creates with its request (IfRunning), and with Tags, PropagateTags or EnableECSManagedTags',
+  'sqs:SendMessage':
+    'Lambda sends the record of an asynchronous event it gave up on to the FailedEvents queue with the function’s role',
   'logs:CreateLogStream': 'Lambda writes the function’s own logs with the function’s role',
   'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
 };

@@ -24,6 +24,7 @@ const IAM_PREFIX: Record<string, string> = {
   cloudformation: 'cloudformation',
   'cloudwatch-logs': 'logs',
   sts: 'sts',
+  dynamodb: 'dynamodb',
 };
 
 /** Commands whose IAM action is not named like the command. */

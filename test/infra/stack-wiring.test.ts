@@ -263,6 +263,8 @@ describe('task-runner.yml function', () => {
       Qualifier: '$LATEST',
       MaximumEventAgeInSeconds: 3600,
       MaximumRetryAttempts: 2,
+      // What it drops is kept (failed-events.test.ts).
+      DestinationConfig: { OnFailure: { Destination: getAtt('FailedEvents', 'Arn') } },
     });
   });
 });

@@ -1,4 +1,5 @@
 import { ALLOWED_ACCOUNTS_VARIABLE } from '../../src/requests/accounts-served';
+import { EXTRA_ENDPOINTS_VARIABLE, extraResponseEndpoints } from '../../src/response/response-url';
 import { evaluate, isRecord, loadTemplate, properties, ref } from './cfn-yaml';
 
 const runner = loadTemplate('task-runner.yml');
@@ -82,6 +83,37 @@ describe('task-runner.yml serving other accounts', () => {
     expect(runner.Conditions?.AssumesStackStatusRoles).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('StackStatusRoleArns')] }, ''] }],
     });
+  });
+});
+
+describe('task-runner.yml answering in a partition the runner does not know', () => {
+  const parameter = runner.Parameters?.ExtraResponseEndpoints as { AllowedPattern: string; Default: string };
+  const allowed = (value: string) => new RegExp(parameter.AllowedPattern).test(value);
+
+  it('passes ExtraResponseEndpoints to the function as RESPONSE_URL_EXTRA_ENDPOINTS, empty by default', () => {
+    const variables = (properties(runner, 'Function', 'AWS::Lambda::Function').Environment as Record<string, unknown>)
+      .Variables as Record<string, unknown>;
+    expect(variables[EXTRA_ENDPOINTS_VARIABLE]).toEqual(ref('ExtraResponseEndpoints'));
+    expect(parameter.Default).toBe('');
+    expect(allowed('')).toBe(true);
+  });
+
+  it('takes only what the runner reads as <host>/<bucket> pairs: never a host alone', () => {
+    const pairs = [
+      's3.fu-north-1.example.cloud/cloudformation-custom-resource-response-funorth1',
+      's3.fu-north-1.example.cloud/cloudformation-custom-resource-response-funorth1,s3-fips.fu-north-1.example.cloud/cloudformation-custom-resource-response-funorth1',
+    ];
+    for (const value of pairs) {
+      expect(allowed(value)).toBe(true);
+      expect(extraResponseEndpoints(value).ignored).toEqual([]);
+    }
+    for (const value of [
+      's3.fu-north-1.example.cloud',
+      's3.example.cloud/ab',
+      'S3.Example.Cloud/bucket',
+      'a.b/ccc, d.e/fff',
+    ])
+      expect(allowed(value)).toBe(false);
   });
 });
 

@@ -1,6 +1,8 @@
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateSecurityGroupCommand } from '@aws-sdk/client-ec2';
 import { CustomResource, type TemplateValue } from '../../scripts/local/cloudformation';
 import type { LocalEnvironment } from '../../scripts/local/local-environment';
+import { LOCAL_STATE_TABLE } from '../../scripts/local/state-table';
 import {
   clusterTasks,
   describeTask,
@@ -132,7 +134,7 @@ describeWithMoto(
       expect(updated.Data?.ExitCode).toBe('0');
     });
 
-    it('Update with RunOnUpdate "false" runs nothing', async () => {
+    it('Update with RunOnUpdate "false" runs nothing, and answers the attributes the Create kept in the state table', async () => {
       const resource = new CustomResource('MigrateOnce', env.simulation);
       const created = expectAnswer(
         await resource.create({ ...nested(), RunOnUpdate: false, Triggers: { ImageTag: '1.0.0' } }),
@@ -148,17 +150,26 @@ describeWithMoto(
       );
 
       expect(updated.PhysicalResourceId).toBe(created.PhysicalResourceId);
-      expect(updated.Data?.TaskArn).toBe('');
+      expect(updated.Data).toEqual(created.Data);
+      expect(updated.Data).toMatchObject({ TaskArn: expect.stringMatching(/^arn:aws:ecs:/), ExitCode: '0' });
       expect((await clusterTasks(env)).sort()).toEqual(before.sort());
     });
 
-    it('Delete answers SUCCESS under the same PhysicalResourceId', async () => {
+    it('Delete answers SUCCESS under the same PhysicalResourceId, and leaves none of its attributes in the state table', async () => {
       const resource = new CustomResource('MigrateGone', env.simulation);
       const created = expectAnswer(await resource.create(nested()), 'SUCCESS');
+      const taskArn = String(created.Data?.TaskArn);
+      expect(JSON.stringify(await stateTableItems(env))).toContain(taskArn);
 
       const deleted = expectAnswer(await resource.delete(), 'SUCCESS');
 
       expect(deleted.PhysicalResourceId).toBe(created.PhysicalResourceId);
+      expect(JSON.stringify(await stateTableItems(env))).not.toContain(taskArn);
     });
   },
 );
+
+/** Every item of the local state table, as DynamoDB returns them. */
+async function stateTableItems(env: LocalEnvironment): Promise<unknown[]> {
+  return (await env.clients.dynamodb.send(new ScanCommand({ TableName: LOCAL_STATE_TABLE }))).Items ?? [];
+}

@@ -6,7 +6,11 @@ import { fixtures } from '../support/fixtures';
 const HTML_500_REASON =
   "RunTask failed: AWS answered HTTP 500 with a body that is not the API's (an error page from a proxy or load balancer?); it was retried while time allowed — try again later.";
 
-function exchange(properties: Record<string, unknown>, reason: string): Exchange {
+function exchange(
+  properties: Record<string, unknown>,
+  reason: string,
+  answer: Partial<NonNullable<Exchange['response']>> = {},
+): Exchange {
   const request = fixtures.create();
   request.ResourceProperties = {
     ServiceToken: request.ServiceToken,
@@ -17,7 +21,15 @@ function exchange(properties: Record<string, unknown>, reason: string): Exchange
   const { StackId, RequestId, LogicalResourceId } = request;
   return {
     request,
-    response: { Status: 'FAILED', Reason: reason, PhysicalResourceId: 'id', StackId, RequestId, LogicalResourceId },
+    response: {
+      Status: 'FAILED',
+      Reason: reason,
+      PhysicalResourceId: 'id',
+      StackId,
+      RequestId,
+      LogicalResourceId,
+      ...answer,
+    },
     problems: [],
     invocations: [],
     elapsedMs: 500,
@@ -53,6 +65,28 @@ describe('notes on where moto differs from ECS', () => {
     expect(
       motoLimitNotes(
         exchange({}, 'Not started: Subnets: subnet-0f1e2d3c4b5a69788 does not exist in this account and region'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('says that a task which succeeded in moto was a stand-in: no container ran', () => {
+    const ran = exchange({ LaunchType: 'FARGATE' }, '', {
+      Status: 'SUCCESS',
+      Data: { TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/0123', ExitCode: '0' },
+    });
+
+    expect(motoLimitNotes(ran)).toEqual([
+      expect.stringMatching(/^moto, not the runner: moto's task is a stand-in, no container ran\. /),
+    ]);
+  });
+
+  it('says nothing of a stand-in when no task ran (a Delete) or the run failed', () => {
+    expect(motoLimitNotes(exchange({ LaunchType: 'FARGATE' }, '', { Status: 'SUCCESS', Data: {} }))).toEqual([]);
+    expect(
+      motoLimitNotes(
+        exchange({ LaunchType: 'FARGATE' }, 'Essential container migrate exited with code 1', {
+          Data: { TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/demo/0123' },
+        }),
       ),
     ).toEqual([]);
   });

@@ -1,11 +1,26 @@
-import { checkResponseUrl, redactUrl, responseBucket, type ResponseUrlCheck } from '../../src/response/response-url';
+import { awsEndpointFunctions } from '@aws-sdk/core/client';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import {
+  checkResponseUrl,
+  extraResponseEndpoints,
+  PARTITION_DNS_SUFFIXES,
+  redactUrl,
+  responseBucket,
+  type ResponseUrlCheck,
+} from '../../src/response/response-url';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:runner';
 const S3 = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn/x?X-Amz-Signature=abc';
 
 /** The check as a runner function in `functionArn` makes it, with RESPONSE_URL_ALLOWED_HOSTS `allowedHosts`. */
-function check(url: unknown, allowedHosts?: string, functionArn = FUNCTION_ARN): ResponseUrlCheck {
-  return checkResponseUrl(url, { allowedHosts, functionArn });
+function check(
+  url: unknown,
+  allowedHosts?: string,
+  functionArn = FUNCTION_ARN,
+  extraEndpoints?: string,
+): ResponseUrlCheck {
+  return checkResponseUrl(url, { allowedHosts, functionArn, extraEndpoints });
 }
 
 function allowedUrl(url: unknown, allowedHosts?: string, functionArn = FUNCTION_ARN): URL {
@@ -14,8 +29,8 @@ function allowedUrl(url: unknown, allowedHosts?: string, functionArn = FUNCTION_
   return result.url;
 }
 
-function problemOf(url: unknown, allowedHosts?: string, functionArn = FUNCTION_ARN): string {
-  const result = check(url, allowedHosts, functionArn);
+function problemOf(url: unknown, allowedHosts?: string, functionArn = FUNCTION_ARN, extraEndpoints?: string): string {
+  const result = check(url, allowedHosts, functionArn, extraEndpoints);
   if (result.kind !== 'refused') throw new Error(`allowed: ${String(url)}`);
   return result.problem;
 }
@@ -117,6 +132,165 @@ describe("CloudFormation's response bucket, the default", () => {
 
   it('never repeats the query string in the problem', () => {
     expect(problemOf('https://attacker.s3.amazonaws.com/x?X-Amz-Signature=secret')).not.toContain('secret');
+  });
+});
+
+/** One region of each partition the SDK knows, with the partition's id. */
+const PARTITION_REGIONS: [partition: string, region: string][] = [
+  ['aws', 'eu-central-1'],
+  ['aws-cn', 'cn-northwest-1'],
+  ['aws-eusc', 'eusc-de-east-1'],
+  ['aws-iso', 'us-iso-east-1'],
+  ['aws-iso-b', 'us-isob-east-1'],
+  ['aws-iso-e', 'eu-isoe-west-1'],
+  ['aws-iso-f', 'us-isof-south-1'],
+  ['aws-us-gov', 'us-gov-east-1'],
+];
+
+/** The SDK's partition of `region`, from its partition table (the function its endpoint rules call). */
+function sdkPartition(region: string): { name: string; dnsSuffix: string } {
+  const partition = awsEndpointFunctions.partition;
+  if (partition === undefined) throw new Error("The SDK's endpoint functions have no partition()");
+  return partition(region) as unknown as { name: string; dnsSuffix: string };
+}
+
+/**
+ * A PUT presigned by the SDK's own S3 endpoint rules, as CloudFormation presigns its ResponseURL; undefined for a
+ * form the partition does not offer (the rules refuse it: S3 has no FIPS endpoints in China).
+ */
+async function presignedPut(
+  region: string,
+  bucket: string,
+  options: { fips: boolean; dualStack: boolean; pathStyle: boolean },
+): Promise<string | undefined> {
+  const client = new S3Client({
+    region,
+    useFipsEndpoint: options.fips,
+    useDualstackEndpoint: options.dualStack,
+    forcePathStyle: options.pathStyle,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  try {
+    return await getSignedUrl(
+      client,
+      new PutObjectCommand({ Bucket: bucket, Key: 'arn:aws:cloudformation/x|Migrate|req' }),
+    );
+  } catch (error) {
+    // Checked by name: jest's module registry can give the SDK's errors another realm's Error.
+    if ((error as { name?: unknown }).name === 'EndpointError') return undefined;
+    throw error;
+  }
+}
+
+const FORMS = [false, true].flatMap((fips) =>
+  [false, true].flatMap((dualStack) => [false, true].map((pathStyle) => ({ fips, dualStack, pathStyle }))),
+);
+
+describe('every partition', () => {
+  it("knows each partition's DNS suffix as the SDK's partition table gives it, and every partition the SDK knows", () => {
+    for (const [partition, region] of PARTITION_REGIONS) {
+      const sdk = sdkPartition(region);
+      expect({ partition: sdk.name, suffix: sdk.dnsSuffix }).toEqual({
+        partition,
+        suffix: PARTITION_DNS_SUFFIXES[partition],
+      });
+    }
+    expect(Object.keys(PARTITION_DNS_SUFFIXES).sort()).toEqual(
+      PARTITION_REGIONS.map(([partition]) => partition).sort(),
+    );
+  });
+
+  it.each(PARTITION_REGIONS)(
+    'accepts in %s (%s) every form the SDK presigns: regional, dual-stack, FIPS, virtual-hosted and path-style',
+    async (partition, region) => {
+      const functionArn = `arn:${partition}:lambda:${region}:123456789012:function:runner`;
+      let offered = 0;
+      for (const form of FORMS) {
+        const url = await presignedPut(region, responseBucket(region), form);
+        if (url === undefined) continue;
+        offered += 1;
+        expect({ form, result: check(url, undefined, functionArn).kind }).toEqual({ form, result: 'allowed' });
+      }
+      expect(offered).toBeGreaterThanOrEqual(4);
+    },
+  );
+
+  it.each(PARTITION_REGIONS)(
+    'refuses in %s (%s) another bucket on the same endpoints, and the bucket of another region',
+    async (partition, region) => {
+      const functionArn = `arn:${partition}:lambda:${region}:123456789012:function:runner`;
+      for (const form of FORMS) {
+        const other = await presignedPut(region, 'cloudformation-custom-resource-response-attacker', form);
+        if (other === undefined) continue;
+        expect({ form, result: check(other, undefined, functionArn).kind }).toEqual({ form, result: 'refused' });
+      }
+      const elsewhere = await presignedPut('us-west-2', responseBucket('us-west-2'), {
+        fips: false,
+        dualStack: false,
+        pathStyle: false,
+      });
+      expect(problemOf(elsewhere, undefined, functionArn)).toContain(
+        `is not CloudFormation's response bucket ${responseBucket(region)}`,
+      );
+    },
+  );
+
+  it('refuses the endpoints of one partition for a runner in another with the same region prefix', () => {
+    const govCloud = 'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:runner';
+    const china = `https://${responseBucket('us-gov-west-1')}.s3.us-gov-west-1.amazonaws.com.cn/x`;
+    expect(problemOf(china, undefined, govCloud)).toContain('is not CloudFormation');
+  });
+
+  it('names the way out in a partition it does not know', () => {
+    const future = 'arn:aws-future:lambda:fu-north-1:123456789012:function:runner';
+    const url = `https://${responseBucket('fu-north-1')}.s3.fu-north-1.example.cloud/x?X-Amz-Signature=abc`;
+    expect(problemOf(url, undefined, future)).toBe(
+      `The ResponseURL's host ${responseBucket('fu-north-1')}.s3.fu-north-1.example.cloud is not CloudFormation's ` +
+        `response bucket ${responseBucket('fu-north-1')} (the runner does not know the S3 endpoints of partition ` +
+        "aws-future: add one with RESPONSE_URL_EXTRA_ENDPOINTS, the template's ExtraResponseEndpoints)",
+    );
+    expect(check(url, undefined, future)).toMatchObject({
+      host: `${responseBucket('fu-north-1')}.s3.fu-north-1.example.cloud`,
+    });
+  });
+});
+
+describe('RESPONSE_URL_EXTRA_ENDPOINTS', () => {
+  const future = 'arn:aws-future:lambda:fu-north-1:123456789012:function:runner';
+  const bucket = responseBucket('fu-north-1');
+  const extra = ` s3.fu-north-1.example.cloud/${bucket} ,S3.Other.Example/${bucket}`;
+
+  it('adds an endpoint with its one bucket, virtual-hosted and path-style, over https only', () => {
+    expect(check(`https://${bucket}.s3.fu-north-1.example.cloud/x`, undefined, future, extra).kind).toBe('allowed');
+    expect(check(`https://s3.fu-north-1.example.cloud/${bucket}/x`, undefined, future, extra).kind).toBe('allowed');
+    expect(check(`https://s3.other.example/${bucket}/x`, undefined, future, extra).kind).toBe('allowed');
+    expect(problemOf(`http://s3.other.example/${bucket}/x`, undefined, future, extra)).toContain('must use https');
+  });
+
+  it('never allows another bucket on an added endpoint, nor the endpoint as a bucket name', () => {
+    expect(check('https://attacker.s3.fu-north-1.example.cloud/x', undefined, future, extra).kind).toBe('refused');
+    expect(check('https://s3.fu-north-1.example.cloud/attacker/x', undefined, future, extra).kind).toBe('refused');
+    expect(check(`https://s3.fu-north-1.example.cloud:8443/${bucket}/x`, undefined, future, extra).kind).toBe(
+      'refused',
+    );
+  });
+
+  it('adds to the derived endpoints without replacing them', () => {
+    expect(check(S3, undefined, FUNCTION_ARN, `s3.other.example/${bucket}`).kind).toBe('allowed');
+  });
+
+  it('reports the entries that are not <host>/<bucket>, a host alone among them', () => {
+    expect(
+      extraResponseEndpoints(`s3.other.example, s3.other.example/${bucket}/more,/b, s3.x.example/B_b, a/bucket,`),
+    ).toEqual({
+      endpoints: [],
+      ignored: ['s3.other.example', `s3.other.example/${bucket}/more`, '/b', 's3.x.example/B_b', 'a/bucket'],
+    });
+    expect(extraResponseEndpoints(undefined)).toEqual({ endpoints: [], ignored: [] });
+    expect(extraResponseEndpoints(extra).endpoints).toEqual([
+      { host: 's3.fu-north-1.example.cloud', bucket },
+      { host: 's3.other.example', bucket },
+    ]);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   StopTaskCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetFunctionRecursionConfigCommand, InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -20,6 +21,7 @@ import { createEc2Api } from '../../src/aws/ec2-api';
 import { createEcsApi } from '../../src/aws/ecs-api';
 import { createLambdaApi } from '../../src/aws/lambda-api';
 import { createLogsApi } from '../../src/aws/logs-api';
+import { createStateTableApi } from '../../src/aws/state-table-api';
 import type { AwsPorts } from '../../src/aws/ports';
 
 const region = 'us-east-1';
@@ -33,6 +35,9 @@ export function mockedAws() {
   const cloudFormation = mockClient(CloudFormationClient);
   const logs = mockClient(CloudWatchLogsClient);
   const sts = mockClient(STSClient);
+  const dynamodb = mockClient(DynamoDBClient);
+  /** Whether the function has a state table (STATE_TABLE_NAME); none unless a test says so. */
+  const stateTable = { enabled: false, name: 'ecs-task-runner-state' };
   /** Which lazily loaded clients the runner asked for, in order (the success path should load none but ECS). */
   const loaded: string[] = [];
   const ports: AwsPorts = {
@@ -46,6 +51,10 @@ export function mockedAws() {
     // The assumed role's CloudFormation client is mocked with every other one: `cloudFormation` records its calls.
     cloudFormationAs: async (roleArn) => createCloudFormationApiAs(roleArn, new STSClient({ region, credentials })),
     logs: async () => createLogsApi((logRegion) => new CloudWatchLogsClient({ region: logRegion, credentials })),
+    stateTable: async () =>
+      stateTable.enabled
+        ? createStateTableApi(stateTable.name, new DynamoDBClient({ region, credentials }))
+        : undefined,
   };
   return {
     ecs,
@@ -54,11 +63,14 @@ export function mockedAws() {
     cloudFormation,
     logs,
     sts,
+    dynamodb,
+    stateTable,
     ports,
     loaded,
     reset() {
       loaded.length = 0;
-      for (const mock of [ecs, ec2, lambda, cloudFormation, logs, sts]) mock.reset();
+      stateTable.enabled = false;
+      for (const mock of [ecs, ec2, lambda, cloudFormation, logs, sts, dynamodb]) mock.reset();
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { StateItem, StateTableApi } from '../../src/aws/ports';
 import type { Clock } from '../../src/runtime/clock';
 import type { Invocation } from '../../src/runtime/invocation';
 import type { Log } from '../../src/runtime/log';
@@ -68,4 +69,26 @@ export function recordingHttp(statuses: (number | Error)[] = []): { http: HttpPu
     return { statusCode: next, body: next === 200 ? '' : '<Error><Code>Failure</Code></Error>' };
   };
   return { http, puts };
+}
+
+/**
+ * The state table in memory, with DynamoDB's conditional write on the version: what the runner reads and writes.
+ * Its methods are own properties, as the SDK adapter's are, so that wrappers that copy a port's methods see them.
+ */
+export class MemoryStateTable implements StateTableApi {
+  readonly items = new Map<string, StateItem>();
+  /** Each call, in order: what was asked. */
+  readonly calls: { call: 'get' | 'put'; pk: string; expectedVersion?: number | undefined }[] = [];
+
+  get = async (pk: string): Promise<StateItem | undefined> => {
+    this.calls.push({ call: 'get', pk });
+    return this.items.get(pk);
+  };
+
+  put = async (item: StateItem, expectedVersion: number | undefined): Promise<'written' | 'conflict'> => {
+    this.calls.push({ call: 'put', pk: item.pk, expectedVersion });
+    if (this.items.get(item.pk)?.version !== expectedVersion) return 'conflict';
+    this.items.set(item.pk, item);
+    return 'written';
+  };
 }

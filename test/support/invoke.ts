@@ -10,6 +10,8 @@ export interface InvokeOptions {
   /** What the ResponseURL answers, in turn (then 200). */
   statuses?: (number | Error)[];
   allowedResponseHosts?: string;
+  /** RESPONSE_URL_EXTRA_ENDPOINTS. */
+  extraResponseEndpoints?: string;
   /** ALLOWED_ACCOUNT_IDS. */
   allowedAccountIds?: string;
   /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
@@ -38,6 +40,7 @@ export function invokeWith(ports: AwsPorts) {
       log,
       http,
       ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
+      ...(options.extraResponseEndpoints ? { extraResponseEndpoints: options.extraResponseEndpoints } : {}),
       ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
       throughTopic: delivery.kind === 'topic',
     });

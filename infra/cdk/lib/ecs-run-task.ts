@@ -1,10 +1,12 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { CustomResource } from 'aws-cdk-lib';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { runsOnFargate } from '../parser';
 import { EcsTaskRunnerFunction, type IEcsTaskRunner } from './ecs-task-runner-function';
+import { warnOfSecretsInEnvironment } from './environment-secrets';
+import { launchTarget } from './launch-target';
 import type { EcsRunTaskProps, TaskOverrides } from './run-task-props';
 import { type RunTarget, toRunnerProperties } from './runner-properties';
 import { validateAtSynth } from './synth-validation';
@@ -44,17 +46,28 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
   constructor(scope: Construct, id: string, props: EcsRunTaskProps) {
     super(scope, id);
     this.runner = props.runner ?? EcsTaskRunnerFunction.of(this);
+    const service = props.service && ownService(props.service);
     const cluster = props.cluster ?? props.service?.cluster;
-    const taskDefinition = props.taskDefinition ?? props.service?.taskDefinition;
+    const taskDefinition = props.taskDefinition ?? service?.taskDefinition;
+    if (props.service && !service && !props.taskDefinition) {
+      throw new Error(
+        `${this.node.path}: ${props.service.node.path} is an imported service, whose task definition is not known; give \`taskDefinition\``,
+      );
+    }
     if (!cluster || !taskDefinition)
       throw new Error(`${this.node.path}: give \`service\`, or \`cluster\` and \`taskDefinition\``);
-    if (props.launchType && props.capacityProviderStrategies) {
-      throw new Error(`${this.node.path}: give \`launchType\` or \`capacityProviderStrategies\`, not both`);
-    }
 
-    const network = taskNetwork(this, props, cluster, taskDefinition);
+    const network = taskNetwork(this, props, service, cluster, taskDefinition);
     this.connections = network.connections;
-    const target = runTarget(props, cluster, taskDefinition, network.configuration);
+    const serviceResource = service?.node.defaultChild as ecs.CfnService | undefined;
+    const platformVersion = props.platformVersion ?? serviceResource?.platformVersion;
+    const target: RunTarget = {
+      clusterArn: cluster.clusterArn,
+      taskDefinitionArn: taskDefinition.taskDefinitionArn,
+      networkConfiguration: network.configuration,
+      ...launchTarget(this, props, serviceResource, cluster, taskDefinition),
+      ...(platformVersion ? { platformVersion } : {}),
+    };
     const properties = toRunnerProperties(props, target, this);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.runner.serviceToken,
@@ -64,6 +77,7 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
     });
     // On Delete, the runner and its permissions outlive the task.
     if (this.runner.invokePrerequisites) this.resource.node.addDependency(this.runner.invokePrerequisites);
+    warnOfSecretsInEnvironment(this, props);
     validateAtSynth(this, props, taskDefinition, () => ({
       ...properties,
       ...(props.serviceTimeout ? { ServiceTimeout: props.serviceTimeout.toSeconds() } : {}),
@@ -111,7 +125,10 @@ export class EcsRunTask extends Construct implements ec2.IConnectable {
     for (const scope of scopes) (scope.node.defaultChild ?? scope).node.addDependency(this.resource);
   }
 
-  /** The services roll out only once the task succeeded: `executeBefore` for services. */
+  /**
+   * The services roll out only once the task succeeded.
+   * @deprecated use `executeBefore`, which does the same for any construct (as `triggers.Trigger` names it).
+   */
   runBefore(...services: ecs.BaseService[]): void {
     this.executeBefore(...services);
   }
@@ -221,53 +238,11 @@ function overrideRoles(overrides: TaskOverrides | undefined): iam.IRole[] {
   return [overrides?.taskRole, overrides?.executionRole].filter((role): role is iam.IRole => role !== undefined);
 }
 
-function runTarget(
-  props: EcsRunTaskProps,
-  cluster: ecs.ICluster,
-  taskDefinition: ecs.TaskDefinition,
-  networkConfiguration: unknown,
-): RunTarget {
-  const service = props.service?.node.defaultChild as ecs.CfnService | undefined;
-  const fromService = service && !props.launchType && !props.capacityProviderStrategies;
-  const capacityProviderStrategy = props.capacityProviderStrategies?.map((item) => ({
-    CapacityProvider: item.capacityProvider,
-    ...(item.weight !== undefined ? { Weight: item.weight } : {}),
-    ...(item.base !== undefined ? { Base: item.base } : {}),
-  }));
-  const platformVersion = props.platformVersion ?? service?.platformVersion;
-  return {
-    clusterArn: cluster.clusterArn,
-    taskDefinitionArn: taskDefinition.taskDefinitionArn,
-    networkConfiguration,
-    ...(fromService ? serviceLaunch(service) : {}),
-    ...(props.launchType ? { launchType: props.launchType } : {}),
-    ...(capacityProviderStrategy ? { capacityProviderStrategy } : {}),
-    ...(platformVersion ? { platformVersion } : {}),
-  };
-}
-
-function serviceLaunch(service: ecs.CfnService): Pick<RunTarget, 'launchType' | 'capacityProviderStrategy'> {
-  const strategy = service.capacityProviderStrategy;
-  if (Array.isArray(strategy) && strategy.length > 0) {
-    return {
-      capacityProviderStrategy: strategy.map((item) => {
-        if (
-          Token.isUnresolved(item) ||
-          typeof item !== 'object' ||
-          !('capacityProvider' in item) ||
-          !item.capacityProvider
-        ) {
-          throw new Error(
-            `${service.node.path}: its capacity provider strategy is not known at synth time; give \`capacityProviderStrategies\``,
-          );
-        }
-        return {
-          CapacityProvider: item.capacityProvider,
-          ...(item.weight !== undefined ? { Weight: item.weight } : {}),
-          ...(item.base !== undefined ? { Base: item.base } : {}),
-        };
-      }),
-    };
-  }
-  return service.launchType ? { launchType: service.launchType } : {};
+/**
+ * The service as the app defines it (`ecs.FargateService`, `ecs.Ec2Service`): its task definition, network and launch
+ * settings are known. An imported one (`FargateService.fromFargateServiceAttributes`) knows only its cluster and name.
+ * Told apart by shape, not `instanceof`, so that a second copy of aws-cdk-lib in the app still counts.
+ */
+function ownService(service: ecs.IBaseService): ecs.BaseService | undefined {
+  return 'taskDefinition' in service && 'connections' in service ? (service as ecs.BaseService) : undefined;
 }

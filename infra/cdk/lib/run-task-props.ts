@@ -19,9 +19,11 @@ export interface EcsRunTaskProps {
   /**
    * Run the task like this service: its cluster, network configuration (for an `awsvpc` task definition), launch
    * type or capacity provider strategy and platform version, and, unless `taskDefinition` is given, its task
-   * definition. Then `migrate.executeBefore(service)` is all that is left to do.
+   * definition. Then `migrate.executeBefore(service)` is all that is left to do. An imported service
+   * (`FargateService.fromFargateServiceAttributes`) gives only its cluster: give `taskDefinition` and, for an `awsvpc`
+   * task definition, `securityGroups` (synthesis fails, naming them, when they are missing).
    */
-  readonly service?: ecs.BaseService;
+  readonly service?: ecs.IBaseService;
   /** `Cluster`; default: the service's. Required without `service`. */
   readonly cluster?: ecs.ICluster;
   /** `TaskDefinition`; default: the service's. Required without `service`. */
@@ -38,9 +40,14 @@ export interface EcsRunTaskProps {
   readonly securityGroups?: ec2.ISecurityGroup[];
   /** `AssignPublicIp` (`awsvpc` on Fargate only); default: the service's, or RunTask's (DISABLED). */
   readonly assignPublicIp?: boolean;
-  /** `LaunchType`; default: the service's. Not together with `capacityProviderStrategies`. */
+  /**
+   * `LaunchType`. Default: the service's; else, when the cluster has a default capacity provider strategy, none (the
+   * cluster's strategy applies); else the task definition's only compatibility (a `FargateTaskDefinition`: FARGATE).
+   * A task definition compatible with more than one needs this or `capacityProviderStrategies`, and a launch type
+   * the task definition is not compatible with fails synthesis. Not together with `capacityProviderStrategies`.
+   */
   readonly launchType?: ecs.LaunchType;
-  /** `CapacityProviderStrategy`; default: the service's. */
+  /** `CapacityProviderStrategy`; default: the service's (see `launchType`). */
   readonly capacityProviderStrategies?: ecs.CapacityProviderStrategy[];
   /** `PlatformVersion` (Fargate only); default: the service's. */
   readonly platformVersion?: ecs.FargatePlatformVersion;
@@ -92,7 +99,13 @@ export interface EcsRunTaskProps {
   readonly propagateTags?: ecs.PropagatedTagSource;
   /** `EnableExecuteCommand`, as RunTask. */
   readonly enableExecuteCommand?: boolean;
-  /** `EnableECSManagedTags`, as RunTask. */
+  /** `EnableECSManagedTags`, as RunTask (and as aws-cdk-lib's services name it). */
+  readonly enableECSManagedTags?: boolean;
+  /**
+   * `EnableECSManagedTags`. TypeScript only (`@jsii ignore`): in Python both names are `enable_ecs_managed_tags`.
+   * @deprecated use `enableECSManagedTags`, as aws-cdk-lib's services name it; this one is read when that is not given.
+   * @jsii ignore
+   */
   readonly enableEcsManagedTags?: boolean;
   /**
    * `PlacementConstraints` (EC2 and external instances), e.g. `ecs.PlacementConstraint.memberOf('attribute:ecs.instance-type =~ g5.*')`.

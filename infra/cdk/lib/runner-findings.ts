@@ -35,24 +35,39 @@ interface Finding {
  * aws-cdk-lib, cdk-nag 2) as the `cdk_nag` metadata cdk-nag 2 reads.
  *
  * ```ts
- * EcsTaskRunnerFindings.acknowledge(stack); // after the stack's EcsRunTasks are created
+ * EcsTaskRunnerFindings.acknowledge(stack); // before or after the stack's EcsRunTasks are created
  * ```
  */
 export class EcsTaskRunnerFindings {
   /**
-   * Acknowledges the findings of every runner function and runner permissions in `scope` (a stack, or the app).
-   * Call it once the `EcsRunTask`s are created: their grants are read as they are then.
+   * Acknowledges the findings of every runner function and runner permissions in `scope` (a stack, or the app), as
+   * they are at synthesis: call it before or after the `EcsRunTask`s are created.
    */
   static acknowledge(scope: IConstruct): void {
-    const findings = scope.node.findAll().flatMap((construct): Finding[] => {
+    // Run before aspects of the default priority (cdk-nag 2's checks are one), and on `scope` itself before anything
+    // in it is visited: cdk-nag 2 reads the metadata as it visits each resource.
+    cdk.Aspects.of(scope).add(new AcknowledgeAtSynthesis(scope), { priority: cdk.AspectPriority.MUTATING });
+  }
+
+  private constructor() {}
+}
+
+/** Records the findings once, when synthesis reaches `scope`: the grants are complete by then. */
+class AcknowledgeAtSynthesis implements cdk.IAspect {
+  private recorded = false;
+
+  constructor(private readonly scope: IConstruct) {}
+
+  visit(node: IConstruct): void {
+    if (node !== this.scope || this.recorded) return;
+    this.recorded = true;
+    const findings = this.scope.node.findAll().flatMap((construct): Finding[] => {
       if (construct instanceof RunnerPermissions) return permissionFindings(construct.policy);
       if (construct instanceof EcsTaskRunnerFunction) return functionFindings(construct);
       return [];
     });
     for (const finding of findings) record(finding);
   }
-
-  private constructor() {}
 }
 
 function permissionFindings(policy: iam.Policy): Finding[] {

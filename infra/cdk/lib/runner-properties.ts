@@ -56,7 +56,9 @@ export function toRunnerProperties(
     Tags: props.tags && toTags(props.tags),
     PropagateTags: props.propagateTags,
     EnableExecuteCommand: props.enableExecuteCommand,
-    EnableECSManagedTags: props.enableEcsManagedTags,
+    // The deprecated name is still read, for apps written before enableECSManagedTags.
+    // eslint-disable-next-line @typescript-eslint/no-deprecated
+    EnableECSManagedTags: props.enableECSManagedTags ?? props.enableEcsManagedTags,
     PlacementConstraints: props.placementConstraints
       ?.flatMap((constraint) => constraint.toJson())
       .map(({ type, expression }) => withoutUndefined({ Type: type, Expression: expression })),

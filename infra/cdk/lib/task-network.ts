@@ -12,19 +12,27 @@ export interface TaskNetwork {
 }
 
 /**
- * Each field on its own: the prop, else the service's, else a default — subnets: the VPC's private ones; security
+ * Each field on its own: the prop, else the service's (one the app defines; an imported service's groups must be
+ * given), else a default — subnets: the VPC's private ones; security
  * groups: one the construct creates (all outbound), since RunTask would otherwise use the VPC's default group, which
  * new CDK apps strip of every rule (`@aws-cdk/aws-ec2:restrictDefaultSecurityGroup`); public IP: RunTask's (none).
  */
 export function taskNetwork(
   scope: Construct,
   props: EcsRunTaskProps,
+  service: ecs.BaseService | undefined,
   cluster: ecs.ICluster,
   taskDefinition: ecs.TaskDefinition,
 ): TaskNetwork {
   // Network props on another network mode are reported by the synth-time validation, not used.
   if (taskDefinition.networkMode !== ecs.NetworkMode.AWS_VPC) return { connections: new ec2.Connections() };
-  const serviceGroups = props.service?.connections.securityGroups ?? [];
+  if (props.service && !service && !props.securityGroups) {
+    // A group of our own would let the task run where the service does not, and fail on what the service may reach.
+    throw new Error(
+      `${scope.node.path}: ${props.service.node.path} is an imported service, whose security groups are not known; give \`securityGroups\` (the service's, e.g. ec2.SecurityGroup.fromSecurityGroupId) and, unless the VPC's private subnets are where it runs, \`vpcSubnets\``,
+    );
+  }
+  const serviceGroups = service?.connections.securityGroups ?? [];
   const securityGroups =
     props.securityGroups ?? (serviceGroups.length > 0 ? serviceGroups : [createdGroup(scope, cluster)]);
   const selectedSubnets = props.vpcSubnets && vpcOf(scope, cluster).selectSubnets(props.vpcSubnets).subnetIds;
@@ -34,7 +42,7 @@ export function taskNetwork(
       defaultSubnets: () => vpcOf(scope, cluster).selectSubnets().subnetIds,
       securityGroupIds: securityGroups.map((group) => group.securityGroupId),
       assignPublicIp: props.assignPublicIp === undefined ? undefined : props.assignPublicIp ? 'ENABLED' : 'DISABLED',
-      service: props.service?.node.defaultChild as ecs.CfnService | undefined,
+      service: service?.node.defaultChild as ecs.CfnService | undefined,
     }),
     connections: new ec2.Connections({ securityGroups }),
   };

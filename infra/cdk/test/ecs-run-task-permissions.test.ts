@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -16,6 +16,7 @@ import {
   policyStatements,
   actionsOf,
 } from './ecs-run-task-stacks';
+import { testApp } from './support/test-app';
 
 const every = everyPropertyStack();
 const runPolicies = runPolicyStack();
@@ -195,7 +196,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
     });
 
     it('read no log with logLines 0 and no outputs, and check no network for bridge tasks', () => {
-      const quietStack = new Stack(new App(), 'Quiet');
+      const quietStack = new Stack(testApp(), 'Quiet');
       const cluster = ecs.Cluster.fromClusterArn(
         quietStack,
         'Cluster',

@@ -1,5 +1,5 @@
 /** The stacks and template readers the EcsRunTask tests (ecs-run-task, ecs-run-task-permissions, ecs-task-runner-function) share. */
-import { App, Duration, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
@@ -11,6 +11,7 @@ import { EcsRunTask, EcsTaskRunnerFunction, IfRunning, RESOURCE_TYPE, ResourceRe
 import { bridgeJobDefinition, publicOnlyVpc } from './support/small-stack';
 import { FAKE_ACCOUNT, FAKE_REGION } from './support/fake-deployment';
 import type { SynthesizedTemplate } from './support/template-values';
+import { testApp } from './support/test-app';
 
 export interface Statement {
   Sid?: string;
@@ -29,7 +30,7 @@ export const STACK_STATUS_ROLE_ARN = `arn:aws:iam::${FAKE_ACCOUNT}:role/read-sta
  * none (EC2, bridge), and one with what only EC2 takes (placement, GPUs).
  */
 export function everyPropertyStack() {
-  const stack = new Stack(new App(), 'EveryProperty');
+  const stack = new Stack(testApp(), 'EveryProperty');
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const cluster = new ecs.Cluster(stack, 'Cluster', { vpc });
   const group = new ec2.SecurityGroup(stack, 'TaskGroup', { vpc });
@@ -102,7 +103,7 @@ export function everyPropertyStack() {
     tags: { team: 'db' },
     propagateTags: ecs.PropagatedTagSource.TASK_DEFINITION,
     enableExecuteCommand: true,
-    enableEcsManagedTags: true,
+    enableECSManagedTags: true,
     volumeConfigurations: [
       {
         name: 'scratch',
@@ -190,7 +191,7 @@ export function everyPropertyStack() {
 
 /** A resource that takes everything from a Fargate service on capacity providers. */
 export function serviceStack() {
-  const stack = new Stack(new App(), 'FromService');
+  const stack = new Stack(testApp(), 'FromService');
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,
@@ -213,13 +214,13 @@ export function serviceStack() {
     service,
     overrides: { containerOverrides: [{ containerName: 'app', command: ['migrate'] }] },
   });
-  migrate.runBefore(service);
+  migrate.executeBefore(service);
   return { stack, template: Template.fromStack(stack) };
 }
 
 /** Resources on runners deployed elsewhere, with and without their role. */
 export function importedRunnerStack() {
-  const stack = new Stack(new App(), 'ImportedRunner');
+  const stack = new Stack(testApp(), 'ImportedRunner');
   const cluster = ecs.Cluster.fromClusterAttributes(stack, 'Cluster', {
     clusterName: 'app',
     vpc: publicOnlyVpc(stack),
@@ -240,7 +241,7 @@ export function importedRunnerStack() {
  * of the resource's own task definition, and neither.
  */
 export function runPolicyStack() {
-  const stack = new Stack(new App(), 'RunPolicies');
+  const stack = new Stack(testApp(), 'RunPolicies');
   const cluster = new ecs.Cluster(stack, 'Cluster', {
     vpc: publicOnlyVpc(stack),
   });

@@ -1,7 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,6 +20,8 @@ import {
   resourceProperties,
   onlyCustomResource,
 } from './ecs-run-task-stacks';
+import { tempFolder } from './support/temp-folder';
+import { testApp } from './support/test-app';
 
 const every = everyPropertyStack();
 const fromService = serviceStack();
@@ -153,12 +154,12 @@ describe('EcsRunTask', () => {
   });
 
   it('writes the S3 object ARN of each environment file, and keeps two asset files of one container apart', () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'env-files-'));
+    const directory = tempFolder('env-files-');
     const files = ['common.env', 'migrate.env'].map((name) => {
       writeFileSync(path.join(directory, name), `NAME=${name}\n`);
       return ecs.EnvironmentFile.fromAsset(path.join(directory, name));
     });
-    const stack = new Stack(new App(), 'AssetFiles');
+    const stack = new Stack(testApp(), 'AssetFiles');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
       vpc: publicOnlyVpc(stack),
     });
@@ -378,12 +379,12 @@ describe('EcsRunTask', () => {
   });
 
   it('refuses to be created without a cluster and a task definition', () => {
-    const stack = new Stack();
+    const stack = new Stack(testApp(), 'Nothing');
     expect(() => new EcsRunTask(stack, 'Nothing', {})).toThrow('give `service`, or `cluster` and `taskDefinition`');
   });
 
   it('fails synthesis when the task definition gets a container after it, which it would not have granted', () => {
-    const stack = new Stack(new App(), 'Late');
+    const stack = new Stack(testApp(), 'Late');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
       vpc: publicOnlyVpc(stack),
     });
@@ -400,7 +401,7 @@ describe('EcsRunTask', () => {
   });
 
   it('fails synthesis when the teardown’s task definition gets a container after it, naming that task definition', () => {
-    const stack = new Stack(new App(), 'LateTeardown');
+    const stack = new Stack(testApp(), 'LateTeardown');
     const cluster = new ecs.Cluster(stack, 'Cluster', {
       vpc: publicOnlyVpc(stack),
     });

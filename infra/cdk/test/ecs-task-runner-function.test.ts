@@ -108,7 +108,7 @@ describe('EcsRunTask with a service', () => {
     expect(properties).not.toHaveProperty('LaunchType');
   });
 
-  it('is waited for by the service (runBefore), though the service made the security group the task runs in', () => {
+  it('is waited for by the service (executeBefore), though the service made the security group the task runs in', () => {
     const resources = templateOf(template).Resources;
     const migrateId = Object.entries(resources).find(([, resource]) => resource.Type === RESOURCE_TYPE)?.[0];
     const service = Object.values(resources).find((resource) => resource.Type === 'AWS::ECS::Service');

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempFolder } from './support/temp-folder';
 
 /**
  * The package claims `aws-cdk-lib` from the lowest version of its peer range: the example is synthesized here
@@ -31,7 +32,7 @@ describe(`the example, synthesized against the lowest aws-cdk-lib the package cl
     const { App } = await import('aws-cdk-lib');
     const { TodobackendStack } = await import('../example/todobackend-stack');
     const { EcsTaskRunnerFindings } = await import('../lib');
-    const app = new App();
+    const app = new App({ outdir: tempFolder('cdk.out-') });
     const stack = new TodobackendStack(app, 'todobackend');
     EcsTaskRunnerFindings.acknowledge(stack);
     template = app.synth().getStackByName('todobackend').template as Template;

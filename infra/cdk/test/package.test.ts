@@ -9,6 +9,7 @@ const manifest = JSON.parse(readFileSync(path.join(PACKAGE_DIR, 'package.json'),
   main: string;
   types: string;
   files: string[];
+  engines: Record<string, string>;
   peerDependencies: Record<string, string>;
   devDependencies: Record<string, string>;
   private?: boolean;
@@ -50,6 +51,20 @@ describe('the CDK package', () => {
     expect(bundled.parseRunnerProperties({ Cluster: 'app', TaskDefinition: 'migrate', Count: '11' })).toEqual(
       runnerParser.parseRunnerProperties({ Cluster: 'app', TaskDefinition: 'migrate', Count: '11' }),
     );
+  });
+
+  it('ships the repository’s LICENSE, copied by the build', () => {
+    expect(manifest.files).toContain('LICENSE');
+    expect(readFileSync(path.join(PACKAGE_DIR, 'LICENSE'), 'utf8')).toBe(
+      readFileSync(path.join(PACKAGE_DIR, '..', '..', 'LICENSE'), 'utf8'),
+    );
+  });
+
+  it('claims the Node.js versions aws-cdk-lib claims', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const cdkLib = require('aws-cdk-lib/package.json') as { engines: Record<string, string> };
+    const lowestMajor = (range: string | undefined) => /\d+/.exec(range ?? '')?.[0];
+    expect(lowestMajor(manifest.engines.node)).toBe(lowestMajor(cdkLib.engines.node));
   });
 
   it('tests the lowest aws-cdk-lib it claims: the alias the lowest-version test synthesizes against', () => {

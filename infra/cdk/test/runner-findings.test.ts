@@ -12,10 +12,11 @@ import { migrateDefinition } from './support/small-stack';
  * Runs on Fargate and on EC2 (container instances), one on every revision (`runOnRollback`), checked by cdk-nag's
  * AwsSolutions pack: every wildcard the runner's permissions hold, and its runtime, raise a finding.
  */
-function checkedApp(acknowledge: boolean): () => void {
+function checkedApp(acknowledge: 'never' | 'before the runs' | 'after the runs'): () => void {
   const outdir = mkdtempSync(path.join(tmpdir(), 'cdk-findings-'));
   const app = new App({ outdir });
   const stack = new Stack(app, 'Checked');
+  if (acknowledge === 'before the runs') EcsTaskRunnerFindings.acknowledge(stack);
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', {
     vpcId: 'vpc-0123456789abcdef0',
     availabilityZones: ['eu-west-1a'],
@@ -37,7 +38,7 @@ function checkedApp(acknowledge: boolean): () => void {
     logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'job' }),
   });
   new EcsRunTask(stack, 'Job', { cluster, taskDefinition: bridge, launchType: ecs.LaunchType.EC2 });
-  if (acknowledge) EcsTaskRunnerFindings.acknowledge(stack);
+  if (acknowledge === 'after the runs') EcsTaskRunnerFindings.acknowledge(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return () => {
     try {
@@ -50,12 +51,16 @@ function checkedApp(acknowledge: boolean): () => void {
 
 describe('EcsTaskRunnerFindings', () => {
   it('leaves cdk-nag findings the runner raises when not used (the check is real)', () => {
-    expect(checkedApp(false)).toThrow(
+    expect(checkedApp('never')).toThrow(
       /AwsSolutions-IAM5[\s\S]*AwsSolutions-L1|AwsSolutions-L1[\s\S]*AwsSolutions-IAM5/,
     );
   });
 
   it('acknowledges every finding the runner raises, each with its reason, through aws-cdk-lib’s Validations', () => {
-    expect(checkedApp(true)).not.toThrow();
+    expect(checkedApp('after the runs')).not.toThrow();
+  });
+
+  it('acknowledges them when called before the runs exist, as well (at synthesis)', () => {
+    expect(checkedApp('before the runs')).not.toThrow();
   });
 });

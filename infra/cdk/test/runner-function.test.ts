@@ -1,13 +1,14 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EcsRunTask, EcsTaskRunnerFunction } from '../lib';
 import { smallStack } from './support/small-stack';
+import { testApp } from './support/test-app';
 
 describe('EcsTaskRunnerFunction', () => {
   it('writes to the log group it is given, with its retention and removal policy, and creates none', () => {
-    const stack = new Stack(new App(), 'GivenLogGroup');
+    const stack = new Stack(testApp(), 'GivenLogGroup');
     const logGroup = new logs.LogGroup(stack, 'RunnerLogs', {
       retention: logs.RetentionDays.ONE_WEEK,
       removalPolicy: RemovalPolicy.DESTROY,
@@ -22,7 +23,7 @@ describe('EcsTaskRunnerFunction', () => {
   });
 
   it('refuses a log group together with a retention for the one it would create', () => {
-    const stack = new Stack(new App(), 'Both');
+    const stack = new Stack(testApp(), 'Both');
     expect(
       () =>
         new EcsTaskRunnerFunction(stack, 'Runner', {
@@ -51,7 +52,7 @@ describe('EcsTaskRunnerFunction', () => {
   });
 
   it('serves the accounts it is given besides its own (ALLOWED_ACCOUNT_IDS, comma-separated), and only its own by default', () => {
-    const stack = new Stack(new App(), 'Accounts');
+    const stack = new Stack(testApp(), 'Accounts');
     new EcsTaskRunnerFunction(stack, 'Shared', { allowedAccountIds: ['111111111111', '222222222222'] });
     new EcsTaskRunnerFunction(stack, 'Own');
     const functions = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'));

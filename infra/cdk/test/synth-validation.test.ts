@@ -5,12 +5,23 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import { EcsRunTask } from '../lib';
 import { migrateDefinition, smallStack } from './support/small-stack';
 
-function synthesize(props: Partial<ConstructorParameters<typeof EcsRunTask>[2]>, bridge = false): () => void {
+function synthesize(
+  props: Partial<ConstructorParameters<typeof EcsRunTask>[2]>,
+  definitionKind: 'fargate' | 'bridge' | 'awsvpcEc2AndFargate' = 'fargate',
+): () => void {
   const { stack, cluster, vpc, taskDefinition } = smallStack('Validated');
-  const definition = bridge
-    ? new ecs.Ec2TaskDefinition(stack, 'BridgeDefinition', { networkMode: ecs.NetworkMode.BRIDGE })
-    : taskDefinition;
-  if (bridge)
+  const definition =
+    definitionKind === 'bridge'
+      ? new ecs.Ec2TaskDefinition(stack, 'BridgeDefinition', { networkMode: ecs.NetworkMode.BRIDGE })
+      : definitionKind === 'awsvpcEc2AndFargate'
+        ? new ecs.TaskDefinition(stack, 'EitherDefinition', {
+            compatibility: ecs.Compatibility.EC2_AND_FARGATE,
+            networkMode: ecs.NetworkMode.AWS_VPC,
+            cpu: '256',
+            memoryMiB: '512',
+          })
+        : taskDefinition;
+  if (definitionKind !== 'fargate')
     definition.addContainer('migrate', { image: ecs.ContainerImage.fromRegistry('app:1'), memoryLimitMiB: 256 });
   const group = new ec2.SecurityGroup(stack, 'Group', { vpc });
   const resolved = { ...props, securityGroups: props.securityGroups && [group] };
@@ -54,14 +65,18 @@ describe('synth-time validation', () => {
 
   it('reports network props on a task definition that is not awsvpc', () => {
     expect(
-      synthesize({ vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, assignPublicIp: true, securityGroups: [] }, true),
+      synthesize(
+        { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC }, assignPublicIp: true, securityGroups: [] },
+        'bridge',
+      ),
     ).toThrow(
       /vpcSubnets, securityGroups, assignPublicIp: Validated\/BridgeDefinition uses network mode bridge, and only awsvpc tasks take subnets/,
     );
   });
 
   it('reports what the runner refuses in combination: a public IP on EC2', () => {
-    expect(synthesize({ assignPublicIp: true, launchType: ecs.LaunchType.EC2 })).toThrow(
+    // A task definition for EC2 and Fargate: EC2 on a Fargate-only one fails before the runner's check.
+    expect(synthesize({ assignPublicIp: true, launchType: ecs.LaunchType.EC2 }, 'awsvpcEc2AndFargate')).toThrow(
       /AssignPublicIp: ENABLED works only with Fargate/,
     );
   });

@@ -1,14 +1,15 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { testApp } from './test-app';
 
 /**
  * A stack with a VPC (public and private subnets; no NAT gateway, which synthesis does not need), a cluster and a
  * Fargate task definition with one logged container.
  */
 export function smallStack(name: string) {
-  const stack = new Stack(new App(), name);
+  const stack = new Stack(testApp(), name);
   const vpc = new ec2.Vpc(stack, 'Vpc', {
     maxAzs: 2,
     natGateways: 0,

@@ -1,0 +1,92 @@
+import { runTaskInput, type RunTaskLaunch } from '../../src/properties/run-task-input';
+import { REQUEST_TAG_KEY } from '../../src/shared/request-tag';
+import { parsed } from '../support/properties';
+
+const TASK_DEFINITION_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/migrate:7';
+const launch: RunTaskLaunch = {
+  taskDefinitionArn: TASK_DEFINITION_ARN,
+  count: 2,
+  clientToken: 'b6a8f5e2-4c1d-4e0f-9a7b-3c2d1e0f9a8b',
+  startedBy: 'cfn/Migrate/abc',
+  requestTag: 'digest',
+};
+const base = {
+  ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
+  Cluster: 'app',
+  TaskDefinition: 'migrate',
+};
+
+describe("RunTask's input, from where the property table puts each property", () => {
+  it('sends the cluster, the resolved revision, the launch’s count, token and startedBy, and the request’s tag', () => {
+    expect(runTaskInput(parsed({ ...base, Count: '3', StartedBy: 'ignored-here' }), launch)).toEqual({
+      cluster: 'app',
+      taskDefinition: TASK_DEFINITION_ARN,
+      count: 2,
+      clientToken: launch.clientToken,
+      startedBy: 'cfn/Migrate/abc',
+      tags: [{ key: REQUEST_TAG_KEY, value: 'digest' }],
+    });
+  });
+
+  it('sends every RunTask property given, in RunTask’s names, and none of the runner’s own', () => {
+    const properties = parsed({
+      ...base,
+      Subnets: ['subnet-0a'],
+      SecurityGroups: ['sg-0a'],
+      LaunchType: 'EC2',
+      Overrides: { ContainerOverrides: [{ Name: 'app', Command: ['migrate'] }] },
+      Group: 'migrations',
+      Tags: [{ Key: 'team', Value: 'data' }],
+      PropagateTags: 'TASK_DEFINITION',
+      EnableExecuteCommand: 'false',
+      EnableECSManagedTags: 'true',
+      PlacementConstraints: [{ Type: 'distinctInstance' }],
+      PlacementStrategy: [{ Type: 'binpack', Field: 'memory' }],
+      Timeout: '600',
+      PollInterval: '5',
+      StartRetries: '2',
+      Outputs: ['Version'],
+    });
+    expect(runTaskInput(properties, launch)).toEqual({
+      cluster: 'app',
+      taskDefinition: TASK_DEFINITION_ARN,
+      count: 2,
+      clientToken: launch.clientToken,
+      startedBy: 'cfn/Migrate/abc',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-0a'], securityGroups: ['sg-0a'] } },
+      launchType: 'EC2',
+      overrides: { containerOverrides: [{ name: 'app', command: ['migrate'] }] },
+      group: 'migrations',
+      tags: [
+        { key: 'team', value: 'data' },
+        { key: REQUEST_TAG_KEY, value: 'digest' },
+      ],
+      propagateTags: 'TASK_DEFINITION',
+      enableExecuteCommand: false,
+      enableECSManagedTags: true,
+      placementConstraints: [{ type: 'distinctInstance' }],
+      placementStrategy: [{ type: 'binpack', field: 'memory' }],
+    });
+  });
+
+  it('sends the capacity providers, platform version and volumes as given', () => {
+    const properties = parsed({
+      ...base,
+      CapacityProviderStrategy: [{ CapacityProvider: 'FARGATE_SPOT', Weight: '1' }],
+      PlatformVersion: '1.4.0',
+      VolumeConfigurations: [
+        { Name: 'scratch', ManagedEBSVolume: { RoleArn: 'arn:aws:iam::123456789012:role/ecs-infra', SizeInGiB: '20' } },
+      ],
+    });
+    expect(runTaskInput(properties, launch)).toMatchObject({
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      platformVersion: '1.4.0',
+      volumeConfigurations: [
+        {
+          name: 'scratch',
+          managedEBSVolume: { roleArn: 'arn:aws:iam::123456789012:role/ecs-infra', sizeInGiB: 20 },
+        },
+      ],
+    });
+  });
+});

@@ -1,10 +1,9 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { RunnerProperties } from '../properties/runner-properties';
-import type { Answer } from '../response/answer';
+import { type Answer, answerBody } from '../response/answer';
 import { jsonBytes, jsonValueBytes, MAX_RESPONSE_BYTES } from '../response/response-budget';
 import type { Log } from '../runtime/log';
 import { resourceName } from '../shared/arns';
-import { answerBody } from './answer-body';
 import { outputNamesTooLong } from './wording';
 
 /** What a successful answer's built-in attributes typically hold, to see up front whether the Outputs fit. */

@@ -1,6 +1,7 @@
-import { lateDeliveryAdvice } from '../diagnostics/failure-reason';
-import { taskId } from '../shared/arns';
+import { describeAwsError, lateDeliveryAdvice } from '../diagnostics/failure-reason';
+import { stackName, taskId } from '../shared/arns';
 import { MIN_INVOCATION_MS } from '../runtime/time-budget';
+import type { UnreadStatus } from '../tasks/call-backoff';
 
 /**
  * The Reasons a run, a teardown or a Delete answers with, when they are about the request rather than about why a
@@ -28,6 +29,12 @@ export function statusUnread(forMs: number, failure: string): string {
   return `Their status could not be read for the last ${Math.round(forMs / 1000)} s before the deadline: ${said}`;
 }
 
+/** A deadline's Reason, with why the tasks' status (DescribeTasks) could not be read at the end, when it could not. */
+export function withUnreadTaskStatus(reason: string, unread: UnreadStatus | undefined, now: number): string {
+  if (!unread) return reason;
+  return `${reason} ${statusUnread(now - unread.since, describeAwsError('DescribeTasks', unread.error))}`;
+}
+
 /** The request reached the runner after CloudFormation's wait for it (less the margin to answer) had passed. */
 export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSeconds: number }, now: number): string {
   return (
@@ -36,6 +43,11 @@ export function requestTooLate(wait: { sentAt: number; answerBy: number; waitSec
     ` ${Math.round((now - wait.sentAt) / 1000)} s later, too late to run a task (an SNS delay, or Lambda's` +
     ' asynchronous retries of a failed invocation). Run the stack operation again.'
   );
+}
+
+/** Why a run is not started: the properties do not fit the task definition (preflight.ts lists each problem). */
+export function preflightRefused(problems: readonly string[]): string {
+  return `Not started: ${problems.join('; ')}`;
 }
 
 export function tooLittleInvocationTime(remainingMs: number): string {
@@ -95,8 +107,9 @@ export function recursionStoppedHandOff(handOffs: number): string {
   );
 }
 
-/** `failure` is the failed call, as diagnostics describe it. */
-export function handOffFailed(failure: string): string {
+/** `error` is why lambda:InvokeFunction failed. */
+export function handOffFailed(error: unknown): string {
+  const failure = describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error);
   return `${failure} The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.`;
 }
 
@@ -174,7 +187,7 @@ export const cleanupWords = {
 };
 
 /**
- * Why a Create or Update started no task, or stopped those it had just started: its stack moved on (stack-moved-on.ts
+ * Why a Create or Update started no task, or stopped those it had just started: its stack moved on (run/stack-status.ts
  * says why), so CloudFormation no longer waits for the answer.
  */
 export const cancellationWords = {
@@ -201,3 +214,113 @@ export const teardownWords = {
   failed: (cleanup: string, reason: string | undefined) =>
     `${cleanup} Teardown failed: ${reason ?? "no reason was recorded; see the runner's log."}`,
 };
+
+/**
+ * Why nothing runs for a request from a stack of an account the runner does not serve. `variable` is the environment
+ * variable that lists the accounts served. The Reason goes to the requester: it names no other account.
+ */
+export function unservedAccount(
+  requestType: 'Create' | 'Update' | 'Delete',
+  account: string | undefined,
+  variable: string,
+): string {
+  const whose = account ? `account ${account}` : 'an account the StackId does not show';
+  const why =
+    `this runner does not serve stacks of ${whose}. Its owner can add the account to the runner's ` +
+    `${variable} (TopicAccountIds in the runner template), or deploy a runner in that account.`;
+  return requestType === 'Delete' ? `Nothing was done: ${why}` : `Not started: ${why}`;
+}
+
+/** What a stack status the request's stack moved on to means for it, by the status's kind (stack-status.ts). */
+export const stackMovedOnWhy = {
+  createRollback: 'a resource of the stack failed, and its creation is being rolled back',
+  addingUpdateRollback: 'the update that added this resource failed, and is being rolled back',
+  updateRollback: 'the update failed and is being rolled back, and RunOnRollback is false',
+  importRollback: 'the stack is rolling back an import',
+  deleting: 'the stack is being deleted',
+  ended: 'the stack operation this request belonged to has ended',
+} as const;
+
+/**
+ * Why a stack's status could not be read: the facts run/stack-status.ts reports, declared beside the words that
+ * explain each one.
+ */
+export type UnreadableCause =
+  /** DescribeStacks sees only the caller's account, and no StackStatusRoleArn was given. */
+  | { kind: 'other-account'; stackAccount: string; ownAccount: string | undefined }
+  /** StackStatusRoleArn is a role of another account than the stack's: it cannot see the stack either. */
+  | { kind: 'role-elsewhere'; roleArn: string; stackAccount: string | undefined }
+  /** sts:AssumeRole of StackStatusRoleArn failed. */
+  | { kind: 'role-refused'; roleArn: string; error: string }
+  | { kind: 'denied'; roleArn: string | undefined; error: string }
+  | { kind: 'not-found'; roleArn: string | undefined }
+  /** Throttling or a transient error lasted until the time to read it ran out. */
+  | { kind: 'gave-up'; error: string; attempts: number }
+  | { kind: 'failed'; error: string };
+
+/** The template users deploy in the stack's account to create a StackStatusRoleArn. */
+const ROLE_TEMPLATE = 'infra/stack-status-role.yml';
+
+/** The Reason of an Update that is not run because the runner cannot tell a forward update from a rollback. */
+export function cannotTellUpdateRollback(stackId: string, cause: UnreadableCause): string {
+  const { what, fix } = explain(cause);
+  return (
+    `Not started: RunOnRollback is false, so the runner must tell an update from the rollback of a failed one, ` +
+    `and it could not read the status of stack ${stackName(stackId) ?? stackId}: ${what}. ${fix}` +
+    'Or set RunOnRollback to true to run on every update, rollbacks included.'
+  );
+}
+
+/** Why a Delete runs no teardown task: the runner cannot tell a deletion from a failed creation's rollback. */
+export function cannotTellCreateRollback(stackId: string, cause: UnreadableCause): string {
+  const { what, fix } = explain(cause);
+  return (
+    `No teardown task: the runner could not read the status of stack ${stackName(stackId) ?? stackId}, so it ` +
+    `cannot tell a deletion from the rollback of a failed creation (which created nothing to tear down): ${what}. ${fix}`
+  ).trim();
+}
+
+function explain(cause: UnreadableCause): { what: string; fix: string } {
+  switch (cause.kind) {
+    case 'other-account':
+      return {
+        what:
+          `the stack is in account ${cause.stackAccount},` +
+          ` and DescribeStacks sees only the runner's own account${cause.ownAccount ? ` ${cause.ownAccount}` : ''}`,
+        fix:
+          `Give StackStatusRoleArn: a role in account ${cause.stackAccount} that the runner's role may assume,` +
+          ` allowed cloudformation:DescribeStacks (${ROLE_TEMPLATE} creates one). `,
+      };
+    case 'role-elsewhere':
+      return {
+        what:
+          `StackStatusRoleArn ${cause.roleArn} is not a role of the stack's account` +
+          `${cause.stackAccount ? ` ${cause.stackAccount}` : ''}, so it cannot see the stack either`,
+        fix: `Give a role of the stack's account (${ROLE_TEMPLATE} creates one). `,
+      };
+    case 'role-refused':
+      return {
+        what: `the runner could not assume StackStatusRoleArn ${cause.roleArn} (sts:AssumeRole): ${cause.error}`,
+        fix: "The role must trust the runner's role, and the runner's role must be allowed sts:AssumeRole on it (StackStatusRoleArns in the runner template). ",
+      };
+    case 'denied':
+      return {
+        what: `DescribeStacks was denied: ${cause.error}`,
+        fix: cause.roleArn
+          ? `Allow StackStatusRoleArn ${cause.roleArn} cloudformation:DescribeStacks on the stack. `
+          : "Allow the runner's role cloudformation:DescribeStacks on the stack (StackArns in the runner template). ",
+      };
+    case 'not-found':
+      return {
+        what: `DescribeStacks does not know the stack${cause.roleArn ? ` as ${cause.roleArn} sees it` : ''}`,
+        fix: "The runner reads stacks in its own region, and in another account only through a role of the stack's account. ",
+      };
+    case 'gave-up':
+      return {
+        what: `DescribeStacks kept failing (${cause.attempts} attempts, the last: ${cause.error})`,
+        fix: 'Try again when CloudFormation answers. ',
+      };
+    case 'failed':
+      return { what: `DescribeStacks failed: ${cause.error}`, fix: '' };
+  }
+}

@@ -1,5 +1,6 @@
 import type { Answer } from '../response/answer';
 import { arnFields } from '../shared/arns';
+import { unservedAccount } from '../answers/wording';
 
 /** The environment variable that lists the accounts, besides its own, whose stacks the runner serves. */
 export const ALLOWED_ACCOUNTS_VARIABLE = 'ALLOWED_ACCOUNT_IDS';
@@ -44,17 +45,11 @@ export function checkStackAccount(stackId: string, served: AccountsServed): Acco
 /**
  * The answer to a request from a stack the runner does not serve: nothing runs. Create and Update fail; a Delete
  * succeeds (nothing of the runner's is there to clean up), so that the requester's stack is not stuck deleting.
- * The Reason goes to the requester: it names no other account.
  */
 export function answerToUnservedAccount(
   requestType: 'Create' | 'Update' | 'Delete',
   refusal: Extract<AccountCheck, { kind: 'refused' }>,
 ): Answer {
-  const whose = refusal.account ? `account ${refusal.account}` : 'an account the StackId does not show';
-  const why =
-    `this runner does not serve stacks of ${whose}. Its owner can add the account to the runner's ` +
-    `${ALLOWED_ACCOUNTS_VARIABLE} (TopicAccountIds in the runner template), or deploy a runner in that account.`;
-  return requestType === 'Delete'
-    ? { status: 'SUCCESS', reason: `Nothing was done: ${why}` }
-    : { status: 'FAILED', reason: `Not started: ${why}` };
+  const reason = unservedAccount(requestType, refusal.account, ALLOWED_ACCOUNTS_VARIABLE);
+  return { status: requestType === 'Delete' ? 'SUCCESS' : 'FAILED', reason };
 }

@@ -1,18 +1,18 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { Answer } from '../response/answer';
+import { type Answer, answerBody } from '../response/answer';
 import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, extraResponseEndpoints, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
-import { answerBody } from '../answers/answer-body';
 import { carryOutRequest, resumeRun } from './carry-out-request';
 import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
-import type { LifecycleDependencies, RequestOutcome } from '../run/contract';
+import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unexplainedError } from '../answers/wording';
 
-export interface RunnerDependencies extends LifecycleDependencies {
+/** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
+export interface AnswerDeps extends RunnerDeps {
   http: HttpPut;
   /** RESPONSE_URL_ALLOWED_HOSTS: replaces CloudFormation's response bucket as where answers may go (local testing). */
   allowedResponseHosts?: string;
@@ -29,7 +29,7 @@ export interface RunnerDependencies extends LifecycleDependencies {
  * request is answered exactly once: by the invocation that finishes it, also when something unexpected fails.
  * Never throws, so Lambda never retries an invocation and runs the tasks a second time.
  */
-export async function answerCloudFormation(event: unknown, deps: RunnerDependencies): Promise<void> {
+export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Promise<void> {
   const { log } = deps;
   // A hand-off written by any runner version is converted here, once: everything below sees the current run.
   const continuation = !deps.throughTopic && isContinuationEvent(event) ? runOf(event) : undefined;

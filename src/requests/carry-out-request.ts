@@ -2,25 +2,22 @@ import type { CloudFormationCustomResourceEvent, CloudFormationCustomResourceUpd
 import { whatRunsChanged } from '../properties/what-runs';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { InvalidPropertiesError } from '../shared/errors';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { deleteResource } from './delete-resource';
-import { followRun } from '../run/follow-run';
 import { retryingDeniedCalls } from './iam-propagation';
-import { isTeardown, type Run } from '../run/run-state';
-import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE, teardownWords } from '../answers/wording';
-import { runTasks } from '../run/start-run';
+import type { Run } from '../run/run-state';
+import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE } from '../answers/wording';
+import { carryOnRun, runTasks } from '../run/start-run';
 import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
-import { UPDATE_ROLLBACK } from '../run/stack-status';
-import { readStackStatus } from '../run/stack-status-reader';
-import { cannotTellUpdateRollback } from './unreadable-stack-status';
+import { readStackStatus, UPDATE_ROLLBACK } from '../run/stack-status';
+import { cannotTellUpdateRollback } from '../answers/wording';
 import { forgettingAttributes, keepingAttributes, skippedUpdateData } from './kept-attributes';
-import { asTeardownOutcome, teardownProperties } from './teardown';
 
 /** Decides what a CloudFormation request means for the resource and carries it out. */
 export async function carryOutRequest(
   request: CloudFormationCustomResourceEvent,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   switch (request.RequestType) {
     case 'Create': {
@@ -38,26 +35,19 @@ export async function carryOutRequest(
 }
 
 /** A fresh invocation takes over the run an earlier one handed off, and answers when it is done. */
-export async function resumeRun(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
-  const properties = requireProperties(run.request);
-  if (!isTeardown(run)) return keepingAttributes(run.request, await followRun(run, properties, deps, true), deps);
-  const { onDelete } = properties;
-  // A teardown handed off always comes from a Delete with OnDelete; without it there is nothing to carry on.
-  if (!onDelete)
-    return forgettingAttributes(
-      run.request,
-      answered({ status: 'SUCCESS', reason: teardownWords.notCarriedOn(run.phase.cleanup) }),
-      deps,
-    );
-  const torn = asTeardownOutcome(
-    await followRun(run, teardownProperties(run.request, { ...properties, onDelete }), deps, true),
-    run.phase,
-  );
-  return forgettingAttributes(run.request, torn, deps);
+export async function resumeRun(run: Run, deps: RunnerDeps): Promise<RequestOutcome> {
+  const outcome = await carryOnRun(run, requireProperties(run.request), deps);
+  // A run's attributes are kept as a Create's or Update's are; a teardown ends a Delete, which forgets them.
+  switch (run.phase.kind) {
+    case 'run':
+      return keepingAttributes(run.request, outcome, deps);
+    case 'teardown':
+      return forgettingAttributes(run.request, outcome, deps);
+  }
 }
 
 /** This invocation's budget before the run is planned: its Timeout from now is the furthest its deadline can be. */
-function timeoutBudget(properties: RunnerProperties, deps: LifecycleDependencies): TimeBudget {
+function timeoutBudget(properties: RunnerProperties, deps: RunnerDeps): TimeBudget {
   return timeBudget(deps.clock.now() + effectiveTimeout(properties).seconds * 1000, deps);
 }
 
@@ -70,7 +60,7 @@ function requireProperties(request: CloudFormationCustomResourceEvent): RunnerPr
 async function updateResource(
   request: CloudFormationCustomResourceUpdateEvent,
   properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   const skipped = async (reason: string): Promise<RequestOutcome> =>
     answered({ status: 'SUCCESS', reason, data: await skippedUpdateData(request, properties.outputs, deps) });

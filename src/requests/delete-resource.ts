@@ -4,9 +4,9 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import { byStopRequest, type EarlierTask, unstoppedTasks } from '../tasks/running-tasks';
 import { stopTasks } from '../tasks/stop-tasks';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
-import { defaultStartedBy } from '../shared/resource-identity';
+import { resourceStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
 import { type Cleanup, runTeardown } from './teardown';
 
@@ -17,7 +17,7 @@ import { type Cleanup, runTeardown } from './teardown';
  */
 export async function deleteResource(
   request: CloudFormationCustomResourceDeleteEvent,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   const parsed = parseRunnerProperties(request.ResourceProperties);
   if (parsed.kind === 'invalid') return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
@@ -33,7 +33,7 @@ export async function deleteResource(
  * consistent — "the result of an API command you run that affects your Amazon ECS resources might not be immediately
  * visible to all subsequent commands you run" (ECS API reference, RunTask) — so a Delete that cancels a Create a
  * second after its RunTask may not see that task yet. No RunTask of the resource follows the cancellation (the run
- * reads its stack's status before and after each one, stack-moved-on.ts), so a listing this long after the Delete was
+ * reads its stack's status before and after each one, run/stack-status.ts), so a listing this long after the Delete was
  * sent sees every task the Create started.
  */
 export const DELETE_RELIST_AFTER_MS = 10_000;
@@ -46,12 +46,12 @@ export const DELETE_RELIST_AFTER_MS = 10_000;
 async function stopResourceTasks(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: Pick<RunnerProperties, 'stopOnDelete' | 'startedBy' | 'cluster'>,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<Cleanup> {
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const { clock } = deps;
   const sentAt = Math.min(cloudFormationWait(request.ResponseURL)?.sentAt ?? clock.now(), clock.now());
-  const startedBy = properties.startedBy ?? defaultStartedBy(request);
+  const startedBy = resourceStartedBy(request, properties.startedBy);
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
     const first = await stopUnstopped(
@@ -82,7 +82,7 @@ type StopRound = ReturnType<typeof byStopRequest>;
 async function stopUnstopped(
   unstopped: readonly EarlierTask[],
   { cluster }: Pick<RunnerProperties, 'cluster'>,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<StopRound> {
   const round = byStopRequest(unstopped);
   await stopTasks(deps.aws.ecs, cluster, round.toStop, 'ecs-task-runner: the resource was deleted', deps.log);

@@ -1,6 +1,6 @@
 import { errorName, isPermissionDenied } from '../aws/aws-errors';
 import type { AwsPorts } from '../aws/ports';
-import type { LifecycleDependencies } from '../run/contract';
+import type { RunnerDeps } from '../run/contract';
 import { deniedCallDelayMs } from '../runtime/delays';
 import { retry } from '../runtime/retry';
 import { HAND_OFF_MARGIN_MS, IAM_PROPAGATION_MS, type TimeBudget } from '../runtime/time-budget';
@@ -13,7 +13,7 @@ type Retry = <R>(what: string, call: () => Promise<R>) => Promise<R>;
  * (HAND_OFF_MARGIN_MS). Then a denial is final and fails as it would have at once (the Reason names the missing
  * permission). For Create and Update, whose grants may be as new as the request; a Delete does not wait.
  */
-export function retryingDeniedCalls(deps: LifecycleDependencies, budget: TimeBudget): LifecycleDependencies {
+export function retryingDeniedCalls(deps: RunnerDeps, budget: TimeBudget): RunnerDeps {
   const { clock, log } = deps;
   const until = Math.min(budget.patienceUntil(IAM_PROPAGATION_MS), budget.callUntil(HAND_OFF_MARGIN_MS));
   const retryDenied: Retry = (what, call) =>

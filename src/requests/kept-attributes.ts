@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { errorName, errorSummary } from '../aws/aws-errors';
 import type { Answer } from '../response/answer';
 import { emptyData } from '../answers/task-attributes';
-import type { LifecycleDependencies, RequestOutcome } from '../run/contract';
+import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
 import { forgetResource, keepSuccessfulRun, readResource } from '../run/resource-record';
 
@@ -19,7 +19,7 @@ import { forgetResource, keepSuccessfulRun, readResource } from '../run/resource
 export async function skippedUpdateData(
   request: CloudFormationCustomResourceEvent,
   outputs: readonly string[] | undefined,
-  deps: Pick<LifecycleDependencies, 'aws' | 'log'>,
+  deps: Pick<RunnerDeps, 'aws' | 'log'>,
 ): Promise<Record<string, string>> {
   const empty = emptyData(outputs);
   try {
@@ -41,7 +41,7 @@ export async function skippedUpdateData(
 export async function keepingAttributes(
   request: CloudFormationCustomResourceEvent,
   outcome: RequestOutcome,
-  deps: Pick<LifecycleDependencies, 'aws' | 'clock' | 'log'>,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
 ): Promise<RequestOutcome> {
   if (outcome.kind !== 'answer' || outcome.answer.status !== 'SUCCESS') return outcome;
   await keep(request, outcome.answer, deps);
@@ -51,7 +51,7 @@ export async function keepingAttributes(
 async function keep(
   request: CloudFormationCustomResourceEvent,
   answer: Answer,
-  deps: Pick<LifecycleDependencies, 'aws' | 'clock' | 'log'>,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
 ): Promise<void> {
   try {
     const table = await deps.aws.stateTable();
@@ -71,7 +71,7 @@ async function keep(
 export async function forgettingAttributes(
   request: CloudFormationCustomResourceEvent,
   outcome: RequestOutcome,
-  deps: Pick<LifecycleDependencies, 'aws' | 'clock' | 'log'>,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
 ): Promise<RequestOutcome> {
   if (outcome.kind !== 'answer') return outcome;
   try {
@@ -87,6 +87,6 @@ export async function forgettingAttributes(
 }
 
 /** When CloudFormation sent the request (the ResponseURL's X-Amz-Date), or now for a URL without one. */
-function sentAt(request: CloudFormationCustomResourceEvent, deps: Pick<LifecycleDependencies, 'clock'>): number {
+function sentAt(request: CloudFormationCustomResourceEvent, deps: Pick<RunnerDeps, 'clock'>): number {
   return cloudFormationWait(request.ResponseURL)?.sentAt ?? deps.clock.now();
 }

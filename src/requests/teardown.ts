@@ -1,15 +1,13 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { OnDelete } from '../properties/on-delete';
 import type { RunnerProperties } from '../properties/runner-properties';
-import { answered, type LifecycleDependencies, type RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
-import { defaultStartedBy, teardownStartedBy } from '../shared/resource-identity';
 import type { TeardownPhase } from '../run/run-state';
 import { teardownWords } from '../answers/wording';
 import { startAndFollow } from '../run/start-run';
-import { CREATE_ROLLBACK } from '../run/stack-status';
-import { readStackStatus } from '../run/stack-status-reader';
-import { cannotTellCreateRollback } from './unreadable-stack-status';
+import { CREATE_ROLLBACK, readStackStatus } from '../run/stack-status';
+import { cannotTellCreateRollback } from '../answers/wording';
 
 /** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */
 export interface Cleanup {
@@ -28,7 +26,7 @@ export async function runTeardown(
   request: CloudFormationCustomResourceDeleteEvent,
   properties: RunnerProperties & { onDelete: OnDelete },
   cleanup: Cleanup,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<RequestOutcome> {
   const reading = await readStackStatus(request.StackId, properties, deps);
   // Not knowing is not "no rollback": a teardown during a failed creation's rollback is what the check rules out.
@@ -42,52 +40,11 @@ export async function runTeardown(
   }
   const phase: TeardownPhase = { kind: 'teardown', cleanup: cleanup.summary };
   try {
-    // The tasks just stopped end first (SIGTERM, then the stop timeout): the teardown never overlaps them.
-    return asTeardownOutcome(
-      await startAndFollow({ request, phase }, teardownProperties(request, properties), deps, cleanup.stopped),
-      phase,
-    );
+    // The tasks just stopped end first (SIGTERM, then the stop timeout): the teardown never overlaps them. The run
+    // answers as a teardown does (phase-policy.ts): the Delete's SUCCESS, saying how the teardown ended.
+    return await startAndFollow({ request, phase }, properties, deps, cleanup.stopped);
   } catch (error) {
     logIfUnexpected(deps.log, error);
     return answered({ status: 'SUCCESS', reason: teardownWords.failed(cleanup.summary, explainError(error)) });
   }
-}
-
-/**
- * Delete never fails the stack: the teardown's outcome, good or bad, becomes the Reason of a SUCCESS. Every
- * invocation that may finish a teardown (the first, and each that takes over the watch) answers through this.
- */
-export function asTeardownOutcome(outcome: RequestOutcome, phase: TeardownPhase): RequestOutcome {
-  if (outcome.kind === 'handed-off') return outcome;
-  const { answer } = outcome;
-  return answered({
-    status: 'SUCCESS',
-    reason:
-      answer.status === 'SUCCESS'
-        ? teardownWords.succeeded(phase.cleanup, answer.data?.TaskId ?? answer.data?.TaskArn ?? '')
-        : teardownWords.failed(phase.cleanup, answer.reason),
-  });
-}
-
-/**
- * One task of OnDelete's task definition and overrides; everything else as the resource runs its tasks. Every
- * invocation of a teardown works from these: the first, and each that takes over its wait or its watch.
- */
-export function teardownProperties(
-  request: CloudFormationCustomResourceDeleteEvent,
-  properties: RunnerProperties & { onDelete: OnDelete },
-): RunnerProperties {
-  const { onDelete } = properties;
-  const teardown: RunnerProperties = {
-    ...properties,
-    taskDefinition: onDelete.taskDefinition ?? properties.taskDefinition,
-    count: 1,
-    // Not the resource's own startedBy: a Delete delivered twice stops the resource's tasks, never its teardown.
-    startedBy: teardownStartedBy(properties.startedBy ?? defaultStartedBy(request)),
-  };
-  // The resource's Overrides are for its own task definition; the teardown has OnDelete's, and no Outputs.
-  delete teardown.overrides;
-  delete teardown.outputs;
-  delete teardown.onDelete;
-  return onDelete.overrides ? { ...teardown, overrides: onDelete.overrides } : teardown;
 }

@@ -1,3 +1,5 @@
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { answeredPhysicalResourceId } from '../shared/resource-identity';
 import type { ResponseBody } from './response-body';
 
 /** What the runner answers CloudFormation, before the protocol's fields are added. */
@@ -28,4 +30,9 @@ export function responseBody(request: AnsweredRequest, answer: Answer, physicalR
     LogicalResourceId: request.LogicalResourceId,
     ...(answer.data ? { Data: answer.data } : {}),
   };
+}
+
+/** The body CloudFormation receives for `answer` to `request`: what is sent, and what must fit its 4096 bytes. */
+export function answerBody(request: CloudFormationCustomResourceEvent, answer: Answer): ResponseBody {
+  return responseBody(request, answer, answeredPhysicalResourceId(request));
 }

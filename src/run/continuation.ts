@@ -63,13 +63,7 @@ export function runOf(event: AnyContinuationEvent): Run {
 function fromVersion1(event: ContinuationEventV1): Run {
   const { watch, progress } = event;
   const { taskArns, startedAt, ...plan } = watch;
-  const next = progress?.next;
-  const state: RunState =
-    next === undefined
-      ? { kind: 'watching', taskArns, startedAt }
-      : next.step === 'start'
-        ? { kind: 'starting', count: next.count, notBefore: next.notBefore }
-        : { kind: 'waiting-for-earlier-run', taskArns: next.taskArns };
+  const state = stateOfVersion1(progress?.next, { taskArns, startedAt });
   const purpose =
     event.phase?.kind === 'teardown'
       ? { request: event.request as CloudFormationCustomResourceDeleteEvent, phase: event.phase }
@@ -89,6 +83,20 @@ function fromVersion1(event: ContinuationEventV1): Run {
     },
     state,
   };
+}
+
+/** Version 1's state: `progress.next` when there was one, else the watch of `watched`. */
+function stateOfVersion1(
+  next: NonNullable<ContinuationEventV1['progress']>['next'],
+  watched: { taskArns: string[]; startedAt: number },
+): RunState {
+  if (next === undefined) return { kind: 'watching', ...watched };
+  switch (next.step) {
+    case 'start':
+      return { kind: 'starting', count: next.count, notBefore: next.notBefore };
+    case 'wait-for-earlier-run':
+      return { kind: 'waiting-for-earlier-run', taskArns: next.taskArns };
+  }
 }
 
 function succeededTask(task: TaskFacts & { succeeded: boolean }): DecidedTask {

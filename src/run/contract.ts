@@ -5,8 +5,11 @@ import type { Clock } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 
-/** What every request handler and run step is given: the AWS ports, time, the Lambda invocation and the log. */
-export interface LifecycleDependencies {
+/**
+ * What every request handler and run step is given: the AWS ports, time, the Lambda invocation and the log. A function
+ * that needs less takes `Pick<RunnerDeps, …>`.
+ */
+export interface RunnerDeps {
   aws: AwsPorts;
   clock: Clock;
   invocation: Invocation;

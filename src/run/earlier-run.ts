@@ -4,8 +4,8 @@ import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/runnin
 import { askWithBackoff } from '../tasks/call-backoff';
 import { stopTasks } from '../tasks/stop-tasks';
 import { MIN_INVOCATION_MS, type TimeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies, RunRequest } from './contract';
-import { defaultStartedBy, requestTag } from '../shared/resource-identity';
+import type { RunnerDeps } from './contract';
+import { type RequestIdentity, requestTag } from '../shared/resource-identity';
 import { earlierRunStillRuns } from '../answers/wording';
 
 /** What IfRunning makes of an earlier run: the tasks to wait for (none: start at once), or a refusal. */
@@ -18,12 +18,12 @@ export type EarlierRun = { kind: 'wait-for'; taskArns: string[] } | { kind: 'ref
  * the time left that a run needs.
  */
 export async function earlierRun(
-  request: RunRequest,
-  properties: Pick<RunnerProperties, 'startedBy' | 'cluster' | 'ifRunning'>,
+  request: RequestIdentity,
+  properties: { cluster: string; startedBy: string; ifRunning: RunnerProperties['ifRunning'] },
   budget: TimeBudget,
-  deps: LifecycleDependencies,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
 ): Promise<EarlierRun> {
-  const startedBy = properties.startedBy ?? defaultStartedBy(request);
+  const { startedBy } = properties;
   const until = budget.callUntil(MIN_INVOCATION_MS);
   let tasks: EarlierTask[];
   try {

@@ -1,7 +1,7 @@
-import type { RunnerProperties } from '../properties/runner-properties';
 import { timeBudget } from '../runtime/time-budget';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { handOff } from './hand-off';
+import type { PhasePolicy } from './phase-policy';
 import type { Run, Transition } from './run-state';
 import type { StepContext } from './run-steps';
 import { startAttempt } from './start-attempt';
@@ -10,16 +10,23 @@ import { watchAttempt } from './watch-attempt';
 
 /**
  * Carries the run on from its state, one step at a time, until the answer is known or a fresh invocation of the same
- * function must take over. `takenOver`: this invocation received the run from an earlier one.
+ * function must take over; the answer is the one the run's phase gives (`policy.outcome`: a teardown's is the
+ * Delete's). `takenOver`: this invocation received the run from an earlier one.
  */
 export async function followRun(
   run: Run,
-  properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  policy: PhasePolicy,
+  deps: RunnerDeps,
   takenOver: boolean,
 ): Promise<RequestOutcome> {
   let current = run;
-  let context: StepContext = { properties, deps, budget: timeBudget(run.plan.deadline, deps), takenOver };
+  let context: StepContext = {
+    properties: policy.properties,
+    policy,
+    deps,
+    budget: timeBudget(run.plan.deadline, deps),
+    takenOver,
+  };
   for (;;) {
     const transition = await step(current, context);
     switch (transition.kind) {
@@ -28,9 +35,9 @@ export async function followRun(
         context = { ...context, takenOver: false };
         continue;
       case 'hand-off':
-        return handOff(transition.run, deps);
+        return policy.outcome(await handOff(transition.run, deps));
       case 'answer':
-        return answered(transition.answer);
+        return policy.outcome(answered(transition.answer));
     }
   }
 }

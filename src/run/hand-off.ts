@@ -1,8 +1,7 @@
 import { isRecursionStopped } from '../aws/aws-errors';
-import { describeAwsError } from '../diagnostics/failure-reason';
 import { stopTasks } from '../tasks/stop-tasks';
 import { continuationOf } from './continuation';
-import { answered, type LifecycleDependencies, type RequestOutcome } from './contract';
+import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { type Run, startedTasks } from './run-state';
 import { handOffFailed, recursionStoppedHandOff } from '../answers/wording';
 
@@ -10,7 +9,7 @@ import { handOffFailed, recursionStoppedHandOff } from '../answers/wording';
  * Hands the run to a fresh asynchronous invocation of this same function. If that fails, nobody would watch the
  * tasks: they are stopped and the request fails, saying why.
  */
-export async function handOff(run: Run, deps: LifecycleDependencies): Promise<RequestOutcome> {
+export async function handOff(run: Run, deps: Pick<RunnerDeps, 'aws' | 'invocation' | 'log'>): Promise<RequestOutcome> {
   const next = continuationOf({ ...run, handOffs: run.handOffs + 1 });
   const taskArns = startedTasks(run.state);
   try {
@@ -29,7 +28,6 @@ export async function handOff(run: Run, deps: LifecycleDependencies): Promise<Re
     if (isRecursionStopped(error)) {
       return answered({ status: 'FAILED', reason: recursionStoppedHandOff(next.handOffs) });
     }
-    const call = 'Handing off to a fresh invocation (lambda:InvokeFunction on this function)';
-    return answered({ status: 'FAILED', reason: handOffFailed(describeAwsError(call, error)) });
+    return answered({ status: 'FAILED', reason: handOffFailed(error) });
   }
 }

@@ -1,6 +1,6 @@
 import { errorName } from '../aws/aws-errors';
 import { HAND_OFF_MARGIN_MS } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import { chainTooLong } from '../answers/wording';
 
 /**
@@ -30,7 +30,10 @@ export type ChainCheck = { kind: 'fits' } | { kind: 'refused'; reason: string };
  * Whether a watch of `timeoutMs` can be started: it fits in one chain of invocations, or the function allows
  * recursion. The setting is read only when it matters; not knowing counts as not allowed.
  */
-export async function checkInvocationChain(timeoutMs: number, deps: LifecycleDependencies): Promise<ChainCheck> {
+export async function checkInvocationChain(
+  timeoutMs: number,
+  deps: Pick<RunnerDeps, 'aws' | 'invocation' | 'log'>,
+): Promise<ChainCheck> {
   const invocationMs = deps.invocation.remainingTimeMs();
   const needed = invocationsNeeded(timeoutMs, invocationMs);
   if (needed <= MAX_INVOCATIONS_IN_CHAIN) return { kind: 'fits' };

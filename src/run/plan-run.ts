@@ -1,13 +1,13 @@
-import type { RunnerProperties } from '../properties/runner-properties';
 import { checkBeforeStart } from '../tasks/preflight';
 import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import { cloudFormationWait, effectiveTimeout, lateDelivery } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
 import { checkOutputsFit } from '../answers/outputs-fit';
-import { isTeardown, type Purpose, type Run } from './run-state';
-import { requestTooLate, tooLittleInvocationTime } from '../answers/wording';
+import type { PhasePolicy } from './phase-policy';
+import type { Purpose, Run } from './run-state';
+import { preflightRefused, requestTooLate, tooLittleInvocationTime } from '../answers/wording';
 
 /** The planning step's verdict: the run to carry out, or why nothing is started (a Reason). */
 export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason: string };
@@ -15,16 +15,18 @@ export type Planned = { kind: 'planned'; run: Run } | { kind: 'refused'; reason:
 /**
  * Everything decided once, before anything starts: the deadline, and every reason not to start — too little time in
  * this invocation, a watch longer than Lambda's recursion limit allows, a task definition that does not match the
- * properties (PreflightError), declared Outputs that cannot fit the response, an earlier run still running
- * (IfRunning Fail). Before a teardown, the resource's tasks just stopped (`waitFor`) end first.
+ * properties (the preflight's problems), declared Outputs that cannot fit the response, an earlier run still running
+ * (IfRunning Fail). Before a teardown, the resource's tasks just stopped (`waitFor`) end first. The run works from
+ * `policy`'s properties (phase-policy.ts).
  */
 export async function planRun(
   purpose: Purpose,
-  properties: RunnerProperties,
-  deps: LifecycleDependencies,
+  policy: PhasePolicy,
+  deps: RunnerDeps,
   waitFor: readonly string[] = [],
 ): Promise<Planned> {
   const { clock, log } = deps;
+  const { properties } = policy;
   // Timeout counts from the request's arrival, not from RunTask: CloudFormation's own clock started even earlier.
   const receivedAt = clock.now();
   const budget = timeBudget(Infinity, deps);
@@ -49,12 +51,19 @@ export async function planRun(
     });
   const chain = await checkInvocationChain(deadline - receivedAt, deps);
   if (chain.kind === 'refused') return chain;
-  const definition = await checkBeforeStart(deps.aws, properties);
+  const checked = await checkBeforeStart(deps.aws, properties);
+  if (checked.kind === 'refused') return { kind: 'refused', reason: preflightRefused(checked.problems) };
+  const { definition } = checked;
   const outputs = checkOutputsFit(purpose.request, properties, definition.arn, log);
   if (outputs.kind === 'refused') return outputs;
-  const earlier = isTeardown(purpose)
+  const earlier = policy.waitedFor.teardown
     ? { kind: 'wait-for' as const, taskArns: [...waitFor] }
-    : await earlierRun(purpose.request, properties, budget.withDeadline(deadline), deps);
+    : await earlierRun(
+        purpose.request,
+        { cluster: properties.cluster, startedBy: policy.startedBy, ifRunning: policy.waitedFor.ifRunning },
+        budget.withDeadline(deadline),
+        deps,
+      );
   if (earlier.kind === 'refused') return earlier;
   return {
     kind: 'planned',

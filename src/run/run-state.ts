@@ -23,12 +23,6 @@ export interface TeardownPhase {
 export type Purpose =
   { request: RunRequest; phase: RunPhase } | { request: CloudFormationCustomResourceDeleteEvent; phase: TeardownPhase };
 
-export type TeardownPurpose = Extract<Purpose, { phase: TeardownPhase }>;
-
-export function isTeardown<P extends Purpose>(purpose: P): purpose is P & TeardownPurpose {
-  return purpose.phase.kind === 'teardown';
-}
-
 /** What the planning step decided once, before anything started; the same in every invocation of the run. */
 export interface RunPlan extends Omit<Watch, 'taskArns' | 'startedAt'> {
   /** The task definition's ARN with its revision: every attempt runs the same one. */
@@ -80,7 +74,15 @@ export function moveTo(run: Run, state: RunState): Run {
 
 /** The tasks the run has started and not yet judged: those a failed hand-off must stop. */
 export function startedTasks(state: RunState): string[] {
-  return state.kind === 'watching' ? state.taskArns : [];
+  switch (state.kind) {
+    case 'watching':
+      return state.taskArns;
+    case 'waiting-for-earlier-run':
+      // These are an earlier run's tasks, or those a Delete stopped: not the run's to stop.
+      return [];
+    case 'starting':
+      return [];
+  }
 }
 
 /** What watch-tasks.ts polls in the watching state. */

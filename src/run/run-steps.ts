@@ -1,13 +1,16 @@
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { TimeBudget } from '../runtime/time-budget';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
+import type { PhasePolicy } from './phase-policy';
 import type { Run, RunState, Transition } from './run-state';
 
 /** What every step is given besides the run. */
 export interface StepContext {
-  /** The properties the run works from (a teardown's: OnDelete's task definition, one task). */
+  /** The properties the tasks run with: the policy's (a teardown's: OnDelete's task definition, one task). */
   properties: RunnerProperties;
-  deps: LifecycleDependencies;
+  /** What the run's phase decides (phase-policy.ts): read here, never the phase itself. */
+  policy: PhasePolicy;
+  deps: RunnerDeps;
   /** The run's deadline and this invocation's end: until when a call may go on, and when to hand off. */
   budget: TimeBudget;
   /** The first step of an invocation that took the run over: time has passed since the last invocation's poll. */

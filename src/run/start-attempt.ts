@@ -4,23 +4,22 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
-import { clientToken, defaultStartedBy, requestTag } from '../shared/resource-identity';
+import { clientToken, requestTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
 import { cancellationWords } from '../answers/wording';
-import { isTeardown, moveTo, type Run, type Transition } from './run-state';
+import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
-import type { LifecycleDependencies } from './contract';
-import type { StackStance } from './stack-moved-on';
+import type { RunnerDeps } from './contract';
+import { type StackStance, stackStillWaits } from './stack-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
-import { stackStillWaits } from './stack-check';
 
 /**
  * RunTask for the attempt the run is at, once its backoff has passed: then the run watches the tasks, starts again
  * after a backoff (a placement that may work later, StartRetries), or fails with the reason. A backoff longer than
  * this invocation can wait is handed to a fresh invocation. Right before RunTask, and right after it, a Create's or
  * Update's stack status is read again: when CloudFormation has moved on (a sibling failed and the stack rolls back,
- * the stack is being deleted), nothing starts, or what just started is stopped (stack-moved-on.ts).
+ * the stack is being deleted), nothing starts, or what just started is stopped (stack-status.ts).
  */
 export const startAttempt: Step<'starting'> = async (run, state, context) => {
   const { properties, deps, budget } = context;
@@ -32,7 +31,7 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
     if (budget.mustHandOff(delay, MIN_INVOCATION_MS)) return { kind: 'hand-off', run };
     await clock.sleep(delay);
   }
-  const before = await stackStanceOf(run, context);
+  const before = await stackStanceOf(context);
   if (before.kind === 'moved-on') return notStarted(run, before);
   const start = await startTasks(
     {
@@ -40,14 +39,14 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       taskDefinitionArn: plan.taskDefinitionArn,
       count: state.count,
       clientToken: clientToken(request, progress.attempt),
-      startedBy: properties.startedBy ?? defaultStartedBy(request),
+      startedBy: context.policy.startedBy,
       requestTag: requestTag(request),
       retryUntil: budget.callUntil(HAND_OFF_MARGIN_MS),
     },
     { ecs: aws.ecs, clock, log },
   );
   if (start.kind === 'started') {
-    const after = await stackStanceOf(run, context);
+    const after = await stackStanceOf(context);
     if (after.kind === 'moved-on') return stopJustStarted(run, start.taskArns, after, deps);
     return { kind: 'next', run: moveTo(run, { kind: 'watching', taskArns: start.taskArns, startedAt: clock.now() }) };
   }
@@ -69,10 +68,14 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
   };
 };
 
-/** Where the run's stack is: a teardown keeps its own rule (teardown.ts), so it is never taken for cancelled. */
-function stackStanceOf(run: Run, { properties, deps, budget }: StepContext): Promise<StackStance> {
-  if (isTeardown(run)) return Promise.resolve({ kind: 'waits' });
-  return stackStillWaits(run.request, properties, budget, deps);
+/** Where the run's stack is, when its phase reads it around RunTask (phase-policy.ts); otherwise it waits. */
+function stackStanceOf({ properties, policy, deps, budget }: StepContext): Promise<StackStance> {
+  switch (policy.stackCheck.kind) {
+    case 'around-run-task':
+      return stackStillWaits(policy.stackCheck.request, properties, budget, deps);
+    case 'none':
+      return Promise.resolve({ kind: 'waits' });
+  }
 }
 
 /** FAILED: the stack moved on before RunTask; nothing was started. */
@@ -87,7 +90,7 @@ async function stopJustStarted(
   run: Run,
   taskArns: readonly string[],
   moved: MovedOn,
-  deps: LifecycleDependencies,
+  deps: RunnerDeps,
 ): Promise<Transition> {
   const { request, plan, progress } = run;
   deps.log.warn('The stack moved on while RunTask was called: stopping the tasks just started', {

@@ -4,7 +4,7 @@ import { REASON_BUDGET_BYTES } from '../response/response-budget';
 import { startRetryDelayMs } from '../runtime/delays';
 import { RETRY_MIN_LEFT_MS } from '../runtime/time-budget';
 import type { StartFailureVerdict } from '../tasks/start-failure';
-import type { LifecycleDependencies } from './contract';
+import type { RunnerDeps } from './contract';
 import type { Run, RunProgress } from './run-state';
 
 /**
@@ -17,7 +17,7 @@ export function retryAfter(
   properties: Pick<RunnerProperties, 'startRetries'>,
   cause: string,
   count: number,
-  deps: Pick<LifecycleDependencies, 'clock' | 'log'>,
+  deps: Pick<RunnerDeps, 'clock' | 'log'>,
 ): Run | undefined {
   const { progress } = run;
   const retry = progress.attempt;

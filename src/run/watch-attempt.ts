@@ -15,8 +15,7 @@ import { watchTasks } from '../tasks/watch-tasks';
 import { successAnswer } from '../answers/success-answer';
 import { type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
-import { watchFailed } from '../answers/wording';
-import { withUnreadStatus } from './unread-status';
+import { watchFailed, withUnreadTaskStatus } from '../answers/wording';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 import { taskData } from '../answers/task-attributes';
 
@@ -58,7 +57,7 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
       await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
       const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
       const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis, late);
-      const reason = withUnreadStatus(timedOut, result.unread, clock.now());
+      const reason = withUnreadTaskStatus(timedOut, result.unread, clock.now());
       return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
     }
     case 'hand-off':
@@ -91,21 +90,21 @@ async function judgeRun(
   const tasks = [...progress.succeeded, ...decided];
   const attempts = progress.attempt;
   if (tasks.every(hasSucceeded)) {
-    const answer =
-      run.phase.kind !== 'teardown' && properties.outputs
-        ? await successAnswer(
-            run.request,
-            {
-              outputs: properties.outputs,
-              logs: run.plan.logs,
-              cluster: run.plan.cluster,
-              deadline: run.plan.deadline,
-              attempts,
-            },
-            tasks,
-            deps,
-          )
-        : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
+    // A teardown's properties declare no Outputs (phase-policy.ts).
+    const answer = properties.outputs
+      ? await successAnswer(
+          run.request,
+          {
+            outputs: properties.outputs,
+            logs: run.plan.logs,
+            cluster: run.plan.cluster,
+            deadline: run.plan.deadline,
+            attempts,
+          },
+          tasks,
+          deps,
+        )
+      : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
     return { kind: 'answer', answer };
   }
   const failed = decided.filter((task) => !hasSucceeded(task));

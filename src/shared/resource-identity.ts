@@ -54,6 +54,14 @@ export function defaultStartedBy(request: Pick<RequestIdentity, 'StackId' | 'Log
   return `cfn/${request.LogicalResourceId.slice(0, 100)}/${digest(request.StackId, request.LogicalResourceId).slice(0, 16)}`;
 }
 
+/** The resource's `startedBy`: the StartedBy the template declares, or the default one (`declared` undefined). */
+export function resourceStartedBy(
+  request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'>,
+  declared: string | undefined,
+): string {
+  return declared ?? defaultStartedBy(request);
+}
+
 /** The OnDelete teardown task's `startedBy`: the resource's, marked, so that stopping the resource's tasks never finds it. */
 export function teardownStartedBy(startedBy: string): string {
   return `${startedBy.slice(0, 128 - TEARDOWN_SUFFIX.length)}${TEARDOWN_SUFFIX}`;

@@ -1,8 +1,18 @@
 import { isTransient } from '../aws/aws-errors';
+import type { EcsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import { fullJitterBackoffMs } from '../runtime/delays';
+import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
 import { retry } from '../runtime/retry';
+
+/** What a poll of ECS tasks is given (the watch, the wait for tasks to stop): ECS, time, this invocation, the log. */
+export interface TaskPollDeps {
+  ecs: EcsApi;
+  clock: Clock;
+  invocation: Invocation;
+  log: Log;
+}
 
 /** The polls of a watch or wait had been failing since `since` (epoch ms) when its deadline passed; `error` the last. */
 export interface UnreadStatus {

@@ -2,13 +2,15 @@ import type { AwsPorts } from '../aws/ports';
 import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
-import { AwsCallError, PreflightError } from '../shared/errors';
+import { AwsCallError } from '../shared/errors';
 import { checkLaunchSettings, type LaunchSettings } from './launch-settings-check';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
 /**
  * Checks what the task definition says against the properties (network mode, container names) before anything
- * starts, and returns what the runner needs to know of it. Throws PreflightError with every problem found.
+ * starts: what the runner needs to know of it, or every problem found (the planning step refuses the run with
+ * them). A DescribeTaskDefinition that fails for another reason than a missing task definition is not a problem of
+ * the properties: it throws AwsCallError.
  *
  * Subnets and security groups are not described here: RunTask itself refuses a missing subnet or security group,
  * or one from another VPC, synchronously and before anything starts (InvalidParameterException naming the IDs), so
@@ -18,33 +20,42 @@ import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition
 export type PreflightProperties = Pick<RunnerProperties, 'taskDefinition' | 'network' | 'outputs' | 'overrides'> &
   LaunchSettings;
 
-export async function checkBeforeStart(aws: AwsPorts, properties: PreflightProperties): Promise<TaskDefinitionFacts> {
-  const definition = await describeTaskDefinition(aws, properties.taskDefinition);
+/** The task definition's facts when the properties fit it; otherwise every problem found, for the Reason. */
+export type PreflightCheck =
+  { kind: 'passed'; definition: TaskDefinitionFacts } | { kind: 'refused'; problems: readonly string[] };
+
+export async function checkBeforeStart(aws: AwsPorts, properties: PreflightProperties): Promise<PreflightCheck> {
+  const described = await describeTaskDefinition(aws, properties.taskDefinition);
+  if (described.kind === 'refused') return described;
+  const { definition } = described;
   const problems = checkAgainstTaskDefinition(properties, definition);
   problems.push(...checkLaunchSettings(properties, definition));
-  if (problems.length > 0) throw new PreflightError(problems);
-  return definition;
+  if (problems.length > 0) return { kind: 'refused', problems };
+  return described;
 }
 
-async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Promise<TaskDefinitionFacts> {
+async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Promise<PreflightCheck> {
   let response;
   try {
     response = await aws.ecs.describeTaskDefinition({ taskDefinition });
   } catch (error) {
     if (isTaskDefinitionNotFound(error)) {
-      throw new PreflightError(
-        [
+      return {
+        kind: 'refused',
+        problems: [
           `TaskDefinition: ${JSON.stringify(taskDefinition)} was not found in this account and region` +
             ' — give a family, family:revision or ARN of a registered task definition',
         ],
-        { cause: error },
-      );
+      };
     }
     throw new AwsCallError(`DescribeTaskDefinition of ${taskDefinition}`, error);
   }
   if (!response.taskDefinition)
-    throw new PreflightError([`TaskDefinition: ECS returned no task definition for ${JSON.stringify(taskDefinition)}`]);
-  return taskDefinitionFacts(response.taskDefinition, taskDefinition);
+    return {
+      kind: 'refused',
+      problems: [`TaskDefinition: ECS returned no task definition for ${JSON.stringify(taskDefinition)}`],
+    };
+  return { kind: 'passed', definition: taskDefinitionFacts(response.taskDefinition, taskDefinition) };
 }
 
 function checkAgainstTaskDefinition(properties: PreflightProperties, definition: TaskDefinitionFacts): string[] {

@@ -1,14 +1,11 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import { isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
-import type { Clock } from '../runtime/clock';
-import type { Invocation } from '../runtime/invocation';
-import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { pollWaitMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
-import type { UnreadStatus } from './call-backoff';
+import type { TaskPollDeps, UnreadStatus } from './call-backoff';
 
 /**
  * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
@@ -89,13 +86,6 @@ function earlierTask(taskArn: string, task: Task): EarlierTask {
   };
 }
 
-export interface StopWaitDependencies {
-  ecs: EcsApi;
-  clock: Clock;
-  invocation: Invocation;
-  log: Log;
-}
-
 export type StopWaitResult =
   | { kind: 'stopped' }
   /** The deadline passed with these tasks still running (`unread`: the polls had been failing since `since`). */
@@ -114,7 +104,7 @@ export async function waitUntilStopped(
   cluster: string,
   taskArns: readonly string[],
   deadline: number,
-  deps: StopWaitDependencies,
+  deps: TaskPollDeps,
 ): Promise<StopWaitResult> {
   const { clock } = deps;
   // The wait returns `hand-off` when the run's time budget says this invocation must hand off.

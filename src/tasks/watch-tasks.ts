@@ -1,12 +1,8 @@
 import { isThrottled, isTransient } from '../aws/aws-errors';
-import type { EcsApi } from '../aws/ports';
-import type { Clock } from '../runtime/clock';
-import type { Invocation } from '../runtime/invocation';
-import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
 import { pollWaitMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
-import type { UnreadStatus } from './call-backoff';
+import type { TaskPollDeps, UnreadStatus } from './call-backoff';
 import { nextPollDelayMs, throttledRecently } from './poll-schedule';
 import type { AwsLogsLocation } from './task-definition-facts';
 import { type DecidedTask, judgeTask, type PendingTask, type TaskOutcome } from './task-outcome';
@@ -47,11 +43,7 @@ export const MISSING_GRACE_MS = 300_000;
 /** A task still waiting to be placed or provisioned after this long gets its likely cause logged (once). */
 export const SLOW_START_WARNING_MS = 180_000;
 
-export interface WatchDependencies {
-  ecs: EcsApi;
-  clock: Clock;
-  invocation: Invocation;
-  log: Log;
+export interface WatchDeps extends TaskPollDeps {
   /** Called once when a task is still PROVISIONING or PENDING after SLOW_START_WARNING_MS. */
   onSlowStart?: () => Promise<void>;
 }
@@ -62,7 +54,7 @@ export interface WatchDependencies {
  * transient failure of DescribeTasks never ends the watch: it is asked again with backoff until the deadline (a poll
  * that failed says nothing about the task, which must not be stopped for it); any other failure is thrown.
  */
-export async function watchTasks(watch: Watch, deps: WatchDependencies, pollFirst = false): Promise<WatchResult> {
+export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = false): Promise<WatchResult> {
   const { clock, log } = deps;
   // The watch returns `hand-off` when the run's time budget says this invocation must hand off.
   const budget = timeBudget(watch.deadline, deps);
@@ -130,7 +122,7 @@ function isDecided(outcome: TaskOutcome): boolean {
   return outcome.kind === 'decided';
 }
 
-async function describe(watch: Watch, deps: WatchDependencies): Promise<TaskOutcome[]> {
+async function describe(watch: Watch, deps: WatchDeps): Promise<TaskOutcome[]> {
   const outcomes: TaskOutcome[] = [];
   for (let i = 0; i < watch.taskArns.length; i += 100) {
     const tasks = watch.taskArns.slice(i, i + 100);

@@ -1,6 +1,6 @@
 import { checkOutputsFit, outputsThatDoNotFit, roomForOutputValues } from '../../src/answers/outputs-fit';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';
-import { answerBody } from '../../src/answers/answer-body';
+import { answerBody } from '../../src/response/answer';
 import { taskData } from '../../src/answers/task-attributes';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { stoppedTask, TASK_DEFINITION_ARN } from '../support/aws-mocks';

@@ -10,7 +10,7 @@ import {
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent, ContinuationEventV1 } from '../../src/run/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, stubStackStatuses } from '../support/aws-mocks';
-import { asTeardownOutcome } from '../../src/requests/teardown';
+import { teardownOutcome } from '../../src/run/phase-policy';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -284,7 +284,7 @@ describe("the Delete's answer after a teardown", () => {
 
   it('names the teardown task by its ID, or its ARN when the ID is missing', () => {
     expect(
-      asTeardownOutcome(
+      teardownOutcome(
         { kind: 'answer', answer: { status: 'SUCCESS', data: { TaskArn: TASK_ARN, TaskId: '0a1b' } } },
         phase,
       ),
@@ -293,20 +293,20 @@ describe("the Delete's answer after a teardown", () => {
       answer: { status: 'SUCCESS', reason: 'No task of this resource was running. Teardown task 0a1b succeeded.' },
     });
     expect(
-      asTeardownOutcome({ kind: 'answer', answer: { status: 'SUCCESS', data: { TaskArn: TASK_ARN } } }, phase),
+      teardownOutcome({ kind: 'answer', answer: { status: 'SUCCESS', data: { TaskArn: TASK_ARN } } }, phase),
     ).toMatchObject({
       answer: { reason: `No task of this resource was running. Teardown task ${TASK_ARN} succeeded.` },
     });
   });
 
   it('says where to look when a failed teardown has no Reason, and leaves a hand-off alone', () => {
-    expect(asTeardownOutcome({ kind: 'answer', answer: { status: 'FAILED' } }, phase)).toEqual({
+    expect(teardownOutcome({ kind: 'answer', answer: { status: 'FAILED' } }, phase)).toEqual({
       kind: 'answer',
       answer: {
         status: 'SUCCESS',
         reason: "No task of this resource was running. Teardown failed: no reason was recorded; see the runner's log.",
       },
     });
-    expect(asTeardownOutcome({ kind: 'handed-off' }, phase)).toEqual({ kind: 'handed-off' });
+    expect(teardownOutcome({ kind: 'handed-off' }, phase)).toEqual({ kind: 'handed-off' });
   });
 });

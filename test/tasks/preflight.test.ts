@@ -1,6 +1,6 @@
 import { DescribeTaskDefinitionCommand, type TaskDefinition } from '@aws-sdk/client-ecs';
-import { checkBeforeStart } from '../../src/tasks/preflight';
-import { AwsCallError, PreflightError } from '../../src/shared/errors';
+import { checkBeforeStart, type PreflightCheck } from '../../src/tasks/preflight';
+import { AwsCallError } from '../../src/shared/errors';
 import { mockedAws, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { parsed } from '../support/properties';
@@ -25,21 +25,20 @@ function definition(extra: Partial<TaskDefinition> = {}) {
   });
 }
 
-async function problems(promise: Promise<unknown>): Promise<readonly string[]> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof PreflightError)) throw new Error(`expected a PreflightError, got ${String(error)}`);
-  return error.problems;
+async function problems(promise: Promise<PreflightCheck>): Promise<readonly string[]> {
+  const checked = await promise;
+  if (checked.kind !== 'refused') throw new Error('expected the check to refuse the run');
+  return checked.problems;
 }
 
 describe('the check before anything starts', () => {
   it('returns what the task definition says when the properties fit it', async () => {
     definition();
     await expect(checkBeforeStart(aws.ports, properties())).resolves.toMatchObject({
-      arn: TASK_DEFINITION_ARN,
-      essentialContainers: ['migrate'],
+      definition: {
+        arn: TASK_DEFINITION_ARN,
+        essentialContainers: ['migrate'],
+      },
     });
     expect(aws.ecs).toHaveReceivedCommandWith(DescribeTaskDefinitionCommand, { taskDefinition: 'todobackend-migrate' });
   });

@@ -1,5 +1,5 @@
 import { StackStatus } from '@aws-sdk/client-cloudformation';
-import { stackStance } from '../../src/run/stack-moved-on';
+import { stackStance } from '../../src/run/stack-status';
 
 /** Every status the API names, and whether a Create / an Update / an Update with RunOnRollback may start in it. */
 const WAITS: Record<StackStatus, [create: boolean, update: boolean, updateRunOnRollback: boolean]> = {

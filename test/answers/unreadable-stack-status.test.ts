@@ -1,5 +1,5 @@
-import { cannotTellCreateRollback, cannotTellUpdateRollback } from '../../src/requests/unreadable-stack-status';
-import type { UnreadableCause } from '../../src/run/stack-status-reader';
+import { cannotTellCreateRollback, cannotTellUpdateRollback } from '../../src/answers/wording';
+import type { UnreadableCause } from '../../src/answers/wording';
 
 const STACK_ID = 'arn:aws:cloudformation:us-east-1:210987654321:stack/todobackend/5b4e2c10-8a1f-11ef-9f3b-0a1b2c3d4e5f';
 const ROLE = 'arn:aws:iam::210987654321:role/stack-status-reader';

@@ -1,0 +1,108 @@
+import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { followRun } from '../../src/run/follow-run';
+import type { RunState } from '../../src/run/run-state';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { NOTHING_RUNNING, policyOf, purposeOf, runDeps, runIn, sent } from '../support/run-harness';
+
+const aws = mockedAws();
+beforeEach(() => stubHappyPath(aws));
+
+const starting: RunState = { kind: 'starting', count: 1, notBefore: 0 };
+const TASK_ID = '0a1b2c3d4e5f46789abcdef012345678';
+
+describe('following a run from state to state', () => {
+  it.each([
+    {
+      what: 'a run goes from starting to watching to its own answer',
+      phase: 'run' as const,
+      exitCode: 0,
+      calls: {
+        ecs: ['RunTask', 'DescribeTasks', 'DescribeTasks'],
+        cloudFormation: ['DescribeStacks', 'DescribeStacks'],
+      },
+      outcome: {
+        kind: 'answer',
+        answer: { status: 'SUCCESS', data: expect.objectContaining({ TaskArn: TASK_ARN, ExitCode: '0' }) as object },
+      },
+    },
+    {
+      what: "a run's failed task is its FAILED answer",
+      phase: 'run' as const,
+      exitCode: 1,
+      calls: {
+        ecs: ['RunTask', 'DescribeTasks', 'DescribeTasks'],
+        cloudFormation: ['DescribeStacks', 'DescribeStacks'],
+      },
+      outcome: { kind: 'answer', answer: expect.objectContaining({ status: 'FAILED' }) as object },
+    },
+    {
+      what: "a teardown's success is the Delete's SUCCESS, naming the task",
+      phase: 'teardown' as const,
+      exitCode: 0,
+      calls: { ecs: ['RunTask', 'DescribeTasks', 'DescribeTasks'] },
+      outcome: {
+        kind: 'answer',
+        answer: { status: 'SUCCESS', reason: `${NOTHING_RUNNING} Teardown task ${TASK_ID} succeeded.` },
+      },
+    },
+    {
+      what: "a teardown's failure is still the Delete's SUCCESS, saying the teardown failed",
+      phase: 'teardown' as const,
+      exitCode: 1,
+      calls: { ecs: ['RunTask', 'DescribeTasks', 'DescribeTasks'] },
+      outcome: {
+        kind: 'answer',
+        answer: {
+          status: 'SUCCESS',
+          reason: expect.stringContaining(`${NOTHING_RUNNING} Teardown failed: `) as string,
+        },
+      },
+    },
+  ])('$what', async ({ phase, exitCode, calls, outcome }) => {
+    aws.ecs
+      .on(DescribeTasksCommand)
+      .resolvesOnce({ tasks: [ecsTask()] })
+      .resolves({ tasks: [stoppedTask(exitCode)] });
+    const { clock, deps } = runDeps(aws);
+    const run = runIn(starting, clock.now(), purposeOf(phase));
+    expect(await followRun(run, policyOf(run), deps, false)).toEqual(outcome);
+    expect(sent(aws)).toEqual(calls);
+  });
+
+  it('hands the run off to a fresh invocation, with one more hand-off counted', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    const { clock, deps } = runDeps(aws, 40_000);
+    const run = runIn(starting, clock.now());
+    expect(await followRun(run, policyOf(run), deps, false)).toEqual({ kind: 'handed-off' });
+    expect(sent(aws).lambda).toEqual(['Invoke']);
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString(),
+    ) as { handOffs: number; state: RunState };
+    expect(payload).toMatchObject({ handOffs: 1, state: { kind: 'watching', taskArns: [TASK_ARN] } });
+  });
+
+  it.each([
+    { phase: 'run' as const, outcome: { kind: 'answer', answer: { status: 'FAILED' } } },
+    {
+      phase: 'teardown' as const,
+      outcome: {
+        kind: 'answer',
+        answer: {
+          status: 'SUCCESS',
+          reason: expect.stringContaining(`${NOTHING_RUNNING} Teardown failed: `) as string,
+        },
+      },
+    },
+  ])(
+    'stops the tasks when a $phase cannot be handed off, and answers as the phase does',
+    async ({ phase, outcome }) => {
+      aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+      aws.lambda.on(InvokeCommand).rejects(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' }));
+      const { clock, deps } = runDeps(aws, 40_000);
+      const run = runIn(starting, clock.now(), purposeOf(phase));
+      expect(await followRun(run, policyOf(run), deps, false)).toMatchObject(outcome);
+      expect(sent(aws).ecs?.at(-1)).toBe('StopTask');
+    },
+  );
+});

@@ -5,10 +5,12 @@ import { answerCloudFormation } from '../src/requests/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
+import { InvocationMetrics } from '../src/runtime/metrics';
 import { deliveryOf } from '../src/runtime/sns-notification';
 
 // Created once per process and reused by warm invocations; nothing here changes between invocations.
-const logger = new Logger({ serviceName: 'ecs-task-runner' });
+const SERVICE_NAME = 'ecs-task-runner';
+const logger = new Logger({ serviceName: SERVICE_NAME });
 const aws = createSdkPorts(process.env.STATE_TABLE_NAME);
 // Once per process: a function built by hand without the template's table still runs, and says what it cannot do.
 if (!process.env.STATE_TABLE_NAME)
@@ -19,6 +21,12 @@ if (!process.env.STATE_TABLE_NAME)
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
   const delivery = deliveryOf(event);
+  // One invocation's figures, written as EMF lines to stdout (the function's log) when it ends.
+  const metrics = new InvocationMetrics({
+    service: SERVICE_NAME,
+    write: (line) => process.stdout.write(`${line}\n`),
+    now: () => systemClock.now(),
+  });
   await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
     aws,
     clock: systemClock,
@@ -29,5 +37,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     extraResponseEndpoints: process.env.RESPONSE_URL_EXTRA_ENDPOINTS,
     allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
     throughTopic: delivery.kind === 'topic',
+    metrics,
   });
+  metrics.flush();
 }

@@ -26,7 +26,7 @@ export class ProgressPrinter {
 
   readonly onLog = (record: HandlerLogRecord | string): void => {
     if (typeof record === 'string') {
-      this.line(record);
+      this.line(this.verbose ? record : (metricsLine(record) ?? record));
       return;
     }
     if (this.verbose) {
@@ -146,4 +146,28 @@ function printResponse(response: CloudFormationResponse, timing: string, write: 
   );
   // A value of several lines (an SDK error in a Reason) keeps to its column.
   for (const [label, value] of rows) write(`      ${label.padEnd(20)}${value.split('\n').join(`\n${' '.repeat(26)}`)}`);
+}
+
+/**
+ * An embedded-metric-format line of the handler (src/runtime/metrics.ts) in a few words: the figures, then their
+ * dimensions. Undefined for any other text.
+ */
+export function metricsLine(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || !('_aws' in parsed)) return undefined;
+  const document = parsed as Record<string, unknown> & {
+    _aws: { CloudWatchMetrics?: { Dimensions?: string[][]; Metrics?: { Name: string }[] }[] };
+  };
+  const directive = document._aws.CloudWatchMetrics?.[0];
+  if (!directive) return undefined;
+  const figures = (directive.Metrics ?? []).map(({ Name }) => `${Name} ${JSON.stringify(document[Name])}`);
+  const dimensions = (directive.Dimensions?.[0] ?? [])
+    .filter((name) => name !== 'service')
+    .map((name) => `${name} ${String(document[name])}`);
+  return `metrics: ${figures.join(', ')}${dimensions.length > 0 ? ` (${dimensions.join(', ')})` : ''}`;
 }

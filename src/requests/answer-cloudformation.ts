@@ -10,6 +10,8 @@ import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unexplainedError } from '../answers/wording';
+import { cloudFormationWait } from '../run/deadline';
+import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
 export interface AnswerDeps extends RunnerDeps {
@@ -22,6 +24,8 @@ export interface AnswerDeps extends RunnerDeps {
   allowedAccountIds?: string;
   /** The event came through the SNS topic: a request, never a hand-off, which only the runner itself sends. */
   throughTopic?: boolean;
+  /** Where the invocation's figures go (EMF lines written when it ends); none by default. */
+  metrics?: RunnerMetrics;
 }
 
 /**
@@ -31,11 +35,13 @@ export interface AnswerDeps extends RunnerDeps {
  */
 export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Promise<void> {
   const { log } = deps;
+  const metrics = deps.metrics ?? noMetrics;
   // A hand-off written by any runner version is converted here, once: everything below sees the current run.
   const continuation = !deps.throughTopic && isContinuationEvent(event) ? runOf(event) : undefined;
   const request = continuation?.request ?? event;
   if (!isCloudFormationRequest(request)) {
     log.error('Not a CloudFormation custom resource request: nothing to do, nobody to answer');
+    metrics.add('RefusedEvents', 1, { Refused: 'NotARequest' });
     return;
   }
   // Before any AWS call: a request that names somewhere else to answer to is nobody's to run.
@@ -54,6 +60,7 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       problem: checked.problem,
       ...(checked.host === undefined ? {} : { host: checked.host }),
     });
+    metrics.add('RefusedEvents', 1, { Refused: 'ResponseURL' });
     return;
   }
   const { url } = checked;
@@ -82,7 +89,10 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       const outcome: RequestOutcome = continuation
         ? await resumeRun(continuation, deps)
         : await carryOutRequest(request, deps);
-      if (outcome.kind === 'handed-off') return;
+      if (outcome.kind === 'handed-off') {
+        metrics.add('HandOffs', 1, { RequestType: request.RequestType });
+        return;
+      }
       answer = outcome.answer;
     } catch (error) {
       answer = answerForError(request, error);
@@ -90,6 +100,10 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     }
   }
 
+  const answeredAs = { RequestType: request.RequestType, Outcome: answer.status };
+  metrics.add('Answers', 1, answeredAs);
+  const sentAt = cloudFormationWait(request.ResponseURL)?.sentAt;
+  if (sentAt !== undefined) metrics.add('SecondsToAnswer', (deps.clock.now() - sentAt) / 1000, answeredAs);
   try {
     await sendResponse(url, answerBody(request, answer), deps);
   } catch (error) {

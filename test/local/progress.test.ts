@@ -54,3 +54,38 @@ describe('the progress lines of a local run', () => {
     expect(printed(false, record)).toEqual([]);
   });
 });
+
+describe('the metrics the handler writes, in a local run', () => {
+  const emf = JSON.stringify({
+    _aws: {
+      Timestamp: 0,
+      CloudWatchMetrics: [
+        {
+          Namespace: 'ECSTaskRunner',
+          Dimensions: [['service', 'RequestType', 'Outcome']],
+          Metrics: [
+            { Name: 'Answers', Unit: 'Count' },
+            { Name: 'SecondsToAnswer', Unit: 'Seconds' },
+          ],
+        },
+      ],
+    },
+    service: 'ecs-task-runner',
+    RequestType: 'Create',
+    Outcome: 'SUCCESS',
+    Answers: 1,
+    SecondsToAnswer: [3.5, 4],
+  });
+
+  it('shows an EMF line as its figures and dimensions, and other text as it is', () => {
+    expect(printed(false, emf, 'plain text', '{"not":"emf"}')).toEqual([
+      'metrics: Answers 1, SecondsToAnswer [3.5,4] (RequestType Create, Outcome SUCCESS)',
+      'plain text',
+      '{"not":"emf"}',
+    ]);
+  });
+
+  it('shows the EMF line whole with --verbose', () => {
+    expect(printed(true, emf)).toEqual([emf]);
+  });
+});

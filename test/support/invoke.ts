@@ -2,6 +2,7 @@ import { answerCloudFormation } from '../../src/requests/answer-cloudformation';
 import { deliveryOf } from '../../src/runtime/sns-notification';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';
+import type { RunnerMetrics } from '../../src/runtime/metrics';
 import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from './fakes';
 
 export interface InvokeOptions {
@@ -12,6 +13,8 @@ export interface InvokeOptions {
   allowedResponseHosts?: string;
   /** RESPONSE_URL_EXTRA_ENDPOINTS. */
   extraResponseEndpoints?: string;
+  /** Where the invocation's figures go. */
+  metrics?: RunnerMetrics;
   /** ALLOWED_ACCOUNT_IDS. */
   allowedAccountIds?: string;
   /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
@@ -43,6 +46,7 @@ export function invokeWith(ports: AwsPorts) {
       ...(options.extraResponseEndpoints ? { extraResponseEndpoints: options.extraResponseEndpoints } : {}),
       ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
       throughTopic: delivery.kind === 'topic',
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
     return { clock, log, puts, responses, response: responses[0] };

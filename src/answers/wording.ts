@@ -113,6 +113,15 @@ export function handOffFailed(error: unknown): string {
   return `${failure} The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.`;
 }
 
+/** `error` is why the last of `attempts` Invokes of the hand-off failed, each one worth another until time ran out. */
+export function handOffRanOutOfTime(attempts: number, error: unknown): string {
+  const failure = describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error);
+  return (
+    `${failure} It was sent ${attempts} time(s) until only the time to stop the tasks and answer was left;` +
+    ' the tasks were stopped. Lambda was failing or throttling: try again later, or give the function a longer Timeout.'
+  );
+}
+
 /** `failure` is the failed call, as diagnostics describe it. */
 export function watchFailed(failure: string): string {
   return `${failure} The tasks were stopped.`;

@@ -116,8 +116,9 @@ export function handOffFailed(error: unknown): string {
 /** `error` is why the last of `attempts` Invokes of the hand-off failed, each one worth another until time ran out. */
 export function handOffRanOutOfTime(attempts: number, error: unknown): string {
   const failure = describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error);
+  const said = failure.endsWith('.') ? failure : `${failure}.`;
   return (
-    `${failure} It was sent ${attempts} time(s) until only the time to stop the tasks and answer was left;` +
+    `${said} It was sent ${attempts} time(s) until only the time to stop the tasks and answer was left;` +
     ' the tasks were stopped. Lambda was failing or throttling: try again later, or give the function a longer Timeout.'
   );
 }

@@ -62,7 +62,7 @@ describe('a hand-off that fails is sent again', () => {
     expect(puts).toHaveLength(1);
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toMatch(
-      /^Handing off to a fresh invocation \(lambda:InvokeFunction on this function\) failed: TooManyRequestsException: Rate Exceeded\. It was sent \d+ time\(s\) until only the time to stop the tasks and answer was left; the tasks were stopped\./,
+      /^Handing off to a fresh invocation \(lambda:InvokeFunction on this function\) failed: TooManyRequestsException: Rate Exceeded\. It was sent \d+ time\(s\), until only the time to stop the tasks and answer was left\. The tasks were stopped;/,
     );
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(end - stoppedAt).toBeGreaterThanOrEqual(HAND_OFF_GIVE_UP_MS);

@@ -111,7 +111,7 @@ describe('sending a failed hand-off again', () => {
     expect(attempts).toBeGreaterThan(1);
     expect(outcome.kind === 'answer' ? outcome.answer.reason : '').toMatch(
       new RegExp(
-        `^Handing off to a fresh invocation \\(lambda:InvokeFunction on this function\\) failed: ServiceException: Service unavailable \\(HTTP 500\\)\\. It was sent ${attempts} time\\(s\\) until only the time to stop the tasks and answer was left; the tasks were stopped\\.`,
+        `^Handing off to a fresh invocation \\(lambda:InvokeFunction on this function\\) failed: ServiceException: Service unavailable \\(HTTP 500\\)\\. It was sent ${attempts} time\\(s\\), until only the time to stop the tasks and answer was left\\. The tasks were stopped;`,
       ),
     );
     expect(at.stop).toHaveLength(1);

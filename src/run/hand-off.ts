@@ -18,7 +18,8 @@ import { handOffFailed, handOffRanOutOfTime, recursionStoppedHandOff } from '../
  * invocation carrying the same Run. Nothing claims the run yet (the state table's generation claim, issue 36 point 5,
  * is not built): the duplicates are harmless because they decide alike — the same tasks, plan and deadline give the
  * same answer, PUT twice with the same content; RunTask after a start retry uses the same clientToken and gets the
- * same tasks; StopTask of a task already stopping or stopped changes nothing and `stopTasks` only logs a failure.
+ * same tasks; at the deadline both stop the same tasks, and a second StopTask that ECS refused would only be logged
+ * (`stopTasks`). Declared Outputs read from the logs at different moments are the one answer that may differ.
  */
 export async function handOff(
   run: Run,

@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
+import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 
 /**
  * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
@@ -48,6 +50,13 @@ export interface EcsTaskRunnerFunctionProps {
    * accounts): its `ALLOWED_ACCOUNT_IDS` environment variable. Default: its own account only.
    */
   readonly allowedAccountIds?: string[];
+  /**
+   * The table the runner keeps what it knows of each resource in between requests (partition key `pk`, a string;
+   * TTL attribute `expiresAt`), for an Update that runs nothing to answer the last run's attributes again. The role
+   * may only get and put its items. Default: a table it creates (on demand, AWS-managed encryption, point-in-time
+   * recovery, TTL, deleted with the stack).
+   */
+  readonly stateTable?: dynamodb.ITable;
 }
 
 export interface ImportedRunnerOptions {
@@ -101,6 +110,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly role?: iam.IRole;
   /** The log group it writes to. */
   readonly logGroup: logs.ILogGroup;
+  /** What it keeps of each resource between requests: `stateTable`, or the table it created. */
+  readonly stateTable: dynamodb.ITable;
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
 
@@ -120,6 +131,12 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       props.role ?? new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.role = role;
     this.logGroup.grantWrite(role);
+    this.stateTable = props.stateTable ?? createStateTable(this, 'StateTable');
+    grantStateTable(this.stateTable, role);
+
+    const environment: Record<string, string> = { [STATE_TABLE_VARIABLE]: this.stateTable.tableName };
+    if (props.allowedAccountIds && props.allowedAccountIds.length > 0)
+      environment.ALLOWED_ACCOUNT_IDS = props.allowedAccountIds.join(',');
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
@@ -134,9 +151,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       logGroup: this.logGroup,
       // The hand-offs are a chain of invocations of this function: Lambda's loop detection would stop it after ~16.
       recursiveLoop: lambda.RecursiveLoop.ALLOW,
-      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0
-        ? { environment: { ALLOWED_ACCOUNT_IDS: props.allowedAccountIds.join(',') } }
-        : {}),
+      environment,
     });
     // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
     // Lambda otherwise retries throttled events for up to 6 hours.

@@ -14,7 +14,21 @@ const LOWEST = (
   }
 ).peerDependencies['aws-cdk-lib']?.replace(/^\^/, '');
 
-const MODULES = ['', '/aws-ec2', '/aws-ecs', '/aws-iam', '/aws-kms', '/aws-lambda', '/aws-logs', '/package.json'];
+const MODULES = [
+  '',
+  '/aws-cloudwatch',
+  '/aws-cloudwatch-actions',
+  '/aws-dynamodb',
+  '/aws-ec2',
+  '/aws-ecs',
+  '/aws-iam',
+  '/aws-kms',
+  '/aws-lambda',
+  '/aws-logs',
+  '/aws-sns',
+  '/aws-sqs',
+  '/package.json',
+];
 for (const module of MODULES) {
   jest.doMock(`aws-cdk-lib${module}`, () => jest.requireActual<object>(`aws-cdk-lib-lowest${module}`));
 }

@@ -1,5 +1,6 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { EcsRunTask, EcsTaskRunnerFunction } from '../lib';
@@ -59,7 +60,64 @@ describe('EcsTaskRunnerFunction', () => {
     const environment = (prefix: string) =>
       (functions.find(([id]) => id.startsWith(prefix))?.[1] as { Properties: { Environment?: unknown } }).Properties
         .Environment;
-    expect(environment('Shared')).toEqual({ Variables: { ALLOWED_ACCOUNT_IDS: '111111111111,222222222222' } });
-    expect(environment('Own')).toBeUndefined();
+    expect(environment('Shared')).toMatchObject({ Variables: { ALLOWED_ACCOUNT_IDS: '111111111111,222222222222' } });
+    expect(environment('Own')).not.toHaveProperty('Variables.ALLOWED_ACCOUNT_IDS');
+  });
+
+  it('keeps its state in a table of its own (on demand, encrypted, PITR, TTL, deleted with the stack), named in STATE_TABLE_NAME', () => {
+    const stack = new Stack(testApp(), 'StateTable');
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner');
+    const template = Template.fromStack(stack);
+    const tableId = stack.getLogicalId(runner.stateTable.node.defaultChild as CfnElement);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+      Properties: {
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { STATE_TABLE_NAME: { Ref: tableId } } },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Effect: 'Allow',
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Resource: [{ 'Fn::GetAtt': [tableId, 'Arn'] }],
+          },
+        ]),
+      },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/dynamodb:(Query|Scan|DeleteItem|UpdateItem|BatchWriteItem)/);
+  });
+
+  it('keeps its state in the table it is given, with the same grant, and creates none', () => {
+    const stack = new Stack(testApp(), 'GivenTable');
+    const table = dynamodb.Table.fromTableName(stack, 'Table', 'runner-state');
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner', { stateTable: table });
+    expect(runner.stateTable).toBe(table);
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: { STATE_TABLE_NAME: 'runner-state' } },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+            Resource: [{ 'Fn::Join': ['', Match.arrayWith([':table/runner-state'])] }],
+          }),
+        ]),
+      },
+    });
   });
 });

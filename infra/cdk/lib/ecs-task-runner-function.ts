@@ -5,7 +5,9 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
+import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 
 /**
@@ -57,6 +59,13 @@ export interface EcsTaskRunnerFunctionProps {
    * recovery, TTL, deleted with the stack).
    */
   readonly stateTable?: dynamodb.ITable;
+  /**
+   * ARNs of the IAM roles or users that may read the `failedEvents` queue (its records hold each request's
+   * ResponseURL and override values): its policy denies every other principal receiving, deleting, hiding or moving
+   * its messages. They still need an identity policy that allows it. Default: whoever the account's IAM policies
+   * allow.
+   */
+  readonly failedEventReaderArns?: string[];
 }
 
 export interface ImportedRunnerOptions {
@@ -112,6 +121,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly logGroup: logs.ILogGroup;
   /** What it keeps of each resource between requests: `stateTable`, or the table it created. */
   readonly stateTable: dynamodb.ITable;
+  /** Where Lambda keeps the records of the asynchronous events it gave up on (its on-failure destination). */
+  readonly failedEvents: sqs.IQueue;
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
 
@@ -153,11 +164,16 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       recursiveLoop: lambda.RecursiveLoop.ALLOW,
       environment,
     });
+    this.failedEvents = createFailedEvents(this, 'FailedEvents', props.failedEventReaderArns);
     // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
-    // Lambda otherwise retries throttled events for up to 6 hours.
+    // Lambda otherwise retries throttled events for up to 6 hours. Two retries (Lambda's default, kept on purpose):
+    // a retry follows only a crash or the 15-minute limit, and is what still answers CloudFormation. An event Lambda
+    // gives up on is kept in FailedEvents with why, instead of vanishing while its stack waits.
     const asyncInvokeConfig = new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', {
       function: this.function,
       maxEventAge: Duration.hours(1),
+      retryAttempts: 2,
+      onFailure: new SendOnlyQueueDestination(this.failedEvents),
     });
 
     // Apart from the role's default policy, which the function depends on: a statement naming the function there

@@ -121,3 +121,98 @@ describe('EcsTaskRunnerFunction', () => {
     });
   });
 });
+
+describe('EcsTaskRunnerFunction’s failed events', () => {
+  const queueId = (stack: Stack, runner: EcsTaskRunnerFunction) =>
+    stack.getLogicalId(runner.failedEvents.node.defaultChild as CfnElement);
+  const readActions = [
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:ChangeMessageVisibility',
+    'sqs:StartMessageMoveTask',
+  ];
+
+  it('keeps the events Lambda gave up on in a standard queue (SQS-managed encryption, 14 days, https only) after two retries within an hour', () => {
+    const stack = new Stack(testApp(), 'FailedEvents');
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner');
+    const template = Template.fromStack(stack);
+    const queue = queueId(stack, runner);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.hasResource('AWS::SQS::Queue', {
+      DeletionPolicy: 'Delete',
+      Properties: { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 },
+    });
+    expect(template.findResources('AWS::SQS::Queue')[queue]?.Properties).not.toHaveProperty('FifoQueue');
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      Qualifier: '$LATEST',
+      MaximumEventAgeInSeconds: 3600,
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queue }],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 'sqs:*',
+            Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets the role send to the queue and do nothing else with it', () => {
+    const stack = new Stack(testApp(), 'SendOnly');
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner');
+    const template = Template.fromStack(stack);
+    const queueArn = { 'Fn::GetAtt': [queueId(stack, runner), 'Arn'] };
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) =>
+        (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } })
+          .Properties.PolicyDocument.Statement,
+    );
+    expect(
+      statements.filter((statement) => JSON.stringify(statement.Resource).includes(JSON.stringify(queueArn))),
+    ).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
+  });
+
+  it('with reader ARNs, denies reading the queue to every other principal', () => {
+    const stack = new Stack(testApp(), 'Readers');
+    const readers = ['arn:aws:iam::123456789012:role/oncall', 'arn:aws:iam::123456789012:user/alice'];
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner', { failedEventReaderArns: readers });
+    const queue = queueId(stack, runner);
+    Template.fromStack(stack).hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'ReadOnlyByTheNamedReaders',
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: readActions,
+            Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+            Condition: { ArnNotLike: { 'aws:PrincipalArn': readers } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('without reader ARNs (or with none), denies no reading', () => {
+    const stack = new Stack(testApp(), 'NoReaders');
+    new EcsTaskRunnerFunction(stack, 'Runner', { failedEventReaderArns: [] });
+    expect(JSON.stringify(Template.fromStack(stack).findResources('AWS::SQS::QueuePolicy'))).not.toContain(
+      'sqs:ReceiveMessage',
+    );
+  });
+
+  it('refuses a reader that is not an ARN, naming the prop', () => {
+    const stack = new Stack(testApp(), 'NotAnArn');
+    expect(() => new EcsTaskRunnerFunction(stack, 'Runner', { failedEventReaderArns: ['oncall'] })).toThrow(
+      '`failedEventReaderArns` takes IAM role or user ARNs',
+    );
+  });
+});

@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
 import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
+import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 
 /**
@@ -66,6 +69,11 @@ export interface EcsTaskRunnerFunctionProps {
    * allow.
    */
   readonly failedEventReaderArns?: string[];
+  /**
+   * The SNS topic the runner's `alarms` notify (an event kept in `failedEvents`, the function's errors or throttles,
+   * a record Lambda could not deliver). Default: the alarms change state without notifying anyone.
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 export interface ImportedRunnerOptions {
@@ -123,6 +131,11 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly stateTable: dynamodb.ITable;
   /** Where Lambda keeps the records of the asynchronous events it gave up on (its on-failure destination). */
   readonly failedEvents: sqs.IQueue;
+  /**
+   * Alarms on every way a request can be lost or late: an event kept in `failedEvents`, the function's errors, its
+   * throttles, and records Lambda could not deliver to `failedEvents` (each above 0 in 5 minutes).
+   */
+  readonly alarms: cloudwatch.IAlarm[];
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
 
@@ -195,6 +208,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       ],
     });
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
+    this.alarms = createRunnerAlarms(this, this, props.alarmTopic);
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {

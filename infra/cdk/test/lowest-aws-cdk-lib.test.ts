@@ -72,6 +72,19 @@ describe(`the example, synthesized against the lowest aws-cdk-lib the package cl
     expect(statements.map((statement) => statement.Sid)).toContain('RunTheTaskDefinitionInTheCluster');
   });
 
+  it('synthesizes the runner’s state table, failed-events destination and alarms', () => {
+    expect(ofType('AWS::DynamoDB::Table')[0]?.Properties).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(ofType('AWS::SQS::Queue')[0]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(ofType('AWS::Lambda::EventInvokeConfig')[0]?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(4);
+  });
+
   it('acknowledges the runner’s cdk-nag findings as cdk-nag 2 reads them, this version having no Validations', () => {
     const suppressions = Object.values(template.Resources).flatMap(
       (resource) =>

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { EcsRunTask, EcsTaskRunnerFunction } from '../lib';
 import { smallStack } from './support/small-stack';
 import { testApp } from './support/test-app';
@@ -214,5 +215,66 @@ describe('EcsTaskRunnerFunction’s failed events', () => {
     expect(() => new EcsTaskRunnerFunction(stack, 'Runner', { failedEventReaderArns: ['oncall'] })).toThrow(
       '`failedEventReaderArns` takes IAM role or user ARNs',
     );
+  });
+});
+
+describe('EcsTaskRunnerFunction’s alarms', () => {
+  const alarmsOf = (stack: Stack) =>
+    Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).map(
+      (alarm) => (alarm as { Properties: Record<string, unknown> }).Properties,
+    );
+
+  it('alarm on a kept failed event and on the function’s errors, throttles and destination delivery failures, above 0 in 5 minutes, an idle runner not alarming', () => {
+    const stack = new Stack(testApp(), 'Alarms');
+    const runner = new EcsTaskRunnerFunction(stack, 'Runner');
+    const functionName = { Ref: stack.getLogicalId(runner.function.node.defaultChild as CfnElement) };
+    const queueName = {
+      'Fn::GetAtt': [stack.getLogicalId(runner.failedEvents.node.defaultChild as CfnElement), 'QueueName'],
+    };
+    const alarms = alarmsOf(stack);
+    expect(runner.alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(4);
+    const watched = alarms.map(({ Namespace, MetricName, Dimensions, Statistic }) => ({
+      Namespace,
+      MetricName,
+      Dimensions,
+      Statistic,
+    }));
+    expect(watched).toEqual(
+      expect.arrayContaining([
+        {
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: queueName }],
+          Statistic: 'Maximum',
+        },
+        ...['Errors', 'Throttles', 'DestinationDeliveryFailures'].map((MetricName) => ({
+          Namespace: 'AWS/Lambda',
+          MetricName,
+          Dimensions: [{ Name: 'FunctionName', Value: functionName }],
+          Statistic: 'Sum',
+        })),
+      ]),
+    );
+    for (const alarm of alarms) {
+      expect(alarm).toMatchObject({
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(alarm.AlarmDescription).toEqual(expect.any(String));
+      expect(alarm).not.toHaveProperty('AlarmActions');
+    }
+  });
+
+  it('notify the topic they are given', () => {
+    const stack = new Stack(testApp(), 'AlarmTopic');
+    const alarmTopic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:eu-west-1:123456789012:oncall');
+    new EcsTaskRunnerFunction(stack, 'Runner', { alarmTopic });
+    const alarms = alarmsOf(stack);
+    expect(alarms).toHaveLength(4);
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:oncall']);
   });
 });

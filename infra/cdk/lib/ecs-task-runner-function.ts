@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
 import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
+import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
 import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 
@@ -74,6 +75,12 @@ export interface EcsTaskRunnerFunctionProps {
    * a record Lambda could not deliver). Default: the alarms change state without notifying anyone.
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * S3 endpoints the runner may answer CloudFormation on besides those it derives from its own partition and region,
+   * each `<S3 endpoint host>/<bucket>` (the one bucket allowed on that host): its `RESPONSE_URL_EXTRA_ENDPOINTS`
+   * environment variable (comma-separated). Only for a partition newer than the runner. Default: none.
+   */
+  readonly extraResponseEndpoints?: string[];
 }
 
 export interface ImportedRunnerOptions {
@@ -161,6 +168,11 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     const environment: Record<string, string> = { [STATE_TABLE_VARIABLE]: this.stateTable.tableName };
     if (props.allowedAccountIds && props.allowedAccountIds.length > 0)
       environment.ALLOWED_ACCOUNT_IDS = props.allowedAccountIds.join(',');
+    if (props.extraResponseEndpoints && props.extraResponseEndpoints.length > 0) {
+      const extra = extraEndpointsValue(this.node.path, props.extraResponseEndpoints);
+      if (extra.kind === 'invalid') throw new Error(extra.message);
+      environment[EXTRA_ENDPOINTS_VARIABLE] = extra.value;
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',

@@ -278,3 +278,37 @@ describe('EcsTaskRunnerFunction’s alarms', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual(['arn:aws:sns:eu-west-1:123456789012:oncall']);
   });
 });
+
+describe('EcsTaskRunnerFunction’s extra response endpoints', () => {
+  it('are its RESPONSE_URL_EXTRA_ENDPOINTS, comma-separated, and absent by default', () => {
+    const stack = new Stack(testApp(), 'ExtraEndpoints');
+    new EcsTaskRunnerFunction(stack, 'Extra', {
+      extraResponseEndpoints: [
+        's3.example-region-1.example.cloud/cloudformation-custom-resource-response-exampleregion1',
+        's3.other.example.cloud/responses',
+      ],
+    });
+    new EcsTaskRunnerFunction(stack, 'Plain');
+    const functions = Object.entries(Template.fromStack(stack).findResources('AWS::Lambda::Function'));
+    const variables = (prefix: string) =>
+      (
+        functions.find(([id]) => id.startsWith(prefix))?.[1] as {
+          Properties: { Environment: { Variables: Record<string, unknown> } };
+        }
+      ).Properties.Environment.Variables;
+    expect(variables('Extra').RESPONSE_URL_EXTRA_ENDPOINTS).toBe(
+      's3.example-region-1.example.cloud/cloudformation-custom-resource-response-exampleregion1,s3.other.example.cloud/responses',
+    );
+    expect(variables('Plain')).not.toHaveProperty('RESPONSE_URL_EXTRA_ENDPOINTS');
+  });
+
+  it('refuse an entry that is not <host>/<bucket> at synthesis, naming the prop and the form', () => {
+    const stack = new Stack(testApp(), 'WrongEndpoint');
+    expect(
+      () =>
+        new EcsTaskRunnerFunction(stack, 'Runner', {
+          extraResponseEndpoints: ['https://s3.example.cloud/responses'],
+        }),
+    ).toThrow('`extraResponseEndpoints` must be <S3 endpoint host>/<bucket>');
+  });
+});

@@ -96,7 +96,8 @@ const SINGLETON_ID = 'EcsTaskRunner';
 /**
  * The runner Lambda: Node.js 22, 15 minutes (it hands off to a fresh invocation of itself before Lambda's limit),
  * recursive loop detection off for those hand-offs, its own log group, and a role that may do nothing with ECS until
- * an `EcsRunTask` grants it exactly what its task needs.
+ * an `EcsRunTask` grants it exactly what its task needs. Beside it, what infra/task-runner.yml gives its function:
+ * the state table, the on-failure queue of its asynchronous events, and alarms on every way a request can be lost.
  */
 export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   /** The stack's runner, created on first use: one function serves every `EcsRunTask` of a stack. */

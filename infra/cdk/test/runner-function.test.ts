@@ -179,6 +179,13 @@ describe('EcsTaskRunnerFunction’s failed events', () => {
     expect(
       statements.filter((statement) => JSON.stringify(statement.Resource).includes(JSON.stringify(queueArn))),
     ).toEqual([{ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: queueArn }]);
+    // Lambda checks the destination's permission when the configuration is created: the grant must exist by then.
+    const grantPolicy = stack.getLogicalId(
+      (runner.role as iam.Role).node.findChild('DefaultPolicy').node.defaultChild as CfnElement,
+    );
+    const functionId = stack.getLogicalId(runner.function.node.defaultChild as CfnElement);
+    template.hasResource('AWS::Lambda::Function', { DependsOn: Match.arrayWith([grantPolicy]) });
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: functionId } });
   });
 
   it('with reader ARNs, denies reading the queue to every other principal', () => {

@@ -281,6 +281,20 @@ export function cannotTellUpdateRollback(stackId: string, cause: UnreadableCause
   );
 }
 
+/**
+ * Why a Create with RunOnRollback false starts nothing when its stack's status cannot be read: every later Update
+ * would fail the same way, the rollback's too (UPDATE_ROLLBACK_FAILED).
+ */
+export function cannotTellRollbacksLater(stackId: string, cause: UnreadableCause): string {
+  const { what, fix } = explain(cause);
+  return (
+    `Not started: RunOnRollback is false, so every update of this resource must tell an update from the rollback of ` +
+    `a failed one, and the runner cannot read the status of stack ${stackName(stackId) ?? stackId}: ${what}. ${fix}` +
+    'Or set RunOnRollback to true to run on every update, rollbacks included. (Created without it, the first ' +
+    'update would fail, and so would its rollback, leaving the stack in UPDATE_ROLLBACK_FAILED.)'
+  );
+}
+
 /** Why a Delete runs no teardown task: the runner cannot tell a deletion from a failed creation's rollback. */
 export function cannotTellCreateRollback(stackId: string, cause: UnreadableCause): string {
   const { what, fix } = explain(cause);

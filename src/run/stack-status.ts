@@ -124,9 +124,8 @@ export function stackStance(requestType: 'Create' | 'Update', status: string, ru
 
 /**
  * Whether CloudFormation still waits for `request`, read from its stack's status just before a RunTask (and just
- * after one). A status that cannot be read — a stack in another account without StackStatusRoleArn, DescribeStacks
- * denied or failing past STACK_CHECK_PATIENCE_MS — is not taken for a cancellation: the run goes on as it did
- * before this check existed, and the log says why it could not tell.
+ * after one), or `unreadable` with why — a stack in another account without StackStatusRoleArn, DescribeStacks
+ * denied or failing past STACK_CHECK_PATIENCE_MS. The caller decides what not knowing means (`goesAheadUnread`).
  */
 export async function stackStillWaits(
   request: RunRequest,
@@ -136,19 +135,37 @@ export async function stackStillWaits(
   >,
   budget: TimeBudget,
   deps: RunnerDeps,
-): Promise<StackStance> {
+): Promise<StackStance | { kind: 'unreadable'; cause: UnreadableCause }> {
   const until = budget.patienceUntil(STACK_CHECK_PATIENCE_MS);
   const reading = await readStackStatus(request.StackId, properties, deps, until);
-  if (reading.kind === 'unreadable') {
-    // Expected for every stack of another account without StackStatusRoleArn; anything else is worth a warning.
-    const level = reading.cause.kind === 'other-account' ? 'info' : 'warn';
-    deps.log[level](
-      "The stack's status could not be read: RunTask goes ahead without knowing if CloudFormation still waits",
-      {
-        cause: reading.cause,
-      },
-    );
-    return { kind: 'waits' };
-  }
+  if (reading.kind === 'unreadable') return reading;
   return stackStance(request.RequestType, reading.status, properties.runOnRollback);
+}
+
+/**
+ * Whether a run goes ahead without knowing its stack's status. After RunTask it always does: what started is the
+ * resource's, and an unreadable status never stops it. Before RunTask it does — as it did before the check existed — except
+ * for a Create with RunOnRollback false whose stack cannot be read for good (not a throttled or failing
+ * DescribeStacks, which may answer next time): every later Update of that resource must read the status to tell an
+ * update from a rollback, and would fail, the rollback's Update too, leaving the stack in UPDATE_ROLLBACK_FAILED.
+ * Refused at the Create, the fix (StackStatusRoleArn, or RunOnRollback true) costs one failed deployment instead.
+ */
+export function goesAheadUnread(
+  moment: 'before-run-task' | 'after-run-task',
+  requestType: string,
+  properties: Pick<RunnerProperties, 'runOnRollback'>,
+  cause: UnreadableCause,
+  deps: Pick<RunnerDeps, 'log'>,
+): boolean {
+  const forGood = cause.kind !== 'gave-up';
+  if (moment === 'before-run-task' && requestType === 'Create' && !properties.runOnRollback && forGood) return false;
+  // Expected for every stack of another account without StackStatusRoleArn; anything else is worth a warning.
+  const level = cause.kind === 'other-account' ? 'info' : 'warn';
+  deps.log[level](
+    "The stack's status could not be read: RunTask goes ahead without knowing if CloudFormation still waits",
+    {
+      cause,
+    },
+  );
+  return true;
 }

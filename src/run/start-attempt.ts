@@ -7,11 +7,11 @@ import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
 import { clientToken, requestTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
-import { cancellationWords } from '../answers/wording';
+import { cancellationWords, cannotTellRollbacksLater, type UnreadableCause } from '../answers/wording';
 import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
 import type { RunnerDeps } from './contract';
-import { type StackStance, stackStillWaits } from './stack-status';
+import { goesAheadUnread, type StackStance, stackStillWaits } from './stack-status';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 
 /**
@@ -33,6 +33,11 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
   }
   const before = await stackStanceOf(context);
   if (before.kind === 'moved-on') return notStarted(run, before);
+  if (
+    before.kind === 'unreadable' &&
+    !goesAheadUnread('before-run-task', request.RequestType, properties, before.cause, deps)
+  )
+    return unreadableAtCreate(run, before.cause);
   const start = await startTasks(
     {
       properties,
@@ -48,6 +53,8 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
   if (start.kind === 'started') {
     const after = await stackStanceOf(context);
     if (after.kind === 'moved-on') return stopJustStarted(run, start.taskArns, after, deps);
+    if (after.kind === 'unreadable')
+      goesAheadUnread('after-run-task', request.RequestType, properties, after.cause, deps);
     return { kind: 'next', run: moveTo(run, { kind: 'watching', taskArns: start.taskArns, startedAt: clock.now() }) };
   }
   const verdict = start.kind === 'refused' ? judgeRunTaskRefusal(start.error) : judgePlacementFailures(start.failures);
@@ -69,13 +76,24 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
 };
 
 /** Where the run's stack is, when its phase reads it around RunTask (phase-policy.ts); otherwise it waits. */
-function stackStanceOf({ properties, policy, deps, budget }: StepContext): Promise<StackStance> {
+function stackStanceOf({
+  properties,
+  policy,
+  deps,
+  budget,
+}: StepContext): Promise<StackStance | { kind: 'unreadable'; cause: UnreadableCause }> {
   switch (policy.stackCheck.kind) {
     case 'around-run-task':
       return stackStillWaits(policy.stackCheck.request, properties, budget, deps);
     case 'none':
       return Promise.resolve({ kind: 'waits' });
   }
+}
+
+/** FAILED before RunTask: a Create with RunOnRollback false whose stack's status cannot be read (stack-status.ts). */
+function unreadableAtCreate(run: Run, cause: UnreadableCause): Transition {
+  const reason = cannotTellRollbacksLater(run.request.StackId, cause);
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
 }
 
 /** FAILED: the stack moved on before RunTask; nothing was started. */

@@ -104,8 +104,8 @@ describe('a Create or Update whose stack has moved on', () => {
     expect(response?.Status).toBe('SUCCESS');
   });
 
-  it('goes ahead, saying so in the log, when the status cannot be read (a stack of another account, no role)', async () => {
-    const event = fixtures.create();
+  it('goes ahead, saying so in the log, when the status cannot be read (a stack of another account, no role) and RunOnRollback is true', async () => {
+    const event = withProperties(fixtures.create(), { RunOnRollback: 'true' });
     const otherAccount = { ...event, StackId: event.StackId.replace('123456789012', '210987654321') };
     const { response, log } = await invoke(otherAccount, { allowedAccountIds: '210987654321' });
     expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
@@ -115,6 +115,39 @@ describe('a Create or Update whose stack has moved on', () => {
     expect(line?.level).toBe('info');
     expect(JSON.stringify(line?.extra)).toContain('other-account');
   });
+
+  it.each([
+    ['a stack of another account without StackStatusRoleArn', 'other-account'],
+    ['DescribeStacks denied', 'denied'],
+  ])(
+    'starts no Create whose stack cannot be read when RunOnRollback is false, naming both ways out: %s',
+    async (_what, cause) => {
+      const event = fixtures.create();
+      const request =
+        cause === 'other-account'
+          ? { ...event, StackId: event.StackId.replace('123456789012', '210987654321') }
+          : event;
+      if (cause === 'denied')
+        aws.cloudFormation.on(DescribeStacksCommand).rejects(
+          Object.assign(new Error('User is not authorized to perform: cloudformation:DescribeStacks'), {
+            name: 'AccessDenied',
+          }),
+        );
+      const { response } = await invoke(request, { allowedAccountIds: '210987654321' });
+      expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
+      expect(response?.Status).toBe('FAILED');
+      expect(response?.Reason).toMatch(
+        /^Not started: RunOnRollback is false, so every update of this resource must tell/,
+      );
+      expect(response?.Reason).toContain(
+        cause === 'other-account'
+          ? "Give StackStatusRoleArn: a role in account 210987654321 that the runner's role may assume, allowed cloudformation:DescribeStacks (infra/stack-status-role.yml creates one)."
+          : "Allow the runner's role cloudformation:DescribeStacks on the stack (StackArns in the runner template).",
+      );
+      expect(response?.Reason).toContain('Or set RunOnRollback to true');
+      expect(response?.Reason).toContain('UPDATE_ROLLBACK_FAILED');
+    },
+  );
 
   it('asks a throttled DescribeStacks again for at most a minute, then goes ahead with a warning', async () => {
     aws.cloudFormation

@@ -153,6 +153,8 @@ describe('the accounts served', () => {
   it('serves the accounts of ALLOWED_ACCOUNT_IDS, through the SNS topic', async () => {
     const event = fromAccount(fixtures.create(), OTHER_ACCOUNT);
     event.ServiceToken = TOPIC;
+    // Without StackStatusRoleArn the runner cannot read that stack's status: it runs only with RunOnRollback true.
+    event.ResourceProperties.RunOnRollback = 'true';
     const { response } = await invoke(snsNotification(event, TOPIC), {
       allowedAccountIds: ` 111111111111 , ${OTHER_ACCOUNT}`,
     });

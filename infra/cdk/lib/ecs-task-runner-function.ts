@@ -1,10 +1,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
+import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
+import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
+import { createRunnerAlarms } from './runner-alarms';
+import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 
 /**
  * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
@@ -48,6 +56,31 @@ export interface EcsTaskRunnerFunctionProps {
    * accounts): its `ALLOWED_ACCOUNT_IDS` environment variable. Default: its own account only.
    */
   readonly allowedAccountIds?: string[];
+  /**
+   * The table the runner keeps what it knows of each resource in between requests (partition key `pk`, a string;
+   * TTL attribute `expiresAt`), for an Update that runs nothing to answer the last run's attributes again. The role
+   * may only get and put its items. Default: a table it creates (on demand, AWS-managed encryption, point-in-time
+   * recovery, TTL, deleted with the stack).
+   */
+  readonly stateTable?: dynamodb.ITable;
+  /**
+   * ARNs of the IAM roles or users that may read the `failedEvents` queue (its records hold each request's
+   * ResponseURL and override values): its policy denies every other principal receiving, deleting, hiding or moving
+   * its messages. They still need an identity policy that allows it. Default: whoever the account's IAM policies
+   * allow.
+   */
+  readonly failedEventReaderArns?: string[];
+  /**
+   * The SNS topic the runner's `alarms` notify (an event kept in `failedEvents`, the function's errors or throttles,
+   * a record Lambda could not deliver). Default: the alarms change state without notifying anyone.
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * S3 endpoints the runner may answer CloudFormation on besides those it derives from its own partition and region,
+   * each `<S3 endpoint host>/<bucket>` (the one bucket allowed on that host): its `RESPONSE_URL_EXTRA_ENDPOINTS`
+   * environment variable (comma-separated). Only for a partition newer than the runner. Default: none.
+   */
+  readonly extraResponseEndpoints?: string[];
 }
 
 export interface ImportedRunnerOptions {
@@ -63,7 +96,8 @@ const SINGLETON_ID = 'EcsTaskRunner';
 /**
  * The runner Lambda: Node.js 22, 15 minutes (it hands off to a fresh invocation of itself before Lambda's limit),
  * recursive loop detection off for those hand-offs, its own log group, and a role that may do nothing with ECS until
- * an `EcsRunTask` grants it exactly what its task needs.
+ * an `EcsRunTask` grants it exactly what its task needs. Beside it, what infra/task-runner.yml gives its function:
+ * the state table, the on-failure queue of its asynchronous events, and alarms on every way a request can be lost.
  */
 export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   /** The stack's runner, created on first use: one function serves every `EcsRunTask` of a stack. */
@@ -101,6 +135,15 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly role?: iam.IRole;
   /** The log group it writes to. */
   readonly logGroup: logs.ILogGroup;
+  /** What it keeps of each resource between requests: `stateTable`, or the table it created. */
+  readonly stateTable: dynamodb.ITable;
+  /** Where Lambda keeps the records of the asynchronous events it gave up on (its on-failure destination). */
+  readonly failedEvents: sqs.IQueue;
+  /**
+   * Alarms on every way a request can be lost or late: an event kept in `failedEvents`, the function's errors, its
+   * throttles, and records Lambda could not deliver to `failedEvents` (each above 0 in 5 minutes).
+   */
+  readonly alarms: cloudwatch.IAlarm[];
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
 
@@ -120,6 +163,17 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       props.role ?? new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.role = role;
     this.logGroup.grantWrite(role);
+    this.stateTable = props.stateTable ?? createStateTable(this, 'StateTable');
+    grantStateTable(this.stateTable, role);
+
+    const environment: Record<string, string> = { [STATE_TABLE_VARIABLE]: this.stateTable.tableName };
+    if (props.allowedAccountIds && props.allowedAccountIds.length > 0)
+      environment.ALLOWED_ACCOUNT_IDS = props.allowedAccountIds.join(',');
+    if (props.extraResponseEndpoints && props.extraResponseEndpoints.length > 0) {
+      const extra = extraEndpointsValue(this.node.path, props.extraResponseEndpoints);
+      if (extra.kind === 'invalid') throw new Error(extra.message);
+      environment[EXTRA_ENDPOINTS_VARIABLE] = extra.value;
+    }
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
@@ -134,15 +188,18 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       logGroup: this.logGroup,
       // The hand-offs are a chain of invocations of this function: Lambda's loop detection would stop it after ~16.
       recursiveLoop: lambda.RecursiveLoop.ALLOW,
-      ...(props.allowedAccountIds && props.allowedAccountIds.length > 0
-        ? { environment: { ALLOWED_ACCOUNT_IDS: props.allowedAccountIds.join(',') } }
-        : {}),
+      environment,
     });
+    this.failedEvents = createFailedEvents(this, 'FailedEvents', props.failedEventReaderArns);
     // A request CloudFormation no longer waits for (ServiceTimeout is at most an hour) must not start tasks late:
-    // Lambda otherwise retries throttled events for up to 6 hours.
+    // Lambda otherwise retries throttled events for up to 6 hours. Two retries (Lambda's default, kept on purpose):
+    // a retry follows only a crash or the 15-minute limit, and is what still answers CloudFormation. An event Lambda
+    // gives up on is kept in FailedEvents with why, instead of vanishing while its stack waits.
     const asyncInvokeConfig = new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', {
       function: this.function,
       maxEventAge: Duration.hours(1),
+      retryAttempts: 2,
+      onFailure: new SendOnlyQueueDestination(this.failedEvents),
     });
 
     // Apart from the role's default policy, which the function depends on: a statement naming the function there
@@ -164,6 +221,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       ],
     });
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
+    this.alarms = createRunnerAlarms(this, this, props.alarmTopic);
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {

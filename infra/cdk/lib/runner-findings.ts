@@ -100,6 +100,12 @@ function functionFindings(runner: EcsTaskRunnerFunction): Finding[] {
         'The runner is built and tested for nodejs22.x (esbuild target, the moto tests); it moves to a newer runtime once it is tested there.',
     },
   ];
+  findings.push({
+    construct: runner.failedEvents,
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "The queue is the function's on-failure destination, itself the last stop: it keeps the records of events Lambda gave up on for a person to read (an alarm watches it), and a record Lambda cannot deliver raises the DestinationDeliveryFailures alarm.",
+  });
   if (invokeItself) {
     findings.push({
       construct: invokeItself,

@@ -281,6 +281,8 @@ describe('the permissions EcsRunTask grants the runner', () => {
       'logs:PutLogEvents': 'Lambda writes the function’s own logs with the function’s role',
       'lambda:GetFunctionRecursionConfig':
         'the runner reads its own recursive loop setting before a long watch (issue 10)',
+      'sqs:SendMessage':
+        'Lambda sends the record of an asynchronous event it gave up on to the on-failure destination with the function’s role',
     };
     const called = new Set(scan.calls.map((call) => call.action));
     expect([...granted].filter((action) => !called.has(action) && grantedWithoutACall[action] === undefined)).toEqual(

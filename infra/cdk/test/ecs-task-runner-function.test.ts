@@ -47,7 +47,7 @@ describe('EcsTaskRunnerFunction', () => {
     });
   });
 
-  it('has a role with no managed policy, that writes its own log group and invokes and reads only itself', () => {
+  it('has a role with no managed policy, that writes its own log group, gets and puts its state table’s items, sends to its failed-events queue, and invokes and reads only itself', () => {
     const role = resourceProperties(template, logicalId(stack, runner.role as iam.Role));
     expect(role.ManagedPolicyArns).toBeUndefined();
     expect(role.Policies).toBeUndefined();
@@ -67,6 +67,16 @@ describe('EcsTaskRunnerFunction', () => {
         Effect: 'Allow',
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Resource: { 'Fn::GetAtt': [logicalId(stack, runner.logGroup), 'Arn'] },
+      },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Resource: [{ 'Fn::GetAtt': [logicalId(stack, runner.stateTable), 'Arn'] }],
+      },
+      {
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [logicalId(stack, runner.failedEvents), 'Arn'] },
       },
     ]);
     expect(policyStatements(template, logicalId(stack, runner.node.findChild('InvokeItself') as iam.Policy))).toEqual([

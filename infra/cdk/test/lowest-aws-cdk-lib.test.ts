@@ -14,7 +14,21 @@ const LOWEST = (
   }
 ).peerDependencies['aws-cdk-lib']?.replace(/^\^/, '');
 
-const MODULES = ['', '/aws-ec2', '/aws-ecs', '/aws-iam', '/aws-kms', '/aws-lambda', '/aws-logs', '/package.json'];
+const MODULES = [
+  '',
+  '/aws-cloudwatch',
+  '/aws-cloudwatch-actions',
+  '/aws-dynamodb',
+  '/aws-ec2',
+  '/aws-ecs',
+  '/aws-iam',
+  '/aws-kms',
+  '/aws-lambda',
+  '/aws-logs',
+  '/aws-sns',
+  '/aws-sqs',
+  '/package.json',
+];
 for (const module of MODULES) {
   jest.doMock(`aws-cdk-lib${module}`, () => jest.requireActual<object>(`aws-cdk-lib-lowest${module}`));
 }
@@ -56,6 +70,19 @@ describe(`the example, synthesized against the lowest aws-cdk-lib the package cl
       (policy) => (policy.Properties?.PolicyDocument as { Statement: { Sid?: string }[] }).Statement,
     );
     expect(statements.map((statement) => statement.Sid)).toContain('RunTheTaskDefinitionInTheCluster');
+  });
+
+  it('synthesizes the runner’s state table, failed-events destination and alarms', () => {
+    expect(ofType('AWS::DynamoDB::Table')[0]?.Properties).toMatchObject({
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(ofType('AWS::SQS::Queue')[0]?.Properties).toMatchObject({ SqsManagedSseEnabled: true });
+    expect(ofType('AWS::Lambda::EventInvokeConfig')[0]?.Properties).toMatchObject({
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: expect.anything() } },
+    });
+    expect(ofType('AWS::CloudWatch::Alarm')).toHaveLength(4);
   });
 
   it('acknowledges the runner’s cdk-nag findings as cdk-nag 2 reads them, this version having no Validations', () => {

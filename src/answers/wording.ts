@@ -110,7 +110,17 @@ export function recursionStoppedHandOff(handOffs: number): string {
 /** `error` is why lambda:InvokeFunction failed. */
 export function handOffFailed(error: unknown): string {
   const failure = describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error);
-  return `${failure} The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.`;
+  return `${failure}${HAND_OFF_WAY_OUT}`;
+}
+
+const HAND_OFF_WAY_OUT =
+  ' The tasks were stopped; grant the function lambda:InvokeFunction on itself, or give it a longer Timeout.';
+
+/** `error` is why the last of `attempts` Invokes of the hand-off failed, each one worth another until time ran out. */
+export function handOffRanOutOfTime(attempts: number, error: unknown): string {
+  const failure = describeAwsError('Handing off to a fresh invocation (lambda:InvokeFunction on this function)', error);
+  const said = failure.endsWith('.') ? failure : `${failure}.`;
+  return `${said} It was sent ${attempts} time(s), until only the time to stop the tasks and answer was left.${HAND_OFF_WAY_OUT}`;
 }
 
 /** `failure` is the failed call, as diagnostics describe it. */

@@ -135,3 +135,36 @@ export function isResourceNotFound(error: unknown): boolean {
 export function isStackNotFound(error: unknown): boolean {
   return errorName(error) === 'ValidationError' && /does not exist/i.test(errorMessage(error));
 }
+
+/**
+ * The errors lambda:InvokeFunction answers for a request that cannot succeed as sent: the parameters, the payload's
+ * content, size or media type (Lambda API reference, Invoke, "Errors").
+ */
+const INVOKE_REQUEST_REFUSALS: ReadonlySet<string> = new Set([
+  'InvalidParameterValueException',
+  'InvalidRequestContentException',
+  'RequestTooLargeException',
+  'UnsupportedMediaTypeException',
+]);
+
+/**
+ * 4xx statuses of Invoke that may change within seconds: 408 (a timeout of Lambda's own), 409
+ * (`ResourceConflictException`: the function is being updated; `SnapStartNotReadyException`) and 429
+ * (`TooManyRequestsException`, throttling).
+ */
+const INVOKE_PASSING_STATUSES: ReadonlySet<number> = new Set([408, 409, 429]);
+
+/**
+ * lambda:InvokeFunction refused an asynchronous invocation for good: sending it again cannot change the answer.
+ * Denied (`AccessDeniedException`), the function gone (`ResourceNotFoundException`), recursion stopped
+ * (`RecursiveInvocationException`), a request Lambda cannot take, or any other 4xx but 408, 409 and 429. Everything
+ * else — throttling, a 5xx (`ServiceException`), a timeout or a broken connection, an answer other than 202 — may
+ * pass, and is worth another Invoke.
+ */
+export function isInvokeRefusedForGood(error: unknown): boolean {
+  if (isTransient(error)) return false;
+  if (isPermissionDenied(error) || isResourceNotFound(error) || isRecursionStopped(error)) return true;
+  if (INVOKE_REQUEST_REFUSALS.has(errorName(error))) return true;
+  const status = httpStatus(error);
+  return status !== undefined && status >= 400 && status < 500 && !INVOKE_PASSING_STATUSES.has(status);
+}

@@ -35,7 +35,7 @@ export async function followRun(
         context = { ...context, takenOver: false };
         continue;
       case 'hand-off':
-        return policy.outcome(await handOff(transition.run, deps));
+        return policy.outcome(await handOff(transition.run, deps, context.budget));
       case 'answer':
         return policy.outcome(answered(transition.answer));
     }

@@ -1,23 +1,66 @@
-import { isRecursionStopped } from '../aws/aws-errors';
+import { errorName, errorSummary, isInvokeRefusedForGood, isRecursionStopped } from '../aws/aws-errors';
+import { handOffResendDelayMs } from '../runtime/delays';
+import { retry } from '../runtime/retry';
+import { HAND_OFF_GIVE_UP_MS, type TimeBudget } from '../runtime/time-budget';
 import { stopTasks } from '../tasks/stop-tasks';
 import { continuationOf } from './continuation';
 import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { type Run, startedTasks } from './run-state';
-import { handOffFailed, recursionStoppedHandOff } from '../answers/wording';
+import { handOffFailed, handOffRanOutOfTime, recursionStoppedHandOff } from '../answers/wording';
 
 /**
- * Hands the run to a fresh asynchronous invocation of this same function. If that fails, nobody would watch the
- * tasks: they are stopped and the request fails, saying why.
+ * Hands the run to a fresh asynchronous invocation of this same function. A failed Invoke (once the SDK's own
+ * attempts are spent) is sent again with backoff while this invocation has more than the time to stop the tasks and
+ * answer (`HAND_OFF_GIVE_UP_MS`). Only when Lambda refuses it for good (`isInvokeRefusedForGood`) or that time is
+ * reached would nobody watch the tasks: they are stopped and the request fails, saying why.
+ *
+ * An Invoke that failed (a timeout above all) may still have been queued by Lambda, so a resend can start a second
+ * invocation carrying the same Run. Nothing claims the run yet (the state table's generation claim, issue 36 point 5,
+ * is not built): the duplicates are harmless because they decide alike — the same tasks, plan and deadline give the
+ * same answer, PUT twice with the same content; RunTask after a start retry uses the same clientToken and gets the
+ * same tasks; at the deadline both stop the same tasks, and a second StopTask that ECS refused would only be logged
+ * (`stopTasks`). Declared Outputs read from the logs at different moments are the one answer that may differ.
  */
-export async function handOff(run: Run, deps: Pick<RunnerDeps, 'aws' | 'invocation' | 'log'>): Promise<RequestOutcome> {
+export async function handOff(
+  run: Run,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'invocation' | 'log'>,
+  budget: Pick<TimeBudget, 'callUntil'>,
+): Promise<RequestOutcome> {
   const next = continuationOf({ ...run, handOffs: run.handOffs + 1 });
   const taskArns = startedTasks(run.state);
+  let attempts = 1;
   try {
     const lambda = await deps.aws.lambda();
-    await lambda.invokeAsync(deps.invocation.functionArn, JSON.stringify(next));
-    deps.log.info('Handed the watch off to a fresh invocation', { handOffs: next.handOffs, taskArns });
+    const payload = JSON.stringify(next);
+    await retry(
+      () => lambda.invokeAsync(deps.invocation.functionArn, payload),
+      {
+        retryable: (error) => !isInvokeRefusedForGood(error),
+        delay: handOffResendDelayMs,
+        until: { time: budget.callUntil(HAND_OFF_GIVE_UP_MS), lastWait: 'must-fit' },
+        onRetry: ({ attempt, error, delayMs }) => {
+          attempts = attempt + 1;
+          deps.log.warn('The hand-off failed; sending it again', {
+            attempt,
+            error: errorName(error),
+            message: errorSummary(error),
+            delayMs,
+            handOffs: next.handOffs,
+          });
+        },
+      },
+      deps.clock,
+    );
+    deps.log.info('Handed the watch off to a fresh invocation', { handOffs: next.handOffs, taskArns, attempts });
     return { kind: 'handed-off' };
   } catch (error) {
+    const refused = isInvokeRefusedForGood(error);
+    deps.log.error(
+      refused
+        ? 'Lambda refused the hand-off for good; stopping the tasks'
+        : 'The hand-off failed until only the time to stop the tasks and answer was left; stopping the tasks',
+      { attempts, error: errorName(error), message: errorSummary(error), handOffs: next.handOffs, taskArns },
+    );
     await stopTasks(
       deps.aws.ecs,
       run.plan.cluster,
@@ -28,6 +71,9 @@ export async function handOff(run: Run, deps: Pick<RunnerDeps, 'aws' | 'invocati
     if (isRecursionStopped(error)) {
       return answered({ status: 'FAILED', reason: recursionStoppedHandOff(next.handOffs) });
     }
-    return answered({ status: 'FAILED', reason: handOffFailed(error) });
+    return answered({
+      status: 'FAILED',
+      reason: refused ? handOffFailed(error) : handOffRanOutOfTime(attempts, error),
+    });
   }
 }

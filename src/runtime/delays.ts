@@ -29,6 +29,16 @@ export function startRetryDelayMs(retry: number): number {
 }
 
 /**
+ * Before the hand-off (an asynchronous Invoke of this function) is sent again after its `failures`-th failure (1 for
+ * the first): 1, 2, then every 4 s. The hand-off has about ten seconds for its resends (HAND_OFF_MARGIN_MS less
+ * HAND_OFF_GIVE_UP_MS, time-budget.ts): longer waits would only leave fewer attempts, and the SDK has already retried
+ * each Invoke with jitter.
+ */
+export function handOffResendDelayMs(failures: number): number {
+  return Math.min(4_000, 1_000 * 2 ** (failures - 1));
+}
+
+/**
  * The waits between the PUTs of the answer to CloudFormation's ResponseURL: five attempts in about 15 seconds. A
  * fixed table: S3 answers at once or not at all, and the answer must leave before the invocation ends.
  */

@@ -28,6 +28,13 @@ export const MIN_INVOCATION_MS = 55_000;
  */
 export const HAND_OFF_MARGIN_MS = 30_000;
 
+/**
+ * Kept, while a failed hand-off is sent again, to stop the tasks and answer FAILED if it never goes through: one round
+ * of StopTask calls (in parallel) and the answer's PUT with a retry or two (as ANSWER_TIME_MS). What is left of
+ * HAND_OFF_MARGIN_MS beyond it, about ten seconds, is the time for resends.
+ */
+export const HAND_OFF_GIVE_UP_MS = 20_000;
+
 /** Kept, at the deadline, to stop the tasks, diagnose and answer: a deadline within reach needs no hand-off. */
 export const DEADLINE_WORK_MS = 15_000;
 

@@ -1,4 +1,4 @@
-import { isTransient, isUnreadableAnswer } from '../../src/aws/aws-errors';
+import { isInvokeRefusedForGood, isTransient, isUnreadableAnswer } from '../../src/aws/aws-errors';
 import { describeAwsError } from '../../src/diagnostics/failure-reason';
 
 const DESERIALIZATION_NOTE =
@@ -74,5 +74,42 @@ describe("CloudWatch Logs' errors (GetLogEvents: Outputs and log tails)", () => 
     expect(isTransient(named('AccessDeniedException', 'not authorized to perform: logs:GetLogEvents'))).toBe(false);
     expect(isTransient(named('ResourceNotFoundException', 'The specified log stream does not exist.'))).toBe(false);
     expect(isTransient(named('InvalidParameterException', 'The specified nextToken is invalid.'))).toBe(false);
+  });
+});
+
+describe("lambda:InvokeFunction's errors (the hand-off)", () => {
+  const lambdaError = (name: string, httpStatusCode: number, message = name) =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode } });
+
+  it.each([
+    ['AccessDeniedException', 403, 'User: … is not authorized to perform: lambda:InvokeFunction'],
+    ['ResourceNotFoundException', 404, 'Function not found'],
+    ['RecursiveInvocationException', 400, 'Lambda detected a recursive loop.'],
+    ['InvalidParameterValueException', 400, 'InvalidParameterValueException'],
+    ['InvalidRequestContentException', 400, 'Could not parse request body into json'],
+    ['RequestTooLargeException', 413, 'Request must be smaller than 1048576 bytes'],
+    ['UnsupportedMediaTypeException', 415, 'UnsupportedMediaTypeException'],
+    ['SomeFutureClientException', 400, 'a 4xx Lambda may add'],
+  ])('refuse it for good: %s (%d)', (name, status, message) => {
+    expect(isInvokeRefusedForGood(lambdaError(name, status, message))).toBe(true);
+  });
+
+  it.each([
+    ['TooManyRequestsException', 429, 'Rate Exceeded.'],
+    ['ResourceConflictException', 409, 'The operation cannot be performed at this time. An update is in progress'],
+    ['SnapStartNotReadyException', 409, 'SnapStartNotReadyException'],
+    ['ServiceException', 500, 'Internal error'],
+    ['ResourceNotReadyException', 502, 'The function is inactive'],
+  ])('may pass: %s (%d)', (name, status, message) => {
+    expect(isInvokeRefusedForGood(lambdaError(name, status, message))).toBe(false);
+  });
+
+  it('may pass when the Invoke timed out, the connection broke or the answer was not 202', () => {
+    expect(isInvokeRefusedForGood(Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }))).toBe(false);
+    expect(isInvokeRefusedForGood(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toBe(false);
+    expect(
+      isInvokeRefusedForGood(new Error('Lambda accepted the asynchronous invocation with status 200, not 202')),
+    ).toBe(false);
+    expect(isInvokeRefusedForGood(htmlForJson(502))).toBe(false);
   });
 });

@@ -4,6 +4,7 @@ import {
   BACKOFF_CAP_MS,
   deniedCallDelayMs,
   fullJitterBackoffMs,
+  handOffResendDelayMs,
   jitterFraction,
   pollWaitMs,
   startRetryDelayMs,
@@ -44,6 +45,10 @@ describe('the fixed delays', () => {
 
   it('before a start retry: 15, 30, then 60 s', () => {
     expect([1, 2, 3, 4].map(startRetryDelayMs)).toEqual([15_000, 30_000, 60_000, 60_000]);
+  });
+
+  it('before a hand-off is sent again: 1, 2, then every 4 s', () => {
+    expect([1, 2, 3, 4, 5].map(handOffResendDelayMs)).toEqual([1000, 2000, 4000, 4000, 4000]);
   });
 
   it("between the answer's PUTs: the table, its last wait repeated past its end", () => {

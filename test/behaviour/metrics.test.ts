@@ -15,7 +15,7 @@ async function metricsOf(event: unknown, options: Parameters<typeof invoke>[1] =
   const metrics = new InvocationMetrics({
     service: 'ecs-task-runner',
     write: (line) => lines.push(line),
-    now: () => 0,
+    now: () => Date.now(),
   });
   const result = await invoke(event, { ...options, metrics });
   metrics.flush();

@@ -142,12 +142,22 @@ export async function stackStillWaits(
   return stackStance(request.RequestType, reading.status, properties.runOnRollback);
 }
 
+/** Unreadable causes that asking again cannot change: the account, the role, a denial, an unknown stack. */
+const UNREADABLE_FOR_GOOD = new Set<UnreadableCause['kind']>([
+  'other-account',
+  'role-elsewhere',
+  'role-refused',
+  'denied',
+  'not-found',
+]);
+
 /**
  * Whether a run goes ahead without knowing its stack's status. After RunTask it always does: what started is the
- * resource's, and an unreadable status never stops it. Before RunTask it does — as it did before the check existed — except
- * for a Create with RunOnRollback false whose stack cannot be read for good (not a throttled or failing
- * DescribeStacks, which may answer next time): every later Update of that resource must read the status to tell an
- * update from a rollback, and would fail, the rollback's Update too, leaving the stack in UPDATE_ROLLBACK_FAILED.
+ * resource's, and an unreadable status never stops it. Before RunTask it does — as it did before the check existed —
+ * except for a Create with RunOnRollback false whose stack cannot be read for good (not a throttled, failing or
+ * unexpected DescribeStacks error, which may answer next time): every later Update of that resource must read the
+ * status to tell an update from a rollback, and would fail, the rollback's Update too, leaving the stack in
+ * UPDATE_ROLLBACK_FAILED.
  * Refused at the Create, the fix (StackStatusRoleArn, or RunOnRollback true) costs one failed deployment instead.
  */
 export function goesAheadUnread(
@@ -157,7 +167,7 @@ export function goesAheadUnread(
   cause: UnreadableCause,
   deps: Pick<RunnerDeps, 'log'>,
 ): boolean {
-  const forGood = cause.kind !== 'gave-up';
+  const forGood = UNREADABLE_FOR_GOOD.has(cause.kind);
   if (moment === 'before-run-task' && requestType === 'Create' && !properties.runOnRollback && forGood) return false;
   // Expected for every stack of another account without StackStatusRoleArn; anything else is worth a warning.
   const level = cause.kind === 'other-account' ? 'info' : 'warn';

@@ -24,10 +24,16 @@ import { readTaskOverrides } from './task-overrides';
 import { readVolumeConfigurations } from './volume-configurations';
 import { optional } from '../shared/records';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
+import { RESOURCE_TAG_KEY } from '../shared/resource-tag';
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
 const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
+/** The tags the runner puts on every task beside the template's, by key: refused in Tags, and counted in its limit. */
+const RUNNER_TAGS = {
+  [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)',
+  [RESOURCE_TAG_KEY]: 'the runner (the resource a task belongs to)',
+};
 
 /**
  * Every property of the resource, declared once: its name, how it is read (and so its type in `RunnerProperties`),
@@ -184,12 +190,18 @@ export const PROPERTY_TABLE = {
   }),
   Tags: optionalProperty({
     field: 'tags',
-    // Every task also gets the runner's own tag: the request it belongs to (IfRunning).
-    read: ({ reader, raw }) =>
-      readTags(reader, 'Tags', raw.Tags, { [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)' }, 1),
+    // Every task also gets the runner's own tags: the request it belongs to (IfRunning) and the resource (Delete,
+    // IfRunning: what makes a task the resource's).
+    read: ({ reader, raw }) => readTags(reader, 'Tags', raw.Tags, RUNNER_TAGS, Object.keys(RUNNER_TAGS)),
     // Labels the tasks; what the containers do is the same.
     changesWhatRuns: false,
-    runTask: (tags, launch) => ({ tags: [...(tags ?? []), { key: REQUEST_TAG_KEY, value: launch.requestTag }] }),
+    runTask: (tags, launch) => ({
+      tags: [
+        ...(tags ?? []),
+        { key: REQUEST_TAG_KEY, value: launch.requestTag },
+        { key: RESOURCE_TAG_KEY, value: launch.resourceTag },
+      ],
+    }),
   }),
   PropagateTags: optionalProperty({
     field: 'propagateTags',

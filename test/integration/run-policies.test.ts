@@ -36,6 +36,7 @@ describeWithMoto(
       );
       expect(tasks?.[0]?.tags).toEqual([
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { key: 'ecs-task-runner:resource', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
     }, 60_000);
 

@@ -132,3 +132,22 @@ describe('Tags', () => {
     ]);
   });
 });
+
+describe('StartedBy', () => {
+  it("refuses the form ECS gives a service's tasks, naming the property and the fix", () => {
+    const fix =
+      'leave StartedBy out (the runner then uses cfn/<LogicalId>/<hash>) or choose a value that does not start with ecs-svc/';
+    expect(problemsOf({ StartedBy: 'ecs-svc/123' })).toEqual([
+      `StartedBy: "ecs-svc/123" is the form ECS gives the tasks of a service (ecs-svc/<deployment>): ${fix}`,
+    ]);
+    expect(problemsOf({ StartedBy: 'ECS-SVC/9876543210987654321' })).toEqual([
+      `StartedBy: "ECS-SVC/9876543210987654321" is the form ECS gives the tasks of a service (ecs-svc/<deployment>): ${fix}`,
+    ]);
+  });
+
+  it('takes a value that only resembles it', () => {
+    expect(parsed({ StartedBy: 'ecs-svc' }).startedBy).toBe('ecs-svc');
+    expect(parsed({ StartedBy: 'team/ecs-svc/123' }).startedBy).toBe('team/ecs-svc/123');
+    expect(parsed({ StartedBy: 'ecs-svc-migrations' }).startedBy).toBe('ecs-svc-migrations');
+  });
+});

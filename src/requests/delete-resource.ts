@@ -2,7 +2,13 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
-import { byStopRequest, type EarlierTask, type ResourceListing, unstoppedTasks } from '../tasks/running-tasks';
+import {
+  byStopRequest,
+  type EarlierTask,
+  logLeftAlone,
+  type ResourceListing,
+  unstoppedTasks,
+} from '../tasks/running-tasks';
 import { taskOwner } from '../tasks/task-ownership';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
@@ -59,16 +65,21 @@ async function stopResourceTasks(
     startedBy: resourceStartedBy(request, properties.startedBy),
     owner: taskOwner(request),
   };
-  const ecs = { ecs: deps.aws.ecs, log: deps.log };
+  const { ecs } = deps.aws;
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
-    const first = await stopUnstopped(await unstoppedTasks(ecs, listing), properties, deps);
+    const listed = await unstoppedTasks(ecs, listing);
+    const first = await stopUnstopped(listed.own, properties, deps);
     const relistAt = sentAt + DELETE_RELIST_AFTER_MS;
-    if (clock.now() >= relistAt) return cleanupOf(first, byStopRequest([]));
+    if (clock.now() >= relistAt) {
+      logLeftAlone(deps.log, listing.startedBy, listed.notTheResources);
+      return cleanupOf(first, byStopRequest([]));
+    }
     await clock.sleep(relistAt - clock.now());
     const seen = new Set([...first.toStop, ...first.alreadyStopping]);
     const relisted = await unstoppedTasks(ecs, listing);
-    const unseen = relisted.filter((task) => !seen.has(task.taskArn));
+    logLeftAlone(deps.log, listing.startedBy, [...new Set([...listed.notTheResources, ...relisted.notTheResources])]);
+    const unseen = relisted.own.filter((task) => !seen.has(task.taskArn));
     if (unseen.length > 0)
       deps.log.warn('A second listing found tasks of the resource the first did not name', {
         taskArns: unseen.map((task) => task.taskArn),

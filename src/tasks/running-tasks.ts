@@ -47,20 +47,37 @@ export interface ResourceListing {
   owner: TaskOwner;
 }
 
-/** What a listing needs: ECS, and the log that names the tasks left alone. */
+/** What IfRunning's lookup needs: ECS, and the log that names the tasks left alone. */
 export interface ListingDeps {
   ecs: EcsApi;
   log: Log;
+}
+
+/** The unstopped tasks a listing found: the resource's, and those that only share its startedBy (left alone). */
+export interface Unstopped {
+  own: EarlierTask[];
+  notTheResources: string[];
 }
 
 /**
  * The resource's tasks that have not stopped: those ListTasks names (either desired status) that carry the
  * resource's tag (task-ownership.ts), less those DescribeTasks reports STOPPED or no longer knows. A task that has
  * stopped needs no StopTask, and a task listed with desired status STOPPED has mostly stopped already (stopped
- * tasks stay listed for at least an hour).
+ * tasks stay listed for at least an hour). The others under the same startedBy are returned for the caller to name
+ * (logLeftAlone), once for all its listings.
  */
-export async function unstoppedTasks(deps: ListingDeps, listing: ResourceListing): Promise<EarlierTask[]> {
-  return (await ownUnstopped(deps, listing)).map((task) => earlierTask(task.taskArn, task));
+export async function unstoppedTasks(ecs: EcsApi, listing: ResourceListing): Promise<Unstopped> {
+  const { own, notTheResources } = await ownUnstopped(ecs, listing);
+  return { own: own.map((task) => earlierTask(task.taskArn, task)), notTheResources };
+}
+
+/** The one warning that names the tasks under the resource's startedBy that are not the resource's. */
+export function logLeftAlone(log: Log, startedBy: string, taskArns: readonly string[]): void {
+  if (taskArns.length === 0) return;
+  log.warn("Tasks share the resource's startedBy but not its tag: they are not the resource's, left alone", {
+    startedBy,
+    taskArns,
+  });
 }
 
 /** The tasks that still need a StopTask (nobody has asked them to stop yet), and those already stopping. */
@@ -78,8 +95,10 @@ export async function findEarlierRun(
   listing: ResourceListing,
   requestTag: string,
 ): Promise<EarlierTask[]> {
+  const { own, notTheResources } = await ownUnstopped(deps.ecs, listing);
+  logLeftAlone(deps.log, listing.startedBy, notTheResources);
   const earlier: EarlierTask[] = [];
-  for (const task of await ownUnstopped(deps, listing)) {
+  for (const task of own) {
     if (task.tags?.some((tag) => tag.key === REQUEST_TAG_KEY && tag.value === requestTag)) continue;
     earlier.push(earlierTask(task.taskArn, task));
   }
@@ -87,14 +106,14 @@ export async function findEarlierRun(
 }
 
 /**
- * The listed tasks that have not stopped and are the resource's, read with their tags ("include: TAGS",
- * DescribeTasks) 100 at a time. Those that share the startedBy but are not the resource's are neither stopped nor
- * waited for: one warning names them.
+ * The listed tasks that have not stopped, read with their tags ("include: TAGS", DescribeTasks) 100 at a time: the
+ * resource's, and the ARNs of those that share the startedBy but are not the resource's (neither stopped nor waited
+ * for).
  */
 async function ownUnstopped(
-  { ecs, log }: ListingDeps,
+  ecs: EcsApi,
   { cluster, startedBy, owner }: ResourceListing,
-): Promise<(Task & { taskArn: string })[]> {
+): Promise<{ own: (Task & { taskArn: string })[]; notTheResources: string[] }> {
   const listed = await listResourceTasks(ecs, cluster, startedBy);
   const own: (Task & { taskArn: string })[] = [];
   const notOwned: string[] = [];
@@ -107,12 +126,7 @@ async function ownUnstopped(
       else notOwned.push(taskArn);
     }
   }
-  if (notOwned.length > 0)
-    log.warn("Tasks share the resource's startedBy but not its tag: they are not the resource's, left alone", {
-      startedBy,
-      taskArns: notOwned,
-    });
-  return own;
+  return { own, notTheResources: notOwned };
 }
 
 function earlierTask(taskArn: string, task: Task): EarlierTask {

@@ -137,14 +137,17 @@ describe('waiting for tasks to stop', () => {
 describe("the resource's tasks that have not stopped", () => {
   it('asks DescribeTasks nothing when ListTasks names no task', async () => {
     aws.ecs.on(ListTasksCommand).resolves({});
-    expect(await unstoppedTasks(listingDeps(), LISTING)).toEqual([]);
+    expect(await unstoppedTasks(aws.ports.ecs, LISTING)).toEqual({ own: [], notTheResources: [] });
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
   });
 
   it('are those listed that DescribeTasks reports not STOPPED', async () => {
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN, OTHER_TASK] });
     describeAs((arn) => (arn === TASK_ARN ? 'STOPPED' : 'RUNNING'));
-    expect(await unstoppedTasks(listingDeps(), LISTING)).toEqual([{ taskArn: OTHER_TASK, lastStatus: 'RUNNING' }]);
+    expect(await unstoppedTasks(aws.ports.ecs, LISTING)).toEqual({
+      own: [{ taskArn: OTHER_TASK, lastStatus: 'RUNNING' }],
+      notTheResources: [],
+    });
     expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { cluster: CLUSTER, startedBy: STARTED_BY });
   });
 });

@@ -19,6 +19,8 @@ export interface RunTaskLaunch {
   startedBy: string;
   /** The request the tasks belong to, tagged on each (REQUEST_TAG_KEY). */
   requestTag: string;
+  /** The resource the tasks belong to, tagged on each (RESOURCE_TAG_KEY). */
+  resourceTag: string;
 }
 
 /** Where a property goes in RunTask's input: its parameters, from the property's value (absent when not given). */

@@ -19,15 +19,21 @@ import {
 } from './property-entry';
 import { readRerunOn } from './rerun-on';
 import { readStartRetries } from './start-retries';
+import { readStartedBy } from './started-by';
 import { readTags } from './tags';
 import { readTaskOverrides } from './task-overrides';
 import { readVolumeConfigurations } from './volume-configurations';
 import { optional } from '../shared/records';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
+import { RESOURCE_TAG_KEY } from '../shared/resource-tag';
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
-const STARTED_BY = /^[A-Za-z0-9\-/_]{1,128}$/;
+/** The tags the runner puts on every task beside the template's, by key: refused in Tags, and counted in its limit. */
+const RUNNER_TAGS = {
+  [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)',
+  [RESOURCE_TAG_KEY]: 'the runner (the resource a task belongs to)',
+};
 
 /**
  * Every property of the resource, declared once: its name, how it is read (and so its type in `RunnerProperties`),
@@ -165,12 +171,9 @@ export const PROPERTY_TABLE = {
   Triggers: acceptedName({ changesWhatRuns: true }),
   StartedBy: optionalProperty({
     field: 'startedBy',
-    read: ({ reader, raw }) =>
-      reader.string('StartedBy', raw.StartedBy, {
-        pattern: STARTED_BY,
-        patternHint: 'must be 1 to 128 letters, digits, hyphens, slashes or underscores',
-      }),
-    // A label: what Delete and IfRunning find the resource's tasks by, not what the tasks do.
+    read: ({ reader, raw }) => readStartedBy(reader, raw.StartedBy),
+    // A label: what Delete and IfRunning list the resource's tasks by (the resource's tag then decides), not what
+    // the tasks do.
     changesWhatRuns: false,
     // Or the request's default (`cfn/<LogicalId>/<hash>`).
     runTask: (_startedBy, launch) => ({ startedBy: launch.startedBy }),
@@ -184,12 +187,18 @@ export const PROPERTY_TABLE = {
   }),
   Tags: optionalProperty({
     field: 'tags',
-    // Every task also gets the runner's own tag: the request it belongs to (IfRunning).
-    read: ({ reader, raw }) =>
-      readTags(reader, 'Tags', raw.Tags, { [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)' }, 1),
+    // Every task also gets the runner's own tags: the request it belongs to (IfRunning) and the resource (Delete,
+    // IfRunning: what makes a task the resource's).
+    read: ({ reader, raw }) => readTags(reader, 'Tags', raw.Tags, RUNNER_TAGS, Object.keys(RUNNER_TAGS)),
     // Labels the tasks; what the containers do is the same.
     changesWhatRuns: false,
-    runTask: (tags, launch) => ({ tags: [...(tags ?? []), { key: REQUEST_TAG_KEY, value: launch.requestTag }] }),
+    runTask: (tags, launch) => ({
+      tags: [
+        ...(tags ?? []),
+        { key: REQUEST_TAG_KEY, value: launch.requestTag },
+        { key: RESOURCE_TAG_KEY, value: launch.resourceTag },
+      ],
+    }),
   }),
   PropagateTags: optionalProperty({
     field: 'propagateTags',

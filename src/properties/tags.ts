@@ -11,20 +11,21 @@ export type ReservedTagKeys = Readonly<Record<string, string>>;
 /**
  * `[{ Key, Value }]` at `name` under the reader's path (the task's `Tags`, or an EBS volume's). `reserved` keys are
  * refused too (ECS keeps `AmazonECSCreated` and `AmazonECSManaged` for the volumes it creates; the runner tags each
- * task with its own key), and `roomFor` tags are left for those added beside the template's.
+ * task with its own keys), and room is left for the `added` keys put beside the template's: "Maximum number of 50
+ * tags" (ECS API reference, RunTask, `tags`) counts the runner's own.
  */
 export function readTags(
   reader: PropertyReader,
   name: string,
   value: unknown,
   reserved: ReservedTagKeys = {},
-  roomFor = 0,
+  added: readonly string[] = [],
 ): Tag[] | undefined {
-  const max = MAX_TAGS - roomFor;
+  const max = MAX_TAGS - added.length;
   return reader.objectList(name, value, (tagReader, tag) => readTag(tagReader, tag, reserved), {
     max,
     tooMany: (count) =>
-      `has ${count} tags; at most ${max} are allowed${roomFor > 0 ? ` (a task takes ${MAX_TAGS}, and the runner adds ${roomFor} of its own)` : ''}`,
+      `has ${count} tags; at most ${max} are allowed${added.length > 0 ? ` (a task takes ${MAX_TAGS}, and the runner adds ${added.length} of its own: ${added.join(', ')})` : ''}`,
   });
 }
 

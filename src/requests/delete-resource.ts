@@ -2,7 +2,14 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound } from '../aws/aws-errors';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
-import { byStopRequest, type EarlierTask, unstoppedTasks } from '../tasks/running-tasks';
+import {
+  byStopRequest,
+  type EarlierTask,
+  logLeftAlone,
+  type ResourceListing,
+  unstoppedTasks,
+} from '../tasks/running-tasks';
+import { taskOwner } from '../tasks/task-ownership';
 import { stopTasks } from '../tasks/stop-tasks';
 import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
@@ -51,20 +58,28 @@ async function stopResourceTasks(
   if (!properties.stopOnDelete) return { summary: cleanupWords.notStopped, stopped: [] };
   const { clock } = deps;
   const sentAt = Math.min(cloudFormationWait(request.ResponseURL)?.sentAt ?? clock.now(), clock.now());
-  const startedBy = resourceStartedBy(request, properties.startedBy);
+  // Only the tasks that carry the resource's tag (or an earlier runner's, task-ownership.ts): a task that merely
+  // shares the startedBy is someone else's.
+  const listing: ResourceListing = {
+    cluster: properties.cluster,
+    startedBy: resourceStartedBy(request, properties.startedBy),
+    owner: taskOwner(request),
+  };
+  const { ecs } = deps.aws;
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
-    const first = await stopUnstopped(
-      await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy),
-      properties,
-      deps,
-    );
+    const listed = await unstoppedTasks(ecs, listing);
+    const first = await stopUnstopped(listed.own, properties, deps);
     const relistAt = sentAt + DELETE_RELIST_AFTER_MS;
-    if (clock.now() >= relistAt) return cleanupOf(first, byStopRequest([]));
+    if (clock.now() >= relistAt) {
+      logLeftAlone(deps.log, listing.startedBy, listed.notTheResources);
+      return cleanupOf(first, byStopRequest([]));
+    }
     await clock.sleep(relistAt - clock.now());
     const seen = new Set([...first.toStop, ...first.alreadyStopping]);
-    const relisted = await unstoppedTasks(deps.aws.ecs, properties.cluster, startedBy);
-    const unseen = relisted.filter((task) => !seen.has(task.taskArn));
+    const relisted = await unstoppedTasks(ecs, listing);
+    logLeftAlone(deps.log, listing.startedBy, [...new Set([...listed.notTheResources, ...relisted.notTheResources])]);
+    const unseen = relisted.own.filter((task) => !seen.has(task.taskArn));
     if (unseen.length > 0)
       deps.log.warn('A second listing found tasks of the resource the first did not name', {
         taskArns: unseen.map((task) => task.taskArn),

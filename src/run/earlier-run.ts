@@ -1,6 +1,7 @@
 import { explainEarlierRunLookupFailure } from '../diagnostics/cluster-call-refusal';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { type EarlierTask, byStopRequest, findEarlierRun } from '../tasks/running-tasks';
+import { taskOwner } from '../tasks/task-ownership';
 import { askWithBackoff } from '../tasks/call-backoff';
 import { stopTasks } from '../tasks/stop-tasks';
 import { MIN_INVOCATION_MS, type TimeBudget } from '../runtime/time-budget';
@@ -12,7 +13,7 @@ import { earlierRunStillRuns } from '../answers/wording';
 export type EarlierRun = { kind: 'wait-for'; taskArns: string[] } | { kind: 'refused'; reason: string };
 
 /**
- * The resource's tasks of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
+ * The resource's tasks (those with its tag: task-ownership.ts) of an earlier run that still run, after IfRunning: their ARNs to wait for (Wait; Stop, once
  * stopped), or the Reason a run is refused (Fail, or the earlier run could not be looked for). A throttled or
  * transient failure of the lookup is asked again with backoff until the deadline, or until this invocation has only
  * the time left that a run needs.
@@ -28,7 +29,12 @@ export async function earlierRun(
   let tasks: EarlierTask[];
   try {
     tasks = await askWithBackoff(
-      () => findEarlierRun(deps.aws.ecs, properties.cluster, startedBy, requestTag(request)),
+      () =>
+        findEarlierRun(
+          { ecs: deps.aws.ecs, log: deps.log },
+          { cluster: properties.cluster, startedBy, owner: taskOwner(request) },
+          requestTag(request),
+        ),
       { what: "Looking for an earlier run's tasks", until, seed: startedBy },
       deps,
     );

@@ -4,7 +4,7 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
 import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
-import { clientToken, requestTag } from '../shared/resource-identity';
+import { clientToken, requestTag, resourceTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
 import { cancellationWords, cannotTellRollbacksLater, type UnreadableCause } from '../answers/wording';
@@ -46,6 +46,7 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       clientToken: clientToken(request, progress.attempt),
       startedBy: context.policy.startedBy,
       requestTag: requestTag(request),
+      resourceTag: resourceTag(request),
       retryUntil: budget.callUntil(HAND_OFF_MARGIN_MS),
     },
     { ecs: aws.ecs, clock, log },

@@ -47,6 +47,15 @@ export function requestTag(request: RequestIdentity): string {
 }
 
 /**
+ * The value of the resource's tag on every task it starts (RESOURCE_TAG_KEY): the same for each request of the
+ * resource, so a Delete or a later run knows the resource's tasks whatever their StartedBy. Marked apart from the
+ * other digests, so it is none of them.
+ */
+export function resourceTag(request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'>): string {
+  return digest('resource', request.StackId, request.LogicalResourceId);
+}
+
+/**
  * RunTask's `startedBy` for this resource (≤ 128 of `[A-Za-z0-9-/_]`), readable in the ECS console and used to
  * find the resource's tasks on Delete.
  */

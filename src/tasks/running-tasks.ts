@@ -1,11 +1,13 @@
 import type { Task } from '@aws-sdk/client-ecs';
 import { isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
+import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { pollWaitMs } from '../runtime/delays';
 import { failedAgain, type FailureStreak } from '../runtime/retry';
 import type { TaskPollDeps, UnreadStatus } from './call-backoff';
+import { isOwnedBy, type TaskOwner } from './task-ownership';
 
 /**
  * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
@@ -38,15 +40,44 @@ export interface EarlierTask {
   askedToStop?: true;
 }
 
+/** Where the resource's tasks are looked for: ListTasks under `startedBy` in `cluster`, kept when `owner`'s. */
+export interface ResourceListing {
+  cluster: string;
+  startedBy: string;
+  owner: TaskOwner;
+}
+
+/** What IfRunning's lookup needs: ECS, and the log that names the tasks left alone. */
+export interface ListingDeps {
+  ecs: EcsApi;
+  log: Log;
+}
+
+/** The unstopped tasks a listing found: the resource's, and those that only share its startedBy (left alone). */
+export interface Unstopped {
+  own: EarlierTask[];
+  notTheResources: string[];
+}
+
 /**
- * The resource's tasks that have not stopped: those ListTasks names (either desired status), less those
- * DescribeTasks reports STOPPED or no longer knows. A task that has stopped needs no StopTask, and a task listed
- * with desired status STOPPED has mostly stopped already (stopped tasks stay listed for at least an hour).
+ * The resource's tasks that have not stopped: those ListTasks names (either desired status) that carry the
+ * resource's tag (task-ownership.ts), less those DescribeTasks reports STOPPED or no longer knows. A task that has
+ * stopped needs no StopTask, and a task listed with desired status STOPPED has mostly stopped already (stopped
+ * tasks stay listed for at least an hour). The others under the same startedBy are returned for the caller to name
+ * (logLeftAlone), once for all its listings.
  */
-export async function unstoppedTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<EarlierTask[]> {
-  const listed = await listResourceTasks(ecs, cluster, startedBy);
-  if (listed.length === 0) return [];
-  return stillRunning(ecs, cluster, listed);
+export async function unstoppedTasks(ecs: EcsApi, listing: ResourceListing): Promise<Unstopped> {
+  const { own, notTheResources } = await ownUnstopped(ecs, listing);
+  return { own: own.map((task) => earlierTask(task.taskArn, task)), notTheResources };
+}
+
+/** The one warning that names the tasks under the resource's startedBy that are not the resource's. */
+export function logLeftAlone(log: Log, startedBy: string, taskArns: readonly string[]): void {
+  if (taskArns.length === 0) return;
+  log.warn("Tasks share the resource's startedBy but not its tag: they are not the resource's, left alone", {
+    startedBy,
+    taskArns,
+  });
 }
 
 /** The tasks that still need a StopTask (nobody has asked them to stop yet), and those already stopping. */
@@ -60,22 +91,42 @@ export function byStopRequest(tasks: readonly EarlierTask[]): { toStop: string[]
  * request (a duplicate delivery, a retried invocation) is this run's own, never an earlier one.
  */
 export async function findEarlierRun(
-  ecs: EcsApi,
-  cluster: string,
-  startedBy: string,
+  deps: ListingDeps,
+  listing: ResourceListing,
   requestTag: string,
 ): Promise<EarlierTask[]> {
-  const listed = await listResourceTasks(ecs, cluster, startedBy);
+  const { own, notTheResources } = await ownUnstopped(deps.ecs, listing);
+  logLeftAlone(deps.log, listing.startedBy, notTheResources);
   const earlier: EarlierTask[] = [];
+  for (const task of own) {
+    if (task.tags?.some((tag) => tag.key === REQUEST_TAG_KEY && tag.value === requestTag)) continue;
+    earlier.push(earlierTask(task.taskArn, task));
+  }
+  return earlier;
+}
+
+/**
+ * The listed tasks that have not stopped, read with their tags ("include: TAGS", DescribeTasks) 100 at a time: the
+ * resource's, and the ARNs of those that share the startedBy but are not the resource's (neither stopped nor waited
+ * for).
+ */
+async function ownUnstopped(
+  ecs: EcsApi,
+  { cluster, startedBy, owner }: ResourceListing,
+): Promise<{ own: (Task & { taskArn: string })[]; notTheResources: string[] }> {
+  const listed = await listResourceTasks(ecs, cluster, startedBy);
+  const own: (Task & { taskArn: string })[] = [];
+  const notOwned: string[] = [];
   for (let i = 0; i < listed.length; i += 100) {
     const response = await ecs.describeTasks({ cluster, tasks: listed.slice(i, i + 100), include: ['TAGS'] });
     for (const task of response.tasks ?? []) {
-      if (!task.taskArn || task.lastStatus === 'STOPPED') continue;
-      if (task.tags?.some((tag) => tag.key === REQUEST_TAG_KEY && tag.value === requestTag)) continue;
-      earlier.push(earlierTask(task.taskArn, task));
+      const { taskArn } = task;
+      if (!taskArn || task.lastStatus === 'STOPPED') continue;
+      if (isOwnedBy(owner, task, startedBy)) own.push({ ...task, taskArn });
+      else notOwned.push(taskArn);
     }
   }
-  return earlier;
+  return { own, notTheResources: notOwned };
 }
 
 function earlierTask(taskArn: string, task: Task): EarlierTask {

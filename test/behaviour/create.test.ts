@@ -3,6 +3,7 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { invokeWith } from '../support/invoke';
 import { fixtures } from '../support/fixtures';
+import { resourceTag } from '../../src/shared/resource-identity';
 import { PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
 
 const aws = mockedAws();
@@ -90,10 +91,12 @@ describe('Create', () => {
       count: 2,
       startedBy: 'release/1-4-2',
       group: 'migrations',
-      // The runner's own tag after the template's: the request the task belongs to (IfRunning).
+      // The runner's own tags after the template's: the request the task belongs to (IfRunning), and the resource
+      // (what makes a task the resource's on Delete and IfRunning, whatever its startedBy).
       tags: [
         { key: 'team', value: 'todo' },
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { key: 'ecs-task-runner:resource', value: resourceTag(event) },
       ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,

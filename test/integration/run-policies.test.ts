@@ -2,6 +2,7 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/
 import { CustomResource, type TemplateValue } from '../../scripts/local/cloudformation';
 import type { LocalEnvironment } from '../../scripts/local/local-environment';
 import { describeWithMoto, expectAnswer } from './moto-suite';
+import { resourceTag } from '../../src/shared/resource-identity';
 
 describeWithMoto(
   'the built handler, with run policies',
@@ -36,6 +37,7 @@ describeWithMoto(
       );
       expect(tasks?.[0]?.tags).toEqual([
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        { key: 'ecs-task-runner:resource', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
       ]);
     }, 60_000);
 
@@ -51,6 +53,13 @@ describeWithMoto(
             taskDefinition: env.stack.taskDefinitionArn,
             launchType: 'FARGATE',
             startedBy: 'migrate-once',
+            // As the runner tags an earlier run of this resource: what makes the task the resource's.
+            tags: [
+              {
+                key: 'ecs-task-runner:resource',
+                value: resourceTag({ StackId: env.simulation.stackId, LogicalResourceId: 'MigrateOnce' }),
+              },
+            ],
             networkConfiguration: {
               awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
             },
@@ -66,6 +75,38 @@ describeWithMoto(
         );
       } finally {
         if (earlier) await env.clients.ecs.send(new StopTaskCommand({ cluster: env.stack.cluster, task: earlier }));
+        await env.moto.setTaskTransition({ progression: 'immediate' });
+      }
+    }, 60_000);
+
+    it("leaves alone, on Delete, a task that shares the resource's StartedBy but not its tag", async () => {
+      const resource = new CustomResource('MigrateShared', env.simulation);
+      expectAnswer(await resource.create(properties({ StartedBy: 'shared-label' })), 'SUCCESS');
+      await env.moto.setTaskTransition({ progression: 'manual', times: 0 });
+      let foreign: string | undefined;
+      try {
+        // Another team's task under the same startedBy, started without the runner's tags.
+        const started = await env.clients.ecs.send(
+          new RunTaskCommand({
+            cluster: env.stack.cluster,
+            taskDefinition: env.stack.taskDefinitionArn,
+            launchType: 'FARGATE',
+            startedBy: 'shared-label',
+            networkConfiguration: {
+              awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
+            },
+          }),
+        );
+        foreign = started.tasks?.[0]?.taskArn;
+        const exchange = await resource.delete();
+        expect(expectAnswer(exchange, 'SUCCESS').Reason).toBe('No task of this resource was running.');
+        // moto moves the task on by itself (it is STOPPING once started), so what says it was left alone is the log.
+        const warnings = exchange.invocations.flatMap((invocation) =>
+          invocation.logs.filter((record) => record.level === 'WARN' && record.message.includes('not its tag')),
+        );
+        expect(warnings).toEqual([expect.objectContaining({ startedBy: 'shared-label', taskArns: [foreign] })]);
+      } finally {
+        if (foreign) await env.clients.ecs.send(new StopTaskCommand({ cluster: env.stack.cluster, task: foreign }));
         await env.moto.setTaskTransition({ progression: 'immediate' });
       }
     }, 60_000);

@@ -120,12 +120,34 @@ describe('StartRetries and IfRunning', () => {
 });
 
 describe('Tags', () => {
-  it("leave room for the runner's own tag, and may not use its key", () => {
+  it("leave room for the runner's own tags, and may not use their keys", () => {
     expect(problemsOf({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })).toEqual([
-      'Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)',
+      'Tags: has 50 tags; at most 48 are allowed (a task takes 50, and the runner adds 2 of its own: ecs-task-runner:request, ecs-task-runner:resource)',
     ]);
     expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual([
       'Tags[0].Key: "ecs-task-runner:request" is reserved for the runner (the request a task belongs to)',
     ]);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:resource', Value: 'x' }] })).toEqual([
+      'Tags[0].Key: "ecs-task-runner:resource" is reserved for the runner (the resource a task belongs to)',
+    ]);
+  });
+});
+
+describe('StartedBy', () => {
+  it("refuses the form ECS gives a service's tasks, naming the property and the fix", () => {
+    const fix =
+      'leave StartedBy out (the runner then uses cfn/<LogicalId>/<hash>) or choose a value that does not start with ecs-svc/';
+    expect(problemsOf({ StartedBy: 'ecs-svc/123' })).toEqual([
+      `StartedBy: "ecs-svc/123" is the form ECS gives the tasks of a service (ecs-svc/<deployment>): ${fix}`,
+    ]);
+    expect(problemsOf({ StartedBy: 'ECS-SVC/9876543210987654321' })).toEqual([
+      `StartedBy: "ECS-SVC/9876543210987654321" is the form ECS gives the tasks of a service (ecs-svc/<deployment>): ${fix}`,
+    ]);
+  });
+
+  it('takes a value that only resembles it', () => {
+    expect(parsed({ StartedBy: 'ecs-svc' }).startedBy).toBe('ecs-svc');
+    expect(parsed({ StartedBy: 'team/ecs-svc/123' }).startedBy).toBe('team/ecs-svc/123');
+    expect(parsed({ StartedBy: 'ecs-svc-migrations' }).startedBy).toBe('ecs-svc-migrations');
   });
 });

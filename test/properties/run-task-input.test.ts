@@ -1,5 +1,6 @@
 import { runTaskInput, type RunTaskLaunch } from '../../src/properties/run-task-input';
 import { REQUEST_TAG_KEY } from '../../src/shared/request-tag';
+import { RESOURCE_TAG_KEY } from '../../src/shared/resource-tag';
 import { parsed } from '../support/properties';
 
 const TASK_DEFINITION_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/migrate:7';
@@ -9,6 +10,7 @@ const launch: RunTaskLaunch = {
   clientToken: 'b6a8f5e2-4c1d-4e0f-9a7b-3c2d1e0f9a8b',
   startedBy: 'cfn/Migrate/abc',
   requestTag: 'digest',
+  resourceTag: 'resource-digest',
 };
 const base = {
   ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
@@ -17,14 +19,17 @@ const base = {
 };
 
 describe("RunTask's input, from where the property table puts each property", () => {
-  it('sends the cluster, the resolved revision, the launch’s count, token and startedBy, and the request’s tag', () => {
+  it('sends the cluster, the resolved revision, the launch’s count, token and startedBy, and the request’s and the resource’s tags', () => {
     expect(runTaskInput(parsed({ ...base, Count: '3', StartedBy: 'ignored-here' }), launch)).toEqual({
       cluster: 'app',
       taskDefinition: TASK_DEFINITION_ARN,
       count: 2,
       clientToken: launch.clientToken,
       startedBy: 'cfn/Migrate/abc',
-      tags: [{ key: REQUEST_TAG_KEY, value: 'digest' }],
+      tags: [
+        { key: REQUEST_TAG_KEY, value: 'digest' },
+        { key: RESOURCE_TAG_KEY, value: 'resource-digest' },
+      ],
     });
   });
 
@@ -60,6 +65,7 @@ describe("RunTask's input, from where the property table puts each property", ()
       tags: [
         { key: 'team', value: 'data' },
         { key: REQUEST_TAG_KEY, value: 'digest' },
+        { key: RESOURCE_TAG_KEY, value: 'resource-digest' },
       ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: false,

@@ -10,12 +10,12 @@ const tags = (count: number): Record<string, string>[] =>
   Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
 
 describe('Tags', () => {
-  it("takes up to 49 tags, leaving the task's 50th to the runner, and refuses the 50th", () => {
-    expect(parsed({ ...base, Tags: tags(49) }).tags).toEqual(
-      Array.from({ length: 49 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+  it("takes up to 48 tags, leaving the task's 49th and 50th to the runner's own two, and refuses the 49th", () => {
+    expect(parsed({ ...base, Tags: tags(48) }).tags).toEqual(
+      Array.from({ length: 48 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
     );
-    expect(problems(parseRunnerProperties({ ...base, Tags: tags(50) }))).toEqual([
-      'Tags: has 50 tags; at most 49 are allowed (a task takes 50, and the runner adds 1 of its own)',
+    expect(problems(parseRunnerProperties({ ...base, Tags: tags(49) }))).toEqual([
+      'Tags: has 49 tags; at most 48 are allowed (a task takes 50, and the runner adds 2 of its own: ecs-task-runner:request, ecs-task-runner:resource)',
     ]);
   });
 

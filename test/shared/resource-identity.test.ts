@@ -4,6 +4,7 @@ import {
   defaultStartedBy,
   physicalResourceId,
   requestTag,
+  resourceTag,
   teardownStartedBy,
 } from '../../src/shared/resource-identity';
 import { fixtures } from '../support/fixtures';
@@ -52,6 +53,14 @@ describe('resource identity', () => {
     expect(clientToken(create, 2)).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set([clientToken(create, 1), clientToken(create, 2), clientToken(create, 3)]).size).toBe(3);
     expect(requestTag(update)).not.toBe(requestTag(create));
+  });
+
+  it("tags every request of a resource with one resource tag, its own and none of the request's digests", () => {
+    expect(resourceTag(update)).toBe(resourceTag(create));
+    expect(resourceTag(create)).toMatch(/^[0-9a-f]{64}$/);
+    expect(resourceTag(create)).not.toBe(requestTag(create));
+    expect(resourceTag({ ...create, LogicalResourceId: 'Other' })).not.toBe(resourceTag(create));
+    expect(resourceTag({ ...create, StackId: `${create.StackId}x` })).not.toBe(resourceTag(create));
   });
 
   it('keeps the first 100 characters of the logical ID in startedBy', () => {

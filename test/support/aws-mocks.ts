@@ -23,6 +23,8 @@ import { createLambdaApi } from '../../src/aws/lambda-api';
 import { createLogsApi } from '../../src/aws/logs-api';
 import { createStateTableApi } from '../../src/aws/state-table-api';
 import type { AwsPorts } from '../../src/aws/ports';
+import { resourceTag } from '../../src/shared/resource-identity';
+import { fixtures } from './fixtures';
 
 const region = 'us-east-1';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -78,10 +80,17 @@ export function mockedAws() {
 export const TASK_ARN = 'arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/0a1b2c3d4e5f46789abcdef012345678';
 export const TASK_DEFINITION_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/todobackend-migrate:7';
 
-/** A task as DescribeTasks reports it. */
+/**
+ * The tag the runner puts on every task of the fixtures' resource (MigrateTask of the todobackend stack): what makes a
+ * task the resource's on Delete and IfRunning.
+ */
+export const RESOURCE_TAG = { key: 'ecs-task-runner:resource', value: resourceTag(fixtures.create()) };
+
+/** A task as DescribeTasks reports it: by default one the runner started for the fixtures' resource. */
 export function ecsTask(overrides: Partial<Task> & { containers?: Container[] } = {}): Task {
   return {
     taskArn: TASK_ARN,
+    tags: [RESOURCE_TAG],
     clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/todobackend-cluster',
     taskDefinitionArn: TASK_DEFINITION_ARN,
     lastStatus: 'RUNNING',

@@ -9,13 +9,20 @@ const CLUSTER = 'todobackend-cluster';
 const STARTED_BY = 'cfn/MigrateTask/0123456789abcdef';
 const OTHER_TASK = TASK_ARN.replace('0a1b2c3d', '9f8e7d6c');
 const taskArn = (n: number) => TASK_ARN.replace('0a1b2c3d', n.toString(16).padStart(8, '0'));
+const RESOURCE_TAG = { key: 'ecs-task-runner:resource', value: 'a'.repeat(64) };
+/** Listed under the default startedBy, so that an earlier runner's tasks count too. */
+const LISTING = {
+  cluster: CLUSTER,
+  startedBy: STARTED_BY,
+  owner: { resourceTag: 'a'.repeat(64), legacyStartedBy: STARTED_BY },
+};
 
 /** DescribeTasks reports each asked task as `status(arn)` says (undefined: not reported at all). */
 function describeAs(status: (arn: string) => string | undefined) {
   aws.ecs.on(DescribeTasksCommand).callsFake((input: DescribeTasksCommandInput) => ({
     tasks: (input.tasks ?? []).flatMap((arn) => {
       const lastStatus = status(arn);
-      return lastStatus === undefined ? [] : [ecsTask({ taskArn: arn, lastStatus })];
+      return lastStatus === undefined ? [] : [ecsTask({ taskArn: arn, lastStatus, tags: [RESOURCE_TAG] })];
     }),
   }));
 }
@@ -25,6 +32,8 @@ function waitDeps(budgetMs = 900_000) {
   const log = new RecordingLog();
   return { clock, log, deps: { ecs: aws.ports.ecs, clock, invocation: fakeInvocation(clock, budgetMs), log } };
 }
+
+const listingDeps = (log = new RecordingLog()) => ({ ecs: aws.ports.ecs, log });
 
 const askedTasks = () => aws.ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input.tasks ?? []);
 
@@ -128,16 +137,17 @@ describe('waiting for tasks to stop', () => {
 describe("the resource's tasks that have not stopped", () => {
   it('asks DescribeTasks nothing when ListTasks names no task', async () => {
     aws.ecs.on(ListTasksCommand).resolves({});
-    expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([]);
+    expect(await unstoppedTasks(aws.ports.ecs, LISTING)).toEqual({ own: [], notTheResources: [] });
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
   });
 
   it('are those listed that DescribeTasks reports not STOPPED', async () => {
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: [TASK_ARN, OTHER_TASK] });
     describeAs((arn) => (arn === TASK_ARN ? 'STOPPED' : 'RUNNING'));
-    expect(await unstoppedTasks(aws.ports.ecs, CLUSTER, STARTED_BY)).toEqual([
-      { taskArn: OTHER_TASK, lastStatus: 'RUNNING' },
-    ]);
+    expect(await unstoppedTasks(aws.ports.ecs, LISTING)).toEqual({
+      own: [{ taskArn: OTHER_TASK, lastStatus: 'RUNNING' }],
+      notTheResources: [],
+    });
     expect(aws.ecs).toHaveReceivedCommandWith(ListTasksCommand, { cluster: CLUSTER, startedBy: STARTED_BY });
   });
 });
@@ -165,15 +175,17 @@ describe('an earlier run of the resource', () => {
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: [own, otherValue, otherKey, stopped, noStatus] });
     aws.ecs.on(DescribeTasksCommand).resolves({
       tasks: [
-        tagged(own, [{ key: 'ecs-task-runner:request', value: THIS_REQUEST }]),
-        tagged(otherValue, [{ key: 'ecs-task-runner:request', value: 'e'.repeat(64) }], { lastStatus: 'PROVISIONING' }),
-        tagged(otherKey, [{ key: 'team', value: THIS_REQUEST }]),
-        tagged(stopped, [], { lastStatus: 'STOPPED' }),
-        tagged(noStatus, [], {}),
+        tagged(own, [{ key: 'ecs-task-runner:request', value: THIS_REQUEST }, RESOURCE_TAG]),
+        tagged(otherValue, [{ key: 'ecs-task-runner:request', value: 'e'.repeat(64) }, RESOURCE_TAG], {
+          lastStatus: 'PROVISIONING',
+        }),
+        tagged(otherKey, [{ key: 'team', value: THIS_REQUEST }, RESOURCE_TAG]),
+        tagged(stopped, [RESOURCE_TAG], { lastStatus: 'STOPPED' }),
+        tagged(noStatus, [RESOURCE_TAG], {}),
         { lastStatus: 'RUNNING' },
       ],
     });
-    expect(await findEarlierRun(aws.ports.ecs, CLUSTER, STARTED_BY, THIS_REQUEST)).toEqual([
+    expect(await findEarlierRun(listingDeps(), LISTING, THIS_REQUEST)).toEqual([
       { taskArn: otherValue, lastStatus: 'PROVISIONING' },
       { taskArn: otherKey, lastStatus: 'RUNNING' },
       { taskArn: noStatus, lastStatus: 'UNKNOWN' },
@@ -184,7 +196,7 @@ describe('an earlier run of the resource', () => {
     const many = Array.from({ length: 101 }, (_, n) => taskArn(n));
     aws.ecs.on(ListTasksCommand).resolves({ taskArns: many });
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [] });
-    expect(await findEarlierRun(aws.ports.ecs, CLUSTER, STARTED_BY, THIS_REQUEST)).toEqual([]);
+    expect(await findEarlierRun(listingDeps(), LISTING, THIS_REQUEST)).toEqual([]);
     expect(aws.ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input)).toEqual([
       { cluster: CLUSTER, tasks: many.slice(0, 100), include: ['TAGS'] },
       { cluster: CLUSTER, tasks: many.slice(100), include: ['TAGS'] },

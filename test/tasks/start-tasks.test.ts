@@ -35,6 +35,7 @@ function request(clock: FakeClock, count = '1', retryForMs = 60_000): StartReque
     taskDefinitionArn: TASK_DEFINITION_ARN,
     count: Number(count),
     requestTag: '5149222e74e5e0939543c55f02e0a969917cc107713ee74abe5d981b650914b0',
+    resourceTag: '0d6f1c2b3a4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
     clientToken: 'b6a8f5e2-4c1d-4e0f-9a7b-3c2d1e0f9a8b',
     startedBy: 'cfn-todobackend',
     retryUntil: clock.now() + retryForMs,

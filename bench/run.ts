@@ -556,7 +556,11 @@ async function runInvocations(harness: Harness, lanes: BenchSpec['lanes'], timeo
     );
   const logLines = withoutNodeVersionWarning(`${stdout}\n${stderr}`)
     .split('\n')
-    .filter((candidate) => candidate.trim() && !candidate.startsWith(BENCH_RESULT_PREFIX));
+    // The handler's EMF lines (src/runtime/metrics.ts) are figures, not warnings.
+    .filter(
+      (candidate) =>
+        candidate.trim() && !candidate.startsWith(BENCH_RESULT_PREFIX) && !candidate.startsWith('{"_aws":'),
+    );
   if (logLines.length > 0) console.log(`Handler log (warnings and errors):\n  ${logLines.slice(0, 20).join('\n  ')}`);
   return JSON.parse(line.slice(BENCH_RESULT_PREFIX.length)) as ChildReport;
 }

@@ -39,5 +39,5 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     throughTopic: delivery.kind === 'topic',
     metrics,
   });
-  metrics.flush();
+  await metrics.flush();
 }

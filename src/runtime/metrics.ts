@@ -1,9 +1,10 @@
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /**
  * The runner's figures, as CloudWatch embedded metric format (EMF) lines in its own log: CloudWatch Logs turns each
  * into metrics of the namespace `ECSTaskRunner` with no API call and no permission (Amazon CloudWatch User Guide,
- * "Embedding metrics within logs"). Powertools for AWS Lambda's Metrics writes the EMF documents. Dimensions stay
+ * "Embedding metrics within logs"). Powertools for AWS Lambda's Metrics writes the EMF documents, loaded only when an
+ * invocation flushes its figures (a chunk of its own: a cold start does not import it before the request). Dimensions stay
  * few and of low cardinality: the function (`service`), the request type, the outcome — never a stack or a task.
  */
 export const METRICS_NAMESPACE = 'ECSTaskRunner';
@@ -11,14 +12,14 @@ export const METRICS_NAMESPACE = 'ECSTaskRunner';
 /** What the runner counts and measures, each with its unit. */
 export const METRIC_UNITS = {
   /** Requests answered (one per answer sent), by RequestType and Outcome. */
-  Answers: MetricUnit.Count,
+  Answers: 'Count',
   /** From CloudFormation sending the request (the ResponseURL's X-Amz-Date) to the answer, by RequestType and Outcome. */
-  SecondsToAnswer: MetricUnit.Seconds,
+  SecondsToAnswer: 'Seconds',
   /** Hand-offs to a fresh invocation, by RequestType. */
-  HandOffs: MetricUnit.Count,
+  HandOffs: 'Count',
   /** Requests refused before anything ran: a ResponseURL not CloudFormation's, or not a request at all. */
-  RefusedEvents: MetricUnit.Count,
-} as const;
+  RefusedEvents: 'Count',
+} as const satisfies Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]>;
 
 export type MetricName = keyof typeof METRIC_UNITS;
 
@@ -57,7 +58,9 @@ export class InvocationMetrics implements RunnerMetrics {
   }
 
   /** Writes every set recorded since the last flush, one EMF document per line. */
-  flush(): void {
+  async flush(): Promise<void> {
+    if (this.#sets.size === 0) return;
+    const { Metrics } = await import('@aws-lambda-powertools/metrics');
     for (const { dimensions, values } of this.#sets.values()) {
       const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: this.#service });
       metrics.addDimensions({ ...dimensions });
@@ -74,7 +77,7 @@ function summedCounts(values: readonly [MetricName, number][]): [MetricName, num
   const counts = new Map<MetricName, number>();
   const others: [MetricName, number][] = [];
   for (const [name, value] of values) {
-    if (METRIC_UNITS[name] === MetricUnit.Count) counts.set(name, (counts.get(name) ?? 0) + value);
+    if (METRIC_UNITS[name] === 'Count') counts.set(name, (counts.get(name) ?? 0) + value);
     else others.push([name, value]);
   }
   return [...counts.entries(), ...others];

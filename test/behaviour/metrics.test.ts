@@ -18,7 +18,7 @@ async function metricsOf(event: unknown, options: Parameters<typeof invoke>[1] =
     now: () => Date.now(),
   });
   const result = await invoke(event, { ...options, metrics });
-  metrics.flush();
+  await metrics.flush();
   return { ...result, documents: lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 

@@ -14,13 +14,13 @@ function recorder() {
 }
 
 describe("the runner's metrics as embedded metric format", () => {
-  it('writes one EMF document per set of dimensions when the invocation ends, field by field', () => {
+  it('writes one EMF document per set of dimensions when the invocation ends, field by field', async () => {
     const { metrics, documents } = recorder();
     metrics.add('Answers', 1, { RequestType: 'Create', Outcome: 'FAILED' });
     metrics.add('SecondsToAnswer', 42.5, { RequestType: 'Create', Outcome: 'FAILED' });
     expect(documents()).toEqual([]);
 
-    metrics.flush();
+    await metrics.flush();
     expect(documents()).toEqual([
       {
         _aws: {
@@ -46,13 +46,13 @@ describe("the runner's metrics as embedded metric format", () => {
     expect(METRICS_NAMESPACE).toBe('ECSTaskRunner');
   });
 
-  it('adds up counts of one set, keeps each duration, and separates sets however their dimensions are ordered', () => {
+  it('adds up counts of one set, keeps each duration, and separates sets however their dimensions are ordered', async () => {
     const { metrics, documents } = recorder();
     metrics.add('HandOffs', 1, { RequestType: 'Update' });
     metrics.add('SecondsToAnswer', 3, { Outcome: 'SUCCESS', RequestType: 'Create' });
     metrics.add('HandOffs', 1, { RequestType: 'Update' });
     metrics.add('SecondsToAnswer', 5, { RequestType: 'Create', Outcome: 'SUCCESS' });
-    metrics.flush();
+    await metrics.flush();
 
     const [handOffs, answers] = documents();
     expect(handOffs).toMatchObject({ RequestType: 'Update', HandOffs: 2 });
@@ -60,13 +60,13 @@ describe("the runner's metrics as embedded metric format", () => {
     expect(documents()).toHaveLength(2);
   });
 
-  it('writes nothing when nothing was recorded, and nothing twice', () => {
+  it('writes nothing when nothing was recorded, and nothing twice', async () => {
     const { metrics, documents } = recorder();
-    metrics.flush();
+    await metrics.flush();
     expect(documents()).toEqual([]);
     metrics.add('RefusedEvents', 1, { Refused: 'ResponseURL' });
-    metrics.flush();
-    metrics.flush();
+    await metrics.flush();
+    await metrics.flush();
     expect(documents()).toHaveLength(1);
   });
 });

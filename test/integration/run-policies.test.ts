@@ -47,25 +47,13 @@ describeWithMoto(
       await env.moto.setTaskTransition({ progression: 'manual', times: 0 });
       let earlier: string | undefined;
       try {
-        const started = await env.clients.ecs.send(
-          new RunTaskCommand({
-            cluster: env.stack.cluster,
-            taskDefinition: env.stack.taskDefinitionArn,
-            launchType: 'FARGATE',
-            startedBy: 'migrate-once',
-            // As the runner tags an earlier run of this resource: what makes the task the resource's.
-            tags: [
-              {
-                key: 'ecs-task-runner:resource',
-                value: resourceTag({ StackId: env.simulation.stackId, LogicalResourceId: 'MigrateOnce' }),
-              },
-            ],
-            networkConfiguration: {
-              awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
-            },
-          }),
-        );
-        earlier = started.tasks?.[0]?.taskArn;
+        // As the runner tags an earlier run of this resource: what makes the task the resource's.
+        earlier = await startTaskOutsideTheRunner(env, 'migrate-once', [
+          {
+            key: 'ecs-task-runner:resource',
+            value: resourceTag({ StackId: env.simulation.stackId, LogicalResourceId: 'MigrateOnce' }),
+          },
+        ]);
         const failed = expectAnswer(
           await resource.create(properties({ StartedBy: 'migrate-once', IfRunning: 'Fail' })),
           'FAILED',
@@ -86,18 +74,7 @@ describeWithMoto(
       let foreign: string | undefined;
       try {
         // Another team's task under the same startedBy, started without the runner's tags.
-        const started = await env.clients.ecs.send(
-          new RunTaskCommand({
-            cluster: env.stack.cluster,
-            taskDefinition: env.stack.taskDefinitionArn,
-            launchType: 'FARGATE',
-            startedBy: 'shared-label',
-            networkConfiguration: {
-              awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
-            },
-          }),
-        );
-        foreign = started.tasks?.[0]?.taskArn;
+        foreign = await startTaskOutsideTheRunner(env, 'shared-label', []);
         const exchange = await resource.delete();
         expect(expectAnswer(exchange, 'SUCCESS').Reason).toBe('No task of this resource was running.');
         // moto moves the task on by itself (it is STOPPING once started), so what says it was left alone is the log.
@@ -127,3 +104,24 @@ describeWithMoto(
     }, 60_000);
   },
 );
+
+/** A Fargate task of the sample's task definition started straight through ECS, as someone else would: its ARN. */
+async function startTaskOutsideTheRunner(
+  env: LocalEnvironment,
+  startedBy: string,
+  tags: { key: string; value: string }[],
+): Promise<string | undefined> {
+  const started = await env.clients.ecs.send(
+    new RunTaskCommand({
+      cluster: env.stack.cluster,
+      taskDefinition: env.stack.taskDefinitionArn,
+      launchType: 'FARGATE',
+      startedBy,
+      ...(tags.length > 0 ? { tags } : {}),
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: [env.stack.subnetId], securityGroups: [env.stack.securityGroupId] },
+      },
+    }),
+  );
+  return started.tasks?.[0]?.taskArn;
+}

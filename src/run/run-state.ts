@@ -61,6 +61,11 @@ export type Run = Purpose & {
   state: RunState;
   /** How many hand-offs came before the invocation that holds this run. */
   handOffs: number;
+  /**
+   * The invocation that holds the run: 1 for the one that planned it, one more for each hand-off. An invocation that
+   * took the run over claims its generation in the run's item of the state table first (run-item.ts).
+   */
+  generation: number;
 };
 
 /** What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. */

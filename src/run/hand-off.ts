@@ -5,6 +5,7 @@ import { HAND_OFF_GIVE_UP_MS, type TimeBudget } from '../runtime/time-budget';
 import { stopTasks } from '../tasks/stop-tasks';
 import { continuationOf } from './continuation';
 import { answered, type RunnerDeps, type RequestOutcome } from './contract';
+import type { Answer } from '../response/answer';
 import { type Run, startedTasks } from './run-state';
 import { handOffFailed, handOffRanOutOfTime, recursionStoppedHandOff } from '../answers/wording';
 
@@ -28,6 +29,7 @@ export async function handOff(
   run: Run,
   deps: Pick<RunnerDeps, 'aws' | 'clock' | 'invocation' | 'log'>,
   budget: Pick<TimeBudget, 'callUntil'>,
+  ifNotSent?: Answer,
 ): Promise<RequestOutcome> {
   // The receiver claims the next generation (run-item.ts): of two deliveries of this payload, one carries on.
   const next = continuationOf({ ...run, handOffs: run.handOffs + 1, generation: run.generation + 1 });
@@ -63,6 +65,16 @@ export async function handOff(
     });
     return { kind: 'handed-off' };
   } catch (error) {
+    if (ifNotSent) {
+      // Nothing runs any more (the Outputs were being read): answer with what this invocation found.
+      deps.log.error('The hand-off could not be sent; answering with what this invocation found', {
+        attempts,
+        error: errorName(error),
+        message: errorSummary(error),
+        handOffs: next.handOffs,
+      });
+      return answered(ifNotSent);
+    }
     const refused = isInvokeRefusedForGood(error);
     deps.log.error(
       refused

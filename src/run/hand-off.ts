@@ -29,7 +29,7 @@ export async function handOff(
   run: Run,
   deps: Pick<RunnerDeps, 'aws' | 'clock' | 'invocation' | 'log'>,
   budget: Pick<TimeBudget, 'callUntil'>,
-  ifNotSent?: Answer,
+  ifNotSent?: () => Answer,
 ): Promise<RequestOutcome> {
   // The receiver claims the next generation (run-item.ts): of two deliveries of this payload, one carries on.
   const next = continuationOf({ ...run, handOffs: run.handOffs + 1, generation: run.generation + 1 });
@@ -73,7 +73,7 @@ export async function handOff(
         message: errorSummary(error),
         handOffs: next.handOffs,
       });
-      return answered(ifNotSent);
+      return answered(ifNotSent());
     }
     const refused = isInvokeRefusedForGood(error);
     deps.log.error(

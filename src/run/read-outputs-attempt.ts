@@ -34,7 +34,7 @@ export const readOutputsAttempt: Step<'reading-outputs'> = async (run, state, co
       notFound: read.notFound,
       until: new Date(giveUpAt).toISOString(),
     });
-    return { kind: 'hand-off', run, ifNotSent: successAnswer(run.request, read, tasks, attempts, deps.log) };
+    return { kind: 'hand-off', run, ifNotSent: () => successAnswer(run.request, read, tasks, attempts, deps.log) };
   }
   return { kind: 'answer', answer: successAnswer(run.request, read, tasks, attempts, deps.log) };
 };

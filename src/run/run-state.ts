@@ -75,11 +75,14 @@ export type Run = Purpose & {
 
 /**
  * What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. A
- * hand-off's `ifNotSent` is the answer when the hand-off cannot be sent, for a run with nothing left to stop (the
- * Outputs read so far); without it the tasks are stopped and the run fails (hand-off.ts).
+ * hand-off's `ifNotSent` gives the answer when the hand-off cannot be sent, for a run with nothing left to stop (the
+ * Outputs read so far; composed, and its warnings logged, only then); without it the tasks are stopped and the run
+ * fails (hand-off.ts).
  */
 export type Transition =
-  { kind: 'next'; run: Run } | { kind: 'hand-off'; run: Run; ifNotSent?: Answer } | { kind: 'answer'; answer: Answer };
+  | { kind: 'next'; run: Run }
+  | { kind: 'hand-off'; run: Run; ifNotSent?: () => Answer }
+  | { kind: 'answer'; answer: Answer };
 
 /** The run in `state`. */
 export function moveTo(run: Run, state: RunState): Run {

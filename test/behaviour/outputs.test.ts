@@ -226,6 +226,8 @@ describe('Outputs that reach the log late', () => {
     // The invocation ends 55 s after the task stopped: the line appears 20 s before its end.
     const first = await invoke(createWithOutputs(['SchemaVersion']), { clock, budgetMs: stoppedAfter + 55_000 });
     expect(first.puts).toHaveLength(0);
+    // Handed off, not given up: nothing is said missing yet.
+    expect(first.log.text()).not.toContain('Declared Outputs never appeared');
     const [payload] = handedOff();
     expect(payload?.state).toMatchObject({ kind: 'reading-outputs', stoppedAt: late.stoppedAt() });
 

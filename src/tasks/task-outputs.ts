@@ -26,9 +26,10 @@ export const OUTPUT_RECHECK_MS = 10_000;
 /**
  * The longest a declared name is looked for after the tasks stopped (the watch found their essential containers
  * exited), across invocations: the run hands the reading off like the watch rather than give it up when an
- * invocation ends. awslogs sends a container's last lines as it exits and CloudWatch Logs makes them readable within
- * seconds as a rule, while ECS may take longer to report the task STOPPED (Fargate detaches its network first); a
- * minute covers a slow ingestion without holding the answer long for a name that was never printed.
+ * invocation ends. awslogs sends a container's last lines as it exits, and CloudWatch Logs states no bound on when a
+ * sent event becomes readable (the PutLogEvents and GetLogEvents API references give none); ECS may report the task
+ * STOPPED later still (Fargate detaches its network first), so that is no sign the lines are in. A minute covers a
+ * slow ingestion without holding the answer long for a name that was never printed.
  */
 export const OUTPUT_WAIT_AFTER_STOP_MS = 60_000;
 

@@ -3,45 +3,25 @@ import { describeAwsError } from '../diagnostics/failure-reason';
 import type { Answer } from '../response/answer';
 import { byteLength, MAX_RESPONSE_BYTES } from '../response/response-budget';
 import type { DecidedTask } from '../tasks/task-outcome';
-import { readTaskOutputs } from '../tasks/task-outputs';
-import type { AwsPorts } from '../aws/ports';
-import type { Clock } from '../runtime/clock';
-import type { Invocation } from '../runtime/invocation';
+import type { OutputsRead } from '../tasks/task-outputs';
 import type { Log } from '../runtime/log';
-import { ANSWER_TIME_MS, timeBudget } from '../runtime/time-budget';
-import type { AwsLogsLocation } from '../tasks/task-definition-facts';
 import { outputsThatDoNotFit } from './outputs-fit';
 import { outputsTooLarge, outputsUnreadable } from './wording';
 import { taskData } from './task-attributes';
 
 /**
- * A successful run's answer with the Outputs its essential containers printed. It fails, naming the output, when
- * the printed values cannot be read or do not fit CloudFormation's response.
+ * A successful run's answer with the Outputs its essential containers printed (`read`: what reading them came to).
+ * It fails, naming the output, when the printed values could not be read or do not fit CloudFormation's response.
+ * A reading cut short (`time-short`) is answered with what it found: that happens only when no other invocation can
+ * go on reading.
  */
-export async function successAnswer(
+export function successAnswer(
   request: CloudFormationCustomResourceEvent,
-  run: {
-    outputs: readonly string[];
-    logs: Readonly<Record<string, AwsLogsLocation>>;
-    cluster: string;
-    /** Epoch milliseconds: no read of the Outputs starts later. */
-    deadline: number;
-    attempts: number;
-  },
+  read: OutputsRead,
   tasks: readonly DecidedTask[],
-  deps: { aws: Pick<AwsPorts, 'logs' | 'ecs'>; clock: Clock; invocation: Invocation; log: Log },
-): Promise<Answer> {
-  const { attempts } = run;
-  const read = await readTaskOutputs(
-    { logs: () => deps.aws.logs(), ecs: deps.aws.ecs, clock: deps.clock, log: deps.log },
-    {
-      cluster: run.cluster,
-      taskArns: tasks.map((task) => task.taskArn),
-      logs: run.logs,
-      names: run.outputs,
-      until: timeBudget(run.deadline, deps).callUntil(ANSWER_TIME_MS),
-    },
-  );
+  { attempts }: { attempts: number },
+  log: Log,
+): Answer {
   if (read.kind === 'unreadable') {
     const call = `GetLogEvents on log group ${read.where.group}, stream ${read.where.stream ?? ''}`;
     return {
@@ -51,7 +31,7 @@ export async function successAnswer(
     };
   }
   if (read.notFound.length > 0)
-    deps.log.warn('Declared Outputs never appeared in the log; their attributes are empty', {
+    log.warn('Declared Outputs never appeared in the log; their attributes are empty', {
       outputs: read.notFound,
       truncatedStreams: read.truncatedStreams,
       hint:

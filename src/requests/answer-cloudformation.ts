@@ -93,6 +93,8 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
         metrics.add('HandOffs', 1, { RequestType: request.RequestType });
         return;
       }
+      // Another invocation holds the run (a duplicate hand-off): it answers.
+      if (outcome.kind === 'held-elsewhere') return;
       answer = outcome.answer;
     } catch (error) {
       answer = answerForError(request, error);

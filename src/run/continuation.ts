@@ -2,10 +2,13 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import type { DecidedTask, TaskFacts } from '../tasks/task-outcome';
 import type { Watch } from '../tasks/watch-tasks';
 import type { RunRequest } from './contract';
-import type { Run, RunPhase, RunState, TeardownPhase } from './run-state';
+import type { Purpose, Run, RunPhase, RunState, TeardownPhase } from './run-state';
 
-/** The version of the hand-off payload this runner writes. Raise it whenever the payload's shape changes. */
-export const CONTINUATION_VERSION = 2;
+/**
+ * The version of the hand-off payload this runner writes. Raise it whenever the payload's shape changes. 3: the run
+ * carries the generation the hand-off was sent for (run-item.ts).
+ */
+export const CONTINUATION_VERSION = 3;
 
 /**
  * The event a runner invocation sends to a fresh invocation of the same function when its own time runs short: the
@@ -35,8 +38,12 @@ export type ContinuationEventV1 = (
   };
 };
 
+/** Version 2: the run without its generation (runners before the generation claim). */
+export type ContinuationEventV2 = Purpose &
+  Pick<Run, 'plan' | 'progress' | 'state' | 'handOffs'> & { ecsTaskRunnerContinuation: 2 };
+
 /** The payload of a hand-off, of this version or of an earlier one. */
-export type AnyContinuationEvent = ContinuationEvent | ContinuationEventV1;
+export type AnyContinuationEvent = ContinuationEvent | ContinuationEventV2 | ContinuationEventV1;
 
 export function isContinuationEvent(event: unknown): event is AnyContinuationEvent {
   if (typeof event !== 'object' || event === null) return false;
@@ -45,8 +52,14 @@ export function isContinuationEvent(event: unknown): event is AnyContinuationEve
   switch (candidate.ecsTaskRunnerContinuation) {
     case 1:
       return typeof candidate.watch === 'object';
-    case CONTINUATION_VERSION:
+    case 2:
       return typeof candidate.plan === 'object' && typeof candidate.state === 'object';
+    case CONTINUATION_VERSION:
+      return (
+        typeof candidate.plan === 'object' &&
+        typeof candidate.state === 'object' &&
+        typeof candidate.generation === 'number'
+      );
     default:
       return false;
   }
@@ -54,10 +67,22 @@ export function isContinuationEvent(event: unknown): event is AnyContinuationEve
 
 /** The run a hand-off carries on, whatever version of the runner wrote it: converted here once, on entry. */
 export function runOf(event: AnyContinuationEvent): Run {
-  if (event.ecsTaskRunnerContinuation === CONTINUATION_VERSION) {
-    return withoutMarker(event);
+  switch (event.ecsTaskRunnerContinuation) {
+    case CONTINUATION_VERSION:
+      return withoutMarker(event);
+    case 2:
+      return fromVersion2(event);
+    case 1:
+      return fromVersion1(event);
   }
-  return fromVersion1(event);
+}
+
+/**
+ * Version 2 carried no generation: it was sent for the one a version-3 runner would have sent (one more than the
+ * hand-offs before the sender), so that two deliveries of it still claim the same generation and one ends quietly.
+ */
+function fromVersion2(event: ContinuationEventV2): Run {
+  return withoutMarker({ ...event, generation: event.handOffs + 1 });
 }
 
 function fromVersion1(event: ContinuationEventV1): Run {
@@ -71,6 +96,8 @@ function fromVersion1(event: ContinuationEventV1): Run {
   return {
     ...purpose,
     handOffs: event.handOffs,
+    // As version 2 (fromVersion2).
+    generation: event.handOffs + 1,
     plan: {
       ...plan,
       // Events from before run policies were always watching their one attempt: the ARN is never used to start.
@@ -106,7 +133,7 @@ function succeededTask(task: TaskFacts & { succeeded: boolean }): DecidedTask {
   return { ...facts, verdict: 'succeeded' };
 }
 
-function withoutMarker(event: ContinuationEvent): Run {
+function withoutMarker(event: Run & { ecsTaskRunnerContinuation: number }): Run {
   const run: Run & { ecsTaskRunnerContinuation?: number } = { ...event };
   delete run.ecsTaskRunnerContinuation;
   return run;

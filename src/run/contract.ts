@@ -19,8 +19,11 @@ export interface RunnerDeps {
 /** A request that runs tasks. */
 export type RunRequest = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
-/** How a request ended in this invocation: with the answer for CloudFormation, or handed to a fresh invocation. */
-export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'handed-off' };
+/**
+ * How a request ended in this invocation: with the answer for CloudFormation, handed to a fresh invocation, or left
+ * to another invocation that already holds the run (a duplicate hand-off: run-item.ts), which answers it.
+ */
+export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'handed-off' } | { kind: 'held-elsewhere' };
 
 export function answered(answer: Answer): RequestOutcome {
   return { kind: 'answer', answer };

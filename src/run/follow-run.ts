@@ -2,6 +2,7 @@ import { timeBudget } from '../runtime/time-budget';
 import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { handOff } from './hand-off';
 import type { PhasePolicy } from './phase-policy';
+import { readOutputsAttempt } from './read-outputs-attempt';
 import type { Run, Transition } from './run-state';
 import type { StepContext } from './run-steps';
 import { startAttempt } from './start-attempt';
@@ -35,7 +36,7 @@ export async function followRun(
         context = { ...context, takenOver: false };
         continue;
       case 'hand-off':
-        return policy.outcome(await handOff(transition.run, deps, context.budget));
+        return policy.outcome(await handOff(transition.run, deps, context.budget, transition.ifNotSent));
       case 'answer':
         return policy.outcome(answered(transition.answer));
     }
@@ -52,5 +53,7 @@ function step(run: Run, context: StepContext): Promise<Transition> {
       return startAttempt(run, state, context);
     case 'watching':
       return watchAttempt(run, state, context);
+    case 'reading-outputs':
+      return readOutputsAttempt(run, state, context);
   }
 }

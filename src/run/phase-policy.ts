@@ -75,7 +75,7 @@ export function phasePolicy(purpose: Purpose, declared: RunnerProperties): Phase
  * outcome, good or bad, becomes the Reason of a SUCCESS.
  */
 export function teardownOutcome(outcome: RequestOutcome, phase: TeardownPhase): RequestOutcome {
-  if (outcome.kind === 'handed-off') return outcome;
+  if (outcome.kind !== 'answer') return outcome;
   const { answer } = outcome;
   return answered({
     status: 'SUCCESS',

@@ -70,6 +70,7 @@ export async function planRun(
     run: {
       ...purpose,
       handOffs: 0,
+      generation: 1,
       plan: {
         cluster: properties.cluster,
         taskDefinitionArn: definition.arn,

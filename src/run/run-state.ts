@@ -41,7 +41,7 @@ export interface RunProgress {
 
 /**
  * Where the run is. Each state has one step that takes it to the next transition (follow-run.ts picks it:
- * wait-for-earlier-run.ts, start-attempt.ts, watch-attempt.ts); every state can be handed to a fresh invocation, so
+ * wait-for-earlier-run.ts, start-attempt.ts, watch-attempt.ts, read-outputs-attempt.ts); every state can be handed to a fresh invocation, so
  * each carries all it needs. A new state is a member here, a step file and a case in follow-run.ts's switch (the
  * lint's exhaustiveness check finds a missing one); a state that outlives an invocation in a new shape raises
  * CONTINUATION_VERSION (continuation.ts), with a conversion of the older payloads.
@@ -52,7 +52,12 @@ export type RunState =
   /** RunTask for `count` tasks (attempt `progress.attempt`), not before `notBefore` (epoch ms; a retry's backoff). */
   | { kind: 'starting'; count: number; notBefore: number }
   /** Polling the tasks RunTask started at `startedAt` (epoch ms) until each one's outcome is known. */
-  | { kind: 'watching'; taskArns: string[]; startedAt: number };
+  | { kind: 'watching'; taskArns: string[]; startedAt: number }
+  /**
+   * Every task succeeded (with earlier attempts' successes: `tasks`), found so at `stoppedAt` (epoch ms); reading the
+   * declared Outputs they printed, until OUTPUT_WAIT_AFTER_STOP_MS after that (tasks/task-outputs.ts).
+   */
+  | { kind: 'reading-outputs'; tasks: DecidedTask[]; stoppedAt: number };
 
 /** Everything a run is: what it is for, what was planned, how far it came and where it is. */
 export type Run = Purpose & {
@@ -61,11 +66,23 @@ export type Run = Purpose & {
   state: RunState;
   /** How many hand-offs came before the invocation that holds this run. */
   handOffs: number;
+  /**
+   * The invocation that holds the run: 1 for the one that planned it, one more for each hand-off. An invocation that
+   * took the run over claims its generation in the run's item of the state table first (run-item.ts).
+   */
+  generation: number;
 };
 
-/** What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. */
+/**
+ * What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. A
+ * hand-off's `ifNotSent` gives the answer when the hand-off cannot be sent, for a run with nothing left to stop (the
+ * Outputs read so far; composed, and its warnings logged, only then); without it the tasks are stopped and the run
+ * fails (hand-off.ts).
+ */
 export type Transition =
-  { kind: 'next'; run: Run } | { kind: 'hand-off'; run: Run } | { kind: 'answer'; answer: Answer };
+  | { kind: 'next'; run: Run }
+  | { kind: 'hand-off'; run: Run; ifNotSent?: () => Answer }
+  | { kind: 'answer'; answer: Answer };
 
 /** The run in `state`. */
 export function moveTo(run: Run, state: RunState): Run {
@@ -81,6 +98,9 @@ export function startedTasks(state: RunState): string[] {
       // These are an earlier run's tasks, or those a Delete stopped: not the run's to stop.
       return [];
     case 'starting':
+      return [];
+    case 'reading-outputs':
+      // They have stopped.
       return [];
   }
 }

@@ -1,8 +1,10 @@
+import { errorName, errorSummary } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { answered, type RunnerDeps, type RequestOutcome, type RunRequest } from './contract';
 import { followRun } from './follow-run';
 import { phasePolicy } from './phase-policy';
 import { planRun } from './plan-run';
+import { claimGeneration } from './run-item';
 import type { Purpose, Run } from './run-state';
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */
@@ -37,9 +39,38 @@ export async function startAndFollow(
   }
 }
 
-/** Carries on a run an earlier invocation handed off, with the properties its request declares. */
+/**
+ * Carries on a run an earlier invocation handed off, with the properties its request declares, once this invocation
+ * has claimed the run's generation (run-item.ts): a duplicate delivery of the hand-off, or a stale one, ends quietly.
+ */
 export async function carryOnRun(run: Run, properties: RunnerProperties, deps: RunnerDeps): Promise<RequestOutcome> {
   const policy = phasePolicy(run, properties);
   if (policy.kind === 'nothing-to-follow') return answered(policy.answer);
+  if (!(await holdsRun(run, deps))) return { kind: 'held-elsewhere' };
   return followRun(run, policy, deps, true);
+}
+
+/**
+ * Whether this invocation holds the run: it claimed the run's generation, or there is nothing to claim it in. A table
+ * that cannot be read or written never stops the run: it goes on as without a table, and the log says why.
+ */
+async function holdsRun(run: Run, deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>): Promise<boolean> {
+  const { log } = deps;
+  let claim;
+  try {
+    claim = await claimGeneration(await deps.aws.stateTable(), run.request, run.generation, deps.clock.now());
+  } catch (error) {
+    log.error('Could not claim the run in the state table: carrying on, as a runner without the table does', {
+      generation: run.generation,
+      error: errorName(error),
+      message: errorSummary(error),
+    });
+    return true;
+  }
+  if (claim.kind !== 'stale') return true;
+  log.info('Another invocation already holds this run (a hand-off delivered twice): ending without answering', {
+    generation: run.generation,
+    held: claim.held,
+  });
+  return false;
 }

@@ -12,8 +12,7 @@ import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
 import { stopTasks } from '../tasks/stop-tasks';
 import { type DecidedTask, hasSucceeded } from '../tasks/task-outcome';
 import { watchTasks } from '../tasks/watch-tasks';
-import { successAnswer } from '../answers/success-answer';
-import { type Run, type Transition, watchOf } from './run-state';
+import { moveTo, type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
 import { watchFailed, withUnreadTaskStatus } from '../answers/wording';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
@@ -66,8 +65,9 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
 };
 
 /**
- * Every task of this attempt is decided: the run succeeds when they all did (with the earlier attempts' successes),
- * starts the failed ones again when none of them started (StartRetries), or fails.
+ * Every task of this attempt is decided: the run succeeds when they all did (with the earlier attempts' successes;
+ * it reads their Outputs first, when some are declared), starts the failed ones again when none of them started
+ * (StartRetries), or fails.
  */
 async function judgeRun(
   run: Run,
@@ -91,21 +91,12 @@ async function judgeRun(
   const attempts = progress.attempt;
   if (tasks.every(hasSucceeded)) {
     // A teardown's properties declare no Outputs (phase-policy.ts).
-    const answer = properties.outputs
-      ? await successAnswer(
-          run.request,
-          {
-            outputs: properties.outputs,
-            logs: run.plan.logs,
-            cluster: run.plan.cluster,
-            deadline: run.plan.deadline,
-            attempts,
-          },
-          tasks,
-          deps,
-        )
-      : { status: 'SUCCESS' as const, data: taskData(tasks, { attempts }) };
-    return { kind: 'answer', answer };
+    if (properties.outputs)
+      return {
+        kind: 'next',
+        run: moveTo(run, { kind: 'reading-outputs', tasks, stoppedAt: deps.clock.now() }),
+      };
+    return { kind: 'answer', answer: { status: 'SUCCESS', data: taskData(tasks, { attempts }) } };
   }
   const failed = decided.filter((task) => !hasSucceeded(task));
   const startVerdict = failed.every(failedToStart) ? judgeFailedStarts(failed) : undefined;

@@ -1,5 +1,5 @@
-import { isResourceNotFound } from '../aws/aws-errors';
-import type { EcsApi, LogsApi } from '../aws/ports';
+import { isResourceNotFound, isTransient } from '../aws/aws-errors';
+import type { LogsApi } from '../aws/ports';
 import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { askWithBackoff } from './call-backoff';
@@ -17,20 +17,21 @@ const OUTPUT_LINE = new RegExp(`^\\s*${OUTPUT_MARKER} ([A-Za-z0-9]+)=(.*)$`);
 export const MAX_PAGES_PER_STREAM = 10;
 
 /**
- * CloudWatch Logs may show a container's last lines a moment after ECS reports the task STOPPED (the log driver
- * flushes as the container exits, then CloudWatch ingests): a declared name not found yet is looked for again until
- * this long after the task is STOPPED.
+ * A declared name not found yet is read again this often, until OUTPUT_WAIT_AFTER_STOP_MS: CloudWatch Logs may show a
+ * container's last lines a while after the task stopped (the log driver flushes as the container exits, then
+ * CloudWatch ingests).
  */
-export const OUTPUT_SETTLE_MS = 5_000;
-
-/** While the tasks are not STOPPED yet (ECS detaching their network), the streams are read again this often. */
 export const OUTPUT_RECHECK_MS = 10_000;
 
 /**
- * The longest wait for a declared name after the first read: more than Fargate's longest stop (120 s), less than an
- * answer CloudFormation should wait for.
+ * The longest a declared name is looked for after the tasks stopped (the watch found their essential containers
+ * exited), across invocations: the run hands the reading off like the watch rather than give it up when an
+ * invocation ends. awslogs sends a container's last lines as it exits, and CloudWatch Logs states no bound on when a
+ * sent event becomes readable (the PutLogEvents and GetLogEvents API references give none); ECS may report the task
+ * STOPPED later still (Fargate detaches its network first), so that is no sign the lines are in. A minute covers a
+ * slow ingestion without holding the answer long for a name that was never printed.
  */
-export const OUTPUT_WAIT_MAX_MS = 150_000;
+export const OUTPUT_WAIT_AFTER_STOP_MS = 60_000;
 
 /**
  * The output lines of one log event, last first. awslogs joins lines into one event under `awslogs-multiline-pattern`
@@ -59,23 +60,39 @@ export interface OutputsRequest {
   logs: Readonly<Record<string, AwsLogsLocation>>;
   names: readonly string[];
   /**
-   * Epoch milliseconds: no read starts later (the deadline, or this invocation's end). A throttled or transient read
-   * is asked again with backoff until then.
+   * Epoch milliseconds: the bound of the reading (OUTPUT_WAIT_AFTER_STOP_MS after the tasks stopped, or the deadline
+   * when sooner). A name not found by then is answered empty.
+   */
+  giveUpAt: number;
+  /**
+   * Epoch milliseconds: no read starts later in this invocation (its end, less the time to hand off or answer). A
+   * throttled or transient read is asked again with backoff until then. Sooner than `giveUpAt`, the reading is cut
+   * short there (`time-short`) for a fresh invocation to go on.
    */
   until: number;
 }
 
 export interface OutputsDependencies {
   logs: () => Promise<LogsApi>;
-  /** DescribeTasks: whether the tasks are STOPPED, after which their logs are complete. */
-  ecs: EcsApi;
   clock: Clock;
   log: Log;
 }
 
+/** Every declared name's value (empty when nothing printed it), the names not found, the streams not read to the start. */
+export interface OutputsFound {
+  values: Record<string, string>;
+  notFound: string[];
+  truncatedStreams: string[];
+}
+
 /** The streams read, and every declared name's value (empty when nothing printed it). */
 export type OutputsRead =
-  | { kind: 'read'; values: Record<string, string>; notFound: string[]; truncatedStreams: string[] }
+  | ({ kind: 'read' } & OutputsFound)
+  /**
+   * Names still not found (or a stream throttled) when this invocation's `until` came, before `giveUpAt`: another
+   * invocation reads on. What was found so far, for an answer if nobody can.
+   */
+  | ({ kind: 'time-short' } & OutputsFound)
   /**
    * A stream could not be read (not a missing stream: that one printed nothing): a refusal, or throttling or a
    * transient error that lasted until `until`.
@@ -90,44 +107,29 @@ interface Printed {
 /**
  * Reads the declared outputs the essential containers printed to their awslogs streams. For each name the last
  * line wins: the newest within a stream, and across streams (several tasks or containers) the newest by timestamp.
- * A name not found yet is looked for again until the tasks are STOPPED and OUTPUT_SETTLE_MS has passed (the answer
- * usually comes while ECS still detaches the task's network, before its last lines are ingested).
+ * A name not found yet is looked for again every OUTPUT_RECHECK_MS, and once more at `giveUpAt`; when the next look
+ * would come after this invocation's `until`, the reading is `time-short` instead.
  */
 export async function readTaskOutputs(deps: OutputsDependencies, request: OutputsRequest): Promise<OutputsRead> {
   const { clock } = deps;
-  const giveUpAt = Math.min(request.until, clock.now() + OUTPUT_WAIT_MAX_MS);
-  let read = await readOnce(deps, request);
-  let readAt = clock.now();
-  let settledAt: number | undefined;
+  const lastRead = Math.min(request.until, request.giveUpAt);
+  let read = await readOnce(deps, { ...request, until: lastRead });
   while (read.kind === 'read' && read.notFound.length > 0) {
-    settledAt ??= await stoppedAndSettled(deps.ecs, request, clock.now());
-    if (settledAt !== undefined && readAt >= settledAt) return read;
-    const next = settledAt ?? clock.now() + OUTPUT_RECHECK_MS;
-    if (next > giveUpAt) return read;
-    await clock.sleep(next - clock.now());
-    read = await readOnce(deps, request);
-    readAt = clock.now();
+    const now = clock.now();
+    if (now >= request.giveUpAt) return read;
+    const wait = Math.min(OUTPUT_RECHECK_MS, request.giveUpAt - now);
+    if (now + wait > request.until) return { ...read, kind: 'time-short' };
+    await clock.sleep(wait);
+    read = await readOnce(deps, { ...request, until: lastRead });
   }
+  // Throttled until this invocation's end, not until the bound: the next invocation asks again.
+  if (read.kind === 'unreadable' && request.until < request.giveUpAt && isTransient(read.error))
+    return { kind: 'time-short', ...nothingFound(request.names) };
   return read;
 }
 
-/** When every task was STOPPED, plus OUTPUT_SETTLE_MS; undefined while one is not (or ECS cannot say). */
-async function stoppedAndSettled(ecs: EcsApi, request: OutputsRequest, now: number): Promise<number | undefined> {
-  let latest: number | undefined;
-  for (let i = 0; i < request.taskArns.length; i += 100) {
-    let tasks;
-    try {
-      tasks = (await ecs.describeTasks({ cluster: request.cluster, tasks: request.taskArns.slice(i, i + 100) })).tasks;
-    } catch {
-      return undefined;
-    }
-    for (const task of tasks ?? []) {
-      if (task.lastStatus !== 'STOPPED') return undefined;
-      latest = Math.max(latest ?? 0, task.stoppedAt?.getTime() ?? now);
-    }
-  }
-  // A task ECS no longer reports has long stopped.
-  return (latest ?? now) + OUTPUT_SETTLE_MS;
+function nothingFound(names: readonly string[]): OutputsFound {
+  return { values: Object.fromEntries(names.map((name) => [name, ''])), notFound: [...names], truncatedStreams: [] };
 }
 
 async function readOnce(deps: OutputsDependencies, request: OutputsRequest): Promise<OutputsRead> {

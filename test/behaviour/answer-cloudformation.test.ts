@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import type { ContinuationEvent } from '../../src/run/continuation';
+import { CONTINUATION_VERSION, type ContinuationEvent } from '../../src/run/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { invokeWith } from '../support/invoke';
 import { fixtures } from '../support/fixtures';
@@ -344,7 +344,8 @@ describe('the Lambda time a run needs', () => {
     const payload = JSON.parse(
       Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString('utf8'),
     ) as ContinuationEvent;
-    expect(payload.ecsTaskRunnerContinuation).toBe(2);
+    expect(payload.ecsTaskRunnerContinuation).toBe(CONTINUATION_VERSION);
+    expect(payload.generation).toBe(2);
     expect(payload.phase).toEqual({ kind: 'run' });
     expect(payload.progress).toEqual({
       attempt: 1,

@@ -3,14 +3,19 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { ContinuationEvent } from '../../src/run/continuation';
 import { HAND_OFF_GIVE_UP_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
-import { FakeClock } from '../support/fakes';
+import { FakeClock, MemoryStateTable } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
+let table = new MemoryStateTable();
+const invokeWithTable = invokeWith({ ...aws.ports, stateTable: async () => table });
 
-beforeEach(() => stubHappyPath(aws));
+beforeEach(() => {
+  stubHappyPath(aws);
+  table = new MemoryStateTable();
+});
 
 /** An SDK error as the v3 client throws it for an AWS error answer. */
 function lambdaError(name: string, httpStatusCode: number, message: string): Error {
@@ -71,8 +76,8 @@ describe('a hand-off that fails is sent again', () => {
 });
 
 /**
- * A timed-out Invoke may still have been queued: the resend then starts a second invocation with the same Run. Until
- * the state table's generation claim lets only one carry on, the duplicates must decide alike.
+ * A timed-out Invoke may still have been queued: the resend then starts a second invocation with the same Run. With
+ * the state table, the generation claim lets only one carry on; without it, the duplicates must decide alike.
  */
 describe('two invocations carrying the same Run', () => {
   async function duplicated(): Promise<ContinuationEvent> {
@@ -117,5 +122,83 @@ describe('two invocations carrying the same Run', () => {
     expect(other.response).toEqual(one.response);
     expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 2);
     expect(other.log.text()).toContain('Could not stop task');
+  });
+});
+
+describe('two invocations carrying the same Run, with the state table', () => {
+  async function duplicated(): Promise<ContinuationEvent> {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    aws.lambda
+      .on(InvokeCommand)
+      .rejectsOnce(Object.assign(new Error('Request timed out after 20000 ms'), { name: 'TimeoutError' }))
+      .resolves({ StatusCode: 202 });
+    await invokeWithTable(fixtures.create(), { budgetMs: 60_000 });
+    const [timedOut, resent] = handedOff();
+    expect(resent).toEqual(timedOut);
+    expect(resent?.generation).toBe(2);
+    aws.reset();
+    stubHappyPath(aws);
+    return resent as ContinuationEvent;
+  }
+
+  it('one carries on and answers; the other ends quietly: no answer, no ECS call', async () => {
+    const run = await duplicated();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    const one = await invokeWithTable(run);
+    expect(one.response?.Status).toBe('SUCCESS');
+    const callsBefore = aws.ecs.calls().length;
+    const other = await invokeWithTable(run);
+    expect(other.puts).toHaveLength(0);
+    expect(aws.ecs.calls()).toHaveLength(callsBefore);
+    expect(other.log.text()).toContain('Another invocation already holds this run');
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+  });
+
+  it('at the deadline, only the one that holds the run stops the task and answers', async () => {
+    const run = await duplicated();
+    const startedAt = run.state.kind === 'watching' ? run.state.startedAt : 0;
+    const late = { ...run, plan: { ...run.plan, deadline: startedAt } };
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    const one = await invokeWithTable(late, { budgetMs: 60_000 });
+    const other = await invokeWithTable(late, { budgetMs: 60_000 });
+    expect(one.response?.Status).toBe('FAILED');
+    expect(other.puts).toHaveLength(0);
+    expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 1);
+  });
+
+  it('a later hand-off of the one that holds the run is claimed in turn, while the stale copy still ends quietly', async () => {
+    const run = await duplicated();
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+    aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const one = await invokeWithTable(run, { budgetMs: 60_000 });
+    expect(one.puts).toHaveLength(0);
+    const next = handedOff().at(-1);
+    expect(next?.generation).toBe(3);
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    expect((await invokeWithTable(run)).puts).toHaveLength(0);
+    expect((await invokeWithTable(next)).response?.Status).toBe('SUCCESS');
+  });
+
+  it('carries on as without a table when the claim cannot be written, saying so', async () => {
+    const run = await duplicated();
+    table.put = async () => {
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
+    };
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    const { response, log } = await invokeWithTable(run);
+    expect(response?.Status).toBe('SUCCESS');
+    expect(log.text()).toContain('Could not claim the run in the state table');
+  });
+
+  it('a version-2 payload (no generation) still runs, and its duplicate ends quietly', async () => {
+    const run = await duplicated();
+    const version2: Record<string, unknown> = { ...run, ecsTaskRunnerContinuation: 2 };
+    delete version2.generation;
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    expect((await invoke(version2)).response?.Status).toBe('SUCCESS');
+    expect((await invokeWithTable(version2)).response?.Status).toBe('SUCCESS');
+    expect((await invokeWithTable(version2)).puts).toHaveLength(0);
   });
 });

@@ -1,8 +1,10 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import type { ContinuationEvent } from '../../src/run/continuation';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
 import { ANSWER_TIME_MS } from '../../src/runtime/time-budget';
-import { OUTPUT_RECHECK_MS } from '../../src/tasks/task-outputs';
+import { OUTPUT_RECHECK_MS, OUTPUT_WAIT_AFTER_STOP_MS } from '../../src/tasks/task-outputs';
 import { BUILT_IN_ATTRIBUTES } from '../../src/shared/attribute-names';
 import { mockedAws, stoppedTask, stubAwsLogsTaskDefinition, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
@@ -183,5 +185,82 @@ describe('Outputs', () => {
       `The task succeeded, but the Outputs could not be read: GetLogEvents on log group /ecs/todobackend, stream todobackend/migrate/0a1b2c3d4e5f46789abcdef012345678 failed: AccessDeniedException`,
     );
     expect(response?.Reason).toContain('IAM permissions');
+  });
+});
+
+describe('Outputs that reach the log late', () => {
+  /** The line appears in the log `lateMs` after the run found the task stopped (its first read of the log). */
+  function printedLate(clock: FakeClock, lateMs: number): { stoppedAt: () => number } {
+    let first: number | undefined;
+    aws.logs.on(GetLogEventsCommand).callsFake(() => {
+      first ??= clock.now();
+      const visible = clock.now() - first >= lateMs;
+      return { events: visible ? [{ message: 'ECS_TASK_RUNNER_OUTPUT SchemaVersion=0042', timestamp: 1 }] : [] };
+    });
+    return { stoppedAt: () => first ?? NaN };
+  }
+
+  function handedOff(): ContinuationEvent[] {
+    return aws.lambda
+      .commandCalls(InvokeCommand)
+      .map(
+        (call) =>
+          JSON.parse(Buffer.from(call.args[0].input.Payload as Uint8Array).toString('utf8')) as ContinuationEvent,
+      );
+  }
+
+  it('printed 35 s after the task stopped, 20 s before the invocation’s end, are answered by the next invocation', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    // When the run finds the task stopped, in an invocation with time enough.
+    const probe = new FakeClock();
+    const start = probe.now();
+    const seen = printedLate(probe, 35_000);
+    await invoke(createWithOutputs(['SchemaVersion']), { clock: probe });
+    const stoppedAfter = seen.stoppedAt() - start;
+
+    aws.logs.reset();
+    aws.lambda.resetHistory();
+    const clock = new FakeClock();
+    const late = printedLate(clock, 35_000);
+    // The invocation ends 55 s after the task stopped: the line appears 20 s before its end.
+    const first = await invoke(createWithOutputs(['SchemaVersion']), { clock, budgetMs: stoppedAfter + 55_000 });
+    expect(first.puts).toHaveLength(0);
+    // Handed off, not given up: nothing is said missing yet.
+    expect(first.log.text()).not.toContain('Declared Outputs never appeared');
+    const [payload] = handedOff();
+    expect(payload?.state).toMatchObject({ kind: 'reading-outputs', stoppedAt: late.stoppedAt() });
+
+    const second = await invoke(payload, { clock });
+    expect(second.response?.Status).toBe('SUCCESS');
+    expect(second.response?.Data).toMatchObject({ TaskArn: TASK_ARN, SchemaVersion: '0042' });
+    expect(clock.now() - late.stoppedAt()).toBeLessThanOrEqual(OUTPUT_WAIT_AFTER_STOP_MS);
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+  });
+
+  it('never printed: answered empty at the bound, 60 s after the task stopped, as when read in one invocation', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const clock = new FakeClock();
+    const never = printedLate(clock, Infinity);
+    const first = await invoke(createWithOutputs(['SchemaVersion']), { clock, budgetMs: 60_000 });
+    expect(first.puts).toHaveLength(0);
+    const second = await invoke(handedOff()[0], { clock });
+    expect(second.response).toMatchObject({ Status: 'SUCCESS', Data: { SchemaVersion: '' } });
+    expect(clock.now() - never.stoppedAt()).toBe(OUTPUT_WAIT_AFTER_STOP_MS);
+    expect(second.log.text()).toContain('Declared Outputs never appeared in the log');
+  });
+
+  it('when the hand-off is refused for good, are answered with what was found, the task left alone', async () => {
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0)] });
+    aws.lambda
+      .on(InvokeCommand)
+      .rejects(Object.assign(new Error('not authorized'), { name: 'AccessDeniedException', $metadata: {} }));
+    const clock = new FakeClock();
+    printedLate(clock, Infinity);
+    const { response, log } = await invoke(createWithOutputs(['SchemaVersion']), { clock, budgetMs: 60_000 });
+    expect(response).toMatchObject({ Status: 'SUCCESS', Data: { TaskArn: TASK_ARN, SchemaVersion: '' } });
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+    expect(log.text()).toContain('The hand-off could not be sent; answering with what this invocation found');
   });
 });

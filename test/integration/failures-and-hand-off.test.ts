@@ -87,6 +87,11 @@ describeWithMoto(
       ]);
       expect(first?.logs.map((record) => record.message)).not.toContain('Answered CloudFormation');
       expect(second?.handOffs).toEqual([]);
+      // The fresh invocation claimed the run's generation in moto's state table (a failed claim is only logged).
+      expect(second?.logs.map((record) => record.message)).not.toContain(
+        'Could not claim the run in the state table: carrying on, as a runner without the table does',
+      );
+      expect(second?.logs.map((record) => record.message)).toContain('Taking over the watch');
     }, 120_000);
   },
 );

@@ -1,4 +1,11 @@
-import { continuationOf, type ContinuationEventV1, isContinuationEvent, runOf } from '../../src/run/continuation';
+import {
+  continuationOf,
+  type ContinuationEventV1,
+  type ContinuationEventV2,
+  isContinuationEvent,
+  runOf,
+} from '../../src/run/continuation';
+import type { Run } from '../../src/run/run-state';
 import { TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 
@@ -28,6 +35,7 @@ describe('a hand-off payload of version 1', () => {
       request: event.request,
       phase: { kind: 'run' },
       handOffs: 1,
+      generation: 2,
       plan: {
         cluster: 'todobackend-cluster',
         taskDefinitionArn: 'todobackend-migrate',
@@ -76,25 +84,48 @@ describe('a hand-off payload of version 1', () => {
   });
 });
 
-describe('a hand-off payload of version 2', () => {
+describe('a hand-off payload of version 3', () => {
   it('is the run itself, marked with its version', () => {
     const run = runOf(fixtures.continuation());
     const payload = continuationOf(run);
-    expect(payload.ecsTaskRunnerContinuation).toBe(2);
+    expect(payload.ecsTaskRunnerContinuation).toBe(3);
     expect(isContinuationEvent(JSON.parse(JSON.stringify(payload)))).toBe(true);
     expect(runOf(payload)).toEqual(run);
     expect(runOf(payload)).not.toHaveProperty('ecsTaskRunnerContinuation');
   });
 
-  it('is taken only with its plan and its state, and no version but 1 and 2 is taken', () => {
+  it('is taken only with its plan, its state and its generation, and no version but 1, 2 and 3 is taken', () => {
     const payload = continuationOf(runOf(fixtures.continuation()));
     expect(isContinuationEvent({ ...payload, plan: undefined })).toBe(false);
     expect(isContinuationEvent({ ...payload, state: undefined })).toBe(false);
     expect(isContinuationEvent({ ...payload, request: undefined })).toBe(false);
-    expect(isContinuationEvent({ ...payload, ecsTaskRunnerContinuation: 3 })).toBe(false);
+    expect(isContinuationEvent({ ...payload, generation: undefined })).toBe(false);
+    expect(isContinuationEvent({ ...payload, ecsTaskRunnerContinuation: 4 })).toBe(false);
     expect(isContinuationEvent({ ...fixtures.continuation(), ecsTaskRunnerContinuation: 2 })).toBe(false);
+    expect(isContinuationEvent({ ...fixtures.continuation(), ecsTaskRunnerContinuation: 3 })).toBe(false);
     expect(isContinuationEvent(fixtures.continuation())).toBe(true);
     expect(isContinuationEvent(null)).toBe(false);
     expect(isContinuationEvent('event')).toBe(false);
+  });
+});
+
+describe('a hand-off payload of version 2 (no generation)', () => {
+  function version2(): ContinuationEventV2 {
+    const run: Partial<Run> = { ...runOf(fixtures.continuation()), handOffs: 4 };
+    delete run.generation;
+    return { ...(run as Omit<Run, 'generation'>), ecsTaskRunnerContinuation: 2 } as ContinuationEventV2;
+  }
+
+  it('is the run, sent for the generation a version-3 runner would have sent: one more than its hand-offs', () => {
+    const event = version2();
+    expect(isContinuationEvent(JSON.parse(JSON.stringify(event)))).toBe(true);
+    const run = runOf(event);
+    expect(run).toMatchObject({ handOffs: 4, generation: 5, plan: event.plan, state: event.state });
+    expect(run).not.toHaveProperty('ecsTaskRunnerContinuation');
+  });
+
+  it('is taken only with its plan and its state', () => {
+    expect(isContinuationEvent({ ...version2(), plan: undefined })).toBe(false);
+    expect(isContinuationEvent({ ...version2(), state: undefined })).toBe(false);
   });
 });

@@ -47,6 +47,7 @@ export function runIn(state: RunState, now: number, purpose: Purpose = purposeOf
   return {
     ...purpose,
     handOffs: 0,
+    generation: 1,
     plan: {
       cluster: 'todobackend-cluster',
       taskDefinitionArn: TASK_DEFINITION_ARN,

@@ -1,7 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { fullJitterBackoffMs } from '../../src/runtime/delays';
-import { OUTPUT_SETTLE_MS, readTaskOutputs } from '../../src/tasks/task-outputs';
+import { OUTPUT_RECHECK_MS, readTaskOutputs } from '../../src/tasks/task-outputs';
 import { mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, RecordingLog } from '../support/fakes';
 
@@ -19,10 +19,12 @@ const unavailable = () =>
     $metadata: { httpStatusCode: 503 },
   });
 
+/** Read until `until`, which is also the bound (without one, a bound one recheck away: a name not found is read once more). */
 function read(clock: FakeClock, log: RecordingLog, until = Number.POSITIVE_INFINITY) {
+  const giveUpAt = Number.isFinite(until) ? until : clock.now() + OUTPUT_RECHECK_MS;
   return readTaskOutputs(
-    { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock, log },
-    { cluster: 'todobackend-cluster', taskArns: [TASK_ARN], logs: LOGS, names: ['SchemaVersion'], until },
+    { logs: () => aws.ports.logs(), clock, log },
+    { cluster: 'todobackend-cluster', taskArns: [TASK_ARN], logs: LOGS, names: ['SchemaVersion'], giveUpAt, until },
   );
 }
 
@@ -125,8 +127,8 @@ describe('reading the Outputs while CloudWatch Logs throttles GetLogEvents', () 
         Object.assign(new Error('The specified log stream does not exist.'), { name: 'ResourceNotFoundException' }),
       );
     expect(await read(clock, new RecordingLog())).toMatchObject({ kind: 'read', notFound: ['SchemaVersion'] });
-    // One read, and one more after the settle time: never a backoff.
+    // One read, and one more at the bound: never a backoff.
     expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 2);
-    expect(clock.sleeps).toEqual([OUTPUT_SETTLE_MS]);
+    expect(clock.sleeps).toEqual([OUTPUT_RECHECK_MS]);
   });
 });

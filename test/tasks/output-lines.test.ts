@@ -2,8 +2,7 @@ import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import {
   OUTPUT_RECHECK_MS,
-  OUTPUT_SETTLE_MS,
-  OUTPUT_WAIT_MAX_MS,
+  OUTPUT_WAIT_AFTER_STOP_MS,
   parseOutputLine,
   parseOutputLines,
   readTaskOutputs,
@@ -25,17 +24,14 @@ const read = (
   } = {},
 ) =>
   readTaskOutputs(
-    {
-      logs: () => aws.ports.logs(),
-      ecs: aws.ports.ecs,
-      clock: options.clock ?? new FakeClock(),
-      log: new RecordingLog(),
-    },
+    { logs: () => aws.ports.logs(), clock: options.clock ?? new FakeClock(), log: new RecordingLog() },
     {
       cluster: 'todobackend-cluster',
       taskArns: options.taskArns ?? [TASK_ARN],
       logs: options.logs ?? LOGS,
       names,
+      // The tasks stopped when the fake clocks start.
+      giveUpAt: new FakeClock().now() + OUTPUT_WAIT_AFTER_STOP_MS,
       until: Number.POSITIVE_INFINITY,
     },
   );
@@ -125,8 +121,8 @@ describe('reading the outputs', () => {
       notFound: ['Version'],
       truncatedStreams: [],
     });
-    // Once, and once more after the settle time.
-    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 2);
+    // One page per look (every recheck until the bound), never a second page.
+    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, OUTPUT_WAIT_AFTER_STOP_MS / OUTPUT_RECHECK_MS + 1);
   });
 
   it('reads no stream when the awslogs configuration has no stream prefix (the stream name cannot be known)', async () => {
@@ -194,39 +190,65 @@ describe('a declared output not found at first', () => {
     expect(clock.sleeps).toEqual([OUTPUT_RECHECK_MS, OUTPUT_RECHECK_MS, OUTPUT_RECHECK_MS]);
   });
 
-  it('is given up only once the task is STOPPED and the settle time has passed', async () => {
+  it('is given up at the bound, OUTPUT_WAIT_AFTER_STOP_MS after the tasks stopped, read once more then', async () => {
     const clock = new FakeClock();
     stoppingTask(clock, false);
     expect(await read(['SchemaVersion'], { clock })).toMatchObject({
+      kind: 'read',
       values: { SchemaVersion: '' },
       notFound: ['SchemaVersion'],
     });
-    // Reads at 0, 10, 20 and 30 s: STOPPED at 25 s, settled at 30 s.
-    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, 4);
-    expect(clock.now() - START).toBe(25_000 + OUTPUT_SETTLE_MS);
+    // Reads at 0, 10, …, 60 s: every OUTPUT_RECHECK_MS, the last at the bound.
+    expect(aws.logs).toHaveReceivedCommandTimes(GetLogEventsCommand, OUTPUT_WAIT_AFTER_STOP_MS / OUTPUT_RECHECK_MS + 1);
+    expect(clock.now() - START).toBe(OUTPUT_WAIT_AFTER_STOP_MS);
   });
 
-  it('is given up when ECS never says STOPPED, after the longest wait or at the time limit', async () => {
+  it('is found 35 s after the task stopped, whatever ECS says of the task meanwhile', async () => {
     const clock = new FakeClock();
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0, { lastStatus: 'DEPROVISIONING' })] });
-    aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
-    expect(await read(['SchemaVersion'], { clock })).toMatchObject({ notFound: ['SchemaVersion'] });
-    expect(clock.now() - START).toBeLessThanOrEqual(OUTPUT_WAIT_MAX_MS);
-    expect(clock.now() - START).toBeGreaterThan(OUTPUT_WAIT_MAX_MS - OUTPUT_RECHECK_MS);
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(0, { stoppedAt: new Date(START) })] });
+    aws.logs
+      .on(GetLogEventsCommand)
+      .callsFake(() => ({ events: clock.now() - START >= 35_000 ? [{ ...line, timestamp: START + 35_000 }] : [] }));
+    expect(await read(['SchemaVersion'], { clock })).toMatchObject({ values: { SchemaVersion: '0042' }, notFound: [] });
+    expect(clock.now() - START).toBe(40_000);
+  });
 
+  it('is cut short when this invocation must stop reading before the bound: another reads on', async () => {
     const limited = new FakeClock();
-    aws.logs.resetHistory();
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
     const result = await readTaskOutputs(
-      { logs: () => aws.ports.logs(), ecs: aws.ports.ecs, clock: limited, log: new RecordingLog() },
+      { logs: () => aws.ports.logs(), clock: limited, log: new RecordingLog() },
       {
         cluster: 'todobackend-cluster',
         taskArns: [TASK_ARN],
         logs: LOGS,
         names: ['SchemaVersion'],
+        giveUpAt: START + OUTPUT_WAIT_AFTER_STOP_MS,
         until: START + 15_000,
       },
     );
-    expect(result).toMatchObject({ notFound: ['SchemaVersion'] });
+    expect(result).toMatchObject({ kind: 'time-short', notFound: ['SchemaVersion'] });
     expect(limited.sleeps).toEqual([OUTPUT_RECHECK_MS]);
+  });
+
+  it('is cut short, not unreadable, when GetLogEvents is throttled until this invocation must stop', async () => {
+    const limited = new FakeClock();
+    aws.logs
+      .on(GetLogEventsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    const request = {
+      cluster: 'todobackend-cluster',
+      taskArns: [TASK_ARN],
+      logs: LOGS,
+      names: ['SchemaVersion'],
+      giveUpAt: START + OUTPUT_WAIT_AFTER_STOP_MS,
+      until: START + 15_000,
+    };
+    const deps = { logs: () => aws.ports.logs(), clock: limited, log: new RecordingLog() };
+    expect(await readTaskOutputs(deps, request)).toMatchObject({ kind: 'time-short', values: { SchemaVersion: '' } });
+    // At the bound itself, it is unreadable, as before.
+    expect(await readTaskOutputs(deps, { ...request, giveUpAt: limited.now() + 5_000, until: Infinity })).toMatchObject(
+      { kind: 'unreadable' },
+    );
   });
 });

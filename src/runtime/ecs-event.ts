@@ -26,5 +26,6 @@ export const ECS_EVENT_SOURCE = 'aws.ecs';
 export function isEcsEvent(event: unknown): event is EcsEventEnvelope {
   if (typeof event !== 'object' || event === null) return false;
   const candidate = event as Record<string, unknown>;
-  return candidate.source === ECS_EVENT_SOURCE && typeof candidate['detail-type'] === 'string' && 'detail' in candidate;
+  // No check of the detail here: one that is missing or unreadable is still ECS's, and src/events/ says so.
+  return candidate.source === ECS_EVENT_SOURCE && typeof candidate['detail-type'] === 'string';
 }

@@ -32,6 +32,8 @@ describe('takeEcsEvent', () => {
   it('logs another kind of ECS event, and one it cannot read, at debug without throwing', () => {
     const other = take({ ...fixtures.ecsTaskRunning(), 'detail-type': 'ECS Service Action' });
     const unreadable = take({ ...fixtures.ecsTaskRunning(), detail: null });
+    const withoutDetail = fixtures.ecsTaskRunning();
+    delete withoutDetail.detail;
 
     expect(other.entries).toEqual([
       {
@@ -40,6 +42,7 @@ describe('takeEcsEvent', () => {
         extra: [{ detailType: 'ECS Service Action' }],
       },
     ]);
+    expect(take(withoutDetail).entries).toEqual(unreadable.entries);
     expect(unreadable.entries).toEqual([
       {
         level: 'debug',

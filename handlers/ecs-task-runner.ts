@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createSdkPorts } from '../src/aws/sdk-ports';
+import { takeEcsEvent } from '../src/events/take-ecs-event';
 import { answerCloudFormation } from '../src/requests/answer-cloudformation';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
@@ -21,6 +22,11 @@ if (!process.env.STATE_TABLE_NAME)
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
   const delivery = deliveryOf(event);
+  // An ECS Task State Change from the runner template's EventBridge rule: never a CloudFormation request.
+  if (delivery.kind === 'ecs-event') {
+    takeEcsEvent(delivery.event, logger);
+    return;
+  }
   // One invocation's figures, written as EMF lines to stdout (the function's log) when it ends.
   const metrics = new InvocationMetrics({
     service: SERVICE_NAME,

@@ -1,10 +1,12 @@
 import type { SNSEvent } from 'aws-lambda';
+import { type EcsEventEnvelope, isEcsEvent } from './ecs-event';
 
 /**
  * The request inside an SNS notification, for a ServiceToken that is an SNS topic (the usual way to offer one
  * runner to other accounts): CloudFormation publishes the request as JSON text to the topic, and SNS invokes the
  * subscribed function with it in `Records[0].Sns.Message`. The answer goes to the request's ResponseURL as for any
- * other request. Anything else — a request sent to the function directly, a hand-off — is returned as it is.
+ * other request. Anything else — a request sent to the function directly, a hand-off, an ECS event — is returned
+ * as it is.
  * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-sns.html
  */
 export function unwrapSnsNotification(event: unknown): unknown {
@@ -14,11 +16,17 @@ export function unwrapSnsNotification(event: unknown): unknown {
 
 /**
  * How an event arrived: through an SNS topic, with the message it carried, or invoked directly. Only a direct
- * invocation can be a hand-off: a topic's publishers may send requests, never an invocation's state.
+ * invocation can be a hand-off: a topic's publishers may send requests, never an invocation's state. An event from
+ * Amazon ECS (the runner template's EventBridge rule, docs/event-driven-completion.md) is a kind of its own: it is
+ * no CloudFormation request, and must never be answered or refused as one.
  */
-export type Delivery = { kind: 'topic'; message: unknown } | { kind: 'invoke'; event: unknown };
+export type Delivery =
+  | { kind: 'topic'; message: unknown }
+  | { kind: 'invoke'; event: unknown }
+  | { kind: 'ecs-event'; event: EcsEventEnvelope };
 
 export function deliveryOf(event: unknown): Delivery {
+  if (isEcsEvent(event)) return { kind: 'ecs-event', event };
   if (!isSnsEvent(event)) return { kind: 'invoke', event };
   const [record] = event.Records;
   try {

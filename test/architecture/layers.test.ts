@@ -15,6 +15,7 @@ const RANKS: Record<string, number> = {
   tasks: 4,
   response: 3,
   properties: 3,
+  events: 3,
   aws: 2,
   runtime: 2,
   shared: 1,

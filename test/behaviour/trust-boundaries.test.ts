@@ -230,3 +230,30 @@ describe('the accounts served', () => {
     expect(response?.Status).toBe('FAILED');
   });
 });
+
+describe('an ECS event, from the task-events rule or anyone allowed to invoke the function', () => {
+  it('is never taken for a request: nothing is called, answered or refused, and it is logged at debug only', async () => {
+    // A stopped task the runner never started, in an event that also carries a request's fields.
+    const event = { ...fixtures.ecsTaskStopping(), ...fixtures.create() };
+    Object.assign(event, { source: 'aws.ecs', 'detail-type': 'ECS Task State Change' });
+    const { puts, log } = await invoke(event);
+
+    expect(awsCalls()).toBe(0);
+    expect(puts).toHaveLength(0);
+    expect(log.entries.map((entry) => entry.level)).toEqual(['debug']);
+  });
+
+  it('is taken without an error however malformed its detail', async () => {
+    const { puts, log } = await invoke({ ...fixtures.ecsTaskStopping(), detail: { taskArn: 42 } });
+
+    expect(awsCalls()).toBe(0);
+    expect(puts).toHaveLength(0);
+    expect(log.entries).toEqual([
+      {
+        level: 'debug',
+        message: 'ECS event the runner cannot read: nothing to do',
+        extra: [{ problem: 'detail.taskArn is not a non-empty string' }],
+      },
+    ]);
+  });
+});

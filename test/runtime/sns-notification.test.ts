@@ -45,3 +45,20 @@ describe('deliveryOf', () => {
     expect(deliveryOf(continuation)).toEqual({ kind: 'invoke', event: continuation });
   });
 });
+
+describe('deliveryOf an ECS event', () => {
+  it('gives an event from Amazon ECS a kind of its own, never a request or a hand-off', () => {
+    const event = fixtures.ecsTaskStopping();
+
+    expect(deliveryOf(event)).toEqual({ kind: 'ecs-event', event });
+  });
+
+  it('gives an event from another source, or without a detail-type, as an invocation', () => {
+    const fromEc2 = { ...fixtures.ecsTaskStopping(), source: 'aws.ec2' };
+    const withoutDetailType = fixtures.ecsTaskStopping();
+    delete withoutDetailType['detail-type'];
+
+    expect(deliveryOf(fromEc2)).toEqual({ kind: 'invoke', event: fromEc2 });
+    expect(deliveryOf(withoutDetailType)).toEqual({ kind: 'invoke', event: withoutDetailType });
+  });
+});

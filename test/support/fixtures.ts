@@ -22,6 +22,16 @@ export const fixtures = {
    * fresh one: the Create request it still owes an answer, and the watch. Converted on entry.
    */
   continuation: () => load('continuation.json') as ContinuationEventV1,
+  /**
+   * The ECS Developer Guide's example "ECS Task State Change" event, as documented (a Fargate task RUNNING, detail
+   * version 4): https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs_task_events.html
+   */
+  ecsTaskRunning: () => load('ecs-task-state-change-running.json') as Record<string, unknown>,
+  /**
+   * The same task's next event after its essential container exited with 0: desiredStatus STOPPED (what the runner
+   * template's rule matches), lastStatus DEACTIVATING, version 5, stopCode EssentialContainerExited.
+   */
+  ecsTaskStopping: () => load('ecs-task-state-change-stopping.json') as Record<string, unknown>,
 };
 
 /** `event` with `properties` set over its fixture's ones (give scalars as strings, as CloudFormation sends them). */

@@ -1,5 +1,6 @@
 import { answerCloudFormation } from '../../src/requests/answer-cloudformation';
 import { deliveryOf } from '../../src/runtime/sns-notification';
+import { takeEcsEvent } from '../../src/events/take-ecs-event';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';
 import type { RunnerMetrics } from '../../src/runtime/metrics';
@@ -25,7 +26,7 @@ export interface InvokeOptions {
 
 /**
  * Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. An SNS
- * notification is taken apart as the handler does.
+ * notification is taken apart, and an ECS event taken aside, as the handler does.
  */
 export function invokeWith(ports: AwsPorts) {
   return async (event: unknown, options: InvokeOptions = {}) => {
@@ -33,6 +34,10 @@ export function invokeWith(ports: AwsPorts) {
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
     const delivery = deliveryOf(event);
+    if (delivery.kind === 'ecs-event') {
+      takeEcsEvent(delivery.event, log);
+      return { clock, log, puts, responses: [] as ResponseBody[], response: undefined };
+    }
     await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
       aws: ports,
       clock,

@@ -13,6 +13,7 @@ import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
 import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
 import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
+import { EVENT_DRIVEN_COMPLETION_VARIABLE, TaskEvents } from './task-events';
 
 /**
  * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
@@ -81,6 +82,17 @@ export interface EcsTaskRunnerFunctionProps {
    * environment variable (comma-separated). Only for a partition newer than the runner. Default: none.
    */
   readonly extraResponseEndpoints?: string[];
+  /**
+   * Whether an EventBridge rule sends the function the ECS Task State Change events of tasks that are to stop
+   * (event-driven completion; runs still poll until the runner wakes on them): its `EVENT_DRIVEN_COMPLETION`
+   * environment variable. Default true.
+   */
+  readonly eventDrivenCompletion?: boolean;
+  /**
+   * The clusters whose tasks' events the rule sends (cluster ARNs). Default: every cluster of the stack's account
+   * and region; the role still lets the runner touch only its `EcsRunTask`s' clusters.
+   */
+  readonly taskEventClusterArns?: string[];
 }
 
 export interface ImportedRunnerOptions {
@@ -146,6 +158,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly alarms: cloudwatch.IAlarm[];
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
+  /** The rule that sends it ECS task events, and its dead-letter queue; undefined with `eventDrivenCompletion: false`. */
+  readonly taskEvents?: TaskEvents;
 
   constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
     super(scope, id);
@@ -167,6 +181,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     grantStateTable(this.stateTable, role);
 
     const environment: Record<string, string> = { [STATE_TABLE_VARIABLE]: this.stateTable.tableName };
+    const eventDriven = props.eventDrivenCompletion ?? true;
+    environment[EVENT_DRIVEN_COMPLETION_VARIABLE] = String(eventDriven);
     if (props.allowedAccountIds && props.allowedAccountIds.length > 0)
       environment.ALLOWED_ACCOUNT_IDS = props.allowedAccountIds.join(',');
     if (props.extraResponseEndpoints && props.extraResponseEndpoints.length > 0) {
@@ -222,6 +238,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     });
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
     this.alarms = createRunnerAlarms(this, this, props.alarmTopic);
+    if (eventDriven) this.taskEvents = new TaskEvents(this, 'TaskEvents', this.function, props.taskEventClusterArns);
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {

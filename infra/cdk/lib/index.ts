@@ -10,6 +10,7 @@ export { IfRunning } from './if-running';
 export { ResourceRequirement } from './resource-requirement';
 export { RunOn } from './run-on';
 export { EcsTaskRunnerFindings } from './runner-findings';
+export { TaskEvents } from './task-events';
 export type {
   ContainerOverride,
   EcsRunTaskProps,

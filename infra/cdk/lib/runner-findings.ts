@@ -106,6 +106,14 @@ function functionFindings(runner: EcsTaskRunnerFunction): Finding[] {
     reason:
       "The queue is the function's on-failure destination, itself the last stop: it keeps the records of events Lambda gave up on for a person to read (an alarm watches it), and a record Lambda cannot deliver raises the DestinationDeliveryFailures alarm.",
   });
+  if (runner.taskEvents) {
+    findings.push({
+      construct: runner.taskEvents.deadLetters,
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "The queue is the task-events rule's dead-letter queue, itself the last stop: it keeps the ECS events EventBridge could not hand to the function, for a person to read.",
+    });
+  }
   if (invokeItself) {
     findings.push({
       construct: invokeItself,

@@ -18,3 +18,19 @@ describe('the scale simulation', () => {
     expect(outcome.handOffs).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('the scale simulation with events', () => {
+  it("delivers the tasks' events to the runner and still answers every run exactly once", async () => {
+    const outcome = await simulateScale({ runs: 6, spreadMinutes: 2, seed: 7, completion: 'events' });
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.failedOrStopped).toEqual([]);
+    expect(outcome.answersPerRun).toEqual({ none: 0, one: 6, more: 0 });
+    // Six tasks, four matching changes each, some lost, some twice.
+    const events = outcome.events;
+    expect(events).toBeDefined();
+    expect((events?.delivered ?? 0) - (events?.duplicates ?? 0) + (events?.lost ?? 0)).toBe(24);
+    expect(events?.invocations).toBe(events?.delivered);
+    expect(outcome.invocationSecondsPerRun.max).toBeGreaterThan(0);
+  });
+});

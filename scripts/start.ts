@@ -7,7 +7,7 @@ import { ensureBundle } from './local/bundle';
 import { CustomResource, type Exchange, type TemplateValue } from './local/cloudformation';
 import { parseCommandLine, runCli } from './local/cli';
 import { motoLimitNotes } from './local/moto-limits';
-import { printExchange, ProgressPrinter } from './local/progress';
+import { PARKED, printExchange, ProgressPrinter } from './local/progress';
 
 const LOGICAL_ID = 'MigrateTask';
 
@@ -35,9 +35,11 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     'Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition',
   );
   // Loaded only now: the AWS SDK takes a while to load, and a usage error should not wait for it.
-  const { startLocalEnvironment } = await import('./local/local-environment');
+  const { startLocalEnvironment, PARKING_TASK_TRANSITION, DEFAULT_TASK_TRANSITION } =
+    await import('./local/local-environment');
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
+    onEvent: progress.onEvent,
     onSetup: (line) => console.log(`  ${line}`),
   });
   onStop(() => environment.stop());
@@ -84,11 +86,14 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       return exchange;
     };
 
+    // The Create's task outlasts the runner's watch (about a minute): the run parks, and an ECS event answers it.
+    await environment.moto.setTaskTransition(PARKING_TASK_TRANSITION);
     const create = await step(
-      `Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0")`,
+      `Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0"; the task runs about 72 s: the run parks, an ECS event wakes it)`,
       () => resource.create(properties('1.0.0')),
-      (exchange) => ranATask(exchange),
+      (exchange) => [...ranATask(exchange), ...wokenByAnEvent(exchange)],
     );
+    await environment.moto.setTaskTransition(DEFAULT_TASK_TRANSITION);
     // A PhysicalResourceId other than the request's on Update or Delete is among the exchange's problems.
     await step(
       `Update ${LOGICAL_ID} (Triggers.ImageTag "1.0.0" → "1.1.0": the migration runs again)`,
@@ -131,6 +136,22 @@ function ranATask(exchange: Exchange): string[] {
   if (!data.TaskArn) problems.push('Data.TaskArn is empty: no task ran');
   if (data.ExitCode !== '0') problems.push(`Data.ExitCode is ${JSON.stringify(data.ExitCode)}, not "0"`);
   return problems;
+}
+
+/**
+ * A run the runner parked must be answered by an event's invocation. A runner that never parks (without
+ * event-driven completion) answers from its watch, which the note before the answer says.
+ */
+function wokenByAnEvent(exchange: Exchange): string[] {
+  const parked = exchange.invocations.some((invocation) => invocation.logs.some((record) => record.message === PARKED));
+  if (!parked) {
+    console.log('  ℹ the runner did not park this run: the invocation that started it watched it to the end');
+    return [];
+  }
+  const answeredByAnEvent = (exchange.events?.invocations ?? []).some((invocation) =>
+    invocation.logs.some((record) => record.message === 'Answered CloudFormation'),
+  );
+  return answeredByAnEvent ? [] : ['the run parked, but no ECS event answered it'];
 }
 
 function newTask(exchange: Exchange, previous: Exchange): string[] {

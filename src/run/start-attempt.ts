@@ -47,6 +47,8 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       startedBy: context.policy.startedBy,
       requestTag: requestTag(request),
       resourceTag: resourceTag(request),
+      deadline: plan.deadline,
+      stackId: request.StackId,
       retryUntil: budget.callUntil(HAND_OFF_MARGIN_MS),
     },
     { ecs: aws.ecs, clock, log },

@@ -7,6 +7,7 @@ import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
 import { InvocationMetrics } from '../src/runtime/metrics';
 import { deliveryOf } from '../src/runtime/sns-notification';
+import { sweep } from '../src/sweep/sweep';
 
 // Created once per process and reused by warm invocations; nothing here changes between invocations.
 const SERVICE_NAME = 'ecs-task-runner';
@@ -27,6 +28,12 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     write: (line) => process.stdout.write(`${line}\n`),
     now: () => systemClock.now(),
   });
+  if (delivery.kind === 'sweep') {
+    // The runner's schedule (SweepSchedule): no request, nobody to answer.
+    await sweep({ ecs: aws.ecs, clock: systemClock, log: logger, clusters: process.env.SWEEP_CLUSTERS, metrics });
+    await metrics.flush();
+    return;
+  }
   await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
     aws,
     clock: systemClock,

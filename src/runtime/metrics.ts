@@ -19,6 +19,8 @@ export const METRIC_UNITS = {
   HandOffs: 'Count',
   /** Requests refused before anything ran: a ResponseURL not CloudFormation's, or not a request at all. */
   RefusedEvents: 'Count',
+  /** Tasks the scheduled sweep stopped, by Sweep (`PastDeadline`): runs no runner watched any more. */
+  SweptTasks: 'Count',
 } as const satisfies Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]>;
 
 export type MetricName = keyof typeof METRIC_UNITS;

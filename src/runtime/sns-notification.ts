@@ -1,4 +1,5 @@
 import type { SNSEvent } from 'aws-lambda';
+import { isSweepInput } from './sweep-input';
 
 /**
  * The request inside an SNS notification, for a ServiceToken that is an SNS topic (the usual way to offer one
@@ -9,16 +10,18 @@ import type { SNSEvent } from 'aws-lambda';
  */
 export function unwrapSnsNotification(event: unknown): unknown {
   const delivery = deliveryOf(event);
-  return delivery.kind === 'topic' ? delivery.message : delivery.event;
+  return delivery.kind === 'topic' ? delivery.message : delivery.kind === 'invoke' ? delivery.event : event;
 }
 
 /**
- * How an event arrived: through an SNS topic, with the message it carried, or invoked directly. Only a direct
- * invocation can be a hand-off: a topic's publishers may send requests, never an invocation's state.
+ * How an event arrived: through an SNS topic, with the message it carried, invoked directly, or sent by the runner's
+ * schedule to sweep. Only a direct invocation can be a hand-off or a sweep: a topic's publishers may send requests,
+ * never an invocation's state.
  */
-export type Delivery = { kind: 'topic'; message: unknown } | { kind: 'invoke'; event: unknown };
+export type Delivery = { kind: 'topic'; message: unknown } | { kind: 'invoke'; event: unknown } | { kind: 'sweep' };
 
 export function deliveryOf(event: unknown): Delivery {
+  if (isSweepInput(event)) return { kind: 'sweep' };
   if (!isSnsEvent(event)) return { kind: 'invoke', event };
   const [record] = event.Records;
   try {

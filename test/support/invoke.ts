@@ -33,7 +33,7 @@ export function invokeWith(ports: AwsPorts) {
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
     const delivery = deliveryOf(event);
-    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
+    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, {
       aws: ports,
       clock,
       invocation: {

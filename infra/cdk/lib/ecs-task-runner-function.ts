@@ -3,9 +3,11 @@ import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
@@ -13,6 +15,7 @@ import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
 import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
 import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
+import { SWEEP_CLUSTERS_VARIABLE, createSweepSchedule } from './sweep-schedule';
 
 /**
  * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
@@ -81,6 +84,13 @@ export interface EcsTaskRunnerFunctionProps {
    * environment variable (comma-separated). Only for a partition newer than the runner. Default: none.
    */
   readonly extraResponseEndpoints?: string[];
+  /**
+   * The clusters the runner's tasks run in, for the deadline sweep: every 5 minutes EventBridge Scheduler invokes the
+   * runner (`sweepSchedule`), which stops the tasks it started that still run a minute past their deadline tag — a run
+   * whose runner was lost does not run forever. Its `SWEEP_CLUSTERS` environment variable. The role needs ListTasks,
+   * DescribeTasks and StopTask there, which each `EcsRunTask` in the cluster grants. Default: no sweep.
+   */
+  readonly sweepClusters?: ecs.ICluster[];
 }
 
 export interface ImportedRunnerOptions {
@@ -146,6 +156,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly alarms: cloudwatch.IAlarm[];
   /** Its permission to invoke itself and its asynchronous invocation settings: the resources wait for them. */
   readonly invokePrerequisites?: IDependable;
+  /** The deadline sweep's schedule, when `sweepClusters` names any. */
+  readonly sweepSchedule?: scheduler.CfnSchedule;
 
   constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
     super(scope, id);
@@ -174,6 +186,9 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       if (extra.kind === 'invalid') throw new Error(extra.message);
       environment[EXTRA_ENDPOINTS_VARIABLE] = extra.value;
     }
+    const sweepClusters = props.sweepClusters ?? [];
+    if (sweepClusters.length > 0)
+      environment[SWEEP_CLUSTERS_VARIABLE] = sweepClusters.map((cluster) => cluster.clusterArn).join(',');
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
@@ -222,6 +237,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     });
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
     this.alarms = createRunnerAlarms(this, this, props.alarmTopic);
+    if (sweepClusters.length > 0)
+      this.sweepSchedule = createSweepSchedule(this, 'SweepSchedule', this.function).schedule;
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {

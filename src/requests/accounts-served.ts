@@ -51,5 +51,5 @@ export function answerToUnservedAccount(
   refusal: Extract<AccountCheck, { kind: 'refused' }>,
 ): Answer {
   const reason = unservedAccount(requestType, refusal.account, ALLOWED_ACCOUNTS_VARIABLE);
-  return { status: requestType === 'Delete' ? 'SUCCESS' : 'FAILED', reason };
+  return { status: requestType === 'Delete' ? 'SUCCESS' : 'FAILED', reason, cause: 'refused' };
 }

@@ -1,5 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { type Answer, answerBody } from '../response/answer';
+import { recordAnswer } from './answer-metrics';
 import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, extraResponseEndpoints, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
@@ -10,7 +11,6 @@ import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unexplainedError } from '../answers/wording';
-import { cloudFormationWait } from '../run/deadline';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
@@ -102,10 +102,7 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     }
   }
 
-  const answeredAs = { RequestType: request.RequestType, Outcome: answer.status };
-  metrics.add('Answers', 1, answeredAs);
-  const sentAt = cloudFormationWait(request.ResponseURL)?.sentAt;
-  if (sentAt !== undefined) metrics.add('SecondsToAnswer', (deps.clock.now() - sentAt) / 1000, answeredAs);
+  recordAnswer(metrics, request, answer, deps.clock.now());
   try {
     await sendResponse(url, answerBody(request, answer), deps);
   } catch (error) {

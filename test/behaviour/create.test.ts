@@ -97,6 +97,13 @@ describe('Create', () => {
         { key: 'team', value: 'todo' },
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { key: 'ecs-task-runner:resource', value: resourceTag(event) },
+        // When the runner stops the tasks and answers FAILED (the scheduled sweep stops them if the runner is lost),
+        // and the stack the sweep names.
+        {
+          key: 'ecs-task-runner:deadline',
+          value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        },
+        { key: 'ecs-task-runner:stack', value: event.StackId },
       ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,

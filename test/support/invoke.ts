@@ -38,7 +38,7 @@ export function invokeWith(ports: AwsPorts) {
       takeEcsEvent(delivery.event, log);
       return { clock, log, puts, responses: [] as ResponseBody[], response: undefined };
     }
-    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
+    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, {
       aws: ports,
       clock,
       invocation: {

@@ -76,8 +76,12 @@ describe('a request through the topic, confirmed with DescribeStackResource', ()
     'starts nothing and answers nothing when CloudFormation reports the resource %s, %s',
     async (status, type, problem) => {
       stubStackResource(aws, status, type);
-      const { puts, log } = await invoke(throughTopic(fixtures.create()));
+      const metrics: { name: string; dimensions: Record<string, string> }[] = [];
+      const { puts, log } = await invoke(throughTopic(fixtures.create()), {
+        metrics: { add: (name, _value, dimensions) => void metrics.push({ name, dimensions }) },
+      });
 
+      expect(metrics).toEqual([{ name: 'RefusedEvents', dimensions: { Refused: 'Unconfirmed' } }]);
       expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
       expect(puts).toHaveLength(0);
       const refusal = log.entries.find((entry) => entry.message === UNCONFIRMED);

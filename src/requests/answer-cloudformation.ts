@@ -100,26 +100,28 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       account: account.account,
     });
   } else {
-    const refusal = deps.throughTopic && !continuation ? await refusalOfUnconfirmed(request, account, deps) : undefined;
-    if (refusal?.kind === 'unanswered') {
-      metrics.add('RefusedEvents', 1, { Refused: 'Unconfirmed' });
-      return;
-    }
-    if (refusal?.kind === 'answered') answer = refusal.answer;
-    else
-      try {
-        const outcome: RequestOutcome = continuation
-          ? await resumeRun(continuation, deps)
-          : await carryOutRequest(request, deps);
-        if (outcome.kind === 'handed-off') {
-          metrics.add('HandOffs', 1, { RequestType: request.RequestType });
-          return;
-        }
-        answer = outcome.answer;
-      } catch (error) {
-        answer = answerForError(request, error);
-        logIfUnexpected(log, error);
+    try {
+      const refusal =
+        deps.throughTopic && !continuation ? await refusalOfUnconfirmed(request, account, deps) : undefined;
+      if (refusal?.kind === 'unanswered') {
+        metrics.add('RefusedEvents', 1, { Refused: 'Unconfirmed' });
+        return;
       }
+      const outcome: RequestOutcome =
+        refusal !== undefined
+          ? { kind: 'answer', answer: refusal.answer }
+          : continuation
+            ? await resumeRun(continuation, deps)
+            : await carryOutRequest(request, deps);
+      if (outcome.kind === 'handed-off') {
+        metrics.add('HandOffs', 1, { RequestType: request.RequestType });
+        return;
+      }
+      answer = outcome.answer;
+    } catch (error) {
+      answer = answerForError(request, error);
+      logIfUnexpected(log, error);
+    }
   }
 
   const answeredAs = { RequestType: request.RequestType, Outcome: answer.status };

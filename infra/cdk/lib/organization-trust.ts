@@ -6,6 +6,9 @@ import type { Construct } from 'constructs';
 export const ORGANIZATION_VARIABLE = 'ORGANIZATION_ID';
 export const STACK_STATUS_ROLE_NAME_VARIABLE = 'STACK_STATUS_ROLE_NAME';
 
+/** The id of the policy that lets the runner's role assume the stack-status role in the Organization's accounts. */
+export const ORGANIZATION_POLICY_ID = 'ReadStacksInTheOrganization';
+
 const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 
@@ -48,14 +51,18 @@ export function grantOrganizationTrust(
   if (organizationId !== undefined) environment[ORGANIZATION_VARIABLE] = organizationId;
   if (organizationId !== undefined && stackStatusRoleName !== undefined) {
     environment[STACK_STATUS_ROLE_NAME_VARIABLE] = stackStatusRoleName;
-    role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'ReadStacksInTheOrganization',
-        actions: ['sts:AssumeRole'],
-        resources: [`arn:${Stack.of(scope).partition}:iam::*:role/${stackStatusRoleName}`],
-        conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
-      }),
-    );
+    // A policy of its own, which EcsTaskRunnerFindings finds by its id (ORGANIZATION_POLICY_ID).
+    new iam.Policy(scope, ORGANIZATION_POLICY_ID, {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'ReadStacksInTheOrganization',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${Stack.of(scope).partition}:iam::*:role/${stackStatusRoleName}`],
+          conditions: { StringEquals: { 'aws:ResourceOrgID': organizationId } },
+        }),
+      ],
+    });
   }
   return environment;
 }

@@ -54,6 +54,9 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     allowedResponseHosts: process.env.RESPONSE_URL_ALLOWED_HOSTS,
     extraResponseEndpoints: process.env.RESPONSE_URL_EXTRA_ENDPOINTS,
     allowedAccountIds: process.env.ALLOWED_ACCOUNT_IDS,
+    // Blank (the template's default) is unset.
+    ...(process.env.ORGANIZATION_ID ? { organizationId: process.env.ORGANIZATION_ID } : {}),
+    ...(process.env.STACK_STATUS_ROLE_NAME ? { stackStatusRoleName: process.env.STACK_STATUS_ROLE_NAME } : {}),
     throughTopic: delivery.kind === 'topic',
     metrics,
   });

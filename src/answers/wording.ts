@@ -241,6 +241,25 @@ export function unservedAccount(
   return requestType === 'Delete' ? `Nothing was done: ${why}` : `Not started: ${why}`;
 }
 
+/**
+ * The Reason of a request through the topic from an account of the runner's Organization that the runner could not
+ * confirm with CloudFormation (no stack-status role there, or the role could not read the stack): any account of the
+ * Organization may publish, so only CloudFormation's own word lets the runner act for that account's stack.
+ */
+export function unconfirmedOrganizationAccount(
+  requestType: 'Create' | 'Update' | 'Delete',
+  account: string,
+  roleNameVariable: string,
+  cause: UnreadableCause,
+): string {
+  const why =
+    `this runner serves the accounts of its Organization only once CloudFormation confirms the request, and it ` +
+    `could not read the stack in account ${account}: ${explain(cause).what}. Its owner can set StackStatusRoleName ` +
+    `(${roleNameVariable}) in the runner template and deploy that role in every account (${ROLE_TEMPLATE} as a ` +
+    'StackSet), allowed cloudformation:DescribeStackResource.';
+  return requestType === 'Delete' ? `Nothing was done: ${why}` : `Not started: ${why}`;
+}
+
 /** What a stack status the request's stack moved on to means for it, by the status's kind (stack-status.ts). */
 export const stackMovedOnWhy = {
   createRollback: 'a resource of the stack failed, and its creation is being rolled back',

@@ -13,6 +13,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
 import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
 import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
+import { grantOrganizationTrust } from './organization-trust';
 import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 import { EVENT_DRIVEN_COMPLETION_VARIABLE, TaskEvents } from './task-events';
@@ -103,6 +104,19 @@ export interface EcsTaskRunnerFunctionProps {
    * DescribeTasks and StopTask there, which each `EcsRunTask` in the cluster grants. Default: no sweep.
    */
   readonly sweepClusters?: ecs.ICluster[];
+  /**
+   * An Organization (`o-…`) whose accounts may use the runner through an SNS topic: its `ORGANIZATION_ID`
+   * environment variable. A request from such an account is served only once CloudFormation confirms it
+   * (DescribeStackResource, read with `stackStatusRoleName` there). Let the Organization publish to your topic
+   * (`aws:PrincipalOrgID`, docs/cdk.md). Default: none.
+   */
+  readonly organizationId?: string;
+  /**
+   * The name of the stack-status role in every account of `organizationId` (infra/stack-status-role.yml as a
+   * StackSet): its `STACK_STATUS_ROLE_NAME` environment variable, and `sts:AssumeRole` on a role of that name in the
+   * Organization's accounts only (`aws:ResourceOrgID`). Needs `organizationId`. Default: none.
+   */
+  readonly stackStatusRoleName?: string;
 }
 
 export interface ImportedRunnerOptions {
@@ -205,6 +219,7 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     const sweepClusters = props.sweepClusters ?? [];
     if (sweepClusters.length > 0)
       environment[SWEEP_CLUSTERS_VARIABLE] = sweepClusters.map((cluster) => cluster.clusterArn).join(',');
+    Object.assign(environment, grantOrganizationTrust(this, role, props));
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',

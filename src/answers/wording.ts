@@ -218,6 +218,10 @@ export const cancellationWords = {
 export const teardownWords = {
   skippedOnCreateRollback: (cleanup: string) =>
     `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,
+  skippedAfterFailedCreate: (cleanup: string) =>
+    `${cleanup} No teardown task: the resource's Create failed (its PhysicalResourceId says so), so nothing was created that needs tearing down.`,
+  skippedAlreadyDeleted: (cleanup: string) =>
+    `${cleanup} No teardown task: this Delete was already carried out (a repeated delivery), teardown included.`,
   notCarriedOn: (cleanup: string) =>
     `${cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.`,
   succeeded: (cleanup: string, task: string) => `${cleanup} Teardown task ${task} succeeded.`,

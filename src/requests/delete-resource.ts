@@ -15,7 +15,7 @@ import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract'
 import { cloudFormationWait } from '../run/deadline';
 import { resourceStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
-import { type Cleanup, runTeardown } from './teardown';
+import { type Cleanup, runsOfTheResource, runTeardown } from './teardown';
 
 /**
  * Delete never fails the stack: a failed Delete would leave the stack stuck (or in DELETE_FAILED) for a resource
@@ -29,9 +29,11 @@ export async function deleteResource(
   const parsed = parseRunnerProperties(request.ResourceProperties);
   if (parsed.kind === 'invalid') return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
   const { properties } = parsed;
-  const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;
-  if (onDelete) return runTeardown(request, { ...properties, onDelete }, cleanup, deps);
+  // Read first: the Delete's tombstone replaces the record once it is answered.
+  const runs = onDelete ? await runsOfTheResource(request, deps) : undefined;
+  const cleanup = await stopResourceTasks(request, properties, deps);
+  if (onDelete && runs) return runTeardown(request, { ...properties, onDelete }, runs, cleanup, deps);
   return answered({ status: 'SUCCESS', reason: cleanup.summary });
 }
 

@@ -13,10 +13,14 @@ import { isFailedCreateId } from '../shared/resource-identity';
 import { cannotTellCreateRollback } from '../answers/wording';
 import { sentAt } from './kept-attributes';
 
-/** What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts. */
+/**
+ * What became of the resource's tasks on Delete: said in the Reason; `stopped` ones end before a teardown starts.
+ * `unknown`: they could not be listed in time (throttling, faults), so some may still run.
+ */
 export interface Cleanup {
   summary: string;
   stopped: string[];
+  unknown?: true;
 }
 
 /**
@@ -90,6 +94,8 @@ export async function runTeardown(
     case 'succeeded':
       break;
   }
+  // A listing that failed is not "nothing runs": the teardown never starts beside a migration that may still run.
+  if (cleanup.unknown) return answered({ status: 'FAILED', reason: teardownWords.tasksUnknown(cleanup.summary) });
   const phase: TeardownPhase = { kind: 'teardown', cleanup: cleanup.summary };
   try {
     // The tasks just stopped end first (SIGTERM, then the stop timeout): the teardown never overlaps them. The run

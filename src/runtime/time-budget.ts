@@ -35,6 +35,12 @@ export const HAND_OFF_MARGIN_MS = 30_000;
  */
 export const HAND_OFF_GIVE_UP_MS = 20_000;
 
+/**
+ * How long StopTask is asked again through throttling once the tasks must stop (the deadline, a Delete): a stop that
+ * ECS refused leaves the task running past the FAILED answer, or beside a teardown.
+ */
+export const STOP_TIME_MS = 10_000;
+
 /** Kept, at the deadline, to stop the tasks, diagnose and answer: a deadline within reach needs no hand-off. */
 export const DEADLINE_WORK_MS = 15_000;
 
@@ -87,6 +93,12 @@ export interface TimeBudget {
   patienceUntil(patienceMs: number): number;
   /** Whether waiting `waitMs` would leave this invocation less than `marginMs`: it must hand off first. */
   mustHandOff(waitMs: number, marginMs?: number): boolean;
+  /**
+   * Epoch ms until which StopTask of tasks that must stop now is asked again: STOP_TIME_MS from now, and never into
+   * the time kept for answering (ANSWER_TIME_MS before the invocation ends). Not bounded by the deadline: it is the
+   * work the deadline's margin keeps time for.
+   */
+  stopUntil(): number;
   /** Whether the deadline is close enough for this invocation to reach it and still stop, diagnose and answer. */
   deadlineWithinReach(): boolean;
   /** The same invocation's budget with another deadline (the run's, once it is planned). */
@@ -103,6 +115,7 @@ export function timeBudget(deadline: number, time: { clock: Pick<Clock, 'now'>; 
     callUntil: (marginMs) => callUntil(clock.now(), left(), deadline, marginMs),
     patienceUntil: (patienceMs) => Math.min(deadline, clock.now() + patienceMs),
     mustHandOff: (waitMs, marginMs = HAND_OFF_MARGIN_MS) => left() - waitMs < marginMs,
+    stopUntil: () => Math.min(clock.now() + STOP_TIME_MS, clock.now() + left() - ANSWER_TIME_MS),
     deadlineWithinReach: () => deadline - clock.now() <= left() - DEADLINE_WORK_MS,
     withDeadline: (other) => timeBudget(other, time),
   };

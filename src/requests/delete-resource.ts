@@ -82,7 +82,7 @@ async function stopResourceTasks(
   const until = Math.min(budget.patienceUntil(DELETE_LISTING_PATIENCE_MS), budget.callUntil(MIN_INVOCATION_MS));
   const list = () =>
     askWithBackoff(
-      () => unstoppedTasks(deps.aws.ecs, listing),
+      () => unstoppedTasks(deps.aws.ecs, listing, deps.log),
       { what: "Listing the resource's tasks", until, seed: listing.startedBy },
       deps,
     );

@@ -10,6 +10,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { ContinuationEvent } from '../../src/run/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { invokeWith } from '../support/invoke';
+import { DEADLINE_WORK_MS } from '../../src/runtime/time-budget';
 import { fixtures } from '../support/fixtures';
 import { FAILED_CREATE_ID, PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
 
@@ -103,7 +104,8 @@ describe('hand-off to a fresh invocation', () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     const event = fixtures.create();
     event.ResourceProperties.Timeout = '40';
-    const { response } = await invoke(event, { budgetMs: 60_000 });
+    // The deadline leaves this invocation exactly what stopping, diagnosing and answering need.
+    const { response } = await invoke(event, { budgetMs: 40_000 + DEADLINE_WORK_MS });
     expect(aws.lambda).not.toHaveReceivedCommand(InvokeCommand);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Reason).toMatch(/^Timed out after 40 s/);

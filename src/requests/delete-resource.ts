@@ -22,7 +22,9 @@ import { type Cleanup, runsOfTheResource, runTeardown } from './teardown';
 /**
  * Delete never fails the stack: a failed Delete would leave the stack stuck (or in DELETE_FAILED) for a resource
  * that owns nothing but running tasks. Tasks this resource started that still run are stopped when StopOnDelete;
- * then the OnDelete teardown task runs, when there is one.
+ * then the OnDelete teardown task runs, when there is one and a run of the resource succeeded (teardown.ts). The one
+ * FAILED: a teardown that would start while ECS, throttled past DELETE_LISTING_PATIENCE_MS, never said whether the
+ * resource's tasks still run — it never starts beside them, and a Delete sent again can tell.
  */
 export async function deleteResource(
   request: CloudFormationCustomResourceDeleteEvent,

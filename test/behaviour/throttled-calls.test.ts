@@ -7,7 +7,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { DELETE_LISTING_PATIENCE_MS } from '../../src/requests/delete-resource';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
+import { ecsTask, mockedAws, stoppedTask, stubHappyPath, stubStackStatuses, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
@@ -58,6 +58,14 @@ describe('StopTask is asked again until ECS accepts it', () => {
     expect(response?.Status).toBe('FAILED');
     expect(log.entries).toContainEqual({ level: 'info', message: 'Stopped task', extra: [expect.anything()] });
     expect(log.entries.some((entry) => entry.message === 'Could not stop task')).toBe(false);
+  });
+
+  it('when the stack moved on while RunTask was called: the task just started is stopped', async () => {
+    stubStackStatuses(aws, 'CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS');
+    aws.ecs.on(StopTaskCommand).callsFake(throttledThen(2, () => ({})));
+    const { response } = await invoke(fixtures.create());
+    expect(aws.ecs).toHaveReceivedCommandTimes(StopTaskCommand, 3);
+    expect(response?.Status).toBe('FAILED');
   });
 
   it("on Delete: the resource's task is stopped, and the teardown waits until it has ended", async () => {

@@ -218,6 +218,12 @@ export const cancellationWords = {
 export const teardownWords = {
   skippedOnCreateRollback: (cleanup: string) =>
     `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,
+  skippedAfterFailedCreate: (cleanup: string) =>
+    `${cleanup} No teardown task: the resource's Create failed (its PhysicalResourceId says so), so nothing was created that needs tearing down.`,
+  skippedAlreadyDeleted: (cleanup: string) =>
+    `${cleanup} No teardown task: this Delete was already carried out (a repeated delivery), teardown included.`,
+  tasksUnknown: (cleanup: string) =>
+    `${/[.!?]$/.test(cleanup) ? cleanup : `${cleanup}.`} The OnDelete teardown was not started: ECS did not say in time whether the resource's tasks still run, and a teardown must not run beside them. Delete again once ECS answers, or retain the resource when deleting again to give up its teardown.`,
   notCarriedOn: (cleanup: string) =>
     `${cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.`,
   succeeded: (cleanup: string, task: string) => `${cleanup} Teardown task ${task} succeeded.`,

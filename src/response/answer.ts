@@ -57,7 +57,10 @@ export function responseBody(request: AnsweredRequest, answer: Answer, physicalR
   };
 }
 
-/** The body CloudFormation receives for `answer` to `request`: what is sent, and what must fit its 4096 bytes. */
+/**
+ * The body CloudFormation receives for `answer` to `request`: what is sent, and what must fit its 4096 bytes. A failed
+ * Create's PhysicalResourceId carries the failed-Create mark (shared/resource-identity.ts).
+ */
 export function answerBody(request: CloudFormationCustomResourceEvent, answer: Answer): ResponseBody {
-  return responseBody(request, answer, answeredPhysicalResourceId(request));
+  return responseBody(request, answer, answeredPhysicalResourceId(request, answer.status));
 }

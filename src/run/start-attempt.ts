@@ -3,7 +3,7 @@ import { diagnosisContext, explainRunTaskFailures, explainRunTaskRefusal } from 
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
-import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
+import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import { clientToken, requestTag, resourceTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
@@ -123,7 +123,10 @@ async function stopJustStarted(
     stackStatus: moved.status,
     taskArns,
   });
-  await stopTasks(deps.aws.ecs, plan.cluster, taskArns, `ecs-task-runner: the stack is ${moved.status}`, deps.log);
+  await stopTasks(deps.aws.ecs, plan.cluster, taskArns, `ecs-task-runner: the stack is ${moved.status}`, deps.log, {
+    clock: deps.clock,
+    until: timeBudget(plan.deadline, deps).stopUntil(),
+  });
   const reason = cancellationWords.stoppedJustStarted(stackOf(run), moved, request.RequestType, taskArns);
   return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress), cause: 'cancelled' } };
 }

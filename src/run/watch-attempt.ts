@@ -24,7 +24,7 @@ import type { AnsweredTasks } from '../response/answer';
  * time runs short; stops the tasks and fails when the deadline passes or the tasks cannot be watched.
  */
 export const watchAttempt: Step<'watching'> = async (run, state, context) => {
-  const { properties, deps, takenOver } = context;
+  const { properties, deps, takenOver, budget } = context;
   const { aws, clock, invocation, log } = deps;
   const watch = watchOf(run.plan, state);
   const diagnosis = diagnosisContext(deps, properties, run.plan);
@@ -54,7 +54,11 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
       return judgeRun(run, result.tasks, diagnosis, context, watch.startedAt);
     case 'deadline': {
       const pending = result.pending.map((task) => task.taskArn);
-      await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log);
+      // Asked again through throttling: a task that outlives its FAILED answer runs on with nobody watching.
+      await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log, {
+        clock,
+        until: budget.stopUntil(),
+      });
       const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
       const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis, late);
       const reason = withUnreadTaskStatus(timedOut, result.unread, clock.now());

@@ -14,6 +14,11 @@ export interface RunnerDeps {
   clock: Clock;
   invocation: Invocation;
   log: Log;
+  /**
+   * STACK_STATUS_ROLE_NAME: the role, of the same name in every account, that reads a stack of another account when
+   * the resource gives no StackStatusRoleArn.
+   */
+  stackStatusRoleName?: string;
 }
 
 /** A request that runs tasks. */

@@ -76,8 +76,10 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
   // deadline is always checked.
   let mayHandOff = !pollFirst;
   for (;;) {
-    // A deadline within reach is waited for here: this invocation can stop the tasks and answer itself.
-    if (mayHandOff && !budget.deadlineWithinReach() && budget.mustHandOff(wait)) return { kind: 'hand-off' };
+    // A deadline within reach is waited for here: this invocation can stop the tasks, diagnose and answer itself.
+    // One out of reach is never met here (too little would be left for that): the watch hands off before it.
+    if (mayHandOff && !budget.deadlineWithinReach() && (budget.mustHandOff(wait) || budget.deadlineWithin(wait)))
+      return { kind: 'hand-off' };
     mayHandOff = true;
     await clock.sleep(wait);
     let outcomes: TaskOutcome[];

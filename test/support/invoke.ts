@@ -18,6 +18,10 @@ export interface InvokeOptions {
   metrics?: RunnerMetrics;
   /** ALLOWED_ACCOUNT_IDS. */
   allowedAccountIds?: string;
+  /** ORGANIZATION_ID. */
+  organizationId?: string;
+  /** STACK_STATUS_ROLE_NAME. */
+  stackStatusRoleName?: string;
   /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
   functionArn?: string;
   /** The fake clock to run on, for mocks that answer by the time (a fresh one, at 2026-11-25 12:00 UTC, by default). */
@@ -38,7 +42,7 @@ export function invokeWith(ports: AwsPorts) {
       takeEcsEvent(delivery.event, log);
       return { clock, log, puts, responses: [] as ResponseBody[], response: undefined };
     }
-    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
+    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, {
       aws: ports,
       clock,
       invocation: {
@@ -50,6 +54,8 @@ export function invokeWith(ports: AwsPorts) {
       ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
       ...(options.extraResponseEndpoints ? { extraResponseEndpoints: options.extraResponseEndpoints } : {}),
       ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
+      ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+      ...(options.stackStatusRoleName ? { stackStatusRoleName: options.stackStatusRoleName } : {}),
       throughTopic: delivery.kind === 'topic',
       ...(options.metrics ? { metrics: options.metrics } : {}),
     });

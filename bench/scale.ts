@@ -9,6 +9,8 @@ import type { Task } from '@aws-sdk/client-ecs';
 import { takeEcsEvent } from '../src/events/take-ecs-event';
 import { answerCloudFormation } from '../src/requests/answer-cloudformation';
 import { deliveryOf } from '../src/runtime/sns-notification';
+import { SWEEP_INPUT } from '../src/runtime/sweep-input';
+import { sweep } from '../src/sweep/sweep';
 import type { HttpPut } from '../src/response/http-put';
 import type { Log } from '../src/runtime/log';
 import { createRequest } from '../scripts/local/cloudformation';
@@ -52,6 +54,10 @@ const MINUTE = 60_000;
  * calls about older tasks are the ones parking should save.
  */
 export const PARKED_FROM_AGE_MS = 60_000;
+/** infra/task-runner.yml's SweepSchedule: rate(5 minutes). */
+const SWEEP_EVERY_MS = 5 * MINUTE;
+/** Whose Lambda time a sweep's invocation is: no run's. */
+const SWEEP = 'sweep';
 /** The issue's target: answered within this long of the event's arrival. */
 export const ANSWER_AFTER_ARRIVAL_MS = 3000;
 
@@ -205,6 +211,7 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
       await working.run(runId, async () => {
         const delivery = deliveryOf(event);
         if (delivery.kind === 'ecs-event') takeEcsEvent(delivery.event, log);
+        else if (delivery.kind === 'sweep') await sweep({ ecs: aws.ecs, clock: time, log, clusters: sweepClusters });
         else
           await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, { ...deps, http });
       });
@@ -243,6 +250,17 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
       }
     }
   };
+
+  // The runner template's SweepSchedule: every 5 minutes, over the clusters the runner may use (SWEEP_CLUSTERS).
+  const sweepClusters = plans.map((plan) => plan.cluster).join(',');
+  const scheduleSweep = (at: number): void =>
+    time.spawn(at, async () => {
+      // Once every run is answered nothing is left to sweep, and the simulation may end.
+      if (answers.size >= plans.length) return;
+      scheduleSweep(at + SWEEP_EVERY_MS);
+      await invocation(SWEEP, SWEEP_INPUT);
+    });
+  scheduleSweep(START + SWEEP_EVERY_MS);
 
   for (const plan of plans) {
     const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/app-${plan.id}/${randomUUIDFrom(random)}`;

@@ -106,6 +106,15 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       (exchange) => succeeded(exchange),
     );
 
+    // The runner template's SweepSchedule sends this input every 5 minutes; here once, after the requests.
+    console.log('\n→ Sweep (the SweepSchedule\'s input {"ecsTaskRunnerSweep":1}, once)');
+    progress.begin();
+    const sweep = await environment.sweep().catch((error: unknown) => {
+      failures.push(`Sweep: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (sweep) console.log(`  ← done (${(sweep.durationMs / 1000).toFixed(1)} s)`);
+
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length > 0) {
       console.log(
@@ -114,7 +123,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       for (const failure of failures) console.log(`  - ${failure}`);
       return 1;
     }
-    console.log(`\n✓ Create, Update and Delete answered as CloudFormation expects (${seconds} s).`);
+    console.log(`\n✓ Create, Update and Delete answered as CloudFormation expects, and the sweep ran (${seconds} s).`);
     return 0;
   } finally {
     await environment.stop();

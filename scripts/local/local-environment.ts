@@ -6,7 +6,8 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { StackSimulation, TaskEventSource } from './cloudformation';
 import { type LocalCloudFormationEndpoint, startLocalCloudFormationEndpoint } from './cloudformation-endpoint';
 import { type DeliveredEvent, EventPump } from './event-pump';
-import { HandlerInvoker, type HandlerInvokerOptions } from './handler-invoker';
+import { HandlerInvoker, type HandlerInvokerOptions, type InvocationRecord } from './handler-invoker';
+import { SWEEP_INPUT } from '../../src/runtime/sweep-input';
 import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from './lambda-endpoint';
 import { type MotoServer, startMoto, type TaskTransition } from './moto';
 import { ensureMotoPython } from './moto-python';
@@ -37,6 +38,8 @@ export interface LocalEnvironment {
   functionArn: string;
   /** What a CustomResource of the sample stack needs. */
   simulation: StackSimulation;
+  /** One invocation with the input of the runner template's SweepSchedule, as EventBridge Scheduler sends it. */
+  sweep(): Promise<InvocationRecord>;
   /** Stops everything started here, moto last; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -111,6 +114,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         // As infra/task-runner.yml sets them.
         STATE_TABLE_NAME: stateTable,
         EVENT_DRIVEN_COMPLETION: String(eventDriven),
+        // The template's: the clusters of ClusterArns, where the scheduled sweep looks.
+        SWEEP_CLUSTERS: stack.cluster,
         AWS_EC2_METADATA_DISABLED: 'true',
       },
       functionArn,
@@ -164,6 +169,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         afterRequest: () => settleStoppedTasks(clients.ecs, stack.cluster),
         ...(events ? { events } : {}),
       },
+      sweep: () => invoker.invoke(SWEEP_INPUT),
       stop,
     };
   } catch (error) {

@@ -78,6 +78,8 @@ function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string
       return [`stopped task ${shortTaskId(String(record.taskArn))}: ${String(record.reason)}`];
     case 'Answered CloudFormation':
       return [`answered ${String(record.status)}`];
+    case 'Sweep: tasks past their deadline':
+      return [`sweep: tasks past their deadline${details(record)}`];
     case PARKED:
       return ['parked the run in the state table: this invocation ends, an ECS event wakes the run'];
     case 'An ECS event woke the parked run':

@@ -5,10 +5,15 @@ import { checkResponseUrl, extraResponseEndpoints, redactUrl } from '../response
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
 import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
-import { carryOutRequest, resumeRun } from './carry-out-request';
+import { carryOutRequest, resumeRun, resumeWokenRun } from './carry-out-request';
+import { claimAnswer, markAnswered, type AnswerClaim } from '../run/answer-claim';
+import { parkingOf } from '../run/parking';
+import type { Run } from '../run/run-state';
+import type { StateTableApi } from '../aws/ports';
+import { errorName, errorSummary } from '../aws/aws-errors';
 import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
-import type { RunnerDeps, RequestOutcome } from '../run/contract';
+import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
 import { unexplainedError } from '../answers/wording';
 import { cloudFormationWait } from '../run/deadline';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
@@ -80,36 +85,145 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       ignored: served.ignored,
     });
   const account = checkStackAccount(request.StackId, served);
-  let answer: Answer;
   if (account.kind === 'refused') {
     log.error("Refused the request: the stack's account is not one this runner serves", { stackId: request.StackId });
-    answer = answerToUnservedAccount(request.RequestType, account);
-  } else {
-    try {
-      const outcome: RequestOutcome = continuation
-        ? await resumeRun(continuation, deps)
-        : await carryOutRequest(request, deps);
-      if (outcome.kind === 'handed-off') {
-        metrics.add('HandOffs', 1, { RequestType: request.RequestType });
-        return;
-      }
-      // Another invocation holds the run (a duplicate hand-off): it answers.
-      if (outcome.kind === 'held-elsewhere') return;
-      answer = outcome.answer;
-    } catch (error) {
-      answer = answerForError(request, error);
-      logIfUnexpected(log, error);
-    }
+    await respond(request, url, answered(answerToUnservedAccount(request.RequestType, account)), deps);
+    return;
   }
+  await respond(
+    request,
+    url,
+    await outcomeOf(
+      request,
+      () => (continuation ? resumeRun(continuation, deps) : carryOutRequest(request, deps)),
+      deps,
+    ),
+    deps,
+  );
+}
 
+/**
+ * Carries on a parked run an ECS event woke and claimed (wake-parked-run.ts), and answers it when it ends here. Its
+ * request was checked when it first came (ResponseURL, account); the ResponseURL is checked again all the same, since
+ * the table is only as trusted as the runner's role. Never throws.
+ */
+export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<void> {
+  const { request } = run;
+  const checked = checkResponseUrl(request.ResponseURL, {
+    allowedHosts: deps.allowedResponseHosts,
+    extraEndpoints: deps.extraResponseEndpoints,
+    functionArn: deps.invocation.functionArn,
+  });
+  if (checked.kind === 'refused') {
+    deps.log.error("Refused the parked run's ResponseURL: nothing will be sent to it", { problem: checked.problem });
+    return;
+  }
+  await respond(
+    request,
+    checked.url,
+    await outcomeOf(request, () => resumeWokenRun(run, itemVersion, deps), deps),
+    deps,
+  );
+}
+
+/** What carrying the request out came to; an error becomes the answer that explains it (never thrown). */
+async function outcomeOf(
+  request: CloudFormationCustomResourceEvent,
+  carry: () => Promise<RequestOutcome>,
+  deps: AnswerDeps,
+): Promise<RequestOutcome> {
+  try {
+    return await carry();
+  } catch (error) {
+    logIfUnexpected(deps.log, error);
+    return answered(answerForError(request, error));
+  }
+}
+
+/**
+ * Answers CloudFormation when the outcome is an answer: with events on, the answer is claimed in the run's item first
+ * (answer-claim.ts), and an invocation that loses the claim sends nothing.
+ */
+async function respond(
+  request: CloudFormationCustomResourceEvent,
+  url: URL,
+  outcome: RequestOutcome,
+  deps: AnswerDeps,
+): Promise<void> {
+  const { log } = deps;
+  const metrics = deps.metrics ?? noMetrics;
+  switch (outcome.kind) {
+    case 'handed-off':
+      metrics.add('HandOffs', 1, { RequestType: request.RequestType });
+      return;
+    case 'parked':
+      // An ECS event (or the sweep) wakes the run, and that invocation answers.
+      return;
+    case 'held-elsewhere':
+      // Another invocation holds the run (a duplicate hand-off): it answers.
+      return;
+    case 'answer':
+      break;
+  }
+  const { answer } = outcome;
+  const body = answerBody(request, answer);
+  const claim = await claimOf(request, JSON.stringify(body), deps);
+  if (claim.kind === 'lost') {
+    log.info('Another invocation already claimed the answer: this one sends nothing', {
+      claimedAt: new Date(claim.claimedAt).toISOString(),
+    });
+    return;
+  }
   const answeredAs = { RequestType: request.RequestType, Outcome: answer.status };
   metrics.add('Answers', 1, answeredAs);
   const sentAt = cloudFormationWait(request.ResponseURL)?.sentAt;
   if (sentAt !== undefined) metrics.add('SecondsToAnswer', (deps.clock.now() - sentAt) / 1000, answeredAs);
   try {
-    await sendResponse(url, answerBody(request, answer), deps);
+    await sendResponse(url, body, deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
+    return;
+  }
+  if (claim.kind === 'claimed') await recordAnswered(request, claim.table, deps);
+}
+
+type Claim = (AnswerClaim & { kind: 'lost' }) | { kind: 'claimed'; table: StateTableApi } | { kind: 'unclaimed' };
+
+/**
+ * With events on, claims the answer in the run's item. A table that fails is logged and the answer sent unclaimed:
+ * an answer is never held back for the table (a duplicate PUT of one run's answer carries the same decision).
+ */
+async function claimOf(request: CloudFormationCustomResourceEvent, body: string, deps: AnswerDeps): Promise<Claim> {
+  const parking = await parkingOf(deps);
+  if (!parking) return { kind: 'unclaimed' };
+  try {
+    const claim = await claimAnswer(parking.table, request, body, deps.clock.now());
+    switch (claim.kind) {
+      case 'claimed':
+        return { kind: 'claimed', table: parking.table };
+      case 'lost':
+        return claim;
+      case 'no-item':
+        return { kind: 'unclaimed' };
+    }
+  } catch (error) {
+    deps.log.error('Could not claim the answer in the state table: sending it unclaimed', {
+      error: errorName(error),
+      message: errorSummary(error),
+    });
+    return { kind: 'unclaimed' };
+  }
+}
+
+async function recordAnswered(
+  request: CloudFormationCustomResourceEvent,
+  table: StateTableApi,
+  deps: AnswerDeps,
+): Promise<void> {
+  try {
+    await markAnswered(table, request, deps.clock.now());
+  } catch (error) {
+    deps.log.warn('Answered, but could not record it in the state table', { error: errorName(error) });
   }
 }
 

@@ -134,8 +134,9 @@ export function simulatedPorts(account: SimulatedAccount, stackStatus: string): 
       },
       recursiveLoop: async () => 'Allow',
     }),
-    cloudFormation: async () => ({ stackStatus: async () => stackStatus }),
-    cloudFormationAs: async () => ({ stackStatus: async () => stackStatus }),
+    // Requests come straight to the function, never through the topic: no resource is confirmed.
+    cloudFormation: async () => ({ stackStatus: async () => stackStatus, stackResource: async () => undefined }),
+    cloudFormationAs: async () => ({ stackStatus: async () => stackStatus, stackResource: async () => undefined }),
     logs: async () => ({
       lastLines: async () => [],
       pageBackward: async () => ({ events: [] }),

@@ -107,6 +107,12 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       `→ ${event.RequestType} ${event.LogicalResourceId} (${fixturePath}${flags.local ? ', against moto' : ''})`,
     );
     target.cloudFormation.setStackStatus(event.StackId, statusWhileSending(event.RequestType));
+    target.cloudFormation.setResource(
+      event.StackId,
+      event.LogicalResourceId,
+      event.ResourceType,
+      statusWhileSending(event.RequestType),
+    );
     progress.begin();
     if (slot) {
       const exchange = await deliverRequest(event, slot, target.invoker);

@@ -6,6 +6,8 @@ export interface LocalCloudFormationEndpoint {
   readonly url: string;
   /** The status DescribeStacks answers from now on, for the stack `stackId`. */
   setStackStatus(stackId: string, status: string): void;
+  /** What DescribeStackResource answers from now on for the resource `logicalResourceId` of the stack `stackId`. */
+  setResource(stackId: string, logicalResourceId: string, resourceType: string, status: string): void;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,7 @@ export function statusWhileSending(requestType: 'Create' | 'Update' | 'Delete'):
 }
 
 /**
- * Stands in for CloudFormation's DescribeStacks, the one CloudFormation call the runner makes. The local tools play
+ * Stands in for CloudFormation's DescribeStacks and DescribeStackResource, the CloudFormation calls the runner makes. The local tools play
  * CloudFormation: they send the requests, so they also say what the stack's status is while they do (moto's stacks
  * are always complete, which no stack is while CloudFormation waits for a custom resource). The SDK speaks the
  * awsQuery protocol here: a form-encoded POST, answered in XML (CloudFormation API reference, DescribeStacks).
@@ -33,13 +35,16 @@ export function statusWhileSending(requestType: 'Create' | 'Update' | 'Delete'):
  */
 export async function startLocalCloudFormationEndpoint(): Promise<LocalCloudFormationEndpoint> {
   const statuses = new Map<string, string>();
+  const resources = new Map<string, { type: string; status: string }>();
   const server: LoopbackServer = await startLoopbackServer((request) => {
     const form = new URLSearchParams(request.body);
+    if (request.method === 'POST' && form.get('Action') === 'DescribeStackResource')
+      return describeStackResource(form.get('StackName') ?? '', form.get('LogicalResourceId') ?? '', resources);
     if (request.method !== 'POST' || form.get('Action') !== 'DescribeStacks')
       return refuse(
         400,
         'InvalidAction',
-        `The local CloudFormation answers DescribeStacks only, not ${form.get('Action')}`,
+        `The local CloudFormation answers DescribeStacks and DescribeStackResource only, not ${form.get('Action')}`,
       );
     const stackId = form.get('StackName') ?? '';
     const status = statuses.get(stackId);
@@ -58,7 +63,33 @@ export async function startLocalCloudFormationEndpoint(): Promise<LocalCloudForm
   return {
     url: server.url,
     setStackStatus: (stackId, status) => void statuses.set(stackId, status),
+    setResource: (stackId, logicalResourceId, type, status) =>
+      void resources.set(`${stackId} ${logicalResourceId}`, { type, status }),
     close: () => server.close(),
+  };
+}
+
+/** DescribeStackResource's answer (CloudFormation API reference, StackResourceDetail), or its "does not exist". */
+function describeStackResource(
+  stackId: string,
+  logicalResourceId: string,
+  resources: Map<string, { type: string; status: string }>,
+) {
+  const found = resources.get(`${stackId} ${logicalResourceId}`);
+  if (found === undefined)
+    return refuse(400, 'ValidationError', `Resource ${logicalResourceId} does not exist for stack ${stackId}`);
+  return {
+    status: 200,
+    headers: { 'content-type': 'text/xml' },
+    body:
+      '<DescribeStackResourceResponse xmlns="http://cloudformation.amazonaws.com/doc/2010-05-15/">' +
+      '<DescribeStackResourceResult><StackResourceDetail>' +
+      `<StackId>${escapeXml(stackId)}</StackId><StackName>${escapeXml(nameOf(stackId))}</StackName>` +
+      `<LogicalResourceId>${escapeXml(logicalResourceId)}</LogicalResourceId>` +
+      `<ResourceType>${escapeXml(found.type)}</ResourceType><ResourceStatus>${escapeXml(found.status)}</ResourceStatus>` +
+      `<LastUpdatedTimestamp>${new Date().toISOString()}</LastUpdatedTimestamp>` +
+      '</StackResourceDetail></DescribeStackResourceResult>' +
+      `<ResponseMetadata><RequestId>${randomUUID()}</RequestId></ResponseMetadata></DescribeStackResourceResponse>`,
   };
 }
 

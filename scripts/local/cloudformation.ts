@@ -201,6 +201,8 @@ export interface StackSimulation {
   invoker: HandlerInvoker;
   /** Sets what DescribeStacks says of the stack from now on (the local CloudFormation endpoint). */
   setStackStatus(status: string): void;
+  /** Sets what DescribeStackResource says of one resource of the stack from now on. */
+  setResource?(logicalResourceId: string, resourceType: string, status: string): void;
   /** Runs after every request was answered (the local environment uses it to patch a gap in moto). */
   afterRequest?: () => Promise<void>;
 }
@@ -305,6 +307,8 @@ export class CustomResource {
     { firstTimeoutMs, stackStatus }: RequestOptions,
   ): Promise<Exchange> {
     this.stack.setStackStatus(stackStatus ?? statusWhileSending(request.RequestType));
+    // The resource is in the status of the request's operation, in a rollback too (UPDATE_IN_PROGRESS, DELETE_IN_PROGRESS).
+    this.stack.setResource?.(request.LogicalResourceId, request.ResourceType, statusWhileSending(request.RequestType));
     const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
     const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
     await this.stack.afterRequest?.();

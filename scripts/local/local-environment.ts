@@ -108,6 +108,8 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       simulation: {
         stackId: stack.stackId,
         setStackStatus: (status) => cloudFormation.setStackStatus(stack.stackId, status),
+        setResource: (logicalResourceId, resourceType, status) =>
+          cloudFormation.setResource(stack.stackId, logicalResourceId, resourceType, status),
         serviceToken: functionArn,
         receiver: responses,
         invoker,

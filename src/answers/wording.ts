@@ -218,6 +218,12 @@ export const cancellationWords = {
 export const teardownWords = {
   skippedOnCreateRollback: (cleanup: string) =>
     `${cleanup} No teardown task: the stack is rolling back its creation, so nothing was created that needs tearing down.`,
+  skippedAfterFailedCreate: (cleanup: string) =>
+    `${cleanup} No teardown task: the resource's Create failed (its PhysicalResourceId says so), so nothing was created that needs tearing down.`,
+  skippedAlreadyDeleted: (cleanup: string) =>
+    `${cleanup} No teardown task: this Delete was already carried out (a repeated delivery), teardown included.`,
+  tasksUnknown: (cleanup: string) =>
+    `${/[.!?]$/.test(cleanup) ? cleanup : `${cleanup}.`} The OnDelete teardown was not started: ECS did not say in time whether the resource's tasks still run, and a teardown must not run beside them. Delete again once ECS answers, or retain the resource when deleting again to give up its teardown.`,
   notCarriedOn: (cleanup: string) =>
     `${cleanup} The teardown was not carried on: the Delete's properties have no OnDelete.`,
   succeeded: (cleanup: string, task: string) => `${cleanup} Teardown task ${task} succeeded.`,
@@ -238,6 +244,25 @@ export function unservedAccount(
   const why =
     `this runner does not serve stacks of ${whose}. Its owner can add the account to the runner's ` +
     `${variable} (TopicAccountIds in the runner template), or deploy a runner in that account.`;
+  return requestType === 'Delete' ? `Nothing was done: ${why}` : `Not started: ${why}`;
+}
+
+/**
+ * The Reason of a request through the topic from an account of the runner's Organization that the runner could not
+ * confirm with CloudFormation (no stack-status role there, or the role could not read the stack): any account of the
+ * Organization may publish, so only CloudFormation's own word lets the runner act for that account's stack.
+ */
+export function unconfirmedOrganizationAccount(
+  requestType: 'Create' | 'Update' | 'Delete',
+  account: string,
+  roleNameVariable: string,
+  cause: UnreadableCause,
+): string {
+  const why =
+    `this runner serves the accounts of its Organization only once CloudFormation confirms the request, and it ` +
+    `could not read the stack in account ${account}: ${explain(cause).what}. Its owner can set StackStatusRoleName ` +
+    `(${roleNameVariable}) in the runner template and deploy that role in every account (${ROLE_TEMPLATE} as a ` +
+    'StackSet), allowed cloudformation:DescribeStackResource.';
   return requestType === 'Delete' ? `Nothing was done: ${why}` : `Not started: ${why}`;
 }
 

@@ -108,6 +108,14 @@ export function isNetworkRejected(error: unknown): boolean {
   );
 }
 
+/**
+ * ECS refused the request's parameters (`InvalidParameterException`), other than EC2 throttling passed through it
+ * (`isThrottled`): asking again the same way cannot change the answer.
+ */
+export function isInvalidParameter(error: unknown): boolean {
+  return errorName(error) === 'InvalidParameterException' && !isThrottled(error);
+}
+
 /** RunTask found no container instance in the cluster (an Auto Scaling group scaling out from zero, say). */
 export function isNoContainerInstances(error: unknown): boolean {
   return /No Container Instances were found/i.test(`${errorName(error)} ${errorMessage(error)}`);

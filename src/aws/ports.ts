@@ -75,9 +75,19 @@ export interface LambdaApi {
   recursiveLoop(functionName: string): Promise<string | undefined>;
 }
 
-/** Reads a stack's status (to recognise a rollback); undefined when DescribeStacks returns no such stack. */
+/** One resource of a stack as DescribeStackResource reports it: what it is and where CloudFormation is with it. */
+export interface StackResourceFacts {
+  resourceType: string;
+  resourceStatus: string;
+}
+
+/**
+ * Reads a stack's status (to recognise a rollback), undefined when DescribeStacks returns no such stack; and one of
+ * its resources (to confirm that a request is CloudFormation's), undefined when DescribeStackResource returns none.
+ */
 export interface CloudFormationApi {
   stackStatus(stackId: string): Promise<string | undefined>;
+  stackResource(stackId: string, logicalResourceId: string): Promise<StackResourceFacts | undefined>;
 }
 
 /**

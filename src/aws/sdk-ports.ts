@@ -1,15 +1,20 @@
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { CLIENT_CONFIG } from './client-config';
 import type { AwsPorts } from './ports';
 import { createEcsApi } from './ecs-api';
+import { countThrottles, type OnThrottled } from './throttle-count';
 
 /**
  * The real AWS ports. Clients read region, credentials and endpoints (`AWS_ENDPOINT_URL_<SERVICE>`) from the
  * standard environment. The dynamic imports become separate chunks in the bundle, so EC2, Lambda, CloudFormation
  * CloudWatch Logs, STS and DynamoDB code loads only on the paths that call them, once per process. `stateTableName`
- * is `STATE_TABLE_NAME`: without it there is no state table.
+ * is `STATE_TABLE_NAME`: without it there is no state table. `onThrottled` is told of every ECS call attempt that was
+ * throttled (throttle-count.ts): ECS's shared rate limits are what a busy account meets.
  */
-export function createSdkPorts(stateTableName?: string): AwsPorts {
+export function createSdkPorts(stateTableName?: string, onThrottled?: OnThrottled): AwsPorts {
+  const ecsClient = new ECSClient(CLIENT_CONFIG);
   return {
-    ecs: createEcsApi(),
+    ecs: createEcsApi(onThrottled ? countThrottles(ecsClient, onThrottled) : ecsClient),
     ec2: once(async () => (await import('./ec2-api')).createEc2Api()),
     lambda: once(async () => (await import('./lambda-api')).createLambdaApi()),
     cloudFormation: once(async () => (await import('./cloudformation-api')).createCloudFormationApi()),

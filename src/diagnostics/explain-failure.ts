@@ -4,10 +4,10 @@ import type { AwsPorts } from '../aws/ports';
 import { type RunnerProperties, runsOnFargate } from '../properties/runner-properties';
 import { overrideEnvironmentValues } from '../properties/task-overrides';
 import { reasonRoomAfter } from '../response/response-budget';
-import type { Clock } from '../runtime/clock';
+import { type Clock, withinBound } from '../runtime/clock';
 import type { Invocation } from '../runtime/invocation';
 import type { Log } from '../runtime/log';
-import { timeBudget } from '../runtime/time-budget';
+import { DIAGNOSIS_TIME_MS, timeBudget } from '../runtime/time-budget';
 import { describeNetwork } from './network-description';
 import type { AwsLogsLocation, TaskDefinitionFacts } from '../tasks/task-definition-facts';
 import { type ContainerFailure, type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
@@ -72,7 +72,8 @@ const MAX_LOG_TAILS = 2;
 export async function explainFailedTasks(tasks: readonly DecidedTask[], context: DiagnosisContext): Promise<string> {
   const failed = tasks.filter((task) => !hasSucceeded(task));
   const parts = [describeFailedTasks(tasks)];
-  if (failedOnTheNetwork(failed) && context.network) parts.push(await networkFindings(context, context.network));
+  if (failedOnTheNetwork(failed) && context.network)
+    parts.push(await networkFindings(context, context.network, diagnosisBound(context)));
   const reason = parts.join(' ');
   if (context.logLines === 0) return reason;
 
@@ -153,6 +154,7 @@ export async function explainRunTaskFailures(
   return `${reason} ${await attempt(
     'read the ENI capacity',
     'ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes',
+    diagnosisBound(context),
     () => describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster, instances),
   )}`;
 }
@@ -176,6 +178,8 @@ export async function explainTimeout(
  * PENDING until it fails).
  */
 export async function explainSlowStart(context: DiagnosisContext): Promise<string> {
+  // One bound for both: the ENI capacity and the network path together take at most DIAGNOSIS_TIME_MS.
+  const bound = diagnosisBound(context);
   const capacity =
     context.fargate === true
       ? "Fargate kept the task waiting for capacity: capacity may be short in these subnets' Availability Zones" +
@@ -183,10 +187,11 @@ export async function explainSlowStart(context: DiagnosisContext): Promise<strin
       : await attempt(
           'read the ENI capacity',
           'ecs:ListContainerInstances, ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes',
+          bound,
           () => describeEniCapacity(context.aws.ecs, () => context.aws.ec2(), context.cluster),
         );
   if (!context.network) return capacity;
-  const path = await networkPathIfBlocked(context, context.network);
+  const path = await networkPathIfBlocked(context, context.network, bound);
   return path ? `${capacity} ${path}` : capacity;
 }
 
@@ -203,6 +208,7 @@ export async function explainRunTaskRefusal(error: unknown, context: DiagnosisCo
     const problems = await attempt(
       'describe the subnets and security groups',
       'ec2:DescribeSubnets and ec2:DescribeSecurityGroups',
+      diagnosisBound(context),
       async () => checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)).join('; '),
     );
     if (problems) return `Not started: ${problems}. (RunTask refused the network configuration; no task was started.)`;
@@ -213,21 +219,31 @@ export async function explainRunTaskRefusal(error: unknown, context: DiagnosisCo
 async function networkPathIfBlocked(
   context: DiagnosisContext,
   network: AwsVpcConfiguration,
+  bound: DiagnosisBound,
 ): Promise<string | undefined> {
   try {
-    const ec2 = await context.aws.ec2();
-    const path = await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network));
-    return path.wayOut ? undefined : path.findings;
+    const inspected = async () => {
+      const ec2 = await context.aws.ec2();
+      return inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network));
+    };
+    const result = await withinBound(inspected(), bound.until, bound.clock);
+    if (result.kind === 'cut-short') return cutShort("check the subnets' routes");
+    return result.value.wayOut ? undefined : result.value.findings;
   } catch (error) {
     context.log.debug('Could not check the network path of a slow task', { error: String(error) });
     return undefined;
   }
 }
 
-async function networkFindings(context: DiagnosisContext, network: AwsVpcConfiguration): Promise<string> {
+async function networkFindings(
+  context: DiagnosisContext,
+  network: AwsVpcConfiguration,
+  bound: DiagnosisBound,
+): Promise<string> {
   return attempt(
     "check the subnets' routes",
     'ec2:DescribeRouteTables, ec2:DescribeVpcEndpoints and ec2:DescribeSecurityGroups',
+    bound,
     async () => {
       const ec2 = await context.aws.ec2();
       return (await inspectNetworkPath(ec2, networkInput(context, network), await describeNetwork(ec2, network)))
@@ -245,11 +261,38 @@ function networkInput(context: DiagnosisContext, network: AwsVpcConfiguration) {
   };
 }
 
-/** Runs a diagnosis; when it fails (often a missing read permission), says so instead of failing differently. */
-async function attempt(what: string, permissions: string, diagnose: () => Promise<string>): Promise<string> {
+/**
+ * Runs a diagnosis; when it fails (often a missing read permission), says so instead of failing differently; when
+ * it has not answered by `until` (its bound: `diagnosisUntil`), says it was cut short instead of holding the answer.
+ */
+async function attempt(
+  what: string,
+  permissions: string,
+  bound: DiagnosisBound,
+  diagnose: () => Promise<string>,
+): Promise<string> {
   try {
-    return await diagnose();
+    const result = await withinBound(diagnose(), bound.until, bound.clock);
+    if (result.kind === 'done') return result.value;
+    bound.log.warn('A diagnosis was cut short at its bound', { what, seconds: DIAGNOSIS_TIME_MS / 1000 });
+    return cutShort(what);
   } catch (error) {
     return `(Could not ${what}: ${errorName(error)}${isPermissionDenied(error) ? ` — grant the runner ${permissions}` : ''}.)`;
   }
+}
+
+/** Said in the Reason when AWS did not answer a diagnosis in time. */
+function cutShort(what: string): string {
+  return `(Could not ${what}: AWS did not answer in time, so the diagnosis was cut short.)`;
+}
+
+/** Until when the diagnoses of one failure may go on (epoch ms), set once when its explanation begins. */
+interface DiagnosisBound {
+  until: number;
+  clock: Clock;
+  log: Log;
+}
+
+function diagnosisBound(context: DiagnosisContext): DiagnosisBound {
+  return { until: timeBudget(context.deadline, context).diagnosisUntil(), clock: context.clock, log: context.log };
 }

@@ -21,6 +21,10 @@ export interface RunTaskLaunch {
   requestTag: string;
   /** The resource the tasks belong to, tagged on each (RESOURCE_TAG_KEY). */
   resourceTag: string;
+  /** The run's deadline (epoch milliseconds), tagged on each (DEADLINE_TAG_KEY) for the scheduled sweep. */
+  deadline: number;
+  /** The StackId of the resource, tagged on each (STACK_TAG_KEY): what the sweep names when it stops a task. */
+  stackId: string;
 }
 
 /** Where a property goes in RunTask's input: its parameters, from the property's value (absent when not given). */

@@ -26,6 +26,7 @@ import { readVolumeConfigurations } from './volume-configurations';
 import { optional } from '../shared/records';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { RESOURCE_TAG_KEY } from '../shared/resource-tag';
+import { DEADLINE_TAG_KEY, deadlineTagValue, STACK_TAG_KEY } from '../shared/deadline-tag';
 
 const LAUNCH_TYPES = ['EC2', 'FARGATE', 'EXTERNAL'] as const;
 const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
@@ -33,6 +34,8 @@ const PROPAGATE_TAGS = ['TASK_DEFINITION', 'NONE'] as const;
 const RUNNER_TAGS = {
   [REQUEST_TAG_KEY]: 'the runner (the request a task belongs to)',
   [RESOURCE_TAG_KEY]: 'the runner (the resource a task belongs to)',
+  [DEADLINE_TAG_KEY]: "the runner (the run's deadline, which the scheduled sweep keeps)",
+  [STACK_TAG_KEY]: 'the runner (the stack a task belongs to)',
 };
 
 /**
@@ -188,7 +191,7 @@ export const PROPERTY_TABLE = {
   Tags: optionalProperty({
     field: 'tags',
     // Every task also gets the runner's own tags: the request it belongs to (IfRunning) and the resource (Delete,
-    // IfRunning: what makes a task the resource's).
+    // IfRunning: what makes a task the resource's), the run's deadline and the stack (the scheduled sweep).
     read: ({ reader, raw }) => readTags(reader, 'Tags', raw.Tags, RUNNER_TAGS, Object.keys(RUNNER_TAGS)),
     // Labels the tasks; what the containers do is the same.
     changesWhatRuns: false,
@@ -197,6 +200,8 @@ export const PROPERTY_TABLE = {
         ...(tags ?? []),
         { key: REQUEST_TAG_KEY, value: launch.requestTag },
         { key: RESOURCE_TAG_KEY, value: launch.resourceTag },
+        { key: DEADLINE_TAG_KEY, value: deadlineTagValue(launch.deadline) },
+        { key: STACK_TAG_KEY, value: launch.stackId },
       ],
     }),
   }),

@@ -1,10 +1,18 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { type Answer, answerBody } from '../response/answer';
+import { recordAnswer } from './answer-metrics';
 import type { HttpPut } from '../response/http-put';
 import { checkResponseUrl, extraResponseEndpoints, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
 import { redactProperties } from '../runtime/redact';
-import { accountsServed, answerToUnservedAccount, checkStackAccount } from './accounts-served';
+import {
+  accountsServed,
+  answerToUnservedAccount,
+  type AccountCheck,
+  checkStackAccount,
+  STACK_STATUS_ROLE_NAME_VARIABLE,
+} from './accounts-served';
+import { confirmRequest } from './confirm-request';
 import { carryOutRequest, resumeRun, resumeWokenRun } from './carry-out-request';
 import { claimAnswer, markAnswered, type AnswerClaim } from '../run/answer-claim';
 import { parkingOf } from '../run/parking';
@@ -13,9 +21,8 @@ import type { StateTableApi } from '../aws/ports';
 import { errorName, errorSummary } from '../aws/aws-errors';
 import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
-import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract';
-import { unexplainedError } from '../answers/wording';
-import { cloudFormationWait } from '../run/deadline';
+import type { RunnerDeps, RequestOutcome } from '../run/contract';
+import { unconfirmedOrganizationAccount, unexplainedError } from '../answers/wording';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
@@ -27,6 +34,8 @@ export interface AnswerDeps extends RunnerDeps {
   extraResponseEndpoints?: string;
   /** ALLOWED_ACCOUNT_IDS: accounts besides the function's own whose stacks the runner serves. */
   allowedAccountIds?: string;
+  /** ORGANIZATION_ID: its accounts may publish to the topic, served once CloudFormation confirms the request. */
+  organizationId?: string;
   /** The event came through the SNS topic: a request, never a hand-off, which only the runner itself sends. */
   throughTopic?: boolean;
   /** Where the invocation's figures go (EMF lines written when it ends); none by default. */
@@ -79,33 +88,58 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     ...(continuation ? { handOffs: continuation.handOffs, state: continuation.state } : {}),
   });
 
-  const served = accountsServed(deps.invocation.functionArn, deps.allowedAccountIds);
+  const served = accountsServed(deps.invocation.functionArn, deps.allowedAccountIds, deps.organizationId);
   if (served.ignored.length > 0)
     log.warn('ALLOWED_ACCOUNT_IDS has entries that are not 12-digit account IDs; they are ignored', {
       ignored: served.ignored,
     });
   const account = checkStackAccount(request.StackId, served);
-  if (account.kind === 'refused') {
+  let answer: Answer;
+  // A hand-off is the runner's own (it confirmed the request it took, if it came through the topic); a request
+  // invoked directly comes from whoever may invoke the function, who is trusted, and an Organization's accounts
+  // may only publish to the topic.
+  if (account.kind === 'refused' || (account.kind === 'organization' && !continuation && !deps.throughTopic)) {
     log.error("Refused the request: the stack's account is not one this runner serves", { stackId: request.StackId });
-    await respond(request, url, answered(answerToUnservedAccount(request.RequestType, account)), deps);
-    return;
+    answer = answerToUnservedAccount(request.RequestType, {
+      kind: 'refused',
+      account: account.account,
+    });
+  } else {
+    try {
+      const refusal =
+        deps.throughTopic && !continuation ? await refusalOfUnconfirmed(request, account, deps) : undefined;
+      if (refusal?.kind === 'unanswered') {
+        metrics.add('RefusedEvents', 1, { Refused: 'Unconfirmed' });
+        return;
+      }
+      const outcome: RequestOutcome =
+        refusal !== undefined
+          ? { kind: 'answer', answer: refusal.answer }
+          : continuation
+            ? await resumeRun(continuation, deps)
+            : await carryOutRequest(request, deps);
+      if (outcome.kind === 'handed-off') {
+        metrics.add('HandOffs', 1, { RequestType: request.RequestType });
+        return;
+      }
+      // Another invocation holds the run (a duplicate hand-off): it answers.
+      if (outcome.kind === 'held-elsewhere') return;
+      // An ECS event (or the sweep) wakes the run, and that invocation answers.
+      if (outcome.kind === 'parked') return;
+      answer = outcome.answer;
+    } catch (error) {
+      answer = answerForError(request, error);
+      logIfUnexpected(log, error);
+    }
   }
-  await respond(
-    request,
-    url,
-    await outcomeOf(
-      request,
-      () => (continuation ? resumeRun(continuation, deps) : carryOutRequest(request, deps)),
-      deps,
-    ),
-    deps,
-  );
+
+  await sendAnswer(request, url, answer, deps);
 }
 
 /**
  * Carries on a parked run an ECS event woke and claimed (wake-parked-run.ts), and answers it when it ends here. Its
- * request was checked when it first came (ResponseURL, account); the ResponseURL is checked again all the same, since
- * the table is only as trusted as the runner's role. Never throws.
+ * request was checked when it first came (ResponseURL, account, confirmation); the ResponseURL is checked again all
+ * the same, since the table is only as trusted as the runner's role. Never throws.
  */
 export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<void> {
   const { request } = run;
@@ -118,54 +152,36 @@ export async function answerWokenRun(run: Run, itemVersion: number, deps: Answer
     deps.log.error("Refused the parked run's ResponseURL: nothing will be sent to it", { problem: checked.problem });
     return;
   }
-  await respond(
-    request,
-    checked.url,
-    await outcomeOf(request, () => resumeWokenRun(run, itemVersion, deps), deps),
-    deps,
-  );
-}
-
-/** What carrying the request out came to; an error becomes the answer that explains it (never thrown). */
-async function outcomeOf(
-  request: CloudFormationCustomResourceEvent,
-  carry: () => Promise<RequestOutcome>,
-  deps: AnswerDeps,
-): Promise<RequestOutcome> {
+  let outcome: RequestOutcome;
   try {
-    return await carry();
+    outcome = await resumeWokenRun(run, itemVersion, deps);
   } catch (error) {
     logIfUnexpected(deps.log, error);
-    return answered(answerForError(request, error));
+    outcome = { kind: 'answer', answer: answerForError(request, error) };
+  }
+  switch (outcome.kind) {
+    case 'handed-off':
+      (deps.metrics ?? noMetrics).add('HandOffs', 1, { RequestType: request.RequestType });
+      return;
+    case 'parked':
+    case 'held-elsewhere':
+      return;
+    case 'answer':
+      await sendAnswer(request, checked.url, outcome.answer, deps);
   }
 }
 
 /**
- * Answers CloudFormation when the outcome is an answer: with events on, the answer is claimed in the run's item first
- * (answer-claim.ts), and an invocation that loses the claim sends nothing.
+ * Sends the answer to the ResponseURL. With events on, the answer is claimed in the run's item first, with its exact
+ * body (answer-claim.ts): an invocation that loses the claim sends nothing, and a sent one is marked answered.
  */
-async function respond(
+async function sendAnswer(
   request: CloudFormationCustomResourceEvent,
   url: URL,
-  outcome: RequestOutcome,
+  answer: Answer,
   deps: AnswerDeps,
 ): Promise<void> {
   const { log } = deps;
-  const metrics = deps.metrics ?? noMetrics;
-  switch (outcome.kind) {
-    case 'handed-off':
-      metrics.add('HandOffs', 1, { RequestType: request.RequestType });
-      return;
-    case 'parked':
-      // An ECS event (or the sweep) wakes the run, and that invocation answers.
-      return;
-    case 'held-elsewhere':
-      // Another invocation holds the run (a duplicate hand-off): it answers.
-      return;
-    case 'answer':
-      break;
-  }
-  const { answer } = outcome;
   const body = answerBody(request, answer);
   const claim = await claimOf(request, JSON.stringify(body), deps);
   if (claim.kind === 'lost') {
@@ -174,10 +190,7 @@ async function respond(
     });
     return;
   }
-  const answeredAs = { RequestType: request.RequestType, Outcome: answer.status };
-  metrics.add('Answers', 1, answeredAs);
-  const sentAt = cloudFormationWait(request.ResponseURL)?.sentAt;
-  if (sentAt !== undefined) metrics.add('SecondsToAnswer', (deps.clock.now() - sentAt) / 1000, answeredAs);
+  recordAnswer(deps.metrics ?? noMetrics, request, answer, deps.clock.now());
   try {
     await sendResponse(url, body, deps);
   } catch (error) {
@@ -225,6 +238,55 @@ async function recordAnswered(
   } catch (error) {
     deps.log.warn('Answered, but could not record it in the state table', { error: errorName(error) });
   }
+}
+
+/**
+ * Why a request that came through the topic is not carried out, or undefined when it is (confirm-request.ts).
+ * CloudFormation reporting the resource otherwise than the request claims: refused without an answer, since the
+ * request may be forged and its ResponseURL copied from someone else's request, which a FAILED (or a Delete's
+ * SUCCESS) would mislead; CloudFormation times a real one out after its ServiceTimeout. A stack the runner cannot
+ * read: served as before in its own account and the listed ones (whose publishers are trusted); refused with a
+ * Reason in an account only the Organization lets in.
+ */
+async function refusalOfUnconfirmed(
+  request: CloudFormationCustomResourceEvent,
+  account: Exclude<AccountCheck, { kind: 'refused' }>,
+  deps: AnswerDeps,
+): Promise<{ kind: 'unanswered' } | { kind: 'answered'; answer: Answer } | undefined> {
+  const confirmation = await confirmRequest(request, deps);
+  const where = { stackId: request.StackId, logicalResourceId: request.LogicalResourceId };
+  if (confirmation.kind === 'confirmed') return undefined;
+  if (confirmation.kind === 'contradicted') {
+    deps.log.error(
+      'Refused the request: CloudFormation does not confirm it, so nothing was started or stopped, and nothing will be sent to its ResponseURL',
+      { ...where, requestType: request.RequestType, resourceType: request.ResourceType, problem: confirmation.problem },
+    );
+    return { kind: 'unanswered' };
+  }
+  if (account.kind === 'organization') {
+    deps.log.error("Refused the request: the stack of an Organization's account could not be read to confirm it", {
+      ...where,
+      cause: confirmation.cause,
+    });
+    return {
+      kind: 'answered',
+      answer: {
+        status: request.RequestType === 'Delete' ? 'SUCCESS' : 'FAILED',
+        reason: unconfirmedOrganizationAccount(
+          request.RequestType,
+          account.account,
+          STACK_STATUS_ROLE_NAME_VARIABLE,
+          confirmation.cause,
+        ),
+      },
+    };
+  }
+  // Expected for a listed account without a stack-status role; anything else is worth a warning.
+  deps.log[confirmation.cause.kind === 'other-account' ? 'info' : 'warn'](
+    'The request could not be confirmed with CloudFormation (its stack cannot be read): served, as its account is served',
+    { ...where, cause: confirmation.cause },
+  );
+  return undefined;
 }
 
 function answerForError(request: CloudFormationCustomResourceEvent, error: unknown): Answer {

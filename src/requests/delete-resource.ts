@@ -1,5 +1,7 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import { isClusterNotFound } from '../aws/aws-errors';
+import { isClusterNotFound, isTransient } from '../aws/aws-errors';
+import { askWithBackoff } from '../tasks/call-backoff';
+import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import {
@@ -15,12 +17,14 @@ import { answered, type RunnerDeps, type RequestOutcome } from '../run/contract'
 import { cloudFormationWait } from '../run/deadline';
 import { resourceStartedBy } from '../shared/resource-identity';
 import { cleanupWords, INVALID_PROPERTIES_ON_DELETE } from '../answers/wording';
-import { type Cleanup, runTeardown } from './teardown';
+import { type Cleanup, runsOfTheResource, runTeardown } from './teardown';
 
 /**
  * Delete never fails the stack: a failed Delete would leave the stack stuck (or in DELETE_FAILED) for a resource
  * that owns nothing but running tasks. Tasks this resource started that still run are stopped when StopOnDelete;
- * then the OnDelete teardown task runs, when there is one.
+ * then the OnDelete teardown task runs, when there is one and a run of the resource succeeded (teardown.ts). The one
+ * FAILED: a teardown that would start while ECS, throttled past DELETE_LISTING_PATIENCE_MS, never said whether the
+ * resource's tasks still run — it never starts beside them, and a Delete sent again can tell.
  */
 export async function deleteResource(
   request: CloudFormationCustomResourceDeleteEvent,
@@ -29,9 +33,11 @@ export async function deleteResource(
   const parsed = parseRunnerProperties(request.ResourceProperties);
   if (parsed.kind === 'invalid') return answered({ status: 'SUCCESS', reason: INVALID_PROPERTIES_ON_DELETE });
   const { properties } = parsed;
-  const cleanup = await stopResourceTasks(request, properties, deps);
   const { onDelete } = properties;
-  if (onDelete) return runTeardown(request, { ...properties, onDelete }, cleanup, deps);
+  // Read first: the Delete's tombstone replaces the record once it is answered.
+  const runs = onDelete ? await runsOfTheResource(request, deps) : undefined;
+  const cleanup = await stopResourceTasks(request, properties, deps);
+  if (onDelete && runs) return runTeardown(request, { ...properties, onDelete }, runs, cleanup, deps);
   return answered({ status: 'SUCCESS', reason: cleanup.summary });
 }
 
@@ -46,9 +52,18 @@ export async function deleteResource(
 export const DELETE_RELIST_AFTER_MS = 10_000;
 
 /**
+ * How long a Delete asks ListTasks, DescribeTasks and StopTask again through throttling (ECS's buckets are shared by
+ * every caller of the account): long enough to ride out a busy minute, short enough to answer a Delete that cannot
+ * know in time well before CloudFormation stops waiting.
+ */
+export const DELETE_LISTING_PATIENCE_MS = 120_000;
+
+/**
  * Stops the resource's tasks that still run (StopOnDelete): those listed now, and those a second listing finds once
  * DELETE_RELIST_AFTER_MS have passed since CloudFormation sent the Delete (the ResponseURL's X-Amz-Date; its arrival
- * when the URL has none). A Delete delivered later than that lists once.
+ * when the URL has none). A Delete delivered later than that lists once. A throttled or transient listing, and each
+ * StopTask, are asked again with backoff (call-backoff.ts) until DELETE_LISTING_PATIENCE_MS have passed, keeping
+ * what a teardown needs of the invocation; a listing still failing then leaves the tasks `unknown`.
  */
 async function stopResourceTasks(
   request: CloudFormationCustomResourceDeleteEvent,
@@ -65,11 +80,18 @@ async function stopResourceTasks(
     startedBy: resourceStartedBy(request, properties.startedBy),
     owner: taskOwner(request),
   };
-  const { ecs } = deps.aws;
+  const budget = timeBudget(Infinity, deps);
+  const until = Math.min(budget.patienceUntil(DELETE_LISTING_PATIENCE_MS), budget.callUntil(MIN_INVOCATION_MS));
+  const list = () =>
+    askWithBackoff(
+      () => unstoppedTasks(deps.aws.ecs, listing, deps.log),
+      { what: "Listing the resource's tasks", until, seed: listing.startedBy },
+      deps,
+    );
   try {
     // Tasks someone already asked to stop are not stopped again, but the teardown waits for them all the same.
-    const listed = await unstoppedTasks(ecs, listing);
-    const first = await stopUnstopped(listed.own, properties, deps);
+    const listed = await list();
+    const first = await stopUnstopped(listed.own, properties, until, deps);
     const relistAt = sentAt + DELETE_RELIST_AFTER_MS;
     if (clock.now() >= relistAt) {
       logLeftAlone(deps.log, listing.startedBy, listed.notTheResources);
@@ -77,18 +99,21 @@ async function stopResourceTasks(
     }
     await clock.sleep(relistAt - clock.now());
     const seen = new Set([...first.toStop, ...first.alreadyStopping]);
-    const relisted = await unstoppedTasks(ecs, listing);
+    const relisted = await list();
     logLeftAlone(deps.log, listing.startedBy, [...new Set([...listed.notTheResources, ...relisted.notTheResources])]);
     const unseen = relisted.own.filter((task) => !seen.has(task.taskArn));
     if (unseen.length > 0)
       deps.log.warn('A second listing found tasks of the resource the first did not name', {
         taskArns: unseen.map((task) => task.taskArn),
       });
-    return cleanupOf(first, await stopUnstopped(unseen, properties, deps));
+    return cleanupOf(first, await stopUnstopped(unseen, properties, until, deps));
   } catch (error) {
     if (isClusterNotFound(error)) return { summary: cleanupWords.noCluster(properties.cluster), stopped: [] };
     deps.log.warn("Could not stop the resource's tasks on Delete", { error: String(error) });
-    return { summary: cleanupWords.failed(describeAwsError('ListTasks', error)), stopped: [] };
+    const summary = cleanupWords.failed(describeAwsError('ListTasks', error));
+    // Throttling or a fault that outlasted the patience: the tasks may run, and asking again later may tell. A
+    // refusal that asking again cannot change (a denied ListTasks) is said, and the teardown goes ahead as before.
+    return isTransient(error) ? { summary, stopped: [], unknown: true } : { summary, stopped: [] };
   }
 }
 
@@ -97,10 +122,14 @@ type StopRound = ReturnType<typeof byStopRequest>;
 async function stopUnstopped(
   unstopped: readonly EarlierTask[],
   { cluster }: Pick<RunnerProperties, 'cluster'>,
+  until: number,
   deps: RunnerDeps,
 ): Promise<StopRound> {
   const round = byStopRequest(unstopped);
-  await stopTasks(deps.aws.ecs, cluster, round.toStop, 'ecs-task-runner: the resource was deleted', deps.log);
+  await stopTasks(deps.aws.ecs, cluster, round.toStop, 'ecs-task-runner: the resource was deleted', deps.log, {
+    clock: deps.clock,
+    until,
+  });
   return round;
 }
 

@@ -36,10 +36,18 @@ export function retryingDeniedCalls(deps: RunnerDeps, budget: TimeBudget): Runne
   return { ...deps, aws: retryingPorts(deps.aws, retryDenied) };
 }
 
+/**
+ * The calls only the diagnostics make (EC2, the container instances' reads): not retried when denied. A diagnosis
+ * has its own bound (DIAGNOSIS_TIME_MS) and says which permission it lacked; waiting out IAM for it would only cut
+ * it short and hold the answer.
+ */
+const DIAGNOSIS_ONLY_ECS_CALLS: ReadonlySet<string> = new Set(['listContainerInstances', 'describeContainerInstances']);
+
 function retryingPorts(aws: AwsPorts, retry: Retry): AwsPorts {
+  const once: Retry = (_what, call) => call();
   return {
-    ecs: retrying(aws.ecs, retry),
-    ec2: async () => retrying(await aws.ec2(), retry),
+    ecs: retrying(aws.ecs, (what, call) => (DIAGNOSIS_ONLY_ECS_CALLS.has(what) ? once : retry)(what, call)),
+    ec2: () => aws.ec2(),
     lambda: async () => retrying(await aws.lambda(), retry),
     cloudFormation: async () => retrying(await aws.cloudFormation(), retry),
     // The role may be as new as the request too: its AssumeRole is retried as well.

@@ -87,6 +87,6 @@ export async function forgettingAttributes(
 }
 
 /** When CloudFormation sent the request (the ResponseURL's X-Amz-Date), or now for a URL without one. */
-function sentAt(request: CloudFormationCustomResourceEvent, deps: Pick<RunnerDeps, 'clock'>): number {
+export function sentAt(request: CloudFormationCustomResourceEvent, deps: Pick<RunnerDeps, 'clock'>): number {
   return cloudFormationWait(request.ResponseURL)?.sentAt ?? deps.clock.now();
 }

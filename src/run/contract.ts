@@ -19,6 +19,11 @@ export interface RunnerDeps {
    * with a state table may park and be woken by them (parking.ts). Absent or false: the run polls, as it always did.
    */
   eventDriven?: boolean;
+  /**
+   * STACK_STATUS_ROLE_NAME: the role, of the same name in every account, that reads a stack of another account when
+   * the resource gives no StackStatusRoleArn.
+   */
+  stackStatusRoleName?: string;
 }
 
 /** A request that runs tasks. */

@@ -55,6 +55,7 @@ export async function earlierRun(
         byStopRequest(tasks).toStop,
         'ecs-task-runner: a new run of this resource starts (IfRunning Stop)',
         deps.log,
+        { clock: deps.clock, until },
       );
       return { kind: 'wait-for', taskArns };
     case 'Wait':

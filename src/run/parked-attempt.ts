@@ -42,13 +42,16 @@ export const parkedAttempt: Step<'parked'> = async (run, state, context) => {
   if (unknown.length > 0) {
     await stopTasks(aws.ecs, watch.cluster, unknown, 'ecs-task-runner: ECS no longer reported the task', log);
     const reason = parkedTaskUnknown(unknown.map((arn) => taskId(arn)));
-    return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
+    return {
+      kind: 'answer',
+      answer: { status: 'FAILED', reason: withAttempts(reason, run.progress), cause: 'task-failed' },
+    };
   }
   const diagnosis = diagnosisContext(deps, properties, run.plan);
-  if (decided.length === watch.taskArns.length) return judgeRun(run, decided, diagnosis, context);
+  if (decided.length === watch.taskArns.length) return judgeRun(run, decided, diagnosis, context, state.startedAt);
   if (clock.now() >= run.plan.deadline) {
     const pending = outcomes.flatMap((outcome) => (outcome.kind === 'pending' ? [outcome] : []));
-    return timedOut(run, pending, undefined, diagnosis, context);
+    return timedOut(run, state.startedAt, pending, undefined, diagnosis, context);
   }
   return parkAgain;
 };

@@ -55,7 +55,11 @@ export async function planRun(
     const chain = await checkInvocationChain(deadline - receivedAt, deps);
     if (chain.kind === 'refused') return chain;
   }
-  const checked = await checkBeforeStart(deps.aws, properties);
+  const checked = await checkBeforeStart(deps.aws, properties, {
+    clock,
+    log,
+    until: budget.withDeadline(deadline).callUntil(MIN_INVOCATION_MS),
+  });
   if (checked.kind === 'refused') return { kind: 'refused', reason: preflightRefused(checked.problems) };
   const { definition } = checked;
   const outputs = checkOutputsFit(purpose.request, properties, definition.arn, log);

@@ -1,3 +1,4 @@
+import type { Answer } from '../response/answer';
 import { successAnswer } from '../answers/success-answer';
 import { ANSWER_TIME_MS, HAND_OFF_MARGIN_MS } from '../runtime/time-budget';
 import { OUTPUT_WAIT_AFTER_STOP_MS, readTaskOutputs } from '../tasks/task-outputs';
@@ -14,6 +15,8 @@ export const readOutputsAttempt: Step<'reading-outputs'> = async (run, state, co
   const { tasks } = state;
   const attempts = { attempts: run.progress.attempt };
   const names = properties.outputs ?? [];
+  // The run's timings ride on the answer for its metrics (requests/answer-metrics.ts), never in its body.
+  const withTimings = (answer: Answer): Answer => (state.answered ? { ...answer, tasks: state.answered } : answer);
   const giveUpAt = Math.min(state.stoppedAt + OUTPUT_WAIT_AFTER_STOP_MS, run.plan.deadline);
   const answerBy = budget.callUntil(ANSWER_TIME_MS);
   const withinReach = giveUpAt <= answerBy;
@@ -34,7 +37,11 @@ export const readOutputsAttempt: Step<'reading-outputs'> = async (run, state, co
       notFound: read.notFound,
       until: new Date(giveUpAt).toISOString(),
     });
-    return { kind: 'hand-off', run, ifNotSent: () => successAnswer(run.request, read, tasks, attempts, deps.log) };
+    return {
+      kind: 'hand-off',
+      run,
+      ifNotSent: () => withTimings(successAnswer(run.request, read, tasks, attempts, deps.log)),
+    };
   }
-  return { kind: 'answer', answer: successAnswer(run.request, read, tasks, attempts, deps.log) };
+  return { kind: 'answer', answer: withTimings(successAnswer(run.request, read, tasks, attempts, deps.log)) };
 };

@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import type { Answer } from '../response/answer';
+import type { AnsweredTasks, Answer } from '../response/answer';
 import type { DecidedTask } from '../tasks/task-outcome';
 import type { Watch } from '../tasks/watch-tasks';
 import type { RunRequest } from './contract';
@@ -55,9 +55,10 @@ export type RunState =
   | { kind: 'watching'; taskArns: string[]; startedAt: number }
   /**
    * Every task succeeded (with earlier attempts' successes: `tasks`), found so at `stoppedAt` (epoch ms); reading the
-   * declared Outputs they printed, until OUTPUT_WAIT_AFTER_STOP_MS after that (tasks/task-outputs.ts).
+   * declared Outputs they printed, until OUTPUT_WAIT_AFTER_STOP_MS after that (tasks/task-outputs.ts). `answered`:
+   * the run's timings for the answer's metrics (absent in hand-offs of runners before them).
    */
-  | { kind: 'reading-outputs'; tasks: DecidedTask[]; stoppedAt: number }
+  | { kind: 'reading-outputs'; tasks: DecidedTask[]; stoppedAt: number; answered?: AnsweredTasks }
   /**
    * No invocation holds the run: the tasks RunTask started at `startedAt` are left to ECS's events (parking.ts),
    * since `parkedAt` (epoch ms). Written to the run's item in the state table, never handed off; a woken run's step

@@ -25,9 +25,9 @@ export type StackStatusReading = { kind: 'read'; status: string } | { kind: 'unr
 
 /**
  * The status of the stack `stackId` names, read with the runner's own role when the stack is in the runner's
- * account, or with StackStatusRoleArn (assumed) when one is given. Throttling and transient errors are retried with
- * backoff while the request's Timeout and this invocation allow (or until `until`, epoch ms, when that is sooner);
- * anything else is final. The caller decides what not knowing means — never "no rollback".
+ * account, or with a stack-status role (assumed) when one is given (`stackStatusRole`). Throttling and transient
+ * errors are retried with backoff while the request's Timeout and this invocation allow (or until `until`, epoch ms,
+ * when that is sooner); anything else is final. The caller decides what not knowing means — never "no rollback".
  */
 export async function readStackStatus(
   stackId: string,
@@ -35,8 +35,54 @@ export async function readStackStatus(
   deps: RunnerDeps,
   until = Infinity,
 ): Promise<StackStatusReading> {
+  // Never past the Timeout.
+  const before = Math.min(until, deps.clock.now() + effectiveTimeout(properties).seconds * 1000);
+  const roleArn = stackStatusRole(stackId, properties.stackStatusRoleArn, deps);
+  const reading = await readFromStack(
+    stackId,
+    roleArn,
+    'DescribeStacks',
+    (api) => api.stackStatus(stackId),
+    deps,
+    before,
+  );
+  return reading.kind === 'read' ? { kind: 'read', status: reading.value } : reading;
+}
+
+/**
+ * The role that reads the stack `stackId` names: the resource's StackStatusRoleArn when it gives one; for a stack of
+ * another account, the role STACK_STATUS_ROLE_NAME names there (the same name in every account); none (the runner's
+ * own role) otherwise.
+ */
+export function stackStatusRole(
+  stackId: string,
+  roleArn: string | undefined,
+  deps: Pick<RunnerDeps, 'invocation' | 'stackStatusRoleName'>,
+): string | undefined {
+  if (roleArn !== undefined) return roleArn;
+  const stack = arnFields(stackId);
+  const own = arnFields(deps.invocation.functionArn);
+  if (deps.stackStatusRoleName === undefined || stack === undefined || stack.account === own?.account) return undefined;
+  return `arn:${stack.partition}:iam::${stack.account}:role/${deps.stackStatusRoleName}`;
+}
+
+export type StackReading<T> = { kind: 'read'; value: T } | { kind: 'unreadable'; cause: UnreadableCause };
+
+/**
+ * One read (`what`, the API action, for the log) of the stack `stackId` names, with `roleArn` (assumed) or the
+ * runner's own role when the stack is in its account. Throttling and transient errors are retried with backoff until
+ * `until` (epoch ms) while this invocation still has the time a run needs; AccessDenied, "does not exist" and any
+ * other error are final. An undefined answer is "does not exist".
+ */
+export async function readFromStack<T>(
+  stackId: string,
+  roleArn: string | undefined,
+  what: string,
+  read: (api: CloudFormationApi) => Promise<T | undefined>,
+  deps: RunnerDeps,
+  until: number,
+): Promise<StackReading<T>> {
   const { clock, invocation } = deps;
-  const roleArn = properties.stackStatusRoleArn;
   const stackAccount = arnFields(stackId)?.account;
   const ownAccount = arnFields(invocation.functionArn)?.account;
   if (roleArn === undefined && stackAccount !== ownAccount)
@@ -44,9 +90,8 @@ export async function readStackStatus(
   if (roleArn !== undefined && arnFields(roleArn)?.account !== stackAccount)
     return unreadable({ kind: 'role-elsewhere', roleArn, stackAccount });
 
-  // Never past the Timeout, and with the time a run needs still left in this invocation.
-  const budget = timeBudget(Math.min(until, clock.now() + effectiveTimeout(properties).seconds * 1000), deps);
-  const retryUntil = budget.callUntil(MIN_INVOCATION_MS);
+  // With the time a run needs still left in this invocation.
+  const retryUntil = timeBudget(until, deps).callUntil(MIN_INVOCATION_MS);
   let api: CloudFormationApi;
   if (roleArn === undefined) api = await deps.aws.cloudFormation();
   else {
@@ -58,21 +103,21 @@ export async function readStackStatus(
   }
   let attempts = 0;
   try {
-    const status = await retry(
-      () => api.stackStatus(stackId),
+    const value = await retry(
+      () => read(api),
       {
         retryable: (error) => !isStackNotFound(error) && !isPermissionDenied(error) && isTransient(error),
         delay: (failures) => throttledCallDelayMs(failures - 1),
         until: { time: retryUntil, lastWait: 'must-fit' },
         onRetry: ({ attempt, error, delayMs }) =>
-          deps.log.warn('DescribeStacks failed; retrying', { attempt, error: errorName(error), delayMs }),
+          deps.log.warn(`${what} failed; retrying`, { attempt, error: errorName(error), delayMs }),
         onGiveUp: (event) => {
           attempts = event.attempts;
         },
       },
       clock,
     );
-    return status === undefined ? unreadable({ kind: 'not-found', roleArn }) : { kind: 'read', status };
+    return value === undefined ? unreadable({ kind: 'not-found', roleArn }) : { kind: 'read', value };
   } catch (error) {
     const described = `${errorName(error)}: ${errorMessage(error)}`;
     if (isStackNotFound(error)) return unreadable({ kind: 'not-found', roleArn });
@@ -82,7 +127,7 @@ export async function readStackStatus(
   }
 }
 
-function unreadable(cause: UnreadableCause): StackStatusReading {
+function unreadable(cause: UnreadableCause): { kind: 'unreadable'; cause: UnreadableCause } {
   return { kind: 'unreadable', cause };
 }
 

@@ -3,7 +3,7 @@ import { diagnosisContext, explainRunTaskFailures, explainRunTaskRefusal } from 
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
-import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS } from '../runtime/time-budget';
+import { HAND_OFF_MARGIN_MS, MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import { clientToken, requestTag, resourceTag } from '../shared/resource-identity';
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
@@ -48,6 +48,8 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       startedBy: context.policy.startedBy,
       requestTag: requestTag(request),
       resourceTag: resourceTag(request),
+      deadline: plan.deadline,
+      stackId: request.StackId,
       retryUntil: budget.callUntil(HAND_OFF_MARGIN_MS),
     },
     { ecs: aws.ecs, clock, log },
@@ -76,7 +78,12 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
       : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: state.count });
   return {
     kind: 'answer',
-    answer: { status: 'FAILED', reason: withAttempts(withNotRetried(reason, verdict, progress, properties), progress) },
+    answer: {
+      status: 'FAILED',
+      reason: withAttempts(withNotRetried(reason, verdict, progress, properties), progress),
+      cause: 'start-failed',
+      tasks: { attempts: progress.attempt },
+    },
   };
 };
 
@@ -98,14 +105,14 @@ function stackStanceOf({
 /** FAILED before RunTask: a Create with RunOnRollback false whose stack's status cannot be read (stack-status.ts). */
 function unreadableAtCreate(run: Run, cause: UnreadableCause): Transition {
   const reason = cannotTellRollbacksLater(run.request.StackId, cause);
-  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress), cause: 'refused' } };
 }
 
 /** FAILED: the stack moved on before RunTask; nothing was started. */
 function notStarted(run: Run, moved: MovedOn): Transition {
   const { request, progress } = run;
   const reason = cancellationWords.notStarted(stackOf(run), moved, request.RequestType);
-  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress), cause: 'cancelled' } };
 }
 
 /** FAILED: the stack moved on while RunTask was called; the tasks it started are stopped. */
@@ -120,9 +127,12 @@ async function stopJustStarted(
     stackStatus: moved.status,
     taskArns,
   });
-  await stopTasks(deps.aws.ecs, plan.cluster, taskArns, `ecs-task-runner: the stack is ${moved.status}`, deps.log);
+  await stopTasks(deps.aws.ecs, plan.cluster, taskArns, `ecs-task-runner: the stack is ${moved.status}`, deps.log, {
+    clock: deps.clock,
+    until: timeBudget(plan.deadline, deps).stopUntil(),
+  });
   const reason = cancellationWords.stoppedJustStarted(stackOf(run), moved, request.RequestType, taskArns);
-  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress) } };
+  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, progress), cause: 'cancelled' } };
 }
 
 type MovedOn = Extract<StackStance, { kind: 'moved-on' }>;

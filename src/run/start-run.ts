@@ -33,7 +33,7 @@ export async function startAndFollow(
   const planned = await planRun(purpose, policy, deps, waitFor);
   switch (planned.kind) {
     case 'refused':
-      return policy.outcome(answered({ status: 'FAILED', reason: planned.reason }));
+      return policy.outcome(answered({ status: 'FAILED', reason: planned.reason, cause: 'refused' }));
     case 'planned':
       return followRun(planned.run, policy, deps, false);
   }

@@ -27,7 +27,7 @@ export const waitForEarlierRun: Step<'waiting-for-earlier-run'> = async (run, st
       const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
       const timedOut = earlierRunTimeout(run.plan.timeoutSeconds, waited.running, policy.waitedFor, late);
       const reason = withUnreadTaskStatus(timedOut, waited.unread, clock.now());
-      return { kind: 'answer', answer: { status: 'FAILED', reason } };
+      return { kind: 'answer', answer: { status: 'FAILED', reason, cause: 'timed-out' } };
     }
   }
 };

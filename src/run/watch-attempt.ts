@@ -19,6 +19,7 @@ import type { Step, StepContext } from './run-steps';
 import { watchFailed, withUnreadTaskStatus } from '../answers/wording';
 import { retryAfter, withAttempts, withNotRetried } from './start-retries';
 import { taskData } from '../answers/task-attributes';
+import type { AnsweredTasks } from '../response/answer';
 
 /**
  * Polls the tasks until each one's outcome is known, then judges the run; hands the watch off when this invocation's
@@ -49,14 +50,14 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
     await stopTasks(aws.ecs, watch.cluster, watch.taskArns, 'ecs-task-runner: could not watch the task', log);
     return {
       kind: 'answer',
-      answer: { status: 'FAILED', reason: watchFailed(describeAwsError('DescribeTasks', error)) },
+      answer: { status: 'FAILED', reason: watchFailed(describeAwsError('DescribeTasks', error)), cause: 'error' },
     };
   }
   switch (result.kind) {
     case 'decided':
-      return judgeRun(run, result.tasks, diagnosis, context);
+      return judgeRun(run, result.tasks, diagnosis, context, watch.startedAt);
     case 'deadline':
-      return timedOut(run, result.pending, result.unread, diagnosis, context);
+      return timedOut(run, state.startedAt, result.pending, result.unread, diagnosis, context);
     case 'hand-off':
       // A registered run parks instead of handing the watch off: no chain of invocations while events are on.
       if (parking?.itemVersion !== undefined)
@@ -76,18 +77,31 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
 /** The deadline passed with tasks still `pending`: they are stopped and the run fails, saying why. */
 export async function timedOut(
   run: Run,
+  startedAt: number,
   pending: PendingTask[],
   unread: UnreadStatus | undefined,
   diagnosis: DiagnosisContext,
-  { properties, deps }: StepContext,
+  { properties, deps, budget }: StepContext,
 ): Promise<Transition> {
   const { aws, clock, log } = deps;
   const arns = pending.map((task) => task.taskArn);
-  await stopTasks(aws.ecs, run.plan.cluster, arns, 'ecs-task-runner: Timeout reached', log);
+  // Asked again through throttling: a task that outlives its FAILED answer runs on with nobody watching.
+  await stopTasks(aws.ecs, run.plan.cluster, arns, 'ecs-task-runner: Timeout reached', log, {
+    clock,
+    until: budget.stopUntil(),
+  });
   const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
   const explained = await explainTimeout(pending, run.plan.timeoutSeconds, diagnosis, late);
   const reason = withUnreadTaskStatus(explained, unread, clock.now());
-  return { kind: 'answer', answer: { status: 'FAILED', reason: withAttempts(reason, run.progress) } };
+  return {
+    kind: 'answer',
+    answer: {
+      status: 'FAILED',
+      reason: withAttempts(reason, run.progress),
+      cause: 'timed-out',
+      tasks: answeredTasks(run, startedAt, []),
+    },
+  };
 }
 
 /**
@@ -100,6 +114,7 @@ export async function judgeRun(
   decided: readonly DecidedTask[],
   diagnosis: DiagnosisContext,
   { properties, deps }: StepContext,
+  startedAt: number,
 ): Promise<Transition> {
   const { aws, log } = deps;
   const unknown = decided.filter((task) => task.verdict === 'unknown-to-ecs').map((task) => task.taskArn);
@@ -117,12 +132,16 @@ export async function judgeRun(
   const attempts = progress.attempt;
   if (tasks.every(hasSucceeded)) {
     // A teardown's properties declare no Outputs (phase-policy.ts).
+    const answered = answeredTasks(run, startedAt, decided);
     if (properties.outputs)
       return {
         kind: 'next',
-        run: moveTo(run, { kind: 'reading-outputs', tasks, stoppedAt: deps.clock.now() }),
+        run: moveTo(run, { kind: 'reading-outputs', tasks, stoppedAt: deps.clock.now(), answered }),
       };
-    return { kind: 'answer', answer: { status: 'SUCCESS', data: taskData(tasks, { attempts }) } };
+    return {
+      kind: 'answer',
+      answer: { status: 'SUCCESS', data: taskData(tasks, { attempts }), tasks: answered },
+    };
   }
   const failed = decided.filter((task) => !hasSucceeded(task));
   const startVerdict = failed.every(failedToStart) ? judgeFailedStarts(failed) : undefined;
@@ -140,6 +159,18 @@ export async function judgeRun(
         progress,
       ),
       data: taskData(tasks, { attempts }),
+      cause: startVerdict ? 'start-failed' : 'task-failed',
+      tasks: answeredTasks(run, startedAt, decided),
     },
+  };
+}
+
+/** For the metrics: when the attempt's tasks started, when the last of them exited, and the attempts. */
+function answeredTasks(run: Run, startedAt: number, decided: readonly DecidedTask[]): AnsweredTasks {
+  const exits = decided.flatMap((task) => (task.exitedAt === undefined ? [] : [task.exitedAt]));
+  return {
+    startedAt,
+    ...(exits.length > 0 ? { exitedAt: Math.max(...exits) } : {}),
+    attempts: run.progress.attempt,
   };
 }

@@ -19,6 +19,18 @@ export const METRIC_UNITS = {
   HandOffs: 'Count',
   /** Requests refused before anything ran: a ResponseURL not CloudFormation's, or not a request at all. */
   RefusedEvents: 'Count',
+  /** Requests answered, by Outcome and Cause (succeeded, task-failed, timed-out, start-failed, refused, cancelled, error). */
+  Runs: 'Count',
+  /** From RunTask starting the tasks of the attempt that ended to the last one's exit, by Outcome and Cause. */
+  RunSeconds: 'Seconds',
+  /** From the last task's exit (ECS's executionStoppedAt) to the answer, by Outcome and Cause. */
+  SecondsFromExitToAnswer: 'Seconds',
+  /** Start retries (StartRetries) a run took before its answer, by Outcome and Cause. */
+  StartRetries: 'Count',
+  /** Call attempts AWS throttled, the SDK's own retries included, by Operation (ECS's: `DescribeTasks`, `RunTask`, …). */
+  ThrottledCalls: 'Count',
+  /** Tasks the scheduled sweep stopped, by Sweep (`PastDeadline`): runs no runner watched any more. */
+  SweptTasks: 'Count',
 } as const satisfies Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]>;
 
 export type MetricName = keyof typeof METRIC_UNITS;

@@ -1,5 +1,6 @@
 import type { SNSEvent } from 'aws-lambda';
 import { type EcsEventEnvelope, isEcsEvent } from './ecs-event';
+import { isSweepInput } from './sweep-input';
 
 /**
  * The request inside an SNS notification, for a ServiceToken that is an SNS topic (the usual way to offer one
@@ -11,22 +12,25 @@ import { type EcsEventEnvelope, isEcsEvent } from './ecs-event';
  */
 export function unwrapSnsNotification(event: unknown): unknown {
   const delivery = deliveryOf(event);
-  return delivery.kind === 'topic' ? delivery.message : delivery.event;
+  return delivery.kind === 'topic' ? delivery.message : delivery.kind === 'invoke' ? delivery.event : event;
 }
 
 /**
- * How an event arrived: through an SNS topic, with the message it carried, or invoked directly. Only a direct
- * invocation can be a hand-off: a topic's publishers may send requests, never an invocation's state. An event from
- * Amazon ECS (the runner template's EventBridge rule, docs/event-driven-completion.md) is a kind of its own: it is
- * no CloudFormation request, and must never be answered or refused as one.
+ * How an event arrived: through an SNS topic, with the message it carried, invoked directly, or sent by the runner's
+ * schedule to sweep. Only a direct invocation can be a hand-off or a sweep: a topic's publishers may send requests,
+ * never an invocation's state. An event from Amazon ECS (the runner template's EventBridge rule,
+ * docs/event-driven-completion.md) is a kind of its own: it is no CloudFormation request, and must never be answered
+ * or refused as one.
  */
 export type Delivery =
   | { kind: 'topic'; message: unknown }
   | { kind: 'invoke'; event: unknown }
+  | { kind: 'sweep' }
   | { kind: 'ecs-event'; event: EcsEventEnvelope };
 
 export function deliveryOf(event: unknown): Delivery {
   if (isEcsEvent(event)) return { kind: 'ecs-event', event };
+  if (isSweepInput(event)) return { kind: 'sweep' };
   if (!isSnsEvent(event)) return { kind: 'invoke', event };
   const [record] = event.Records;
   try {

@@ -35,14 +35,32 @@ export const HAND_OFF_MARGIN_MS = 30_000;
  */
 export const HAND_OFF_GIVE_UP_MS = 20_000;
 
-/** Kept, at the deadline, to stop the tasks, diagnose and answer: a deadline within reach needs no hand-off. */
-export const DEADLINE_WORK_MS = 15_000;
-
 /**
  * Kept of an invocation for answering after work it may cut short (reading the Outputs, a log tail): the PUT, with
  * a retry or two (response/send-response.ts).
  */
 export const ANSWER_TIME_MS = 20_000;
+
+/**
+ * How long StopTask is asked again through throttling once the tasks must stop (the deadline, a Delete): a stop that
+ * ECS refused leaves the task running past the FAILED answer, or beside a teardown.
+ */
+export const STOP_TIME_MS = 10_000;
+
+/**
+ * How long the diagnostics of one failure may take (the EC2 and ECS calls that say why a task did not start: ENI
+ * capacity, the subnets' routes and endpoints): past it, the Reason says the diagnosis was cut short. Each call has
+ * the SDK's 20 s request timeout, retried (aws/client-config.ts), so without this bound a slow EC2 could hold the
+ * answer for a minute.
+ */
+export const DIAGNOSIS_TIME_MS = 15_000;
+
+/**
+ * Kept, at the deadline, for what follows it: stop the tasks (STOP_TIME_MS), diagnose (DIAGNOSIS_TIME_MS) and
+ * answer (ANSWER_TIME_MS). A deadline within reach (this much before the invocation ends) needs no hand-off; one
+ * that is not is never met in this invocation (tasks/watch-tasks.ts hands off first).
+ */
+export const DEADLINE_WORK_MS = STOP_TIME_MS + DIAGNOSIS_TIME_MS + ANSWER_TIME_MS;
 
 /**
  * The longest a throttled or transient GetLogEvents of a log tail is asked again: the FAILED answer waits for the
@@ -87,8 +105,21 @@ export interface TimeBudget {
   patienceUntil(patienceMs: number): number;
   /** Whether waiting `waitMs` would leave this invocation less than `marginMs`: it must hand off first. */
   mustHandOff(waitMs: number, marginMs?: number): boolean;
+  /**
+   * Epoch ms until which StopTask of tasks that must stop now is asked again: STOP_TIME_MS from now, and never into
+   * the time kept for answering (ANSWER_TIME_MS before the invocation ends). Not bounded by the deadline: it is the
+   * work the deadline's margin keeps time for.
+   */
+  stopUntil(): number;
+  /**
+   * Epoch ms until which the diagnostics of a failure may go on: DIAGNOSIS_TIME_MS from now, and never into the time
+   * kept for answering. Not bounded by the deadline, like `stopUntil`.
+   */
+  diagnosisUntil(): number;
   /** Whether the deadline is close enough for this invocation to reach it and still stop, diagnose and answer. */
   deadlineWithinReach(): boolean;
+  /** Whether waiting `waitMs` would reach the deadline. */
+  deadlineWithin(waitMs: number): boolean;
   /** The same invocation's budget with another deadline (the run's, once it is planned). */
   withDeadline(deadline: number): TimeBudget;
 }
@@ -103,6 +134,9 @@ export function timeBudget(deadline: number, time: { clock: Pick<Clock, 'now'>; 
     callUntil: (marginMs) => callUntil(clock.now(), left(), deadline, marginMs),
     patienceUntil: (patienceMs) => Math.min(deadline, clock.now() + patienceMs),
     mustHandOff: (waitMs, marginMs = HAND_OFF_MARGIN_MS) => left() - waitMs < marginMs,
+    stopUntil: () => Math.min(clock.now() + STOP_TIME_MS, clock.now() + left() - ANSWER_TIME_MS),
+    diagnosisUntil: () => Math.min(clock.now() + DIAGNOSIS_TIME_MS, clock.now() + left() - ANSWER_TIME_MS),
+    deadlineWithin: (waitMs) => clock.now() + waitMs >= deadline,
     deadlineWithinReach: () => deadline - clock.now() <= left() - DEADLINE_WORK_MS,
     withDeadline: (other) => timeBudget(other, time),
   };

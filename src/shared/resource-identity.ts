@@ -17,17 +17,32 @@ export function physicalResourceId(request: Pick<RequestIdentity, 'StackId' | 'L
 }
 
 /**
+ * What the PhysicalResourceId of a failed Create ends with (after the derived ID). CloudFormation follows a failed
+ * Create with a Delete of whatever ID the failure answered, so that Delete knows from its ID alone that the Create
+ * did nothing to undo: its OnDelete teardown does not run (requests/teardown.ts). Stable across versions: a Delete
+ * answered by a later runner must still recognise the ID an earlier one gave.
+ */
+export const FAILED_CREATE_SUFFIX = '/create-failed';
+
+/**
  * The PhysicalResourceId to answer with. Update and Delete answer with the one the request carries: a changed ID
  * would tell CloudFormation the resource was replaced (and it would then Delete the old one) — which also keeps
- * resources created by an older runner, with other IDs, as they are. Create answers the derived one.
+ * resources created by an older runner, with other IDs, as they are, and a failed Update keeps its ID too. Create
+ * answers the derived one, marked with FAILED_CREATE_SUFFIX when it fails (`status` FAILED).
  */
 export function answeredPhysicalResourceId(
   request: Pick<RequestIdentity, 'StackId' | 'LogicalResourceId'> &
     ({ RequestType: 'Create' } | { RequestType: 'Update' | 'Delete'; PhysicalResourceId: string }),
+  status: 'SUCCESS' | 'FAILED' = 'SUCCESS',
 ): string {
-  return request.RequestType !== 'Create' && request.PhysicalResourceId
-    ? request.PhysicalResourceId
-    : physicalResourceId(request);
+  if (request.RequestType !== 'Create' && request.PhysicalResourceId) return request.PhysicalResourceId;
+  const derived = physicalResourceId(request);
+  return request.RequestType === 'Create' && status === 'FAILED' ? `${derived}${FAILED_CREATE_SUFFIX}` : derived;
+}
+
+/** Whether a PhysicalResourceId is the one a failed Create answered (FAILED_CREATE_SUFFIX). */
+export function isFailedCreateId(physicalResourceId: string): boolean {
+  return physicalResourceId.endsWith(FAILED_CREATE_SUFFIX);
 }
 
 /**

@@ -3,6 +3,9 @@ import { isTaskDefinitionNotFound } from '../aws/aws-errors';
 import type { RunnerProperties } from '../properties/runner-properties';
 import { resourceName } from '../shared/arns';
 import { AwsCallError } from '../shared/errors';
+import type { Clock } from '../runtime/clock';
+import type { Log } from '../runtime/log';
+import { askWithBackoff } from './call-backoff';
 import { checkLaunchSettings, type LaunchSettings } from './launch-settings-check';
 import { type TaskDefinitionFacts, taskDefinitionFacts } from './task-definition-facts';
 
@@ -24,8 +27,22 @@ export type PreflightProperties = Pick<RunnerProperties, 'taskDefinition' | 'net
 export type PreflightCheck =
   { kind: 'passed'; definition: TaskDefinitionFacts } | { kind: 'refused'; problems: readonly string[] };
 
-export async function checkBeforeStart(aws: AwsPorts, properties: PreflightProperties): Promise<PreflightCheck> {
-  const described = await describeTaskDefinition(aws, properties.taskDefinition);
+/**
+ * How DescribeTaskDefinition is asked again after a throttled or transient failure: with the one backoff of reads
+ * (call-backoff.ts) until `until` (epoch ms). Without it, it is asked once.
+ */
+export interface PreflightRetry {
+  clock: Clock;
+  log: Log;
+  until: number;
+}
+
+export async function checkBeforeStart(
+  aws: AwsPorts,
+  properties: PreflightProperties,
+  retrying?: PreflightRetry,
+): Promise<PreflightCheck> {
+  const described = await describeTaskDefinition(aws, properties.taskDefinition, retrying);
   if (described.kind === 'refused') return described;
   const { definition } = described;
   const problems = checkAgainstTaskDefinition(properties, definition);
@@ -34,10 +51,22 @@ export async function checkBeforeStart(aws: AwsPorts, properties: PreflightPrope
   return described;
 }
 
-async function describeTaskDefinition(aws: AwsPorts, taskDefinition: string): Promise<PreflightCheck> {
+async function describeTaskDefinition(
+  aws: AwsPorts,
+  taskDefinition: string,
+  retrying: PreflightRetry | undefined,
+): Promise<PreflightCheck> {
+  const describe = () => aws.ecs.describeTaskDefinition({ taskDefinition });
   let response;
   try {
-    response = await aws.ecs.describeTaskDefinition({ taskDefinition });
+    // ECS throttles DescribeTaskDefinition in the account's shared bucket: a busy minute is no reason to fail.
+    response = await (retrying
+      ? askWithBackoff(
+          describe,
+          { what: `DescribeTaskDefinition of ${taskDefinition}`, until: retrying.until, seed: taskDefinition },
+          retrying,
+        )
+      : describe());
   } catch (error) {
     if (isTaskDefinitionNotFound(error)) {
       return {

@@ -1,5 +1,5 @@
-import type { Task } from '@aws-sdk/client-ecs';
-import { isTransient } from '../aws/aws-errors';
+import type { ListTasksCommandInput, Task } from '@aws-sdk/client-ecs';
+import { isInvalidParameter, isTransient } from '../aws/aws-errors';
 import type { EcsApi } from '../aws/ports';
 import type { Log } from '../runtime/log';
 import { timeBudget } from '../runtime/time-budget';
@@ -12,21 +12,47 @@ import { isOwnedBy, type TaskOwner } from './task-ownership';
 /**
  * The resource's tasks that ECS still lists, whatever their desired status: a task asked to stop (by a StopTask at a
  * deadline, or an operator) keeps running for its stop timeout but leaves the default listing. "When you specify
- * startedBy as the filter, it must be the only filter that you use" (ECS API reference, ListTasks, `startedBy`);
- * `desiredStatus` is not one of those filters but the status every listing has — "The default status filter is
- * RUNNING" (ListTasks, `desiredStatus`) — so each listing pairs startedBy with one desired status.
+ * startedBy as the filter, it must be the only filter that you use" (ECS API reference, ListTasks, `startedBy`:
+ * https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ListTasks.html); whether `desiredStatus` counts as a
+ * filter there is not said — "The default status filter is RUNNING" (ListTasks, `desiredStatus`) — so each listing
+ * first pairs startedBy with one desired status. If ECS refuses that pair (InvalidParameterException), the listing
+ * asks only what the documentation allows: startedBy alone (the tasks whose desired status is RUNNING), and the
+ * cluster's tasks whose desired status is STOPPED, without startedBy, among which the resource's stopping tasks are
+ * found by their tags (`ownUnstopped`). `underStartedBy` holds the ARNs listed under startedBy.
  */
-export async function listResourceTasks(ecs: EcsApi, cluster: string, startedBy: string): Promise<string[]> {
-  const taskArns = new Set<string>();
-  for (const desiredStatus of LISTED_DESIRED_STATUSES) {
-    let nextToken: string | undefined;
-    do {
-      const page = await ecs.listTasks({ cluster, startedBy, desiredStatus, ...(nextToken ? { nextToken } : {}) });
-      for (const taskArn of page.taskArns ?? []) taskArns.add(taskArn);
-      nextToken = page.nextToken;
-    } while (nextToken);
+export async function listResourceTasks(
+  ecs: EcsApi,
+  cluster: string,
+  startedBy: string,
+  log?: Log,
+): Promise<{ taskArns: string[]; underStartedBy: ReadonlySet<string> }> {
+  try {
+    const taskArns: string[] = [];
+    for (const desiredStatus of LISTED_DESIRED_STATUSES)
+      taskArns.push(...(await listAll(ecs, { cluster, startedBy, desiredStatus })));
+    const unique = [...new Set(taskArns)];
+    return { taskArns: unique, underStartedBy: new Set(unique) };
+  } catch (error) {
+    if (!isInvalidParameter(error)) throw error;
+    log?.warn('ListTasks refused startedBy with a desired status; listing by startedBy alone and by the cluster', {
+      error: String(error),
+    });
+    const underStartedBy = new Set(await listAll(ecs, { cluster, startedBy }));
+    const stopping = await listAll(ecs, { cluster, desiredStatus: 'STOPPED' });
+    return { taskArns: [...new Set([...underStartedBy, ...stopping])], underStartedBy };
   }
-  return [...taskArns];
+}
+
+/** Every page of one listing. */
+async function listAll(ecs: EcsApi, input: ListTasksCommandInput): Promise<string[]> {
+  const taskArns: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.listTasks({ ...input, ...(nextToken ? { nextToken } : {}) });
+    taskArns.push(...(page.taskArns ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return taskArns;
 }
 
 /** PENDING is never a desired status ("Amazon ECS never sets the desired status of a task to that value"). */
@@ -66,8 +92,8 @@ export interface Unstopped {
  * tasks stay listed for at least an hour). The others under the same startedBy are returned for the caller to name
  * (logLeftAlone), once for all its listings.
  */
-export async function unstoppedTasks(ecs: EcsApi, listing: ResourceListing): Promise<Unstopped> {
-  const { own, notTheResources } = await ownUnstopped(ecs, listing);
+export async function unstoppedTasks(ecs: EcsApi, listing: ResourceListing, log?: Log): Promise<Unstopped> {
+  const { own, notTheResources } = await ownUnstopped(ecs, listing, log);
   return { own: own.map((task) => earlierTask(task.taskArn, task)), notTheResources };
 }
 
@@ -95,7 +121,7 @@ export async function findEarlierRun(
   listing: ResourceListing,
   requestTag: string,
 ): Promise<EarlierTask[]> {
-  const { own, notTheResources } = await ownUnstopped(deps.ecs, listing);
+  const { own, notTheResources } = await ownUnstopped(deps.ecs, listing, deps.log);
   logLeftAlone(deps.log, listing.startedBy, notTheResources);
   const earlier: EarlierTask[] = [];
   for (const task of own) {
@@ -108,13 +134,15 @@ export async function findEarlierRun(
 /**
  * The listed tasks that have not stopped, read with their tags ("include: TAGS", DescribeTasks) 100 at a time: the
  * resource's, and the ARNs of those that share the startedBy but are not the resource's (neither stopped nor waited
- * for).
+ * for). A task the cluster's listing added (not listed under startedBy) is judged by the startedBy ECS reports for it,
+ * and named only when that is the resource's.
  */
 async function ownUnstopped(
   ecs: EcsApi,
   { cluster, startedBy, owner }: ResourceListing,
+  log: Log | undefined,
 ): Promise<{ own: (Task & { taskArn: string })[]; notTheResources: string[] }> {
-  const listed = await listResourceTasks(ecs, cluster, startedBy);
+  const { taskArns: listed, underStartedBy } = await listResourceTasks(ecs, cluster, startedBy, log);
   const own: (Task & { taskArn: string })[] = [];
   const notOwned: string[] = [];
   for (let i = 0; i < listed.length; i += 100) {
@@ -122,8 +150,9 @@ async function ownUnstopped(
     for (const task of response.tasks ?? []) {
       const { taskArn } = task;
       if (!taskArn || task.lastStatus === 'STOPPED') continue;
-      if (isOwnedBy(owner, task, startedBy)) own.push({ ...task, taskArn });
-      else notOwned.push(taskArn);
+      const listedUnder = underStartedBy.has(taskArn) ? startedBy : (task.startedBy ?? '');
+      if (isOwnedBy(owner, task, listedUnder)) own.push({ ...task, taskArn });
+      else if (listedUnder === startedBy) notOwned.push(taskArn);
     }
   }
   return { own, notTheResources: notOwned };

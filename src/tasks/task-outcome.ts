@@ -41,6 +41,8 @@ export interface TaskFacts {
   exitCode?: number;
   stopCode?: string;
   stoppedReason?: string;
+  /** When the task's containers stopped (epoch ms): ECS's `executionStoppedAt`, else `stoppingAt` or `stoppedAt`. */
+  exitedAt?: number;
 }
 
 export interface PendingTask {
@@ -103,7 +105,13 @@ export function judgeTask(task: Task, essentialContainers: readonly string[]): T
     ...(first?.exitCode != null ? { exitCode: first.exitCode } : {}),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
+    ...exitTime(task),
   };
+}
+
+function exitTime(task: Task): { exitedAt?: number } {
+  const at = task.executionStoppedAt ?? task.stoppingAt ?? task.stoppedAt;
+  return at ? { exitedAt: at.getTime() } : {};
 }
 
 function containerFailure(name: string, container: Container | undefined): ContainerFailure[] {

@@ -81,11 +81,15 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
   // deadline is always checked.
   let mayHandOff = !pollFirst;
   for (;;) {
-    // A deadline within reach is waited for here: this invocation can stop the tasks and answer itself.
+    // A deadline within reach is waited for here: this invocation can stop the tasks, diagnose and answer itself.
+    // One out of reach is never met here (too little would be left for that): the watch hands off before it. The
+    // caller may let the tasks go sooner (`letGoAt`: a run that parks).
     if (
       mayHandOff &&
       !budget.deadlineWithinReach() &&
-      (budget.mustHandOff(wait) || (deps.letGoAt !== undefined && clock.now() + wait > deps.letGoAt))
+      (budget.mustHandOff(wait) ||
+        budget.deadlineWithin(wait) ||
+        (deps.letGoAt !== undefined && clock.now() + wait > deps.letGoAt))
     )
       return { kind: 'hand-off' };
     mayHandOff = true;

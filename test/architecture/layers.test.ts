@@ -7,7 +7,8 @@ import { dirname, join, relative, resolve } from 'node:path';
  * other.
  */
 const RANKS: Record<string, number> = {
-  handlers: 9,
+  handlers: 10,
+  sweep: 9,
   requests: 8,
   run: 7,
   answers: 6,

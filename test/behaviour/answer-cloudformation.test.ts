@@ -10,8 +10,9 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { CONTINUATION_VERSION, type ContinuationEvent } from '../../src/run/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { invokeWith } from '../support/invoke';
+import { DEADLINE_WORK_MS } from '../../src/runtime/time-budget';
 import { fixtures } from '../support/fixtures';
-import { PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
+import { FAILED_CREATE_ID, PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
@@ -103,7 +104,8 @@ describe('hand-off to a fresh invocation', () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     const event = fixtures.create();
     event.ResourceProperties.Timeout = '40';
-    const { response } = await invoke(event, { budgetMs: 60_000 });
+    // The deadline leaves this invocation exactly what stopping, diagnosing and answering need.
+    const { response } = await invoke(event, { budgetMs: 40_000 + DEADLINE_WORK_MS });
     expect(aws.lambda).not.toHaveReceivedCommand(InvokeCommand);
     expect(aws.ecs).toHaveReceivedCommandWith(StopTaskCommand, { task: TASK_ARN });
     expect(response?.Reason).toMatch(/^Timed out after 40 s/);
@@ -132,7 +134,7 @@ describe('answering CloudFormation', () => {
     const { puts, response } = await invoke(fixtures.create());
     expect(puts).toHaveLength(1);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(response?.PhysicalResourceId).toBe(FAILED_CREATE_ID);
   });
 
   it("never contacts a ResponseURL that is not CloudFormation's response bucket", async () => {
@@ -178,7 +180,7 @@ describe('answering CloudFormation', () => {
     expect(text).not.toContain('s3cr3t-db-password');
   });
 
-  it('uses one PhysicalResourceId in every response for the resource', async () => {
+  it('uses one PhysicalResourceId in every response for the resource, marked in a failed Create’s', async () => {
     const ids = new Set<string | undefined>();
     for (const event of [
       fixtures.create(),
@@ -187,9 +189,9 @@ describe('answering CloudFormation', () => {
     ] as CloudFormationCustomResourceEvent[]) {
       ids.add((await invoke(event)).response?.PhysicalResourceId);
     }
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(2)] });
-    ids.add((await invoke(fixtures.create())).response?.PhysicalResourceId);
     expect([...ids]).toEqual([PHYSICAL_ID]);
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(2)] });
+    expect((await invoke(fixtures.create())).response?.PhysicalResourceId).toBe(FAILED_CREATE_ID);
   });
 
   it('says in its log, without the query string, when the ResponseURL refuses the answer, and does not throw', async () => {

@@ -4,7 +4,7 @@ import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITI
 import { invokeWith } from '../support/invoke';
 import { fixtures } from '../support/fixtures';
 import { resourceTag } from '../../src/shared/resource-identity';
-import { PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
+import { FAILED_CREATE_ID, PHYSICAL_ID, SECOND_TASK } from './answer-cloudformation-ids';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
@@ -97,6 +97,13 @@ describe('Create', () => {
         { key: 'team', value: 'todo' },
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { key: 'ecs-task-runner:resource', value: resourceTag(event) },
+        // When the runner stops the tasks and answers FAILED (the scheduled sweep stops them if the runner is lost),
+        // and the stack the sweep names.
+        {
+          key: 'ecs-task-runner:deadline',
+          value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        },
+        { key: 'ecs-task-runner:stack', value: event.StackId },
       ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: true,
@@ -120,7 +127,7 @@ describe('Create', () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [stoppedTask(3)] });
     const { response } = await invoke(fixtures.create());
     expect(response?.Status).toBe('FAILED');
-    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(response?.PhysicalResourceId).toBe(FAILED_CREATE_ID);
     expect(response?.Reason).toBe(
       'Task 0a1b2c3d4e5f46789abcdef012345678 failed: container "migrate" exited with code 3 (EssentialContainerExited: "Essential container in task exited").',
     );
@@ -192,7 +199,7 @@ describe('Create', () => {
     delete properties.Cluster;
     const { response } = await invoke(event);
     expect(response?.Status).toBe('FAILED');
-    expect(response?.PhysicalResourceId).toBe(PHYSICAL_ID);
+    expect(response?.PhysicalResourceId).toBe(FAILED_CREATE_ID);
     expect(response?.Reason).toContain('SecurityGroup: unknown property — did you mean SecurityGroups?');
     expect(response?.Reason).toContain('Count: "11" is not a whole number from 1 to 10');
     expect(response?.Reason).toContain('Cluster: is required');

@@ -30,6 +30,7 @@ describe('metrics of a request', () => {
     const seconds = (clock.now() - Date.UTC(2026, 10, 25, 12, 0, 0)) / 1000;
     expect(documents).toEqual([
       expect.objectContaining({ RequestType: 'Create', Outcome: 'SUCCESS', Answers: 1, SecondsToAnswer: seconds }),
+      expect.objectContaining({ Outcome: 'SUCCESS', Cause: 'succeeded', Runs: 1, StartRetries: 0 }),
     ]);
     expect(seconds).toBeGreaterThan(0);
   });
@@ -40,7 +41,10 @@ describe('metrics of a request', () => {
       .resolvesOnce({ tasks: [ecsTask()] })
       .resolves({ tasks: [stoppedTask(1)] });
     const { documents } = await metricsOf(fixtures.update());
-    expect(documents).toEqual([expect.objectContaining({ RequestType: 'Update', Outcome: 'FAILED', Answers: 1 })]);
+    expect(documents).toEqual([
+      expect.objectContaining({ RequestType: 'Update', Outcome: 'FAILED', Answers: 1 }),
+      expect.objectContaining({ Outcome: 'FAILED', Cause: 'task-failed', Runs: 1 }),
+    ]);
   });
 
   it('count a hand-off, and no answer, when the invocation hands the run on', async () => {

@@ -7,7 +7,11 @@ describe('task-runner.yml offers an SNS topic as a ServiceToken for other accoun
 
   it('creates the topic, its policy, the subscription and the invoke permission only when accounts are given', () => {
     expect(template.Parameters?.TopicAccountIds).toMatchObject({ Type: 'CommaDelimitedList', Default: '' });
+    // Accounts are given as a list, or as an Organization (trust-boundaries.test.ts).
     expect(template.Conditions?.OffersTopic).toEqual({
+      'Fn::Or': [{ Condition: 'ListsTopicAccounts' }, { Condition: 'ServesOrganization' }],
+    });
+    expect(template.Conditions?.ListsTopicAccounts).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('TopicAccountIds')] }, ''] }],
     });
     const snsResources = SNS_RESOURCES.flatMap((type) => resourcesOfType(template, type));
@@ -28,12 +32,20 @@ describe('task-runner.yml offers an SNS topic as a ServiceToken for other accoun
         Version: '2012-10-17',
         Statement: [
           {
-            Sid: 'AllowedAccountsPublishRequests',
-            Effect: 'Allow',
-            Principal: { AWS: ref('TopicAccountIds') },
-            Action: 'sns:Publish',
-            Resource: ref('Topic'),
+            'Fn::If': [
+              'ListsTopicAccounts',
+              {
+                Sid: 'AllowedAccountsPublishRequests',
+                Effect: 'Allow',
+                Principal: { AWS: ref('TopicAccountIds') },
+                Action: 'sns:Publish',
+                Resource: ref('Topic'),
+              },
+              ref('AWS::NoValue'),
+            ],
           },
+          // The Organization's publishers (trust-boundaries.test.ts).
+          expect.objectContaining({ 'Fn::If': expect.arrayContaining(['ServesOrganization']) as unknown }),
         ],
       },
     });

@@ -1,4 +1,8 @@
-import { ALLOWED_ACCOUNTS_VARIABLE } from '../../src/requests/accounts-served';
+import {
+  ALLOWED_ACCOUNTS_VARIABLE,
+  ORGANIZATION_VARIABLE,
+  STACK_STATUS_ROLE_NAME_VARIABLE,
+} from '../../src/requests/accounts-served';
 import { EXTRA_ENDPOINTS_VARIABLE, extraResponseEndpoints } from '../../src/response/response-url';
 import { evaluate, isRecord, loadTemplate, properties, ref } from './cfn-yaml';
 
@@ -6,7 +10,7 @@ const runner = loadTemplate('task-runner.yml');
 const statusRole = loadTemplate('stack-status-role.yml');
 
 /** Evaluates a rule function as CloudFormation does, for the functions the templates' Rules use. */
-function ruleHolds(rule: unknown, values: Record<string, string[]>): boolean {
+function ruleHolds(rule: unknown, values: Record<string, string | string[]>): boolean {
   if (!isRecord(rule)) throw new Error(`not a rule function: ${JSON.stringify(rule)}`);
   const [[name, argument]] = Object.entries(rule) as [[string, unknown]];
   if (name === 'Fn::Not') return !ruleHolds((argument as unknown[])[0], values);
@@ -15,11 +19,17 @@ function ruleHolds(rule: unknown, values: Record<string, string[]>): boolean {
     const members = evaluate(list, { values }) as string[];
     return members.every((member) => member === value);
   }
+  if (name === 'Fn::Equals') {
+    const [left, right] = (argument as unknown[]).map((side) => evaluate(side, { values }));
+    return left === right;
+  }
   throw new Error(`rule function ${name} is not evaluated here`);
 }
 
 /** The AssertDescriptions CloudFormation would refuse the stack with, for these parameter values. */
-function refusals(values: Record<string, string[]>): string[] {
+function refusals(given: Record<string, string | string[]>): string[] {
+  // The String parameters' defaults, unless given.
+  const values = { OrganizationId: '', StackStatusRoleName: '', ...given };
   return Object.values(runner.Rules ?? {}).flatMap((rule) =>
     rule.RuleCondition === undefined || ruleHolds(rule.RuleCondition, values)
       ? (rule.Assertions ?? [])
@@ -62,10 +72,12 @@ describe('task-runner.yml serving other accounts', () => {
   });
 
   it('may assume only the roles of StackStatusRoleArns, and none when it is empty', () => {
-    const statements = (
-      (properties(runner, 'Role', 'AWS::IAM::Role').Policies as { PolicyDocument: { Statement: unknown[] } }[])[0]
-        ?.PolicyDocument.Statement ?? []
-    ).filter((statement) => JSON.stringify(statement).includes('sts:AssumeRole'));
+    // Besides the role of StackStatusRoleName in an Organization's accounts (below).
+    const statements = runnerStatements().filter(
+      (statement) =>
+        JSON.stringify(statement).includes('sts:AssumeRole') &&
+        !JSON.stringify(statement).includes('ReadStacksInTheOrganization'),
+    );
     expect(statements).toEqual([
       {
         'Fn::If': [
@@ -82,6 +94,125 @@ describe('task-runner.yml serving other accounts', () => {
     ]);
     expect(runner.Conditions?.AssumesStackStatusRoles).toEqual({
       'Fn::Not': [{ 'Fn::Equals': [{ 'Fn::Join': ['', ref('StackStatusRoleArns')] }, ''] }],
+    });
+  });
+});
+
+/** The runner role's statements, as the template writes them (a conditional one inside its Fn::If). */
+function runnerStatements(): unknown[] {
+  return (
+    (properties(runner, 'Role', 'AWS::IAM::Role').Policies as { PolicyDocument: { Statement: unknown[] } }[])[0]
+      ?.PolicyDocument.Statement ?? []
+  );
+}
+
+describe('task-runner.yml serving an Organization', () => {
+  const NARROW = {
+    TaskDefinitionArns: ['arn:aws:ecs:eu-west-1:123456789012:task-definition/app-migrate:*'],
+    TaskLogGroupArns: ['arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app:*'],
+  };
+  const EMPTY = [''];
+  const variables = (properties(runner, 'Function', 'AWS::Lambda::Function').Environment as Record<string, unknown>)
+    .Variables as Record<string, unknown>;
+
+  it('takes OrganizationId and StackStatusRoleName, empty by default, each as its pattern allows', () => {
+    const parameter = (name: string) =>
+      runner.Parameters?.[name] as { Type: string; Default: string; AllowedPattern: string };
+    const allowed = (name: string, value: string) => new RegExp(parameter(name).AllowedPattern).test(value);
+    for (const name of ['OrganizationId', 'StackStatusRoleName'])
+      expect(parameter(name)).toMatchObject({ Type: 'String', Default: '' });
+    expect(['', 'o-a1b2c3d4e5'].filter((value) => allowed('OrganizationId', value))).toHaveLength(2);
+    expect(['o-abc', 'O-A1B2C3D4E5', 'r-a1b2', '210987654321'].some((value) => allowed('OrganizationId', value))).toBe(
+      false,
+    );
+    expect(allowed('StackStatusRoleName', 'ecs-task-runner-stack-status')).toBe(true);
+    expect(allowed('StackStatusRoleName', 'role/ecs-task-runner')).toBe(false);
+    expect(allowed('StackStatusRoleName', 'r'.repeat(65))).toBe(false);
+  });
+
+  it('passes both to the function as ORGANIZATION_ID and STACK_STATUS_ROLE_NAME', () => {
+    expect(variables[ORGANIZATION_VARIABLE]).toEqual(ref('OrganizationId'));
+    expect(variables[STACK_STATUS_ROLE_NAME_VARIABLE]).toEqual(ref('StackStatusRoleName'));
+  });
+
+  it('requires TaskDefinitionArns and TaskLogGroupArns with OrganizationId, and OrganizationId with StackStatusRoleName', () => {
+    const organization = { OrganizationId: 'o-a1b2c3d4e5', TopicAccountIds: EMPTY };
+    expect(refusals({ ...organization, ...NARROW, StackStatusRoleName: 'ecs-task-runner-stack-status' })).toEqual([]);
+    expect(refusals({ ...organization, TaskDefinitionArns: EMPTY, TaskLogGroupArns: EMPTY })).toEqual([
+      expect.stringContaining('With OrganizationId, give TaskDefinitionArns'),
+      expect.stringContaining('With OrganizationId, give TaskLogGroupArns'),
+    ]);
+    expect(
+      refusals({ TopicAccountIds: EMPTY, ...NARROW, StackStatusRoleName: 'ecs-task-runner-stack-status' }),
+    ).toEqual([expect.stringContaining('StackStatusRoleName needs OrganizationId')]);
+  });
+
+  it('offers the topic to the Organization: any of its principals may publish (aws:PrincipalOrgID), SNS alone invokes', () => {
+    const conditions = (accounts: string[], organizationId: string) => {
+      const listsTopicAccounts = accounts.join('') !== '';
+      const servesOrganization = organizationId !== '';
+      return { ListsTopicAccounts: listsTopicAccounts, ServesOrganization: servesOrganization };
+    };
+    expect(runner.Conditions?.ServesOrganization).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [ref('OrganizationId'), ''] }],
+    });
+    const policy = properties(runner, 'TopicPolicy', 'AWS::SNS::TopicPolicy').PolicyDocument as { Statement: unknown };
+    const statementsFor = (accounts: string[], organizationId: string) =>
+      evaluate(policy.Statement, {
+        values: {
+          TopicAccountIds: accounts,
+          OrganizationId: organizationId,
+          Topic: 'arn:aws:sns:eu-west-1:123456789012:t',
+        },
+        conditions: conditions(accounts, organizationId),
+      });
+    expect(statementsFor([''], 'o-a1b2c3d4e5')).toEqual([
+      {
+        Sid: 'OrganizationPublishesRequests',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'sns:Publish',
+        Resource: 'arn:aws:sns:eu-west-1:123456789012:t',
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      },
+    ]);
+    expect(statementsFor(['210987654321'], '')).toEqual([
+      expect.objectContaining({ Sid: 'AllowedAccountsPublishRequests', Principal: { AWS: ['210987654321'] } }),
+    ]);
+    expect(properties(runner, 'TopicInvokesFunction', 'AWS::Lambda::Permission')).toMatchObject({
+      Principal: 'sns.amazonaws.com',
+      SourceArn: ref('Topic'),
+    });
+  });
+
+  it('may assume the role of StackStatusRoleName in accounts of the Organization only, in one statement', () => {
+    expect(runnerStatements()).toContainEqual({
+      'Fn::If': [
+        'AssumesNamedStackStatusRole',
+        {
+          Sid: 'ReadStacksInTheOrganization',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:iam::*:role/${StackStatusRoleName}' },
+          Condition: { StringEquals: { 'aws:ResourceOrgID': ref('OrganizationId') } },
+        },
+        ref('AWS::NoValue'),
+      ],
+    });
+  });
+
+  it('confirms requests with DescribeStackResource on the stacks it may describe', () => {
+    expect(runnerStatements()).toContainEqual({
+      Sid: 'ConfirmRequestsThroughTheTopic',
+      Effect: 'Allow',
+      Action: 'cloudformation:DescribeStackResource',
+      Resource: {
+        'Fn::If': [
+          'AnyStack',
+          { 'Fn::Sub': 'arn:${AWS::Partition}:cloudformation:${AWS::Region}:${AWS::AccountId}:stack/*' },
+          ref('StackArns'),
+        ],
+      },
     });
   });
 });
@@ -128,10 +259,12 @@ describe('stack-status-role.yml', () => {
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('allows DescribeStacks only, on the given stacks or those of its account and region', () => {
+  it('allows DescribeStacks and DescribeStackResource only, on the given stacks or those of its account and region', () => {
     const [policy] = role.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[];
     const statements = policy?.PolicyDocument.Statement ?? [];
-    expect(statements.map((statement) => statement.Action)).toEqual(['cloudformation:DescribeStacks']);
+    expect(statements.map((statement) => statement.Action)).toEqual([
+      ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
+    ]);
     const resourceFor = (stackArns: string[]) =>
       evaluate(statements[0]?.Resource, {
         values: {

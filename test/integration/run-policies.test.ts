@@ -38,6 +38,11 @@ describeWithMoto(
       expect(tasks?.[0]?.tags).toEqual([
         { key: 'ecs-task-runner:request', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
         { key: 'ecs-task-runner:resource', value: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        {
+          key: 'ecs-task-runner:deadline',
+          value: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+        },
+        { key: 'ecs-task-runner:stack', value: env.simulation.stackId },
       ]);
     }, 60_000);
 

@@ -122,13 +122,19 @@ describe('StartRetries and IfRunning', () => {
 describe('Tags', () => {
   it("leave room for the runner's own tags, and may not use their keys", () => {
     expect(problemsOf({ Tags: Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })) })).toEqual([
-      'Tags: has 50 tags; at most 48 are allowed (a task takes 50, and the runner adds 2 of its own: ecs-task-runner:request, ecs-task-runner:resource)',
+      'Tags: has 50 tags; at most 46 are allowed (a task takes 50, and the runner adds 4 of its own: ecs-task-runner:request, ecs-task-runner:resource, ecs-task-runner:deadline, ecs-task-runner:stack)',
     ]);
     expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:request', Value: 'x' }] })).toEqual([
       'Tags[0].Key: "ecs-task-runner:request" is reserved for the runner (the request a task belongs to)',
     ]);
     expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:resource', Value: 'x' }] })).toEqual([
       'Tags[0].Key: "ecs-task-runner:resource" is reserved for the runner (the resource a task belongs to)',
+    ]);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:deadline', Value: 'x' }] })).toEqual([
+      'Tags[0].Key: "ecs-task-runner:deadline" is reserved for the runner (the run\'s deadline, which the scheduled sweep keeps)',
+    ]);
+    expect(problemsOf({ Tags: [{ Key: 'ecs-task-runner:stack', Value: 'x' }] })).toEqual([
+      'Tags[0].Key: "ecs-task-runner:stack" is reserved for the runner (the stack a task belongs to)',
     ]);
   });
 });

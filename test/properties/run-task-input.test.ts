@@ -1,6 +1,7 @@
 import { runTaskInput, type RunTaskLaunch } from '../../src/properties/run-task-input';
 import { REQUEST_TAG_KEY } from '../../src/shared/request-tag';
 import { RESOURCE_TAG_KEY } from '../../src/shared/resource-tag';
+import { DEADLINE_TAG_KEY, STACK_TAG_KEY } from '../../src/shared/deadline-tag';
 import { parsed } from '../support/properties';
 
 const TASK_DEFINITION_ARN = 'arn:aws:ecs:us-east-1:123456789012:task-definition/migrate:7';
@@ -11,6 +12,8 @@ const launch: RunTaskLaunch = {
   startedBy: 'cfn/Migrate/abc',
   requestTag: 'digest',
   resourceTag: 'resource-digest',
+  deadline: Date.UTC(2026, 11, 7, 18, 30),
+  stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
 };
 const base = {
   ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:runner',
@@ -19,7 +22,7 @@ const base = {
 };
 
 describe("RunTask's input, from where the property table puts each property", () => {
-  it('sends the cluster, the resolved revision, the launch’s count, token and startedBy, and the request’s and the resource’s tags', () => {
+  it('sends the cluster, the resolved revision, the launch’s count, token and startedBy, and the request’s, the resource’s, the deadline’s and the stack’s tags', () => {
     expect(runTaskInput(parsed({ ...base, Count: '3', StartedBy: 'ignored-here' }), launch)).toEqual({
       cluster: 'app',
       taskDefinition: TASK_DEFINITION_ARN,
@@ -29,6 +32,8 @@ describe("RunTask's input, from where the property table puts each property", ()
       tags: [
         { key: REQUEST_TAG_KEY, value: 'digest' },
         { key: RESOURCE_TAG_KEY, value: 'resource-digest' },
+        { key: DEADLINE_TAG_KEY, value: '2026-12-07T18:30:00.000Z' },
+        { key: STACK_TAG_KEY, value: launch.stackId },
       ],
     });
   });
@@ -66,6 +71,8 @@ describe("RunTask's input, from where the property table puts each property", ()
         { key: 'team', value: 'data' },
         { key: REQUEST_TAG_KEY, value: 'digest' },
         { key: RESOURCE_TAG_KEY, value: 'resource-digest' },
+        { key: DEADLINE_TAG_KEY, value: '2026-12-07T18:30:00.000Z' },
+        { key: STACK_TAG_KEY, value: launch.stackId },
       ],
       propagateTags: 'TASK_DEFINITION',
       enableExecuteCommand: false,

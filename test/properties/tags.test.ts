@@ -10,12 +10,12 @@ const tags = (count: number): Record<string, string>[] =>
   Array.from({ length: count }, (_, i) => ({ Key: `k${i}`, Value: `v${i}` }));
 
 describe('Tags', () => {
-  it("takes up to 48 tags, leaving the task's 49th and 50th to the runner's own two, and refuses the 49th", () => {
-    expect(parsed({ ...base, Tags: tags(48) }).tags).toEqual(
-      Array.from({ length: 48 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
+  it("takes up to 46 tags, leaving the task's last four to the runner's own, and refuses the 47th", () => {
+    expect(parsed({ ...base, Tags: tags(46) }).tags).toEqual(
+      Array.from({ length: 46 }, (_, i) => ({ key: `k${i}`, value: `v${i}` })),
     );
-    expect(problems(parseRunnerProperties({ ...base, Tags: tags(49) }))).toEqual([
-      'Tags: has 49 tags; at most 48 are allowed (a task takes 50, and the runner adds 2 of its own: ecs-task-runner:request, ecs-task-runner:resource)',
+    expect(problems(parseRunnerProperties({ ...base, Tags: tags(47) }))).toEqual([
+      'Tags: has 47 tags; at most 46 are allowed (a task takes 50, and the runner adds 4 of its own: ecs-task-runner:request, ecs-task-runner:resource, ecs-task-runner:deadline, ecs-task-runner:stack)',
     ]);
   });
 

@@ -23,7 +23,12 @@ describe('following a run from state to state', () => {
       },
       outcome: {
         kind: 'answer',
-        answer: { status: 'SUCCESS', data: expect.objectContaining({ TaskArn: TASK_ARN, ExitCode: '0' }) as object },
+        answer: {
+          status: 'SUCCESS',
+          data: expect.objectContaining({ TaskArn: TASK_ARN, ExitCode: '0' }) as object,
+          // For the metrics, never sent: when the tasks started, and the attempts.
+          tasks: { startedAt: expect.any(Number) as number, attempts: 1 },
+        },
       },
     },
     {

@@ -3,7 +3,7 @@ import { DescribeTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-e
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { ROLE_SESSION_NAME } from '../../src/aws/assumed-role';
 import { snsNotification } from '../../scripts/local/sns-notification';
-import { mockedAws, stubHappyPath, stubStackStatuses } from '../support/aws-mocks';
+import { mockedAws, stubHappyPath, stubStackResource, stubStackStatuses } from '../support/aws-mocks';
 import { fixtures, withProperties } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 
@@ -144,19 +144,23 @@ describe('StackStatusRoleArn', () => {
 
   it('assumes the role again while a new grant to assume it applies, naming AssumeRole in the log', async () => {
     stackIs('UPDATE_IN_PROGRESS');
+    stubStackResource(aws, 'UPDATE_IN_PROGRESS');
+    const credentials = {
+      Credentials: {
+        AccessKeyId: 'ASIAEXAMPLESTACKSTATUS',
+        SecretAccessKey: 'stack-status-secret',
+        SessionToken: 'stack-status-session',
+        Expiration: new Date(Date.UTC(2026, 10, 25, 13, 0, 0)),
+      },
+    };
+    // The first AssumeRole confirms the request through the topic; IAM, eventually consistent, still refuses the next.
     aws.sts
       .on(AssumeRoleCommand)
+      .resolvesOnce(credentials)
       .rejectsOnce(
         awsError('AccessDenied', `User is not authorized to perform: sts:AssumeRole on resource: ${STATUS_ROLE}`, 403),
       )
-      .resolves({
-        Credentials: {
-          AccessKeyId: 'ASIAEXAMPLESTACKSTATUS',
-          SecretAccessKey: 'stack-status-secret',
-          SessionToken: 'stack-status-session',
-          Expiration: new Date(Date.UTC(2026, 10, 25, 13, 0, 0)),
-        },
-      });
+      .resolves(credentials);
     const event = withProperties(fixtures.update(), { StackStatusRoleArn: STATUS_ROLE });
     const { response, log } = await invoke(throughTopicFromOtherAccount(event), { allowedAccountIds: OTHER_ACCOUNT });
 

@@ -2,6 +2,7 @@ import {
   answeredPhysicalResourceId,
   clientToken,
   defaultStartedBy,
+  isFailedCreateId,
   physicalResourceId,
   requestTag,
   resourceTag,
@@ -46,6 +47,17 @@ describe('resource identity', () => {
       'chosen-by-an-older-runner',
     );
     expect(answeredPhysicalResourceId({ ...update, PhysicalResourceId: '' })).toBe(physicalResourceId(update));
+  });
+
+  it('marks a failed Create’s ID, and keeps the request’s ID in a failed Update or Delete', () => {
+    const failed = answeredPhysicalResourceId(create, 'FAILED');
+    expect(failed).toBe(`${physicalResourceId(create)}/create-failed`);
+    expect(isFailedCreateId(failed)).toBe(true);
+    expect(isFailedCreateId(physicalResourceId(create))).toBe(false);
+    expect(answeredPhysicalResourceId(update, 'FAILED')).toBe(update.PhysicalResourceId);
+    expect(answeredPhysicalResourceId({ ...update, RequestType: 'Delete' as const }, 'FAILED')).toBe(
+      update.PhysicalResourceId,
+    );
   });
 
   it('gives each StartRetries attempt its own clientToken, the first one the request tag', () => {

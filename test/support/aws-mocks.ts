@@ -1,4 +1,10 @@
-import { CloudFormationClient, DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
+import {
+  CloudFormationClient,
+  DescribeStackResourceCommand,
+  DescribeStacksCommand,
+  type ResourceStatus,
+  type StackStatus,
+} from '@aws-sdk/client-cloudformation';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -153,6 +159,8 @@ export function stubHappyPath(aws: MockedAws): void {
   aws.cloudFormation.on(DescribeStacksCommand).resolves({
     Stacks: [{ StackName: 'todobackend', StackStatus: 'UPDATE_IN_PROGRESS', CreationTime: new Date() }],
   });
+  // No resource reported (a test that confirms a request through the topic says what CloudFormation reports).
+  aws.cloudFormation.on(DescribeStackResourceCommand).resolves({});
   // A StackStatusRoleArn that trusts the runner's role.
   aws.sts.on(AssumeRoleCommand).resolves({
     Credentials: {
@@ -201,4 +209,34 @@ export function stubStackStatuses(aws: MockedAws, ...statuses: [StackStatus, ...
       },
     ],
   }));
+}
+
+/**
+ * DescribeStackResource reports the fixtures' resource (MigrateTask) in `status`, of the fixtures' type by default,
+ * after failing with `failures` in turn.
+ */
+export function stubStackResource(
+  aws: MockedAws,
+  status: ResourceStatus,
+  type = 'Custom::ECSTaskRunner',
+  failures: Error[] = [],
+): void {
+  let call = 0;
+  aws.cloudFormation
+    .on(DescribeStackResourceCommand)
+    .callsFake((input: { StackName: string; LogicalResourceId: string }) => {
+      const failure = failures[call++];
+      if (failure) throw failure;
+      return {
+        StackResourceDetail: {
+          StackId: input.StackName,
+          StackName: 'todobackend',
+          LogicalResourceId: input.LogicalResourceId,
+          PhysicalResourceId: 'todobackend-MigrateTask',
+          ResourceType: type,
+          ResourceStatus: status,
+          LastUpdatedTimestamp: new Date(Date.UTC(2026, 10, 25, 12, 0, 0)),
+        },
+      };
+    });
 }

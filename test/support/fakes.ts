@@ -1,12 +1,16 @@
 import type { StateItem, StateTableApi } from '../../src/aws/ports';
-import type { Clock } from '../../src/runtime/clock';
+import type { Alarm, Clock } from '../../src/runtime/clock';
 import type { Invocation } from '../../src/runtime/invocation';
 import type { Log } from '../../src/runtime/log';
 import type { HttpPut } from '../../src/response/http-put';
 
-/** Virtual time: sleeping advances the clock at once, so hours of polling take milliseconds. */
+/**
+ * Virtual time: sleeping advances the clock at once, so hours of polling take milliseconds. An alarm rings when a
+ * sleep carries the time to it (at once when it is due already).
+ */
 export class FakeClock implements Clock {
   readonly sleeps: number[] = [];
+  private readonly alarms = new Set<{ at: number; ring: () => void }>();
   constructor(public time = Date.UTC(2026, 10, 25, 12, 0, 0)) {}
   now(): number {
     return this.time;
@@ -14,6 +18,15 @@ export class FakeClock implements Clock {
   async sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
     this.time += ms;
+    for (const alarm of this.alarms) if (alarm.at <= this.time) alarm.ring();
+  }
+  alarm(ms: number): Alarm {
+    let ring = () => {};
+    const rung = new Promise<void>((resolve) => (ring = resolve));
+    const alarm = { at: this.time + ms, ring };
+    if (ms <= 0) ring();
+    else this.alarms.add(alarm);
+    return { rung, cancel: () => this.alarms.delete(alarm) };
   }
 }
 

@@ -18,6 +18,10 @@ export interface InvokeOptions {
   metrics?: RunnerMetrics;
   /** ALLOWED_ACCOUNT_IDS. */
   allowedAccountIds?: string;
+  /** ORGANIZATION_ID. */
+  organizationId?: string;
+  /** STACK_STATUS_ROLE_NAME. */
+  stackStatusRoleName?: string;
   /** The runner function's ARN (its account and region); the fixtures' runner in us-east-1 by default. */
   functionArn?: string;
   /** The fake clock to run on, for mocks that answer by the time (a fresh one, at 2026-11-25 12:00 UTC, by default). */
@@ -48,12 +52,14 @@ export function invokeWith(ports: AwsPorts) {
       ...(options.allowedResponseHosts ? { allowedResponseHosts: options.allowedResponseHosts } : {}),
       ...(options.extraResponseEndpoints ? { extraResponseEndpoints: options.extraResponseEndpoints } : {}),
       ...(options.allowedAccountIds ? { allowedAccountIds: options.allowedAccountIds } : {}),
+      ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+      ...(options.stackStatusRoleName ? { stackStatusRoleName: options.stackStatusRoleName } : {}),
       throughTopic: delivery.kind === 'topic',
       ...(options.metrics ? { metrics: options.metrics } : {}),
       ...(options.eventDriven ? { eventDriven: true } : {}),
     };
     if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
-    else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, deps);
+    else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, deps);
     const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
     return { clock, log, puts, responses, response: responses[0] };
   };

@@ -38,6 +38,8 @@ function request(clock: FakeClock, count = '1', retryForMs = 60_000): StartReque
     resourceTag: '0d6f1c2b3a4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4',
     clientToken: 'b6a8f5e2-4c1d-4e0f-9a7b-3c2d1e0f9a8b',
     startedBy: 'cfn-todobackend',
+    deadline: clock.now() + 600_000,
+    stackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/todobackend/6f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0',
     retryUntil: clock.now() + retryForMs,
   };
 }

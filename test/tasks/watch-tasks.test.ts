@@ -1,3 +1,4 @@
+import { DEADLINE_WORK_MS } from '../../src/runtime/time-budget';
 import { DescribeTasksCommand } from '@aws-sdk/client-ecs';
 import { type Watch, type WatchResult, watchTasks } from '../../src/tasks/watch-tasks';
 import { ecsTask, mockedAws, stoppedTask, TASK_ARN } from '../support/aws-mocks';
@@ -100,8 +101,8 @@ describe('watching tasks', () => {
   });
 
   it('does not hand off when this invocation can still reach the deadline and answer', async () => {
-    // 100 s left; the deadline in 85 s leaves exactly the 15 s needed to stop the tasks and answer.
-    const { clock, deps } = setup(100_000);
+    // The deadline in 85 s leaves exactly what stopping the tasks, diagnosing and answering need (DEADLINE_WORK_MS).
+    const { clock, deps } = setup(85_000 + DEADLINE_WORK_MS);
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
 
     const result = await watchTasks(
@@ -126,6 +127,20 @@ describe('watching tasks', () => {
     );
 
     expect(result).toEqual({ kind: 'hand-off' });
+  });
+
+  it('hands off rather than meet a deadline with less left than stopping, diagnosing and answering need', async () => {
+    // 100 s left, the deadline in 60 s: the invocation would reach it with 40 s, less than DEADLINE_WORK_MS.
+    const { clock, deps } = setup(100_000);
+    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+
+    const result = await watchTasks(
+      watchOf(clock, { startedAgoMs: OLD, pollIntervalSeconds: 80, deadline: clock.now() + 60_000 }),
+      deps,
+    );
+
+    expect(result).toEqual({ kind: 'hand-off' });
+    expect(clock.sleeps).toEqual([]);
   });
 
   it('a fresh invocation polls once before it may hand off again', async () => {

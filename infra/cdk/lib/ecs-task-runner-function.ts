@@ -3,17 +3,21 @@ import path from 'node:path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, DependencyGroup, type IConstruct, type IDependable } from 'constructs';
 import { SendOnlyQueueDestination, createFailedEvents } from './failed-events';
 import { EXTRA_ENDPOINTS_VARIABLE, extraEndpointsValue } from './response-endpoints';
+import { grantOrganizationTrust } from './organization-trust';
 import { createRunnerAlarms } from './runner-alarms';
 import { STATE_TABLE_VARIABLE, createStateTable, grantStateTable } from './state-table';
 import { EVENT_DRIVEN_COMPLETION_VARIABLE, TaskEvents } from './task-events';
+import { SWEEP_CLUSTERS_VARIABLE, createSweepSchedule } from './sweep-schedule';
 
 /**
  * The runner's bundle inside this package (index.mjs and the chunks it loads; the handler is `index.handler`):
@@ -93,6 +97,26 @@ export interface EcsTaskRunnerFunctionProps {
    * and region; the role still lets the runner touch only its `EcsRunTask`s' clusters.
    */
   readonly taskEventClusterArns?: string[];
+  /**
+   * The clusters the runner's tasks run in, for the deadline sweep: every 5 minutes EventBridge Scheduler invokes the
+   * runner (`sweepSchedule`), which stops the tasks it started that still run a minute past their deadline tag — a run
+   * whose runner was lost does not run forever. Its `SWEEP_CLUSTERS` environment variable. The role needs ListTasks,
+   * DescribeTasks and StopTask there, which each `EcsRunTask` in the cluster grants. Default: no sweep.
+   */
+  readonly sweepClusters?: ecs.ICluster[];
+  /**
+   * An Organization (`o-…`) whose accounts may use the runner through an SNS topic: its `ORGANIZATION_ID`
+   * environment variable. A request from such an account is served only once CloudFormation confirms it
+   * (DescribeStackResource, read with `stackStatusRoleName` there). Let the Organization publish to your topic
+   * (`aws:PrincipalOrgID`, docs/cdk.md). Default: none.
+   */
+  readonly organizationId?: string;
+  /**
+   * The name of the stack-status role in every account of `organizationId` (infra/stack-status-role.yml as a
+   * StackSet): its `STACK_STATUS_ROLE_NAME` environment variable, and `sts:AssumeRole` on a role of that name in the
+   * Organization's accounts only (`aws:ResourceOrgID`). Needs `organizationId`. Default: none.
+   */
+  readonly stackStatusRoleName?: string;
 }
 
 export interface ImportedRunnerOptions {
@@ -160,6 +184,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
   readonly invokePrerequisites?: IDependable;
   /** The rule that sends it ECS task events, and its dead-letter queue; undefined with `eventDrivenCompletion: false`. */
   readonly taskEvents?: TaskEvents;
+  /** The deadline sweep's schedule, when `sweepClusters` names any. */
+  readonly sweepSchedule?: scheduler.CfnSchedule;
 
   constructor(scope: Construct, id: string, props: EcsTaskRunnerFunctionProps = {}) {
     super(scope, id);
@@ -190,6 +216,10 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
       if (extra.kind === 'invalid') throw new Error(extra.message);
       environment[EXTRA_ENDPOINTS_VARIABLE] = extra.value;
     }
+    const sweepClusters = props.sweepClusters ?? [];
+    if (sweepClusters.length > 0)
+      environment[SWEEP_CLUSTERS_VARIABLE] = sweepClusters.map((cluster) => cluster.clusterArn).join(',');
+    Object.assign(environment, grantOrganizationTrust(this, role, props));
 
     this.function = new lambda.Function(this, 'Function', {
       description: 'Runs one-off ECS tasks for Custom::ECSTaskRunner resources and waits for their exit codes',
@@ -239,6 +269,8 @@ export class EcsTaskRunnerFunction extends Construct implements IEcsTaskRunner {
     this.invokePrerequisites = new DependencyGroup(invokeItself, asyncInvokeConfig);
     this.alarms = createRunnerAlarms(this, this, props.alarmTopic);
     if (eventDriven) this.taskEvents = new TaskEvents(this, 'TaskEvents', this.function, props.taskEventClusterArns);
+    if (sweepClusters.length > 0)
+      this.sweepSchedule = createSweepSchedule(this, 'SweepSchedule', this.function).schedule;
 
     // The CDK makes the function depend on its role explicitly, although `Role: !GetAtt` already does (W3005).
     (this.function.node.defaultChild as lambda.CfnFunction).addMetadata('cfn-lint', {

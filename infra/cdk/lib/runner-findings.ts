@@ -1,7 +1,8 @@
 import * as cdk from 'aws-cdk-lib';
-import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { EcsTaskRunnerFunction } from './ecs-task-runner-function';
+import { ORGANIZATION_POLICY_ID } from './organization-trust';
 import { RunnerPermissions } from './task-permissions';
 
 /** Why each statement of the runner's permissions names a wildcard resource, by Sid (without its cluster number). */
@@ -114,6 +115,14 @@ function functionFindings(runner: EcsTaskRunnerFunction): Finding[] {
         "The queue is the task-events rule's dead-letter queue, itself the last stop: it keeps the ECS events EventBridge could not hand to the function, for a person to read.",
     });
   }
+  const organization = runner.node.tryFindChild(ORGANIZATION_POLICY_ID);
+  if (organization instanceof iam.Policy)
+    for (const finding of permissionFindings(organization))
+      findings.push({
+        ...finding,
+        reason:
+          "The stack-status role of one name (StackStatusRoleName) in every account of the Organization: the accounts are not known in advance. Limited to the Organization's accounts by the aws:ResourceOrgID condition.",
+      });
   if (invokeItself) {
     findings.push({
       construct: invokeItself,

@@ -63,8 +63,10 @@ export class RunnerPermissions extends Construct {
     const stack = Stack.of(this);
     // Takes no resource-level permissions: IAM accepts only "*".
     this.statement('ReadTaskDefinitions', { actions: ['ecs:DescribeTaskDefinition'], resources: ['*'] });
+    // DescribeStackResource: a request that comes through a topic moves a task only once CloudFormation reports its
+    // resource as the request implies (src/requests/confirm-request.ts).
     this.statement('RecogniseUpdateRollbacks', {
-      actions: ['cloudformation:DescribeStacks'],
+      actions: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
       resources: [stack.stackId],
     });
   }

@@ -88,7 +88,7 @@ describe('the permissions EcsRunTask grants the runner', () => {
       {
         Sid: 'RecogniseUpdateRollbacks',
         Effect: 'Allow',
-        Action: 'cloudformation:DescribeStacks',
+        Action: ['cloudformation:DescribeStacks', 'cloudformation:DescribeStackResource'],
         Resource: { Ref: 'AWS::StackId' },
       },
       {

@@ -129,18 +129,25 @@ function round(value: number, digits: number): number {
   return Math.round(value * factor) / factor;
 }
 
-/** DescribeTasks calls about tasks at least `fromAgeMs` old, per minute that tasks spent watched at that age. */
+/**
+ * DescribeTasks calls about tasks at least `fromAgeMs` old, per minute that tasks spent watched at that age (to the
+ * answer). Calls after the answer (events that come later) count too, as ECS's bucket counts them;
+ * `afterTheAnswer` says how many they were.
+ */
 export function callsAfterAge(
   tasks: WatchedTask[],
   attempts: DescribeAttempt[],
   fromAgeMs: number,
-): { calls: number; taskMinutes: number; callsPerTaskMinute: number } {
+): { calls: number; afterTheAnswer: number; taskMinutes: number; callsPerTaskMinute: number } {
   const byArn = new Map(tasks.map((task) => [task.taskArn, task] as const));
   let calls = 0;
+  let afterTheAnswer = 0;
   for (const attempt of attempts)
     for (const taskArn of attempt.taskArns) {
       const task = byArn.get(taskArn);
-      if (task && attempt.at - task.runAt >= fromAgeMs) calls += 1;
+      if (!task || attempt.at - task.runAt < fromAgeMs) continue;
+      calls += 1;
+      if (task.answeredAt !== undefined && attempt.at > task.answeredAt) afterTheAnswer += 1;
     }
   const watchedMs = tasks.reduce(
     (total, task) => total + Math.max(0, (task.answeredAt ?? task.exitAt) - task.runAt - fromAgeMs),
@@ -149,6 +156,7 @@ export function callsAfterAge(
   const taskMinutes = watchedMs / MINUTE;
   return {
     calls,
+    afterTheAnswer,
     taskMinutes: round(taskMinutes, 1),
     callsPerTaskMinute: taskMinutes > 0 ? round(calls / taskMinutes, 2) : 0,
   };

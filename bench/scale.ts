@@ -6,8 +6,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { Task } from '@aws-sdk/client-ecs';
-import { takeEcsEvent } from '../src/events/take-ecs-event';
 import { answerCloudFormation } from '../src/requests/answer-cloudformation';
+import { answerEcsEvent } from '../src/requests/answer-ecs-event';
 import { deliveryOf } from '../src/runtime/sns-notification';
 import { SWEEP_INPUT } from '../src/runtime/sweep-input';
 import { sweep } from '../src/sweep/sweep';
@@ -54,6 +54,8 @@ const MINUTE = 60_000;
  * calls about older tasks are the ones parking should save.
  */
 export const PARKED_FROM_AGE_MS = 60_000;
+/** Lambda's asynchronous invocation: two retries, after about one minute and then two. */
+const LAMBDA_ASYNC_RETRY_DELAYS_MS = [MINUTE, 2 * MINUTE];
 /** infra/task-runner.yml's SweepSchedule: rate(5 minutes). */
 const SWEEP_EVERY_MS = 5 * MINUTE;
 /** Whose Lambda time a sweep's invocation is: no run's. */
@@ -116,7 +118,7 @@ export interface ScaleOutcome {
   logged: Record<string, number>;
   errors: string[];
   /** DescribeTasks about tasks older than PARKED_FROM_AGE_MS, per task-minute at that age. */
-  describeAfterParking: { calls: number; taskMinutes: number; callsPerTaskMinute: number };
+  describeAfterParking: { calls: number; afterTheAnswer: number; taskMinutes: number; callsPerTaskMinute: number };
   /** Lambda time per run: its request's invocation, its hand-offs and the invocations its task's events started. */
   invocationSecondsPerRun: { mean: number; p95: number; max: number };
   /** How many answers each run got: exactly one is the only right number. */
@@ -127,6 +129,8 @@ export interface ScaleOutcome {
     duplicates: number;
     lost: number;
     invocations: number;
+    /** Invocations that threw and that Lambda's asynchronous retries delivered again. */
+    retried: number;
     latencyFromArrival: ArrivalLatency;
   };
 }
@@ -206,14 +210,16 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
       clock: time,
       invocation: { functionArn: FUNCTION_ARN, remainingTimeMs: () => began + LAMBDA_TIMEOUT_MS - time.now() },
       log,
+      http,
+      // EVENT_DRIVEN_COMPLETION: 'true' with events, as the template sets it; polling runs have no table anyway.
+      eventDriven: events,
     };
     try {
       await working.run(runId, async () => {
         const delivery = deliveryOf(event);
-        if (delivery.kind === 'ecs-event') takeEcsEvent(delivery.event, log);
+        if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
         else if (delivery.kind === 'sweep') await sweep({ ecs: aws.ecs, clock: time, log, clusters: sweepClusters });
-        else
-          await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, { ...deps, http });
+        else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, deps);
       });
     } finally {
       invocationMs.set(runId, (invocationMs.get(runId) ?? 0) + time.now() - began);
@@ -222,8 +228,25 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
 
   // Events: each task's deliveries are planned when it starts, and again when a StopTask moves its exit.
   const plannedExit = new Map<string, number>();
-  const eventCounts = { delivered: 0, duplicates: 0, lost: 0, invocations: 0 };
+  const eventCounts = { delivered: 0, duplicates: 0, lost: 0, invocations: 0, retried: 0 };
   const firstArrival = new Map<string, number>();
+  /**
+   * Lambda's asynchronous invocation retries an event whose invocation threw twice, about a minute and then two
+   * after ("Error handling and automatic retries in Lambda"); the runner throws when an AWS call failed before it
+   * recorded anything, so that the event comes again.
+   */
+  const invokeForEvent = async (runId: string, event: unknown, retries: number): Promise<void> => {
+    eventCounts.invocations += 1;
+    try {
+      await invocation(runId, event);
+    } catch (error) {
+      if (retries >= LAMBDA_ASYNC_RETRY_DELAYS_MS.length) throw error;
+      eventCounts.retried += 1;
+      time.spawn(time.now() + (LAMBDA_ASYNC_RETRY_DELAYS_MS[retries] ?? 0), () =>
+        invokeForEvent(runId, event, retries + 1),
+      );
+    }
+  };
   const scheduleEvents = (): void => {
     for (const task of ecs.tasks.values()) {
       if (plannedExit.get(task.arn) === task.exitAt) continue;
@@ -244,8 +267,7 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
             time: new Date(delivery.transition.at),
             id,
           });
-          eventCounts.invocations += 1;
-          await invocation(task.runId, event);
+          await invokeForEvent(task.runId, event, 0);
         });
       }
     }

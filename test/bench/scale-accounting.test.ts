@@ -83,11 +83,14 @@ describe('DescribeTasks after the age at which a run parks', () => {
       { at: long.runAt + 30_000, taskArns: [long.taskArn, short.taskArn] },
       { at: long.runAt + 2 * MINUTE, taskArns: [long.taskArn] },
       { at: long.runAt + 10 * MINUTE, taskArns: [long.taskArn] },
+      // After its answer: counted, and said so.
+      { at: long.runAt + 12 * MINUTE, taskArns: [long.taskArn] },
     ];
     expect(callsAfterAge([long, short], attempts, MINUTE)).toEqual({
-      calls: 2,
+      calls: 3,
+      afterTheAnswer: 1,
       taskMinutes: 10,
-      callsPerTaskMinute: 0.2,
+      callsPerTaskMinute: 0.3,
     });
   });
 });

@@ -30,7 +30,10 @@ describe('the scale simulation with events', () => {
     const events = outcome.events;
     expect(events).toBeDefined();
     expect((events?.delivered ?? 0) - (events?.duplicates ?? 0) + (events?.lost ?? 0)).toBe(24);
-    expect(events?.invocations).toBe(events?.delivered);
+    expect(events?.invocations).toBe((events?.delivered ?? 0) + (events?.retried ?? 0));
+    // Parked after about a minute, no run holds an invocation for its length (two of them run 18 minutes).
     expect(outcome.invocationSecondsPerRun.max).toBeGreaterThan(0);
+    expect(outcome.invocationSecondsPerRun.max).toBeLessThanOrEqual(90);
+    expect(outcome.handOffs).toBe(0);
   });
 });

@@ -173,7 +173,9 @@ function answerRows(outcome: ScaleOutcome, events: boolean): Row[] {
     ),
     row(
       `  DescribeTasks per task-minute, age over ${PARKED_FROM_AGE_MS / 60_000} min (parked with events)`,
-      parked.callsPerTaskMinute.toFixed(2),
+      parked.afterTheAnswer > 0
+        ? `${parked.callsPerTaskMinute.toFixed(2)} (${((parked.calls - parked.afterTheAnswer) / Math.max(parked.taskMinutes, 1e-9)).toFixed(2)} to the answer; ${parked.afterTheAnswer} calls after it)`
+        : parked.callsPerTaskMinute.toFixed(2),
       events ? `≤ ${SCALE_TARGETS.callsPerTaskMinuteParked}` : '—',
       events ? parked.callsPerTaskMinute <= SCALE_TARGETS.callsPerTaskMinuteParked : null,
     ),

@@ -64,7 +64,9 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
         },
       },
       Count: 1,
-      Timeout: 600,
+      // Beyond the function's 15 minutes: a run whose deadline one invocation can reach is watched to the end by
+      // it, never parked (src/tasks/watch-tasks.ts), and the Create is to show the event path.
+      Timeout: 1800,
       PollInterval: 1,
       Triggers: { ImageTag: imageTag },
     });

@@ -17,7 +17,7 @@ export interface EventPumpOptions {
   ecs: ECSClient;
   /** The cluster whose tasks it watches: the runner template's rule is limited to the runner's clusters. */
   cluster: string;
-  invoker: HandlerInvoker;
+  invoker: Pick<HandlerInvoker, 'invokeFollowingHandOffs'>;
   /** How long between two looks at the tasks; default 1 s. */
   intervalMs?: number;
   /** Each event as it is delivered, and again when its invocations ended. */

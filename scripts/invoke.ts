@@ -142,6 +142,7 @@ async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefi
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
     onEvent: progress.onEvent,
+    eventDriven: true,
     onSetup: (line) => console.log(`  ${line}`),
     ...(timeoutMs ? { timeoutMs } : {}),
   });

@@ -40,6 +40,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
     onEvent: progress.onEvent,
+    eventDriven: true,
     onSetup: (line) => console.log(`  ${line}`),
   });
   onStop(() => environment.stop());

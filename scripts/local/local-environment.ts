@@ -53,8 +53,9 @@ export interface LocalEnvironmentOptions {
   /** What setting up moto's Python does, when it has to (moto-python.ts). */
   onSetup?: (line: string) => void;
   /**
-   * The template's EventDrivenCompletion (default true, as there): EVENT_DRIVEN_COMPLETION for the runner, and the
-   * ECS events its rule would deliver, played after each request's invocations (event-pump.ts).
+   * The template's EventDrivenCompletion: EVENT_DRIVEN_COMPLETION for the runner, and the ECS events its rule would
+   * deliver, played after each request's invocations (event-pump.ts). `npm start` and `npm run invoke` set it true,
+   * the template's default; without it (the integration suites) the runner polls, as with the parameter 'false'.
    */
   eventDriven?: boolean;
   /** Each ECS event as it is delivered, and when its invocations ended. */
@@ -102,7 +103,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const cloudFormation = await startLocalCloudFormationEndpoint();
     stoppers.push(() => cloudFormation.close());
     const responses = await startS3ResponseReceiver(clients.s3);
-    const eventDriven = options.eventDriven ?? true;
+    const eventDriven = options.eventDriven ?? false;
     const functionArn = `arn:aws:lambda:${moto.region}:${ACCOUNT_ID}:function:ecs-task-runner`;
     const invoker = new HandlerInvoker({
       env: {

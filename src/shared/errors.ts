@@ -17,17 +17,6 @@ export class InvalidPropertiesError extends TaskRunnerError {
   }
 }
 
-/** The properties are well-formed, but AWS says they cannot work (missing subnet, wrong network mode, ...). */
-export class PreflightError extends TaskRunnerError {
-  override readonly name = 'PreflightError';
-  constructor(
-    readonly problems: readonly string[],
-    options?: { cause?: unknown },
-  ) {
-    super(`Not started: ${problems.join('; ')}`, options);
-  }
-}
-
 /**
  * An AWS call the runner needed before it could start anything failed; `cause` is the SDK's error. The layer that
  * answers CloudFormation explains it (diagnostics), naming `call`.

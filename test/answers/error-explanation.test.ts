@@ -3,7 +3,6 @@ import { describeAwsError } from '../../src/diagnostics/failure-reason';
 import {
   AwsCallError,
   InvalidPropertiesError,
-  PreflightError,
   ResponseDeliveryError,
   TaskRunnerError,
 } from '../../src/shared/errors';
@@ -17,9 +16,6 @@ describe('what the stack event says about an error', () => {
   it("gives the runner's own errors their message, which already says what to fix", () => {
     expect(explainError(new InvalidPropertiesError(['Cluster: required']))).toBe(
       'Invalid properties: Cluster: required',
-    );
-    expect(explainError(new PreflightError(['task definition todobackend-migrate uses bridge networking']))).toBe(
-      'Not started: task definition todobackend-migrate uses bridge networking',
     );
   });
 
@@ -70,7 +66,6 @@ describe("what the runner's log keeps of an error", () => {
     const log = new RecordingLog();
     for (const error of [
       new InvalidPropertiesError(['Cluster: required']),
-      new PreflightError(['no subnet']),
       new AwsCallError('DescribeTaskDefinition', denied),
     ]) {
       logIfUnexpected(log, error);
@@ -83,23 +78,20 @@ describe("the runner's error hierarchy", () => {
   it('makes every error the runner raises on purpose a TaskRunnerError that keeps its cause', () => {
     const errors = [
       new InvalidPropertiesError(['Cluster: required']),
-      new PreflightError(['no subnet'], { cause: denied }),
       new AwsCallError('DescribeTaskDefinition', denied),
       new ResponseDeliveryError('HTTP 403'),
     ];
     for (const error of errors) expect(error).toBeInstanceOf(TaskRunnerError);
     expect(errors.map((error) => error.name)).toEqual([
       'InvalidPropertiesError',
-      'PreflightError',
       'AwsCallError',
       'ResponseDeliveryError',
     ]);
     expect(errors[1]?.cause).toBe(denied);
-    expect(errors[2]?.cause).toBe(denied);
     const log = new RecordingLog();
-    logIfUnexpected(log, errors[3]);
+    logIfUnexpected(log, errors[2]);
     expect(log.entries).toEqual([]);
-    expect(explainError(errors[3])).toBe('HTTP 403');
+    expect(explainError(errors[2])).toBe('HTTP 403');
   });
 });
 

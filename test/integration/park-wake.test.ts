@@ -104,6 +104,8 @@ describeOnMoto("parking and waking on moto's ECS and DynamoDB", () => {
     const parked = JSON.parse((await table.get(runItemKey(request)))?.body ?? '{}') as RunItem;
     expect(parked.run?.state.kind).toBe('parked');
     const taskArn = parked.run?.state.kind === 'parked' ? parked.run.state.taskArns[0] : undefined;
+    // What the sweep looks through: a Scan of the run items (the task's index item left out).
+    expect((await table.scan('run#')).map((item) => item.pk)).toEqual([runItemKey(request)]);
     expect(taskArn).toMatch(/^arn:aws:ecs:/);
 
     // The task exits: moto stops it at the next DescribeTasks, and the event ECS would send is built from it.

@@ -9,7 +9,7 @@ import { teardownWords } from '../answers/wording';
 import { startAndFollow } from '../run/start-run';
 import { CREATE_ROLLBACK, readStackStatus } from '../run/stack-status';
 import { readResource } from '../run/resource-record';
-import { isFailedCreateId } from '../shared/resource-identity';
+import { isFailedCreateId, physicalResourceId } from '../shared/resource-identity';
 import { cannotTellCreateRollback } from '../answers/wording';
 import { sentAt } from './kept-attributes';
 
@@ -30,11 +30,14 @@ export interface Cleanup {
  *   the table says, since that ID names the resource CloudFormation failed to create, not a later one.
  * - `deleted`: the table keeps the tombstone of this Delete (or of a later one): an earlier delivery of it ended,
  *   teardown included.
- * - `unknown`: no table, no item (a resource created by a runner before the table), a table that cannot be read,
- *   or the tombstone of an earlier Delete; the teardown then follows the stack's status as before (`runTeardown`).
+ * - `created`: nothing kept in the table (no table, no item, or a table that cannot be read), and the
+ *   PhysicalResourceId is the one a successful Create answers (the derived ID, unmarked): the Create succeeded.
+ * - `unknown`: nothing kept, and an ID of another form (a resource created by an earlier runner with other IDs, or an
+ *   ID CloudFormation made up for a Create that was never answered), or the tombstone of an earlier Delete; the
+ *   teardown then follows the stack's status as before (`runTeardown`).
  */
 export type RunsOfTheResource =
-  { kind: 'succeeded' } | { kind: 'create-failed' } | { kind: 'deleted' } | { kind: 'unknown' };
+  { kind: 'succeeded' } | { kind: 'created' } | { kind: 'create-failed' } | { kind: 'deleted' } | { kind: 'unknown' };
 
 /**
  * Reads what the resource's runs did. Must be read before the Delete leaves its tombstone (kept-attributes.ts writes
@@ -47,23 +50,33 @@ export async function runsOfTheResource(
   if (isFailedCreateId(request.PhysicalResourceId)) return { kind: 'create-failed' };
   try {
     const kept = await readResource(await deps.aws.stateTable(), request);
-    if (kept.kind === 'nothing-kept') return { kind: 'unknown' };
+    if (kept.kind === 'nothing-kept') return createdByThisRunner(request);
     if (kept.record.kind === 'resource') return { kind: 'succeeded' };
     return kept.record.sentAt >= sentAt(request, deps) ? { kind: 'deleted' } : { kind: 'unknown' };
   } catch (error) {
-    deps.log.error("Could not read the resource's record in the state table: the teardown follows the stack's status", {
+    deps.log.error("Could not read the resource's record in the state table: the teardown follows the resource's ID", {
       error: errorName(error),
       message: errorSummary(error),
     });
-    return { kind: 'unknown' };
+    return createdByThisRunner(request);
   }
+}
+
+/**
+ * Without a record, the PhysicalResourceId tells: the derived ID unmarked is what a successful Create answered (a
+ * failed one is marked, FAILED_CREATE_SUFFIX). A runner before the marker answered the derived ID for a failed Create
+ * too: only a Delete of such a resource that arrives after an upgrade made mid-rollback is torn down though its
+ * Create failed (CHANGELOG).
+ */
+function createdByThisRunner(request: CloudFormationCustomResourceDeleteEvent): RunsOfTheResource {
+  return request.PhysicalResourceId === physicalResourceId(request) ? { kind: 'created' } : { kind: 'unknown' };
 }
 
 /**
  * Runs the OnDelete teardown task with the resource's network and launch settings and watches it like a Create
  * (Timeout, hand-off, StartRetries), once the resource's tasks just stopped have ended — if and only if a run of the
  * resource succeeded, whatever the stack's status (`runs`, read before anything else of the Delete). When the runner
- * cannot know (`unknown`: no state table, or a resource created before it), it keeps what earlier versions did: no
+ * cannot know (`unknown`: nothing kept and an ID of another form), it keeps what earlier versions did: no
  * teardown while the stack rolls back a failed creation, nor when the stack's status cannot be read. `cleanup` says
  * what became of the resource's own tasks; the Reason adds the teardown's outcome.
  */
@@ -92,6 +105,7 @@ export async function runTeardown(
       break;
     }
     case 'succeeded':
+    case 'created':
       break;
   }
   // A listing that failed is not "nothing runs": the teardown never starts beside a migration that may still run.

@@ -8,6 +8,9 @@ import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';
 import { FAILED_CREATE_ID, PHYSICAL_ID } from './answer-cloudformation-ids';
 
+/** A PhysicalResourceId this runner never answers: CloudFormation's own for a Create nobody answered, say. */
+const OTHER_FORM_ID = 'todobackend-MigrateTask-1A2B3C4D5E6F7';
+
 const aws = mockedAws();
 let table = new MemoryStateTable();
 const invoke = invokeWith({ ...aws.ports, stateTable: async () => table });
@@ -98,6 +101,22 @@ describe('the OnDelete teardown runs if and only if a run of the resource succee
     },
   );
 
+  it.each(DELETING_STATUSES)(
+    'without a state table, a successful Create is known by its PhysicalResourceId and torn down when the stack is %s',
+    async (status) => {
+      const id = await createThat(true, invokeWithoutTable);
+      expect(id).toBe(PHYSICAL_ID);
+      aws.ecs.resetHistory();
+      aws.cloudFormation.resetHistory();
+      stubStackStatuses(aws, status);
+      teardownSucceeds();
+      const { response } = await invokeWithoutTable(deleteWithTeardown(PHYSICAL_ID));
+      expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+      expect(aws.cloudFormation).not.toHaveReceivedCommand(DescribeStacksCommand);
+      expect(response?.Reason).toMatch(/Teardown task \w+ succeeded\.$/);
+    },
+  );
+
   it('a failed Create is not torn down even when the table keeps a successful run under the same logical ID', async () => {
     // A later Create of the same logical ID succeeded; CloudFormation then deletes the one that failed.
     await createThat(true);
@@ -128,11 +147,11 @@ describe('the OnDelete teardown runs if and only if a run of the resource succee
     );
   });
 
-  describe('a resource the table knows nothing of (no table, or created by a runner before it): as before', () => {
+  describe("nothing kept, and an ID of another form (an earlier runner's, or one CloudFormation made up): as before", () => {
     it('is torn down unless the stack rolls back its creation', async () => {
       stubStackStatuses(aws, 'UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       teardownSucceeds();
-      const { response } = await invoke(deleteWithTeardown(PHYSICAL_ID));
+      const { response } = await invoke(deleteWithTeardown(OTHER_FORM_ID));
       expect(aws.cloudFormation).toHaveReceivedCommand(DescribeStacksCommand);
       expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
       expect(response?.Reason).toMatch(/Teardown task \w+ succeeded\.$/);
@@ -141,7 +160,7 @@ describe('the OnDelete teardown runs if and only if a run of the resource succee
     it('is not torn down while the stack rolls back its creation', async () => {
       stubStackStatuses(aws, 'ROLLBACK_IN_PROGRESS');
       teardownSucceeds();
-      const { response } = await invokeWithoutTable(deleteWithTeardown(PHYSICAL_ID));
+      const { response } = await invokeWithoutTable(deleteWithTeardown(OTHER_FORM_ID));
       expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
       expect(response?.Reason).toMatch(/the stack is rolling back its creation/);
     });

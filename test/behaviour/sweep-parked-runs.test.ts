@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import type { ResponseBody } from '../../src/response/response-body';
 import type { RunItem } from '../../src/run/run-item';
 import { runItemKey } from '../../src/run/run-item';
@@ -70,6 +70,32 @@ describe('the sweep of parked runs', () => {
     expect([...soon.puts, ...quiet.puts]).toHaveLength(0);
     expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
     expect(runItem()).toMatchObject({ generation: 1, run: { state: { kind: 'parked' } } });
+  });
+
+  it('reads the tasks of every quiet parked run of a cluster with one DescribeTasks', async () => {
+    const arns = ['a', 'b'].map((id) => `arn:aws:ecs:us-east-1:123456789012:task/todobackend-cluster/${id}`);
+    aws.ecs
+      .on(RunTaskCommand)
+      .resolvesOnce({ tasks: [{ taskArn: arns[0] }], failures: [] })
+      .resolvesOnce({ tasks: [{ taskArn: arns[1] }], failures: [] });
+    aws.ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+      tasks: input.tasks.map((taskArn) => ecsTask({ taskArn, version: 2 })),
+    }));
+    for (const RequestId of ['request-a', 'request-b']) {
+      const { puts } = await invoke(
+        { ...fixtures.create(), RequestId },
+        {
+          eventDriven: true,
+          budgetMs: 300_000,
+          clock: new FakeClock(START),
+        },
+      );
+      expect(puts).toHaveLength(0);
+    }
+    aws.ecs.resetHistory();
+    const { puts } = await sweepAt(START + 60_000 + SWEEP_QUIET_MS);
+    expect(puts).toHaveLength(0);
+    expect(aws.ecs.commandCalls(DescribeTasksCommand).map((call) => call.args[0].input.tasks)).toEqual([arns]);
   });
 
   it('stops a run past its deadline and answers FAILED', async () => {

@@ -37,12 +37,6 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     now: () => systemClock.now(),
   });
   invocationMetrics = metrics;
-  if (delivery.kind === 'sweep') {
-    // The runner's schedule (SweepSchedule): no request, nobody to answer.
-    await sweep({ ecs: aws.ecs, clock: systemClock, log: logger, clusters: process.env.SWEEP_CLUSTERS, metrics });
-    await metrics.flush();
-    return;
-  }
   const deps = {
     aws,
     clock: systemClock,
@@ -59,6 +53,19 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     metrics,
     eventDriven,
   };
+  if (delivery.kind === 'sweep') {
+    // The runner's schedule (SweepSchedule): no request of its own; it may answer the parked runs it wakes.
+    await sweep({
+      ecs: aws.ecs,
+      clock: systemClock,
+      log: logger,
+      clusters: process.env.SWEEP_CLUSTERS,
+      metrics,
+      ...(eventDriven ? { parkedRuns: deps } : {}),
+    });
+    await metrics.flush();
+    return;
+  }
   try {
     // An ECS Task State Change from the runner template's EventBridge rule: never a CloudFormation request. It may
     // wake a parked run (events on), or is only logged (src/requests/answer-ecs-event.ts).

@@ -140,10 +140,18 @@ export function runItemOf(item: StateItem): RunItem {
  * `X-Amz-Expires`), or after `now` plus the URL's usual validity for a URL that does not say.
  */
 export function runItemExpiry(responseUrl: string, now: number): number {
+  return Math.ceil(responseUrlExpiry(responseUrl, now) / 1000) + RUN_ITEM_KEEP_DAYS * 24 * 3600;
+}
+
+/**
+ * Epoch ms when the presigned ResponseURL stops taking an answer: its `X-Amz-Date` plus `X-Amz-Expires` (after
+ * `now` plus the URL's usual validity for a URL that does not say).
+ */
+export function responseUrlExpiry(responseUrl: string, now: number): number {
   const signedAt = cloudFormationWait(responseUrl)?.sentAt ?? now;
   const validSeconds = Number(safeSearchParam(responseUrl, 'X-Amz-Expires') ?? RESPONSE_URL_VALID_SECONDS);
   const valid = Number.isFinite(validSeconds) && validSeconds > 0 ? validSeconds : RESPONSE_URL_VALID_SECONDS;
-  return Math.ceil(signedAt / 1000) + valid + RUN_ITEM_KEEP_DAYS * 24 * 3600;
+  return signedAt + valid * 1000;
 }
 
 function safeSearchParam(url: string, name: string): string | undefined {

@@ -4,7 +4,7 @@ import { confirmationOf, newsOf } from '../events/event-news';
 import type { TaskStateChange } from '../events/task-state-change';
 import type { RunnerDeps } from './contract';
 import { type TaskItem, taskItemKey } from './parking';
-import { type RunItem, runItemOf, updateRunItem } from './run-item';
+import { type RunItem, type RunItemChange, runItemOf, updateRunItem } from './run-item';
 import type { Run } from './run-state';
 
 /**
@@ -69,18 +69,7 @@ export async function wakeParkedRun(
     // A task ECS does not know carries no version to record: the woken run's step judges it.
     const seen = confirmed === 'not-found' ? current.seen : { ...current.seen, [change.taskArn]: change.version };
     const recorded: RunItem = { ...current, ...(seen ? { seen } : {}) };
-    const held = current.run;
-    if (held.state.kind !== 'parked') return { write: recorded, result: () => ({ kind: 'recorded' }) };
-    const woken: Run = { ...held, generation: current.generation + 1 };
-    // While this invocation holds it the item says it is watched: another event is then only recorded.
-    const watched: Run = {
-      ...woken,
-      state: { kind: 'watching', taskArns: held.state.taskArns, startedAt: held.state.startedAt },
-    };
-    return {
-      write: { ...recorded, generation: woken.generation, run: watched },
-      result: (itemVersion) => ({ kind: 'woken', run: woken, itemVersion }),
-    };
+    return takeIfParked(recorded, { kind: 'recorded' });
   });
   switch (wake.kind) {
     case 'woken':
@@ -93,6 +82,38 @@ export async function wakeParkedRun(
       log.info('ECS event: nothing to do', { ...fact, why: wake.why });
   }
   return wake;
+}
+
+/**
+ * Wakes a parked run with no event (the sweep: a lost event, or the deadline passed): claims its next generation if
+ * it is still parked, by the same conditional write an event's wake makes.
+ */
+export async function claimParkedRun(table: StateTableApi, run: Run, now: number): Promise<Wake> {
+  return updateRunItem<Wake>(table, run.request, now, (current) =>
+    current?.run
+      ? takeIfParked(current, { kind: 'ignored', why: 'not-parked-here' })
+      : { result: { kind: 'ignored', why: 'not-parked-here' } },
+  );
+}
+
+/**
+ * The item's change that takes its run when it is parked — the next generation claimed, the run shown `watching`
+ * while this invocation holds it, so that another event is then only recorded — or else `item` written as it is
+ * with `otherwise` (an event's recorded version), or nothing written.
+ */
+function takeIfParked(item: RunItem, otherwise: Wake): RunItemChange<Wake> {
+  const held = item.run;
+  if (held?.state.kind !== 'parked')
+    return otherwise.kind === 'recorded' ? { write: item, result: () => otherwise } : { result: otherwise };
+  const woken: Run = { ...held, generation: item.generation + 1 };
+  const watched: Run = {
+    ...woken,
+    state: { kind: 'watching', taskArns: held.state.taskArns, startedAt: held.state.startedAt },
+  };
+  return {
+    write: { ...item, generation: woken.generation, run: watched },
+    result: (itemVersion) => ({ kind: 'woken', run: woken, itemVersion }),
+  };
 }
 
 /** The run whose tasks include `taskArn`, and its item, found through the task's index item. */

@@ -39,8 +39,10 @@ export interface MotoServer {
 /**
  * moto's server with one gap closed: its ECS tasks carry no `version`, which ECS counts up with every change of a
  * task and the runner compares with an event's `detail.version` before it believes the event
- * (src/events/event-news.ts). Every change of a task's status, by moto's state manager or by StopTask, counts one,
- * from 1 at RunTask; moto's serializer then returns the attribute as DescribeTasks' `version`.
+ * (src/events/event-news.ts). Every status a task passes, by moto's state manager (also when its `immediate`
+ * progression jumps to STOPPED) or by StopTask, counts one, from 1 at RunTask (RUNNING: moto's tasks start there),
+ * so a STOPPED task is at 5, as an awsvpc task that went through DEACTIVATING, STOPPING and DEPROVISIONING; moto's
+ * serializer returns the attribute as DescribeTasks' `version`.
  */
 export const MOTO_SERVER_WITH_TASK_VERSIONS = `
 import runpy
@@ -53,16 +55,26 @@ except ImportError:
     models = None
 
 if models is not None:
+    def steps_between(task, before, after):
+        # moto's "immediate" progression jumps several statuses at once; ECS would have counted each.
+        steps, status = 0, before
+        while status != after:
+            following = task._get_next_status(previous=status)
+            if following == status:
+                return max(steps, 1)
+            steps, status = steps + 1, following
+        return steps
+
     def read_status(task):
         before = task._status
         after = ManagedState.status.fget(task)
         if after != before:
-            task.version = getattr(task, "version", 1) + 1
+            task.version = getattr(task, "version", 1) + steps_between(task, before, after)
         return after
 
     def write_status(task, value):
         if value != task._status:
-            task.version = getattr(task, "version", 1) + 1
+            task.version = getattr(task, "version", 1) + steps_between(task, task._status, value)
         ManagedState.status.fset(task, value)
 
     created = models.Task.__init__

@@ -17,7 +17,7 @@ import { createRequest } from '../scripts/local/cloudformation';
 import { taskStateChange } from '../scripts/local/task-state-change';
 // The runner's tests keep the state table in memory with DynamoDB's conditional write; the benchmark uses the same.
 import { MemoryStateTable } from '../test/support/fakes';
-import { planEventDeliveries } from './event-delivery';
+import { EVENT_DELIVERY, type EventDeliveryModel, planEventDeliveries } from './event-delivery';
 import { createFakeEcsCore, type FakeTask, taskTransitions, type TaskScript, view } from './fake-ecs';
 import {
   type ArrivalLatency,
@@ -75,6 +75,8 @@ export interface ScaleSettings {
   pollInterval?: string;
   /** Default polling. */
   completion?: Completion;
+  /** With events: how they are delivered; default EVENT_DELIVERY. */
+  eventDelivery?: EventDeliveryModel;
 }
 
 /** How long the tasks run: most migrations are short, some long. */
@@ -218,7 +220,15 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
       await working.run(runId, async () => {
         const delivery = deliveryOf(event);
         if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
-        else if (delivery.kind === 'sweep') await sweep({ ecs: aws.ecs, clock: time, log, clusters: sweepClusters });
+        else if (delivery.kind === 'sweep')
+          // With events, the sweep also wakes parked runs not heard from (a lost event), as the handler has it.
+          await sweep({
+            ecs: aws.ecs,
+            clock: time,
+            log,
+            clusters: sweepClusters,
+            ...(events ? { parkedRuns: deps } : {}),
+          });
         else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, deps);
       });
     } finally {
@@ -251,7 +261,7 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
     for (const task of ecs.tasks.values()) {
       if (plannedExit.get(task.arn) === task.exitAt) continue;
       plannedExit.set(task.arn, task.exitAt);
-      const plan = planEventDeliveries(taskTransitions(task), random);
+      const plan = planEventDeliveries(taskTransitions(task), random, settings.eventDelivery ?? EVENT_DELIVERY);
       eventCounts.lost += plan.lost.length;
       for (const delivery of plan.deliveries) {
         const exitAt = task.exitAt;

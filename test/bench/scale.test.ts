@@ -1,3 +1,4 @@
+import { EVENT_DELIVERY } from '../../bench/event-delivery';
 import { planRuns, simulateScale } from '../../bench/scale';
 import { seededRandom } from '../../bench/seeded-random';
 
@@ -35,5 +36,22 @@ describe('the scale simulation with events', () => {
     expect(outcome.invocationSecondsPerRun.max).toBeGreaterThan(0);
     expect(outcome.invocationSecondsPerRun.max).toBeLessThanOrEqual(90);
     expect(outcome.handOffs).toBe(0);
+  });
+});
+
+describe('the scale simulation with every event lost', () => {
+  it('leaves the parked runs to the sweep, which answers each of them once', async () => {
+    const outcome = await simulateScale({
+      runs: 6,
+      spreadMinutes: 2,
+      seed: 7,
+      completion: 'events',
+      eventDelivery: { ...EVENT_DELIVERY, lostShare: 1 },
+    });
+
+    expect(outcome.errors).toEqual([]);
+    expect(outcome.events?.delivered).toBe(0);
+    expect(outcome.failedOrStopped).toEqual([]);
+    expect(outcome.answersPerRun).toEqual({ none: 0, one: 6, more: 0 });
   });
 });

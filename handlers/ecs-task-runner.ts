@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createSdkPorts } from '../src/aws/sdk-ports';
-import { takeEcsEvent } from '../src/events/take-ecs-event';
 import { answerCloudFormation } from '../src/requests/answer-cloudformation';
+import { answerEcsEvent } from '../src/requests/answer-ecs-event';
 import { nodeHttpPut } from '../src/response/http-put';
 import { systemClock } from '../src/runtime/clock';
 import { invocationFromContext } from '../src/runtime/invocation';
@@ -24,14 +24,12 @@ if (!process.env.STATE_TABLE_NAME)
     'STATE_TABLE_NAME is not set: no attributes are kept between requests, so an Update that runs nothing answers them empty',
   );
 
+// EventDrivenCompletion (the template's parameter): ECS events come, so runs with the state table park (src/run/parking.ts).
+const eventDriven = process.env.EVENT_DRIVEN_COMPLETION === 'true';
+
 export async function handler(event: unknown, context: Context): Promise<void> {
   logger.addContext(context);
   const delivery = deliveryOf(event);
-  // An ECS Task State Change from the runner template's EventBridge rule: never a CloudFormation request.
-  if (delivery.kind === 'ecs-event') {
-    takeEcsEvent(delivery.event, logger);
-    return;
-  }
   // One invocation's figures, written as EMF lines to stdout (the function's log) when it ends.
   const metrics = new InvocationMetrics({
     service: SERVICE_NAME,
@@ -39,13 +37,7 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     now: () => systemClock.now(),
   });
   invocationMetrics = metrics;
-  if (delivery.kind === 'sweep') {
-    // The runner's schedule (SweepSchedule): no request, nobody to answer.
-    await sweep({ ecs: aws.ecs, clock: systemClock, log: logger, clusters: process.env.SWEEP_CLUSTERS, metrics });
-    await metrics.flush();
-    return;
-  }
-  await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, {
+  const deps = {
     aws,
     clock: systemClock,
     invocation: invocationFromContext(context),
@@ -59,6 +51,27 @@ export async function handler(event: unknown, context: Context): Promise<void> {
     ...(process.env.STACK_STATUS_ROLE_NAME ? { stackStatusRoleName: process.env.STACK_STATUS_ROLE_NAME } : {}),
     throughTopic: delivery.kind === 'topic',
     metrics,
-  });
-  await metrics.flush();
+    eventDriven,
+  };
+  if (delivery.kind === 'sweep') {
+    // The runner's schedule (SweepSchedule): no request of its own; it may answer the parked runs it wakes.
+    await sweep({
+      ecs: aws.ecs,
+      clock: systemClock,
+      log: logger,
+      clusters: process.env.SWEEP_CLUSTERS,
+      metrics,
+      ...(eventDriven ? { parkedRuns: deps } : {}),
+    });
+    await metrics.flush();
+    return;
+  }
+  try {
+    // An ECS Task State Change from the runner template's EventBridge rule: never a CloudFormation request. It may
+    // wake a parked run (events on), or is only logged (src/requests/answer-ecs-event.ts).
+    if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
+    else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, deps);
+  } finally {
+    await metrics.flush();
+  }
 }

@@ -373,3 +373,15 @@ function explain(cause: UnreadableCause): { what: string; fix: string } {
       return { what: `DescribeStacks failed: ${cause.error}`, fix: '' };
   }
 }
+
+/**
+ * A woken run whose task ECS no longer reports: stopped tasks stay visible for about an hour, so the task ended long
+ * ago, or never was the runner's. Nobody can tell how it ended.
+ */
+export function parkedTaskUnknown(taskIds: readonly string[]): string {
+  return (
+    `The outcome of task ${taskIds.join(', ')} is unknown: ECS no longer reported the task when the parked run was` +
+    ' woken (a stopped task stays visible for about an hour after it stops, and no event of its stop was confirmed' +
+    ' in time). It was stopped (StopTask, best effort) in case it still runs, and the run fails.'
+  );
+}

@@ -113,6 +113,11 @@ export interface StateTableApi {
    * item). `conflict` when another writer got there first: read again and decide again.
    */
   put(item: StateItem, expectedVersion: number | undefined): Promise<'written' | 'conflict'>;
+  /**
+   * Every item whose key begins with `prefix` (all pages): what the scheduled sweep looks through (parked runs).
+   * Read strongly consistent, as `get` is.
+   */
+  scan(prefix: string): Promise<StateItem[]>;
 }
 
 /**

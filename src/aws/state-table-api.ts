@@ -4,12 +4,15 @@ import {
   DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CLIENT_CONFIG } from './client-config';
 import type { StateItem, StateTableApi } from './ports';
 
 /**
- * The state table through DynamoDB: GetItem (strongly consistent) and a PutItem conditioned on the version read.
+ * The state table through DynamoDB: GetItem (strongly consistent), a PutItem conditioned on the version read, and a
+ * Scan filtered on the key's prefix (every page: the filter applies after the read, so a page may come back empty
+ * with more to read; DynamoDB Developer Guide, "Scanning tables").
  * `expiresAt` is the table's TTL attribute (epoch seconds, a Number: DynamoDB Developer Guide, "Time to Live").
  */
 export function createStateTableApi(
@@ -47,6 +50,24 @@ export function createStateTableApi(
         if (error instanceof ConditionalCheckFailedException) return 'conflict';
         throw error;
       }
+    },
+    async scan(prefix) {
+      const items: StateItem[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            ConsistentRead: true,
+            FilterExpression: 'begins_with(pk, :prefix)',
+            ExpressionAttributeValues: { ':prefix': { S: prefix } },
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        );
+        items.push(...(page.Items ?? []).map(stateItemOf));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
     },
   };
 }

@@ -3,8 +3,9 @@ import type { Log } from '../runtime/log';
 import { readEcsEvent } from './task-state-change';
 
 /**
- * What the handler does with an ECS event today: reads it and logs what it says, at debug. Runs still poll, so no
- * run is woken yet (docs/event-driven-completion.md, "What is coming"). Never throws: most events the rule delivers
+ * What the handler does with an ECS event when events are off (EVENT_DRIVEN_COMPLETION not 'true'), or with one that
+ * is no task state change: reads it and logs what it says, at debug (with events on, a task state change may wake a
+ * parked run: requests/answer-ecs-event.ts). Never throws: most events the rule delivers
  * are for tasks the runner did not start, and a thrown error would have Lambda retry the event and keep it in the
  * failure queue.
  */

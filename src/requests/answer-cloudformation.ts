@@ -13,7 +13,12 @@ import {
   STACK_STATUS_ROLE_NAME_VARIABLE,
 } from './accounts-served';
 import { confirmRequest } from './confirm-request';
-import { carryOutRequest, resumeRun } from './carry-out-request';
+import { carryOutRequest, resumeRun, resumeWokenRun } from './carry-out-request';
+import { claimAnswer, markAnswered, type AnswerClaim } from '../run/answer-claim';
+import { parkingOf } from '../run/parking';
+import type { Run } from '../run/run-state';
+import type { StateTableApi } from '../aws/ports';
+import { errorName, errorSummary } from '../aws/aws-errors';
 import { isContinuationEvent, runOf } from '../run/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
@@ -119,6 +124,8 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       }
       // Another invocation holds the run (a duplicate hand-off): it answers.
       if (outcome.kind === 'held-elsewhere') return;
+      // An ECS event (or the sweep) wakes the run, and that invocation answers.
+      if (outcome.kind === 'parked') return;
       answer = outcome.answer;
     } catch (error) {
       answer = answerForError(request, error);
@@ -126,11 +133,110 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     }
   }
 
-  recordAnswer(metrics, request, answer, deps.clock.now());
+  await sendAnswer(request, url, answer, deps);
+}
+
+/**
+ * Carries on a parked run an ECS event woke and claimed (wake-parked-run.ts), and answers it when it ends here. Its
+ * request was checked when it first came (ResponseURL, account, confirmation); the ResponseURL is checked again all
+ * the same, since the table is only as trusted as the runner's role. Never throws.
+ */
+export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<void> {
+  const { request } = run;
+  const checked = checkResponseUrl(request.ResponseURL, {
+    allowedHosts: deps.allowedResponseHosts,
+    extraEndpoints: deps.extraResponseEndpoints,
+    functionArn: deps.invocation.functionArn,
+  });
+  if (checked.kind === 'refused') {
+    deps.log.error("Refused the parked run's ResponseURL: nothing will be sent to it", { problem: checked.problem });
+    return;
+  }
+  let outcome: RequestOutcome;
   try {
-    await sendResponse(url, answerBody(request, answer), deps);
+    outcome = await resumeWokenRun(run, itemVersion, deps);
+  } catch (error) {
+    logIfUnexpected(deps.log, error);
+    outcome = { kind: 'answer', answer: answerForError(request, error) };
+  }
+  switch (outcome.kind) {
+    case 'handed-off':
+      (deps.metrics ?? noMetrics).add('HandOffs', 1, { RequestType: request.RequestType });
+      return;
+    case 'parked':
+    case 'held-elsewhere':
+      return;
+    case 'answer':
+      await sendAnswer(request, checked.url, outcome.answer, deps);
+  }
+}
+
+/**
+ * Sends the answer to the ResponseURL. With events on, the answer is claimed in the run's item first, with its exact
+ * body (answer-claim.ts): an invocation that loses the claim sends nothing, and a sent one is marked answered.
+ */
+async function sendAnswer(
+  request: CloudFormationCustomResourceEvent,
+  url: URL,
+  answer: Answer,
+  deps: AnswerDeps,
+): Promise<void> {
+  const { log } = deps;
+  const body = answerBody(request, answer);
+  const claim = await claimOf(request, JSON.stringify(body), deps);
+  if (claim.kind === 'lost') {
+    log.info('Another invocation already claimed the answer: this one sends nothing', {
+      claimedAt: new Date(claim.claimedAt).toISOString(),
+    });
+    return;
+  }
+  recordAnswer(deps.metrics ?? noMetrics, request, answer, deps.clock.now());
+  try {
+    await sendResponse(url, body, deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
+    return;
+  }
+  if (claim.kind === 'claimed') await recordAnswered(request, claim.table, deps);
+}
+
+type Claim = (AnswerClaim & { kind: 'lost' }) | { kind: 'claimed'; table: StateTableApi } | { kind: 'unclaimed' };
+
+/**
+ * With events on, claims the answer in the run's item. A table that fails is logged and the answer sent unclaimed:
+ * an answer is never held back for the table (a duplicate PUT of one run's answer carries the same decision).
+ */
+async function claimOf(request: CloudFormationCustomResourceEvent, body: string, deps: AnswerDeps): Promise<Claim> {
+  const parking = await parkingOf(deps);
+  if (!parking) return { kind: 'unclaimed' };
+  try {
+    const claim = await claimAnswer(parking.table, request, body, deps.clock.now());
+    switch (claim.kind) {
+      case 'claimed':
+        return { kind: 'claimed', table: parking.table };
+      case 'lost':
+        return claim;
+      case 'no-item':
+        return { kind: 'unclaimed' };
+    }
+  } catch (error) {
+    deps.log.error('Could not claim the answer in the state table: sending it unclaimed', {
+      error: errorName(error),
+      message: errorSummary(error),
+    });
+    return { kind: 'unclaimed' };
+  }
+}
+
+async function recordAnswered(
+  request: CloudFormationCustomResourceEvent,
+  table: StateTableApi,
+  deps: AnswerDeps,
+): Promise<void> {
+  try {
+    await markAnswered(table, request, deps.clock.now());
+  } catch (error) {
+    deps.log.warn('Answered, but could not record it in the state table', { error: errorName(error) });
   }
 }
 

@@ -7,7 +7,7 @@ import { deleteResource } from './delete-resource';
 import { retryingDeniedCalls } from './iam-propagation';
 import type { Run } from '../run/run-state';
 import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE } from '../answers/wording';
-import { carryOnRun, runTasks } from '../run/start-run';
+import { carryOnRun, carryOnWokenRun, runTasks } from '../run/start-run';
 import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
 import { readStackStatus, UPDATE_ROLLBACK } from '../run/stack-status';
@@ -38,6 +38,17 @@ export async function carryOutRequest(
 export async function resumeRun(run: Run, deps: RunnerDeps): Promise<RequestOutcome> {
   const outcome = await carryOnRun(run, requireProperties(run.request), deps);
   // A run's attributes are kept as a Create's or Update's are; a teardown ends a Delete, which forgets them.
+  switch (run.phase.kind) {
+    case 'run':
+      return keepingAttributes(run.request, outcome, deps);
+    case 'teardown':
+      return forgettingAttributes(run.request, outcome, deps);
+  }
+}
+
+/** A parked run an ECS event woke, this invocation holding it at `itemVersion` of its item (wake-parked-run.ts). */
+export async function resumeWokenRun(run: Run, itemVersion: number, deps: RunnerDeps): Promise<RequestOutcome> {
+  const outcome = await carryOnWokenRun(run, itemVersion, requireProperties(run.request), deps);
   switch (run.phase.kind) {
     case 'run':
       return keepingAttributes(run.request, outcome, deps);

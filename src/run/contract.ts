@@ -15,6 +15,11 @@ export interface RunnerDeps {
   invocation: Invocation;
   log: Log;
   /**
+   * EVENT_DRIVEN_COMPLETION is 'true': the template's rule sends the function ECS Task State Change events, so a run
+   * with a state table may park and be woken by them (parking.ts). Absent or false: the run polls, as it always did.
+   */
+  eventDriven?: boolean;
+  /**
    * STACK_STATUS_ROLE_NAME: the role, of the same name in every account, that reads a stack of another account when
    * the resource gives no StackStatusRoleArn.
    */
@@ -25,10 +30,12 @@ export interface RunnerDeps {
 export type RunRequest = CloudFormationCustomResourceCreateEvent | CloudFormationCustomResourceUpdateEvent;
 
 /**
- * How a request ended in this invocation: with the answer for CloudFormation, handed to a fresh invocation, or left
- * to another invocation that already holds the run (a duplicate hand-off: run-item.ts), which answers it.
+ * How a request ended in this invocation: with the answer for CloudFormation, handed to a fresh invocation, left
+ * to another invocation that already holds the run (a duplicate hand-off: run-item.ts), which answers it, or parked
+ * in the state table until an ECS event (or the sweep) wakes it (parking.ts).
  */
-export type RequestOutcome = { kind: 'answer'; answer: Answer } | { kind: 'handed-off' } | { kind: 'held-elsewhere' };
+export type RequestOutcome =
+  { kind: 'answer'; answer: Answer } | { kind: 'handed-off' } | { kind: 'held-elsewhere' } | { kind: 'parked' };
 
 export function answered(answer: Answer): RequestOutcome {
   return { kind: 'answer', answer };

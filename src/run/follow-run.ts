@@ -1,6 +1,8 @@
 import { timeBudget } from '../runtime/time-budget';
 import { answered, type RunnerDeps, type RequestOutcome } from './contract';
 import { handOff } from './hand-off';
+import { parkedAttempt } from './parked-attempt';
+import { type Parking, parkingOf, parkRun } from './parking';
 import type { PhasePolicy } from './phase-policy';
 import { readOutputsAttempt } from './read-outputs-attempt';
 import type { Run, Transition } from './run-state';
@@ -12,21 +14,26 @@ import { watchAttempt } from './watch-attempt';
 /**
  * Carries the run on from its state, one step at a time, until the answer is known or a fresh invocation of the same
  * function must take over; the answer is the one the run's phase gives (`policy.outcome`: a teardown's is the
- * Delete's). `takenOver`: this invocation received the run from an earlier one.
+ * Delete's). `takenOver`: this invocation received the run from an earlier one. With events on (parking.ts) a
+ * watch parks the run instead of watching on or handing off; `itemVersion` is the run item's version this invocation
+ * claimed (a hand-off's receiver, a wake), on which it parks.
  */
 export async function followRun(
   run: Run,
   policy: PhasePolicy,
   deps: RunnerDeps,
   takenOver: boolean,
+  itemVersion?: number,
 ): Promise<RequestOutcome> {
   let current = run;
+  const parking = await parkingOf(deps, itemVersion);
   let context: StepContext = {
     properties: policy.properties,
     policy,
     deps,
     budget: timeBudget(run.plan.deadline, deps),
     takenOver,
+    ...(parking ? { parking } : {}),
   };
   for (;;) {
     const transition = await step(current, context);
@@ -39,8 +46,26 @@ export async function followRun(
         return policy.outcome(await handOff(transition.run, deps, context.budget, transition.ifNotSent));
       case 'answer':
         return policy.outcome(answered(transition.answer));
+      case 'park': {
+        const parked = await park(transition.run, context.parking, deps);
+        if (parked.kind === 'news') {
+          // An event was recorded since this invocation last wrote: read the tasks once more, then decide or park.
+          current = transition.run;
+          context = { ...context, takenOver: false };
+          continue;
+        }
+        return parked.kind === 'parked' ? { kind: 'parked' } : { kind: 'held-elsewhere' };
+      }
     }
   }
+}
+
+/** Parks `run` (in its parked state) where this invocation registered it; a run that cannot park is a bug. */
+function park(run: Run, parking: Parking | undefined, deps: RunnerDeps): ReturnType<typeof parkRun> {
+  const { state } = run;
+  if (!parking || state.kind !== 'parked')
+    throw new Error('A run that is not registered in the state table cannot park');
+  return parkRun({ ...run, state }, parking, deps);
 }
 
 /** The step of the state the run is in. */
@@ -55,5 +80,7 @@ function step(run: Run, context: StepContext): Promise<Transition> {
       return watchAttempt(run, state, context);
     case 'reading-outputs':
       return readOutputsAttempt(run, state, context);
+    case 'parked':
+      return parkedAttempt(run, state, context);
   }
 }

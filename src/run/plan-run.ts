@@ -4,6 +4,7 @@ import type { RunnerDeps } from './contract';
 import { cloudFormationWait, effectiveTimeout, lateDelivery } from './deadline';
 import { earlierRun } from './earlier-run';
 import { checkInvocationChain } from './invocation-chain';
+import { parkingOf } from './parking';
 import { checkOutputsFit } from '../answers/outputs-fit';
 import type { PhasePolicy } from './phase-policy';
 import type { Purpose, Run } from './run-state';
@@ -49,8 +50,11 @@ export async function planRun(
       lateSeconds: late.lateSeconds,
       deadline: new Date(deadline).toISOString(),
     });
-  const chain = await checkInvocationChain(deadline - receivedAt, deps);
-  if (chain.kind === 'refused') return chain;
+  // With events on, a watch parks instead of chaining invocations (parking.ts): the chain's length is no limit.
+  if (!(await parkingOf(deps))) {
+    const chain = await checkInvocationChain(deadline - receivedAt, deps);
+    if (chain.kind === 'refused') return chain;
+  }
   const checked = await checkBeforeStart(deps.aws, properties, {
     clock,
     log,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StateItem, StateTableApi } from '../aws/ports';
 import { cloudFormationWait } from './deadline';
+import type { Run } from './run-state';
 
 /**
  * A run's item in the state table (`STATE_TABLE_NAME`): which invocation holds the run. Every invocation of a run
@@ -20,14 +21,25 @@ import { cloudFormationWait } from './deadline';
  */
 export interface RunItem {
   kind: 'run';
-  /** The latest generation claimed: the invocation that holds the run. */
+  /** The latest generation claimed: the invocation that holds the run (a wake is an invocation of the run too). */
   generation: number;
+  /**
+   * With events on (parking.ts): the run as last written — after RunTask, while an invocation watches it, and its
+   * `parked` state while none does. Absent for a polling run.
+   */
+  run?: Run;
+  /** The highest `detail.version` confirmed for each task (by ARN): an event not above it is stale (event-news.ts). */
+  seen?: Record<string, number>;
+  /** The answer claimed before its PUT (answer-claim.ts): exactly this body goes to the ResponseURL, once. */
+  answer?: { body: string; claimedAt: number };
+  /** The claimed answer's PUT succeeded. */
+  answered?: boolean;
 }
 
 /** What a claim came to. */
 export type GenerationClaim =
-  /** This invocation holds the run. */
-  | { kind: 'claimed' }
+  /** This invocation holds the run; `version`: the run item's version it wrote. */
+  | { kind: 'claimed'; version: number }
   /** Another invocation already claimed this generation or a later one: this one is a duplicate, or stale. */
   | { kind: 'stale'; held: number }
   /** Nothing to claim in: the function has no state table. */
@@ -42,8 +54,11 @@ export const RUN_ITEM_KEEP_DAYS = 1;
  */
 const RESPONSE_URL_VALID_SECONDS = 7200;
 
-/** Conditional writes lost to another writer before one gives up: each loss means someone else just wrote. */
-const WRITE_ATTEMPTS = 5;
+/**
+ * Conditional writes lost to another writer before one gives up: each loss means someone else just wrote (a
+ * handful of events per run at most, so more losses in a row mean something is wrong).
+ */
+const WRITE_ATTEMPTS = 8;
 
 export interface RunKey {
   StackId: string;
@@ -70,22 +85,54 @@ export async function claimGeneration(
   now: number,
 ): Promise<GenerationClaim> {
   if (!table) return { kind: 'no-table' };
+  return updateRunItem(table, request, now, (current) => {
+    const held = current?.generation ?? 0;
+    if (held >= generation) return { result: { kind: 'stale', held } };
+    return {
+      write: { ...current, kind: 'run', generation },
+      result: (version: number): GenerationClaim => ({ kind: 'claimed', version }),
+    };
+  });
+}
+
+/**
+ * What a change of the run item decides from the item as read (undefined: there is none): nothing to write, with
+ * its result, or the body to write and the result given the version written.
+ */
+export type RunItemChange<T> = { result: T } | { write: RunItem; result: (version: number) => T };
+
+/**
+ * Reads the run item of `request`, lets `decide` choose, and writes what it chose conditioned on the version read;
+ * when another writer got there first, reads again and decides again. Every write of a run item goes through here.
+ */
+export async function updateRunItem<T>(
+  table: StateTableApi,
+  request: RunKey & { ResponseURL: string },
+  now: number,
+  decide: (current: RunItem | undefined, version: number | undefined) => RunItemChange<T>,
+): Promise<T> {
   const pk = runItemKey(request);
   for (let attempt = 1; ; attempt++) {
     const current = await table.get(pk);
-    const body = current ? bodyOf(current) : {};
-    const held = current ? generationOf(current, body) : 0;
-    if (held >= generation) return { kind: 'stale', held };
+    const change = decide(current ? runItemOf(current) : undefined, current?.version);
+    if (!('write' in change)) return change.result;
+    const version = (current?.version ?? 0) + 1;
     const item: StateItem = {
       pk,
-      version: (current?.version ?? 0) + 1,
-      body: JSON.stringify({ ...body, kind: 'run', generation } satisfies RunItem),
+      version,
+      body: JSON.stringify(change.write),
       expiresAt: runItemExpiry(request.ResponseURL, now),
     };
-    if ((await table.put(item, current?.version)) === 'written') return { kind: 'claimed' };
+    if ((await table.put(item, current?.version)) === 'written') return change.result(version);
     if (attempt >= WRITE_ATTEMPTS)
       throw new Error(`The state table's item ${pk} changed under ${WRITE_ATTEMPTS} writes in a row`);
   }
+}
+
+/** The run item a stored item holds: thrown when it is not one the runner wrote. */
+export function runItemOf(item: StateItem): RunItem {
+  const body = bodyOf(item);
+  return { ...body, kind: 'run', generation: generationOf(item, body) };
 }
 
 /**
@@ -93,10 +140,18 @@ export async function claimGeneration(
  * `X-Amz-Expires`), or after `now` plus the URL's usual validity for a URL that does not say.
  */
 export function runItemExpiry(responseUrl: string, now: number): number {
+  return Math.ceil(responseUrlExpiry(responseUrl, now) / 1000) + RUN_ITEM_KEEP_DAYS * 24 * 3600;
+}
+
+/**
+ * Epoch ms when the presigned ResponseURL stops taking an answer: its `X-Amz-Date` plus `X-Amz-Expires` (after
+ * `now` plus the URL's usual validity for a URL that does not say).
+ */
+export function responseUrlExpiry(responseUrl: string, now: number): number {
   const signedAt = cloudFormationWait(responseUrl)?.sentAt ?? now;
   const validSeconds = Number(safeSearchParam(responseUrl, 'X-Amz-Expires') ?? RESPONSE_URL_VALID_SECONDS);
   const valid = Number.isFinite(validSeconds) && validSeconds > 0 ? validSeconds : RESPONSE_URL_VALID_SECONDS;
-  return Math.ceil(signedAt / 1000) + valid + RUN_ITEM_KEEP_DAYS * 24 * 3600;
+  return signedAt + valid * 1000;
 }
 
 function safeSearchParam(url: string, name: string): string | undefined {

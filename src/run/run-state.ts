@@ -58,7 +58,13 @@ export type RunState =
    * declared Outputs they printed, until OUTPUT_WAIT_AFTER_STOP_MS after that (tasks/task-outputs.ts). `answered`:
    * the run's timings for the answer's metrics (absent in hand-offs of runners before them).
    */
-  | { kind: 'reading-outputs'; tasks: DecidedTask[]; stoppedAt: number; answered?: AnsweredTasks };
+  | { kind: 'reading-outputs'; tasks: DecidedTask[]; stoppedAt: number; answered?: AnsweredTasks }
+  /**
+   * No invocation holds the run: the tasks RunTask started at `startedAt` are left to ECS's events (parking.ts),
+   * since `parkedAt` (epoch ms). Written to the run's item in the state table, never handed off; a woken run's step
+   * (parked-attempt.ts) reads the tasks once and decides, or parks again.
+   */
+  | { kind: 'parked'; taskArns: string[]; startedAt: number; parkedAt: number };
 
 /** Everything a run is: what it is for, what was planned, how far it came and where it is. */
 export type Run = Purpose & {
@@ -75,13 +81,16 @@ export type Run = Purpose & {
 };
 
 /**
- * What a step leads to: the next state in this invocation, the same run in a fresh invocation, or the answer. A
+ * What a step leads to: the next state in this invocation, the same run in a fresh invocation, the run parked, or
+ * the answer. A
  * hand-off's `ifNotSent` gives the answer when the hand-off cannot be sent, for a run with nothing left to stop (the
  * Outputs read so far; composed, and its warnings logged, only then); without it the tasks are stopped and the run
  * fails (hand-off.ts).
  */
 export type Transition =
   | { kind: 'next'; run: Run }
+  /** The run, in its `parked` state, is written to the state table and this invocation lets it go (parking.ts). */
+  | { kind: 'park'; run: Run }
   | { kind: 'hand-off'; run: Run; ifNotSent?: () => Answer }
   | { kind: 'answer'; answer: Answer };
 
@@ -94,6 +103,7 @@ export function moveTo(run: Run, state: RunState): Run {
 export function startedTasks(state: RunState): string[] {
   switch (state.kind) {
     case 'watching':
+    case 'parked':
       return state.taskArns;
     case 'waiting-for-earlier-run':
       // These are an earlier run's tasks, or those a Delete stopped: not the run's to stop.
@@ -107,6 +117,6 @@ export function startedTasks(state: RunState): string[] {
 }
 
 /** What watch-tasks.ts polls in the watching state. */
-export function watchOf(plan: RunPlan, state: Extract<RunState, { kind: 'watching' }>): Watch {
+export function watchOf(plan: RunPlan, state: Extract<RunState, { kind: 'watching' | 'parked' }>): Watch {
   return { ...plan, taskArns: state.taskArns, startedAt: state.startedAt };
 }

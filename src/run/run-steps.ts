@@ -1,6 +1,7 @@
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { TimeBudget } from '../runtime/time-budget';
 import type { RunnerDeps } from './contract';
+import type { Parking } from './parking';
 import type { PhasePolicy } from './phase-policy';
 import type { Run, RunState, Transition } from './run-state';
 
@@ -15,6 +16,8 @@ export interface StepContext {
   budget: TimeBudget;
   /** The first step of an invocation that took the run over: time has passed since the last invocation's poll. */
   takenOver: boolean;
+  /** Events are on (parking.ts): the run is registered after RunTask and parks instead of watching on. */
+  parking?: Parking;
 }
 
 /** One step: from the run in `state` to the next transition. */

@@ -8,6 +8,7 @@ import { clientToken, requestTag, resourceTag } from '../shared/resource-identit
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
 import { cancellationWords, cannotTellRollbacksLater, type UnreadableCause } from '../answers/wording';
+import { registerRun } from './parking';
 import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
 import type { RunnerDeps } from './contract';
@@ -58,7 +59,10 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
     if (after.kind === 'moved-on') return stopJustStarted(run, start.taskArns, after, deps);
     if (after.kind === 'unreadable')
       goesAheadUnread('after-run-task', request.RequestType, properties, after.cause, deps);
-    return { kind: 'next', run: moveTo(run, { kind: 'watching', taskArns: start.taskArns, startedAt: clock.now() }) };
+    const watching = { kind: 'watching' as const, taskArns: start.taskArns, startedAt: clock.now() };
+    // Events on: the run and its tasks are in the state table before the first poll, so an early event finds them.
+    if (context.parking) await registerRun({ ...run, state: watching }, context.parking, deps);
+    return { kind: 'next', run: moveTo(run, watching) };
   }
   const verdict = start.kind === 'refused' ? judgeRunTaskRefusal(start.error) : judgePlacementFailures(start.failures);
   if (verdict.kind === 'passes-with-time') {

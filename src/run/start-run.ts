@@ -46,15 +46,34 @@ export async function startAndFollow(
 export async function carryOnRun(run: Run, properties: RunnerProperties, deps: RunnerDeps): Promise<RequestOutcome> {
   const policy = phasePolicy(run, properties);
   if (policy.kind === 'nothing-to-follow') return answered(policy.answer);
-  if (!(await holdsRun(run, deps))) return { kind: 'held-elsewhere' };
-  return followRun(run, policy, deps, true);
+  const held = await holdsRun(run, deps);
+  if (held.kind === 'elsewhere') return { kind: 'held-elsewhere' };
+  return followRun(run, policy, deps, true, held.itemVersion);
+}
+
+/**
+ * Carries on a parked run an ECS event woke (wake-parked-run.ts): the wake already claimed the run's generation, in
+ * the write of the run item's `itemVersion`, on which the run parks again if it must.
+ */
+export async function carryOnWokenRun(
+  run: Run,
+  itemVersion: number,
+  properties: RunnerProperties,
+  deps: RunnerDeps,
+): Promise<RequestOutcome> {
+  const policy = phasePolicy(run, properties);
+  if (policy.kind === 'nothing-to-follow') return answered(policy.answer);
+  return followRun(run, policy, deps, true, itemVersion);
 }
 
 /**
  * Whether this invocation holds the run: it claimed the run's generation, or there is nothing to claim it in. A table
  * that cannot be read or written never stops the run: it goes on as without a table, and the log says why.
  */
-async function holdsRun(run: Run, deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>): Promise<boolean> {
+async function holdsRun(
+  run: Run,
+  deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'>,
+): Promise<{ kind: 'here'; itemVersion?: number } | { kind: 'elsewhere' }> {
   const { log } = deps;
   let claim;
   try {
@@ -65,12 +84,18 @@ async function holdsRun(run: Run, deps: Pick<RunnerDeps, 'aws' | 'clock' | 'log'
       error: errorName(error),
       message: errorSummary(error),
     });
-    return true;
+    return { kind: 'here' };
   }
-  if (claim.kind !== 'stale') return true;
-  log.info('Another invocation already holds this run (a hand-off delivered twice): ending without answering', {
-    generation: run.generation,
-    held: claim.held,
-  });
-  return false;
+  switch (claim.kind) {
+    case 'claimed':
+      return { kind: 'here', itemVersion: claim.version };
+    case 'no-table':
+      return { kind: 'here' };
+    case 'stale':
+      log.info('Another invocation already holds this run (a hand-off delivered twice): ending without answering', {
+        generation: run.generation,
+        held: claim.held,
+      });
+      return { kind: 'elsewhere' };
+  }
 }

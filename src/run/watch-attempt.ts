@@ -10,7 +10,9 @@ import {
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
 import { stopTasks } from '../tasks/stop-tasks';
-import { type DecidedTask, hasSucceeded } from '../tasks/task-outcome';
+import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
+import type { UnreadStatus } from '../tasks/call-backoff';
+import { PARK_AFTER_MS } from './parking';
 import { watchTasks } from '../tasks/watch-tasks';
 import { moveTo, type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
@@ -24,7 +26,7 @@ import type { AnsweredTasks } from '../response/answer';
  * time runs short; stops the tasks and fails when the deadline passes or the tasks cannot be watched.
  */
 export const watchAttempt: Step<'watching'> = async (run, state, context) => {
-  const { properties, deps, takenOver, budget } = context;
+  const { properties, deps, takenOver, parking } = context;
   const { aws, clock, invocation, log } = deps;
   const watch = watchOf(run.plan, state);
   const diagnosis = diagnosisContext(deps, properties, run.plan);
@@ -39,6 +41,8 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
         log,
         onSlowStart: async () =>
           log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
+        // Events on and the run registered: the watch lets the tasks go after PARK_AFTER_MS and the run parks.
+        ...(parking?.itemVersion === undefined ? {} : { letGoAt: clock.now() + PARK_AFTER_MS }),
       },
       takenOver,
     );
@@ -52,37 +56,60 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
   switch (result.kind) {
     case 'decided':
       return judgeRun(run, result.tasks, diagnosis, context, watch.startedAt);
-    case 'deadline': {
-      const pending = result.pending.map((task) => task.taskArn);
-      // Asked again through throttling: a task that outlives its FAILED answer runs on with nobody watching.
-      await stopTasks(aws.ecs, watch.cluster, pending, 'ecs-task-runner: Timeout reached', log, {
-        clock,
-        until: budget.stopUntil(),
-      });
-      const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
-      const timedOut = await explainTimeout(result.pending, watch.timeoutSeconds, diagnosis, late);
-      const reason = withUnreadTaskStatus(timedOut, result.unread, clock.now());
-      return {
-        kind: 'answer',
-        answer: {
-          status: 'FAILED',
-          reason: withAttempts(reason, run.progress),
-          cause: 'timed-out',
-          tasks: answeredTasks(run, watch.startedAt, []),
-        },
-      };
-    }
+    case 'deadline':
+      return timedOut(run, state.startedAt, result.pending, result.unread, diagnosis, context);
     case 'hand-off':
+      // A registered run parks instead of handing the watch off: no chain of invocations while events are on.
+      if (parking?.itemVersion !== undefined)
+        return {
+          kind: 'park',
+          run: moveTo(run, {
+            kind: 'parked',
+            taskArns: state.taskArns,
+            startedAt: state.startedAt,
+            parkedAt: clock.now(),
+          }),
+        };
       return { kind: 'hand-off', run };
   }
 };
+
+/** The deadline passed with tasks still `pending`: they are stopped and the run fails, saying why. */
+export async function timedOut(
+  run: Run,
+  startedAt: number,
+  pending: PendingTask[],
+  unread: UnreadStatus | undefined,
+  diagnosis: DiagnosisContext,
+  { properties, deps, budget }: StepContext,
+): Promise<Transition> {
+  const { aws, clock, log } = deps;
+  const arns = pending.map((task) => task.taskArn);
+  // Asked again through throttling: a task that outlives its FAILED answer runs on with nobody watching.
+  await stopTasks(aws.ecs, run.plan.cluster, arns, 'ecs-task-runner: Timeout reached', log, {
+    clock,
+    until: budget.stopUntil(),
+  });
+  const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
+  const explained = await explainTimeout(pending, run.plan.timeoutSeconds, diagnosis, late);
+  const reason = withUnreadTaskStatus(explained, unread, clock.now());
+  return {
+    kind: 'answer',
+    answer: {
+      status: 'FAILED',
+      reason: withAttempts(reason, run.progress),
+      cause: 'timed-out',
+      tasks: answeredTasks(run, startedAt, []),
+    },
+  };
+}
 
 /**
  * Every task of this attempt is decided: the run succeeds when they all did (with the earlier attempts' successes;
  * it reads their Outputs first, when some are declared), starts the failed ones again when none of them started
  * (StartRetries), or fails.
  */
-async function judgeRun(
+export async function judgeRun(
   run: Run,
   decided: readonly DecidedTask[],
   diagnosis: DiagnosisContext,

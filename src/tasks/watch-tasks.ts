@@ -46,6 +46,11 @@ export const SLOW_START_WARNING_MS = 180_000;
 export interface WatchDeps extends TaskPollDeps {
   /** Called once when a task is still PROVISIONING or PENDING after SLOW_START_WARNING_MS. */
   onSlowStart?: () => Promise<void>;
+  /**
+   * Epoch ms after which the watch returns `hand-off` although the invocation has time left: the caller lets the
+   * tasks go (a run parks: run/parking.ts). A deadline within reach is still watched for.
+   */
+  letGoAt?: number;
 }
 
 /**
@@ -77,8 +82,15 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
   let mayHandOff = !pollFirst;
   for (;;) {
     // A deadline within reach is waited for here: this invocation can stop the tasks, diagnose and answer itself.
-    // One out of reach is never met here (too little would be left for that): the watch hands off before it.
-    if (mayHandOff && !budget.deadlineWithinReach() && (budget.mustHandOff(wait) || budget.deadlineWithin(wait)))
+    // One out of reach is never met here (too little would be left for that): the watch hands off before it. The
+    // caller may let the tasks go sooner (`letGoAt`: a run that parks).
+    if (
+      mayHandOff &&
+      !budget.deadlineWithinReach() &&
+      (budget.mustHandOff(wait) ||
+        budget.deadlineWithin(wait) ||
+        (deps.letGoAt !== undefined && clock.now() + wait > deps.letGoAt))
+    )
       return { kind: 'hand-off' };
     mayHandOff = true;
     await clock.sleep(wait);
@@ -124,7 +136,11 @@ function isDecided(outcome: TaskOutcome): boolean {
   return outcome.kind === 'decided';
 }
 
-async function describe(watch: Watch, deps: WatchDeps): Promise<TaskOutcome[]> {
+/**
+ * One DescribeTasks per 100 tasks of the watch, each task judged: what a woken run reads once (run/parked-attempt.ts).
+ * A task ECS does not report is pending within MISSING_GRACE_MS of RunTask, then decided `unknown-to-ecs`.
+ */
+export async function describe(watch: Watch, deps: TaskPollDeps): Promise<TaskOutcome[]> {
   const outcomes: TaskOutcome[] = [];
   for (let i = 0; i < watch.taskArns.length; i += 100) {
     const tasks = watch.taskArns.slice(i, i + 100);

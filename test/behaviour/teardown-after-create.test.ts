@@ -171,6 +171,7 @@ describe('the OnDelete teardown runs if and only if a run of the resource succee
         stateTable: async () => ({
           get: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
           put: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
+          scan: () => Promise.reject(new Error('ProvisionedThroughputExceededException')),
         }),
       });
       stubStackStatuses(aws, 'DELETE_IN_PROGRESS');

@@ -32,7 +32,7 @@ describe("task-runner.yml's state table", () => {
       {
         Sid: 'KeepResourceState',
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
         Resource: getAtt('StateTable', 'Arn'),
       },
     ]);

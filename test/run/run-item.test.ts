@@ -16,10 +16,10 @@ describe('the run item', () => {
   it('claims a generation once: the second claim of it, or of an earlier one, is stale', async () => {
     const table = new MemoryStateTable();
     const request = fixtures.create();
-    expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed' });
+    expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed', version: 1 });
     expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'stale', held: 2 });
     expect(await claimGeneration(table, request, 1, NOW)).toEqual({ kind: 'stale', held: 2 });
-    expect(await claimGeneration(table, request, 3, NOW)).toEqual({ kind: 'claimed' });
+    expect(await claimGeneration(table, request, 3, NOW)).toEqual({ kind: 'claimed', version: 2 });
     const item = table.items.get(runItemKey(request));
     expect(item?.version).toBe(2);
     expect(JSON.parse(item?.body ?? '{}')).toEqual({ kind: 'run', generation: 3 });
@@ -47,7 +47,7 @@ describe('the run item', () => {
       claimGeneration(table, request, 2, NOW),
       claimGeneration(table, request, 2, NOW),
     ]);
-    expect(claims).toContainEqual({ kind: 'claimed' });
+    expect(claims).toContainEqual({ kind: 'claimed', version: 1 });
     expect(claims).toContainEqual({ kind: 'stale', held: 2 });
   });
 
@@ -56,7 +56,7 @@ describe('the run item', () => {
     const request = fixtures.create();
     const pk = runItemKey(request);
     table.items.set(pk, { pk, version: 4, body: JSON.stringify({ kind: 'run', generation: 1, parked: { x: 1 } }) });
-    expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed' });
+    expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed', version: 5 });
     expect(JSON.parse(table.items.get(pk)?.body ?? '{}')).toEqual({ kind: 'run', generation: 2, parked: { x: 1 } });
     expect(table.items.get(pk)?.version).toBe(5);
   });

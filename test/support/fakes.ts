@@ -91,7 +91,7 @@ export function recordingHttp(statuses: (number | Error)[] = []): { http: HttpPu
 export class MemoryStateTable implements StateTableApi {
   readonly items = new Map<string, StateItem>();
   /** Each call, in order: what was asked. */
-  readonly calls: { call: 'get' | 'put'; pk: string; expectedVersion?: number | undefined }[] = [];
+  readonly calls: { call: 'get' | 'put' | 'scan'; pk: string; expectedVersion?: number | undefined }[] = [];
 
   get = async (pk: string): Promise<StateItem | undefined> => {
     this.calls.push({ call: 'get', pk });
@@ -103,5 +103,10 @@ export class MemoryStateTable implements StateTableApi {
     if (this.items.get(item.pk)?.version !== expectedVersion) return 'conflict';
     this.items.set(item.pk, item);
     return 'written';
+  };
+
+  scan = async (prefix: string): Promise<StateItem[]> => {
+    this.calls.push({ call: 'scan', pk: prefix });
+    return [...this.items.values()].filter((item) => item.pk.startsWith(prefix));
   };
 }

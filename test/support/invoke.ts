@@ -1,6 +1,6 @@
 import { answerCloudFormation } from '../../src/requests/answer-cloudformation';
 import { deliveryOf } from '../../src/runtime/sns-notification';
-import { takeEcsEvent } from '../../src/events/take-ecs-event';
+import { answerEcsEvent } from '../../src/requests/answer-ecs-event';
 import type { AwsPorts } from '../../src/aws/ports';
 import type { ResponseBody } from '../../src/response/response-body';
 import type { RunnerMetrics } from '../../src/runtime/metrics';
@@ -26,11 +26,13 @@ export interface InvokeOptions {
   functionArn?: string;
   /** The fake clock to run on, for mocks that answer by the time (a fresh one, at 2026-11-25 12:00 UTC, by default). */
   clock?: FakeClock;
+  /** EVENT_DRIVEN_COMPLETION 'true': runs with a state table park, and ECS events wake them. */
+  eventDriven?: boolean;
 }
 
 /**
  * Runs the handler's core on one event with fake time and HTTP, returning what CloudFormation would receive. An SNS
- * notification is taken apart, and an ECS event taken aside, as the handler does.
+ * notification is taken apart, and an ECS event taken to its own entry, as the handler does.
  */
 export function invokeWith(ports: AwsPorts) {
   return async (event: unknown, options: InvokeOptions = {}) => {
@@ -38,11 +40,7 @@ export function invokeWith(ports: AwsPorts) {
     const log = new RecordingLog();
     const { http, puts } = recordingHttp(options.statuses);
     const delivery = deliveryOf(event);
-    if (delivery.kind === 'ecs-event') {
-      takeEcsEvent(delivery.event, log);
-      return { clock, log, puts, responses: [] as ResponseBody[], response: undefined };
-    }
-    await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, {
+    const deps = {
       aws: ports,
       clock,
       invocation: {
@@ -58,7 +56,10 @@ export function invokeWith(ports: AwsPorts) {
       ...(options.stackStatusRoleName ? { stackStatusRoleName: options.stackStatusRoleName } : {}),
       throughTopic: delivery.kind === 'topic',
       ...(options.metrics ? { metrics: options.metrics } : {}),
-    });
+      ...(options.eventDriven ? { eventDriven: true } : {}),
+    };
+    if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
+    else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : event, deps);
     const responses = puts.map((put) => JSON.parse(put.body) as ResponseBody);
     return { clock, log, puts, responses, response: responses[0] };
   };

@@ -23,7 +23,10 @@ export function createStateTable(scope: Construct, id: string): dynamodb.Table {
   });
 }
 
-/** The runner reads and writes single items by key, nothing else (not `grantReadWriteData`'s queries and deletes). */
+/**
+ * The runner reads and writes single items by key, and scans for parked runs (the sweep); nothing else (not
+ * `grantReadWriteData`'s queries and deletes).
+ */
 export function grantStateTable(table: dynamodb.ITable, role: iam.IGrantable): void {
-  table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem');
+  table.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan');
 }

@@ -70,7 +70,7 @@ describe('EcsTaskRunnerFunction', () => {
       },
       {
         Effect: 'Allow',
-        Action: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'],
         Resource: [{ 'Fn::GetAtt': [logicalId(stack, runner.stateTable), 'Arn'] }],
       },
       {

@@ -1,0 +1,40 @@
+import type { StateTableApi } from '../aws/ports';
+import { type RunKey, updateRunItem } from './run-item';
+
+/**
+ * What claiming the answer came to: this invocation sends it; another one claimed it first (a duplicate event, a
+ * concurrent wake, the sweep) and sends its own; or the run has no item (it never registered, nor was handed off),
+ * so no other invocation can answer it.
+ */
+export type AnswerClaim = { kind: 'claimed' } | { kind: 'lost'; claimedAt: number } | { kind: 'no-item' };
+
+/**
+ * Exactly one answer with events on: before the PUT, the run's item claims the answer with its exact body (a
+ * conditional write, run-item.ts). Only the invocation whose claim wins sends; a claimed answer whose PUT did not
+ * complete can be sent again, the same body, until the ResponseURL expires.
+ */
+export async function claimAnswer(
+  table: StateTableApi,
+  request: RunKey & { ResponseURL: string },
+  body: string,
+  now: number,
+): Promise<AnswerClaim> {
+  return updateRunItem<AnswerClaim>(table, request, now, (current) => {
+    if (!current) return { result: { kind: 'no-item' } };
+    if (current.answer) return { result: { kind: 'lost', claimedAt: current.answer.claimedAt } };
+    return { write: { ...current, answer: { body, claimedAt: now } }, result: () => ({ kind: 'claimed' }) };
+  });
+}
+
+/** The claimed answer's PUT succeeded: nothing is left to send. */
+export async function markAnswered(
+  table: StateTableApi,
+  request: RunKey & { ResponseURL: string },
+  now: number,
+): Promise<void> {
+  await updateRunItem<undefined>(table, request, now, (current) =>
+    !current || current.answered === true
+      ? { result: undefined }
+      : { write: { ...current, answered: true }, result: () => undefined },
+  );
+}

@@ -1,0 +1,127 @@
+import type { Task } from '@aws-sdk/client-ecs';
+import { errorName, errorSummary } from '../aws/aws-errors';
+import type { StateTableApi } from '../aws/ports';
+import { type AnswerDeps, answerWokenRun } from '../requests/answer-cloudformation';
+import { resendClaimedAnswer } from '../requests/resend-answer';
+import { type RunItem, runItemOf } from '../run/run-item';
+import type { Run } from '../run/run-state';
+import { claimParkedRun } from '../run/wake-parked-run';
+
+/**
+ * How long a parked run is left to its events before the sweep looks at it: ECS sends the stop's events within
+ * seconds, and EventBridge retries a failed delivery for a while; a run not heard from for this long may have lost
+ * its event. Below the scheduled sweep's 5 minutes, so each sweep looks at every run parked before the last one.
+ */
+export const SWEEP_QUIET_MS = 4 * 60_000;
+
+/** DescribeTasks takes at most 100 tasks. */
+const DESCRIBE_BATCH = 100;
+
+/** What one pass did. */
+export interface ParkedRunsSweep {
+  /** Parked runs quiet for SWEEP_QUIET_MS, their tasks read. */
+  looked: number;
+  /** Of those, woken: a task stopped (its event lost), ECS no longer knows it, or the deadline passed. */
+  woken: number;
+  /** Claimed answers whose PUT had not completed, sent again. */
+  resent: number;
+  /** DescribeTasks calls or answers that failed: each logged. */
+  failures: number;
+}
+
+/**
+ * The safety net of event-driven completion: looks through the run items (a Scan of `run#` keys) for claimed answers
+ * whose PUT did not complete (sent again until the ResponseURL expires) and for parked runs not heard from for
+ * SWEEP_QUIET_MS. Their tasks are read with one DescribeTasks per 100 tasks of a cluster; a run whose task stopped
+ * (a lost event), that ECS no longer knows, or whose deadline passed is woken as an event would wake it — its next
+ * generation claimed by a conditional write, so a late event and the sweep cannot both carry it — and its own step
+ * decides from DescribeTasks (parked-attempt.ts): the answer, or the stop and FAILED past the deadline. Never throws.
+ */
+export async function sweepParkedRuns(table: StateTableApi, deps: AnswerDeps): Promise<ParkedRunsSweep> {
+  const { clock, log } = deps;
+  const result: ParkedRunsSweep = { looked: 0, woken: 0, resent: 0, failures: 0 };
+  const now = clock.now();
+  const items: RunItem[] = [];
+  for (const stored of await table.scan('run#')) {
+    try {
+      items.push(runItemOf(stored));
+    } catch (error) {
+      log.warn('Sweep: a run item the runner cannot read', { pk: stored.pk, error: errorSummary(error) });
+    }
+  }
+  for (const item of items) {
+    if (!item.run || !item.answer || item.answered === true) continue;
+    const sent = await resendClaimedAnswer(table, item.run, item.answer, deps);
+    if (sent === 'sent') result.resent++;
+    if (sent === 'failed') result.failures++;
+  }
+  const quiet = items.flatMap((item) =>
+    item.run?.state.kind === 'parked' && !item.answer && now - item.run.state.parkedAt >= SWEEP_QUIET_MS
+      ? [item.run]
+      : [],
+  );
+  result.looked = quiet.length;
+  const described = await describeAll(quiet, deps, result);
+  for (const run of quiet) {
+    if (!worthWaking(run, described, now)) continue;
+    try {
+      const wake = await claimParkedRun(table, run, clock.now());
+      if (wake.kind !== 'woken') continue;
+      log.info('Sweep: woke a parked run (its event lost, or its deadline passed)', {
+        stackId: run.request.StackId,
+        logicalResourceId: run.request.LogicalResourceId,
+        generation: wake.run.generation,
+      });
+      result.woken++;
+      await answerWokenRun(wake.run, wake.itemVersion, deps);
+    } catch (error) {
+      result.failures++;
+      log.error('Sweep: could not wake a parked run', { error: errorName(error), message: errorSummary(error) });
+    }
+  }
+  return result;
+}
+
+/** Whether the sweep wakes `run`: its deadline passed, or a task of it stopped, is stopping, or is unknown to ECS. */
+function worthWaking(run: Run, described: ReadonlyMap<string, Task | 'unknown'>, now: number): boolean {
+  if (now >= run.plan.deadline) return true;
+  const { state } = run;
+  if (state.kind !== 'parked') return false;
+  return state.taskArns.some((taskArn) => {
+    const task = described.get(taskArn);
+    // Not read (DescribeTasks failed): the next sweep looks again.
+    if (task === undefined) return false;
+    return task === 'unknown' || task.desiredStatus === 'STOPPED' || task.lastStatus === 'STOPPED';
+  });
+}
+
+/** Every parked task, by ARN: one DescribeTasks per 100 tasks of a cluster; `unknown` when ECS reports it missing. */
+async function describeAll(
+  runs: readonly Run[],
+  deps: AnswerDeps,
+  result: ParkedRunsSweep,
+): Promise<Map<string, Task | 'unknown'>> {
+  const byCluster = new Map<string, string[]>();
+  for (const run of runs)
+    if (run.state.kind === 'parked')
+      byCluster.set(run.plan.cluster, [...(byCluster.get(run.plan.cluster) ?? []), ...run.state.taskArns]);
+  const described = new Map<string, Task | 'unknown'>();
+  for (const [cluster, taskArns] of byCluster)
+    for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
+      const tasks = taskArns.slice(i, i + DESCRIBE_BATCH);
+      try {
+        const response = await deps.aws.ecs.describeTasks({ cluster, tasks });
+        for (const task of response.tasks ?? []) if (task.taskArn) described.set(task.taskArn, task);
+        for (const failure of response.failures ?? [])
+          if (failure.arn && failure.reason === 'MISSING') described.set(failure.arn, 'unknown');
+      } catch (error) {
+        result.failures++;
+        deps.log.warn('Sweep: DescribeTasks of parked runs failed; the next sweep looks again', {
+          cluster,
+          error: errorName(error),
+          message: errorSummary(error),
+        });
+      }
+    }
+  return described;
+}

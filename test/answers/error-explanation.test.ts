@@ -1,11 +1,6 @@
 import { explainError, logIfUnexpected } from '../../src/answers/error-explanation';
 import { describeAwsError } from '../../src/diagnostics/failure-reason';
-import {
-  AwsCallError,
-  InvalidPropertiesError,
-  ResponseDeliveryError,
-  TaskRunnerError,
-} from '../../src/shared/errors';
+import { AwsCallError, InvalidPropertiesError, ResponseDeliveryError, TaskRunnerError } from '../../src/shared/errors';
 import { RecordingLog } from '../support/fakes';
 
 const denied = Object.assign(new Error('User is not authorized to perform: ecs:DescribeTaskDefinition'), {

@@ -109,6 +109,41 @@ describe('waking', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
+  it('a woken run whose task failed to start starts it again (StartRetries), watches a minute, and parks again', async () => {
+    const retried = TASK_ARN.replace('0a1b2c3d', '7c8d9e0f');
+    const first = await withEvents(withProperties(fixtures.create(), { StartRetries: '1' }), {
+      clock: new FakeClock(START),
+      budgetMs: FIVE_MINUTES,
+    });
+    expect(first.puts).toHaveLength(0);
+    const pullFailure = stoppedTask(undefined, {
+      version: 5,
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: 'CannotPullContainerError: pull image manifest has been retried 5 time(s): i/o timeout',
+      containers: [{ name: 'migrate', lastStatus: 'STOPPED' }],
+    });
+    aws.ecs.on(DescribeTasksCommand, { tasks: [TASK_ARN] }).resolves({ tasks: [pullFailure] });
+    aws.ecs.on(DescribeTasksCommand, { tasks: [retried] }).resolves({ tasks: [ecsTask({ taskArn: retried })] });
+    aws.ecs.on(RunTaskCommand).resolves({ tasks: [{ taskArn: retried }], failures: [] });
+    aws.ecs.resetHistory();
+    const woken = await withEvents(eventOf(pullFailure, 5), { ...later(120_000), budgetMs: FIVE_MINUTES });
+    expect(woken.puts).toHaveLength(0);
+    expect(aws.ecs).toHaveReceivedCommandTimes(RunTaskCommand, 1);
+    expect(runItem()).toMatchObject({
+      generation: 2,
+      run: { progress: { attempt: 2 }, state: { kind: 'parked', taskArns: [retried] } },
+    });
+    expect(JSON.parse(table.items.get(taskItemKey(retried))?.body ?? '{}')).toEqual({
+      kind: 'task',
+      run: runItemKey(request),
+    });
+    // The retried task's exit is heard as the first one's was.
+    const exited = stoppedTask(0, { taskArn: retried, version: 4 });
+    aws.ecs.on(DescribeTasksCommand, { tasks: [retried] }).resolves({ tasks: [exited] });
+    const answered = await withEvents(eventOf(exited, 4), later(600_000));
+    expect(answered.response).toMatchObject({ Status: 'SUCCESS', Data: { TaskArn: retried } });
+  });
+
   it('a duplicate, or an older event arriving after, does nothing: no DescribeTasks, no answer', async () => {
     await parkedCreate();
     const stopped = stoppedTask(0, { version: 5 });

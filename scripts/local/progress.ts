@@ -80,6 +80,10 @@ function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string
       return [`answered ${String(record.status)}`];
     case 'Sweep: tasks past their deadline':
       return [`sweep: tasks past their deadline${details(record)}`];
+    case 'Sweep: parked runs':
+      return [`sweep: parked runs${details(record)}`];
+    case 'Sweep: woke a parked run (its event lost, or its deadline passed)':
+      return [`sweep: woke a parked run (its event lost, or its deadline passed)${details(record)}`];
     case PARKED:
       return ['parked the run in the state table: this invocation ends, an ECS event wakes the run'];
     case 'An ECS event woke the parked run':

@@ -291,8 +291,38 @@ export async function startFakeEcs(plan: (cluster: string) => TaskScript | undef
   };
 }
 
-/** The task as DescribeTasks reports it at `now`. */
-function view(task: FakeTask, now: number) {
+/** One change of a task, as ECS counts them in its `version` and reports them in an ECS Task State Change event. */
+export interface TaskTransition {
+  at: number;
+  lastStatus: string;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  /** The task's version after this change: 1 for the first. */
+  version: number;
+}
+
+/**
+ * Every change of the task's status as view() reports it, in order: PROVISIONING, PENDING and RUNNING while it
+ * starts (RUNNING only if the container has not exited by then), then, from the exit on, desired STOPPED with
+ * DEACTIVATING, STOPPING, DEPROVISIONING and STOPPED. A StopTask moves the exit, and so the later changes.
+ */
+export function taskTransitions(task: Pick<FakeTask, 'runAt' | 'exitAt'>): TaskTransition[] {
+  const starting = [
+    { at: task.runAt, lastStatus: 'PROVISIONING' },
+    { at: task.runAt + 1000, lastStatus: 'PENDING' },
+    { at: task.runAt + 2000, lastStatus: 'RUNNING' },
+  ].filter((change) => change.at < task.exitAt);
+  const stopping = ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'].map((lastStatus, step) => ({
+    at: task.exitAt + (step * DEPROVISIONING_MS) / 3,
+    lastStatus,
+  }));
+  return [
+    ...starting.map((change) => ({ ...change, desiredStatus: 'RUNNING' as const })),
+    ...stopping.map((change) => ({ ...change, desiredStatus: 'STOPPED' as const })),
+  ].map((change, index) => ({ ...change, version: index + 1 }));
+}
+
+/** The task as DescribeTasks reports it at `now` (JSON protocol: timestamps in epoch seconds). */
+export function view(task: FakeTask, now: number) {
   const sinceRun = now - task.runAt;
   const sinceExit = now - task.exitAt;
   const exited = sinceExit >= 0;
@@ -321,6 +351,8 @@ function view(task: FakeTask, now: number) {
     startedBy: task.startedBy,
     createdAt: task.createdAtEpoch,
     availabilityZone: `${REGION}a`,
+    // ECS counts every change of the task; an event's detail.version is compared with it.
+    version: taskTransitions(task).filter((change) => change.at <= now).length,
     ...(exited
       ? {
           stopCode: task.stopCode,

@@ -128,3 +128,72 @@ function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * DescribeTasks calls about tasks at least `fromAgeMs` old, per minute that tasks spent watched at that age (to the
+ * answer). Calls after the answer (events that come later) count too, as ECS's bucket counts them;
+ * `afterTheAnswer` says how many they were.
+ */
+export function callsAfterAge(
+  tasks: WatchedTask[],
+  attempts: DescribeAttempt[],
+  fromAgeMs: number,
+): { calls: number; afterTheAnswer: number; taskMinutes: number; callsPerTaskMinute: number } {
+  const byArn = new Map(tasks.map((task) => [task.taskArn, task] as const));
+  let calls = 0;
+  let afterTheAnswer = 0;
+  for (const attempt of attempts)
+    for (const taskArn of attempt.taskArns) {
+      const task = byArn.get(taskArn);
+      if (!task || attempt.at - task.runAt < fromAgeMs) continue;
+      calls += 1;
+      if (task.answeredAt !== undefined && attempt.at > task.answeredAt) afterTheAnswer += 1;
+    }
+  const watchedMs = tasks.reduce(
+    (total, task) => total + Math.max(0, (task.answeredAt ?? task.exitAt) - task.runAt - fromAgeMs),
+    0,
+  );
+  const taskMinutes = watchedMs / MINUTE;
+  return {
+    calls,
+    afterTheAnswer,
+    taskMinutes: round(taskMinutes, 1),
+    callsPerTaskMinute: taskMinutes > 0 ? round(calls / taskMinutes, 2) : 0,
+  };
+}
+
+/** How long after the first event that told of the exit the answer came, for the runs answered after one. */
+export interface ArrivalLatency {
+  runs: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** Answered within `withinMs` of that event's arrival. */
+  within: number;
+  withinMs: number;
+}
+
+/**
+ * `arrivals`: per task, when the first event with desired STOPPED reached the runner. Runs answered before any
+ * such event (an invocation still watching them) are not counted: their answer did not wait for an event.
+ */
+export function latencyFromArrival(
+  tasks: WatchedTask[],
+  arrivals: ReadonlyMap<string, number>,
+  withinMs: number,
+): ArrivalLatency {
+  const latencies = tasks.flatMap((task) => {
+    const arrivedAt = arrivals.get(task.taskArn);
+    return arrivedAt !== undefined && task.answeredAt !== undefined && task.answeredAt >= arrivedAt
+      ? [task.answeredAt - arrivedAt]
+      : [];
+  });
+  return {
+    runs: latencies.length,
+    p50Ms: percentile(latencies, 50),
+    p95Ms: percentile(latencies, 95),
+    maxMs: latencies.length > 0 ? Math.max(...latencies) : 0,
+    within: latencies.filter((latency) => latency <= withinMs).length,
+    withinMs,
+  };
+}

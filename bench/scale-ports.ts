@@ -4,7 +4,7 @@
  * asynchronous Invoke (the hand-off) starts a fresh invocation a moment later; the other services answer as on a
  * healthy account.
  */
-import type { AwsPorts, EcsApi } from '../src/aws/ports';
+import type { AwsPorts, EcsApi, StateTableApi } from '../src/aws/ports';
 import type { FakeEcsCore } from './fake-ecs';
 import { FakeAwsError } from './fake-ecs';
 import type { EcsThrottle } from './token-bucket';
@@ -40,12 +40,16 @@ export interface SimulatedAccount {
   attempts: EcsAttempt[];
   /** Starts a new invocation of the runner with `event` (a hand-off payload). */
   invoke(event: unknown): void;
+  /** The state table (STATE_TABLE_NAME); none: the runner runs without one. */
+  stateTable?: StateTableApi;
+  /** Told after every call ECS answered: what it may have changed (a task started or stopped). */
+  afterEcsCall?: (action: string) => void;
 }
 
 const TIMESTAMPS = new Set(['createdAt', 'startedAt', 'stoppingAt', 'stoppedAt', 'pullStartedAt', 'pullStoppedAt']);
 
 /** The JSON protocol's answer as the SDK returns it: timestamps as Dates, with `$metadata`. */
-function asSdkOutput(answer: unknown): unknown {
+export function asSdkOutput(answer: unknown): unknown {
   const convert = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(convert);
     if (typeof value !== 'object' || value === null) return value;
@@ -82,6 +86,7 @@ function ecsPort(account: SimulatedAccount): EcsApi {
     try {
       const answer = ecs.answer(action, input, at);
       if (answer === undefined) throw sdkError('UnknownOperationException', `${action} is not scripted`);
+      account.afterEcsCall?.(action);
       return answer;
     } catch (error) {
       if (error instanceof FakeAwsError) throw sdkError(error.type, error.message);
@@ -118,8 +123,8 @@ export function simulatedPorts(account: SimulatedAccount, stackStatus: string): 
   const ecs = ecsPort(account);
   return {
     ecs,
-    // The benchmark measures the watch without the state table (STATE_TABLE_NAME unset).
-    stateTable: async () => undefined,
+    // Polling is measured without the state table (STATE_TABLE_NAME unset), events with one.
+    stateTable: async () => account.stateTable,
     ec2: async () => ({
       describeSubnets: nothing,
       describeSecurityGroups: nothing,

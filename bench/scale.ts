@@ -3,21 +3,42 @@
  * run is a real Create through the runner's core (answerCloudFormation, hand-offs included) against the benchmark's
  * fake ECS behind ECS's documented token buckets, in virtual time: 40-minute tasks take seconds to simulate.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import type { Task } from '@aws-sdk/client-ecs';
 import { answerCloudFormation } from '../src/requests/answer-cloudformation';
+import { answerEcsEvent } from '../src/requests/answer-ecs-event';
+import { deliveryOf } from '../src/runtime/sns-notification';
+import { SWEEP_INPUT } from '../src/runtime/sweep-input';
+import { sweep } from '../src/sweep/sweep';
 import type { HttpPut } from '../src/response/http-put';
 import type { Log } from '../src/runtime/log';
 import { createRequest } from '../scripts/local/cloudformation';
-import { createFakeEcsCore, type TaskScript } from './fake-ecs';
+import { taskStateChange } from '../scripts/local/task-state-change';
+// The runner's tests keep the state table in memory with DynamoDB's conditional write; the benchmark uses the same.
+import { MemoryStateTable } from '../test/support/fakes';
+import { EVENT_DELIVERY, type EventDeliveryModel, planEventDeliveries } from './event-delivery';
+import { createFakeEcsCore, type FakeTask, taskTransitions, type TaskScript, view } from './fake-ecs';
 import {
+  type ArrivalLatency,
   type BandCalls,
   type BandLatency,
+  callsAfterAge,
   callsByAge,
   type DescribeAttempt,
   latencyByAge,
+  latencyFromArrival,
+  percentile,
   type WatchedTask,
 } from './scale-accounting';
-import { CREATING, type EcsAttempt, HAND_OFF_DELAY_MS, type SimulatedAccount, simulatedPorts } from './scale-ports';
+import {
+  asSdkOutput,
+  CREATING,
+  type EcsAttempt,
+  HAND_OFF_DELAY_MS,
+  type SimulatedAccount,
+  simulatedPorts,
+} from './scale-ports';
 import { seededRandom } from './seeded-random';
 import { EcsThrottle } from './token-bucket';
 import { VirtualTime } from './virtual-time';
@@ -28,6 +49,22 @@ const LAMBDA_TIMEOUT_MS = 900_000;
 /** The simulation gives up after this much simulated time: every run has answered long before. */
 const SIMULATED_LIMIT_MS = 3 * 3_600_000;
 const MINUTE = 60_000;
+/**
+ * With events, a run is watched by the invocation that started it for about a minute, then parked: DescribeTasks
+ * calls about older tasks are the ones parking should save.
+ */
+export const PARKED_FROM_AGE_MS = 60_000;
+/** Lambda's asynchronous invocation: two retries, after about one minute and then two. */
+const LAMBDA_ASYNC_RETRY_DELAYS_MS = [MINUTE, 2 * MINUTE];
+/** infra/task-runner.yml's SweepSchedule: rate(5 minutes). */
+const SWEEP_EVERY_MS = 5 * MINUTE;
+/** Whose Lambda time a sweep's invocation is: no run's. */
+const SWEEP = 'sweep';
+/** The issue's target: answered within this long of the event's arrival. */
+export const ANSWER_AFTER_ARRIVAL_MS = 3000;
+
+/** How a run learns that its task stopped: by polling (no state table, no events), or by ECS events. */
+export type Completion = 'polling' | 'events';
 
 export interface ScaleSettings {
   runs: number;
@@ -36,6 +73,10 @@ export interface ScaleSettings {
   seed: number;
   /** Every run's PollInterval property; undefined: not set (the default schedule). */
   pollInterval?: string;
+  /** Default polling. */
+  completion?: Completion;
+  /** With events: how they are delivered; default EVENT_DELIVERY. */
+  eventDelivery?: EventDeliveryModel;
 }
 
 /** How long the tasks run: most migrations are short, some long. */
@@ -78,6 +119,22 @@ export interface ScaleOutcome {
   /** Warnings and errors the runner logged, by message. */
   logged: Record<string, number>;
   errors: string[];
+  /** DescribeTasks about tasks older than PARKED_FROM_AGE_MS, per task-minute at that age. */
+  describeAfterParking: { calls: number; afterTheAnswer: number; taskMinutes: number; callsPerTaskMinute: number };
+  /** Lambda time per run: its request's invocation, its hand-offs and the invocations its task's events started. */
+  invocationSecondsPerRun: { mean: number; p95: number; max: number };
+  /** How many answers each run got: exactly one is the only right number. */
+  answersPerRun: { none: number; one: number; more: number };
+  /** With events: what the model delivered, and how soon after the first event of the exit each run was answered. */
+  events?: {
+    delivered: number;
+    duplicates: number;
+    lost: number;
+    invocations: number;
+    /** Invocations that threw and that Lambda's asynchronous retries delivered again. */
+    retried: number;
+    latencyFromArrival: ArrivalLatency;
+  };
 }
 
 export function planRuns(settings: ScaleSettings, random: () => number): RunPlan[] {
@@ -108,7 +165,12 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
   const throttle = new EcsThrottle(START);
   const attempts: EcsAttempt[] = [];
   const answers = new Map<string, { at: number; body: string }>();
+  const answerCounts = new Map<string, number>();
   const runByPath = new Map<string, string>();
+  const events = settings.completion === 'events';
+  // Which run an invocation works for: a hand-off inherits it from the invocation that made it.
+  const working = new AsyncLocalStorage<string>();
+  const invocationMs = new Map<string, number>();
   const logged: Record<string, number> = {};
   let handOffs = 0;
 
@@ -124,6 +186,7 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
   };
   const http: HttpPut = async (url, body) => {
     const id = runByPath.get(url.pathname);
+    if (id !== undefined) answerCounts.set(id, (answerCounts.get(id) ?? 0) + 1);
     if (id !== undefined && !answers.has(id)) answers.set(id, { at: time.now(), body });
     return { statusCode: 200, body: '' };
   };
@@ -135,20 +198,101 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
     attempts,
     invoke: (event) => {
       handOffs += 1;
-      time.spawn(time.now() + HAND_OFF_DELAY_MS, () => invocation(event));
+      const runId = working.getStore() ?? 'unknown';
+      time.spawn(time.now() + HAND_OFF_DELAY_MS, () => invocation(runId, event));
     },
+    ...(events ? { stateTable: new MemoryStateTable(), afterEcsCall: () => scheduleEvents() } : {}),
   };
   const aws = simulatedPorts(account, CREATING);
-  const invocation = (event: unknown): Promise<void> => {
+  /** One invocation of the handler, routed as handlers/ecs-task-runner.ts routes it. */
+  const invocation = async (runId: string, event: unknown): Promise<void> => {
     const began = time.now();
-    return answerCloudFormation(event, {
+    const deps = {
       aws,
       clock: time,
       invocation: { functionArn: FUNCTION_ARN, remainingTimeMs: () => began + LAMBDA_TIMEOUT_MS - time.now() },
       log,
       http,
-    });
+      // EVENT_DRIVEN_COMPLETION: 'true' with events, as the template sets it; polling runs have no table anyway.
+      eventDriven: events,
+    };
+    try {
+      await working.run(runId, async () => {
+        const delivery = deliveryOf(event);
+        if (delivery.kind === 'ecs-event') await answerEcsEvent(delivery.event, deps);
+        else if (delivery.kind === 'sweep')
+          // With events, the sweep also wakes parked runs not heard from (a lost event), as the handler has it.
+          await sweep({
+            ecs: aws.ecs,
+            clock: time,
+            log,
+            clusters: sweepClusters,
+            ...(events ? { parkedRuns: deps } : {}),
+          });
+        else await answerCloudFormation(delivery.kind === 'topic' ? delivery.message : delivery.event, deps);
+      });
+    } finally {
+      invocationMs.set(runId, (invocationMs.get(runId) ?? 0) + time.now() - began);
+    }
   };
+
+  // Events: each task's deliveries are planned when it starts, and again when a StopTask moves its exit.
+  const plannedExit = new Map<string, number>();
+  const eventCounts = { delivered: 0, duplicates: 0, lost: 0, invocations: 0, retried: 0 };
+  const firstArrival = new Map<string, number>();
+  /**
+   * Lambda's asynchronous invocation retries an event whose invocation threw twice, about a minute and then two
+   * after ("Error handling and automatic retries in Lambda"); the runner throws when an AWS call failed before it
+   * recorded anything, so that the event comes again.
+   */
+  const invokeForEvent = async (runId: string, event: unknown, retries: number): Promise<void> => {
+    eventCounts.invocations += 1;
+    try {
+      await invocation(runId, event);
+    } catch (error) {
+      if (retries >= LAMBDA_ASYNC_RETRY_DELAYS_MS.length) throw error;
+      eventCounts.retried += 1;
+      time.spawn(time.now() + (LAMBDA_ASYNC_RETRY_DELAYS_MS[retries] ?? 0), () =>
+        invokeForEvent(runId, event, retries + 1),
+      );
+    }
+  };
+  const scheduleEvents = (): void => {
+    for (const task of ecs.tasks.values()) {
+      if (plannedExit.get(task.arn) === task.exitAt) continue;
+      plannedExit.set(task.arn, task.exitAt);
+      const plan = planEventDeliveries(taskTransitions(task), random, settings.eventDelivery ?? EVENT_DELIVERY);
+      eventCounts.lost += plan.lost.length;
+      for (const delivery of plan.deliveries) {
+        const exitAt = task.exitAt;
+        const id = randomUUIDFrom(random);
+        time.spawn(delivery.arriveAt, async () => {
+          // A StopTask moved the exit after this was planned: the new plan delivers the task's events.
+          if (task.exitAt !== exitAt) return;
+          eventCounts.delivered += 1;
+          if (delivery.duplicate) eventCounts.duplicates += 1;
+          if (!firstArrival.has(task.arn)) firstArrival.set(task.arn, time.now());
+          const event = taskStateChange(asSdkTask(task, delivery.transition.at), {
+            version: delivery.transition.version,
+            time: new Date(delivery.transition.at),
+            id,
+          });
+          await invokeForEvent(task.runId, event, 0);
+        });
+      }
+    }
+  };
+
+  // The runner template's SweepSchedule: every 5 minutes, over the clusters the runner may use (SWEEP_CLUSTERS).
+  const sweepClusters = plans.map((plan) => plan.cluster).join(',');
+  const scheduleSweep = (at: number): void =>
+    time.spawn(at, async () => {
+      // Once every run is answered nothing is left to sweep, and the simulation may end.
+      if (answers.size >= plans.length) return;
+      scheduleSweep(at + SWEEP_EVERY_MS);
+      await invocation(SWEEP, SWEEP_INPUT);
+    });
+  scheduleSweep(START + SWEEP_EVERY_MS);
 
   for (const plan of plans) {
     const stackId = `arn:aws:cloudformation:us-east-1:123456789012:stack/app-${plan.id}/${randomUUIDFrom(random)}`;
@@ -170,7 +314,7 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
         ...(settings.pollInterval === undefined ? {} : { PollInterval: settings.pollInterval }),
       },
     });
-    time.spawn(plan.startAt, () => invocation(request));
+    time.spawn(plan.startAt, () => invocation(plan.id, request));
   }
   await time.run(START + SIMULATED_LIMIT_MS);
 
@@ -199,6 +343,8 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
     };
   });
   const failedOrStopped = results.filter((result) => result.status !== 'SUCCESS' || result.stopped);
+  const perRun = plans.map((plan) => (invocationMs.get(plan.id) ?? 0) / 1000);
+  const counts = plans.map((plan) => answerCounts.get(plan.id) ?? 0);
   return {
     settings,
     simulatedMinutes: Math.round((time.now() - START) / MINUTE),
@@ -212,7 +358,37 @@ export async function simulateScale(settings: ScaleSettings): Promise<ScaleOutco
     latencyByAge: latencyByAge(watched),
     logged,
     errors: time.errors.map(String),
+    describeAfterParking: callsAfterAge(watched, describeAttempts, PARKED_FROM_AGE_MS),
+    invocationSecondsPerRun: {
+      mean: round1(perRun.reduce((total, value) => total + value, 0) / Math.max(1, perRun.length)),
+      p95: round1(percentile(perRun, 95)),
+      max: round1(Math.max(0, ...perRun)),
+    },
+    answersPerRun: {
+      none: counts.filter((count) => count === 0).length,
+      one: counts.filter((count) => count === 1).length,
+      more: counts.filter((count) => count > 1).length,
+    },
+    ...(events
+      ? {
+          events: {
+            ...eventCounts,
+            latencyFromArrival: latencyFromArrival(watched, firstArrival, ANSWER_AFTER_ARRIVAL_MS),
+          },
+        }
+      : {}),
   };
+}
+
+/** The task as the SDK's DescribeTasks returns it at `at`: what an event's detail is built from. */
+function asSdkTask(task: FakeTask, at: number): Task {
+  const described = { ...(asSdkOutput(view(task, at)) as Task & { $metadata?: unknown }) };
+  delete described.$metadata;
+  return described;
+}
+
+function round1(value: number): number {
+  return Math.round(value * 10) / 10;
 }
 
 /** A ResponseURL as CloudFormation presigns it, signed at `signedAt`. */

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { ensureBundle } from './local/bundle';
 import { parseCommandLine, readJsonFile, runCli, UsageError } from './local/cli';
-import { deliverRequest, describeEvent, isCustomResourceRequest } from './local/cloudformation';
+import { deliverRequest, describeEvent, isCustomResourceRequest, type TaskEventSource } from './local/cloudformation';
 import { HandlerInvoker } from './local/handler-invoker';
 import { loggedAnswer } from './local/logged-answer';
 import { startLocalLambdaEndpoint } from './local/lambda-endpoint';
@@ -48,6 +48,8 @@ interface Target {
   /** This tool plays CloudFormation: DescribeStacks says the stack is in the operation that sends the request. */
   cloudFormation: LocalCloudFormationEndpoint;
   receiver?: ResponseReceiver;
+  /** With --local: the ECS events EventBridge would deliver, played after the request's invocations. */
+  events?: TaskEventSource;
   values: Record<string, string>;
   stop(): Promise<void>;
 }
@@ -115,7 +117,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     );
     progress.begin();
     if (slot) {
-      const exchange = await deliverRequest(event, slot, target.invoker);
+      const exchange = await deliverRequest(event, slot, target.invoker, undefined, event, target.events);
       printExchange(exchange);
       if (flags.local) for (const note of motoLimitNotes(exchange)) console.log(`  ℹ ${note}`);
       return exchange.response?.Status === 'SUCCESS' && exchange.problems.length === 0 ? 0 : 1;
@@ -139,12 +141,15 @@ async function localTarget(progress: ProgressPrinter, timeoutMs: number | undefi
   const { startLocalEnvironment } = await import('./local/local-environment');
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
+    onEvent: progress.onEvent,
+    eventDriven: true,
     onSetup: (line) => console.log(`  ${line}`),
     ...(timeoutMs ? { timeoutMs } : {}),
   });
   const { stack } = environment;
   return {
     invoker: environment.invoker,
+    ...(environment.events ? { events: environment.events } : {}),
     cloudFormation: environment.cloudFormation,
     receiver: environment.responses,
     values: {

@@ -7,7 +7,7 @@ import { ensureBundle } from './local/bundle';
 import { CustomResource, type Exchange, type TemplateValue } from './local/cloudformation';
 import { parseCommandLine, runCli } from './local/cli';
 import { motoLimitNotes } from './local/moto-limits';
-import { printExchange, ProgressPrinter } from './local/progress';
+import { PARKED, printExchange, ProgressPrinter } from './local/progress';
 
 const LOGICAL_ID = 'MigrateTask';
 
@@ -35,9 +35,12 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
     'Starting moto (local AWS) and creating the sample stack: VPC, private subnet behind a NAT gateway, task security group, ECS cluster, awsvpc task definition',
   );
   // Loaded only now: the AWS SDK takes a while to load, and a usage error should not wait for it.
-  const { startLocalEnvironment } = await import('./local/local-environment');
+  const { startLocalEnvironment, PARKING_TASK_TRANSITION, DEFAULT_TASK_TRANSITION } =
+    await import('./local/local-environment');
   const environment = await startLocalEnvironment({
     onLog: progress.onLog,
+    onEvent: progress.onEvent,
+    eventDriven: true,
     onSetup: (line) => console.log(`  ${line}`),
   });
   onStop(() => environment.stop());
@@ -62,7 +65,9 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
         },
       },
       Count: 1,
-      Timeout: 600,
+      // Beyond the function's 15 minutes: a run whose deadline one invocation can reach is watched to the end by
+      // it, never parked (src/tasks/watch-tasks.ts), and the Create is to show the event path.
+      Timeout: 1800,
       PollInterval: 1,
       Triggers: { ImageTag: imageTag },
     });
@@ -84,11 +89,14 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       return exchange;
     };
 
+    // The Create's task outlasts the runner's watch (about a minute): the run parks, and an ECS event answers it.
+    await environment.moto.setTaskTransition(PARKING_TASK_TRANSITION);
     const create = await step(
-      `Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0")`,
+      `Create ${LOGICAL_ID} (Triggers.ImageTag "1.0.0"; the task runs about 72 s: the run parks, an ECS event wakes it)`,
       () => resource.create(properties('1.0.0')),
-      (exchange) => ranATask(exchange),
+      (exchange) => [...ranATask(exchange), ...wokenByAnEvent(exchange)],
     );
+    await environment.moto.setTaskTransition(DEFAULT_TASK_TRANSITION);
     // A PhysicalResourceId other than the request's on Update or Delete is among the exchange's problems.
     await step(
       `Update ${LOGICAL_ID} (Triggers.ImageTag "1.0.0" → "1.1.0": the migration runs again)`,
@@ -101,6 +109,15 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       (exchange) => succeeded(exchange),
     );
 
+    // The runner template's SweepSchedule sends this input every 5 minutes; here once, after the requests.
+    console.log('\n→ Sweep (the SweepSchedule\'s input {"ecsTaskRunnerSweep":1}, once)');
+    progress.begin();
+    const sweep = await environment.sweep().catch((error: unknown) => {
+      failures.push(`Sweep: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (sweep) console.log(`  ← done (${(sweep.durationMs / 1000).toFixed(1)} s)`);
+
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (failures.length > 0) {
       console.log(
@@ -109,7 +126,7 @@ async function main(onStop: (stop: () => Promise<void>) => void): Promise<number
       for (const failure of failures) console.log(`  - ${failure}`);
       return 1;
     }
-    console.log(`\n✓ Create, Update and Delete answered as CloudFormation expects (${seconds} s).`);
+    console.log(`\n✓ Create, Update and Delete answered as CloudFormation expects, and the sweep ran (${seconds} s).`);
     return 0;
   } finally {
     await environment.stop();
@@ -131,6 +148,22 @@ function ranATask(exchange: Exchange): string[] {
   if (!data.TaskArn) problems.push('Data.TaskArn is empty: no task ran');
   if (data.ExitCode !== '0') problems.push(`Data.ExitCode is ${JSON.stringify(data.ExitCode)}, not "0"`);
   return problems;
+}
+
+/**
+ * A run the runner parked must be answered by an event's invocation. A runner that never parks (without
+ * event-driven completion) answers from its watch, which the note before the answer says.
+ */
+function wokenByAnEvent(exchange: Exchange): string[] {
+  const parked = exchange.invocations.some((invocation) => invocation.logs.some((record) => record.message === PARKED));
+  if (!parked) {
+    console.log('  ℹ the runner did not park this run: the invocation that started it watched it to the end');
+    return [];
+  }
+  const answeredByAnEvent = (exchange.events?.invocations ?? []).some((invocation) =>
+    invocation.logs.some((record) => record.message === 'Answered CloudFormation'),
+  );
+  return answeredByAnEvent ? [] : ['the run parked, but no ECS event answered it'];
 }
 
 function newTask(exchange: Exchange, previous: Exchange): string[] {

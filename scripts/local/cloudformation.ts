@@ -45,7 +45,18 @@ export interface Exchange {
   /** What CloudFormation would reject in the answer (or its absence). */
   problems: string[];
   invocations: InvocationRecord[];
+  /** The ECS events delivered after the request's invocations ended, and the invocations they started. */
+  events?: { delivered: number; invocations: InvocationRecord[] };
   elapsedMs: number;
+}
+
+/**
+ * Delivers the ECS Task State Change events of the request's tasks once its invocations ended (local: event-pump.ts):
+ * a run the runner parked is answered by the invocation an event starts.
+ */
+export interface TaskEventSource {
+  /** `problems`: invocations for events that broke the handler's contract (threw: Lambda would retry the event). */
+  deliverAfterRequest(): Promise<{ delivered: number; invocations: InvocationRecord[]; problems: string[] }>;
 }
 
 /** CloudFormation fails the stack with "Response object is too long" above this. */
@@ -63,7 +74,8 @@ export function asCloudFormationSends(value: TemplateValue): CloudFormationValue
 /**
  * Sends one request to the handler (following its hand-offs) and reads the answer from its ResponseURL, checking
  * it as CloudFormation would. `slot` must be the one whose URL is the request's ResponseURL. `event` is the request
- * as the function receives it: the request itself, or an SNS notification holding it.
+ * as the function receives it: the request itself, or an SNS notification holding it. `events`: what plays
+ * EventBridge once the request's invocations ended (a parked run waits for it).
  */
 export async function deliverRequest(
   request: CustomResourceRequest,
@@ -71,9 +83,11 @@ export async function deliverRequest(
   invoker: HandlerInvoker,
   firstTimeoutMs?: number,
   event: unknown = request,
+  events?: TaskEventSource,
 ): Promise<Exchange> {
   const started = Date.now();
   const invocations = await invoker.invokeFollowingHandOffs(event, firstTimeoutMs);
+  const delivered = await events?.deliverAfterRequest();
   const delivery = await slot.read();
   const { response, problems } =
     delivery.body === undefined
@@ -87,8 +101,11 @@ export async function deliverRequest(
   return {
     request,
     ...(response ? { response } : {}),
-    problems: [...delivery.problems, ...problems],
+    problems: [...delivery.problems, ...problems, ...(delivered?.problems ?? [])],
     invocations,
+    ...(delivered && delivered.delivered > 0
+      ? { events: { delivered: delivered.delivered, invocations: delivered.invocations } }
+      : {}),
     elapsedMs: Date.now() - started,
   };
 }
@@ -205,6 +222,8 @@ export interface StackSimulation {
   setResource?(logicalResourceId: string, resourceType: string, status: string): void;
   /** Runs after every request was answered (the local environment uses it to patch a gap in moto). */
   afterRequest?: () => Promise<void>;
+  /** Plays EventBridge's ECS events after each request's invocations; none: no events (polling only). */
+  events?: TaskEventSource;
 }
 
 /**
@@ -310,7 +329,7 @@ export class CustomResource {
     // The resource is in the status of the request's operation, in a rollback too (UPDATE_IN_PROGRESS, DELETE_IN_PROGRESS).
     this.stack.setResource?.(request.LogicalResourceId, request.ResourceType, statusWhileSending(request.RequestType));
     const event = this.snsTopicArn ? snsNotification(request, this.snsTopicArn) : request;
-    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event);
+    const exchange = await deliverRequest(request, slot, this.stack.invoker, firstTimeoutMs, event, this.stack.events);
     await this.stack.afterRequest?.();
     return exchange;
   }

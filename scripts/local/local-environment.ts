@@ -3,9 +3,11 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { StackSimulation } from './cloudformation';
+import type { StackSimulation, TaskEventSource } from './cloudformation';
 import { type LocalCloudFormationEndpoint, startLocalCloudFormationEndpoint } from './cloudformation-endpoint';
-import { HandlerInvoker, type HandlerInvokerOptions } from './handler-invoker';
+import { type DeliveredEvent, EventPump } from './event-pump';
+import { HandlerInvoker, type HandlerInvokerOptions, type InvocationRecord } from './handler-invoker';
+import { SWEEP_INPUT } from '../../src/runtime/sweep-input';
 import { type LocalLambdaEndpoint, startLocalLambdaEndpoint } from './lambda-endpoint';
 import { type MotoServer, startMoto, type TaskTransition } from './moto';
 import { ensureMotoPython } from './moto-python';
@@ -31,9 +33,13 @@ export interface LocalEnvironment {
   cloudFormation: LocalCloudFormationEndpoint;
   responses: ResponseReceiver;
   invoker: HandlerInvoker;
+  /** Plays EventBridge's ECS Task State Change events after each request; undefined with events off. */
+  events?: TaskEventSource;
   functionArn: string;
   /** What a CustomResource of the sample stack needs. */
   simulation: StackSimulation;
+  /** One invocation with the input of the runner template's SweepSchedule, as EventBridge Scheduler sends it. */
+  sweep(): Promise<InvocationRecord>;
   /** Stops everything started here, moto last; safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -46,7 +52,25 @@ export interface LocalEnvironmentOptions {
   timeoutMs?: number;
   /** What setting up moto's Python does, when it has to (moto-python.ts). */
   onSetup?: (line: string) => void;
+  /**
+   * The template's EventDrivenCompletion: EVENT_DRIVEN_COMPLETION for the runner, and the ECS events its rule would
+   * deliver, played after each request's invocations (event-pump.ts). `npm start` and `npm run invoke` set it true,
+   * the template's default; without it (the integration suites) the runner polls, as with the parameter 'false'.
+   */
+  eventDriven?: boolean;
+  /** Each ECS event as it is delivered, and when its invocations ended. */
+  onEvent?: (delivery: DeliveredEvent, phase: 'sent' | 'done') => void;
 }
+
+/**
+ * A task moto walks to STOPPED in about 72 s (four steps, 18 s apart): longer than the runner watches before it
+ * parks a run (about a minute: src/run/parking.ts), so that the run parks and an ECS event wakes it. The default
+ * (two DescribeTasks calls per step) ends in about 10 s, answered by the invocation that started it.
+ */
+export const PARKING_TASK_TRANSITION: TaskTransition = { progression: 'time', seconds: 18 };
+export const DEFAULT_TASK_TRANSITION: TaskTransition = { progression: 'manual', times: 2 };
+/** How long the events of one request may take to settle: a parked run waits for them. */
+const EVENTS_LIMIT_MS = 15 * 60_000;
 
 /**
  * Everything a CloudFormation request to the built handler needs, on this machine: moto with the sample stack's
@@ -63,7 +87,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
   };
   try {
     // Two DescribeTasks calls per status: the handler sees every one of them, RUNNING included.
-    await moto.setTaskTransition(options.taskTransition ?? { progression: 'manual', times: 2 });
+    await moto.setTaskTransition(options.taskTransition ?? DEFAULT_TASK_TRANSITION);
     const clients = {
       ec2: new EC2Client(moto.clientConfig),
       ecs: new ECSClient(moto.clientConfig),
@@ -79,6 +103,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
     const cloudFormation = await startLocalCloudFormationEndpoint();
     stoppers.push(() => cloudFormation.close());
     const responses = await startS3ResponseReceiver(clients.s3);
+    const eventDriven = options.eventDriven ?? false;
     const functionArn = `arn:aws:lambda:${moto.region}:${ACCOUNT_ID}:function:ecs-task-runner`;
     const invoker = new HandlerInvoker({
       env: {
@@ -87,7 +112,11 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         // The stack's status comes from the local CloudFormation, which sends the requests; moto's stacks are complete.
         AWS_ENDPOINT_URL_CLOUDFORMATION: cloudFormation.url,
         RESPONSE_URL_ALLOWED_HOSTS: responses.host,
+        // As infra/task-runner.yml sets them.
         STATE_TABLE_NAME: stateTable,
+        EVENT_DRIVEN_COMPLETION: String(eventDriven),
+        // The template's: the clusters of ClusterArns, where the scheduled sweep looks.
+        SWEEP_CLUSTERS: stack.cluster,
         AWS_EC2_METADATA_DISABLED: 'true',
       },
       functionArn,
@@ -96,6 +125,30 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
     stoppers.push(async () => invoker.stop());
+    const pump = eventDriven
+      ? new EventPump({
+          ecs: clients.ecs,
+          cluster: stack.cluster,
+          invoker,
+          ...(options.onEvent ? { onDelivery: options.onEvent } : {}),
+        })
+      : undefined;
+    const events: TaskEventSource | undefined = pump && {
+      async deliverAfterRequest() {
+        const deliveries = await pump.deliverUntilQuiet(EVENTS_LIMIT_MS);
+        return {
+          delivered: deliveries.length,
+          invocations: deliveries.flatMap((delivery) => delivery.invocations ?? []),
+          problems: deliveries.flatMap((delivery) =>
+            delivery.error === undefined
+              ? []
+              : [
+                  `The invocation for the ${delivery.lastStatus} event (version ${delivery.version}) failed: ${delivery.error}`,
+                ],
+          ),
+        };
+      },
+    };
     return {
       moto,
       stack,
@@ -104,6 +157,7 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
       cloudFormation,
       responses,
       invoker,
+      ...(events ? { events } : {}),
       functionArn,
       simulation: {
         stackId: stack.stackId,
@@ -114,7 +168,9 @@ export async function startLocalEnvironment(options: LocalEnvironmentOptions = {
         receiver: responses,
         invoker,
         afterRequest: () => settleStoppedTasks(clients.ecs, stack.cluster),
+        ...(events ? { events } : {}),
       },
+      sweep: () => invoker.invoke(SWEEP_INPUT),
       stop,
     };
   } catch (error) {

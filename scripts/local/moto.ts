@@ -37,12 +37,66 @@ export interface MotoServer {
 }
 
 /**
- * Starts `python -m moto.server` on a free loopback port (port 0: the server picks one and prints it), with the
- * interpreter that moto-python.ts found or set up. moto is killed when this process exits, whatever the reason, so
- * no server is left behind.
+ * moto's server with one gap closed: its ECS tasks carry no `version`, which ECS counts up with every change of a
+ * task and the runner compares with an event's `detail.version` before it believes the event
+ * (src/events/event-news.ts). Every status a task passes, by moto's state manager (also when its `immediate`
+ * progression jumps to STOPPED) or by StopTask, counts one, from 1 at RunTask (RUNNING: moto's tasks start there),
+ * so a STOPPED task is at 5, as an awsvpc task that went through DEACTIVATING, STOPPING and DEPROVISIONING; moto's
+ * serializer returns the attribute as DescribeTasks' `version`.
+ */
+export const MOTO_SERVER_WITH_TASK_VERSIONS = `
+import runpy
+
+try:
+    from moto.ecs import models
+    from moto.moto_api._internal.managed_state_model import ManagedState
+except ImportError:
+    # No moto, or one without ECS: run as it is; python -m moto.server says what is missing.
+    models = None
+
+if models is not None:
+    def steps_between(task, before, after):
+        # moto's "immediate" progression jumps several statuses at once; ECS would have counted each.
+        steps, status = 0, before
+        while status != after:
+            following = task._get_next_status(previous=status)
+            if following == status:
+                return max(steps, 1)
+            steps, status = steps + 1, following
+        return steps
+
+    def read_status(task):
+        before = task._status
+        after = ManagedState.status.fget(task)
+        if after != before:
+            task.version = getattr(task, "version", 1) + steps_between(task, before, after)
+        return after
+
+    def write_status(task, value):
+        if value != task._status:
+            task.version = getattr(task, "version", 1) + steps_between(task, task._status, value)
+        ManagedState.status.fset(task, value)
+
+    created = models.Task.__init__
+
+    def create(task, *args, **kwargs):
+        created(task, *args, **kwargs)
+        task.version = 1
+
+    models.Task.__init__ = create
+    models.Task.status = property(read_status, write_status)
+
+# What python -m moto.server runs.
+runpy.run_module("moto.server", run_name="__main__", alter_sys=True)
+`;
+
+/**
+ * Starts moto's server (MOTO_SERVER_WITH_TASK_VERSIONS) on a free loopback port (port 0: the server picks one and
+ * prints it), with the interpreter that moto-python.ts found or set up. moto is killed when this process exits,
+ * whatever the reason, so no server is left behind.
  */
 export async function startMoto(python: string): Promise<MotoServer> {
-  const child = spawn(python, ['-m', 'moto.server', '-H', HOST, '-p', '0'], {
+  const child = spawn(python, ['-c', MOTO_SERVER_WITH_TASK_VERSIONS, '-H', HOST, '-p', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, PYTHONUNBUFFERED: '1' },
   });

@@ -1,4 +1,5 @@
 import type { CloudFormationResponse, Exchange } from './cloudformation';
+import type { DeliveredEvent } from './event-pump';
 import type { HandlerLogRecord } from './handler-invoker';
 
 type Write = (line: string) => void;
@@ -36,6 +37,14 @@ export class ProgressPrinter {
     for (const text of describeRecord(record, this.lastStatus)) this.line(text);
   };
 
+  /** An ECS event the local tools deliver (event-pump.ts), as EventBridge would: one line when it goes out. */
+  readonly onEvent = (delivery: DeliveredEvent, phase: 'sent' | 'done'): void => {
+    if (phase === 'sent')
+      this.line(
+        `ECS event: task ${shortTaskId(delivery.taskArn)} ${delivery.lastStatus} (version ${delivery.version})`,
+      );
+  };
+
   private line(text: string): void {
     const seconds = ((Date.now() - this.started) / 1000).toFixed(1).padStart(5);
     this.write(`  ${seconds}s  ${text}`);
@@ -69,10 +78,25 @@ function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string
       return [`stopped task ${shortTaskId(String(record.taskArn))}: ${String(record.reason)}`];
     case 'Answered CloudFormation':
       return [`answered ${String(record.status)}`];
+    case 'Sweep: tasks past their deadline':
+      return [`sweep: tasks past their deadline${details(record)}`];
+    case 'Sweep: parked runs':
+      return [`sweep: parked runs${details(record)}`];
+    case 'Sweep: woke a parked run (its event lost, or its deadline passed)':
+      return [`sweep: woke a parked run (its event lost, or its deadline passed)${details(record)}`];
+    case PARKED:
+      return ['parked the run in the state table: this invocation ends, an ECS event wakes the run'];
+    case 'An ECS event woke the parked run':
+      return ['the event woke the parked run: DescribeTasks confirms it'];
+    case 'A stale or repeated ECS event (detail.version already seen): nothing to do':
+      return ['stale or repeated event: nothing to do'];
     default:
       return [];
   }
 }
+
+/** What the runner logs when it parks a run (src/run/parking.ts). */
+export const PARKED = 'Parked the run: an ECS event (or the sweep) wakes it';
 
 function polledTasks(value: unknown): { taskArn: string; status: string }[] {
   if (!Array.isArray(value)) return [];
@@ -127,7 +151,10 @@ export function shortTaskId(taskArn: string): string {
 export function printExchange(exchange: Exchange, write: Write = (line) => console.log(line)): void {
   const { response } = exchange;
   const invocations = exchange.invocations.length;
-  const timing = `${(exchange.elapsedMs / 1000).toFixed(1)} s, ${invocations} invocation${invocations === 1 ? '' : 's'}`;
+  const delivered = exchange.events?.delivered ?? 0;
+  const timing =
+    `${(exchange.elapsedMs / 1000).toFixed(1)} s, ${invocations} invocation${invocations === 1 ? '' : 's'}` +
+    (delivered > 0 ? ` + ${delivered} ECS event${delivered === 1 ? '' : 's'}` : '');
   if (!response) write(`  ← no response (${timing})`);
   else printResponse(response, timing, write);
   for (const problem of exchange.problems) write(`  ✗ ${problem}`);

@@ -1,4 +1,11 @@
-import { callsByAge, latencyByAge, promisedLatencyMs, type WatchedTask } from '../../bench/scale-accounting';
+import {
+  callsAfterAge,
+  callsByAge,
+  latencyByAge,
+  latencyFromArrival,
+  promisedLatencyMs,
+  type WatchedTask,
+} from '../../bench/scale-accounting';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -65,5 +72,46 @@ describe('completion latency by age', () => {
   it('promises 3 s, or 5 % of the run so far when that is longer', () => {
     expect(promisedLatencyMs(30_000)).toBe(3000);
     expect(promisedLatencyMs(60 * 1000 * 10)).toBe(30_000);
+  });
+});
+
+describe('DescribeTasks after the age at which a run parks', () => {
+  it('counts calls about tasks at least that old, per task-minute watched at that age', () => {
+    const long = task('long', 0, 11, 0);
+    const short = task('short', 0, 0.5, 0);
+    const attempts = [
+      { at: long.runAt + 30_000, taskArns: [long.taskArn, short.taskArn] },
+      { at: long.runAt + 2 * MINUTE, taskArns: [long.taskArn] },
+      { at: long.runAt + 10 * MINUTE, taskArns: [long.taskArn] },
+      // After its answer: counted, and said so.
+      { at: long.runAt + 12 * MINUTE, taskArns: [long.taskArn] },
+    ];
+    expect(callsAfterAge([long, short], attempts, MINUTE)).toEqual({
+      calls: 3,
+      afterTheAnswer: 1,
+      taskMinutes: 10,
+      callsPerTaskMinute: 0.3,
+    });
+  });
+});
+
+describe('the answer after the first event of the exit arrived', () => {
+  it('counts the runs answered after an event, not those answered before one came', () => {
+    const byEvent = task('event', 0, 10, 2500);
+    const slow = task('slow', 0, 10, 9000);
+    const watched = task('watched', 0, 0.5, 1000);
+    const arrivals = new Map([
+      [byEvent.taskArn, byEvent.exitAt + 1000],
+      [slow.taskArn, slow.exitAt + 1000],
+      [watched.taskArn, watched.exitAt + 2000],
+    ]);
+    expect(latencyFromArrival([byEvent, slow, watched], arrivals, 3000)).toEqual({
+      runs: 2,
+      p50Ms: 1500,
+      p95Ms: 8000,
+      maxMs: 8000,
+      within: 1,
+      withinMs: 3000,
+    });
   });
 });

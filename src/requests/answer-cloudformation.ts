@@ -133,7 +133,8 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     }
   }
 
-  await sendAnswer(request, url, answer, deps);
+  // The generation this invocation holds (run-item.ts): a request's first invocation is the first.
+  await sendAnswer(request, url, answer, continuation?.generation ?? 1, deps);
 }
 
 /**
@@ -167,26 +168,35 @@ export async function answerWokenRun(run: Run, itemVersion: number, deps: Answer
     case 'held-elsewhere':
       return;
     case 'answer':
-      await sendAnswer(request, checked.url, outcome.answer, deps);
+      await sendAnswer(request, checked.url, outcome.answer, run.generation, deps);
   }
 }
 
 /**
  * Sends the answer to the ResponseURL. With events on, the answer is claimed in the run's item first, with its exact
- * body (answer-claim.ts): an invocation that loses the claim sends nothing, and a sent one is marked answered.
+ * body, for the `generation` this invocation holds (answer-claim.ts): an invocation that loses the claim, or whose
+ * run a later generation took over, sends nothing, and a sent one is marked answered.
  */
 async function sendAnswer(
   request: CloudFormationCustomResourceEvent,
   url: URL,
   answer: Answer,
+  generation: number,
   deps: AnswerDeps,
 ): Promise<void> {
   const { log } = deps;
   const body = answerBody(request, answer);
-  const claim = await claimOf(request, JSON.stringify(body), deps);
+  const claim = await claimOf(request, JSON.stringify(body), generation, deps);
   if (claim.kind === 'lost') {
     log.info('Another invocation already claimed the answer: this one sends nothing', {
       claimedAt: new Date(claim.claimedAt).toISOString(),
+    });
+    return;
+  }
+  if (claim.kind === 'held-elsewhere') {
+    log.warn('A later invocation took the run over (this one held it too long): it answers, this one sends nothing', {
+      generation,
+      heldBy: claim.generation,
     });
     return;
   }
@@ -200,21 +210,30 @@ async function sendAnswer(
   if (claim.kind === 'claimed') await recordAnswered(request, claim.table, deps);
 }
 
-type Claim = (AnswerClaim & { kind: 'lost' }) | { kind: 'claimed'; table: StateTableApi } | { kind: 'unclaimed' };
+type Claim =
+  | (AnswerClaim & { kind: 'lost' | 'held-elsewhere' })
+  | { kind: 'claimed'; table: StateTableApi }
+  | { kind: 'unclaimed' };
 
 /**
  * With events on, claims the answer in the run's item. A table that fails is logged and the answer sent unclaimed:
  * an answer is never held back for the table (a duplicate PUT of one run's answer carries the same decision).
  */
-async function claimOf(request: CloudFormationCustomResourceEvent, body: string, deps: AnswerDeps): Promise<Claim> {
+async function claimOf(
+  request: CloudFormationCustomResourceEvent,
+  body: string,
+  generation: number,
+  deps: AnswerDeps,
+): Promise<Claim> {
   const parking = await parkingOf(deps);
   if (!parking) return { kind: 'unclaimed' };
   try {
-    const claim = await claimAnswer(parking.table, request, body, deps.clock.now());
+    const claim = await claimAnswer(parking.table, request, body, generation, deps.clock.now());
     switch (claim.kind) {
       case 'claimed':
         return { kind: 'claimed', table: parking.table };
       case 'lost':
+      case 'held-elsewhere':
         return claim;
       case 'no-item':
         return { kind: 'unclaimed' };

@@ -55,10 +55,11 @@ export type GenerationClaim =
 /**
  * How long after its claim (`heldSince`) a generation's invocation may still be running: Lambda ends every invocation
  * by the function's timeout, at most 900 seconds (AWS Lambda Developer Guide, "Configure Lambda function timeout"),
- * and the claim is made inside that invocation (a function on Lambda Managed Instances may run an asynchronous
- * invocation for up to 5,400 seconds, the same page says: the runner's templates deploy none). The minute on top covers the clocks of two invocations (the holder's,
- * which stamped the claim, and the sweep's) and the claim's own write. A run still held by a generation claimed longer
- * ago than this has no live holder: nothing is left that could park it or answer it.
+ * and the claim is made inside that invocation. (A function on Lambda Managed Instances may run an asynchronous
+ * invocation for up to 5,400 seconds, the same page says: the runner's templates deploy none.) The minute on top
+ * covers the clocks of two invocations (the holder's, which stamped the claim, and the sweep's) and the claim's own
+ * write. A run still held by a generation claimed longer ago than this has no live holder: nothing is left that
+ * could park it or answer it.
  */
 export const HOLDER_GONE_AFTER_MS = (900 + 60) * 1000;
 

@@ -3,6 +3,8 @@ import { errorName, errorSummary } from '../aws/aws-errors';
 import type { StateTableApi } from '../aws/ports';
 import { type AnswerDeps, answerWokenRun } from '../requests/answer-cloudformation';
 import { resendClaimedAnswer } from '../requests/resend-answer';
+import { recordWake } from '../requests/wake-metrics';
+import { noMetrics } from '../runtime/metrics';
 import { type RunItem, runItemOf } from '../run/run-item';
 import type { Run } from '../run/run-state';
 import { claimOrphanedRun, claimParkedRun, holderGone, type Wake } from '../run/wake-parked-run';
@@ -92,7 +94,11 @@ async function takeOver(
   const { log } = deps;
   try {
     const wake = await claim();
-    if (wake.kind !== 'woken') return;
+    // Its tasks read, the run was worth waking (or its holder was gone), but an event or another sweep took it first.
+    if (wake.kind !== 'woken') {
+      recordWake(deps.metrics ?? noMetrics, 'sweep', 'held-elsewhere');
+      return;
+    }
     log.info(
       why === 'parked'
         ? 'Sweep: woke a parked run (its event lost, or its deadline passed)'
@@ -105,7 +111,7 @@ async function takeOver(
     );
     if (why === 'parked') result.woken++;
     else result.orphans++;
-    await answerWokenRun(wake.run, wake.itemVersion, deps);
+    recordWake(deps.metrics ?? noMetrics, 'sweep', await answerWokenRun(wake.run, wake.itemVersion, deps));
   } catch (error) {
     result.failures++;
     log.error('Sweep: could not take a run over', { error: errorName(error), message: errorSummary(error) });

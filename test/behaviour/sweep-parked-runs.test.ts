@@ -187,13 +187,17 @@ describe('the sweep of parked runs', () => {
   });
 
   it('takes over a run the invocation that started it never parked, and parks it again while its task runs', async () => {
-    // The first invocation registered the run and then ended while watching it: a 2-minute invocation's budget
-    // spent at once on a DescribeTasks that never returned is what a timeout leaves.
+    // The first invocation registers the run, then its first DescribeTasks never returns: what Lambda's timeout
+    // (or a crash) leaves, the run `watching` and nobody watching it.
     const long = withProperties(fixtures.create(), { Timeout: '3600' });
-    const clock = new FakeClock(START);
-    aws.ecs.on(DescribeTasksCommand).callsFake(() => new Promise(() => undefined));
-    void invoke(long, { eventDriven: true, budgetMs: 120_000, clock });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    let firstPoll: () => void = () => undefined;
+    const polled = new Promise<void>((resolve) => (firstPoll = resolve));
+    aws.ecs.on(DescribeTasksCommand).callsFake(() => {
+      firstPoll();
+      return new Promise(() => undefined);
+    });
+    void invoke(long, { eventDriven: true, budgetMs: 120_000, clock: new FakeClock(START) });
+    await polled;
     expect(runItem(long)).toMatchObject({ generation: 1, heldSince: START, run: { state: { kind: 'watching' } } });
     describeAnswers(ecsTask({ version: 2 }));
     const { puts } = await sweepAt(START + HOLDER_GONE_AFTER_MS);

@@ -24,6 +24,7 @@ import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unconfirmedOrganizationAccount, unexplainedError } from '../answers/wording';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
+import type { WakeResult } from './wake-metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
 export interface AnswerDeps extends RunnerDeps {
@@ -125,7 +126,10 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
       // Another invocation holds the run (a duplicate hand-off): it answers.
       if (outcome.kind === 'held-elsewhere') return;
       // An ECS event (or the sweep) wakes the run, and that invocation answers.
-      if (outcome.kind === 'parked') return;
+      if (outcome.kind === 'parked') {
+        metrics.add('Parks', 1, { RequestType: request.RequestType });
+        return;
+      }
       answer = outcome.answer;
     } catch (error) {
       answer = answerForError(request, error);
@@ -133,16 +137,19 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
     }
   }
 
-  await sendAnswer(request, url, answer, deps);
+  // The generation this invocation holds (run-item.ts): a request's first invocation is the first.
+  await sendAnswer(request, url, answer, continuation?.generation ?? 1, deps);
 }
 
 /**
  * Carries on a parked run an ECS event woke and claimed (wake-parked-run.ts), and answers it when it ends here. Its
  * request was checked when it first came (ResponseURL, account, confirmation); the ResponseURL is checked again all
- * the same, since the table is only as trusted as the runner's role. Never throws.
+ * the same, since the table is only as trusted as the runner's role. Never throws. Says what the wake came to, for
+ * its figure (wake-metrics.ts), which the caller records with where the wake came from.
  */
-export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<void> {
+export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<WakeResult> {
   const { request } = run;
+  const metrics = deps.metrics ?? noMetrics;
   const checked = checkResponseUrl(request.ResponseURL, {
     allowedHosts: deps.allowedResponseHosts,
     extraEndpoints: deps.extraResponseEndpoints,
@@ -150,7 +157,7 @@ export async function answerWokenRun(run: Run, itemVersion: number, deps: Answer
   });
   if (checked.kind === 'refused') {
     deps.log.error("Refused the parked run's ResponseURL: nothing will be sent to it", { problem: checked.problem });
-    return;
+    return 'refused';
   }
   let outcome: RequestOutcome;
   try {
@@ -161,60 +168,83 @@ export async function answerWokenRun(run: Run, itemVersion: number, deps: Answer
   }
   switch (outcome.kind) {
     case 'handed-off':
-      (deps.metrics ?? noMetrics).add('HandOffs', 1, { RequestType: request.RequestType });
-      return;
+      metrics.add('HandOffs', 1, { RequestType: request.RequestType });
+      return 'handed-off';
     case 'parked':
+      metrics.add('Parks', 1, { RequestType: request.RequestType });
+      return 'parked-again';
     case 'held-elsewhere':
-      return;
+      return 'held-elsewhere';
     case 'answer':
-      await sendAnswer(request, checked.url, outcome.answer, deps);
+      return (await sendAnswer(request, checked.url, outcome.answer, run.generation, deps)) === 'not-claimed'
+        ? 'held-elsewhere'
+        : 'answered';
   }
 }
 
 /**
  * Sends the answer to the ResponseURL. With events on, the answer is claimed in the run's item first, with its exact
- * body (answer-claim.ts): an invocation that loses the claim sends nothing, and a sent one is marked answered.
+ * body, for the `generation` this invocation holds (answer-claim.ts): an invocation that loses the claim, or whose
+ * run a later generation took over, sends nothing (`not-claimed`), and a sent one is marked answered.
  */
 async function sendAnswer(
   request: CloudFormationCustomResourceEvent,
   url: URL,
   answer: Answer,
+  generation: number,
   deps: AnswerDeps,
-): Promise<void> {
+): Promise<'sent' | 'failed' | 'not-claimed'> {
   const { log } = deps;
   const body = answerBody(request, answer);
-  const claim = await claimOf(request, JSON.stringify(body), deps);
+  const claim = await claimOf(request, JSON.stringify(body), generation, deps);
   if (claim.kind === 'lost') {
     log.info('Another invocation already claimed the answer: this one sends nothing', {
       claimedAt: new Date(claim.claimedAt).toISOString(),
     });
-    return;
+    return 'not-claimed';
+  }
+  if (claim.kind === 'held-elsewhere') {
+    log.warn('A later invocation took the run over (this one held it too long): it answers, this one sends nothing', {
+      generation,
+      heldBy: claim.generation,
+    });
+    return 'not-claimed';
   }
   recordAnswer(deps.metrics ?? noMetrics, request, answer, deps.clock.now());
   try {
     await sendResponse(url, body, deps);
   } catch (error) {
     log.error('Could not answer CloudFormation', { error: String(error), responseUrl: redactUrl(request.ResponseURL) });
-    return;
+    return 'failed';
   }
   if (claim.kind === 'claimed') await recordAnswered(request, claim.table, deps);
+  return 'sent';
 }
 
-type Claim = (AnswerClaim & { kind: 'lost' }) | { kind: 'claimed'; table: StateTableApi } | { kind: 'unclaimed' };
+type Claim =
+  | (AnswerClaim & { kind: 'lost' | 'held-elsewhere' })
+  | { kind: 'claimed'; table: StateTableApi }
+  | { kind: 'unclaimed' };
 
 /**
  * With events on, claims the answer in the run's item. A table that fails is logged and the answer sent unclaimed:
  * an answer is never held back for the table (a duplicate PUT of one run's answer carries the same decision).
  */
-async function claimOf(request: CloudFormationCustomResourceEvent, body: string, deps: AnswerDeps): Promise<Claim> {
+async function claimOf(
+  request: CloudFormationCustomResourceEvent,
+  body: string,
+  generation: number,
+  deps: AnswerDeps,
+): Promise<Claim> {
   const parking = await parkingOf(deps);
   if (!parking) return { kind: 'unclaimed' };
   try {
-    const claim = await claimAnswer(parking.table, request, body, deps.clock.now());
+    const claim = await claimAnswer(parking.table, request, body, generation, deps.clock.now());
     switch (claim.kind) {
       case 'claimed':
         return { kind: 'claimed', table: parking.table };
       case 'lost':
+      case 'held-elsewhere':
         return claim;
       case 'no-item':
         return { kind: 'unclaimed' };

@@ -3,7 +3,9 @@ import { takeEcsEvent } from '../events/take-ecs-event';
 import { readEcsEvent } from '../events/task-state-change';
 import { wakeParkedRun } from '../run/wake-parked-run';
 import type { EcsEventEnvelope } from '../runtime/ecs-event';
+import { noMetrics } from '../runtime/metrics';
 import { type AnswerDeps, answerWokenRun } from './answer-cloudformation';
+import { recordWake, unwokenResult } from './wake-metrics';
 
 /**
  * What the handler does with an ECS event from the runner template's rule. Events off (`deps.eventDriven` not true):
@@ -14,7 +16,8 @@ import { type AnswerDeps, answerWokenRun } from './answer-cloudformation';
  * keep it in the failure queue. An AWS call that fails before the run was claimed (the table, the confirming
  * DescribeTasks) is thrown, so that Lambda's asynchronous retries deliver the event again: nothing was written, and a
  * version recorded by an earlier delivery makes the repeat stale. Once the run is claimed, nothing throws: the answer
- * path answers every error (answerCloudFormation's rule).
+ * path answers every error (answerCloudFormation's rule). Each event taken is counted: `Wakes` by what it came to
+ * (wake-metrics.ts); one thrown for Lambda to deliver again is counted when it is taken.
  */
 export async function answerEcsEvent(envelope: EcsEventEnvelope, deps: AnswerDeps): Promise<void> {
   const read = readEcsEvent(envelope);
@@ -34,5 +37,11 @@ export async function answerEcsEvent(envelope: EcsEventEnvelope, deps: AnswerDep
     });
     throw error;
   }
-  if (wake.kind === 'woken') await answerWokenRun(wake.run, wake.itemVersion, deps);
+  const metrics = deps.metrics ?? noMetrics;
+  if (wake.kind === 'woken') {
+    recordWake(metrics, 'event', await answerWokenRun(wake.run, wake.itemVersion, deps));
+    return;
+  }
+  const result = unwokenResult(wake);
+  if (result) recordWake(metrics, 'event', result);
 }

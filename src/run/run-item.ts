@@ -24,6 +24,13 @@ export interface RunItem {
   /** The latest generation claimed: the invocation that holds the run (a wake is an invocation of the run too). */
   generation: number;
   /**
+   * Epoch ms when `generation` was claimed (stamped by every write that moves it: updateRunItem). The invocation that
+   * holds the run was running by then, so Lambda has ended it HOLDER_GONE_AFTER_MS later at the latest: a run still
+   * `watching` after that, with no answer claimed, has lost its holder (a timeout, a crash, out of memory) and the
+   * sweep takes it over (sweep-parked-runs.ts). Absent in items written before it was recorded.
+   */
+  heldSince?: number;
+  /**
    * With events on (parking.ts): the run as last written — after RunTask, while an invocation watches it, and its
    * `parked` state while none does. Absent for a polling run.
    */
@@ -44,6 +51,17 @@ export type GenerationClaim =
   | { kind: 'stale'; held: number }
   /** Nothing to claim in: the function has no state table. */
   | { kind: 'no-table' };
+
+/**
+ * How long after its claim (`heldSince`) a generation's invocation may still be running: Lambda ends every invocation
+ * by the function's timeout, at most 900 seconds (AWS Lambda Developer Guide, "Configure Lambda function timeout"),
+ * and the claim is made inside that invocation. (A function on Lambda Managed Instances may run an asynchronous
+ * invocation for up to 5,400 seconds, the same page says: the runner's templates deploy none.) The minute on top
+ * covers the clocks of two invocations (the holder's, which stamped the claim, and the sweep's) and the claim's own
+ * write. A run still held by a generation claimed longer ago than this has no live holder: nothing is left that
+ * could park it or answer it.
+ */
+export const HOLDER_GONE_AFTER_MS = (900 + 60) * 1000;
 
 /** How long after the ResponseURL expires a run item is kept: TTL is housekeeping, never a timer. */
 export const RUN_ITEM_KEEP_DAYS = 1;
@@ -114,19 +132,31 @@ export async function updateRunItem<T>(
   const pk = runItemKey(request);
   for (let attempt = 1; ; attempt++) {
     const current = await table.get(pk);
-    const change = decide(current ? runItemOf(current) : undefined, current?.version);
+    const read = current ? runItemOf(current) : undefined;
+    const change = decide(read, current?.version);
     if (!('write' in change)) return change.result;
     const version = (current?.version ?? 0) + 1;
     const item: StateItem = {
       pk,
       version,
-      body: JSON.stringify(change.write),
+      body: JSON.stringify(withHolderSince(change.write, read, now)),
       expiresAt: runItemExpiry(request.ResponseURL, now),
     };
     if ((await table.put(item, current?.version)) === 'written') return change.result(version);
     if (attempt >= WRITE_ATTEMPTS)
       throw new Error(`The state table's item ${pk} changed under ${WRITE_ATTEMPTS} writes in a row`);
   }
+}
+
+/**
+ * `write` with `heldSince` stamped `now` when it claims a generation (the item is new, or the generation moves), and
+ * otherwise the claim's time kept: only a claim says when the invocation that holds the run began to hold it.
+ */
+function withHolderSince(write: RunItem, current: RunItem | undefined, now: number): RunItem {
+  if (current?.generation === write.generation && current.heldSince !== undefined)
+    return { ...write, heldSince: current.heldSince };
+  if (current?.generation === write.generation) return write;
+  return { ...write, heldSince: now };
 }
 
 /** The run item a stored item holds: thrown when it is not one the runner wrote. */

@@ -4,7 +4,7 @@ import { confirmationOf, newsOf } from '../events/event-news';
 import type { TaskStateChange } from '../events/task-state-change';
 import type { RunnerDeps } from './contract';
 import { type TaskItem, taskItemKey } from './parking';
-import { type RunItem, type RunItemChange, runItemOf, updateRunItem } from './run-item';
+import { HOLDER_GONE_AFTER_MS, type RunItem, type RunItemChange, runItemOf, updateRunItem } from './run-item';
 import type { Run } from './run-state';
 
 /**
@@ -94,6 +94,35 @@ export async function claimParkedRun(table: StateTableApi, run: Run, now: number
       ? takeIfParked(current, { kind: 'ignored', why: 'not-parked-here' })
       : { result: { kind: 'ignored', why: 'not-parked-here' } },
   );
+}
+
+/**
+ * Takes over a run whose holder is gone (the sweep): shown `watching` by a generation claimed HOLDER_GONE_AFTER_MS
+ * ago or longer, with no answer claimed — the invocation that held it (a wake, the sweep, or the one that started
+ * it) timed out or crashed before it parked or answered. Its next generation is claimed by the same conditional
+ * write as a wake's, so should that invocation still write (it cannot: Lambda has ended it), its park or its answer
+ * finds a later generation and it ends quietly (parking.ts, answer-claim.ts). The run carries on from `parked` at
+ * `now`: its tasks are read once, then it is answered or parked again (parked-attempt.ts).
+ */
+export async function claimOrphanedRun(table: StateTableApi, run: Run, now: number): Promise<Wake> {
+  return updateRunItem<Wake>(table, run.request, now, (current) => {
+    const held = current?.run;
+    if (!current || held?.state.kind !== 'watching' || current.answer || !holderGone(current, now))
+      return { result: { kind: 'ignored', why: 'not-parked-here' } };
+    const { taskArns, startedAt } = held.state;
+    return takeIfParked(
+      { ...current, run: { ...held, state: { kind: 'parked', taskArns, startedAt, parkedAt: now } } },
+      {
+        kind: 'ignored',
+        why: 'not-parked-here',
+      },
+    );
+  });
+}
+
+/** Whether the generation that holds the run was claimed so long ago that its invocation has ended (run-item.ts). */
+export function holderGone(item: RunItem, now: number): boolean {
+  return item.heldSince !== undefined && now - item.heldSince >= HOLDER_GONE_AFTER_MS;
 }
 
 /**

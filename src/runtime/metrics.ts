@@ -31,6 +31,13 @@ export const METRIC_UNITS = {
   ThrottledCalls: 'Count',
   /** Tasks the scheduled sweep stopped, by Sweep (`PastDeadline`): runs no runner watched any more. */
   SweptTasks: 'Count',
+  /** Runs parked in the state table (events on), after the first minute's watch and after each wake; by RequestType. */
+  Parks: 'Count',
+  /**
+   * ECS events taken and runs the sweep claimed (events on), by Source (`event`, `sweep`) and Result (answered,
+   * parked-again, handed-off, held-elsewhere, refused, recorded, stale, foreign, unconfirmed: wake-metrics.ts).
+   */
+  Wakes: 'Count',
 } as const satisfies Record<string, (typeof MetricUnit)[keyof typeof MetricUnit]>;
 
 export type MetricName = keyof typeof METRIC_UNITS;

@@ -3,9 +3,11 @@ import { errorName, errorSummary } from '../aws/aws-errors';
 import type { StateTableApi } from '../aws/ports';
 import { type AnswerDeps, answerWokenRun } from '../requests/answer-cloudformation';
 import { resendClaimedAnswer } from '../requests/resend-answer';
+import { recordWake } from '../requests/wake-metrics';
+import { noMetrics } from '../runtime/metrics';
 import { type RunItem, runItemOf } from '../run/run-item';
 import type { Run } from '../run/run-state';
-import { claimParkedRun } from '../run/wake-parked-run';
+import { claimOrphanedRun, claimParkedRun, holderGone, type Wake } from '../run/wake-parked-run';
 
 /**
  * How long a parked run is left to its events before the sweep looks at it: ECS sends the stop's events within
@@ -23,6 +25,8 @@ export interface ParkedRunsSweep {
   looked: number;
   /** Of those, woken: a task stopped (its event lost), ECS no longer knows it, or the deadline passed. */
   woken: number;
+  /** Runs still `watching` whose holder is gone (HOLDER_GONE_AFTER_MS since its claim), taken over. */
+  orphans: number;
   /** Claimed answers whose PUT had not completed, sent again. */
   resent: number;
   /** DescribeTasks calls or answers that failed: each logged. */
@@ -35,11 +39,13 @@ export interface ParkedRunsSweep {
  * SWEEP_QUIET_MS. Their tasks are read with one DescribeTasks per 100 tasks of a cluster; a run whose task stopped
  * (a lost event), that ECS no longer knows, or whose deadline passed is woken as an event would wake it — its next
  * generation claimed by a conditional write, so a late event and the sweep cannot both carry it — and its own step
- * decides from DescribeTasks (parked-attempt.ts): the answer, or the stop and FAILED past the deadline. Never throws.
+ * decides from DescribeTasks (parked-attempt.ts): the answer, or the stop and FAILED past the deadline. A run still
+ * `watching` whose holder is gone (HOLDER_GONE_AFTER_MS after its generation's claim: its invocation timed out or
+ * crashed before parking or answering) is taken over the same way (claimOrphanedRun). Never throws.
  */
 export async function sweepParkedRuns(table: StateTableApi, deps: AnswerDeps): Promise<ParkedRunsSweep> {
   const { clock, log } = deps;
-  const result: ParkedRunsSweep = { looked: 0, woken: 0, resent: 0, failures: 0 };
+  const result: ParkedRunsSweep = { looked: 0, woken: 0, orphans: 0, resent: 0, failures: 0 };
   const now = clock.now();
   const items: RunItem[] = [];
   for (const stored of await table.scan('run#')) {
@@ -55,6 +61,11 @@ export async function sweepParkedRuns(table: StateTableApi, deps: AnswerDeps): P
     if (sent === 'sent') result.resent++;
     if (sent === 'failed') result.failures++;
   }
+  for (const item of items) {
+    const { run } = item;
+    if (run?.state.kind === 'watching' && !item.answer && holderGone(item, now))
+      await takeOver(run, 'orphan', () => claimOrphanedRun(table, run, clock.now()), deps, result);
+  }
   const quiet = items.flatMap((item) =>
     item.run?.state.kind === 'parked' && !item.answer && now - item.run.state.parkedAt >= SWEEP_QUIET_MS
       ? [item.run]
@@ -63,23 +74,48 @@ export async function sweepParkedRuns(table: StateTableApi, deps: AnswerDeps): P
   result.looked = quiet.length;
   const described = await describeAll(quiet, deps, result);
   for (const run of quiet) {
-    if (!worthWaking(run, described, now)) continue;
-    try {
-      const wake = await claimParkedRun(table, run, clock.now());
-      if (wake.kind !== 'woken') continue;
-      log.info('Sweep: woke a parked run (its event lost, or its deadline passed)', {
+    if (worthWaking(run, described, now))
+      await takeOver(run, 'parked', () => claimParkedRun(table, run, clock.now()), deps, result);
+  }
+  return result;
+}
+
+/**
+ * Claims `run` with `claim` (its next generation, as a wake claims it) and carries it on to its answer or its next
+ * park; a claim that loses (an event woke it, another sweep took it) leaves it. Never throws: a failure is counted.
+ */
+async function takeOver(
+  run: Run,
+  why: 'parked' | 'orphan',
+  claim: () => Promise<Wake>,
+  deps: AnswerDeps,
+  result: ParkedRunsSweep,
+): Promise<void> {
+  const { log } = deps;
+  try {
+    const wake = await claim();
+    // Its tasks read, the run was worth waking (or its holder was gone), but an event or another sweep took it first.
+    if (wake.kind !== 'woken') {
+      recordWake(deps.metrics ?? noMetrics, 'sweep', 'held-elsewhere');
+      return;
+    }
+    log.info(
+      why === 'parked'
+        ? 'Sweep: woke a parked run (its event lost, or its deadline passed)'
+        : 'Sweep: took over a run whose invocation ended without parking or answering it (a timeout, a crash)',
+      {
         stackId: run.request.StackId,
         logicalResourceId: run.request.LogicalResourceId,
         generation: wake.run.generation,
-      });
-      result.woken++;
-      await answerWokenRun(wake.run, wake.itemVersion, deps);
-    } catch (error) {
-      result.failures++;
-      log.error('Sweep: could not wake a parked run', { error: errorName(error), message: errorSummary(error) });
-    }
+      },
+    );
+    if (why === 'parked') result.woken++;
+    else result.orphans++;
+    recordWake(deps.metrics ?? noMetrics, 'sweep', await answerWokenRun(wake.run, wake.itemVersion, deps));
+  } catch (error) {
+    result.failures++;
+    log.error('Sweep: could not take a run over', { error: errorName(error), message: errorSummary(error) });
   }
-  return result;
 }
 
 /** Whether the sweep wakes `run`: its deadline passed, or a task of it stopped, is stopping, or is unknown to ECS. */

@@ -1,4 +1,11 @@
-import { claimGeneration, RUN_ITEM_KEEP_DAYS, runItemExpiry, runItemKey } from '../../src/run/run-item';
+import {
+  claimGeneration,
+  RUN_ITEM_KEEP_DAYS,
+  type RunItem,
+  runItemExpiry,
+  runItemKey,
+  updateRunItem,
+} from '../../src/run/run-item';
 import { MemoryStateTable } from '../support/fakes';
 import { fixtures } from '../support/fixtures';
 
@@ -22,7 +29,7 @@ describe('the run item', () => {
     expect(await claimGeneration(table, request, 3, NOW)).toEqual({ kind: 'claimed', version: 2 });
     const item = table.items.get(runItemKey(request));
     expect(item?.version).toBe(2);
-    expect(JSON.parse(item?.body ?? '{}')).toEqual({ kind: 'run', generation: 3 });
+    expect(JSON.parse(item?.body ?? '{}')).toEqual({ kind: 'run', generation: 3, heldSince: NOW });
     expect(table.calls.filter((call) => call.call === 'put').map((call) => call.expectedVersion)).toEqual([
       undefined,
       1,
@@ -57,8 +64,36 @@ describe('the run item', () => {
     const pk = runItemKey(request);
     table.items.set(pk, { pk, version: 4, body: JSON.stringify({ kind: 'run', generation: 1, parked: { x: 1 } }) });
     expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed', version: 5 });
-    expect(JSON.parse(table.items.get(pk)?.body ?? '{}')).toEqual({ kind: 'run', generation: 2, parked: { x: 1 } });
+    expect(JSON.parse(table.items.get(pk)?.body ?? '{}')).toEqual({
+      kind: 'run',
+      generation: 2,
+      parked: { x: 1 },
+      heldSince: NOW,
+    });
     expect(table.items.get(pk)?.version).toBe(5);
+  });
+
+  it('records when the generation that holds the run was claimed, and keeps it through the holder’s other writes', async () => {
+    const table = new MemoryStateTable();
+    const request = fixtures.create();
+    const pk = runItemKey(request);
+    const bodyAt = () => JSON.parse(table.items.get(pk)?.body ?? '{}') as RunItem;
+    await claimGeneration(table, request, 2, NOW);
+    expect(bodyAt().heldSince).toBe(NOW);
+    // A write that keeps the generation (a park, an event recorded, the answer's claim) is no claim.
+    await updateRunItem(table, request, NOW + 60_000, (current) => ({
+      write: { ...(current ?? { kind: 'run', generation: 0 }), seen: { task: 3 } },
+      result: () => undefined,
+    }));
+    expect(bodyAt()).toMatchObject({ generation: 2, heldSince: NOW, seen: { task: 3 } });
+    // Not even one that tries to move it: only the generation says who holds the run.
+    await updateRunItem(table, request, NOW + 90_000, (current) => ({
+      write: { ...(current ?? { kind: 'run', generation: 0 }), heldSince: NOW + 90_000 },
+      result: () => undefined,
+    }));
+    expect(bodyAt().heldSince).toBe(NOW);
+    await claimGeneration(table, request, 3, NOW + 120_000);
+    expect(bodyAt()).toMatchObject({ generation: 3, heldSince: NOW + 120_000 });
   });
 
   it('is not claimed over an item the runner did not write as a run item', async () => {

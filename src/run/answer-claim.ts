@@ -34,7 +34,13 @@ export async function claimAnswer(
   });
 }
 
-/** The claimed answer's PUT succeeded: nothing is left to send. */
+/**
+ * The claimed answer's PUT succeeded: nothing is left to send, and nothing of the run is kept. The item keeps only its
+ * generation and `answered` (a late hand-off or wake still finds the run taken) until its TTL: the run (its request,
+ * ResponseURL and properties), the versions seen and the answer's body (the resource's attributes) go, so that a
+ * Delete leaves none of the resource's attributes in the table, and a later event for one of its tasks finds no run
+ * to confirm (no DescribeTasks for a run already answered).
+ */
 export async function markAnswered(
   table: StateTableApi,
   request: RunKey & { ResponseURL: string },
@@ -43,6 +49,6 @@ export async function markAnswered(
   await updateRunItem<undefined>(table, request, now, (current) =>
     !current || current.answered === true
       ? { result: undefined }
-      : { write: { ...current, answered: true }, result: () => undefined },
+      : { write: { kind: 'run', generation: current.generation, answered: true }, result: () => undefined },
   );
 }

@@ -23,6 +23,22 @@ beforeEach(() => {
   describeAnswers(ecsTask({ version: 2 }));
 });
 
+/** What an answered run's item keeps until its TTL: its generation, and that it was answered (answer-claim.ts). */
+function answeredItem(generation: number): RunItem {
+  return { kind: 'run', generation, answered: true };
+}
+
+/** The run item's bodies as written from now on, in order. */
+function runItemWrites(): RunItem[] {
+  const written: RunItem[] = [];
+  const put = table.put.bind(table);
+  table.put = async (item, expected) => {
+    if (item.pk === runItemKey(request)) written.push(JSON.parse(item.body) as RunItem);
+    return put(item, expected);
+  };
+  return written;
+}
+
 /** DescribeTasks answers with `task` from now on. */
 function describeAnswers(task: Task): void {
   aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
@@ -79,11 +95,14 @@ describe('parking', () => {
 
   it('a short migration is answered by the invocation that started it, once (claimed, then marked answered)', async () => {
     stubHappyPath(aws);
+    const writes = runItemWrites();
     const { responses } = await withEvents(request);
     expect(responses.map((body) => body.Status)).toEqual(['SUCCESS']);
-    const item = runItem();
-    expect(item.answered).toBe(true);
-    expect(JSON.parse(item.answer?.body ?? '{}')).toEqual(responses[0]);
+    const claims = writes.filter((item) => item.answer);
+    expect(claims).toHaveLength(1);
+    expect(JSON.parse(claims[0]?.answer?.body ?? '{}')).toEqual(responses[0]);
+    // Once sent, nothing of the run is kept: no request, no attributes (answer-claim.ts).
+    expect(runItem()).toEqual(answeredItem(1));
   });
 
   it('parks instead of handing the watch off, and a long Timeout is not refused for the chain it would need', async () => {
@@ -105,7 +124,7 @@ describe('waking', () => {
     const woken = await withEvents(eventOf(stopped, 5), later(600_000));
     expect(woken.responses).toHaveLength(1);
     expect(woken.response).toMatchObject({ Status: 'SUCCESS', RequestId: request.RequestId, Data: { ExitCode: '0' } });
-    expect(runItem()).toMatchObject({ generation: 2, answered: true, seen: { [TASK_ARN]: 5 } });
+    expect(runItem()).toEqual(answeredItem(2));
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
@@ -160,12 +179,15 @@ describe('waking', () => {
     await parkedCreate();
     const stopped = stoppedTask(0, { version: 6 });
     describeAnswers(stopped);
+    const writes = runItemWrites();
     const both = await Promise.all([
       withEvents(eventOf({ ...stopped, lastStatus: 'STOPPING' }, 5), later(600_000)),
       withEvents(eventOf(stopped, 6), later(600_000)),
     ]);
     expect(both.flatMap((one) => one.responses).map((body) => body.Status)).toEqual(['SUCCESS']);
-    expect(runItem().seen).toEqual({ [TASK_ARN]: 6 });
+    expect(writes.filter((item) => item.answer)).toHaveLength(1);
+    expect(writes.some((item) => item.seen?.[TASK_ARN] === 6)).toBe(true);
+    expect(runItem()).toMatchObject({ answered: true });
   });
 
   it('a forged event naming a task that still runs answers nothing: DescribeTasks says RUNNING, the run parks again', async () => {
@@ -250,16 +272,18 @@ describe('waking', () => {
     const event = (await delivered) as { puts: unknown[] };
     expect(event.puts).toHaveLength(0);
     expect(first.responses.map((body) => body.Status)).toEqual(['SUCCESS']);
-    expect(runItem()).toMatchObject({ generation: 1, answered: true, seen: { [TASK_ARN]: 5 } });
+    expect(runItem()).toEqual(answeredItem(1));
   });
 });
 
 describe('the fallback: polling, exactly as without events', () => {
   it('events on, but a deadline this invocation can reach is watched for here, as without events', async () => {
+    const writes = runItemWrites();
     const { response } = await withEvents(request, { clock: new FakeClock(START) });
     expect(response?.Status).toBe('FAILED');
     expect(response?.Reason).toContain('Timeout');
-    expect(runItem().run?.state.kind).toBe('watching');
+    expect(writes.map((item) => item.run?.state.kind).filter(Boolean)).not.toContain('parked');
+    expect(runItem()).toEqual(answeredItem(1));
   });
 
   it('EVENT_DRIVEN_COMPLETION not true: an ECS event is only logged, and a run hands its watch off', async () => {

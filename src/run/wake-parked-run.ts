@@ -44,6 +44,14 @@ export async function wakeParkedRun(
   const table = await deps.aws.stateTable();
   if (!table) return { kind: 'ignored', why: 'no-table' };
   const found = await runOfTask(table, change.taskArn);
+  if (found === 'answered') {
+    // The run's answer went out: its item keeps nothing to confirm (answer-claim.ts), and no DescribeTasks is made.
+    log.info('ECS event of a task whose run was answered already: nothing to do', {
+      taskArn: change.taskArn,
+      version: change.version,
+    });
+    return { kind: 'ignored', why: 'stale' };
+  }
   if (!found) {
     log.debug('ECS task state change for a task this runner did not start: nothing to do', {
       taskArn: change.taskArn,
@@ -145,8 +153,14 @@ function takeIfParked(item: RunItem, otherwise: Wake): RunItemChange<Wake> {
   };
 }
 
-/** The run whose tasks include `taskArn`, and its item, found through the task's index item. */
-async function runOfTask(table: StateTableApi, taskArn: string): Promise<{ run: Run; item: RunItem } | undefined> {
+/**
+ * The run whose tasks include `taskArn`, and its item, found through the task's index item; `answered` when that run
+ * was answered (its item keeps nothing more).
+ */
+async function runOfTask(
+  table: StateTableApi,
+  taskArn: string,
+): Promise<{ run: Run; item: RunItem } | 'answered' | undefined> {
   const index = await table.get(taskItemKey(taskArn));
   if (!index) return undefined;
   const task = JSON.parse(index.body) as Partial<TaskItem>;
@@ -154,6 +168,7 @@ async function runOfTask(table: StateTableApi, taskArn: string): Promise<{ run: 
   const stored = await table.get(task.run);
   if (!stored) return undefined;
   const item = runItemOf(stored);
+  if (item.answered === true) return 'answered';
   return item.run ? { run: item.run, item } : undefined;
 }
 

@@ -25,7 +25,7 @@ beforeEach(() => {
 
 /** What an answered run's item keeps until its TTL: its generation, and that it was answered (answer-claim.ts). */
 function answeredItem(generation: number): RunItem {
-  return { kind: 'run', generation, answered: true };
+  return { kind: 'run', generation, answered: true, heldSince: expect.any(Number) as number };
 }
 
 /** The run item's bodies as written from now on, in order. */

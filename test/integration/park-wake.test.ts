@@ -122,6 +122,6 @@ describeOnMoto("parking and waking on moto's ECS and DynamoDB", () => {
     expect(again.puts).toHaveLength(0);
     const item = JSON.parse((await table.get(runItemKey(request)))?.body ?? '{}') as RunItem;
     // Answered: the item keeps its generation and that it was answered, nothing of the run (answer-claim.ts).
-    expect(item).toEqual({ kind: 'run', generation: 2, answered: true });
+    expect(item).toEqual({ kind: 'run', generation: 2, answered: true, heldSince: expect.any(Number) });
   }, 120_000);
 });

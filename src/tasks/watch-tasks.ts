@@ -89,6 +89,9 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
       },
       watch.deadline - clock.now(),
     );
+  // After a poll: the schedule's wait, longer while DescribeTasks keeps failing, never past the deadline.
+  const waitAfterPoll = (): number =>
+    pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, watch.deadline - clock.now());
   let wait = pollFirst ? 0 : nextWait();
   // A fresh invocation polls at least once before it may hand off again: every invocation makes progress, and the
   // deadline is always checked.
@@ -108,12 +111,7 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
     mayHandOff = true;
     await clock.sleep(wait);
     if (deps.gate && clock.now() < watch.deadline && !(await deps.gate.shouldDescribe())) {
-      wait = pollWaitMs(
-        nextWait(),
-        failing?.count ?? 0,
-        watch.taskArns[0] ?? watch.cluster,
-        watch.deadline - clock.now(),
-      );
+      wait = waitAfterPoll();
       continue;
     }
     let outcomes: TaskOutcome[];
@@ -151,7 +149,7 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     }
-    wait = pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, msUntilDeadline);
+    wait = waitAfterPoll();
   }
 }
 

@@ -14,8 +14,9 @@ export const PARK_AFTER_MS = 60_000;
 
 /**
  * Event-driven completion for this invocation: the state table the run is parked in, and the version of the run's
- * item this invocation last wrote (or claimed). A park is written only on that version: if it changed, an event was
- * recorded meanwhile (wake-parked-run.ts) and the tasks are read once more before the run parks (follow-run.ts).
+ * item this invocation last wrote (or claimed, or read before a DescribeTasks of the watch: quiet-watch.ts). A park is
+ * written only on that version: if it changed, an event was recorded meanwhile (wake-parked-run.ts) and the tasks are
+ * read once more before the run parks (follow-run.ts).
  * `itemVersion` is undefined until the run is registered; a run that is not cannot park, and hands off as polling does.
  */
 export interface Parking {

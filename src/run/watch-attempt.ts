@@ -13,6 +13,7 @@ import { stopTasks } from '../tasks/stop-tasks';
 import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
 import type { UnreadStatus } from '../tasks/call-backoff';
 import { PARK_AFTER_MS } from './parking';
+import { quietWatch } from './quiet-watch';
 import { watchTasks } from '../tasks/watch-tasks';
 import { moveTo, type Run, type Transition, watchOf } from './run-state';
 import type { Step, StepContext } from './run-steps';
@@ -41,8 +42,14 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
         log,
         onSlowStart: async () =>
           log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
-        // Events on and the run registered: the watch lets the tasks go after PARK_AFTER_MS and the run parks.
-        ...(parking?.itemVersion === undefined ? {} : { letGoAt: clock.now() + PARK_AFTER_MS }),
+        // Events on and the run registered: the watch asks ECS only when an event was recorded (or seldom, for a lost
+        // one), lets the tasks go after PARK_AFTER_MS, and the run parks.
+        ...(parking?.itemVersion === undefined
+          ? {}
+          : {
+              letGoAt: clock.now() + PARK_AFTER_MS,
+              gate: quietWatch(run.request, parking, deps, takenOver),
+            }),
       },
       takenOver,
     );

@@ -51,6 +51,19 @@ export interface WatchDeps extends TaskPollDeps {
    * tasks go (a run parks: run/parking.ts). A deadline within reach is still watched for.
    */
   letGoAt?: number;
+  /** Whether each scheduled DescribeTasks is made (run/quiet-watch.ts); without one, every one is. */
+  gate?: DescribeGate;
+}
+
+/**
+ * Decides whether a scheduled DescribeTasks is made: the caller knows whether anything happened to the tasks (an ECS
+ * event recorded: run/quiet-watch.ts). A skipped poll waits on as scheduled; the read at the deadline is always made.
+ */
+export interface DescribeGate {
+  /** Before each scheduled DescribeTasks: false skips it. */
+  shouldDescribe(): Promise<boolean>;
+  /** DescribeTasks answered, after `shouldDescribe` said yes: what that look saw is now read from ECS. */
+  described(): void;
 }
 
 /**
@@ -76,6 +89,9 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
       },
       watch.deadline - clock.now(),
     );
+  // After a poll: the schedule's wait, longer while DescribeTasks keeps failing, never past the deadline.
+  const waitAfterPoll = (): number =>
+    pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, watch.deadline - clock.now());
   let wait = pollFirst ? 0 : nextWait();
   // A fresh invocation polls at least once before it may hand off again: every invocation makes progress, and the
   // deadline is always checked.
@@ -94,9 +110,14 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
       return { kind: 'hand-off' };
     mayHandOff = true;
     await clock.sleep(wait);
+    if (deps.gate && clock.now() < watch.deadline && !(await deps.gate.shouldDescribe())) {
+      wait = waitAfterPoll();
+      continue;
+    }
     let outcomes: TaskOutcome[];
     try {
       outcomes = await describe(watch, deps);
+      deps.gate?.described();
       lastKnown = outcomes;
       failing = undefined;
     } catch (error) {
@@ -128,7 +149,7 @@ export async function watchTasks(watch: Watch, deps: WatchDeps, pollFirst = fals
         ...(failing ? { unread: { since: failing.since, error: failing.error } } : {}),
       };
     }
-    wait = pollWaitMs(nextWait(), failing?.count ?? 0, watch.taskArns[0] ?? watch.cluster, msUntilDeadline);
+    wait = waitAfterPoll();
   }
 }
 

@@ -2,7 +2,9 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import type { StateItem } from '../../src/aws/ports';
 import { PARK_AFTER_MS, taskItemKey } from '../../src/run/parking';
+import { QUIET_FALLBACK_MS } from '../../src/run/quiet-watch';
 import { type RunItem, runItemKey } from '../../src/run/run-item';
+import { YOUNG_POLL_MS } from '../../src/tasks/poll-schedule';
 import { taskStateChange } from '../../scripts/local/task-state-change';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, MemoryStateTable } from '../support/fakes';
@@ -113,6 +115,70 @@ describe('parking', () => {
     expect(aws.lambda).not.toHaveReceivedCommand(InvokeCommand);
     expect(aws.lambda).not.toHaveReceivedCommand(GetFunctionRecursionConfigCommand);
     expect(runItem().run?.state.kind).toBe('parked');
+  });
+});
+
+describe("the first minute's watch, events on", () => {
+  it('with no event, asks DescribeTasks only as often as the lost-event fallback, then parks', async () => {
+    const { clock } = await withEvents(request, { clock: new FakeClock(START), budgetMs: FIVE_MINUTES });
+    expect(runItem().run?.state.kind).toBe('parked');
+    const calls = aws.ecs.commandCalls(DescribeTasksCommand).length;
+    expect(calls).toBeGreaterThan(0);
+    expect(calls).toBeLessThanOrEqual(Math.ceil((clock.now() - START) / QUIET_FALLBACK_MS));
+    // The polls still come at the young-task pace: each reads the run item, not ECS.
+    expect(clock.sleeps.filter((ms) => ms === YOUNG_POLL_MS).length).toBeGreaterThan(3 * calls);
+  });
+
+  it('an event recorded meanwhile is read from ECS at the next poll and answered, within one YOUNG_POLL_MS', async () => {
+    const stopped = stoppedTask(0, { version: 5 });
+    const arrival = START + 10_000;
+    const clock = new FakeClock(START);
+    const sleep = clock.sleep.bind(clock);
+    let delivered: { puts: unknown[] } | undefined;
+    clock.sleep = async (ms) => {
+      if (!delivered && clock.now() + ms >= arrival) {
+        describeAnswers(stopped);
+        delivered = await withEvents(eventOf(stopped, 5), later(arrival - START));
+      }
+      return sleep(ms);
+    };
+    const first = await withEvents(request, { clock, budgetMs: FIVE_MINUTES });
+    expect(delivered?.puts).toHaveLength(0);
+    expect(first.responses.map((body) => body.Status)).toEqual(['SUCCESS']);
+    expect(clock.now() - arrival).toBeLessThanOrEqual(YOUNG_POLL_MS);
+    // The event's confirmation and the watch's one read: nothing before the event (it came before the fallback's).
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 2);
+    expect(runItem()).toEqual(answeredItem(1));
+  });
+});
+
+describe('the first minute, an event of a task still running', () => {
+  it('is read from ECS at the next poll, and the run then parks without reading the tasks again', async () => {
+    const stillRunning = ecsTask({ version: 3 });
+    describeAnswers(stillRunning);
+    const clock = new FakeClock(START);
+    const sleep = clock.sleep.bind(clock);
+    let delivered = false;
+    const readsAt: number[] = [];
+    clock.sleep = async (ms) => {
+      if (!delivered && clock.now() + ms >= START + 10_000) {
+        delivered = true;
+        await withEvents(eventOf(stillRunning, 3), later(10_000));
+        aws.ecs.resetHistory();
+        aws.ecs.on(DescribeTasksCommand).callsFake(() => {
+          readsAt.push(clock.now());
+          return { tasks: [stillRunning] };
+        });
+      }
+      return sleep(ms);
+    };
+    await withEvents(request, { clock, budgetMs: FIVE_MINUTES });
+    expect(runItem()).toMatchObject({ seen: { [TASK_ARN]: 3 }, run: { state: { kind: 'parked' } } });
+    // The read at the poll after the event, then the lost-event fallback's; none when the run parks.
+    const pollAt = (ms: number) => Math.ceil(ms / YOUNG_POLL_MS) * YOUNG_POLL_MS;
+    const expected: number[] = [];
+    for (let at = pollAt(10_000); at < PARK_AFTER_MS; at = pollAt(at + QUIET_FALLBACK_MS)) expected.push(at);
+    expect(readsAt.map((at) => at - START)).toEqual(expected);
   });
 });
 
@@ -295,6 +361,14 @@ describe('the fallback: polling, exactly as without events', () => {
     const event = await invoke(eventOf(stoppedTask(0), 5));
     expect(event.puts).toHaveLength(0);
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
+  });
+
+  it('without events the first minute polls DescribeTasks at the young-task pace, as before', async () => {
+    const clock = new FakeClock(START);
+    await invoke(request, { clock, budgetMs: 120_000 });
+    const polls = clock.sleeps.filter((ms) => ms === YOUNG_POLL_MS).length;
+    expect(polls).toBeGreaterThan(PARK_AFTER_MS / YOUNG_POLL_MS);
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, polls);
   });
 
   it('events on but no state table: the run polls and hands off', async () => {

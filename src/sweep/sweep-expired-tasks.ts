@@ -6,6 +6,7 @@ import type { Log } from '../runtime/log';
 import { DEADLINE_TAG_KEY, deadlineOfTag, STACK_TAG_KEY } from '../shared/deadline-tag';
 import { REQUEST_TAG_KEY } from '../shared/request-tag';
 import { RESOURCE_TAG_KEY } from '../shared/resource-tag';
+import { sweepPace } from './sweep-pace';
 
 /**
  * How long past its deadline a task runs before the sweep stops it. At the deadline the runner that watches the run
@@ -25,6 +26,12 @@ export interface SweepExpiredDeps {
   clock: Clock;
   log: Log;
 }
+
+/**
+ * The pass's dependencies with its pacer (sweep-pace.ts), every ECS read waiting its turn, and the instant the pass
+ * began: a deadline is judged against it, not against however late the pacing brought a page.
+ */
+type PacedDeps = SweepExpiredDeps & { pace: () => Promise<void>; sweptAt: number };
 
 /** What one pass did, in each cluster together. */
 export interface ExpiredTasksSweep {
@@ -50,16 +57,18 @@ export async function sweepExpiredTasks(
   deps: SweepExpiredDeps,
 ): Promise<ExpiredTasksSweep> {
   const result: ExpiredTasksSweep = { looked: 0, stopped: 0, failures: 0 };
-  for (const cluster of clusters) await sweepCluster(cluster, deps, result);
+  const paced: PacedDeps = { ...deps, pace: sweepPace(deps.clock), sweptAt: deps.clock.now() };
+  for (const cluster of clusters) await sweepCluster(cluster, paced, result);
   return result;
 }
 
-async function sweepCluster(cluster: string, deps: SweepExpiredDeps, result: ExpiredTasksSweep): Promise<void> {
-  const { ecs, log } = deps;
+async function sweepCluster(cluster: string, deps: PacedDeps, result: ExpiredTasksSweep): Promise<void> {
+  const { ecs, log, pace } = deps;
   let nextToken: string | undefined;
   do {
     let taskArns: string[];
     try {
+      await pace();
       const page = await ecs.listTasks({ cluster, maxResults: PAGE_SIZE, ...(nextToken ? { nextToken } : {}) });
       taskArns = page.taskArns ?? [];
       nextToken = page.nextToken;
@@ -80,12 +89,13 @@ async function sweepCluster(cluster: string, deps: SweepExpiredDeps, result: Exp
 async function sweepPage(
   cluster: string,
   taskArns: string[],
-  deps: SweepExpiredDeps,
+  deps: PacedDeps,
   result: ExpiredTasksSweep,
 ): Promise<void> {
-  const { ecs, clock, log } = deps;
+  const { ecs, log, pace } = deps;
   let tasks: Task[];
   try {
+    await pace();
     tasks = (await ecs.describeTasks({ cluster, tasks: taskArns, include: ['TAGS'] })).tasks ?? [];
   } catch (error) {
     log.error('Sweep: could not describe a page of tasks', {
@@ -98,7 +108,7 @@ async function sweepPage(
     return;
   }
   result.looked += tasks.length;
-  const now = clock.now();
+  const now = deps.sweptAt;
   const expired = tasks.flatMap((task) => {
     const found = expiredTask(task, now);
     if (found.kind === 'unreadable-deadline')

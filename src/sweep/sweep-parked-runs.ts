@@ -7,6 +7,8 @@ import { recordWake } from '../requests/wake-metrics';
 import { noMetrics } from '../runtime/metrics';
 import { type RunItem, runItemOf } from '../run/run-item';
 import type { Run } from '../run/run-state';
+import { sweepPace } from './sweep-pace';
+import type { FreshRead } from '../run/fresh-read';
 import { claimOrphanedRun, claimParkedRun, holderGone, type Wake } from '../run/wake-parked-run';
 
 /**
@@ -75,7 +77,14 @@ export async function sweepParkedRuns(table: StateTableApi, deps: AnswerDeps): P
   const described = await describeAll(quiet, deps, result);
   for (const run of quiet) {
     if (worthWaking(run, described, now))
-      await takeOver(run, 'parked', () => claimParkedRun(table, run, clock.now()), deps, result);
+      await takeOver(
+        run,
+        'parked',
+        () => claimParkedRun(table, run, clock.now()),
+        deps,
+        result,
+        readOf(run, described),
+      );
   }
   return result;
 }
@@ -90,6 +99,7 @@ async function takeOver(
   claim: () => Promise<Wake>,
   deps: AnswerDeps,
   result: ParkedRunsSweep,
+  read?: FreshRead,
 ): Promise<void> {
   const { log } = deps;
   try {
@@ -111,7 +121,7 @@ async function takeOver(
     );
     if (why === 'parked') result.woken++;
     else result.orphans++;
-    recordWake(deps.metrics ?? noMetrics, 'sweep', await answerWokenRun(wake.run, wake.itemVersion, deps));
+    recordWake(deps.metrics ?? noMetrics, 'sweep', await answerWokenRun(wake.run, wake.itemVersion, deps, read));
   } catch (error) {
     result.failures++;
     log.error('Sweep: could not take a run over', { error: errorName(error), message: errorSummary(error) });
@@ -131,6 +141,26 @@ function worthWaking(run: Run, described: ReadonlyMap<string, Task | 'unknown'>,
   });
 }
 
+/**
+ * What the sweep's look read of a parked run's tasks, as the DescribeTasks the woken run's first step asks (its tasks
+ * in its cluster): that step is then answered from it rather than asking ECS again (run/fresh-read.ts). None when a
+ * task was not read (a page ECS refused).
+ */
+function readOf(run: Run, described: ReadonlyMap<string, Task | 'unknown'>): FreshRead | undefined {
+  if (run.state.kind !== 'parked') return undefined;
+  const taskArns = run.state.taskArns;
+  const found = taskArns.map((arn) => described.get(arn));
+  if (found.some((task) => task === undefined)) return undefined;
+  return {
+    input: { cluster: run.plan.cluster, tasks: taskArns },
+    output: {
+      $metadata: {},
+      tasks: found.filter((task): task is Task => typeof task === 'object'),
+      failures: taskArns.filter((_, i) => found[i] === 'unknown').map((arn) => ({ arn, reason: 'MISSING' })),
+    },
+  };
+}
+
 /** Every parked task, by ARN: one DescribeTasks per 100 tasks of a cluster; `unknown` when ECS reports it missing. */
 async function describeAll(
   runs: readonly Run[],
@@ -142,10 +172,12 @@ async function describeAll(
     if (run.state.kind === 'parked')
       byCluster.set(run.plan.cluster, [...(byCluster.get(run.plan.cluster) ?? []), ...run.state.taskArns]);
   const described = new Map<string, Task | 'unknown'>();
+  const pace = sweepPace(deps.clock);
   for (const [cluster, taskArns] of byCluster)
     for (let i = 0; i < taskArns.length; i += DESCRIBE_BATCH) {
       const tasks = taskArns.slice(i, i + DESCRIBE_BATCH);
       try {
+        await pace();
         const response = await deps.aws.ecs.describeTasks({ cluster, tasks });
         for (const task of response.tasks ?? []) if (task.taskArn) described.set(task.taskArn, task);
         for (const failure of response.failures ?? [])

@@ -1,4 +1,5 @@
 import { expiredReason, SWEEP_MARGIN_MS, sweepExpiredTasks } from '../../src/sweep/sweep-expired-tasks';
+import { SWEEP_CALL_GAP_MS } from '../../src/sweep/sweep-pace';
 import { FakeEcsCluster } from '../support/fake-ecs-cluster';
 import { FakeClock, RecordingLog } from '../support/fakes';
 
@@ -147,5 +148,23 @@ describe('the sweep of tasks past their deadline', () => {
 
   it("keeps StopTask's reason within its 255 characters", () => {
     expect(expiredReason('x'.repeat(300))).toHaveLength(255);
+  });
+
+  it('keeps its pace: each ECS read after the first waits SWEEP_CALL_GAP_MS, and deadlines are judged at the start', async () => {
+    const { ecs, clock, deps } = setup();
+    // Past its deadline and margin by less than the pass's pacing takes: judged at the sweep's start, it is not yet.
+    ecs.add(CLUSTER, arn(CLUSTER, 'almost'), runnersTags(NOW - SWEEP_MARGIN_MS + 100));
+    ecs.add(OTHER_CLUSTER, arn(OTHER_CLUSTER, 'expired'), runnersTags(NOW - SWEEP_MARGIN_MS));
+    const result = await sweepExpiredTasks([CLUSTER, OTHER_CLUSTER], deps);
+    expect(result).toEqual({ looked: 2, stopped: 1, failures: 0 });
+    // ListTasks and DescribeTasks in each of two clusters: three gaps between four reads (StopTask is not paced).
+    expect(clock.sleeps).toEqual([SWEEP_CALL_GAP_MS, SWEEP_CALL_GAP_MS, SWEEP_CALL_GAP_MS]);
+    expect(ecs.calls.map((call) => call.name)).toEqual([
+      'listTasks',
+      'describeTasks',
+      'listTasks',
+      'describeTasks',
+      'stopTask',
+    ]);
   });
 });

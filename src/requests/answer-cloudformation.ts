@@ -24,6 +24,7 @@ import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unconfirmedOrganizationAccount, unexplainedError } from '../answers/wording';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
+import { type FreshRead, reusingFreshRead } from '../run/fresh-read';
 import type { WakeResult } from './wake-metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
@@ -147,8 +148,17 @@ export async function answerCloudFormation(event: unknown, deps: AnswerDeps): Pr
  * the same, since the table is only as trusted as the runner's role. Never throws. Says what the wake came to, for
  * its figure (wake-metrics.ts), which the caller records with where the wake came from.
  */
-export async function answerWokenRun(run: Run, itemVersion: number, deps: AnswerDeps): Promise<WakeResult> {
+export async function answerWokenRun(
+  run: Run,
+  itemVersion: number,
+  given: AnswerDeps,
+  read?: FreshRead,
+): Promise<WakeResult> {
   const { request } = run;
+  // What woke the run has just read its tasks: its first look asks ECS nothing new (run/fresh-read.ts).
+  const deps: AnswerDeps = read
+    ? { ...given, aws: { ...given.aws, ecs: reusingFreshRead(given.aws.ecs, read) } }
+    : given;
   const metrics = deps.metrics ?? noMetrics;
   const checked = checkResponseUrl(request.ResponseURL, {
     allowedHosts: deps.allowedResponseHosts,

@@ -39,7 +39,7 @@ export async function answerEcsEvent(envelope: EcsEventEnvelope, deps: AnswerDep
   }
   const metrics = deps.metrics ?? noMetrics;
   if (wake.kind === 'woken') {
-    recordWake(metrics, 'event', await answerWokenRun(wake.run, wake.itemVersion, deps));
+    recordWake(metrics, 'event', await answerWokenRun(wake.run, wake.itemVersion, deps, wake.read));
     return;
   }
   const result = unwokenResult(wake);

@@ -5,6 +5,7 @@ import type { TaskStateChange } from '../events/task-state-change';
 import type { RunnerDeps } from './contract';
 import { type TaskItem, taskItemKey } from './parking';
 import { HOLDER_GONE_AFTER_MS, type RunItem, type RunItemChange, runItemOf, updateRunItem } from './run-item';
+import type { FreshRead } from './fresh-read';
 import type { Run } from './run-state';
 
 /**
@@ -23,7 +24,7 @@ export const CONFIRM_WAIT_MS = 2_000;
 export type Wake =
   | { kind: 'ignored'; why: 'no-table' | 'foreign-task' | 'stale' | 'unconfirmed' | 'not-parked-here' }
   | { kind: 'recorded' }
-  | { kind: 'woken'; run: Run; itemVersion: number };
+  | { kind: 'woken'; run: Run; itemVersion: number; read?: FreshRead };
 
 /**
  * The wake entry of an ECS Task State Change (events on): finds the run of the event's task by its index item (none:
@@ -65,8 +66,8 @@ export async function wakeParkedRun(
     log.info('A stale or repeated ECS event (detail.version already seen): nothing to do', fact);
     return { kind: 'ignored', why: 'stale' };
   }
-  const confirmed = await confirm(change, run.plan.cluster, deps);
-  if (confirmed === 'unconfirmed') {
+  const confirmation = await confirm(change, run.plan.cluster, deps);
+  if (confirmation.kind === 'unconfirmed') {
     log.warn('DescribeTasks did not catch up with the event: not believed, nothing recorded', fact);
     return { kind: 'ignored', why: 'unconfirmed' };
   }
@@ -75,7 +76,8 @@ export async function wakeParkedRun(
     if (newsOf(change, current.seen?.[change.taskArn]).kind === 'stale')
       return { result: { kind: 'ignored', why: 'stale' } };
     // A task ECS does not know carries no version to record: the woken run's step judges it.
-    const seen = confirmed === 'not-found' ? current.seen : { ...current.seen, [change.taskArn]: change.version };
+    const seen =
+      confirmation.kind === 'not-found' ? current.seen : { ...current.seen, [change.taskArn]: change.version };
     const recorded: RunItem = { ...current, ...(seen ? { seen } : {}) };
     return takeIfParked(recorded, { kind: 'recorded' });
   });
@@ -89,7 +91,8 @@ export async function wakeParkedRun(
     case 'ignored':
       log.info('ECS event: nothing to do', { ...fact, why: wake.why });
   }
-  return wake;
+  // The confirmation's read answers the woken run's first look at its tasks when that asks the same (fresh-read.ts).
+  return wake.kind === 'woken' ? { ...wake, read: confirmation.read } : wake;
 }
 
 /**
@@ -180,16 +183,18 @@ async function confirm(
   change: TaskStateChange,
   cluster: string,
   deps: Pick<RunnerDeps, 'aws' | 'clock'>,
-): Promise<'caught-up' | 'not-found' | 'unconfirmed'> {
+): Promise<{ kind: 'caught-up' | 'not-found'; read: FreshRead } | { kind: 'unconfirmed' }> {
   for (let attempt = 1; attempt <= CONFIRM_ATTEMPTS; attempt++) {
     if (attempt > 1) await deps.clock.sleep(CONFIRM_WAIT_MS);
-    const response = await deps.aws.ecs.describeTasks({ cluster, tasks: [change.taskArn] });
+    const input = { cluster, tasks: [change.taskArn] };
+    const response = await deps.aws.ecs.describeTasks(input);
+    const read: FreshRead = { input, output: response };
     const described: Task | undefined = response.tasks?.find((task) => task.taskArn === change.taskArn);
     // ECS always reports a task's version; moto (the local tools, the integration tests) reports none. Nothing is
     // believed from the event either way: the woken run's step decides from what DescribeTasks says.
-    if (described && described.version === undefined) return 'caught-up';
+    if (described && described.version === undefined) return { kind: 'caught-up', read };
     const confirmation = confirmationOf(described, change.version);
-    if (confirmation.kind !== 'ask-again') return confirmation.kind;
+    if (confirmation.kind !== 'ask-again') return { kind: confirmation.kind, read };
   }
-  return 'unconfirmed';
+  return { kind: 'unconfirmed' };
 }

@@ -194,6 +194,16 @@ describe('waking', () => {
     expect(aws.ecs).not.toHaveReceivedCommand(RunTaskCommand);
   });
 
+  it("a wake asks ECS once: the confirmation is also the woken run's look at its task", async () => {
+    await parkedCreate();
+    const stopped = stoppedTask(0, { version: 5 });
+    describeAnswers(stopped);
+    aws.ecs.resetHistory();
+    const woken = await withEvents(eventOf(stopped, 5), later(600_000));
+    expect(woken.response).toMatchObject({ Status: 'SUCCESS' });
+    expect(aws.ecs).toHaveReceivedCommandTimes(DescribeTasksCommand, 1);
+  });
+
   it('a woken run whose task failed to start starts it again (StartRetries), watches a minute, and parks again', async () => {
     const retried = TASK_ARN.replace('0a1b2c3d', '7c8d9e0f');
     const first = await withEvents(withProperties(fixtures.create(), { StartRetries: '1' }), {

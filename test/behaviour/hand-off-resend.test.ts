@@ -76,23 +76,29 @@ describe('a hand-off that fails is sent again', () => {
 });
 
 /**
+ * A watch handed off through an Invoke that timed out and was sent again (`start` runs the Create): the same Run,
+ * twice, as the two invocations Lambda may have queued receive it; ECS and Lambda stubbed afresh for them.
+ */
+async function duplicatedHandOff(start: typeof invoke): Promise<ContinuationEvent> {
+  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
+  aws.lambda
+    .on(InvokeCommand)
+    .rejectsOnce(Object.assign(new Error('Request timed out after 20000 ms'), { name: 'TimeoutError' }))
+    .resolves({ StatusCode: 202 });
+  await start(fixtures.create(), { budgetMs: 60_000 });
+  const [timedOut, resent] = handedOff();
+  expect(resent).toEqual(timedOut);
+  aws.reset();
+  stubHappyPath(aws);
+  return resent as ContinuationEvent;
+}
+
+/**
  * A timed-out Invoke may still have been queued: the resend then starts a second invocation with the same Run. With
  * the state table, the generation claim lets only one carry on; without it, the duplicates must decide alike.
  */
 describe('two invocations carrying the same Run', () => {
-  async function duplicated(): Promise<ContinuationEvent> {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
-    aws.lambda
-      .on(InvokeCommand)
-      .rejectsOnce(Object.assign(new Error('Request timed out after 20000 ms'), { name: 'TimeoutError' }))
-      .resolves({ StatusCode: 202 });
-    await invoke(fixtures.create(), { budgetMs: 60_000 });
-    const [timedOut, resent] = handedOff();
-    expect(resent).toEqual(timedOut);
-    aws.reset();
-    stubHappyPath(aws);
-    return resent as ContinuationEvent;
-  }
+  const duplicated = () => duplicatedHandOff(invoke);
 
   it('answer the same when the task succeeds, and stop nothing', async () => {
     const run = await duplicated();
@@ -127,18 +133,9 @@ describe('two invocations carrying the same Run', () => {
 
 describe('two invocations carrying the same Run, with the state table', () => {
   async function duplicated(): Promise<ContinuationEvent> {
-    aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
-    aws.lambda
-      .on(InvokeCommand)
-      .rejectsOnce(Object.assign(new Error('Request timed out after 20000 ms'), { name: 'TimeoutError' }))
-      .resolves({ StatusCode: 202 });
-    await invokeWithTable(fixtures.create(), { budgetMs: 60_000 });
-    const [timedOut, resent] = handedOff();
-    expect(resent).toEqual(timedOut);
-    expect(resent?.generation).toBe(2);
-    aws.reset();
-    stubHappyPath(aws);
-    return resent as ContinuationEvent;
+    const resent = await duplicatedHandOff(invokeWithTable);
+    expect(resent.generation).toBe(2);
+    return resent;
   }
 
   it('one carries on and answers; the other ends quietly: no answer, no ECS call', async () => {

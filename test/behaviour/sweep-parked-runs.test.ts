@@ -1,4 +1,4 @@
-import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { readEcsEvent } from '../../src/events/task-state-change';
 import { answerWokenRun } from '../../src/requests/answer-cloudformation';
 import type { ResponseBody } from '../../src/response/response-body';
@@ -8,30 +8,18 @@ import { type Wake, wakeParkedRun } from '../../src/run/wake-parked-run';
 import type { EcsEventEnvelope } from '../../src/runtime/ecs-event';
 import { SWEEP_QUIET_MS } from '../../src/sweep/sweep-parked-runs';
 import { sweep } from '../../src/sweep/sweep';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
-import { FakeClock, fakeInvocation, MemoryStateTable, RecordingLog, recordingHttp } from '../support/fakes';
+import { ecsTask, stoppedTask, TASK_ARN } from '../support/aws-mocks';
+import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from '../support/fakes';
+import { eventsOn } from '../support/events-on';
 import { fixtures, withProperties } from '../support/fixtures';
-import { invokeWith } from '../support/invoke';
 
-const aws = mockedAws();
-let table = new MemoryStateTable();
-const ports = { ...aws.ports, stateTable: async () => table };
-const invoke = invokeWith(ports);
+const events = eventsOn();
+const { aws, ports, invoke, describeAnswers } = events;
 const START = Date.UTC(2026, 10, 25, 12, 0, 0);
 const request = fixtures.create();
 
-beforeEach(() => {
-  stubHappyPath(aws);
-  table = new MemoryStateTable();
-  describeAnswers(ecsTask({ version: 2 }));
-});
-
-function describeAnswers(task: Task): void {
-  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
-}
-
 function runItem(of: typeof request = request): RunItem {
-  return JSON.parse(table.items.get(runItemKey(of))?.body ?? '{}') as RunItem;
+  return JSON.parse(events.table().items.get(runItemKey(of))?.body ?? '{}') as RunItem;
 }
 
 /** The fixtures' Create parked (a 5-minute function: its 600 s Timeout out of reach). */
@@ -178,12 +166,12 @@ describe('the sweep of parked runs', () => {
     describeAnswers(stoppedTask(0, { version: 5 }));
     const WOKEN_AT = START + 300_000;
     await wokenThenDied(WOKEN_AT, 5, 'STOPPED');
-    const before = table.items.get(runItemKey(request));
+    const before = events.table().items.get(runItemKey(request));
     aws.ecs.resetHistory();
     const { puts } = await sweepAt(WOKEN_AT + HOLDER_GONE_AFTER_MS - 1);
     expect(puts).toHaveLength(0);
     expect(aws.ecs).not.toHaveReceivedCommand(DescribeTasksCommand);
-    expect(table.items.get(runItemKey(request))).toEqual(before);
+    expect(events.table().items.get(runItemKey(request))).toEqual(before);
   });
 
   it('takes over a run the invocation that started it never parked, and parks it again while its task runs', async () => {
@@ -222,12 +210,12 @@ describe('the sweep of parked runs', () => {
     const taken = await sweepAt(WOKEN_AT + HOLDER_GONE_AFTER_MS);
     expect(taken.puts).toHaveLength(0);
     expect(runItem(long)).toMatchObject({ generation: 3, run: { state: { kind: 'parked' } } });
-    const parked = table.items.get(runItemKey(long));
+    const parked = events.table().items.get(runItemKey(long));
     // Generation 2 carries on (it cannot in Lambda, past its timeout): its park writes nothing ...
     const parkAgain = depsAt(WOKEN_AT + HOLDER_GONE_AFTER_MS + 1_000);
     await answerWokenRun(stale.run, stale.itemVersion, parkAgain.deps);
     expect(parkAgain.puts).toHaveLength(0);
-    expect(table.items.get(runItemKey(long))).toEqual(parked);
+    expect(events.table().items.get(runItemKey(long))).toEqual(parked);
     // ... and once its task stopped, its answer is not claimed: generation 3 answers.
     describeAnswers(stoppedTask(0, { version: 5 }));
     const answer = depsAt(WOKEN_AT + HOLDER_GONE_AFTER_MS + 2_000);

@@ -1,29 +1,16 @@
-import { DescribeTasksCommand, type Task } from '@aws-sdk/client-ecs';
 import type { EcsEventEnvelope } from '../../src/runtime/ecs-event';
 import { InvocationMetrics } from '../../src/runtime/metrics';
 import { SWEEP_QUIET_MS } from '../../src/sweep/sweep-parked-runs';
 import { sweep } from '../../src/sweep/sweep';
-import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
-import { FakeClock, fakeInvocation, MemoryStateTable, RecordingLog, recordingHttp } from '../support/fakes';
+import { ecsTask, stoppedTask, TASK_ARN } from '../support/aws-mocks';
+import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from '../support/fakes';
+import { eventsOn } from '../support/events-on';
 import { fixtures } from '../support/fixtures';
-import { invokeWith } from '../support/invoke';
 
-const aws = mockedAws();
-let table = new MemoryStateTable();
-const ports = { ...aws.ports, stateTable: async () => table };
-const invoke = invokeWith(ports);
+const events = eventsOn();
+const { ports, invoke, describeAnswers } = events;
 const START = Date.UTC(2026, 10, 25, 12, 0, 0);
 const request = fixtures.create();
-
-beforeEach(() => {
-  stubHappyPath(aws);
-  table = new MemoryStateTable();
-  describeAnswers(ecsTask({ version: 2 }));
-});
-
-function describeAnswers(task: Task): void {
-  aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [task] });
-}
 
 /** Metrics as the handler records them for one invocation at `at`; `documents()` flushes and reads its EMF lines. */
 function metricsAt(at: number) {

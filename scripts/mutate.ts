@@ -14,6 +14,11 @@
  * mutation ranges; a range also selects the mutants nested in it, so a few are tested again. The command ends with
  * the score over both runs. Resume from the same commit the stopped run started from, or the locations name other
  * code.
+ *
+ * `npm run mutate -- --recheck <folder>`: after tests were added for a finished (or stopped) run's survivors, tests
+ * again only the mutants that run left alive (survived or not covered), from a copy of its events folder, and ends
+ * with the score over both runs (a mutant tested twice counts as the second run saw it). The source under test must
+ * be the one that run mutated (only tests changed), or the locations name other code.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -200,30 +205,66 @@ function untestedRanges(folder: string): { planned: number; untested: number; ra
   };
 }
 
-const [command, ...rest] = process.argv.slice(2);
-if (command === '--partial') {
-  printTested(rest.length === 0 ? [EVENTS] : rest.map((folder) => path.resolve(folder)));
-} else if (command === '--resume') {
-  const [folder, ...strykerArgs] = rest;
+/** The mutation ranges of the mutants a run left alive (survived or not covered), from its plan's places. */
+function survivorRanges(folder: string): { alive: number; ranges: string[] } {
+  const [plan] = eventsOf(folder, '-onMutationTestingPlanReady.json');
+  if (plan === undefined) {
+    console.error(`${folder} holds no plan (onMutationTestingPlanReady): was it a run's events folder?`);
+    process.exit(1);
+  }
+  const planned = new Map(
+    (JSON.parse(plan) as MutationTestingPlan).mutantPlans.map(({ mutant }) => [mutant.id, mutant] as const),
+  );
+  const alive = testedIn(folder).filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
+  const ranges = alive.flatMap((mutant) => {
+    const place = planned.get(mutant.id);
+    return place === undefined ? [] : [rangeOf(place.fileName, place.location)];
+  });
+  return { alive: alive.length, ranges: [...new Set(ranges)] };
+}
+
+/** A copy of a run's events folder named on the command line, never the one a new run empties. */
+function eventsCopy(folder: string | undefined, command: string): string {
   if (folder === undefined || path.resolve(folder) === EVENTS) {
     console.error(
-      "Usage: npm run mutate -- --resume <folder>, where <folder> is a copy of the stopped run's " +
+      `Usage: npm run mutate -- ${command} <folder>, where <folder> is a copy of that run's ` +
         'reports/mutation/events (the new run empties that folder)',
     );
     process.exit(1);
   }
-  const { planned, untested, ranges } = untestedRanges(path.resolve(folder));
+  return path.resolve(folder);
+}
+
+const [command, ...rest] = process.argv.slice(2);
+if (command === '--partial') {
+  printTested(rest.length === 0 ? [EVENTS] : rest.map((folder) => path.resolve(folder)));
+} else if (command === '--recheck') {
+  const [given, ...strykerArgs] = rest;
+  const folder = eventsCopy(given, command);
+  const { alive, ranges } = survivorRanges(folder);
+  if (alive === 0) {
+    console.log(`The run in ${given ?? folder} left no mutant alive.`);
+    process.exit(0);
+  }
+  console.log(`${alive} mutants the run in ${given ?? folder} left alive are tested again (${ranges.length} places).`);
+  runStryker(['--mutate', ranges.join(','), ...strykerArgs]);
+  console.log(`\nThe two runs together (${given ?? folder} and ${path.relative(ROOT, EVENTS)}):`);
+  printTested([folder, EVENTS]);
+} else if (command === '--resume') {
+  const [given, ...strykerArgs] = rest;
+  const folder = eventsCopy(given, command);
+  const { planned, untested, ranges } = untestedRanges(folder);
   if (untested === 0) {
-    console.log(`The run in ${folder} tested all of its ${planned} mutants.`);
-    printTested([path.resolve(folder)]);
+    console.log(`The run in ${given ?? folder} tested all of its ${planned} mutants.`);
+    printTested([folder]);
     process.exit(0);
   }
   console.log(
-    `${untested} of the ${planned} mutants of the run in ${folder} are left to test (${ranges.length} places).`,
+    `${untested} of the ${planned} mutants of the run in ${given ?? folder} are left to test (${ranges.length} places).`,
   );
   runStryker(['--mutate', ranges.join(','), ...strykerArgs]);
-  console.log(`\nThe two runs together (${folder} and ${path.relative(ROOT, EVENTS)}):`);
-  printTested([path.resolve(folder), EVENTS]);
+  console.log(`\nThe two runs together (${given ?? folder} and ${path.relative(ROOT, EVENTS)}):`);
+  printTested([folder, EVENTS]);
 } else {
   runStryker(process.argv.slice(2));
   if (!existsSync(REPORT)) {

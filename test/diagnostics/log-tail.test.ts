@@ -1,5 +1,5 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { logTailUntil, readLogTail } from '../../src/diagnostics/log-tail';
+import { consoleLink, formatLogTail, logTailUntil, readLogTail } from '../../src/diagnostics/log-tail';
 import { ANSWER_TIME_MS, LOG_TAIL_RETRY_MS, timeBudget } from '../../src/runtime/time-budget';
 import { fullJitterBackoffMs } from '../../src/runtime/delays';
 import { mockedAws, TASK_ARN } from '../support/aws-mocks';
@@ -105,5 +105,138 @@ describe('how long a log tail may be asked again', () => {
     expect(logTailUntil(budgetAt(600_000, now + 3_000))).toBe(now + 3_000);
     // A failure judged after the deadline gets one read, not a retry in the answer's margin.
     expect(logTailUntil(budgetAt(600_000, now - 1_000))).toBeLessThan(now);
+  });
+});
+
+describe('what a log tail read gives the Reason', () => {
+  const clock = () => new FakeClock();
+  const read = (location: { group: string; region?: string; streamPrefix?: string }, masked: string[] = []) =>
+    readLogTail(
+      { logs: () => aws.ports.logs(), clock: clock(), log: new RecordingLog() },
+      { taskArn: TASK_ARN, container: 'migrate', location, lines: 10, masked, until: 0 },
+    );
+  const GROUP_LINK = (region: string) =>
+    `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/$252Fecs$252Ftodobackend`;
+  const STREAM_LINK = `${GROUP_LINK('eu-west-1')}/log-events/todobackend$252Fmigrate$252F${TASK_ID}`;
+
+  it("asks GetLogEvents for the newest lines of the container's own stream", async () => {
+    aws.logs.on(GetLogEventsCommand).resolves(LINES);
+    await read(LOCATION);
+    expect(aws.logs.commandCalls(GetLogEventsCommand).map((call) => call.args[0].input)).toEqual([
+      { logGroupName: '/ecs/todobackend', logStreamName: STREAM, limit: 10, startFromHead: false },
+    ]);
+  });
+
+  it('masks override values, trims the lines and drops the blank ones, with a link to the stream', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({
+      events: [{ message: '  connecting as todo with s3cr3t-pw \n' }, { message: '   ' }, { message: 'done' }],
+    });
+    expect(await read(LOCATION, ['s3cr3t-pw'])).toEqual({
+      container: 'migrate',
+      lines: ['connecting as todo with ****', 'done'],
+      link: STREAM_LINK,
+    });
+  });
+
+  it('says the stream is empty only when it has no events at all', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
+    expect(await read(LOCATION)).toEqual({
+      container: 'migrate',
+      lines: [],
+      link: STREAM_LINK,
+      note: 'the log stream is empty',
+    });
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: ' ' }] });
+    expect((await read(LOCATION))?.note).toBeUndefined();
+  });
+
+  it("names the group's stream prefix as missing, without a call, and links the group", async () => {
+    expect(await read({ group: '/ecs/todobackend', region: 'eu-west-1' })).toEqual({
+      container: 'migrate',
+      lines: [],
+      link: GROUP_LINK('eu-west-1'),
+      note: 'log group /ecs/todobackend has no awslogs-stream-prefix, so the stream cannot be named',
+    });
+    expect(aws.logs.commandCalls(GetLogEventsCommand)).toHaveLength(0);
+  });
+
+  it("reads the task's own region when the log configuration names none", async () => {
+    expect((await read({ group: '/ecs/todobackend' }))?.link).toBe(GROUP_LINK('us-east-1'));
+  });
+
+  it.each([
+    [
+      'ResourceNotFoundException',
+      'The specified log stream does not exist.',
+      `log stream ${STREAM} does not exist (the container may never have started)`,
+    ],
+    [
+      'AccessDeniedException',
+      'User is not authorized to perform: logs:GetLogEvents',
+      'could not read the log (AccessDeniedException): grant the runner logs:GetLogEvents on /ecs/todobackend',
+    ],
+    ['InvalidParameterException', 'Invalid limit', 'could not read the log (InvalidParameterException)'],
+  ])('says why there are no lines when GetLogEvents fails with %s', async (name, message, note) => {
+    aws.logs.on(GetLogEventsCommand).rejects(Object.assign(new Error(message), { name }));
+    expect(await read(LOCATION)).toEqual({ container: 'migrate', lines: [], link: STREAM_LINK, note });
+  });
+});
+
+describe('a log tail in the Reason', () => {
+  const LINK = 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#logsV2:x';
+  const tailOf = (lines: string[], note?: string) => ({
+    container: 'migrate',
+    lines,
+    link: LINK,
+    ...(note ? { note } : {}),
+  });
+  /** The bytes a Reason with these lines takes, as formatLogTail counts them: the frame, then 3 per separator. */
+  const frame = Buffer.byteLength(`Last log lines of "migrate": . Logs: ${LINK}`);
+
+  it('keeps the newest lines that fit, in their order, with the link', () => {
+    const lines = ['first', 'second', 'third'];
+    expect(formatLogTail(tailOf(lines), 1000)).toBe(
+      `Last log lines of "migrate": first | second | third. Logs: ${LINK}`,
+    );
+    // Room for exactly the last two: each line counts its bytes and 3 for its separator.
+    const two = frame + ('second'.length + 3) + ('third'.length + 3);
+    expect(formatLogTail(tailOf(lines), two)).toBe(`Last log lines of "migrate": second | third. Logs: ${LINK}`);
+    expect(formatLogTail(tailOf(lines), two - 1)).toBe(`Last log lines of "migrate": third. Logs: ${LINK}`);
+  });
+
+  it('counts bytes, not characters', () => {
+    const line = 'Überprüfung fehlgeschlagen';
+    const room = frame + Buffer.byteLength(line) + 3;
+    expect(formatLogTail(tailOf([line]), room)).toBe(`Last log lines of "migrate": ${line}. Logs: ${LINK}`);
+    expect(formatLogTail(tailOf([line]), room - 1)).toBe(`Log of "migrate": Logs: ${LINK}`);
+  });
+
+  it('cuts a line longer than 300 characters to 299 and an ellipsis', () => {
+    const long = 'x'.repeat(301);
+    expect(formatLogTail(tailOf([long]), 2000)).toBe(`Last log lines of "migrate": ${'x'.repeat(299)}…. Logs: ${LINK}`);
+    const exactly300 = 'y'.repeat(300);
+    expect(formatLogTail(tailOf([exactly300]), 2000)).toBe(`Last log lines of "migrate": ${exactly300}. Logs: ${LINK}`);
+  });
+
+  it('says why there are no lines, or that there are none, and still links the log', () => {
+    expect(formatLogTail(tailOf([], 'the log stream is empty'), 1000)).toBe(
+      `Log of "migrate": the log stream is empty. Logs: ${LINK}`,
+    );
+    expect(formatLogTail(tailOf([]), 1000)).toBe(`Log of "migrate": no lines. Logs: ${LINK}`);
+  });
+});
+
+describe("the CloudWatch console's link", () => {
+  it('encodes the group and the stream twice, with $ for %', () => {
+    expect(consoleLink('eu-west-1', '/ecs/todo backend', 'todobackend/migrate/0a1b')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1' +
+        '#logsV2:log-groups/log-group/$252Fecs$252Ftodo$2520backend/log-events/todobackend$252Fmigrate$252F0a1b',
+    );
+  });
+
+  it("uses the China partition's console in cn- regions, and links the group alone without a stream", () => {
+    expect(consoleLink('cn-north-1', 'app')).toBe(
+      'https://cn-north-1.console.amazonaws.cn/cloudwatch/home?region=cn-north-1#logsV2:log-groups/log-group/app',
+    );
   });
 });

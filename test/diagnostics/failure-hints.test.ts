@@ -1,4 +1,12 @@
-import { hintsFor, logHintsFor, withLogHints } from '../../src/diagnostics/failure-hints';
+import type { DecidedTask } from '../../src/tasks/task-outcome';
+import {
+  failedOnTheNetwork,
+  hintsFor,
+  logHintsFor,
+  withHintList,
+  withHints,
+  withLogHints,
+} from '../../src/diagnostics/failure-hints';
 
 describe('hintsFor', () => {
   it.each([
@@ -55,5 +63,109 @@ describe('logHintsFor', () => {
     ]);
     expect(text).toMatch(/^Task 0a1b failed: container "migrate" exited with code 1\. Hint: the container's client/);
     expect(text.match(/Hint:/g)).toHaveLength(1);
+  });
+});
+
+describe('the hint a stack event gives for what ECS said', () => {
+  const ENI =
+    'no container instance has a free network interface: every awsvpc task on EC2 needs its own ENI and the' +
+    ' primary ENI counts (a t2.micro fits 1 task, a c5.large 2) — add instances, use larger instance types,' +
+    ' or turn on awsvpcTrunking';
+  const MEMORY =
+    'no container instance has enough free CPU or memory for the task — add capacity or lower the task size';
+  const NETWORK =
+    'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0' +
+    ' route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm);' +
+    ' a Fargate task in a public subnet needs AssignPublicIp ENABLED';
+
+  it.each([
+    [
+      'ATTRIBUTE',
+      'no container instance has the attributes the task needs; awsvpc tasks need ecs.capability.task-eni' +
+        ' — use a current ECS-optimized AMI and check placement constraints',
+    ],
+    ['RESOURCE:CPU', MEMORY],
+    ['RESOURCE:MEMORY', MEMORY],
+    [
+      'RESOURCE:PORTS',
+      'the host port the task needs is taken on every instance — awsvpc tasks do not share the host network, so prefer NetworkMode awsvpc',
+    ],
+    [
+      'capacity is unavailable at this time',
+      "Fargate had no capacity in the subnets' Availability Zones — retry later or add subnets in other Availability Zones",
+    ],
+    ['CannotPullContainerError: ref pull has been retried 5 time(s)', NETWORK],
+    ['ResourceInitializationError: failed to validate logger args', NETWORK],
+    ['unable to pull secrets or registry auth: execution resource retrieval failed', NETWORK],
+    ['failed to initialize logging driver: context deadline exceeded', NETWORK],
+    ['dial tcp 10.0.0.1:443: i/o timeout', NETWORK],
+    [
+      'container "migrate" exited with code 137',
+      'the container was killed (out of memory or SIGKILL) — raise its memory in the task definition or in Overrides',
+    ],
+    [
+      'OutOfMemoryError: Container killed due to memory usage',
+      'the container was killed (out of memory or SIGKILL) — raise its memory in the task definition or in Overrides',
+    ],
+    [
+      'User: arn:aws:sts::123456789012:assumed-role/runner is Not Authorized to perform: iam:PassRole',
+      'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository' +
+        ' (RunTask also needs iam:PassRole for the task and execution roles)',
+    ],
+  ])('after %j, says: %s', (said, hint) => {
+    expect(withHints(`Task 0a1b failed: ${said}.`)).toBe(`Task 0a1b failed: ${said}. Hint: ${hint}.`);
+  });
+
+  it('gives every hint that applies, in one sentence, in a fixed order', () => {
+    expect(withHints('RunTask started 0 of 2 tasks: RESOURCE:MEMORY; RESOURCE:ENI.')).toBe(
+      `RunTask started 0 of 2 tasks: RESOURCE:MEMORY; RESOURCE:ENI. Hint: ${ENI}; ${MEMORY}.`,
+    );
+  });
+
+  it.each([
+    ['an exit code that only starts with 137', 'container "migrate" exited with code 1370'],
+    ['a word that only contains ATTRIBUTE', 'ATTRIBUTES of the task'],
+    ['another resource', 'RESOURCE:GPU'],
+  ])('gives no hint for %s', (_, text) => {
+    expect(withHints(text)).toBe(text);
+  });
+
+  it('appends hints given as a list, and nothing for an empty one', () => {
+    expect(withHintList('ListTasks failed.', ['one', 'two'])).toBe('ListTasks failed. Hint: one; two.');
+    expect(withHintList('ListTasks failed.', [])).toBe('ListTasks failed.');
+    expect(withLogHints('Task failed.', ['plain application error'])).toBe('Task failed.');
+  });
+});
+
+describe('whether a failed start points at the network path', () => {
+  const task = (facts: Partial<DecidedTask>): DecidedTask => ({
+    taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/c/0a1b',
+    lastStatus: 'STOPPED',
+    failures: [],
+    verdict: 'failed',
+    ...facts,
+  });
+
+  it("reads a container's reason and the task's stopped reason", () => {
+    const pull = task({ failures: [{ name: 'migrate', reason: 'CannotPullContainerError: i/o timeout' }] });
+    const secrets = task({ stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth' });
+    expect(failedOnTheNetwork([pull])).toBe(true);
+    expect(failedOnTheNetwork([secrets])).toBe(true);
+  });
+
+  it('is true when one of several tasks failed that way, false when none did', () => {
+    const exited = task({ failures: [{ name: 'migrate', exitCode: 1 }], stoppedReason: 'Essential container exited' });
+    const pull = task({ failures: [{ name: 'migrate', reason: 'CannotPullContainerError: i/o timeout' }] });
+    expect(failedOnTheNetwork([exited, pull])).toBe(true);
+    expect(failedOnTheNetwork([exited, exited])).toBe(false);
+    expect(failedOnTheNetwork([])).toBe(false);
+  });
+});
+
+describe('the hint for TLS in a log', () => {
+  it('reads every line, not just the first, and ignores case', () => {
+    expect(logHintsFor(['Operations to perform:', 'ERROR 2026 (HY000): ssl CONNECTION ERROR'])).toHaveLength(1);
+    expect(logHintsFor(['WRONG VERSION NUMBER'])).toHaveLength(1);
+    expect(logHintsFor([])).toEqual([]);
   });
 });

@@ -16,7 +16,8 @@
  * code.
  *
  * `npm run mutate -- --recheck <folder>`: after tests were added for a finished (or stopped) run's survivors, tests
- * again only the mutants that run left alive (survived or not covered), from a copy of its events folder, and ends
+ * again only the mutants that run left alive (survived or not covered) or saw time out (a timeout under load counts
+ * as detected; a second look on a quiet machine says whether it was), from a copy of its events folder, and ends
  * with the score over both runs (a mutant tested twice counts as the second run saw it). The source under test must
  * be the one that run mutated (only tests changed), or the locations name other code.
  */
@@ -205,7 +206,10 @@ function untestedRanges(folder: string): { planned: number; untested: number; ra
   };
 }
 
-/** The mutation ranges of the mutants a run left alive (survived or not covered), from its plan's places. */
+/** Statuses a recheck tests again: what a run left alive, and timeouts, which load alone can cause. */
+const RECHECKED = new Set(['Survived', 'NoCoverage', 'Timeout']);
+
+/** The mutation ranges of the mutants a run left alive or saw time out, from its plan's places. */
 function survivorRanges(folder: string): { alive: number; ranges: string[] } {
   const [plan] = eventsOf(folder, '-onMutationTestingPlanReady.json');
   if (plan === undefined) {
@@ -215,7 +219,7 @@ function survivorRanges(folder: string): { alive: number; ranges: string[] } {
   const planned = new Map(
     (JSON.parse(plan) as MutationTestingPlan).mutantPlans.map(({ mutant }) => [mutant.id, mutant] as const),
   );
-  const alive = testedIn(folder).filter((mutant) => mutant.status === 'Survived' || mutant.status === 'NoCoverage');
+  const alive = testedIn(folder).filter((mutant) => RECHECKED.has(mutant.status));
   const ranges = alive.flatMap((mutant) => {
     const place = planned.get(mutant.id);
     return place === undefined ? [] : [rangeOf(place.fileName, place.location)];
@@ -243,10 +247,12 @@ if (command === '--partial') {
   const folder = eventsCopy(given, command);
   const { alive, ranges } = survivorRanges(folder);
   if (alive === 0) {
-    console.log(`The run in ${given ?? folder} left no mutant alive.`);
+    console.log(`The run in ${given ?? folder} left no mutant alive and saw none time out.`);
     process.exit(0);
   }
-  console.log(`${alive} mutants the run in ${given ?? folder} left alive are tested again (${ranges.length} places).`);
+  console.log(
+    `${alive} mutants the run in ${given ?? folder} left alive or saw time out are tested again (${ranges.length} places).`,
+  );
   runStryker(['--mutate', ranges.join(','), ...strykerArgs]);
   console.log(`\nThe two runs together (${given ?? folder} and ${path.relative(ROOT, EVENTS)}):`);
   printTested([folder, EVENTS]);

@@ -16,8 +16,8 @@ const result = await build({
   bundle: true,
   platform: 'node',
   format: 'esm',
-  // Lazy `import()`s (EC2, Lambda, CloudFormation, CloudWatch Logs clients) become chunks beside index.mjs and
-  // load only on the paths that need them.
+  // Lazy `import()`s (EC2, Lambda, CloudFormation, CloudWatch Logs clients; the failure diagnostics) become chunks
+  // beside index.mjs and load only on the paths that need them.
   splitting: true,
   outExtension: { '.js': '.mjs' },
   chunkNames: '[name]-[hash]',

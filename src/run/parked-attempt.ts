@@ -1,11 +1,11 @@
 import { isTransient } from '../aws/aws-errors';
-import { diagnosisContext } from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parkedTaskUnknown, watchFailed } from '../answers/wording';
 import { taskId } from '../shared/arns';
 import { stopTasks } from '../tasks/stop-tasks';
 import type { TaskOutcome } from '../tasks/task-outcome';
 import { describe } from '../tasks/watch-tasks';
+import { failureDiagnosis } from './failure-diagnosis';
 import { moveTo, type Transition, watchOf } from './run-state';
 import type { Step } from './run-steps';
 import { withAttempts } from './start-retries';
@@ -47,7 +47,7 @@ export const parkedAttempt: Step<'parked'> = async (run, state, context) => {
       answer: { status: 'FAILED', reason: withAttempts(reason, run.progress), cause: 'task-failed' },
     };
   }
-  const diagnosis = diagnosisContext(deps, properties, run.plan);
+  const diagnosis = failureDiagnosis(deps, properties, run.plan);
   if (decided.length === watch.taskArns.length) return judgeRun(run, decided, diagnosis, context, state.startedAt);
   if (clock.now() >= run.plan.deadline) {
     const pending = outcomes.flatMap((outcome) => (outcome.kind === 'pending' ? [outcome] : []));

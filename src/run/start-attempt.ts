@@ -1,5 +1,4 @@
 import { briefPlacementFailure } from '../diagnostics/attempts-reason';
-import { diagnosisContext, explainRunTaskFailures, explainRunTaskRefusal } from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { judgePlacementFailures, judgeRunTaskRefusal } from '../tasks/start-failure';
 import { startTasks } from '../tasks/start-tasks';
@@ -8,6 +7,7 @@ import { clientToken, requestTag, resourceTag } from '../shared/resource-identit
 import { stopTasks } from '../tasks/stop-tasks';
 import { stackName } from '../shared/arns';
 import { cancellationWords, cannotTellRollbacksLater, type UnreadableCause } from '../answers/wording';
+import { failureDiagnosis } from './failure-diagnosis';
 import { registerRun } from './parking';
 import { moveTo, type Run, type Transition } from './run-state';
 import type { Step, StepContext } from './run-steps';
@@ -71,11 +71,11 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
     const retry = retryAfter(run, properties, cause, state.count, deps);
     if (retry) return { kind: 'next', run: retry };
   }
-  const diagnosis = diagnosisContext(deps, properties, plan);
+  const diagnosis = failureDiagnosis(deps, properties, plan);
   const reason =
     start.kind === 'refused'
-      ? await explainRunTaskRefusal(start.error, diagnosis)
-      : await explainRunTaskFailures(start.failures, start.startedCount, { ...diagnosis, wanted: state.count });
+      ? await diagnosis.runTaskRefusal(start.error)
+      : await diagnosis.runTaskFailures(start.failures, start.startedCount, state.count);
   return {
     kind: 'answer',
     answer: {

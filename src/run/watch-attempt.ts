@@ -1,13 +1,7 @@
 import { lateDeliveryOfRun } from './deadline';
 import { briefStartFailure } from '../diagnostics/attempts-reason';
-import {
-  diagnosisContext,
-  type DiagnosisContext,
-  explainFailedTasks,
-  explainSlowStart,
-  explainTimeout,
-} from '../diagnostics/explain-failure';
 import { describeAwsError } from '../diagnostics/failure-reason';
+import { failureDiagnosis, type FailureDiagnosis } from './failure-diagnosis';
 import { failedToStart, judgeFailedStarts } from '../tasks/start-failure';
 import { stopTasks } from '../tasks/stop-tasks';
 import { type DecidedTask, hasSucceeded, type PendingTask } from '../tasks/task-outcome';
@@ -30,7 +24,7 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
   const { properties, deps, takenOver, parking } = context;
   const { aws, clock, invocation, log } = deps;
   const watch = watchOf(run.plan, state);
-  const diagnosis = diagnosisContext(deps, properties, run.plan);
+  const diagnosis = failureDiagnosis(deps, properties, run.plan);
   let result;
   try {
     result = await watchTasks(
@@ -41,7 +35,7 @@ export const watchAttempt: Step<'watching'> = async (run, state, context) => {
         invocation,
         log,
         onSlowStart: async () =>
-          log.warn('A task is still waiting to start', { explanation: await explainSlowStart(diagnosis) }),
+          log.warn('A task is still waiting to start', { explanation: await diagnosis.slowStart() }),
         // Events on and the run registered: the watch asks ECS only when an event was recorded (or seldom, for a lost
         // one), lets the tasks go after PARK_AFTER_MS, and the run parks.
         ...(parking?.itemVersion === undefined
@@ -87,7 +81,7 @@ export async function timedOut(
   startedAt: number,
   pending: PendingTask[],
   unread: UnreadStatus | undefined,
-  diagnosis: DiagnosisContext,
+  diagnosis: FailureDiagnosis,
   { properties, deps, budget }: StepContext,
 ): Promise<Transition> {
   const { aws, clock, log } = deps;
@@ -98,7 +92,7 @@ export async function timedOut(
     until: budget.stopUntil(),
   });
   const late = lateDeliveryOfRun(run.request, run.plan, properties.serviceTimeoutSeconds);
-  const explained = await explainTimeout(pending, run.plan.timeoutSeconds, diagnosis, late);
+  const explained = await diagnosis.timeout(pending, run.plan.timeoutSeconds, late);
   const reason = withUnreadTaskStatus(explained, unread, clock.now());
   return {
     kind: 'answer',
@@ -119,7 +113,7 @@ export async function timedOut(
 export async function judgeRun(
   run: Run,
   decided: readonly DecidedTask[],
-  diagnosis: DiagnosisContext,
+  diagnosis: FailureDiagnosis,
   { properties, deps }: StepContext,
   startedAt: number,
 ): Promise<Transition> {
@@ -162,7 +156,7 @@ export async function judgeRun(
     answer: {
       status: 'FAILED',
       reason: withAttempts(
-        withNotRetried(await explainFailedTasks(decided, diagnosis), startVerdict, progress, properties),
+        withNotRetried(await diagnosis.failedTasks(decided), startVerdict, progress, properties),
         progress,
       ),
       data: taskData(tasks, { attempts }),

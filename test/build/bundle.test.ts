@@ -56,6 +56,19 @@ describe('the built bundle', () => {
     }
   });
 
+  it('loads the failure diagnostics only lazily: a run that succeeds never loads them', () => {
+    // Words logged by explain-failure.ts and log-tail.ts, found nowhere else in the runner's code.
+    const eager = [...staticGraph()].map(read).join('\n');
+    const lazy = readdirSync(dir)
+      .filter((file) => !staticGraph().has(file))
+      .map(read)
+      .join('\n');
+    for (const words of ['A diagnosis was cut short at its bound', 'the log stream is empty']) {
+      expect(eager).not.toContain(words);
+      expect(lazy).toContain(words);
+    }
+  });
+
   it("zips the folder's files at the zip root, each as it is in the folder", () => {
     const entries = unzipSync(readFileSync(zipPath));
     expect(Object.keys(entries).sort()).toEqual(readdirSync(dir).sort());

@@ -1,4 +1,4 @@
-import type { DecidedTask } from '../../src/tasks/task-outcome';
+import type { DecidedTask, TaskFacts } from '../../src/tasks/task-outcome';
 import {
   failedOnTheNetwork,
   hintsFor,
@@ -138,7 +138,7 @@ describe('the hint a stack event gives for what ECS said', () => {
 });
 
 describe('whether a failed start points at the network path', () => {
-  const task = (facts: Partial<DecidedTask>): DecidedTask => ({
+  const task = (facts: Partial<TaskFacts>): DecidedTask => ({
     taskArn: 'arn:aws:ecs:eu-west-1:123456789012:task/c/0a1b',
     lastStatus: 'STOPPED',
     failures: [],

@@ -203,17 +203,19 @@ export async function explainRunTaskRefusal(error: unknown, context: DiagnosisCo
   if (isClusterNotFound(error)) {
     return describeMissingCluster('RunTask', context.cluster);
   }
-  if (isNetworkRejected(error) && context.network) {
-    const network = context.network;
-    const problems = await attempt(
-      'describe the subnets and security groups',
-      'ec2:DescribeSubnets and ec2:DescribeSecurityGroups',
-      diagnosisBound(context),
-      async () => checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)).join('; '),
-    );
-    if (problems) return `Not started: ${problems}. (RunTask refused the network configuration; no task was started.)`;
-  }
-  return describeAwsError('RunTask', error);
+  const said = describeAwsError('RunTask', error);
+  if (!isNetworkRejected(error) || !context.network) return said;
+  const network = context.network;
+  const checked = await diagnose(
+    'describe the subnets and security groups',
+    'ec2:DescribeSubnets and ec2:DescribeSecurityGroups',
+    diagnosisBound(context),
+    async () => checkNetwork(network, await describeNetwork(await context.aws.ec2(), network)),
+  );
+  // RunTask's own words name the subnet or group it refused: kept whenever EC2 cannot name the problems instead.
+  if (checked.kind === 'not-diagnosed') return `${said} ${checked.note}`;
+  if (checked.value.length === 0) return said;
+  return `Not started: ${checked.value.join('; ')}. (RunTask refused the network configuration; no task was started.)`;
 }
 
 async function networkPathIfBlocked(
@@ -269,15 +271,29 @@ async function attempt(
   what: string,
   permissions: string,
   bound: DiagnosisBound,
-  diagnose: () => Promise<string>,
+  work: () => Promise<string>,
 ): Promise<string> {
+  const result = await diagnose(what, permissions, bound, work);
+  return result.kind === 'diagnosed' ? result.value : result.note;
+}
+
+/** What a diagnosis found, or the note that says why it found nothing (`attempt`'s words). */
+type Diagnosis<T> = { kind: 'diagnosed'; value: T } | { kind: 'not-diagnosed'; note: string };
+
+async function diagnose<T>(
+  what: string,
+  permissions: string,
+  bound: DiagnosisBound,
+  work: () => Promise<T>,
+): Promise<Diagnosis<T>> {
   try {
-    const result = await withinBound(diagnose(), bound.until, bound.clock);
-    if (result.kind === 'done') return result.value;
+    const result = await withinBound(work(), bound.until, bound.clock);
+    if (result.kind === 'done') return { kind: 'diagnosed', value: result.value };
     bound.log.warn('A diagnosis was cut short at its bound', { what, seconds: DIAGNOSIS_TIME_MS / 1000 });
-    return cutShort(what);
+    return { kind: 'not-diagnosed', note: cutShort(what) };
   } catch (error) {
-    return `(Could not ${what}: ${errorName(error)}${isPermissionDenied(error) ? ` — grant the runner ${permissions}` : ''}.)`;
+    const grant = isPermissionDenied(error) ? ` — grant the runner ${permissions}` : '';
+    return { kind: 'not-diagnosed', note: `(Could not ${what}: ${errorName(error)}${grant}.)` };
   }
 }
 

@@ -10,7 +10,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcEndpointsCommand,
 } from '@aws-sdk/client-ec2';
-import { ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { DescribeContainerInstancesCommand, ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
 import {
   type DiagnosisContext,
   explainFailedTasks,
@@ -19,9 +19,13 @@ import {
   explainSlowStart,
   explainTimeout,
 } from '../../src/diagnostics/explain-failure';
+import { reasonRoomAfter } from '../../src/response/response-budget';
 import type { DecidedTask } from '../../src/tasks/task-outcome';
 import { mockedAws, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, fakeInvocation, RecordingLog } from '../support/fakes';
+
+const INSTANCE_ARN =
+  'arn:aws:ecs:us-east-1:123456789012:container-instance/todobackend-cluster/1f2e3d4c5b6a47988796a5b4c3d2e1f0';
 
 const aws = mockedAws();
 const TASK_ID = TASK_ARN.split('/').pop() as string;
@@ -109,6 +113,33 @@ describe('RunTask refused the call', () => {
     });
   });
 
+  it('names every problem it finds, one after the other', async () => {
+    aws.ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
+    aws.ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    const refused = error(
+      'InvalidParameterException',
+      'Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718]',
+    );
+    expect(await explainRunTaskRefusal(refused, context())).toBe(
+      `Not started: Subnets: ${SUBNET} does not exist in this account and region;` +
+        ` SecurityGroups: ${GROUP} does not exist in this account and region.` +
+        ' (RunTask refused the network configuration; no task was started.)',
+    );
+  });
+
+  it("keeps RunTask's own words when the runner may not read the network, and says which permission helps", async () => {
+    aws.ec2.on(DescribeSubnetsCommand).rejects(error('UnauthorizedOperation', 'You are not authorized'));
+    const refused = error(
+      'InvalidParameterException',
+      'Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718]',
+    );
+    expect(await explainRunTaskRefusal(refused, context())).toBe(
+      'RunTask failed: InvalidParameterException: Error retrieving subnet information for [subnet-0a1b2c3d4e5f60718]' +
+        ' (Could not describe the subnets and security groups: UnauthorizedOperation' +
+        ' — grant the runner ec2:DescribeSubnets and ec2:DescribeSecurityGroups.)',
+    );
+  });
+
   it("gives RunTask's own words when EC2 finds nothing wrong with the network, or none was given", async () => {
     const refused = error('InvalidParameterException', 'subnets can not be empty.');
     const said = 'RunTask failed: InvalidParameterException: subnets can not be empty.';
@@ -133,6 +164,26 @@ describe('RunTask placed fewer tasks than asked', () => {
     const reason = await explainRunTaskFailures(failures, 0, { ...context(), wanted: 1 });
     expect(reason).toMatch(/^RunTask started 0 of 1 task: RESOURCE:MEMORY \(arn:.*\)\. Hint: no container instance/);
     expect(aws.ecs).not.toHaveReceivedCommand(ListContainerInstancesCommand);
+    expect(aws.ecs).not.toHaveReceivedCommand(DescribeContainerInstancesCommand);
+    expect(reason).not.toContain('ENI capacity');
+  });
+
+  it('reads the capacity of the instances the ENI failures name', async () => {
+    aws.ecs.on(DescribeContainerInstancesCommand).resolves({ containerInstances: [] });
+    const failures = [{ reason: 'RESOURCE:MEMORY' }, { reason: 'RESOURCE:ENI', arn: INSTANCE_ARN }];
+    await explainRunTaskFailures(failures, 0, { ...context(), wanted: 1 });
+    expect(aws.ecs).toHaveReceivedCommandWith(DescribeContainerInstancesCommand, {
+      containerInstances: [INSTANCE_ARN],
+    });
+    expect(aws.ecs).not.toHaveReceivedCommand(ListContainerInstancesCommand);
+  });
+
+  it("reads the cluster's ACTIVE instances when the ENI failure names an ARN that is no container instance", async () => {
+    aws.ecs.on(ListContainerInstancesCommand).resolves({ containerInstanceArns: [] });
+    const failures = [{ reason: 'RESOURCE:ENI', arn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/migrate:3' }];
+    await explainRunTaskFailures(failures, 0, { ...context(), wanted: 1 });
+    expect(aws.ecs).toHaveReceivedCommand(ListContainerInstancesCommand);
+    expect(aws.ecs).not.toHaveReceivedCommand(DescribeContainerInstancesCommand);
   });
 
   it("reads the cluster's ACTIVE instances when the ENI failure names none", async () => {
@@ -155,6 +206,16 @@ describe('the deadline passed', () => {
       `Timed out after 600 s waiting for task ${TASK_ID} (RUNNING); stopped it.${RAISE}`,
     );
     expect(aws.ec2).not.toHaveReceivedAnyCommand();
+  });
+
+  it('explains why one of several tasks did not start', async () => {
+    const pending = [
+      { taskArn: TASK_ARN, lastStatus: 'RUNNING' },
+      { taskArn: TASK_ARN.replace(/.$/, '9'), lastStatus: 'PENDING' },
+    ];
+    expect(await explainTimeout(pending, 600, without(context(), 'network'))).toMatch(
+      new RegExp(`stopped them\\..* ${FARGATE_CAPACITY.replace(/[.()]/g, '\\$&')}$`),
+    );
   });
 
   it.each(['PROVISIONING', 'PENDING'])('explains why a task still %s did not start', async (lastStatus) => {
@@ -202,6 +263,27 @@ describe('a task slow to start', () => {
     );
   });
 
+  it('says which permissions the ENI capacity needs when the runner may not read it', async () => {
+    aws.ecs
+      .on(ListContainerInstancesCommand)
+      .rejects(error('AccessDeniedException', 'not authorized to perform: ecs:ListContainerInstances'));
+    expect(await explainSlowStart(without(context({ fargate: false }), 'network'))).toBe(
+      '(Could not read the ENI capacity: AccessDeniedException — grant the runner ecs:ListContainerInstances,' +
+        ' ecs:DescribeContainerInstances, ec2:DescribeInstances and ec2:DescribeInstanceTypes.)',
+    );
+  });
+
+  it('says the route check was cut short when EC2 does not answer within the bound', async () => {
+    const diagnosis = context();
+    aws.ec2.on(DescribeRouteTablesCommand).callsFake(async () => {
+      await diagnosis.clock.sleep(60_000);
+      return { RouteTables: [] };
+    });
+    expect(await explainSlowStart(diagnosis)).toBe(
+      `${FARGATE_CAPACITY} (Could not check the subnets' routes: AWS did not answer in time, so the diagnosis was cut short.)`,
+    );
+  });
+
   it('says only the capacity when the routes cannot be read, and logs why at debug level', async () => {
     aws.ec2.on(DescribeRouteTablesCommand).rejects(error('UnauthorizedOperation', 'You are not authorized'));
     const diagnosis = context();
@@ -231,6 +313,65 @@ describe('the log tails of failed containers', () => {
       `todobackend/third/${TASK_ID}`,
     ]);
     expect(reason).toMatch(/Last log lines of "first": boom\. Logs: \S+ Last log lines of "third": boom\. Logs: \S+$/);
+  });
+
+  it("go whole into one error entry of the runner's log, with each container's exit code and note", async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [] });
+    const diagnosis = context({ logs: { first: location } });
+    await explainFailedTasks([failedTask(['first'])], diagnosis);
+    expect(diagnosis.log.entries.filter((entry) => entry.level === 'error')).toEqual([
+      {
+        level: 'error',
+        message: 'Last log lines of the failed containers',
+        extra: [
+          {
+            containers: [
+              {
+                taskArn: TASK_ARN,
+                container: 'first',
+                exitCode: 1,
+                lines: [],
+                logs: expect.stringContaining('log-events/todobackend$252Ffirst$252F') as unknown,
+                note: 'the log stream is empty',
+              },
+            ],
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('log nothing when no failed container logs to CloudWatch Logs', async () => {
+    const diagnosis = context();
+    await explainFailedTasks([failedTask(['first'])], diagnosis);
+    expect(diagnosis.log.entries).toEqual([]);
+  });
+
+  it('are left out when the explanation leaves less than 200 bytes of the Reason', async () => {
+    aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: 'boom' }] });
+    const logs = { first: location };
+    /** A failed task whose stopped reason makes the explanation leave `room` bytes (it adds `: "…"` to the stop code). */
+    const leaving = async (room: number) => {
+      const probe = await explainFailedTasks([failedTask(['first'])], context({ logLines: 0 }));
+      const task = { ...failedTask(['first']), stoppedReason: 'x'.repeat(reasonRoomAfter(probe) - room - 4) };
+      expect(reasonRoomAfter(await explainFailedTasks([task], context({ logLines: 0 })))).toBe(room);
+      return explainFailedTasks([task], context({ logs }));
+    };
+    // 200 bytes hold the console link, not the line as well; 199 not even the link.
+    expect(await leaving(200)).toMatch(/"\)\. Log of "first": Logs: \S+$/);
+    expect(await leaving(199)).toMatch(/"\)\.$/);
+  });
+
+  it('follow the network findings when a container could not reach its registry', async () => {
+    routesTo({ GatewayId: 'igw-0abc' });
+    const pull: DecidedTask = {
+      ...failedTask([]),
+      stopCode: 'TaskFailedToStart',
+      failures: [{ name: 'migrate', reason: 'CannotPullContainerError: dial tcp 52.94.1.1:443: i/o timeout' }],
+    };
+    expect(await explainFailedTasks([pull], context({ logLines: 0 }))).toMatch(
+      /AssignPublicIp ENABLED\. Network: subnet-0a1b2c3d4e5f60718 \(route table rtb-0main\) routes 0\.0\.0\.0\/0 to internet gateway igw-0abc,/,
+    );
   });
 
   it('are not read when LogLines is 0', async () => {

@@ -11,6 +11,13 @@ import type { DecidedTask } from '../tasks/task-outcome';
 const NETWORK_START_FAILURE =
   /ResourceInitializationError|CannotPullContainerError|unable to pull secrets|registry auth|i\/o timeout|failed to initialize logging driver/i;
 
+/**
+ * A pull that reached the registry, which said the repository, image or tag does not exist (ECS's
+ * "CannotPullContainerError: ... not found", ECR's "manifest unknown"): the network worked, the image name did not.
+ * The same words start-failure.ts treats as final (image-not-found).
+ */
+const IMAGE_NOT_FOUND = /CannotPullContainerError.*(\bnot found\b|manifest unknown|name unknown)/i;
+
 /** An AWS call was denied (aws-errors.ts's isPermissionDenied), or ECS says a task was. */
 export const PERMISSION_HINT =
   'the runner\'s role lacks a permission — see "IAM permissions" (docs/iam.md) in the ecs-task-runner repository' +
@@ -18,11 +25,16 @@ export const PERMISSION_HINT =
 
 /** ECS says a failed task could not reach what it needs to start: the network path is worth inspecting. */
 export function failedOnTheNetwork(tasks: readonly DecidedTask[]): boolean {
-  return tasks.some((task) => NETWORK_START_FAILURE.test(JSON.stringify([task.failures, task.stoppedReason])));
+  return tasks.some((task) => {
+    const said = JSON.stringify([task.failures, task.stoppedReason]);
+    return NETWORK_START_FAILURE.test(said) && !IMAGE_NOT_FOUND.test(said);
+  });
 }
 
 interface Hint {
   matches: RegExp;
+  /** Words that mean another hint applies instead, although `matches` matches. */
+  unless?: RegExp;
   hint: string;
 }
 
@@ -53,7 +65,14 @@ const HINTS: readonly Hint[] = [
     hint: "Fargate had no capacity in the subnets' Availability Zones — retry later or add subnets in other Availability Zones",
   },
   {
+    matches: IMAGE_NOT_FOUND,
+    hint:
+      'the registry has no such repository, image or tag — check the image (and its tag) in the task definition or' +
+      ' in Overrides, and that it was pushed to that registry and Region before the stack operation',
+  },
+  {
     matches: NETWORK_START_FAILURE,
+    unless: IMAGE_NOT_FOUND,
     hint:
       'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0' +
       ' route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm);' +
@@ -90,7 +109,7 @@ const LOG_HINTS: readonly Hint[] = [
 
 /** The hints that apply to a failure description; empty when nothing is known about it. */
 export function hintsFor(text: string): string[] {
-  return HINTS.filter((entry) => entry.matches.test(text)).map((entry) => entry.hint);
+  return HINTS.filter((entry) => entry.matches.test(text) && !entry.unless?.test(text)).map((entry) => entry.hint);
 }
 
 /** `text` (a description quoting ECS) with every applicable hint appended. */

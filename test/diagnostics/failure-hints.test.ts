@@ -116,6 +116,17 @@ describe('the hint a stack event gives for what ECS said', () => {
     expect(withHints(`Task 0a1b failed: ${said}.`)).toBe(`Task 0a1b failed: ${said}. Hint: ${hint}.`);
   });
 
+  it.each([
+    'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.3: 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.3: not found',
+    'CannotPullContainerError: Error response from daemon: manifest for 123456789012.dkr.ecr.us-east-1.amazonaws.com/todobackend:1.4.3 not found: manifest unknown: Requested image not found',
+  ])('sends a missing image to its name and tag, not to the network: %s', (said) => {
+    expect(withHints(`Task 0a1b failed: ${said}.`)).toBe(
+      `Task 0a1b failed: ${said}. Hint: the registry has no such repository, image or tag — check the image (and` +
+        ' its tag) in the task definition or in Overrides, and that it was pushed to that registry and Region' +
+        ' before the stack operation.',
+    );
+  });
+
   it('gives every hint that applies, in one sentence, in a fixed order', () => {
     expect(withHints('RunTask started 0 of 2 tasks: RESOURCE:MEMORY; RESOURCE:ENI.')).toBe(
       `RunTask started 0 of 2 tasks: RESOURCE:MEMORY; RESOURCE:ENI. Hint: ${ENI}; ${MEMORY}.`,
@@ -151,6 +162,19 @@ describe('whether a failed start points at the network path', () => {
     const secrets = task({ stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth' });
     expect(failedOnTheNetwork([pull])).toBe(true);
     expect(failedOnTheNetwork([secrets])).toBe(true);
+  });
+
+  it('is false when the registry answered that the image does not exist', () => {
+    const missing = task({
+      failures: [
+        {
+          name: 'migrate',
+          reason:
+            'CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref todobackend:1.4.3: not found',
+        },
+      ],
+    });
+    expect(failedOnTheNetwork([missing])).toBe(false);
   });
 
   it('is true when one of several tasks failed that way, false when none did', () => {

@@ -153,6 +153,20 @@ describe('inspectNetworkPath', () => {
     });
   });
 
+  it('reads route tables that EC2 lists without associations or routes as having none', async () => {
+    const tables: RouteTable[] = [
+      { RouteTableId: 'rtb-0spare', VpcId: VPC },
+      { RouteTableId: 'rtb-0main', VpcId: VPC, Associations: [{ Main: true, RouteTableId: 'rtb-0main' }] },
+    ];
+
+    expect(await inspect(tables, [])).toEqual({
+      wayOut: false,
+      findings:
+        'Network: subnet-0a (route table rtb-0main) has no 0.0.0.0/0 route to a NAT gateway, and VPC vpc-0abc has no' +
+        ` endpoint for ecr.api, ecr.dkr, s3, logs${ADD}${OR_PUBLIC_IP}.`,
+    });
+  });
+
   it('says an internet gateway does not help a task without a public IP, and lists every blocked subnet', async () => {
     const tables = [
       table('rtb-0public', ['subnet-0a'], [defaultRoute({ GatewayId: 'igw-0abc' })]),

@@ -25,6 +25,11 @@ export async function describeEniCapacity(
   const described =
     (await ecs.describeContainerInstances({ cluster, containerInstances: arns.slice(0, 100) })).containerInstances ??
     [];
+  if (described.length === 0) {
+    // ECS answers ARNs it no longer knows (an instance deregistered since RunTask) with failures and no instances.
+    const count = `${arns.length} container instance${arns.length === 1 ? '' : 's'}`;
+    return `ENI capacity: ECS described none of the ${count} asked about (deregistered since?), so no ENI can be counted.`;
+  }
   const instanceIds = described.flatMap((instance) => (instance.ec2InstanceId ? [instance.ec2InstanceId] : []));
   const api = await ec2();
   const reservations =

@@ -158,11 +158,24 @@ describe('describeEniCapacity', () => {
   it.each([
     ['no container instances', { containerInstances: [] }],
     ['no list at all', { failures: [{ arn: arn('ci-gone'), reason: 'MISSING' }] }],
-  ])('lists no instance when ECS describes %s', async (_, answer) => {
+  ])('says no ENI can be counted when ECS describes %s', async (_, answer) => {
     const { reason, ec2Calls } = await capacity({ describeContainerInstances: answer }, {}, [arn('ci-gone')]);
 
-    expect(reason).toBe(`ENI capacity: ${TAIL}`);
+    expect(reason).toBe(
+      'ENI capacity: ECS described none of the 1 container instance asked about (deregistered since?), so no ENI can be counted.',
+    );
     expect(ec2Calls).toEqual([]);
+  });
+
+  it('counts the instances ECS described none of', async () => {
+    const { reason } = await capacity({ describeContainerInstances: { containerInstances: [] } }, {}, [
+      arn('ci-gone'),
+      arn('ci-also-gone'),
+    ]);
+
+    expect(reason).toBe(
+      'ENI capacity: ECS described none of the 2 container instances asked about (deregistered since?), so no ENI can be counted.',
+    );
   });
 
   it('asks EC2 nothing for container instances without an EC2 instance ID, and reads the type from ECS', async () => {

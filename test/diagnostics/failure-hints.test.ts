@@ -46,6 +46,16 @@ describe('logHintsFor', () => {
     expect(hints[0]).toMatch(/mysql-connector-python 8\.0\.11 and 8\.0\.12 offer TLS 1\.0 only/);
   });
 
+  it('says what to rebuild, whole', () => {
+    expect(withLogHints('Task 0a1b failed.', ['ssl.SSLError: [SSL: UNSUPPORTED_PROTOCOL] unsupported protocol'])).toBe(
+      "Task 0a1b failed. Hint: the container's client could not open a TLS connection: it offered no TLS, or a TLS" +
+        " version the server refuses, or did not trust the server's certificate — RDS for MySQL 8.0.28 and later and" +
+        ' 8.4 accept TLS 1.2 and 1.3 only, and a database with require_secure_transport refuses clear text; rebuild' +
+        ' the image with a client that negotiates TLS 1.2 (mysql-connector-python 8.0.11 and 8.0.12 offer TLS 1.0' +
+        ' only; 8.0.28 and later default to TLS 1.2 and 1.3) and, to verify the server, the RDS certificate bundle.',
+    );
+  });
+
   it('says nothing about an application error that has nothing to do with TLS', () => {
     expect(
       logHintsFor([

@@ -63,6 +63,8 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
     expect(Math.max(...calledAt)).toBeLessThanOrEqual(until);
     expect(clock.now()).toBe(until);
     expect(log.text()).toContain(`gave up after ${calledAt.length} attempt(s)`);
+    // Which read it was, in words an operator can look up.
+    expect(log.text()).toContain(`Reading the log tail of "migrate" from /ecs/todobackend ${STREAM}`);
   });
 
   it('is not asked again when access is denied or the stream does not exist', async () => {

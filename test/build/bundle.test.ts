@@ -37,13 +37,19 @@ describe('the built bundle', () => {
     expect(read('index.mjs')).toMatch(/export\s*\{[^}]*\bas handler\b|export\s*\{[^}]*\bhandler\b/);
   });
 
-  it('loads EC2, Lambda, CloudFormation and CloudWatch Logs only lazily', () => {
-    // The smithy service namespace of each client appears only in that client's code.
+  /** The code index.mjs loads statically, and the code of every other chunk, each as one text. */
+  function codeByLoading(): { eager: string; lazy: string } {
     const eager = [...staticGraph()].map(read).join('\n');
     const lazy = readdirSync(dir)
       .filter((file) => !staticGraph().has(file))
       .map(read)
       .join('\n');
+    return { eager, lazy };
+  }
+
+  it('loads EC2, Lambda, CloudFormation and CloudWatch Logs only lazily', () => {
+    // The smithy service namespace of each client appears only in that client's code.
+    const { eager, lazy } = codeByLoading();
     expect(eager).toContain('com.amazonaws.ecs');
     for (const service of [
       'com.amazonaws.ec2',
@@ -58,11 +64,7 @@ describe('the built bundle', () => {
 
   it('loads the failure diagnostics only lazily: a run that succeeds never loads them', () => {
     // Words logged by explain-failure.ts and log-tail.ts, found nowhere else in the runner's code.
-    const eager = [...staticGraph()].map(read).join('\n');
-    const lazy = readdirSync(dir)
-      .filter((file) => !staticGraph().has(file))
-      .map(read)
-      .join('\n');
+    const { eager, lazy } = codeByLoading();
     for (const words of ['A diagnosis was cut short at its bound', 'the log stream is empty']) {
       expect(eager).not.toContain(words);
       expect(lazy).toContain(words);

@@ -43,8 +43,9 @@ export function describeAttempts(
     kept.push(cause);
     used += byteLength(cause.text);
   }
+  // The whole did not fit and 40 bytes are kept for this count, so at least one cause is always left out.
   const left = earlier.length - kept.length;
-  return `${head}${kept.map((cause) => cause.text).join('')}${left > 0 ? ` (${left} more in the runner's log.)` : ''}`;
+  return `${head}${kept.map((cause) => cause.text).join('')} (${left} more in the runner's log.)`;
 }
 
 const NOT_RETRIED_BECAUSE: Record<FinalCause, string> = {

@@ -103,10 +103,9 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
   // The hint comes before the lines, which get whatever room is left.
   let text = withLogHints(
     reason,
-    tails.flatMap(({ tail }) => tail?.lines ?? []),
+    tails.flatMap(({ tail }) => tail.lines),
   );
   for (const { tail } of tails) {
-    if (!tail) continue;
     const room = reasonRoomAfter(text);
     if (room < 200) break;
     text += ` ${formatLogTail(tail, room)}`;
@@ -120,22 +119,16 @@ export async function explainFailedTasks(tasks: readonly DecidedTask[], context:
  */
 function logFailedContainerLines(
   log: Log,
-  tails: readonly { task: DecidedTask; failure: ContainerFailure; tail: LogTail | undefined }[],
+  tails: readonly { task: DecidedTask; failure: ContainerFailure; tail: LogTail }[],
 ): void {
-  const containers = tails.flatMap(({ task, failure, tail }) =>
-    tail
-      ? [
-          {
-            taskArn: task.taskArn,
-            container: failure.name,
-            ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }),
-            lines: tail.lines,
-            logs: tail.link,
-            ...(tail.note ? { note: tail.note } : {}),
-          },
-        ]
-      : [],
-  );
+  const containers = tails.map(({ task, failure, tail }) => ({
+    taskArn: task.taskArn,
+    container: failure.name,
+    ...(failure.exitCode === undefined ? {} : { exitCode: failure.exitCode }),
+    lines: tail.lines,
+    logs: tail.link,
+    ...(tail.note ? { note: tail.note } : {}),
+  }));
   if (containers.length > 0) log.error('Last log lines of the failed containers', { containers });
 }
 

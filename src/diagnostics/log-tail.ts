@@ -48,7 +48,7 @@ export interface LogTail {
  * A read that is throttled or fails transiently is asked again with backoff until `request.until`; one that still
  * fails then gives a note instead of the lines, as any other error does.
  */
-export async function readLogTail(deps: LogTailDependencies, request: LogTailRequest): Promise<LogTail | undefined> {
+export async function readLogTail(deps: LogTailDependencies, request: LogTailRequest): Promise<LogTail> {
   const { location, container, taskArn } = request;
   const { region, stream } = awsLogsStream(location, container, taskArn);
   if (!stream) {

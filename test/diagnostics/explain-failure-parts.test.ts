@@ -273,6 +273,13 @@ describe('a task slow to start', () => {
     );
   });
 
+  it('names the error, without a permission to grant, when the ENI capacity cannot be read for another reason', async () => {
+    aws.ecs.on(ListContainerInstancesCommand).rejects(error('ServerException', 'Service Unavailable'));
+    expect(await explainSlowStart(without(context({ fargate: false }), 'network'))).toBe(
+      '(Could not read the ENI capacity: ServerException.)',
+    );
+  });
+
   it('says the route check was cut short when EC2 does not answer within the bound', async () => {
     const diagnosis = context();
     aws.ec2.on(DescribeRouteTablesCommand).callsFake(async () => {

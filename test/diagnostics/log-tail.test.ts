@@ -39,8 +39,8 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
     const clock = new FakeClock();
     const calledAt = failingThen(clock, [throttled, throttled]);
     const result = await tail(clock, new RecordingLog());
-    expect(result?.lines).toEqual(['Applying todo.0042_add_index...', 'relation "todo" exists']);
-    expect(result?.note).toBeUndefined();
+    expect(result.lines).toEqual(['Applying todo.0042_add_index...', 'relation "todo" exists']);
+    expect(result.note).toBeUndefined();
     expect(calledAt).toHaveLength(3);
     expect(clock.sleeps).toEqual([fullJitterBackoffMs(1, STREAM), fullJitterBackoffMs(2, STREAM)]);
   });
@@ -76,7 +76,7 @@ describe("a failed container's log tail while CloudWatch Logs throttles GetLogEv
     for (const failure of [denied, missing]) {
       aws.reset();
       const calledAt = failingThen(clock, [failure, failure]);
-      expect((await tail(clock, new RecordingLog()))?.lines).toEqual([]);
+      expect((await tail(clock, new RecordingLog())).lines).toEqual([]);
       expect(calledAt).toHaveLength(1);
     }
     expect(clock.sleeps).toEqual([]);
@@ -149,7 +149,7 @@ describe('what a log tail read gives the Reason', () => {
       note: 'the log stream is empty',
     });
     aws.logs.on(GetLogEventsCommand).resolves({ events: [{ message: ' ' }] });
-    expect((await read(LOCATION))?.note).toBeUndefined();
+    expect((await read(LOCATION)).note).toBeUndefined();
   });
 
   it("names the group's stream prefix as missing, without a call, and links the group", async () => {
@@ -163,7 +163,7 @@ describe('what a log tail read gives the Reason', () => {
   });
 
   it("reads the task's own region when the log configuration names none", async () => {
-    expect((await read({ group: '/ecs/todobackend' }))?.link).toBe(GROUP_LINK('us-east-1'));
+    expect((await read({ group: '/ecs/todobackend' })).link).toBe(GROUP_LINK('us-east-1'));
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { IMAGE_NOT_FOUND } from '../tasks/start-failure';
 import type { DecidedTask } from '../tasks/task-outcome';
 
 /**
@@ -14,9 +15,9 @@ const NETWORK_START_FAILURE =
 /**
  * A pull that reached the registry, which said the repository, image or tag does not exist (ECS's
  * "CannotPullContainerError: ... not found", ECR's "manifest unknown"): the network worked, the image name did not.
- * The same words start-failure.ts treats as final (image-not-found).
+ * In the words start-failure.ts treats as final (image-not-found).
  */
-const IMAGE_NOT_FOUND = /CannotPullContainerError.*(\bnot found\b|manifest unknown|name unknown)/i;
+const PULLED_IMAGE_NOT_FOUND = new RegExp(`CannotPullContainerError.*(${IMAGE_NOT_FOUND.source})`, 'i');
 
 /** An AWS call was denied (aws-errors.ts's isPermissionDenied), or ECS says a task was. */
 export const PERMISSION_HINT =
@@ -27,7 +28,7 @@ export const PERMISSION_HINT =
 export function failedOnTheNetwork(tasks: readonly DecidedTask[]): boolean {
   return tasks.some((task) => {
     const said = JSON.stringify([task.failures, task.stoppedReason]);
-    return NETWORK_START_FAILURE.test(said) && !IMAGE_NOT_FOUND.test(said);
+    return NETWORK_START_FAILURE.test(said) && !PULLED_IMAGE_NOT_FOUND.test(said);
   });
 }
 
@@ -65,14 +66,14 @@ const HINTS: readonly Hint[] = [
     hint: "Fargate had no capacity in the subnets' Availability Zones — retry later or add subnets in other Availability Zones",
   },
   {
-    matches: IMAGE_NOT_FOUND,
+    matches: PULLED_IMAGE_NOT_FOUND,
     hint:
       'the registry has no such repository, image or tag — check the image (and its tag) in the task definition or' +
       ' in Overrides, and that it was pushed to that registry and Region before the stack operation',
   },
   {
     matches: NETWORK_START_FAILURE,
-    unless: IMAGE_NOT_FOUND,
+    unless: PULLED_IMAGE_NOT_FOUND,
     hint:
       'the task could not reach ECR, S3, CloudWatch Logs or Secrets Manager: a private subnet needs a 0.0.0.0/0' +
       ' route to a NAT gateway or VPC endpoints (ecr.api, ecr.dkr, S3 gateway, logs, secretsmanager/ssm);' +

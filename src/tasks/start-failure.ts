@@ -25,6 +25,12 @@ export type FinalCause =
   | 'unrecognised';
 
 /**
+ * A repository, image or tag that does not exist, in the registry's words as ECS quotes them
+ * (CannotPullContainerError "... not found", ECR's "manifest unknown"). The failure hints read the same words.
+ */
+export const IMAGE_NOT_FOUND = /\bnot found\b|manifest unknown|name unknown|RepositoryNotFound|ImageNotFound/i;
+
+/**
  * Messages that never pass with time, checked before the transient ones: a pull "retried 5 time(s)" that ends in
  * "not found", or a secret read that ends in AccessDeniedException, is final.
  */
@@ -36,8 +42,7 @@ const FINAL: readonly (readonly [FinalCause, RegExp])[] = [
   ],
   // ECR, a private registry, Secrets Manager, SSM, CloudWatch Logs or KMS refused the task execution role.
   ['access-denied', /AccessDenied|not authori[sz]ed|UnauthorizedOperation|pull access denied|403 Forbidden|denied:/i],
-  // CannotPullContainerError "... not found" (a repository, image or tag that does not exist).
-  ['image-not-found', /\bnot found\b|manifest unknown|name unknown|RepositoryNotFound|ImageNotFound/i],
+  ['image-not-found', IMAGE_NOT_FOUND],
   // ResourceInitializationError: a log group, secret or parameter the task definition names does not exist.
   [
     'missing-or-invalid-reference',

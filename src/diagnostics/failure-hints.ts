@@ -17,7 +17,10 @@ const NETWORK_START_FAILURE =
  * "CannotPullContainerError: ... not found", ECR's "manifest unknown"): the network worked, the image name did not.
  * In the words start-failure.ts treats as final (image-not-found).
  */
-const PULLED_IMAGE_NOT_FOUND = new RegExp(`CannotPullContainerError.*(${IMAGE_NOT_FOUND.source})`, 'i');
+const PULLED_IMAGE_NOT_FOUND = new RegExp(
+  `CannotPullContainerError.*(${IMAGE_NOT_FOUND.source})`,
+  IMAGE_NOT_FOUND.flags,
+);
 
 /** An AWS call was denied (aws-errors.ts's isPermissionDenied), or ECS says a task was. */
 export const PERMISSION_HINT =

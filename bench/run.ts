@@ -112,8 +112,12 @@ const awsEnv = (endpoint: string, lambdaEndpoint: string, responseHost: string):
   RESPONSE_URL_ALLOWED_HOSTS: responseHost,
   POWERTOOLS_LOG_LEVEL: 'WARN',
 });
+// The children start as Lambda's nodejs22.x starts a function: nothing from this machine's Node, AWS or Powertools
+// settings. NODE_EXTRA_CA_CERTS above all: Lambda sets it for no Node.js 20 or later function ("CA certificate
+// loading", https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html), and a machine that sets it (this one
+// names its whole CA bundle) adds some 10 ms of certificate loading to every cold import that creates a client.
 const baseEnv = Object.fromEntries(
-  Object.entries(process.env).filter(([key]) => !/^(NODE_OPTIONS|AWS_.*|POWERTOOLS_.*)$/.test(key)),
+  Object.entries(process.env).filter(([key]) => !/^(NODE_OPTIONS|NODE_EXTRA_CA_CERTS|AWS_.*|POWERTOOLS_.*)$/.test(key)),
 );
 
 async function main(): Promise<number> {

@@ -32,6 +32,13 @@ describe('fullJitterBackoffMs', () => {
     }
     expect(fullJitterBackoffMs(6, seeds[0] as string)).not.toBe(fullJitterBackoffMs(6, seeds[1] as string));
   });
+
+  it("is the bound of the failure's doubling times the jitter of seed and count: 1 s after the first failure", () => {
+    const seed = 'arn:task/1';
+    expect(fullJitterBackoffMs(1, seed)).toBe(Math.floor(1_000 * jitterFraction(`${seed}#1`)));
+    expect(fullJitterBackoffMs(3, seed)).toBe(Math.floor(4_000 * jitterFraction(`${seed}#3`)));
+    expect(fullJitterBackoffMs(20, seed)).toBe(Math.floor(BACKOFF_CAP_MS * jitterFraction(`${seed}#20`)));
+  });
 });
 
 describe('the fixed delays', () => {
@@ -61,6 +68,12 @@ describe('pollWaitMs', () => {
 
   it("is the schedule's wait while the polls answer", () => {
     expect(pollWaitMs(10_000, 0, seed, 600_000)).toBe(10_000);
+  });
+
+  it('adds no backoff before any poll failed, even to a wait shorter than a first backoff', () => {
+    // A seed whose first backoff would be longer than the schedule's wait asked for.
+    expect(fullJitterBackoffMs(0, seed)).toBeGreaterThan(100);
+    expect(pollWaitMs(100, 0, seed, 600_000)).toBe(100);
   });
 
   it('is the backoff after failing polls when that is longer than the schedule', () => {

@@ -2,8 +2,10 @@ import {
   ANSWER_TIME_MS,
   callUntil,
   DEADLINE_WORK_MS,
+  DIAGNOSIS_TIME_MS,
   HAND_OFF_MARGIN_MS,
   MIN_INVOCATION_MS,
+  STOP_TIME_MS,
   timeBudget,
 } from '../../src/runtime/time-budget';
 import { FakeClock, fakeInvocation } from '../support/fakes';
@@ -56,6 +58,32 @@ describe('timeBudget', () => {
   it('knows when the deadline is within reach of this invocation, its work kept', () => {
     expect(budgetOf(100_000, 100_000 - DEADLINE_WORK_MS).budget.deadlineWithinReach()).toBe(true);
     expect(budgetOf(100_000, 100_000 - DEADLINE_WORK_MS + 1).budget.deadlineWithinReach()).toBe(false);
+  });
+
+  it('keeps, at the deadline, time to stop the tasks, diagnose and answer: all three, each in full', () => {
+    expect(DEADLINE_WORK_MS).toBe(STOP_TIME_MS + DIAGNOSIS_TIME_MS + ANSWER_TIME_MS);
+    expect(DEADLINE_WORK_MS).toBe(45_000);
+  });
+
+  it('knows whether a wait would reach the deadline, the deadline itself included', () => {
+    const { budget } = budgetOf(900_000, 10_000);
+    expect(budget.deadlineWithin(9_999)).toBe(false);
+    expect(budget.deadlineWithin(10_000)).toBe(true);
+    expect(budget.deadlineWithin(60_000)).toBe(true);
+  });
+
+  it("asks StopTask again for STOP_TIME_MS from now, never into the answer's time, and not bounded by the deadline", () => {
+    const roomy = budgetOf(900_000, 1_000);
+    expect(roomy.budget.stopUntil()).toBe(roomy.clock.now() + STOP_TIME_MS);
+    const short = budgetOf(ANSWER_TIME_MS + 4_000, 1_000);
+    expect(short.budget.stopUntil()).toBe(short.clock.now() + 4_000);
+  });
+
+  it("diagnoses for DIAGNOSIS_TIME_MS from now, never into the answer's time, and not bounded by the deadline", () => {
+    const roomy = budgetOf(900_000, 1_000);
+    expect(roomy.budget.diagnosisUntil()).toBe(roomy.clock.now() + DIAGNOSIS_TIME_MS);
+    const short = budgetOf(ANSWER_TIME_MS + 4_000, 1_000);
+    expect(short.budget.diagnosisUntil()).toBe(short.clock.now() + 4_000);
   });
 
   it('takes another deadline for the same invocation', () => {

@@ -24,7 +24,8 @@ if (!process.env.STATE_TABLE_NAME)
     'STATE_TABLE_NAME is not set: no attributes are kept between requests, so an Update that runs nothing answers them empty',
   );
 
-// EventDrivenCompletion (the template's parameter): ECS events come, so runs with the state table park (src/run/parking.ts).
+// EventDrivenCompletion (the template's parameter): ECS events come, so runs with the state table park
+// (src/run/parking/parking.ts).
 const eventDriven = process.env.EVENT_DRIVEN_COMPLETION === 'true';
 
 export async function handler(event: unknown, context: Context): Promise<void> {

@@ -64,8 +64,8 @@ export interface LocalEnvironmentOptions {
 
 /**
  * A task moto walks to STOPPED in about 72 s (four steps, 18 s apart): longer than the runner watches before it
- * parks a run (about a minute: src/run/parking.ts), so that the run parks and an ECS event wakes it. The default
- * (two DescribeTasks calls per step) ends in about 10 s, answered by the invocation that started it.
+ * parks a run (about a minute: src/run/parking/parking.ts), so that the run parks and an ECS event wakes it. The
+ * default (two DescribeTasks calls per step) ends in about 10 s, answered by the invocation that started it.
  */
 export const PARKING_TASK_TRANSITION: TaskTransition = { progression: 'time', seconds: 18 };
 export const DEFAULT_TASK_TRANSITION: TaskTransition = { progression: 'manual', times: 2 };

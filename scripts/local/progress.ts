@@ -95,7 +95,7 @@ function describeRecord(record: HandlerLogRecord, lastStatus: Map<string, string
   }
 }
 
-/** What the runner logs when it parks a run (src/run/parking.ts). */
+/** What the runner logs when it parks a run (src/run/parking/parking.ts). */
 export const PARKED = 'Parked the run: an ECS event (or the sweep) wakes it';
 
 function polledTasks(value: unknown): { taskArn: string; status: string }[] {

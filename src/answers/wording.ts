@@ -197,8 +197,8 @@ export const cleanupWords = {
 };
 
 /**
- * Why a Create or Update started no task, or stopped those it had just started: its stack moved on (run/stack-status.ts
- * says why), so CloudFormation no longer waits for the answer.
+ * Why a Create or Update started no task, or stopped those it had just started: its stack moved on
+ * (run/checks/stack-status.ts says why), so CloudFormation no longer waits for the answer.
  */
 export const cancellationWords = {
   notStarted: (stack: string, moved: { status: string; why: string }, requestType: string) =>
@@ -277,7 +277,7 @@ export const stackMovedOnWhy = {
 } as const;
 
 /**
- * Why a stack's status could not be read: the facts run/stack-status.ts reports, declared beside the words that
+ * Why a stack's status could not be read: the facts run/checks/stack-status.ts reports, declared beside the words that
  * explain each one.
  */
 export type UnreadableCause =

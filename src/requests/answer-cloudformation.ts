@@ -14,17 +14,17 @@ import {
 } from './accounts-served';
 import { confirmRequest } from './confirm-request';
 import { carryOutRequest, resumeRun, resumeWokenRun } from './carry-out-request';
-import { claimAnswer, markAnswered, type AnswerClaim } from '../run/answer-claim';
-import { parkingOf } from '../run/parking';
+import { claimAnswer, markAnswered, type AnswerClaim } from '../run/parking/answer-claim';
+import { parkingOf } from '../run/parking/parking';
 import type { Run } from '../run/run-state';
 import type { StateTableApi } from '../aws/ports';
 import { errorName, errorSummary } from '../aws/aws-errors';
-import { isContinuationEvent, runOf } from '../run/continuation';
+import { isContinuationEvent, runOf } from '../run/hand-off/continuation';
 import { explainError, logIfUnexpected } from '../answers/error-explanation';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { unconfirmedOrganizationAccount, unexplainedError } from '../answers/wording';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
-import { type FreshRead, reusingFreshRead } from '../run/fresh-read';
+import { type FreshRead, reusingFreshRead } from '../run/parking/fresh-read';
 import type { WakeResult } from './wake-metrics';
 
 /** What answerCloudFormation is given: the runner's dependencies, and the settings of where answers may go. */
@@ -155,7 +155,7 @@ export async function answerWokenRun(
   read?: FreshRead,
 ): Promise<WakeResult> {
   const { request } = run;
-  // What woke the run has just read its tasks: its first look asks ECS nothing new (run/fresh-read.ts).
+  // What woke the run has just read its tasks: its first look asks ECS nothing new (run/parking/fresh-read.ts).
   const deps: AnswerDeps = read
     ? { ...given, aws: { ...given.aws, ecs: reusingFreshRead(given.aws.ecs, read) } }
     : given;

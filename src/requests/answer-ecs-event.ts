@@ -1,7 +1,7 @@
 import { errorName, errorSummary } from '../aws/aws-errors';
 import { takeEcsEvent } from '../events/take-ecs-event';
 import { readEcsEvent } from '../events/task-state-change';
-import { wakeParkedRun } from '../run/wake-parked-run';
+import { wakeParkedRun } from '../run/parking/wake-parked-run';
 import type { EcsEventEnvelope } from '../runtime/ecs-event';
 import { noMetrics } from '../runtime/metrics';
 import { type AnswerDeps, answerWokenRun } from './answer-cloudformation';

@@ -10,7 +10,7 @@ import { RERUN_ON_NOTHING_CHANGED, ROLLBACK_NOT_RUN, RUN_ON_UPDATE_FALSE } from 
 import { carryOnRun, carryOnWokenRun, runTasks } from '../run/start-run';
 import { effectiveTimeout } from '../run/deadline';
 import { timeBudget, type TimeBudget } from '../runtime/time-budget';
-import { readStackStatus, UPDATE_ROLLBACK } from '../run/stack-status';
+import { readStackStatus, UPDATE_ROLLBACK } from '../run/checks/stack-status';
 import { cannotTellUpdateRollback } from '../answers/wording';
 import { forgettingAttributes, keepingAttributes, skippedUpdateData } from './kept-attributes';
 

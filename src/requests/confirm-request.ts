@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import type { StackResourceFacts } from '../aws/ports';
 import type { UnreadableCause } from '../answers/wording';
 import type { RunnerDeps } from '../run/contract';
-import { readFromStack, stackStatusRole } from '../run/stack-status';
+import { readFromStack, stackStatusRole } from '../run/checks/stack-status';
 import { STACK_CHECK_PATIENCE_MS } from '../runtime/time-budget';
 
 /**

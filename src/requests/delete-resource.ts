@@ -46,8 +46,8 @@ export async function deleteResource(
  * consistent — "the result of an API command you run that affects your Amazon ECS resources might not be immediately
  * visible to all subsequent commands you run" (ECS API reference, RunTask) — so a Delete that cancels a Create a
  * second after its RunTask may not see that task yet. No RunTask of the resource follows the cancellation (the run
- * reads its stack's status before and after each one, run/stack-status.ts), so a listing this long after the Delete was
- * sent sees every task the Create started.
+ * reads its stack's status before and after each one, run/checks/stack-status.ts), so a listing this long after the
+ * Delete was sent sees every task the Create started.
  */
 export const DELETE_RELIST_AFTER_MS = 10_000;
 

@@ -4,7 +4,7 @@ import type { Answer } from '../response/answer';
 import { emptyData } from '../answers/task-attributes';
 import type { RunnerDeps, RequestOutcome } from '../run/contract';
 import { cloudFormationWait } from '../run/deadline';
-import { forgetResource, keepSuccessfulRun, readResource } from '../run/resource-record';
+import { forgetResource, keepSuccessfulRun, readResource } from './resource-record';
 
 /**
  * The attributes a resource keeps between requests (the state table, `STATE_TABLE_NAME`). `Fn::GetAtt` reads the

@@ -2,9 +2,9 @@ import type { StateTableApi } from '../aws/ports';
 import type { ResponseBody } from '../response/response-body';
 import { checkResponseUrl, redactUrl } from '../response/response-url';
 import { sendResponse } from '../response/send-response';
-import { markAnswered } from '../run/answer-claim';
-import type { RunItem } from '../run/run-item';
-import { responseUrlExpiry } from '../run/run-item';
+import { markAnswered } from '../run/parking/answer-claim';
+import type { RunItem } from '../run/parking/run-item';
+import { responseUrlExpiry } from '../run/parking/run-item';
 import type { Run } from '../run/run-state';
 import type { AnswerDeps } from './answer-cloudformation';
 

@@ -1,5 +1,5 @@
 import type { RunnerMetrics } from '../runtime/metrics';
-import type { Wake } from '../run/wake-parked-run';
+import type { Wake } from '../run/parking/wake-parked-run';
 
 /** Where a wake came from: an ECS event from the rule, or the scheduled sweep (a lost event, a deadline, no holder). */
 export type WakeSource = 'event' | 'sweep';

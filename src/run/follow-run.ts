@@ -1,15 +1,15 @@
 import { timeBudget } from '../runtime/time-budget';
 import { answered, type RunnerDeps, type RequestOutcome } from './contract';
-import { handOff } from './hand-off';
-import { parkedAttempt } from './parked-attempt';
-import { type Parking, parkingOf, parkRun } from './parking';
+import { handOff } from './hand-off/hand-off';
+import { parkedAttempt } from './steps/parked-attempt';
+import { type Parking, parkingOf, parkRun } from './parking/parking';
 import type { PhasePolicy } from './phase-policy';
-import { readOutputsAttempt } from './read-outputs-attempt';
+import { readOutputsAttempt } from './steps/read-outputs-attempt';
 import type { Run, Transition } from './run-state';
 import type { StepContext } from './run-steps';
-import { startAttempt } from './start-attempt';
-import { waitForEarlierRun } from './wait-for-earlier-run';
-import { watchAttempt } from './watch-attempt';
+import { startAttempt } from './steps/start-attempt';
+import { waitForEarlierRun } from './steps/wait-for-earlier-run';
+import { watchAttempt } from './steps/watch-attempt';
 
 /**
  * Carries the run on from its state, one step at a time, until the answer is known or a fresh invocation of the same

@@ -1,7 +1,7 @@
 import type { RunnerProperties } from '../properties/runner-properties';
 import type { TimeBudget } from '../runtime/time-budget';
 import type { RunnerDeps } from './contract';
-import type { Parking } from './parking';
+import type { Parking } from './parking/parking';
 import type { PhasePolicy } from './phase-policy';
 import type { Run, RunState, Transition } from './run-state';
 

@@ -4,7 +4,7 @@ import { answered, type RunnerDeps, type RequestOutcome, type RunRequest } from 
 import { followRun } from './follow-run';
 import { phasePolicy } from './phase-policy';
 import { planRun } from './plan-run';
-import { claimGeneration } from './run-item';
+import { claimGeneration } from './parking/run-item';
 import type { Purpose, Run } from './run-state';
 
 /** Starts the tasks for a Create or Update and watches them to the end (or hands the watch off). */

@@ -24,7 +24,7 @@ export const MIN_INVOCATION_MS = 55_000;
 
 /**
  * Kept of an invocation's time for handing off: the Invoke call, and stopping the tasks and answering FAILED if the
- * hand-off fails. Also what a watch's invocation does not count as watching time (run/invocation-chain.ts).
+ * hand-off fails. Also what a watch's invocation does not count as watching time (run/checks/invocation-chain.ts).
  */
 export const HAND_OFF_MARGIN_MS = 30_000;
 

@@ -5,11 +5,11 @@ import { type AnswerDeps, answerWokenRun } from '../requests/answer-cloudformati
 import { resendClaimedAnswer } from '../requests/resend-answer';
 import { recordWake } from '../requests/wake-metrics';
 import { noMetrics } from '../runtime/metrics';
-import { type RunItem, runItemOf } from '../run/run-item';
+import { type RunItem, runItemOf } from '../run/parking/run-item';
 import type { Run } from '../run/run-state';
 import { sweepPace } from './sweep-pace';
-import type { FreshRead } from '../run/fresh-read';
-import { claimOrphanedRun, claimParkedRun, holderGone, type Wake } from '../run/wake-parked-run';
+import type { FreshRead } from '../run/parking/fresh-read';
+import { claimOrphanedRun, claimParkedRun, holderGone, type Wake } from '../run/parking/wake-parked-run';
 
 /**
  * How long a parked run is left to its events before the sweep looks at it: ECS sends the stop's events within
@@ -143,8 +143,8 @@ function worthWaking(run: Run, described: ReadonlyMap<string, Task | 'unknown'>,
 
 /**
  * What the sweep's look read of a parked run's tasks, as the DescribeTasks the woken run's first step asks (its tasks
- * in its cluster): that step is then answered from it rather than asking ECS again (run/fresh-read.ts). None when a
- * task was not read (a page ECS refused).
+ * in its cluster): that step is then answered from it rather than asking ECS again (run/parking/fresh-read.ts). None
+ * when a task was not read (a page ECS refused).
  */
 function readOf(run: Run, described: ReadonlyMap<string, Task | 'unknown'>): FreshRead | undefined {
   if (run.state.kind !== 'parked') return undefined;

@@ -2,7 +2,7 @@ import type { Clock } from '../runtime/clock';
 import type { Log } from '../runtime/log';
 import { noMetrics, type RunnerMetrics } from '../runtime/metrics';
 import type { AnswerDeps } from '../requests/answer-cloudformation';
-import { parkingOf } from '../run/parking';
+import { parkingOf } from '../run/parking/parking';
 import { sweepClusters } from './sweep-clusters';
 import { sweepParkedRuns } from './sweep-parked-runs';
 import { type SweepEcs, sweepExpiredTasks } from './sweep-expired-tasks';

@@ -48,16 +48,17 @@ export interface WatchDeps extends TaskPollDeps {
   onSlowStart?: () => Promise<void>;
   /**
    * Epoch ms after which the watch returns `hand-off` although the invocation has time left: the caller lets the
-   * tasks go (a run parks: run/parking.ts). A deadline within reach is still watched for.
+   * tasks go (a run parks: run/parking/parking.ts). A deadline within reach is still watched for.
    */
   letGoAt?: number;
-  /** Whether each scheduled DescribeTasks is made (run/quiet-watch.ts); without one, every one is. */
+  /** Whether each scheduled DescribeTasks is made (run/steps/quiet-watch.ts); without one, every one is. */
   gate?: DescribeGate;
 }
 
 /**
  * Decides whether a scheduled DescribeTasks is made: the caller knows whether anything happened to the tasks (an ECS
- * event recorded: run/quiet-watch.ts). A skipped poll waits on as scheduled; the read at the deadline is always made.
+ * event recorded: run/steps/quiet-watch.ts). A skipped poll waits on as scheduled; the read at the deadline is always
+ * made.
  */
 export interface DescribeGate {
   /** Before each scheduled DescribeTasks: false skips it. */
@@ -158,8 +159,9 @@ function isDecided(outcome: TaskOutcome): boolean {
 }
 
 /**
- * One DescribeTasks per 100 tasks of the watch, each task judged: what a woken run reads once (run/parked-attempt.ts).
- * A task ECS does not report is pending within MISSING_GRACE_MS of RunTask, then decided `unknown-to-ecs`.
+ * One DescribeTasks per 100 tasks of the watch, each task judged: what a woken run reads once
+ * (run/steps/parked-attempt.ts). A task ECS does not report is pending within MISSING_GRACE_MS of RunTask, then decided
+ * `unknown-to-ecs`.
  */
 export async function describe(watch: Watch, deps: TaskPollDeps): Promise<TaskOutcome[]> {
   const outcomes: TaskOutcome[] = [];

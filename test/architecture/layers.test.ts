@@ -106,6 +106,6 @@ describe('the code map', () => {
       'src/tasks/start.ts imports from diagnostics/',
       'src/response/x.ts imports from properties/',
     ]);
-    expect(imports).toContainEqual({ file: 'src/run/start-attempt.ts', from: 'run', to: 'tasks' });
+    expect(imports).toContainEqual({ file: 'src/run/steps/start-attempt.ts', from: 'run', to: 'tasks' });
   });
 });

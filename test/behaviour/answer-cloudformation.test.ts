@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { CONTINUATION_VERSION, type ContinuationEvent } from '../../src/run/continuation';
+import { CONTINUATION_VERSION, type ContinuationEvent } from '../../src/run/hand-off/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { invokeWith } from '../support/invoke';
 import { DEADLINE_WORK_MS } from '../../src/runtime/time-budget';

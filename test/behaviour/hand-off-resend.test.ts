@@ -1,6 +1,6 @@
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent } from '../../src/run/continuation';
+import type { ContinuationEvent } from '../../src/run/hand-off/continuation';
 import { HAND_OFF_GIVE_UP_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock, MemoryStateTable } from '../support/fakes';

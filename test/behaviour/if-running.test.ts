@@ -6,7 +6,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent } from '../../src/run/continuation';
+import type { ContinuationEvent } from '../../src/run/hand-off/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';

@@ -2,7 +2,7 @@ import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { RunTaskCommand } from '@aws-sdk/client-ecs';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { resourceItemKey } from '../../src/run/resource-record';
+import { resourceItemKey } from '../../src/requests/resource-record';
 import { mockedAws, stubHappyPath, TASK_ARN } from '../support/aws-mocks';
 import { MemoryStateTable } from '../support/fakes';
 import { fixtures } from '../support/fixtures';

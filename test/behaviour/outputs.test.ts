@@ -1,7 +1,7 @@
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent } from '../../src/run/continuation';
+import type { ContinuationEvent } from '../../src/run/hand-off/continuation';
 import { MAX_RESPONSE_BYTES } from '../../src/response/response-budget';
 import { ANSWER_TIME_MS } from '../../src/runtime/time-budget';
 import { OUTPUT_RECHECK_MS, OUTPUT_WAIT_AFTER_STOP_MS } from '../../src/tasks/task-outputs';

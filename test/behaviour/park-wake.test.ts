@@ -1,9 +1,9 @@
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import type { StateItem } from '../../src/aws/ports';
-import { PARK_AFTER_MS, taskItemKey } from '../../src/run/parking';
-import { QUIET_FALLBACK_MS } from '../../src/run/quiet-watch';
-import { type RunItem, runItemKey } from '../../src/run/run-item';
+import { PARK_AFTER_MS, taskItemKey } from '../../src/run/parking/parking';
+import { QUIET_FALLBACK_MS } from '../../src/run/steps/quiet-watch';
+import { type RunItem, runItemKey } from '../../src/run/parking/run-item';
 import { YOUNG_POLL_MS } from '../../src/tasks/poll-schedule';
 import { taskStateChange } from '../../scripts/local/task-state-change';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN } from '../support/aws-mocks';

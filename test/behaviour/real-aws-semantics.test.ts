@@ -8,7 +8,11 @@ import {
   type TaskStopCode,
 } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { invocationsNeeded, MAX_INVOCATIONS_IN_CHAIN, unqualifiedFunctionArn } from '../../src/run/invocation-chain';
+import {
+  invocationsNeeded,
+  MAX_INVOCATIONS_IN_CHAIN,
+  unqualifiedFunctionArn,
+} from '../../src/run/checks/invocation-chain';
 import { judgeTask } from '../../src/tasks/task-outcome';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, TASK_DEFINITION_ARN } from '../support/aws-mocks';
 import { fixtures, withProperties } from '../support/fixtures';

@@ -1,5 +1,5 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import type { ContinuationEventV1 } from '../../src/run/continuation';
+import type { ContinuationEventV1 } from '../../src/run/hand-off/continuation';
 import { mockedAws, stoppedTask, stubHappyPath } from '../support/aws-mocks';
 import { fixtures } from '../support/fixtures';
 import { invokeWith } from '../support/invoke';

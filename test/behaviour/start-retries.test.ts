@@ -1,7 +1,7 @@
 import { DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import { type ContinuationEvent, runOf } from '../../src/run/continuation';
-import { retryAfter, withAttempts } from '../../src/run/start-retries';
+import { type ContinuationEvent, runOf } from '../../src/run/hand-off/continuation';
+import { retryAfter, withAttempts } from '../../src/run/steps/start-retries';
 import { startRetryDelayMs } from '../../src/runtime/delays';
 import { RETRY_MIN_LEFT_MS } from '../../src/runtime/time-budget';
 import { parseRunnerProperties } from '../../src/properties/runner-properties';

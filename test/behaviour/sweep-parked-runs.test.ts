@@ -2,9 +2,9 @@ import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/
 import { readEcsEvent } from '../../src/events/task-state-change';
 import { answerWokenRun } from '../../src/requests/answer-cloudformation';
 import type { ResponseBody } from '../../src/response/response-body';
-import type { RunItem } from '../../src/run/run-item';
-import { HOLDER_GONE_AFTER_MS, runItemKey } from '../../src/run/run-item';
-import { type Wake, wakeParkedRun } from '../../src/run/wake-parked-run';
+import type { RunItem } from '../../src/run/parking/run-item';
+import { HOLDER_GONE_AFTER_MS, runItemKey } from '../../src/run/parking/run-item';
+import { type Wake, wakeParkedRun } from '../../src/run/parking/wake-parked-run';
 import type { EcsEventEnvelope } from '../../src/runtime/ecs-event';
 import { SWEEP_QUIET_MS } from '../../src/sweep/sweep-parked-runs';
 import { sweep } from '../../src/sweep/sweep';

@@ -1,7 +1,7 @@
 import { DescribeStacksCommand, type StackStatus } from '@aws-sdk/client-cloudformation';
 import { DescribeTaskDefinitionCommand, DescribeTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
-import { resourceItemKey } from '../../src/run/resource-record';
+import { resourceItemKey } from '../../src/requests/resource-record';
 import { mockedAws, stoppedTask, stubHappyPath, stubStackStatuses } from '../support/aws-mocks';
 import { MemoryStateTable } from '../support/fakes';
 import { fixtures } from '../support/fixtures';

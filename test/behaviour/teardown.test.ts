@@ -8,7 +8,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
-import type { ContinuationEvent, ContinuationEventV1 } from '../../src/run/continuation';
+import type { ContinuationEvent, ContinuationEventV1 } from '../../src/run/hand-off/continuation';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, TASK_ARN, stubStackStatuses } from '../support/aws-mocks';
 import { teardownOutcome } from '../../src/run/phase-policy';
 import { fixtures } from '../support/fixtures';

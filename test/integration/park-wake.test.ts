@@ -13,8 +13,8 @@ import type { AwsPorts } from '../../src/aws/ports';
 import { createStateTableApi } from '../../src/aws/state-table-api';
 import { answerEcsEvent } from '../../src/requests/answer-ecs-event';
 import { answerCloudFormation } from '../../src/requests/answer-cloudformation';
-import type { RunItem } from '../../src/run/run-item';
-import { runItemKey } from '../../src/run/run-item';
+import type { RunItem } from '../../src/run/parking/run-item';
+import { runItemKey } from '../../src/run/parking/run-item';
 import { FakeClock, fakeInvocation, RecordingLog, recordingHttp } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';
 

@@ -3,7 +3,7 @@ import { startMoto, type MotoServer } from '../../scripts/local/moto';
 import { findMotoPython } from '../../scripts/local/moto-python';
 import { createStateTable } from '../../scripts/local/state-table';
 import { createStateTableApi } from '../../src/aws/state-table-api';
-import { forgetResource, keepSuccessfulRun, readResource, resourceItemKey } from '../../src/run/resource-record';
+import { forgetResource, keepSuccessfulRun, readResource, resourceItemKey } from '../../src/requests/resource-record';
 
 const RESOURCE = {
   StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/app/5b7a3c10-9f3e-11ef-8a3b-0a1b2c3d4e5f',

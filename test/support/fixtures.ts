@@ -4,7 +4,7 @@ import type {
   CloudFormationCustomResourceUpdateEvent,
 } from 'aws-lambda';
 import { readFileSync } from 'node:fs';
-import type { ContinuationEventV1 } from '../../src/run/continuation';
+import type { ContinuationEventV1 } from '../../src/run/hand-off/continuation';
 import path from 'node:path';
 
 function load(name: string): unknown {

@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { isClusterNotFound, isTransient } from '../aws/aws-errors';
 import { askWithBackoff } from '../tasks/call-backoff';
-import { MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
+import { DELETE_LISTING_PATIENCE_MS, MIN_INVOCATION_MS, timeBudget } from '../runtime/time-budget';
 import { describeAwsError } from '../diagnostics/failure-reason';
 import { parseRunnerProperties, type RunnerProperties } from '../properties/runner-properties';
 import {
@@ -50,13 +50,6 @@ export async function deleteResource(
  * Delete was sent sees every task the Create started.
  */
 export const DELETE_RELIST_AFTER_MS = 10_000;
-
-/**
- * How long a Delete asks ListTasks, DescribeTasks and StopTask again through throttling (ECS's buckets are shared by
- * every caller of the account): long enough to ride out a busy minute, short enough to answer a Delete that cannot
- * know in time well before CloudFormation stops waiting.
- */
-export const DELETE_LISTING_PATIENCE_MS = 120_000;
 
 /**
  * Stops the resource's tasks that still run (StopOnDelete): those listed now, and those a second listing finds once

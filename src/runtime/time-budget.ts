@@ -10,8 +10,11 @@ import type { Invocation } from './invocation';
  * Not margins, and so kept where they are used: the poll intervals (tasks/poll-schedule.ts), how long Outputs are
  * waited for (OUTPUT_* in tasks/task-outputs.ts), MISSING_GRACE_MS and SLOW_START_WARNING_MS (tasks/watch-tasks.ts:
  * facts about ECS, not shares of an invocation), DELETE_RELIST_AFTER_MS (requests/delete-resource.ts: how long
- * ListTasks may miss a task just started), and the deadline's own margin before CloudFormation stops waiting with
- * LATE_AFTER_MS (run/deadline.ts: they decide the deadline itself, from CloudFormation's wait).
+ * ListTasks may miss a task just started), the deadline's own margin before CloudFormation stops waiting with
+ * LATE_AFTER_MS (run/deadline.ts: they decide the deadline itself, from CloudFormation's wait), and the times of
+ * event-driven completion and the sweep (PARK_AFTER_MS, QUIET_FALLBACK_MS, CONFIRM_WAIT_MS in run/parking/ and
+ * run/steps/; SWEEP_MARGIN_MS, SWEEP_QUIET_MS, SWEEP_CALL_GAP_MS in sweep/: when a run parks or is swept, not what
+ * an invocation keeps).
  */
 
 /**
@@ -74,6 +77,13 @@ export const LOG_TAIL_RETRY_MS = 20_000;
  * CloudFormation is no reason to hold the migration back longer.
  */
 export const STACK_CHECK_PATIENCE_MS = 60_000;
+
+/**
+ * How long a Delete asks ListTasks, DescribeTasks and StopTask again through throttling (ECS's buckets are shared by
+ * every caller of the account): long enough to ride out a busy minute, short enough to answer a Delete that cannot
+ * know in time well before CloudFormation stops waiting.
+ */
+export const DELETE_LISTING_PATIENCE_MS = 120_000;
 
 /**
  * A start retry begins only if at least this much of the Timeout is left after its backoff: a task needs time to

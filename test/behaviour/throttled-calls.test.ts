@@ -6,7 +6,7 @@ import {
   RunTaskCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
-import { DELETE_LISTING_PATIENCE_MS } from '../../src/requests/delete-resource';
+import { DELETE_LISTING_PATIENCE_MS } from '../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stoppedTask, stubHappyPath, stubStackStatuses, TASK_ARN } from '../support/aws-mocks';
 import { FakeClock } from '../support/fakes';
 import { fixtures, withProperties } from '../support/fixtures';

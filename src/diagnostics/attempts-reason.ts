@@ -5,9 +5,12 @@ import type { FinalCause, StartFailureVerdict } from '../tasks/start-failure';
 import type { DecidedTask } from '../tasks/task-outcome';
 
 /** Why RunTask placed no (or too few) tasks, in a few words: one earlier attempt in a Reason. */
-export function briefPlacementFailure(failures: readonly Failure[]): string {
+export function briefPlacementFailure(failures: readonly Failure[], wanted: number, started: number): string {
   const reasons = [...new Set(failures.map((failure) => [failure.reason, failure.detail].filter(Boolean).join(' ')))];
-  return `RunTask could not place the task${failures.length === 1 ? '' : 's'} (${reasons.join('; ') || 'no reason given'})`;
+  // Counted from the tasks asked for, not from failures[]: on EC2 one task refused by two instances has two entries.
+  const unplaced = wanted - started;
+  const which = started > 0 ? `${unplaced} of the ${wanted} tasks` : wanted === 1 ? 'the task' : `the ${wanted} tasks`;
+  return `RunTask could not place ${which} (${reasons.join('; ') || 'no reason given'})`;
 }
 
 /** Why tasks failed to start, in a few words: one earlier attempt in a Reason. */

@@ -23,12 +23,12 @@ const FARGATE_CAPACITY =
 
 describe('briefPlacementFailure', () => {
   it('gives the reason of the one failure', () => {
-    expect(briefPlacementFailure([{ reason: FARGATE_CAPACITY }])).toBe(
+    expect(briefPlacementFailure([{ reason: FARGATE_CAPACITY }], 1, 0)).toBe(
       `RunTask could not place the task (${FARGATE_CAPACITY})`,
     );
   });
 
-  it('gives each reason once, with its detail, in the order ECS gave them', () => {
+  it('gives each reason once, with its detail, in the order ECS gave them; one task refused by three instances is one task', () => {
     const failures: Failure[] = [
       { arn: instance('1f2e3d4c5b6a47988796a5b4c3d2e1f0'), reason: 'RESOURCE:MEMORY' },
       { arn: instance('2a3b4c5d6e7f48091a2b3c4d5e6f7081'), reason: 'RESOURCE:MEMORY' },
@@ -38,16 +38,27 @@ describe('briefPlacementFailure', () => {
         detail: 'ecs.capability.task-eni',
       },
     ];
-    expect(briefPlacementFailure(failures)).toBe(
-      'RunTask could not place the tasks (RESOURCE:MEMORY; ATTRIBUTE ecs.capability.task-eni)',
+    expect(briefPlacementFailure(failures, 1, 0)).toBe(
+      'RunTask could not place the task (RESOURCE:MEMORY; ATTRIBUTE ecs.capability.task-eni)',
+    );
+  });
+
+  it('counts the tasks asked for, and those placed, not the failures', () => {
+    const failures: Failure[] = [{ reason: FARGATE_CAPACITY }];
+    expect(briefPlacementFailure(failures, 2, 0)).toBe(`RunTask could not place the 2 tasks (${FARGATE_CAPACITY})`);
+    expect(briefPlacementFailure(failures, 3, 1)).toBe(
+      `RunTask could not place 2 of the 3 tasks (${FARGATE_CAPACITY})`,
+    );
+    expect(briefPlacementFailure(failures, 2, 1)).toBe(
+      `RunTask could not place 1 of the 2 tasks (${FARGATE_CAPACITY})`,
     );
   });
 
   it('says no reason was given when ECS gave none', () => {
-    expect(briefPlacementFailure([{ arn: instance('1f2e3d4c5b6a47988796a5b4c3d2e1f0') }])).toBe(
+    expect(briefPlacementFailure([{ arn: instance('1f2e3d4c5b6a47988796a5b4c3d2e1f0') }], 1, 0)).toBe(
       'RunTask could not place the task (no reason given)',
     );
-    expect(briefPlacementFailure([])).toBe('RunTask could not place the tasks (no reason given)');
+    expect(briefPlacementFailure([], 2, 1)).toBe('RunTask could not place 1 of the 2 tasks (no reason given)');
   });
 });
 

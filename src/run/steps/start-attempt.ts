@@ -67,7 +67,9 @@ export const startAttempt: Step<'starting'> = async (run, state, context) => {
   const verdict = start.kind === 'refused' ? judgeRunTaskRefusal(start.error) : judgePlacementFailures(start.failures);
   if (verdict.kind === 'passes-with-time') {
     const cause =
-      start.kind === 'refused' ? describeAwsError('RunTask', start.error) : briefPlacementFailure(start.failures);
+      start.kind === 'refused'
+        ? describeAwsError('RunTask', start.error)
+        : briefPlacementFailure(start.failures, state.count, start.startedCount);
     const retry = retryAfter(run, properties, cause, state.count, deps);
     if (retry) return { kind: 'next', run: retry };
   }

@@ -126,5 +126,6 @@ export function describeAwsError(action: string, error: unknown): string {
 export function describeUnexpectedError(error: unknown): string {
   if (isUnreadableAnswer(error)) return describeAwsError('An AWS call', error);
   if (!(error instanceof Error)) return errorSummary(error);
-  return `${errorName(error)}: ${errorSummary(error)}`.trim();
+  const summary = errorSummary(error);
+  return summary ? `${errorName(error)}: ${summary}` : errorName(error);
 }

@@ -409,7 +409,8 @@ describe('describeUnexpectedError', () => {
     );
   });
 
-  it('gives an Error without a message by its name', () => {
-    expect(describeUnexpectedError(new TypeError(''))).toBe('TypeError:');
+  it('gives an Error without a message by its name alone', () => {
+    expect(describeUnexpectedError(new TypeError(''))).toBe('TypeError');
+    expect(describeUnexpectedError(new TypeError('  \n '))).toBe('TypeError');
   });
 });

@@ -49,7 +49,7 @@ describe('the resource record', () => {
       1,
     ]);
     // The Data item never expires: TTL would delete it days later, and it is read until then.
-    expect(table.items.get(resourceItemKey(RESOURCE))?.expiresAt).toBeUndefined();
+    expect(table.items.get(resourceItemKey(RESOURCE))).not.toHaveProperty('expiresAt');
   });
 
   it('does not let a run of an earlier request overwrite a later one’s Data', async () => {
@@ -111,15 +111,55 @@ describe('the resource record', () => {
 
   it('gives up after five conflicts in a row, saying so', async () => {
     const table = new MemoryStateTable();
-    table.put = async () => 'conflict';
+    let puts = 0;
+    table.put = async () => {
+      puts += 1;
+      return 'conflict';
+    };
     await expect(keepSuccessfulRun(table, RESOURCE, { data: DATA, sentAt: T0 })).rejects.toThrow(
       `The state table's item ${resourceItemKey(RESOURCE)} changed under 5 writes in a row`,
     );
+    expect(puts).toBe(5);
   });
 
-  it('refuses an item it did not write rather than guessing', async () => {
+  it('writes again for the same request (a repeated delivery), Data or tombstone', async () => {
     const table = new MemoryStateTable();
-    table.items.set(resourceItemKey(RESOURCE), { pk: resourceItemKey(RESOURCE), version: 1, body: '{"kind":"other"}' });
-    await expect(readResource(table, RESOURCE)).rejects.toThrow('is not a resource record the runner wrote');
+    expect(await keepSuccessfulRun(table, RESOURCE, { data: DATA, sentAt: T0 })).toBe('kept');
+    expect(await keepSuccessfulRun(table, RESOURCE, { data: DATA, sentAt: T0 })).toBe('kept');
+    expect(await forgetResource(table, RESOURCE, { sentAt: T0 + 60_000, now: T0 + 60_000 })).toBe('kept');
+    expect(await forgetResource(table, RESOURCE, { sentAt: T0 + 60_000, now: T0 + 120_000 })).toBe('kept');
+    // The repeated Delete's tombstone stays its week from the last delivery.
+    expect(table.items.get(resourceItemKey(RESOURCE))).toMatchObject({
+      version: 4,
+      expiresAt: (T0 + 120_000) / 1000 + TOMBSTONE_DAYS * 86_400,
+    });
+  });
+
+  it('does not let a Delete sent before a later run’s request leave its tombstone over that run’s Data', async () => {
+    const table = new MemoryStateTable();
+    await keepSuccessfulRun(table, RESOURCE, { data: DATA, sentAt: T0 + 60_000 });
+    expect(await forgetResource(table, RESOURCE, { sentAt: T0, now: T0 + 120_000 })).toBe('superseded');
+    expect(await readResource(table, RESOURCE)).toMatchObject({
+      version: 1,
+      record: { kind: 'resource', data: DATA, sentAt: T0 + 60_000 },
+    });
+  });
+
+  it.each([
+    ['of another kind', { kind: 'other' }],
+    ['of a resource without Data', { kind: 'resource', sentAt: T0 }],
+    ['of a resource whose Data is null', { kind: 'resource', sentAt: T0, data: null }],
+    ['of a resource without a time', { kind: 'resource', sentAt: '2026-12-07', data: DATA }],
+    ['of a deletion without a time', { kind: 'deleted' }],
+  ])('refuses an item it did not write rather than guessing: one %s', async (_what, body) => {
+    const table = new MemoryStateTable();
+    table.items.set(resourceItemKey(RESOURCE), {
+      pk: resourceItemKey(RESOURCE),
+      version: 1,
+      body: JSON.stringify(body),
+    });
+    await expect(readResource(table, RESOURCE)).rejects.toThrow(
+      `The state table's item ${resourceItemKey(RESOURCE)} is not a resource record the runner wrote`,
+    );
   });
 });

@@ -1,4 +1,10 @@
-import { effectiveTimeout, LATE_AFTER_MS, lateDelivery } from '../../src/run/deadline';
+import {
+  cloudFormationWait,
+  effectiveTimeout,
+  LATE_AFTER_MS,
+  lateDelivery,
+  lateDeliveryOfRun,
+} from '../../src/run/deadline';
 
 describe('effectiveTimeout', () => {
   it("defaults to CloudFormation's hour less a minute to answer", () => {
@@ -60,5 +66,34 @@ describe('a late delivery', () => {
 
   it('is unknown without an X-Amz-Date', () => {
     expect(lateDelivery('http://127.0.0.1:9000/r', undefined, sentAt + 600_000, answerBy)).toBeUndefined();
+  });
+
+  it("of a run is judged from the request's arrival: its deadline less its Timeout", () => {
+    // Arrived 30 minutes after CloudFormation sent it, with a Timeout that reached past CloudFormation's wait.
+    const arrivedAt = sentAt + 1_800_000;
+    const plan = { deadline: answerBy, timeoutSeconds: (answerBy - arrivedAt) / 1000 };
+    expect(lateDeliveryOfRun({ ResponseURL: url }, plan, undefined)).toEqual({ lateSeconds: 1800, waitSeconds: 3600 });
+    // Arrived on time, its Timeout all of CloudFormation's wait.
+    expect(
+      lateDeliveryOfRun({ ResponseURL: url }, { deadline: answerBy, timeoutSeconds: 3540 }, undefined),
+    ).toBeUndefined();
+  });
+});
+
+describe("CloudFormation's wait, from the ResponseURL", () => {
+  const sentAt = Date.UTC(2026, 10, 25, 11, 0, 0);
+  const url =
+    'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/key?X-Amz-Date=20261125T110000Z';
+
+  it('begins at X-Amz-Date and lasts ServiceTimeout, less the margin to answer', () => {
+    expect(cloudFormationWait(url, 600)).toEqual({ sentAt, answerBy: sentAt + 540_000, waitSeconds: 600 });
+  });
+
+  it.each([
+    ['with a prefix', 'x20261125T110000Z'],
+    ['with a suffix', '20261125T110000Zx'],
+    ['without seconds', '20261125T1100Z'],
+  ])('is unknown for an X-Amz-Date %s', (_what, amzDate) => {
+    expect(cloudFormationWait(url.replace('20261125T110000Z', amzDate))).toBeUndefined();
   });
 });

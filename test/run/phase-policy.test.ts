@@ -44,6 +44,23 @@ describe('what a run and a teardown do differently, chosen once', () => {
     });
   });
 
+  it.each([
+    ['its TaskId', { TaskId: '0a1b2c3d', TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c/0a1b2c3d' }, '0a1b2c3d'],
+    [
+      'its TaskArn, without a TaskId',
+      { TaskArn: 'arn:aws:ecs:us-east-1:123456789012:task/c/0a1b2c3d' },
+      'arn:aws:ecs:us-east-1:123456789012:task/c/0a1b2c3d',
+    ],
+  ])("names the teardown's task in the Delete's SUCCESS by %s", (_what, data, named) => {
+    const teardown = purposeOf('teardown');
+    const torn = phasePolicy(teardown, parsed(teardown.request.ResourceProperties));
+    const succeeded = { kind: 'answer' as const, answer: { status: 'SUCCESS' as const, data } };
+    expect(torn.kind === 'follows' ? torn.outcome(succeeded) : undefined).toEqual({
+      kind: 'answer',
+      answer: { status: 'SUCCESS', reason: `${NOTHING_RUNNING} Teardown task ${named} succeeded.` },
+    });
+  });
+
   it('carries on no teardown whose Delete declares no OnDelete', () => {
     const phase = { kind: 'teardown' as const, cleanup: NOTHING_RUNNING };
     expect(phasePolicy({ request: fixtures.delete(), phase }, parsed(fixtures.delete().ResourceProperties))).toEqual({

@@ -121,4 +121,79 @@ describe('planning a run', () => {
       expect(sent(aws)).toEqual({ ecs: ['DescribeTaskDefinition'] });
     },
   );
+
+  it.each([
+    { budgetMs: 55_000, planned: { kind: 'planned' } },
+    {
+      budgetMs: 54_999,
+      planned: {
+        kind: 'refused',
+        reason:
+          "Not started: the runner function has only 55 s left in this invocation; it needs a Lambda Timeout of at least 60 s (900 s recommended) to watch tasks and hand off to a fresh invocation safely. Raise the function's Timeout.",
+      },
+    },
+  ])('plans in an invocation with 55 s left, not less: $budgetMs ms', async ({ budgetMs, planned }) => {
+    const { deps } = runDeps(aws, budgetMs);
+    const purpose = purposeOf('run');
+    expect(await planRun(purpose, policyOf(purpose), deps)).toMatchObject(planned);
+  });
+
+  it("lowers a Timeout past CloudFormation's wait to fit it, saying so in the log", async () => {
+    const { clock, deps, log } = runDeps(aws);
+    const purpose = purposeOf('run', { Timeout: '3000', ServiceTimeout: '600' });
+    expect(await planRun(purpose, policyOf(purpose), deps)).toMatchObject({
+      kind: 'planned',
+      run: { plan: { deadline: clock.now() + 540_000, timeoutSeconds: 540 } },
+    });
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: "Timeout lowered to fit CloudFormation's wait (ServiceTimeout, default 3600 s, less a margin to answer)",
+      extra: [{ requested: 3000, cap: 540 }],
+    });
+  });
+
+  /** The fixtures' request with a 3000 s Timeout, sent by CloudFormation at `amzDate` (the clock reads 12:00:00Z). */
+  function sentAt(amzDate: string) {
+    const purpose = purposeOf('run', { Timeout: '3000' });
+    purpose.request.ResponseURL = purpose.request.ResponseURL.replace(/X-Amz-Date=\w+/, `X-Amz-Date=${amzDate}`);
+    return purpose;
+  }
+
+  it("gives a request delivered late what is left of CloudFormation's wait, saying so in the log", async () => {
+    const { deps, log } = runDeps(aws);
+    // Sent 30 minutes ago: CloudFormation waits until 12:29 (an hour less a minute to answer).
+    const purpose = sentAt('20261125T113000Z');
+    expect(await planRun(purpose, policyOf(purpose), deps)).toMatchObject({
+      kind: 'planned',
+      run: { plan: { deadline: Date.UTC(2026, 10, 25, 12, 29, 0), timeoutSeconds: 1740 } },
+    });
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: "The request arrived late: the deadline is CloudFormation's (ResponseURL's X-Amz-Date + ServiceTimeout)",
+      extra: [{ lateSeconds: 1800, deadline: '2026-11-25T12:29:00.000Z' }],
+    });
+  });
+
+  it('refuses a request that arrives when CloudFormation must have its answer already, calling nothing', async () => {
+    const { deps } = runDeps(aws);
+    // Sent 59 minutes ago: CloudFormation's wait, less the minute to answer, ends now.
+    const purpose = sentAt('20261125T110100Z');
+    expect(await planRun(purpose, policyOf(purpose), deps)).toEqual({
+      kind: 'refused',
+      reason:
+        "Not started: CloudFormation sent this request at 2026-11-25T11:01:00.000Z (the ResponseURL's X-Amz-Date) and waits 3600 s for its answer (ServiceTimeout); it reached the runner 3540 s later, too late to run a task (an SNS delay, or Lambda's asynchronous retries of a failed invocation). Run the stack operation again.",
+    });
+    expect(sent(aws)).toEqual({});
+  });
+
+  it('does not limit the chain of invocations of a run that parks (events on, with a state table)', async () => {
+    aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Terminate' });
+    aws.stateTable.enabled = true;
+    const { deps } = runDeps(aws, 60_000);
+    const purpose = purposeOf('run', { Timeout: '3000' });
+    expect(await planRun(purpose, policyOf(purpose), { ...deps, eventDriven: true })).toMatchObject({
+      kind: 'planned',
+    });
+    expect(aws.lambda).not.toHaveReceivedCommand(GetFunctionRecursionConfigCommand);
+  });
 });

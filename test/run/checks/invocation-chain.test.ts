@@ -1,9 +1,14 @@
 import { DescribeTasksCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { GetFunctionRecursionConfigCommand, InvokeCommand } from '@aws-sdk/client-lambda';
-import { invocationsNeeded, unqualifiedFunctionArn } from '../../../src/run/checks/invocation-chain';
+import {
+  checkInvocationChain,
+  invocationsNeeded,
+  unqualifiedFunctionArn,
+} from '../../../src/run/checks/invocation-chain';
 import { ecsTask, mockedAws, stubHappyPath, TASK_ARN } from '../../support/aws-mocks';
 import { fixtures } from '../../support/fixtures';
 import { invokeWith } from '../../support/invoke';
+import { runDeps } from '../../support/run-harness';
 
 const aws = mockedAws();
 const invoke = invokeWith(aws.ports);
@@ -52,6 +57,55 @@ describe('the chain of invocations a watch needs', () => {
     expect(response?.Reason).toBe(
       "Not started: with a function Timeout of about 60 s, watching for up to 451 s would take 16 invocations in one chain, and Lambda's recursive loop detection stops such a chain after about 16. Raise the runner function's Timeout (900 s needs at most 5), or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.",
     );
+  });
+});
+
+describe('the check of a watch that needs a long chain', () => {
+  /** 60 s invocations watch 30 s each: 451 s take 16. */
+  const LONG_WATCH_MS = 451_000;
+  const REFUSED =
+    "Not started: with a function Timeout of about 60 s, watching for up to 451 s would take 16 invocations in one chain, and Lambda's recursive loop detection stops such a chain after about 16. Raise the runner function's Timeout (900 s needs at most 5), or set RecursiveLoop: Allow on the function and grant it lambda:GetFunctionRecursionConfig on itself.";
+
+  it("reads the function's recursion setting, and says in the log that it allows the chain", async () => {
+    aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Allow' });
+    const { deps, log } = runDeps(aws, 60_000);
+
+    await expect(checkInvocationChain(LONG_WATCH_MS, deps)).resolves.toEqual({ kind: 'fits' });
+    expect(log.entries).toEqual([
+      {
+        level: 'info',
+        message: 'The watch needs a long chain of invocations; the function allows recursion',
+        extra: [{ invocationsNeeded: 16 }],
+      },
+    ]);
+  });
+
+  it('is refused, with no warning, when the function lets Lambda stop the chain', async () => {
+    aws.lambda.on(GetFunctionRecursionConfigCommand).resolves({ RecursiveLoop: 'Terminate' });
+    const { deps, log } = runDeps(aws, 60_000);
+
+    await expect(checkInvocationChain(LONG_WATCH_MS, deps)).resolves.toEqual({ kind: 'refused', reason: REFUSED });
+    expect(log.entries).toEqual([]);
+  });
+
+  it('is refused when the setting cannot be read, with a warning naming the permission and the error', async () => {
+    aws.lambda.on(GetFunctionRecursionConfigCommand).rejects(
+      Object.assign(new Error('not authorized'), {
+        name: 'AccessDeniedException',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
+    const { deps, log } = runDeps(aws, 60_000);
+
+    await expect(checkInvocationChain(LONG_WATCH_MS, deps)).resolves.toEqual({ kind: 'refused', reason: REFUSED });
+    expect(log.entries).toEqual([
+      {
+        level: 'warn',
+        message:
+          "Could not read the function's recursion setting (lambda:GetFunctionRecursionConfig); assuming Terminate",
+        extra: [{ error: 'AccessDeniedException' }],
+      },
+    ]);
   });
 });
 

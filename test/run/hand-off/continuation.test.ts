@@ -104,6 +104,7 @@ describe('a hand-off payload of version 3', () => {
     expect(isContinuationEvent({ ...fixtures.continuation(), ecsTaskRunnerContinuation: 2 })).toBe(false);
     expect(isContinuationEvent({ ...fixtures.continuation(), ecsTaskRunnerContinuation: 3 })).toBe(false);
     expect(isContinuationEvent(fixtures.continuation())).toBe(true);
+    expect(isContinuationEvent({ ...fixtures.continuation(), watch: undefined })).toBe(false);
     expect(isContinuationEvent(null)).toBe(false);
     expect(isContinuationEvent('event')).toBe(false);
   });

@@ -1,8 +1,9 @@
 import { DescribeTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { followRun } from '../../../src/run/follow-run';
+import { handOff } from '../../../src/run/hand-off/hand-off';
 import type { RunState } from '../../../src/run/run-state';
-import { HAND_OFF_GIVE_UP_MS } from '../../../src/runtime/time-budget';
+import { HAND_OFF_GIVE_UP_MS, timeBudget } from '../../../src/runtime/time-budget';
 import { ecsTask, mockedAws, stubHappyPath, TASK_ARN } from '../../support/aws-mocks';
 import { policyOf, runDeps, runIn, sent } from '../../support/run-harness';
 
@@ -121,5 +122,61 @@ describe('sending a failed hand-off again', () => {
       message: 'The hand-off failed until only the time to stop the tasks and answer was left; stopping the tasks',
       extra: [expect.objectContaining({ attempts, error: 'ServiceException' })],
     });
+  });
+});
+
+describe('the hand-off of a watch', () => {
+  /** A run watching its task in its third invocation (two hand-offs, generation 3). */
+  function watchingRun() {
+    const { clock, deps, log } = runDeps(aws);
+    const run = {
+      ...runIn({ kind: 'watching', taskArns: [TASK_ARN], startedAt: clock.now() }, clock.now()),
+      handOffs: 2,
+      generation: 3,
+    };
+    return { deps, log, run, budget: timeBudget(run.plan.deadline, deps) };
+  }
+
+  it('sends the run with one more hand-off, for the next generation, and says so in the log', async () => {
+    aws.lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    const { deps, log, run, budget } = watchingRun();
+
+    expect(await handOff(run, deps, budget)).toEqual({ kind: 'handed-off' });
+    const payload = JSON.parse(
+      Buffer.from(aws.lambda.commandCalls(InvokeCommand)[0]?.args[0].input.Payload as Uint8Array).toString(),
+    ) as Record<string, unknown>;
+    expect(payload).toMatchObject({ handOffs: 3, generation: 4, state: { kind: 'watching', taskArns: [TASK_ARN] } });
+    expect(log.entries).toEqual([
+      {
+        level: 'info',
+        message: 'Handed the watch off to a fresh invocation',
+        extra: [{ handOffs: 3, generation: 4, taskArns: [TASK_ARN], attempts: 1 }],
+      },
+    ]);
+  });
+
+  it('answers with what this invocation found, stopping nothing, when a hand-off with an answer ready fails', async () => {
+    aws.lambda
+      .on(InvokeCommand)
+      .rejects(awsError('AccessDeniedException', 403, 'User is not authorized to perform: lambda:InvokeFunction'));
+    const { deps, log, run, budget } = watchingRun();
+    const found = { status: 'SUCCESS' as const, data: { TaskArn: TASK_ARN } };
+
+    expect(await handOff(run, deps, budget, () => found)).toEqual({ kind: 'answer', answer: found });
+    expect(aws.ecs).not.toHaveReceivedCommand(StopTaskCommand);
+    expect(log.entries).toEqual([
+      {
+        level: 'error',
+        message: 'The hand-off could not be sent; answering with what this invocation found',
+        extra: [
+          {
+            attempts: 1,
+            error: 'AccessDeniedException',
+            message: expect.stringContaining('lambda:InvokeFunction') as unknown,
+            handOffs: 3,
+          },
+        ],
+      },
+    ]);
   });
 });

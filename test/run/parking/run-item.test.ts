@@ -1,9 +1,12 @@
 import {
   claimGeneration,
+  HOLDER_GONE_AFTER_MS,
+  responseUrlExpiry,
   RUN_ITEM_KEEP_DAYS,
   type RunItem,
   runItemExpiry,
   runItemKey,
+  runItemOf,
   updateRunItem,
 } from '../../../src/run/parking/run-item';
 import { MemoryStateTable } from '../../support/fakes';
@@ -115,5 +118,77 @@ describe('the run item', () => {
     expect(runItemExpiry(url, NOW + 3_600_000)).toBe(NOW / 1000 + 7200 + day);
     // A URL that does not say: from now, with the 2 hours CloudFormation's URLs are valid.
     expect(runItemExpiry('http://localhost:4567/answer', NOW)).toBe(NOW / 1000 + 7200 + day);
+  });
+
+  it('gives up, saying so, when another writer wins WRITE_ATTEMPTS (8) writes in a row', async () => {
+    const table = new MemoryStateTable();
+    const request = fixtures.create();
+    table.put = async () => 'conflict';
+    await expect(claimGeneration(table, request, 2, NOW)).rejects.toThrow(
+      `The state table's item ${runItemKey(request)} changed under 8 writes in a row`,
+    );
+    expect(table.calls.filter((call) => call.call === 'get')).toHaveLength(8);
+  });
+
+  it('writes after a lost write, deciding again on the item read again', async () => {
+    const table = new MemoryStateTable();
+    const request = fixtures.create();
+    const { put } = table;
+    let lost = 0;
+    table.put = async (item, expected) => {
+      if (lost++ < 7) return 'conflict';
+      return put(item, expected);
+    };
+    expect(await claimGeneration(table, request, 2, NOW)).toEqual({ kind: 'claimed', version: 1 });
+  });
+
+  it('stamps no claim time on a write of the same generation into an item written before it was recorded', async () => {
+    const table = new MemoryStateTable();
+    const request = fixtures.create();
+    const pk = runItemKey(request);
+    table.items.set(pk, { pk, version: 2, body: JSON.stringify({ kind: 'run', generation: 2 }) });
+    await updateRunItem(table, request, NOW, (current) => ({
+      write: { ...(current ?? { kind: 'run', generation: 0 }), seen: { task: 4 } },
+      result: () => undefined,
+    }));
+    expect(JSON.parse(table.items.get(pk)?.body ?? '{}')).toEqual({ kind: 'run', generation: 2, seen: { task: 4 } });
+  });
+
+  it.each([
+    { what: 'no JSON object', body: '3' },
+    { what: 'null', body: 'null' },
+    { what: 'another kind', body: '{"kind":"task","generation":1}' },
+  ])('is refused when the stored body is $what', ({ body }) => {
+    expect(() => runItemOf({ pk: 'run#x', version: 1, body })).toThrow(
+      "The state table's item run#x is not a run item the runner wrote",
+    );
+  });
+
+  it.each([
+    { what: 'no generation', body: '{"kind":"run"}' },
+    { what: 'a generation that is no whole number', body: '{"kind":"run","generation":1.5}' },
+  ])('is refused when the stored run item holds $what', ({ body }) => {
+    expect(() => runItemOf({ pk: 'run#x', version: 1, body })).toThrow(
+      "The state table's item run#x holds no generation",
+    );
+  });
+
+  it('judges a holder gone only after the longest Lambda invocation (900 s) and a minute', () => {
+    expect(HOLDER_GONE_AFTER_MS).toBe(960_000);
+  });
+
+  it.each([
+    { what: 'the X-Amz-Expires it says', expires: '&X-Amz-Expires=900', valid: 900 },
+    { what: 'two hours when it says none', expires: '', valid: 7200 },
+    { what: 'two hours when it says no number', expires: '&X-Amz-Expires=soon', valid: 7200 },
+    { what: 'two hours when it says 0', expires: '&X-Amz-Expires=0', valid: 7200 },
+    { what: 'two hours when it says less than 0', expires: '&X-Amz-Expires=-60', valid: 7200 },
+  ])('takes a ResponseURL to expire after $what, from its X-Amz-Date', ({ expires, valid }) => {
+    const url = `https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?X-Amz-Date=20261125T120000Z${expires}`;
+    expect(responseUrlExpiry(url, NOW + 3_600_000)).toBe(NOW + valid * 1000);
+  });
+
+  it('takes a ResponseURL that is no URL to expire two hours from now', () => {
+    expect(responseUrlExpiry('not a url', NOW)).toBe(NOW + 7200 * 1000);
   });
 });

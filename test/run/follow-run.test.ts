@@ -78,6 +78,17 @@ describe('following a run from state to state', () => {
     expect(sent(aws)).toEqual(calls);
   });
 
+  it('polls at once only in the step it took over: a watch it then starts waits before its first poll', async () => {
+    // DescribeTasks: running, then stopped (stubHappyPath).
+    const { clock, deps } = runDeps(aws);
+    const run = runIn(starting, clock.now());
+    expect(await followRun(run, policyOf(run), deps, true)).toMatchObject({ kind: 'answer' });
+    expect(sent(aws).ecs).toEqual(['RunTask', 'DescribeTasks', 'DescribeTasks']);
+    // A wait before each poll; a watch taken over would have polled first, after no wait.
+    expect(clock.sleeps).toHaveLength(2);
+    expect(clock.sleeps[0]).toBeGreaterThan(0);
+  });
+
   it('hands the run off to a fresh invocation, with one more hand-off counted', async () => {
     aws.ecs.on(DescribeTasksCommand).resolves({ tasks: [ecsTask()] });
     const { clock, deps } = runDeps(aws, 40_000);

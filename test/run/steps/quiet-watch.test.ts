@@ -62,6 +62,35 @@ describe("the first minute's quiet watch", () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ProvisionedThroughputExceededException' });
     };
     expect(await gate.shouldDescribe()).toBe(true);
-    expect(log.text()).toContain('Could not read the run item');
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'Could not read the run item: asking ECS',
+      extra: [{ error: 'ProvisionedThroughputExceededException', message: expect.stringContaining('Rate exceeded') }],
+    });
+  });
+
+  it.each([
+    { what: 'a new version of the item, with no event seen', version: 2, seen: undefined },
+    { what: 'events seen in the item at the version this invocation holds', version: 1, seen: { [TASK]: 5 } },
+  ])('says yes at once for $what', async ({ version, seen }) => {
+    const { table, gate } = setUp();
+    storeItem(table, version, seen);
+    expect(await gate.shouldDescribe()).toBe(true);
+  });
+
+  it('asks ECS again exactly QUIET_FALLBACK_MS after it last did, not before', async () => {
+    const { clock, gate } = setUp();
+    await clock.sleep(QUIET_FALLBACK_MS - 1);
+    expect(await gate.shouldDescribe()).toBe(false);
+    await clock.sleep(1);
+    expect(await gate.shouldDescribe()).toBe(true);
+  });
+
+  it('keeps the version it parks on when the item was gone at the look that ECS answered', async () => {
+    const { table, parking, gate } = setUp();
+    table.items.clear();
+    expect(await gate.shouldDescribe()).toBe(true);
+    gate.described();
+    expect(parking.itemVersion).toBe(1);
   });
 });

@@ -1,4 +1,4 @@
-import { RunTaskCommand } from '@aws-sdk/client-ecs';
+import { RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { startAttempt } from '../../../src/run/steps/start-attempt';
 import type { Run, RunState } from '../../../src/run/run-state';
 import { mockedAws, stubHappyPath, stubStackStatuses, TASK_ARN } from '../../support/aws-mocks';
@@ -99,5 +99,59 @@ describe('the starting step', () => {
     expect(await startAttempt(run, state, contextOf(run, deps))).toMatchObject({ kind: 'next' });
     expect(clock.sleeps).toContain(15_000);
     expect(sent(aws).ecs).toEqual(['RunTask']);
+  });
+
+  it('starts at once, waiting for nothing, when the backoff ends just now, even with little of this invocation left', async () => {
+    const { clock, deps } = runDeps(aws, 50_000);
+    const state = starting(clock.now());
+    const run = runIn(state, clock.now());
+    expect(await startAttempt(run, state, contextOf(run, deps))).toMatchObject({ kind: 'next' });
+    expect(clock.sleeps).toEqual([]);
+    expect(sent(aws).ecs).toEqual(['RunTask']);
+  });
+
+  it('starts again after a RunTask refusal that may pass with time, naming RunTask among the causes', async () => {
+    aws.ecs.on(RunTaskCommand).rejects(
+      Object.assign(new Error('No Container Instances were found in your cluster.'), {
+        name: 'InvalidParameterException',
+      }),
+    );
+    const { clock, deps } = runDeps(aws);
+    const run = runIn(starting(), clock.now(), purposeOf('run', { StartRetries: '1' }));
+    expect(await startAttempt(run, starting(), contextOf(run, deps))).toMatchObject({
+      kind: 'next',
+      run: {
+        progress: { attempt: 2, startFailures: [expect.stringMatching(/^RunTask .*No Container Instances/) as string] },
+        state: { kind: 'starting', count: 1 },
+      },
+    });
+  });
+
+  it('never starts again after a refusal that will not pass with time, and says why it was not retried', async () => {
+    aws.ecs
+      .on(RunTaskCommand)
+      .rejects(Object.assign(new Error('Invalid revision number'), { name: 'ClientException' }));
+    const { clock, deps } = runDeps(aws);
+    const run = runIn(starting(), clock.now(), purposeOf('run', { StartRetries: '1' }));
+    expect(await startAttempt(run, starting(), contextOf(run, deps))).toMatchObject({
+      kind: 'answer',
+      answer: { status: 'FAILED', cause: 'start-failed', reason: expect.stringContaining('Not retried: ') as string },
+    });
+    expect(sent(aws).ecs).toEqual(['RunTask']);
+  });
+
+  it('stops what started while the stack moved on with the stack status as the reason, and logs it', async () => {
+    stubStackStatuses(aws, 'CREATE_IN_PROGRESS', 'ROLLBACK_IN_PROGRESS');
+    const { clock, deps, log } = runDeps(aws);
+    const run = runIn(starting(), clock.now(), purposeOf('run'));
+    await startAttempt(run, starting(), contextOf(run, deps));
+    expect(aws.ecs.commandCalls(StopTaskCommand).map((call) => call.args[0].input)).toEqual([
+      expect.objectContaining({ task: TASK_ARN, reason: 'ecs-task-runner: the stack is ROLLBACK_IN_PROGRESS' }),
+    ]);
+    expect(log.entries).toContainEqual({
+      level: 'warn',
+      message: 'The stack moved on while RunTask was called: stopping the tasks just started',
+      extra: [{ stackStatus: 'ROLLBACK_IN_PROGRESS', taskArns: [TASK_ARN] }],
+    });
   });
 });

@@ -80,6 +80,15 @@ function describeAnswers(tasks: Task[], ...answers: Task[][]): DescribeTasksComm
   return output;
 }
 
+/** The event is ignored: nothing asked of ECS, nothing written, and the log says why. */
+async function expectIgnoredQuietly(why: string, entry: { level: string; message: string; extra: object[] }) {
+  const { deps, log } = wakeDeps();
+  expect(await wakeParkedRun(changeOf(5), deps)).toEqual({ kind: 'ignored', why });
+  expect(aws.ecs.calls()).toHaveLength(0);
+  expect(puts()).toBe(0);
+  expect(log.entries).toContainEqual(entry);
+}
+
 describe('an ECS event for a task the runner may have started', () => {
   it('is ignored, with nothing asked of ECS, when the function has no state table', async () => {
     const { deps } = wakeDeps(false);
@@ -104,11 +113,7 @@ describe('an ECS event for a task the runner may have started', () => {
     { what: 'a run item that holds no run (a polling run)', setUp: () => store({ generation: 2 }) },
   ])('is a foreign task’s, with nothing asked of ECS or written: $what', async ({ setUp }) => {
     setUp();
-    const { deps, log } = wakeDeps();
-    expect(await wakeParkedRun(changeOf(5), deps)).toEqual({ kind: 'ignored', why: 'foreign-task' });
-    expect(aws.ecs.calls()).toHaveLength(0);
-    expect(puts()).toBe(0);
-    expect(log.entries).toContainEqual({
+    await expectIgnoredQuietly('foreign-task', {
       level: 'debug',
       message: 'ECS task state change for a task this runner did not start: nothing to do',
       extra: [{ taskArn: TASK_ARN, version: 5 }],
@@ -117,11 +122,7 @@ describe('an ECS event for a task the runner may have started', () => {
 
   it('of a run already answered is stale: its item keeps nothing to confirm, and ECS is not asked', async () => {
     store({ generation: 2, answered: true, run: runOf(parked, PARKED_AT) });
-    const { deps, log } = wakeDeps();
-    expect(await wakeParkedRun(changeOf(5), deps)).toEqual({ kind: 'ignored', why: 'stale' });
-    expect(aws.ecs.calls()).toHaveLength(0);
-    expect(puts()).toBe(0);
-    expect(log.entries).toContainEqual({
+    await expectIgnoredQuietly('stale', {
       level: 'info',
       message: 'ECS event of a task whose run was answered already: nothing to do',
       extra: [{ taskArn: TASK_ARN, version: 5 }],
@@ -133,11 +134,7 @@ describe('an ECS event for a task the runner may have started', () => {
     { what: 'an older event (below the version seen)', seen: 6 },
   ])('is stale, with nothing asked of ECS or written: $what', async ({ seen }) => {
     store({ generation: 1, run: runOf(parked, PARKED_AT), seen: { [TASK_ARN]: seen } });
-    const { deps, log } = wakeDeps();
-    expect(await wakeParkedRun(changeOf(5), deps)).toEqual({ kind: 'ignored', why: 'stale' });
-    expect(aws.ecs.calls()).toHaveLength(0);
-    expect(puts()).toBe(0);
-    expect(log.entries).toContainEqual({
+    await expectIgnoredQuietly('stale', {
       level: 'info',
       message: 'A stale or repeated ECS event (detail.version already seen): nothing to do',
       extra: [{ taskArn: TASK_ARN, version: 5, lastStatus: 'STOPPED' }],
